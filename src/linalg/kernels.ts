@@ -1,0 +1,117 @@
+/**
+ * The kernel contract shared by the LAPACK addon and the pure-TypeScript fallback, and the
+ * selection between them. All buffers are row-major Float64Arrays; shapes are checked by ops.ts.
+ */
+import * as path from "node:path";
+import * as fs from "node:fs";
+import { fallbackKernels } from "./fallback";
+
+export interface EighRaw {
+  /** ascending */
+  values: Float64Array;
+  /** n×n row-major; column j is the eigenvector of values[j]; empty when not asked for */
+  vectors: Float64Array;
+}
+
+export interface SvdRaw {
+  /** descending, length min(m, n) */
+  s: Float64Array;
+  /** m×k row-major (thin); empty when not asked for */
+  u: Float64Array;
+  /** k×n row-major; empty when not asked for */
+  vt: Float64Array;
+}
+
+export interface LinalgKernels {
+  name: "lapack" | "typescript";
+  gemm(A: Float64Array, m: number, k: number, transA: boolean, B: Float64Array, n: number, transB: boolean, alpha: number): Float64Array;
+  syrk(A: Float64Array, rows: number, cols: number, trans: boolean, alpha: number): Float64Array;
+  eigh(A: Float64Array, n: number, wantVectors: boolean): EighRaw;
+  svd(A: Float64Array, m: number, n: number, wantVectors: boolean): SvdRaw;
+  solve(A: Float64Array, n: number, B: Float64Array, nrhs: number): Float64Array;
+  lstsq(A: Float64Array, m: number, n: number, B: Float64Array, nrhs: number, rcond: number): { x: Float64Array; rank: number };
+  setThreads?(n: number): number;
+}
+
+export type BackendName = LinalgKernels["name"];
+
+let nativeKernels: LinalgKernels | null | undefined;
+let nativeLoadError = "";
+
+/** Finds build/Release/rankscope_lapack.node from the package root (works from src/ and dist/src/). */
+function loadNative(): LinalgKernels | null {
+  if (nativeKernels !== undefined) return nativeKernels;
+  nativeKernels = null;
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, "build", "Release", "rankscope_lapack.node");
+    if (fs.existsSync(candidate)) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const addon = require(candidate);
+        nativeKernels = { name: "lapack", ...addon } as LinalgKernels;
+      } catch (err) {
+        nativeLoadError = `could not load ${candidate}: ${(err as Error).message}`;
+      }
+      return nativeKernels;
+    }
+    dir = path.dirname(dir);
+  }
+  nativeLoadError = "build/Release/rankscope_lapack.node not found (run the set-up command or `npx node-gyp rebuild`)";
+  return nativeKernels;
+}
+
+let active: LinalgKernels | undefined;
+
+function initialChoice(): LinalgKernels {
+  const forced = (process.env.RANKSCOPE_LINALG ?? "").toLowerCase();
+  if (forced === "typescript" || forced === "ts" || forced === "fallback") return fallbackKernels;
+  const native = loadNative();
+  if (forced === "lapack" && !native) throw new Error(`RANKSCOPE_LINALG=lapack but the addon is unavailable: ${nativeLoadError}`);
+  return native ?? fallbackKernels;
+}
+
+export function kernels(): LinalgKernels {
+  if (!active) active = initialChoice();
+  return active;
+}
+
+/** Which linear-algebra path is active: "lapack" (N-API addon over OpenBLAS) or "typescript". */
+export function backend(): BackendName {
+  return kernels().name;
+}
+
+/** Whether the LAPACK addon could be loaded (independently of which backend is active). */
+export function nativeAvailable(): boolean {
+  return loadNative() !== null;
+}
+
+/** Why the addon is unavailable, or "" when it loaded. */
+export function nativeStatus(): string {
+  loadNative();
+  return nativeLoadError;
+}
+
+/**
+ * Switches the active path. "typescript" always works; "lapack" throws when the addon is absent.
+ * The environment variable RANKSCOPE_LINALG=typescript selects the fallback at start-up.
+ */
+export function useBackend(name: BackendName): void {
+  if (name === "typescript") {
+    active = fallbackKernels;
+    return;
+  }
+  if (name === "lapack") {
+    const native = loadNative();
+    if (!native) throw new Error(`useBackend: the LAPACK addon is unavailable: ${nativeLoadError}`);
+    active = native;
+    return;
+  }
+  throw new Error(`useBackend: unknown backend "${name}"; allowed: "lapack", "typescript"`);
+}
+
+/** Sets the OpenBLAS thread count (no-op on the fallback, which is single-threaded). */
+export function setThreads(n: number): number {
+  const native = loadNative();
+  return native?.setThreads ? native.setThreads(n) : 1;
+}

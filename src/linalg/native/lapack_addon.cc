@@ -1,0 +1,203 @@
+// rankscope LAPACK/BLAS addon: a thin N-API layer over CBLAS (dgemm, dsyrk) and LAPACKE
+// (dsyevd, dgesdd, dgesv, dgelsd) from OpenBLAS. All matrices are row-major Float64Arrays.
+// Shapes and finiteness are validated in TypeScript (src/linalg/ops.ts); this file only checks
+// buffer lengths so that a wrong call can never read out of bounds.
+#include <napi.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern "C" {
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+}
+
+namespace {
+
+Napi::Float64Array NewArray(Napi::Env env, size_t n) { return Napi::Float64Array::New(env, n); }
+
+bool CheckLen(Napi::Env env, const Napi::Float64Array& a, size_t need, const char* op) {
+  if (a.ElementLength() != need) {
+    Napi::TypeError::New(env, std::string(op) + ": buffer has " + std::to_string(a.ElementLength()) +
+                                  " elements, expected " + std::to_string(need))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+bool LapackOk(Napi::Env env, lapack_int info, const char* op) {
+  if (info != 0) {
+    Napi::Error::New(env, std::string(op) + ": LAPACK returned info=" + std::to_string(info))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+// gemm(A, m, k, transA, B, k2, n, transB, alpha) -> C (m x n) = alpha * op(A) op(B)
+// A is stored as (transA ? k x m : m x k), B as (transB ? n x k : k x n).
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int m = info[1].As<Napi::Number>().Int32Value();
+  int k = info[2].As<Napi::Number>().Int32Value();
+  bool ta = info[3].As<Napi::Boolean>().Value();
+  auto B = info[4].As<Napi::Float64Array>();
+  int n = info[5].As<Napi::Number>().Int32Value();
+  bool tb = info[6].As<Napi::Boolean>().Value();
+  double alpha = info[7].As<Napi::Number>().DoubleValue();
+  if (!CheckLen(env, A, (size_t)m * k, "gemm A") || !CheckLen(env, B, (size_t)k * n, "gemm B")) return env.Null();
+  auto C = NewArray(env, (size_t)m * n);
+  if (m == 0 || n == 0) return C;
+  if (k == 0) { std::memset(C.Data(), 0, sizeof(double) * (size_t)m * n); return C; }
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+              A.Data(), ta ? m : k, B.Data(), tb ? k : n, 0.0, C.Data(), n);
+  return C;
+}
+
+// syrk(A, rows, cols, trans, alpha) -> full symmetric C: alpha*A^T A (trans, cols x cols) or alpha*A A^T.
+Napi::Value Syrk(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int rows = info[1].As<Napi::Number>().Int32Value();
+  int cols = info[2].As<Napi::Number>().Int32Value();
+  bool trans = info[3].As<Napi::Boolean>().Value();
+  double alpha = info[4].As<Napi::Number>().DoubleValue();
+  if (!CheckLen(env, A, (size_t)rows * cols, "syrk A")) return env.Null();
+  int n = trans ? cols : rows, k = trans ? rows : cols;
+  auto C = NewArray(env, (size_t)n * n);
+  if (n == 0) return C;
+  if (k == 0) { std::memset(C.Data(), 0, sizeof(double) * (size_t)n * n); return C; }
+  double* c = C.Data();
+  cblas_dsyrk(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, n, k, alpha, A.Data(), cols, 0.0, c, n);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < i; ++j) c[(size_t)i * n + j] = c[(size_t)j * n + i];
+  return C;
+}
+
+// eigh(A, n, wantVectors) -> { values (ascending), vectors (row-major, column j = eigenvector j) }
+Napi::Value Eigh(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int n = info[1].As<Napi::Number>().Int32Value();
+  bool vecs = info[2].As<Napi::Boolean>().Value();
+  if (!CheckLen(env, A, (size_t)n * n, "eigh A")) return env.Null();
+  auto W = NewArray(env, n);
+  auto Z = NewArray(env, vecs ? (size_t)n * n : 0);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("values", W);
+  if (n == 0) { out.Set("vectors", Z); return out; }
+  std::vector<double> work(A.Data(), A.Data() + (size_t)n * n);
+  lapack_int rc = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vecs ? 'V' : 'N', 'U', n, work.data(), n, W.Data());
+  if (!LapackOk(env, rc, "eigh (dsyevd)")) return env.Null();
+  if (vecs) {
+    // work holds eigenvectors column-major: column j contiguous. Row-major output wants Z[i*n+j] = v_j[i].
+    double* z = Z.Data();
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) z[(size_t)i * n + j] = work[(size_t)j * n + i];
+  }
+  out.Set("vectors", Z);
+  return out;
+}
+
+// svd(A, m, n, wantVectors) -> { s (descending), u (m x kk), vt (kk x n) }, kk = min(m, n), thin.
+Napi::Value Svd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int m = info[1].As<Napi::Number>().Int32Value();
+  int n = info[2].As<Napi::Number>().Int32Value();
+  bool vecs = info[3].As<Napi::Boolean>().Value();
+  if (!CheckLen(env, A, (size_t)m * n, "svd A")) return env.Null();
+  int kk = m < n ? m : n;
+  auto S = NewArray(env, kk);
+  auto U = NewArray(env, vecs ? (size_t)m * kk : 0);
+  auto VT = NewArray(env, vecs ? (size_t)kk * n : 0);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("s", S); out.Set("u", U); out.Set("vt", VT);
+  if (kk == 0) return out;
+  std::vector<double> work(A.Data(), A.Data() + (size_t)m * n);
+  lapack_int rc = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, vecs ? 'S' : 'N', m, n, work.data(), n, S.Data(),
+                                 vecs ? U.Data() : nullptr, kk, vecs ? VT.Data() : nullptr, n);
+  if (!LapackOk(env, rc, "svd (dgesdd)")) return env.Null();
+  return out;
+}
+
+// solve(A, n, B, nrhs) -> X with A X = B (dgesv, LU with partial pivoting)
+Napi::Value Solve(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int n = info[1].As<Napi::Number>().Int32Value();
+  auto B = info[2].As<Napi::Float64Array>();
+  int nrhs = info[3].As<Napi::Number>().Int32Value();
+  if (!CheckLen(env, A, (size_t)n * n, "solve A") || !CheckLen(env, B, (size_t)n * nrhs, "solve B")) return env.Null();
+  std::vector<double> a(A.Data(), A.Data() + (size_t)n * n);
+  auto X = NewArray(env, (size_t)n * nrhs);
+  std::memcpy(X.Data(), B.Data(), sizeof(double) * (size_t)n * nrhs);
+  if (n == 0 || nrhs == 0) return X;
+  std::vector<lapack_int> piv(n);
+  lapack_int rc = LAPACKE_dgesv(LAPACK_ROW_MAJOR, n, nrhs, a.data(), n, piv.data(), X.Data(), nrhs);
+  if (rc > 0) {
+    Napi::Error::New(env, "solve: matrix is singular (U(" + std::to_string(rc) + "," + std::to_string(rc) + ") = 0)")
+        .ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  if (!LapackOk(env, rc, "solve (dgesv)")) return env.Null();
+  return X;
+}
+
+// lstsq(A, m, n, B, nrhs, rcond) -> { x (n x nrhs), rank } minimum-norm least squares (dgelsd)
+Napi::Value Lstsq(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto A = info[0].As<Napi::Float64Array>();
+  int m = info[1].As<Napi::Number>().Int32Value();
+  int n = info[2].As<Napi::Number>().Int32Value();
+  auto B = info[3].As<Napi::Float64Array>();
+  int nrhs = info[4].As<Napi::Number>().Int32Value();
+  double rcond = info[5].As<Napi::Number>().DoubleValue();
+  if (!CheckLen(env, A, (size_t)m * n, "lstsq A") || !CheckLen(env, B, (size_t)m * nrhs, "lstsq B")) return env.Null();
+  int ldb = m > n ? m : n;
+  std::vector<double> a(A.Data(), A.Data() + (size_t)m * n);
+  std::vector<double> b((size_t)ldb * (nrhs > 0 ? nrhs : 1), 0.0);
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < nrhs; ++j) b[(size_t)i * nrhs + j] = B.Data()[(size_t)i * nrhs + j];
+  int kk = m < n ? m : n;
+  std::vector<double> s(kk > 0 ? kk : 1);
+  lapack_int rank = 0;
+  auto X = NewArray(env, (size_t)n * nrhs);
+  Napi::Object out = Napi::Object::New(env);
+  if (kk == 0 || nrhs == 0) { out.Set("x", X); out.Set("rank", 0); return out; }
+  lapack_int rc = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, m, n, nrhs, a.data(), n, b.data(), nrhs, s.data(), rcond, &rank);
+  if (!LapackOk(env, rc, "lstsq (dgelsd)")) return env.Null();
+  std::memcpy(X.Data(), b.data(), sizeof(double) * (size_t)n * nrhs);
+  out.Set("x", X);
+  out.Set("rank", Napi::Number::New(env, rank));
+  return out;
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("syrk", Napi::Function::New(env, Syrk));
+  exports.Set("eigh", Napi::Function::New(env, Eigh));
+  exports.Set("svd", Napi::Function::New(env, Svd));
+  exports.Set("solve", Napi::Function::New(env, Solve));
+  exports.Set("lstsq", Napi::Function::New(env, Lstsq));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(rankscope_lapack, Init)
