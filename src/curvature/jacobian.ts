@@ -1,0 +1,149 @@
+/**
+ * Jacobians of the network, per sample, in float64.
+ * - Parameter Jacobian J (N·K × p): row n·K + k is ∇_θ f_k(x_n). Its transpose is the
+ *   behavioral-gradient matrix G = Jᵀ of Hebbar (2022).
+ * - Gauss–Newton matrix from J: H_o = (1/N) Σ_n (S_n J_n)ᵀ (S_n J_n) with Λ_n = S_nᵀ S_n
+ *   (a second algorithm for H_o, independent of the R-operator).
+ * - Input Jacobians of every layer's pre-activations, ∂z_l/∂x (M_l × d) per sample, streamed in
+ *   chunks of samples (they can be large), and their singular values.
+ */
+import { Matrix, gemm, syrk, svdvals } from "../linalg";
+import { NetSpec, normalizeSpec } from "../nets/spec";
+import { forward, checkParams, checkInputs } from "../nets/forward";
+import { outputHessianFactor } from "../nets/losses";
+import { Problem, prepare, Prepared, weightOf } from "./problem";
+
+export function jacobianOf(prep: Prepared): Matrix {
+  const { N, K, p, cache } = prep;
+  const slots = cache.slots;
+  const L = slots.length;
+  const J = new Matrix(N * K, p);
+  // G_L: rows (n, k) = e_k
+  let G = new Float64Array(N * K * K);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) G[(n * K + k) * K + k] = 1;
+  for (let l = L; l >= 1; l--) {
+    const s = slots[l - 1];
+    const M = s.rows;
+    const C = s.cols;
+    const Hprev = cache.H[l - 1].data;
+    for (let n = 0; n < N; n++) {
+      for (let k = 0; k < K; k++) {
+        const row = (n * K + k) * p;
+        const gOff = (n * K + k) * M;
+        for (let j = 0; j < M; j++) {
+          const gj = G[gOff + j];
+          if (gj === 0) continue;
+          const dst = row + s.wOffset + j * C;
+          const src = n * C;
+          for (let i = 0; i < C; i++) J.data[dst + i] = gj * Hprev[src + i];
+        }
+        if (s.bOffset >= 0) for (let j = 0; j < M; j++) J.data[row + s.bOffset + j] = G[gOff + j];
+      }
+    }
+    if (l === 1) break;
+    const A = gemm(new Matrix(N * K, M, G), weightOf(prep, l)).data;
+    const d1 = cache.D1[l - 1];
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < K; k++) {
+        const o = (n * K + k) * C;
+        for (let i = 0; i < C; i++) A[o + i] *= d1[n * C + i];
+      }
+    G = A;
+  }
+  return J;
+}
+
+/** Per-sample parameter Jacobian J (N·K × p), row n·K + k = ∇_θ f_k(x_n). */
+export function parameterJacobian(problem: Problem): Matrix {
+  return jacobianOf(prepare("parameterJacobian", problem));
+}
+
+/** Behavioral-gradient matrix G = Jᵀ (p × N·K), column n·K + k = ∇_θ f_k(x_n). */
+export function behavioralGradients(problem: Problem): Matrix {
+  return parameterJacobian(problem).transpose();
+}
+
+/** H_o = (1/N) Σ_n J_nᵀ Λ_n J_n computed from the explicit Jacobian and a factor of Λ_n. */
+export function gaussNewtonFromJacobian(problem: Problem): Matrix {
+  const prep = prepare("gaussNewtonFromJacobian", problem);
+  const J = jacobianOf(prep);
+  const { N, K, p } = prep;
+  let Jt = J;
+  if (prep.loss !== "mse") {
+    Jt = new Matrix(N * K, p);
+    const S = new Float64Array(K * K);
+    for (let n = 0; n < N; n++) {
+      outputHessianFactor(prep.loss, prep.F, prep.Y, n, K, S);
+      const Jn = new Matrix(K, p, J.data.subarray(n * K * p, (n + 1) * K * p));
+      Jt.data.set(gemm(new Matrix(K, K, S), Jn).data, n * K * p);
+    }
+  }
+  return syrk(Jt, { trans: true, alpha: 1 / N });
+}
+
+export interface InputJacobianChunk {
+  /** index of the first sample in this chunk */
+  start: number;
+  /** samples in this chunk */
+  count: number;
+  /** layout (n, i, j): entry ∂z_{l,j}/∂x_i of sample start+n at [(n·d + i)·M_l + j] */
+  data: Float64Array;
+  rows: number;
+  d: number;
+}
+
+/**
+ * Streams the input Jacobians of layer l's pre-activations (l = 1..L; l = L is the output f) over
+ * chunks of samples. For each sample the d × M_l block is (∂z_l/∂x)ᵀ.
+ */
+export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Matrix, layer: number, cb: (chunk: InputJacobianChunk) => void, opts: { chunk?: number } = {}): void {
+  const { sizes } = normalizeSpec(spec);
+  checkInputs("inputJacobians", spec, X);
+  checkParams("inputJacobians", spec, params);
+  const L = sizes.length - 1;
+  if (!Number.isInteger(layer) || layer < 1 || layer > L) throw new Error(`inputJacobians: layer must be an integer in 1..${L} (L = output), got ${layer}`);
+  const d = sizes[0];
+  const widest = Math.max(...sizes.slice(1, layer + 1));
+  const chunk = opts.chunk ?? Math.max(1, Math.floor((1 << 22) / (d * widest)));
+  for (let start = 0; start < X.rows; start += chunk) {
+    const count = Math.min(chunk, X.rows - start);
+    const Xc = new Matrix(count, d, X.data.subarray(start * d, (start + count) * d));
+    const cache = forward(spec, params, Xc);
+    const W1 = new Matrix(cache.slots[0].rows, d, params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d));
+    const W1t = W1.transpose().data; // d × M_1
+    let T = new Float64Array(count * d * W1.rows);
+    for (let n = 0; n < count; n++) T.set(W1t, n * d * W1.rows);
+    for (let l = 2; l <= layer; l++) {
+      const s = cache.slots[l - 1];
+      const C = s.cols;
+      const d1 = cache.D1[l - 1];
+      for (let n = 0; n < count; n++)
+        for (let i = 0; i < d; i++) {
+          const o = (n * d + i) * C;
+          for (let j = 0; j < C; j++) T[o + j] *= d1[n * C + j];
+        }
+      const W = new Matrix(s.rows, C, params.subarray(s.wOffset, s.wOffset + s.rows * C));
+      T = gemm(new Matrix(count * d, C, T), W, { transB: true }).data;
+    }
+    cb({ start, count, data: T, rows: sizes[layer], d });
+  }
+}
+
+/** Singular values (descending) of ∂z_l/∂x for every sample: an array of N Float64Arrays. */
+export function inputJacobianSingularValues(spec: NetSpec, params: Float64Array, X: Matrix, layer: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  forEachInputJacobian(spec, params, X, layer, ({ count, data, rows, d }) => {
+    for (let n = 0; n < count; n++) out.push(svdvals(new Matrix(d, rows, data.subarray(n * d * rows, (n + 1) * d * rows))));
+  });
+  return out;
+}
+
+/** The input Jacobian ∂z_l/∂x (M_l × d) of one sample. */
+export function inputJacobian(spec: NetSpec, params: Float64Array, x: Float64Array, layer: number): Matrix {
+  let J: Matrix | undefined;
+  forEachInputJacobian(spec, params, new Matrix(1, x.length, x), layer, ({ data, rows, d }) => {
+    J = new Matrix(d, rows, data).transpose();
+  });
+  return J!;
+}
+

@@ -1,0 +1,112 @@
+/**
+ * Matrix-free spectral estimators on any symmetric operator given by its action on a block of
+ * vectors (rows): the curvature of a network (`curvatureOperator`) or a dense matrix (`denseOperator`).
+ * - Lanczos with full re-orthogonalisation: extreme eigenvalues.
+ * - Hutchinson: trace from Rademacher probes, with its standard error.
+ */
+import { Matrix, gemm, eigvalsh } from "../linalg";
+import { Rng } from "../util/random";
+import { Problem, prepare } from "./problem";
+import { curvatureProducts, CurvatureKind, blockSize } from "./products";
+
+export interface SymmetricOperator {
+  /** dimension */
+  p: number;
+  /** rows of V·A for V (B×p) */
+  apply(V: Matrix): Matrix;
+  /** preferred number of vectors per call */
+  block: number;
+}
+
+export function curvatureOperator(problem: Problem, kind: CurvatureKind = "hessian"): SymmetricOperator {
+  const prep = prepare("curvatureOperator", problem);
+  return { p: prep.p, apply: (V) => curvatureProducts(prep, V, kind), block: blockSize(prep) };
+}
+
+export function denseOperator(A: Matrix): SymmetricOperator {
+  return { p: A.rows, apply: (V) => gemm(V, A), block: 64 };
+}
+
+export interface LanczosOptions {
+  /** Krylov dimension (default min(p, max(2k + 20, 60))) */
+  steps?: number;
+  seed?: number;
+  /** "largest" algebraic (default) or "magnitude" */
+  which?: "largest" | "magnitude";
+}
+
+/** The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation). */
+export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
+  const { p } = op;
+  if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
+  const m = Math.min(p, opts.steps ?? Math.max(2 * k + 20, 60));
+  const rng = new Rng(opts.seed ?? 0);
+  const Q = new Matrix(m, p);
+  const alpha = new Float64Array(m);
+  const beta = new Float64Array(m);
+  let q = rng.normals(p);
+  let nrm = Math.hypot(...q);
+  q = q.map((v) => v / nrm);
+  let steps = m;
+  for (let j = 0; j < m; j++) {
+    Q.data.set(q, j * p);
+    const w = op.apply(new Matrix(1, p, q)).data.slice();
+    let a = 0;
+    for (let i = 0; i < p; i++) a += w[i] * q[i];
+    alpha[j] = a;
+    // full re-orthogonalisation (twice) against all previous vectors
+    for (let pass = 0; pass < 2; pass++) {
+      for (let t = 0; t <= j; t++) {
+        let dot = 0;
+        const off = t * p;
+        for (let i = 0; i < p; i++) dot += w[i] * Q.data[off + i];
+        for (let i = 0; i < p; i++) w[i] -= dot * Q.data[off + i];
+      }
+    }
+    nrm = 0;
+    for (let i = 0; i < p; i++) nrm += w[i] * w[i];
+    nrm = Math.sqrt(nrm);
+    if (j === m - 1) break;
+    if (nrm < 1e-13 * Math.max(1, Math.abs(a))) {
+      // invariant subspace found: the Ritz values are exact
+      steps = j + 1;
+      break;
+    }
+    beta[j] = nrm;
+    q = w.map((v) => v / nrm);
+  }
+  const T = new Matrix(steps, steps);
+  for (let j = 0; j < steps; j++) {
+    T.data[j * steps + j] = alpha[j];
+    if (j + 1 < steps) {
+      T.data[j * steps + j + 1] = beta[j];
+      T.data[(j + 1) * steps + j] = beta[j];
+    }
+  }
+  const ritz = Array.from(eigvalsh(T));
+  const sorted = opts.which === "magnitude" ? ritz.sort((a, b) => Math.abs(b) - Math.abs(a)) : ritz.sort((a, b) => b - a);
+  return Float64Array.from(sorted.slice(0, Math.min(k, steps)));
+}
+
+/** Hutchinson's trace estimate E[vᵀAv] over Rademacher v, with its standard error. */
+export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { trace: number; stderr: number; samples: number } {
+  const S = opts.samples ?? 100;
+  if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
+  const rng = new Rng(opts.seed ?? 0);
+  const { p } = op;
+  const vals: number[] = [];
+  for (let start = 0; start < S; start += op.block) {
+    const B = Math.min(op.block, S - start);
+    const V = new Matrix(B, p);
+    for (let i = 0; i < V.data.length; i++) V.data[i] = rng.uniform() < 0.5 ? -1 : 1;
+    const AV = op.apply(V);
+    for (let b = 0; b < B; b++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) s += V.data[b * p + i] * AV.data[b * p + i];
+      vals.push(s);
+    }
+  }
+  const mean = vals.reduce((a, b) => a + b, 0) / S;
+  const varr = vals.reduce((a, b) => a + (b - mean) ** 2, 0) / (S - 1);
+  return { trace: mean, stderr: Math.sqrt(varr / S), samples: S };
+}

@@ -1,0 +1,66 @@
+/**
+ * Hessian rank formulas for deep linear networks (Singh, Bachmann & Hofmann 2021).
+ * sizes = [d, M_1, …, M_{L−1}, K]; r = rk(Σ_xx); s = rk(Ω), Ω = E[δxᵀ]; M = Σ hidden widths.
+ *   q  = min(r, M_1, …, M_{L−1}, K)
+ *   rk(H_o) = q(r + K − q)                                         (Corollary 4)
+ *   rk(H_f) ≤ 2q̂M + 2q̂s − Lq̂²,  q̂ = min(q, s)                     (Corollary 6; equality at init)
+ *   rk(H)   = 2qM − Lq² + q(r + K)                                 (Fact 7)
+ * With bias and zero-mean inputs (A3):
+ *   rk(H_o) ≤ q(r + K − q) + K                                     (Theorem 12)
+ *   rk(H)   = 2q'M + q'(r + K) − Lq'² + Lq',  q' = min(r + 1, M_1, …, M_{L−1}, K)   (Fact 13)
+ * For cross-entropy K is replaced by K − 1 (the softmax Hessian has rank K − 1), as the
+ * authors' code does.
+ */
+export interface RankFormulaInput {
+  sizes: number[];
+  /** rank of the (uncentred) input covariance; default min(d, N) when N is given, else d */
+  r?: number;
+  N?: number;
+  /** rank of Ω; default min(r, K) (the generic value at initialisation) */
+  s?: number;
+  bias?: boolean;
+  loss?: "mse" | "ce" | "logcosh";
+}
+
+export interface RankFormulas {
+  p: number;
+  L: number;
+  M: number;
+  r: number;
+  K: number;
+  s: number;
+  q: number;
+  qHat: number;
+  /** rank of H_o (equality without bias; an upper bound with bias) */
+  Ho: number;
+  HoIsBound: boolean;
+  /** rank of H_f (Corollary 6 read as an equality); undefined with bias (the paper gives none) */
+  Hf?: number;
+  /** rank of H (Fact 7, or Fact 13 with bias) */
+  H: number;
+  /** p − rk(H) */
+  deficiency: number;
+}
+
+export function linearRankFormulas(input: RankFormulaInput): RankFormulas {
+  const { sizes, bias = false, loss = "mse" } = input;
+  if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`linearRankFormulas: sizes must be [d, …, K], got ${JSON.stringify(sizes)}`);
+  const L = sizes.length - 1;
+  const d = sizes[0];
+  const K = loss === "ce" ? sizes[L] - 1 : sizes[L];
+  const hidden = sizes.slice(1, L);
+  const M = hidden.reduce((a, b) => a + b, 0);
+  const r = input.r ?? (input.N !== undefined ? Math.min(d, input.N) : d);
+  const s = input.s ?? Math.min(r, K);
+  let p = 0;
+  for (let l = 1; l <= L; l++) p += sizes[l] * sizes[l - 1] + (bias ? sizes[l] : 0);
+  const q = Math.min(r, ...hidden, K);
+  const qHat = Math.min(q, s);
+  if (!bias) {
+    const H = 2 * q * M - L * q * q + q * (r + K);
+    return { p, L, M, r, K, s, q, qHat, Ho: q * (r + K - q), HoIsBound: false, Hf: 2 * qHat * M + 2 * qHat * s - L * qHat * qHat, H, deficiency: p - H };
+  }
+  const qp = Math.min(r + 1, ...hidden, K);
+  const H = 2 * qp * M + qp * (r + K) - L * qp * qp + L * qp;
+  return { p, L, M, r, K, s, q, qHat, Ho: q * (r + K - q) + K, HoIsBound: true, H, deficiency: p - H };
+}

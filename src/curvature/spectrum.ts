@@ -1,0 +1,48 @@
+/** Spectra of curvature matrices: numerical ranks and low-rank reconstruction errors. */
+import { Matrix, eigvalsh, defaultTolerance, rankOfSpectrum } from "../linalg";
+
+export interface SpectrumSummary {
+  /** eigenvalues, ascending */
+  eigenvalues: Float64Array;
+  /** default tolerance max|λ| · p · eps */
+  tolerance: number;
+  /** numerical rank at the default tolerance */
+  rank: number;
+}
+
+export function spectrumOf(H: Matrix): SpectrumSummary {
+  const eigenvalues = eigvalsh(H);
+  return summarizeSpectrum(eigenvalues);
+}
+
+export function summarizeSpectrum(eigenvalues: Float64Array): SpectrumSummary {
+  const p = eigenvalues.length;
+  let maxAbs = 0;
+  for (const v of eigenvalues) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const tolerance = defaultTolerance(maxAbs, p, p);
+  return { eigenvalues, tolerance, rank: rankOfSpectrum(eigenvalues, tolerance) };
+}
+
+/** Rank at an absolute threshold on |λ|. */
+export function rankAt(eigenvalues: ArrayLike<number>, tol: number): number {
+  return rankOfSpectrum(eigenvalues, tol);
+}
+
+/**
+ * Relative Frobenius error ‖H − H_k‖_F / ‖H‖_F of the best rank-k approximation (the k eigenpairs
+ * of largest |λ|), for k = 0..p: entry k is √(Σ_{i>k} λ_(i)²) / √(Σ λ²) with |λ| sorted descending.
+ */
+export function reconstructionErrors(eigenvalues: ArrayLike<number>): Float64Array {
+  const sq = Array.from(eigenvalues, (v) => v * v).sort((a, b) => b - a);
+  const p = sq.length;
+  const out = new Float64Array(p + 1);
+  // tail sums from the smallest up, for accuracy
+  let tail = 0;
+  for (let k = p; k >= 0; k--) {
+    out[k] = tail;
+    if (k > 0) tail += sq[k - 1];
+  }
+  const total = tail;
+  for (let k = 0; k <= p; k++) out[k] = total > 0 ? Math.sqrt(out[k] / total) : 0;
+  return out;
+}
