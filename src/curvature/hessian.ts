@@ -3,12 +3,14 @@
  *   H   = ∇²_θ L
  *   H_o = (1/N) Σ_n J_nᵀ Λ_n J_n      (outer-product / Gauss–Newton part; Λ_n = ∂²ℓ/∂f²)
  *   H_f = (1/N) Σ_n Σ_c r_{n,c} ∇²_θ f_c(x_n) = H − H_o      (functional part; r = ∂ℓ/∂f)
- * Built from blocks of unit directions through the batched R-operator (products.ts), so the work is
- * large GEMMs on the BLAS path; each matrix is symmetrised at the end (it is symmetric to rounding).
+ * Built by layer-block formulas (dense.ts): per-neuron R-operator sensitivities, then one GEMM over the
+ * samples per block, on the BLAS path. Matrix-free products use the parameter-direction R-operator
+ * (products.ts); the tests check each against the other.
  */
-import { Matrix, symmetrize } from "../linalg";
+import { Matrix } from "../linalg";
 import { Problem, prepare, Prepared } from "./problem";
-import { curvatureProducts, CurvatureKind, blockSize } from "./products";
+import { curvatureProducts, CurvatureKind } from "./products";
+import { denseCurvature } from "./dense";
 
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
 export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
@@ -43,30 +45,6 @@ export class DenseTooLargeError extends Error {
 export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_DENSE_BYTES): void {
   const bytes = count * p * p * 8;
   if (bytes > maxBytes) throw new DenseTooLargeError(p, count, bytes, maxBytes);
-}
-
-/** The dense matrix of one curvature kind, filled block by block of unit directions. */
-export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?: (f: number) => void): Matrix {
-  const { p } = prep;
-  const out = new Matrix(p, p);
-  const B = blockSize(prep);
-  // blocks never straddle layers, so each block touches one layer and skips all layers below it
-  const bounds: [number, number][] = [];
-  for (const s of prep.cache.slots) {
-    const start = s.wOffset;
-    const end = s.bOffset >= 0 ? s.bOffset + s.rows : s.wOffset + s.rows * s.cols;
-    for (let a = start; a < end; a += B) bounds.push([a, Math.min(end, a + B)]);
-  }
-  let done = 0;
-  for (const [a, b] of bounds) {
-    const V = new Matrix(b - a, p);
-    for (let i = a; i < b; i++) V.data[(i - a) * p + i] = 1;
-    const R = curvatureProducts(prep, V, kind);
-    out.data.set(R.data, a * p);
-    done += b - a;
-    onProgress?.(done / p);
-  }
-  return symmetrize(out);
 }
 
 /** Dense H, H_o and H_f (as asked) of the mean loss at the given parameters. */

@@ -7,6 +7,7 @@ export * from "./problem";
 export * from "./gradient";
 export * from "./products";
 export * from "./hessian";
+export * from "./dense";
 export * from "./jacobian";
 export * from "./linear";
 export * from "./operators";

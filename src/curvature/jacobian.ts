@@ -7,7 +7,7 @@
  * - Input Jacobians of every layer's pre-activations, ∂z_l/∂x (M_l × d) per sample, streamed in
  *   chunks of samples (they can be large), and their singular values.
  */
-import { Matrix, gemm, syrk, svdvals } from "../linalg";
+import { Matrix, gemmTrusted as gemm, syrk, svdvals } from "../linalg";
 import { NetSpec, normalizeSpec } from "../nets/spec";
 import { forward, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";

@@ -4,14 +4,64 @@
  *
  * With P_l = W_l ⋯ W_1 (P_0 = I_d) and S_l = W_L ⋯ W_{l+1} (S_L = I_K):
  *   H_o = A_o (I_K ⊗ Σ_xx) A_oᵀ,  A_oᵀ = [S_1 ⊗ P_0ᵀ, …, S_l ⊗ P_{l−1}ᵀ, …, S_L ⊗ P_{L−1}ᵀ]   (Prop. 2)
- *   computed as MᵀM with M = (I_K ⊗ Rᵀ) A_oᵀ, Σ_xx = R Rᵀ, i.e. block l of M is S_l ⊗ (P_{l−1} R)ᵀ.
+ *   whose (l, k) block is, by the mixed-product rule, (S_lᵀ S_k) ⊗ (P_{l−1} Σ_xx P_{k−1}ᵀ): an O(p²) fill.
  *   H_f is the Hessian of ⟨Ω, W_L ⋯ W_1⟩ at fixed Ω: zero diagonal blocks, and for layers k < l
  *   ∂²/∂(W_k)_{ab} ∂(W_l)_{ce} = Q[e, a] · (S_lᵀ Ω P_{k−1}ᵀ)[c, b],  Q = W_{l−1} ⋯ W_{k+1} (I when l = k+1).
  */
-import { Matrix, gemm, syrk, eigh, kron } from "../linalg";
+import { Matrix, gemm, syrk } from "../linalg";
 import { normalizeSpec } from "../nets/spec";
-import { Problem, prepare } from "./problem";
+import { Problem, prepare, Prepared } from "./problem";
 import { checkDenseSize, HessianResult } from "./hessian";
+
+/** D[(r0 + a·C + c), (c0 + b·E + e)] += left[a, b] · right[c, e]  (the Kronecker block left ⊗ right). */
+function addKronBlock(D: Float64Array, p: number, r0: number, c0: number, left: Matrix, right: Matrix): void {
+  const A = left.rows;
+  const B = left.cols;
+  const C = right.rows;
+  const E = right.cols;
+  const l = left.data;
+  const r = right.data;
+  for (let a = 0; a < A; a++)
+    for (let c = 0; c < C; c++) {
+      const row = (r0 + a * C + c) * p + c0;
+      for (let b = 0; b < B; b++) {
+        const lv = l[a * B + b];
+        const o = row + b * E;
+        const ro = c * E;
+        for (let e = 0; e < E; e++) D[o + e] += lv * r[ro + e];
+      }
+    }
+}
+
+/**
+ * The H_f block between layers k < l and its mirror: [(k, a, b), (l, c, e)] = Q[e, a] · Sm[c, b],
+ * a < Ak, b < Bk (layer k's weight shape), c < Cl, e < El (layer l's).
+ */
+function addFunctionalBlock(D: Float64Array, p: number, k0: number, l0: number, Q: Matrix, Sm: Matrix, Ak: number, Bk: number, Cl: number, El: number): void {
+  const q = Q.data;
+  const qc = Q.cols;
+  const sm = Sm.data;
+  const sc = Sm.cols;
+  for (let a = 0; a < Ak; a++)
+    for (let b = 0; b < Bk; b++) {
+      const row = (k0 + a * Bk + b) * p + l0;
+      for (let c = 0; c < Cl; c++) {
+        const sv = sm[c * sc + b];
+        const o = row + c * El;
+        for (let e = 0; e < El; e++) D[o + e] += q[e * qc + a] * sv;
+      }
+    }
+  for (let c = 0; c < Cl; c++)
+    for (let e = 0; e < El; e++) {
+      const row = (l0 + c * El + e) * p + k0;
+      for (let a = 0; a < Ak; a++) {
+        const qv = q[e * qc + a];
+        const o = row + a * Bk;
+        const so = c * sc;
+        for (let b = 0; b < Bk; b++) D[o + b] += qv * sm[so + b];
+      }
+    }
+}
 
 export interface LinearStatistics {
   /** E[x xᵀ] (d × d) */
@@ -21,9 +71,11 @@ export interface LinearStatistics {
 }
 
 export function linearStatistics(problem: Problem): LinearStatistics {
-  const prep = prepare("linearStatistics", problem);
+  return statisticsOf(prepare("linearStatistics", problem), problem.X);
+}
+
+function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
   const N = prep.N;
-  const X = problem.X;
   const delta = new Matrix(N, prep.K, prep.F.map((v, i) => v - prep.Y[i]));
   return { sigmaXX: syrk(X, { trans: true, alpha: 1 / N }), omega: gemm(delta, X, { transA: true, alpha: 1 / N }) };
 }
@@ -37,7 +89,7 @@ export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" |
   const prep = prepare("linearHessianClosedForm", problem);
   const { p } = prep;
   checkDenseSize(p, parts.length, opts.maxBytes);
-  const { sigmaXX, omega } = linearStatistics(problem);
+  const { sigmaXX, omega } = statisticsOf(prep, problem.X);
   const sizes = spec.sizes;
   const L = sizes.length - 1;
   const d = sizes[0];
@@ -49,53 +101,33 @@ export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" |
   const S: Matrix[] = new Array(L + 1);
   S[L] = Matrix.identity(K);
   for (let l = L - 1; l >= 0; l--) S[l] = gemm(S[l + 1], W(l + 1));
-  const result: HessianResult = { p, loss: prep.lossValue };
-  let Ho: Matrix | undefined;
-  if (parts.includes("Ho") || parts.includes("H")) {
-    const { values, vectors } = eigh(sigmaXX);
-    const R = new Matrix(d, d);
-    for (let i = 0; i < d; i++) for (let t = 0; t < d; t++) R.data[i * d + t] = vectors.data[i * d + t] * Math.sqrt(Math.max(0, values[t]));
-    const Mmat = new Matrix(K * d, p);
-    for (let l = 1; l <= L; l++) {
-      const block = kron(S[l], gemm(P[l - 1], R).transpose()); // (K·d) × (M_l·M_{l−1})
-      const s = slots[l - 1];
-      const w = s.rows * s.cols;
-      for (let r = 0; r < K * d; r++) Mmat.data.set(block.data.subarray(r * w, (r + 1) * w), r * p + s.wOffset);
-    }
-    Ho = syrk(Mmat, { trans: true });
+  const wantHo = parts.includes("Ho");
+  const wantHf = parts.includes("Hf");
+  const wantH = parts.includes("H");
+  const Ho = wantHo ? new Matrix(p, p) : undefined;
+  const Hf = wantHf ? new Matrix(p, p) : undefined;
+  const H = wantH ? new Matrix(p, p) : undefined;
+  const hoTargets = [Ho, H].filter(Boolean) as Matrix[];
+  const hfTargets = [Hf, H].filter(Boolean) as Matrix[];
+  // H_o: block (l, k) = (S_lᵀ S_k) ⊗ (P_{l−1} Σ_xx P_{k−1}ᵀ), rows (a, c), columns (b, e)
+  if (hoTargets.length) {
+    const PS = P.map((Pl, l) => (l < L ? gemm(Pl, sigmaXX) : Pl));
+    for (let l = 1; l <= L; l++)
+      for (let k = 1; k <= L; k++) {
+        const left = gemm(S[l], S[k], { transA: true }); // M_l × M_k
+        const right = gemm(PS[l - 1], P[k - 1], { transB: true }); // M_{l−1} × M_{k−1}
+        for (const T of hoTargets) addKronBlock(T.data, p, slots[l - 1].wOffset, slots[k - 1].wOffset, left, right);
+      }
   }
-  let Hf: Matrix | undefined;
-  if (parts.includes("Hf") || parts.includes("H")) {
-    Hf = new Matrix(p, p);
-    for (let k = 1; k <= L; k++) {
+  // H_f: zero diagonal blocks; for k < l, [(k,a,b),(l,c,e)] = Q[e, a] · Sm[c, b] and its mirror
+  if (hfTargets.length) {
+    for (let k = 1; k <= L; k++)
       for (let l = k + 1; l <= L; l++) {
         let Q = Matrix.identity(sizes[k]);
         for (let t = k + 1; t <= l - 1; t++) Q = gemm(W(t), Q); // W_{l−1} ⋯ W_{k+1}: M_{l−1} × M_k
         const Sm = gemm(gemm(S[l], omega, { transA: true }), P[k - 1], { transB: true }); // M_l × M_{k−1}
-        const sk = slots[k - 1];
-        const sl = slots[l - 1];
-        for (let a = 0; a < sk.rows; a++)
-          for (let b = 0; b < sk.cols; b++) {
-            const row = sk.wOffset + a * sk.cols + b;
-            for (let c = 0; c < sl.rows; c++) {
-              const sv = Sm.data[c * Sm.cols + b];
-              for (let e = 0; e < sl.cols; e++) {
-                const v = Q.data[e * Q.cols + a] * sv;
-                const col = sl.wOffset + c * sl.cols + e;
-                Hf.data[row * p + col] = v;
-                Hf.data[col * p + row] = v;
-              }
-            }
-          }
+        for (const T of hfTargets) addFunctionalBlock(T.data, p, slots[k - 1].wOffset, slots[l - 1].wOffset, Q, Sm, slots[k - 1].rows, slots[k - 1].cols, slots[l - 1].rows, slots[l - 1].cols);
       }
-    }
   }
-  if (parts.includes("Ho")) result.Ho = Ho;
-  if (parts.includes("Hf")) result.Hf = Hf;
-  if (parts.includes("H")) {
-    const H = new Matrix(p, p);
-    for (let i = 0; i < H.data.length; i++) H.data[i] = Ho!.data[i] + Hf!.data[i];
-    result.H = H;
-  }
-  return result;
+  return { p, loss: prep.lossValue, H, Ho, Hf };
 }

@@ -3,7 +3,7 @@
  * once and prepared with the forward pass and the first-order adjoints that every derivative
  * routine shares. The loss is the mean over the N samples of the per-sample loss.
  */
-import { Matrix, gemm } from "../linalg";
+import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount, SpecError } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { LossName, checkLoss, lossAndResidual } from "../nets/losses";

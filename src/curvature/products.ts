@@ -14,7 +14,7 @@
  * The Gauss–Newton kind drops the terms with g, ā and σ'' (those make up H_f = H − H_o).
  * Layers below the first one a block touches have zero tangents and are skipped.
  */
-import { Matrix, gemm } from "../linalg";
+import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
 

@@ -32,6 +32,19 @@ export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
   return new Matrix(m, n, kernels().gemm(A.data, m, k, transA, B.data, n, transB, alpha));
 }
 
+/**
+ * gemm without the finiteness scan, for library hot paths whose inputs were validated upstream
+ * (shapes are still checked).
+ */
+export function gemmTrusted(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
+  const { transA = false, transB = false, alpha = 1 } = opts;
+  const m = transA ? A.cols : A.rows;
+  const k = transA ? A.rows : A.cols;
+  const n = transB ? B.rows : B.cols;
+  if (k !== (transB ? B.cols : B.rows)) return gemm(A, B, opts); // reports the shape error
+  return new Matrix(m, n, kernels().gemm(A.data, m, k, transA, B.data, n, transB, alpha));
+}
+
 /** Symmetric rank-k update: α·AᵀA when `trans` (cols×cols), else α·AAᵀ (rows×rows). Both triangles filled. */
 export function syrk(A: Matrix, opts: { trans?: boolean; alpha?: number } = {}): Matrix {
   const { trans = false, alpha = 1 } = opts;

@@ -2,7 +2,7 @@
  * Forward pass in float64 on a batch, keeping what the derivative code needs:
  * pre-activations Z_l, activations H_l (H_0 = X, H_L = Z_L = f), and σ'(Z_l), σ''(Z_l).
  */
-import { Matrix, gemm } from "../linalg";
+import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { activationFns } from "./activations";
 import { NetSpec, normalizeSpec, layout, LayerSlot, paramCount, SpecError } from "./spec";
 

@@ -1,0 +1,145 @@
+/**
+ * `rankscope hessian`: the exact Hessian of one network on one dataset, its split, ranks and
+ * timings as JSON, and optionally the problem in the format torch_reference.py `check` reads.
+ */
+import * as fs from "node:fs";
+import { Matrix, eigvalsh, rank } from "../linalg";
+import * as nets from "../nets";
+import * as cv from "../curvature";
+import { loadMnist, loadFashionMnist, downscaleTo, Dataset } from "../data";
+import { Rng } from "../util/random";
+import { writeFileAtomic } from "../util/files";
+import { Flags, intList, int, choice } from "./args";
+
+export const HESSIAN_FLAGS = ["sizes", "n", "act", "bias", "loss", "data", "seed", "init", "json", "export-problem", "closed-form"];
+
+export interface HessianCliOptions {
+  sizes: number[];
+  n: number;
+  act: nets.Activation;
+  bias: boolean;
+  loss: nets.LossName;
+  data: "gaussian" | "mnist" | "fashion";
+  seed: number;
+  init: nets.Init;
+  closedForm: boolean;
+}
+
+export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
+  return {
+    sizes: intList(flags, "sizes", [64, 30, 20, 10]),
+    n: int(flags, "n", 1000),
+    act: choice(flags, "act", nets.ACTIVATIONS, "tanh"),
+    bias: flags.bias === true,
+    loss: choice(flags, "loss", nets.LOSSES, "mse"),
+    data: choice(flags, "data", ["gaussian", "mnist", "fashion"] as const, "gaussian"),
+    seed: int(flags, "seed", 0),
+    init: choice(flags, "init", nets.INITS, "glorot-normal"),
+    closedForm: flags["closed-form"] === true,
+  };
+}
+
+/** The network, data and parameters the command analyses (seeded). */
+export function buildHessianProblem(o: HessianCliOptions): { problem: cv.Problem; description: string } {
+  const spec: nets.NetSpec = { sizes: o.sizes, activation: o.act, bias: o.bias };
+  nets.normalizeSpec(spec);
+  if (o.n < 1) throw new Error(`--n must be ≥ 1, got ${o.n}`);
+  const d = o.sizes[0];
+  const K = o.sizes[o.sizes.length - 1];
+  let X: Matrix;
+  let Y: Matrix;
+  let description: string;
+  if (o.data === "gaussian") {
+    const rng = new Rng(o.seed + 1);
+    X = new Matrix(o.n, d, rng.normals(o.n * d));
+    if (o.loss === "ce") {
+      Y = new Matrix(o.n, K);
+      for (let i = 0; i < o.n; i++) Y.set(i, rng.int(K), 1);
+    } else Y = new Matrix(o.n, K, rng.normals(o.n * K));
+    description = `Gaussian inputs N(0, I_${d}), ${o.loss === "ce" ? "random one-hot" : "Gaussian"} targets, N = ${o.n}`;
+  } else {
+    if (K !== 10) throw new Error(`--data ${o.data} has 10 classes: the last size must be 10, got ${K}`);
+    const base: Dataset = o.data === "mnist" ? loadMnist({ n: o.n, seed: o.seed }) : loadFashionMnist({ n: o.n, seed: o.seed });
+    const ds = d === 784 ? base : downscaleTo(base, d);
+    X = ds.X;
+    Y = ds.Y;
+    description = ds.description;
+  }
+  const params = nets.initParams(spec, { init: o.init, seed: o.seed });
+  return { problem: { spec, params, X, Y, loss: o.loss }, description };
+}
+
+export interface HessianReport {
+  sizes: number[];
+  act: string;
+  bias: boolean;
+  loss: string;
+  data: string;
+  N: number;
+  p: number;
+  linalg: string;
+  path: "general" | "linear-closed-form";
+  loss_value: number;
+  rank_H: number;
+  rank_Ho: number;
+  rank_Hf: number;
+  formula?: cv.RankFormulas;
+  hessian_s: number;
+  eigenvalues_s: number;
+}
+
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+
+export function runHessian(o: HessianCliOptions, log: (s: string) => void = () => {}): HessianReport {
+  const { problem, description } = buildHessianProblem(o);
+  const p = nets.paramCount(problem.spec);
+  log(`p = ${p}; data: ${description}`);
+  const t0 = process.hrtime.bigint();
+  const res = o.closedForm ? cv.linearHessianClosedForm(problem) : cv.hessian(problem);
+  const hessian_s = seconds(t0);
+  const t1 = process.hrtime.bigint();
+  const evH = eigvalsh(res.H!);
+  const eigenvalues_s = seconds(t1);
+  const rank_Ho = cv.spectrumOf(res.Ho!).rank;
+  const rank_Hf = cv.spectrumOf(res.Hf!).rank;
+  const linear = nets.normalizeSpec(problem.spec).activation.every((a) => a === "linear");
+  let formula: cv.RankFormulas | undefined;
+  if (linear) {
+    const r = rank(problem.X);
+    const s = rank(cv.linearStatistics(problem).omega);
+    formula = cv.linearRankFormulas({ sizes: o.sizes, r, s: o.loss === "mse" ? s : undefined, bias: o.bias, loss: o.loss });
+  }
+  return {
+    sizes: o.sizes,
+    act: o.act,
+    bias: o.bias,
+    loss: o.loss,
+    data: description,
+    N: problem.X.rows,
+    p,
+    linalg: require("../linalg").backend(),
+    path: o.closedForm ? "linear-closed-form" : "general",
+    loss_value: res.loss,
+    rank_H: cv.summarizeSpectrum(evH).rank,
+    rank_Ho,
+    rank_Hf,
+    formula,
+    hessian_s,
+    eigenvalues_s,
+  };
+}
+
+/** Writes the problem as torch_reference.py `check` reads it. */
+export function exportProblem(problem: cv.Problem, file: string): void {
+  const spec = nets.normalizeSpec(problem.spec);
+  const acts = new Set(spec.activation);
+  if (acts.size > 1) throw new Error("--export-problem: torch_reference.py takes one activation for all hidden layers");
+  const act = spec.activation[0] ?? "linear";
+  if (!["linear", "relu", "tanh", "sigmoid"].includes(act)) throw new Error(`--export-problem: torch_reference.py supports linear, relu, tanh, sigmoid; got ${act}`);
+  if (problem.loss === "logcosh") throw new Error("--export-problem: torch_reference.py supports the mse and ce losses");
+  const slots = nets.layout(spec);
+  const weights = slots.map((s) => nets.weight(spec, problem.params, s.layer).toArray());
+  const biases = spec.bias ? slots.map((s) => Array.from(problem.params.subarray(s.bOffset, s.bOffset + s.rows))) : undefined;
+  const json = { sizes: spec.sizes, act, bias: spec.bias, loss: problem.loss ?? "mse", weights, ...(biases ? { biases } : {}), X: problem.X.toArray(), Y: problem.Y.toArray() };
+  writeFileAtomic(file, JSON.stringify(json));
+}

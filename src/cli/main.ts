@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * rankscope command line.
+ *   rankscope hessian [--sizes 64,30,20,10] [--n 1000] [--act tanh] [--bias] [--loss mse|ce|logcosh]
+ *                     [--data gaussian|mnist|fashion] [--seed 0] [--init glorot-normal] [--closed-form]
+ *                     [--json] [--export-problem FILE]
+ *   rankscope reproduce [--study NAME] [--preset quick|paper] [--out DIR]
+ *   rankscope notebooks [--out DIR]
+ */
+import { parseFlags } from "./args";
+import { HESSIAN_FLAGS, hessianOptionsFromFlags, runHessian, buildHessianProblem, exportProblem } from "./hessian";
+
+const USAGE = `usage: rankscope <command> [options]
+commands:
+  hessian     exact Hessian, H_o and H_f of one network: ranks, formulas, timings (--json for JSON)
+  reproduce   run the studies and write figures + summary.json (--study NAME, --preset quick|paper, --out DIR)
+  notebooks   execute every notebook headless with nbconvert (--out DIR)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "--help" || cmd === "-h") {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === "hessian") {
+    const flags = parseFlags(rest, HESSIAN_FLAGS);
+    const opts = hessianOptionsFromFlags(flags);
+    if (typeof flags["export-problem"] === "string") {
+      exportProblem(buildHessianProblem(opts).problem, flags["export-problem"]);
+    } else if (flags["export-problem"] === true) throw new Error("--export-problem needs a file name");
+    const report = runHessian(opts, flags.json ? undefined : (s) => console.error(s));
+    if (flags.json) console.log(JSON.stringify(report));
+    else {
+      console.log(`p = ${report.p}, N = ${report.N}, ${report.sizes.join("-")} ${report.act}${report.bias ? " +bias" : ""}, ${report.loss}, path ${report.path}, linalg ${report.linalg}`);
+      console.log(`rank H = ${report.rank_H}, rank H_o = ${report.rank_Ho}, rank H_f = ${report.rank_Hf}`);
+      if (report.formula) console.log(`formulas (Singh et al.): H ${report.formula.H}, H_o ${report.formula.HoIsBound ? "≤ " : ""}${report.formula.Ho}, H_f ${report.formula.Hf ?? "—"}`);
+      console.log(`Hessian ${report.hessian_s.toFixed(3)} s, eigenvalues ${report.eigenvalues_s.toFixed(3)} s`);
+    }
+    return 0;
+  }
+  if (cmd === "reproduce" || cmd === "notebooks") {
+    const mod = require(cmd === "reproduce" ? "./reproduce" : "./notebooks");
+    return mod.main(rest);
+  }
+  console.error(`rankscope: unknown command "${cmd}"\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`rankscope: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,20 @@
+/** Atomic file writes: write a temporary file in the same folder, then rename over the target. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const dir = path.dirname(path.resolve(file));
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw err;
+  }
+}
