@@ -1,0 +1,110 @@
+/**
+ * One call per experiment: options are merged as paper defaults ← preset ← the caller's values,
+ * validated before any work (errors name the option and the allowed values), looked up in the
+ * content-addressed cache, computed with progress when missing, and returned as an
+ * `ExperimentResult` that renders itself and serialises to JSON.
+ */
+import { ExperimentResult, ResultData } from "../report/result";
+import { cacheKey, readCache, writeCache, defaultCacheDir, packageVersion } from "../cache";
+
+export type Preset = "quick" | "paper";
+export const PRESETS: readonly Preset[] = ["quick", "paper"];
+
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OptionError";
+  }
+}
+
+export interface RunControls {
+  /** "paper" (default: the study's own settings) or "quick" (small, for a first look) */
+  preset?: Preset;
+  /** recompute even when a cached result exists */
+  force?: boolean;
+  /** use the on-disk cache (default true) */
+  cache?: boolean;
+  cacheDir?: string;
+}
+
+export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes">;
+
+export interface ExperimentDefinition<O extends object> {
+  name: string;
+  title: string;
+  /** the paper file in shared/papers it reproduces */
+  paper: string;
+  defaults: O;
+  presets: Record<Preset, Partial<O>>;
+  /** throws OptionError for bad values */
+  validate(options: O): void;
+  run(options: O): Promise<StudyOutput>;
+}
+
+const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir"];
+
+export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}): O {
+  const preset = given.preset ?? "paper";
+  if (!PRESETS.includes(preset)) throw new OptionError(`${def.name}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
+  const allowed = Object.keys(def.defaults);
+  for (const k of Object.keys(given)) {
+    if (!allowed.includes(k) && !CONTROL_KEYS.includes(k)) {
+      throw new OptionError(`${def.name}: unknown option "${k}"; allowed: ${[...allowed, ...CONTROL_KEYS].join(", ")}`);
+    }
+  }
+  const merged = { ...def.defaults, ...def.presets[preset] } as O;
+  for (const k of allowed) if ((given as Record<string, unknown>)[k] !== undefined) (merged as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
+  def.validate(merged);
+  return merged;
+}
+
+export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = () => {}): Promise<ExperimentResult> {
+  const options = resolveOptions(def, given);
+  const useCache = given.cache ?? true;
+  const dir = given.cacheDir ?? defaultCacheDir();
+  const key = cacheKey(def.name, options);
+  if (useCache && !given.force) {
+    const hit = readCache<ResultData>(key, dir);
+    if (hit.status === "hit") {
+      const r = new ExperimentResult(hit.value);
+      r.cached = true;
+      return r;
+    }
+    if (hit.status === "corrupt") log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
+  }
+  const t0 = Date.now();
+  const out = await def.run(options);
+  const data: ResultData = {
+    experiment: def.name,
+    title: def.title,
+    options: options as Record<string, unknown>,
+    ...out,
+    seconds: (Date.now() - t0) / 1000,
+    version: packageVersion(),
+  };
+  if (useCache) writeCache(key, data, dir);
+  return new ExperimentResult(JSON.parse(JSON.stringify(data)));
+}
+
+// ---- option validators (each error names the option and what is allowed) ----
+export function checkChoice(study: string, name: string, value: unknown, allowed: readonly unknown[]): void {
+  if (!allowed.includes(value)) throw new OptionError(`${study}: option ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`);
+}
+
+export function checkInt(study: string, name: string, value: unknown, min: number, max = Infinity): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new OptionError(`${study}: option ${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);
+  }
+}
+
+export function checkIntList(study: string, name: string, value: unknown, min: number, opts: { minLength?: number } = {}): void {
+  if (!Array.isArray(value) || value.length < (opts.minLength ?? 1) || value.some((v) => !Number.isInteger(v) || v < min)) {
+    throw new OptionError(`${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ${min}; got ${JSON.stringify(value)}`);
+  }
+}
+
+export function checkNumber(study: string, name: string, value: unknown, min: number, max = Infinity): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new OptionError(`${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);
+  }
+}

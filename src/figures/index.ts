@@ -1,0 +1,3 @@
+/** Figure builders: plain Plotly specs with the rankscope house style. */
+export * from "./figure";
+export * from "./style";

@@ -1,0 +1,117 @@
+/**
+ * House style for every rankscope figure: one font, one palette (a colour per series, stable by
+ * index), axis titles with units, log axes where the papers use them, dashed reference lines for
+ * predictions, legends that name the setting.
+ */
+import { Figure, Trace, Layout } from "./figure";
+
+export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const FONT = { family: "Helvetica Neue, Arial, sans-serif", size: 14, color: "#222" };
+
+export function colour(i: number): string {
+  return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
+
+export interface AxisOptions {
+  title: string;
+  log?: boolean;
+  range?: [number, number];
+}
+
+function axis(a: AxisOptions): Record<string, unknown> {
+  return {
+    title: { text: a.title },
+    type: a.log ? "log" : "linear",
+    showline: true,
+    linecolor: "#444",
+    ticks: "outside",
+    gridcolor: "#e6e6e6",
+    zeroline: false,
+    ...(a.range ? { range: a.range } : {}),
+  };
+}
+
+export interface LayoutOptions {
+  title: string;
+  x: AxisOptions;
+  y: AxisOptions;
+  width?: number;
+  height?: number;
+  legendTitle?: string;
+  extra?: Layout;
+}
+
+export function houseLayout(o: LayoutOptions): Layout {
+  return {
+    title: { text: o.title, x: 0.02, xanchor: "left" },
+    font: FONT,
+    paper_bgcolor: "white",
+    plot_bgcolor: "white",
+    width: o.width ?? 760,
+    height: o.height ?? 480,
+    margin: { l: 70, r: 20, t: 60, b: 60 },
+    xaxis: axis(o.x),
+    yaxis: axis(o.y),
+    legend: { title: o.legendTitle ? { text: o.legendTitle } : undefined, bgcolor: "rgba(255,255,255,0.8)" },
+    ...(o.extra ?? {}),
+  };
+}
+
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+  /** lines (default), markers, or both */
+  mode?: "lines" | "markers" | "lines+markers";
+  /** colour index into the palette */
+  colourIndex?: number;
+  dash?: "solid" | "dash" | "dot";
+  /** symmetric error bars */
+  error?: number[];
+  /** a shaded band [lower, upper] */
+  band?: [number[], number[]];
+  showLegend?: boolean;
+}
+
+export function seriesTraces(s: Series, i: number): Trace[] {
+  const c = colour(s.colourIndex ?? i);
+  const traces: Trace[] = [];
+  if (s.band) {
+    traces.push({
+      type: "scatter", x: [...s.x, ...s.x.slice().reverse()], y: [...s.band[1], ...s.band[0].slice().reverse()],
+      fill: "toself", fillcolor: c + "33", line: { width: 0 }, hoverinfo: "skip", showlegend: false, name: `${s.name} band`,
+    });
+  }
+  traces.push({
+    type: "scatter",
+    mode: s.mode ?? "lines",
+    name: s.name,
+    x: s.x,
+    y: s.y,
+    line: { color: c, width: 2, dash: s.dash ?? "solid" },
+    marker: { color: c, size: 8, symbol: "circle-open", line: { width: 2, color: c } },
+    showlegend: s.showLegend ?? true,
+    ...(s.error ? { error_y: { type: "data", array: s.error, visible: true, color: c } } : {}),
+  });
+  return traces;
+}
+
+/** A line/marker chart of several series with optional dashed reference lines. */
+export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; hlines?: { y: number; label: string }[]; vlines?: { x: number; label: string }[] }): Figure {
+  const data = o.series.flatMap((s, i) => seriesTraces(s, i));
+  const shapes: Record<string, unknown>[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  for (const h of o.hlines ?? []) {
+    shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: h.y, y1: h.y, line: { dash: "dash", color: "#333", width: 1.5 } });
+    annotations.push({ xref: "paper", x: 1, y: h.y, text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 12 } });
+  }
+  for (const v of o.vlines ?? []) {
+    shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v.x, x1: v.x, line: { dash: "dash", color: "#333", width: 1.5 } });
+    annotations.push({ yref: "paper", y: 1, x: v.x, text: v.label, showarrow: false, xanchor: "left", yanchor: "top", textangle: -90, font: { size: 12 } });
+  }
+  const layout = houseLayout(o);
+  const extra = (o.extra ?? {}) as { shapes?: unknown[]; annotations?: unknown[] };
+  layout.shapes = [...(extra.shapes ?? []), ...shapes];
+  layout.annotations = [...(extra.annotations ?? []), ...annotations];
+  return new Figure(name, data, layout);
+}

@@ -1,0 +1,110 @@
+/**
+ * The result of one experiment run: figures, a compact summary, tables, the checks the study asks
+ * for (each with its numbers), notes, timing. Serialises to JSON and shows itself in a notebook.
+ */
+import { Figure, FigureSpec } from "../figures/figure";
+import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
+
+export interface Check {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface ResultData {
+  experiment: string;
+  title: string;
+  options: Record<string, unknown>;
+  figures: FigureSpec[];
+  summary: Record<string, string | number | boolean | null>;
+  tables: Table[];
+  checks: Check[];
+  notes: string[];
+  seconds: number;
+  version: string;
+}
+
+export class ExperimentResult implements RichObject {
+  readonly figures: Figure[];
+  /** true when this result came from the on-disk cache */
+  cached = false;
+
+  constructor(readonly data: ResultData) {
+    this.figures = data.figures.map(Figure.from);
+  }
+
+  get experiment(): string {
+    return this.data.experiment;
+  }
+  get summary(): ResultData["summary"] {
+    return this.data.summary;
+  }
+  get checks(): Check[] {
+    return this.data.checks;
+  }
+  get tables(): Table[] {
+    return this.data.tables;
+  }
+  get options(): Record<string, unknown> {
+    return this.data.options;
+  }
+
+  figure(name: string): Figure {
+    const f = this.figures.find((x) => x.name === name);
+    if (!f) throw new Error(`${this.experiment}: no figure "${name}"; figures: ${this.figures.map((x) => x.name).join(", ")}`);
+    return f;
+  }
+
+  get allChecksPass(): boolean {
+    return this.data.checks.every((c) => c.pass);
+  }
+
+  describe(): string {
+    const lines = [`${this.data.title} — ${this.data.seconds.toFixed(1)} s${this.cached ? " (from cache)" : ""}`];
+    for (const [k, v] of Object.entries(this.data.summary)) lines.push(`  ${k}: ${typeof v === "number" ? formatNumber(v) : v}`);
+    for (const c of this.data.checks) lines.push(`  [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
+    lines.push(`  figures: ${this.figures.map((f) => f.name).join(", ")}`);
+    return lines.join("\n");
+  }
+
+  /** Summary, checks and tables as HTML (used by notebooks and the gallery). */
+  summaryHtml(): string {
+    const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : v ?? "—")}</td>`;
+    let h = `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span style="color:#666">${this.data.seconds.toFixed(1)} s${this.cached ? ", from cache" : ""}</span>`;
+    h += `<table><tbody>${Object.entries(this.data.summary).map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`).join("")}</tbody></table>`;
+    if (this.data.checks.length) {
+      h += `<table><thead><tr><th>check</th><th></th><th style="text-align:left">numbers</th></tr></thead><tbody>`;
+      h += this.data.checks.map((c) => `<tr><td style="text-align:left">${esc(c.name)}</td><td style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td style="text-align:left">${esc(c.detail)}</td></tr>`).join("");
+      h += `</tbody></table>`;
+    }
+    for (const t of this.data.tables) {
+      h += `<details><summary>${esc(t.title)} (${t.rows.length} rows)</summary><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
+      h += t.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("");
+      h += `</tbody></table></details>`;
+    }
+    if (this.data.notes.length) h += `<ul>${this.data.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
+    return h + `</div>`;
+  }
+
+  toJSON(): ResultData {
+    return this.data;
+  }
+
+  [inspectSymbol](): string {
+    return renderOrDescribe(this);
+  }
+}
+
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return v.toPrecision(4);
+}
