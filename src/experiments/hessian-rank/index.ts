@@ -1,0 +1,445 @@
+/**
+ * Study: Singh, Bachmann & Hofmann (2021), "Analytic Insights into Structure and Rank of Neural
+ * Network Hessian Maps" (shared/papers/singh-2021-hessian-rank.md).
+ *
+ * Figures (paper numbering): 1 spectra at init (linear, ReLU) with predicted rank; 2a rank vs N;
+ * 2b rank vs width; 2c rank/#params vs width; 3 spectra of H, H_f, H_o for linear vs tanh;
+ * 4 low-rank reconstruction error (ReLU, cross-entropy); 5 rank dynamics while training a linear
+ * network on a linear teacher; 6 bias: rank vs width against Fact 13. Plus `rankExplorer`.
+ */
+import * as nets from "../../nets";
+import * as cv from "../../curvature";
+import { eigvalsh, rank } from "../../linalg";
+import { linearTeacher } from "../../data";
+import { Figure, lineFigure, houseLayout, colour, Trace } from "../../figures";
+import { Progress } from "../../progress";
+import { mapTasks, defaultWorkers } from "../../parallel";
+import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import { Check, Table, ExperimentResult } from "../../report/result";
+import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
+import { MeasureArgs, Measurement, measure, bestThreshold, measureModule, InputTreatment, INPUT_TREATMENTS } from "./measure";
+
+export interface HessianRankOptions {
+  /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
+  source: ImageSource;
+  cifarDir: string | null;
+  /**
+   * input pre-processing (default "standardized": per-pixel z-score). On raw downscaled images the
+   * mean direction and near-constant pixels spread the spectrum so far that true eigenvalues
+   * (≈1e-14·λ_max, four decades above float64 noise) fall under the default tolerance.
+   */
+  inputs: InputTreatment;
+  /** input dimension after downscaling (8×8 = 64 in the paper) */
+  d: number;
+  K: number;
+  init: nets.Init;
+  /** Figure 1: seeds averaged, hidden widths, samples */
+  seeds: number;
+  fig1Hidden: number[];
+  fig1N: number;
+  /** Figure 2a: hidden widths and the sample sizes swept */
+  sweepNHidden: number[];
+  sweepN: number[];
+  /** Figures 2b, 2c, 6: widths M of hidden [M, M], samples */
+  widths: number[];
+  widthN: number;
+  /** Figure 3 (MNIST, linear vs tanh) */
+  fig3Hidden: number[];
+  fig3N: number;
+  /** Figure 4 (ReLU, cross-entropy) */
+  fig4Hidden: number[];
+  fig4N: number;
+  /** Figure 5: linear teacher, full-batch gradient descent in float64 */
+  fig5Hidden: number[];
+  fig5D: number;
+  fig5N: number;
+  fig5Steps: number;
+  fig5Checkpoints: number;
+  fig5Lr: number;
+  /** worker threads for the sweeps (default: both cores) */
+  workers: number;
+}
+
+export const hessianRankDefaults: HessianRankOptions = {
+  source: "auto",
+  cifarDir: null,
+  inputs: "standardized",
+  d: 64,
+  K: 10,
+  init: "glorot-normal",
+  seeds: 3,
+  fig1Hidden: [30, 20],
+  fig1N: 200,
+  sweepNHidden: [50, 20, 20, 20],
+  sweepN: Array.from({ length: 40 }, (_, i) => 10 * (i + 1)),
+  widths: Array.from({ length: 14 }, (_, i) => 4 * (i + 1)),
+  widthN: 100,
+  fig3Hidden: [30, 20],
+  fig3N: 500,
+  fig4Hidden: [30, 20],
+  fig4N: 500,
+  fig5Hidden: [25, 20, 15],
+  fig5D: 20,
+  fig5N: 200,
+  fig5Steps: 4000,
+  fig5Checkpoints: 16,
+  fig5Lr: 0.05,
+  workers: defaultWorkers(),
+};
+
+const NAME = "hessian-rank";
+
+export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
+  name: NAME,
+  title: "Hessian rank of neural networks (Singh et al. 2021)",
+  paper: "singh-2021-hessian-rank.md",
+  defaults: hessianRankDefaults,
+  presets: {
+    paper: {},
+    quick: {
+      seeds: 2,
+      fig1Hidden: [16, 12],
+      fig1N: 100,
+      sweepNHidden: [12, 8, 8, 8],
+      sweepN: [10, 20, 30, 40, 50, 60, 70, 80, 100, 120],
+      widths: [2, 4, 8, 12, 16, 20, 24],
+      fig3Hidden: [16, 12],
+      fig3N: 200,
+      fig4Hidden: [16, 12],
+      fig4N: 200,
+      fig5Hidden: [12, 10, 8],
+      fig5D: 10,
+      fig5N: 100,
+      fig5Steps: 1500,
+      fig5Checkpoints: 8,
+    },
+  },
+  validate(o) {
+    checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
+    if (o.cifarDir !== null && typeof o.cifarDir !== "string") checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
+    checkChoice(NAME, "inputs", o.inputs, INPUT_TREATMENTS);
+    checkInt(NAME, "d", o.d, 1, 3072);
+    if (Math.round(Math.sqrt(o.d)) ** 2 !== o.d) checkChoice(NAME, "d", o.d, [16, 36, 64, 100, 144, 196]);
+    checkInt(NAME, "K", o.K, 2, 10);
+    checkChoice(NAME, "init", o.init, nets.INITS);
+    checkInt(NAME, "seeds", o.seeds, 1, 20);
+    for (const k of ["fig1Hidden", "sweepNHidden", "fig3Hidden", "fig4Hidden", "fig5Hidden"] as const) checkIntList(NAME, k, o[k], 1);
+    checkIntList(NAME, "sweepN", o.sweepN, 2);
+    checkIntList(NAME, "widths", o.widths, 1);
+    for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const) checkInt(NAME, k, o[k], 2);
+    checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
+    checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
+    checkInt(NAME, "workers", o.workers, 1, 64);
+  },
+  run: runStudy,
+};
+
+/** Runs the whole study (cached; `force: true` recomputes). */
+export function hessianRank(options: Partial<HessianRankOptions> & RunControls = {}): Promise<ExperimentResult> {
+  return runExperiment(hessianRankStudy, options);
+}
+
+function baseArgs(o: HessianRankOptions): Omit<MeasureArgs, "hidden" | "n" | "activation" | "bias" | "loss" | "seed" | "parts"> {
+  return { d: o.d, K: o.K, init: o.init, source: o.source, cifarDir: o.cifarDir ?? undefined, inputs: o.inputs };
+}
+
+async function sweep(label: string, args: MeasureArgs[], workers: number): Promise<Measurement[]> {
+  const bar = new Progress(label, args.length);
+  const out = await mapTasks<Measurement>(args.map((a) => ({ module: measureModule, fn: "measure", args: a })), { workers, onDone: () => bar.tick() });
+  bar.finish();
+  return out;
+}
+
+async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
+  const figures: Figure[] = [];
+  const checks: Check[] = [];
+  const tables: Table[] = [];
+  const notes: string[] = [];
+  const summary: StudyOutput["summary"] = {};
+  const base = baseArgs(o);
+  const src = resolveSource(o.source, o.cifarDir ?? undefined);
+  summary["data"] = `${src} downscaled to d = ${o.d}, inputs ${o.inputs}`;
+  notes.push(
+    "Rank = number of eigenvalues with |λ| > max|λ| · p · eps (float64), as the authors' code and numpy's matrix_rank.",
+    "For cross-entropy the formulas use K − 1 (the softmax Hessian has rank K − 1), as the authors' code does.",
+  );
+
+  // ---- Figure 1: spectra at initialisation, linear and ReLU, averaged over seeds ----
+  {
+    const args: MeasureArgs[] = [];
+    for (const activation of ["linear", "relu"] as const)
+      for (let seed = 0; seed < o.seeds; seed++) args.push({ ...base, hidden: o.fig1Hidden, n: o.fig1N, activation, bias: false, loss: "mse", seed, parts: ["H"], keepSpectra: true });
+    const res = await sweep("Figure 1 spectra", args, o.workers);
+    const series = [];
+    const vlines = [];
+    for (const [i, activation] of (["linear", "relu"] as const).entries()) {
+      const runs = res.slice(i * o.seeds, (i + 1) * o.seeds);
+      const mags = runs.map((m) => m.spectra!.H!.map(Math.abs).sort((a, b) => b - a));
+      const mean = mags[0].map((_, j) => mags.reduce((s, m) => s + m[j], 0) / mags.length);
+      const f = runs[0].formula.H;
+      series.push({ name: `${activation} [${o.fig1Hidden}]`, x: mean.map((_, j) => j + 1), y: mean.map((v) => Math.max(v, 1e-300)), colourIndex: i });
+      if (i === 0) vlines.push({ x: f, label: `predicted rank ${f}` });
+      const measured = runs.map((m) => m.ranks.H!);
+      if (activation === "linear") {
+        checks.push({ name: "Fig. 1 linear: measured rank = Fact 7", pass: measured.every((r) => r === f), detail: `measured ${measured.join(", ")} vs formula ${f} (p = ${runs[0].p})` });
+      } else {
+        const bt = runs.map((m) => bestThreshold(m.spectra!.H!, f));
+        summary["fig1 relu rank at default tol"] = measured.join(", ");
+        summary["fig1 relu gap |λ|_f/|λ|_(f+1)"] = bt.map((b) => b.gap.toExponential(1)).join(", ");
+        notes.push(`Fig. 1 ReLU: numerical rank at the default tolerance ${measured.join(", ")} of p = ${runs[0].p}; the linear formula predicts ${f}; the threshold τ between |λ|_(${f}) and |λ|_(${f + 1}) gives rank ${bt.map((b) => b.rank).join(", ")} with a gap ratio ${bt.map((b) => b.gap.toExponential(1)).join(", ")}.`);
+      }
+    }
+    figures.push(lineFigure("fig1-spectrum-init", {
+      title: `Fig. 1 — |eigenvalues| of H at initialisation (mean of ${o.seeds} seeds)`,
+      x: { title: "index (sorted by |λ|)" }, y: { title: "|λ|", log: true }, series, vlines, legendTitle: "network",
+    }));
+  }
+
+  // ---- Figure 2a: rank vs sample size (linear, MSE) ----
+  {
+    const args = o.sweepN.map((n) => ({ ...base, hidden: o.sweepNHidden, n, activation: "linear" as const, bias: false, loss: "mse" as const, seed: 0, parts: ["H" as const] }));
+    const res = await sweep("Figure 2a rank vs N", args, o.workers);
+    const ok = res.every((m) => m.ranks.H === m.formula.H);
+    checks.push({ name: "Fig. 2a: rank = formula for every N", pass: ok, detail: `${res.filter((m) => m.ranks.H === m.formula.H).length}/${res.length} sample sizes exact (p = ${res[0].p})` });
+    figures.push(lineFigure("fig2a-rank-vs-n", {
+      title: `Fig. 2a — rank of H vs N, linear [${o.sweepNHidden}], MSE`,
+      x: { title: "sample size N" }, y: { title: "rank(H)" },
+      series: [
+        { name: "measured", x: o.sweepN, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+        { name: "formula (Fact 7)", x: o.sweepN, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+      ],
+    }));
+    tables.push({ title: "Fig. 2a rank vs N", columns: ["N", "r", "p", "rank H", "formula"], rows: res.map((m, i) => [o.sweepN[i], m.r, m.p, m.ranks.H!, m.formula.H]) });
+  }
+
+  // ---- Figures 2b, 2c, 6: rank vs width, without and with bias ----
+  for (const bias of [false, true]) {
+    const args = o.widths.map((M) => ({ ...base, hidden: [M, M], n: o.widthN, activation: "linear" as const, bias, loss: "mse" as const, seed: 0, parts: ["H" as const, ...(bias ? (["Ho"] as const) : [])] }));
+    const res = await sweep(bias ? "Figure 6 bias" : "Figure 2b rank vs width", args, o.workers);
+    if (!bias) {
+      checks.push({ name: "Fig. 2b: rank = formula for every width", pass: res.every((m) => m.ranks.H === m.formula.H), detail: `${res.filter((m) => m.ranks.H === m.formula.H).length}/${res.length} widths exact` });
+      figures.push(lineFigure("fig2b-rank-vs-width", {
+        title: "Fig. 2b — rank of H vs width M, linear [M, M], MSE", x: { title: "hidden width M" }, y: { title: "rank(H)" },
+        series: [
+          { name: "measured", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+          { name: "formula (Fact 7)", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+          { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 },
+        ],
+      }));
+      figures.push(lineFigure("fig2c-rank-over-params", {
+        title: "Fig. 2c — rank(H) / #params vs width", x: { title: "hidden width M" }, y: { title: "rank / p" },
+        series: [
+          { name: "measured", x: o.widths, y: res.map((m) => m.ranks.H! / m.p), colourIndex: 0 },
+          { name: "formula", x: o.widths, y: res.map((m) => m.formula.H / m.p), mode: "markers", colourIndex: 1 },
+        ],
+      }));
+      summary["fig2c rank/p at largest width"] = res[res.length - 1].ranks.H! / res[res.length - 1].p;
+      tables.push({ title: "Fig. 2b rank vs width", columns: ["M", "p", "rank H", "formula", "rank/p"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.H! / m.p]) });
+    } else {
+      // Fact 13 is empirical; measured here it holds when no hidden layer is narrower than min(r+1, K)
+      const regular = res.filter((m, i) => o.widths[i] >= Math.min(m.r + 1, o.K));
+      const narrow = res.filter((m, i) => o.widths[i] < Math.min(m.r + 1, o.K));
+      checks.push({ name: "Fig. 6: rank = Fact 13 (widths ≥ min(r+1, K))", pass: regular.every((m) => m.ranks.H === m.formula.H), detail: `${regular.filter((m) => m.ranks.H === m.formula.H).length}/${regular.length} exact` });
+      checks.push({ name: "Fig. 6: rank(H_o) ≤ Theorem 12", pass: res.every((m) => m.ranks.Ho! <= m.formula.Ho), detail: res.map((m, i) => `M=${o.widths[i]}: ${m.ranks.Ho}≤${m.formula.Ho}`).join("; ") });
+      if (narrow.length) notes.push(`Fig. 6: with bias and a hidden width below min(r+1, K) = ${Math.min(narrow[0].r + 1, o.K)}, Fact 13 under-predicts the measured rank: ${narrow.map((m) => `p=${m.p}: measured ${m.ranks.H}, Fact 13 ${m.formula.H}`).join("; ")}. This paper's Fact 13 is empirical; the tests record the same regime on random architectures.`);
+      figures.push(lineFigure("fig6-bias-rank-vs-width", {
+        title: "Fig. 6 — with bias: rank of H vs width, linear [M, M], centred inputs", x: { title: "hidden width M" }, y: { title: "rank(H)" },
+        series: [
+          { name: "measured (bias)", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+          { name: "Fact 13", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+        ],
+      }));
+      tables.push({ title: "Fig. 6 bias", columns: ["M", "p", "rank H", "Fact 13", "rank H_o", "Thm 12 bound"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.Ho!, m.formula.Ho]) });
+    }
+  }
+
+  // ---- Figure 3: spectra of H, H_f, H_o, linear vs tanh (MNIST) ----
+  {
+    const args = (["linear", "tanh"] as const).map((activation) => ({ ...base, source: "mnist" as const, hidden: o.fig3Hidden, n: o.fig3N, activation, bias: false, loss: "mse" as const, seed: 0, parts: ["H", "Hf", "Ho"] as ("H" | "Hf" | "Ho")[], keepSpectra: true }));
+    const res = await sweep("Figure 3 spectra", args, o.workers);
+    const f = res[0].formula;
+    const data: Trace[] = [];
+    const parts = ["H", "Hf", "Ho"] as const;
+    const shapes: Record<string, unknown>[] = [];
+    parts.forEach((part, pi) => {
+      const xa = pi === 0 ? "x" : `x${pi + 1}`;
+      const ya = pi === 0 ? "y" : `y${pi + 1}`;
+      res.forEach((m, ai) => {
+        const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
+        data.push({ type: "scatter", mode: "lines", name: ai === 0 ? "linear" : "tanh", legendgroup: String(ai), showlegend: pi === 0, x: mags.map((_, j) => j + 1), y: mags.map((v) => Math.max(v, 1e-300)), xaxis: xa, yaxis: ya, line: { color: colour(ai), width: 2 } });
+      });
+      const pred = part === "H" ? f.H : part === "Hf" ? f.Hf! : f.Ho;
+      shapes.push({ type: "line", xref: xa, yref: `${ya} domain`, x0: pred, x1: pred, y0: 0, y1: 1, line: { dash: "dash", color: "#222", width: 1.5 } });
+      const tanhMeasured = res[1].ranks[part]!;
+      const bt = bestThreshold(res[1].spectra![part]!, pred);
+      summary[`fig3 tanh ${part}: rank default / formula / best-τ rank`] = `${tanhMeasured} / ${pred} / ${bt.rank}`;
+      checks.push({ name: `Fig. 3 linear ${part}: rank = formula`, pass: res[0].ranks[part] === pred, detail: `measured ${res[0].ranks[part]} vs ${pred}` });
+    });
+    const w = 1 / 3;
+    const layout = houseLayout({ title: `Fig. 3 — spectra of H, H_f, H_o: linear vs tanh [${o.fig3Hidden}], MNIST d = ${o.d}`, x: { title: "index" }, y: { title: "|λ|", log: true }, width: 1200, height: 430 });
+    for (let i = 0; i < 3; i++) {
+      const xs = i === 0 ? "xaxis" : `xaxis${i + 1}`;
+      const ys = i === 0 ? "yaxis" : `yaxis${i + 1}`;
+      layout[xs] = { ...(layout.xaxis as object), domain: [i * w + 0.04, (i + 1) * w - 0.02], title: { text: `index — ${["H", "H_f", "H_o"][i]}` }, anchor: i === 0 ? "y" : `y${i + 1}` };
+      layout[ys] = { ...(layout.yaxis as object), type: "log", anchor: i === 0 ? "x" : `x${i + 1}`, title: i === 0 ? { text: "|λ|" } : undefined };
+    }
+    layout.shapes = shapes;
+    figures.push(new Figure("fig3-spectra-linear-vs-tanh", data, layout));
+    // zoom near the cut-off of H
+    const mags = res.map((m) => m.spectra!.H!.map(Math.abs).sort((a, b) => b - a));
+    const lo = Math.max(1, Math.floor(f.H * 0.8));
+    const hi = Math.min(mags[0].length, Math.ceil(f.H * 1.2));
+    figures.push(lineFigure("fig3-zoom-cutoff", {
+      title: `Fig. 3 (zoom) — |λ(H)| near the predicted cut-off ${f.H}`, x: { title: "index", range: [lo, hi] }, y: { title: "|λ|", log: true },
+      series: mags.map((mg, i) => ({ name: i === 0 ? "linear" : "tanh", x: mg.map((_, j) => j + 1).slice(lo - 1, hi), y: mg.slice(lo - 1, hi).map((v) => Math.max(v, 1e-300)), colourIndex: i })),
+      vlines: [{ x: f.H, label: "formula" }],
+    }));
+  }
+
+  // ---- Figure 4: reconstruction error, ReLU, cross-entropy ----
+  {
+    const [m] = await sweep("Figure 4 reconstruction", [{ ...base, hidden: o.fig4Hidden, n: o.fig4N, activation: "relu", bias: false, loss: "ce", seed: 0, parts: ["H"], keepSpectra: true }], 1);
+    const errs = cv.reconstructionErrors(m.spectra!.H!);
+    const f = m.formula.H;
+    const machine = m.ranks.H!;
+    summary["fig4 reconstruction error at formula rank"] = errs[Math.min(f, errs.length - 1)];
+    summary["fig4 formula rank / machine-precision rank / p"] = `${f} / ${machine} / ${m.p}`;
+    figures.push(lineFigure("fig4-reconstruction-error", {
+      title: `Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [${o.fig4Hidden}], cross-entropy`, x: { title: "k (top eigenpairs kept)" }, y: { title: "relative error", log: true },
+      series: [{ name: "ReLU, CE", x: Array.from(errs.keys()), y: Array.from(errs).map((v) => Math.max(v, 1e-17)) }],
+      vlines: [{ x: f, label: `linear formula ${f}` }, { x: machine, label: `machine-precision rank ${machine}` }],
+    }));
+  }
+
+  // ---- Figure 5: rank dynamics while training ----
+  {
+    const dyn = trainingDynamics(o);
+    figures.push(...dyn.figures);
+    checks.push(...dyn.checks);
+    Object.assign(summary, dyn.summary);
+  }
+  return { figures: figures.map((f) => f.toJSON()), summary, tables, checks, notes };
+}
+
+/** Full-batch gradient descent on a linear teacher, ranks of W_l and of H, H_o, H_f at log-spaced steps. */
+function trainingDynamics(o: HessianRankOptions): { figures: Figure[]; checks: Check[]; summary: StudyOutput["summary"] } {
+  const K = o.K;
+  const data = linearTeacher({ n: o.fig5N, dIn: o.fig5D, dOut: K, seed: 5 });
+  const spec: nets.NetSpec = { sizes: [o.fig5D, ...o.fig5Hidden, K], activation: "linear", bias: false };
+  const params = nets.initParams(spec, { init: o.init, seed: 5 });
+  const steps = new Set<number>([0]);
+  for (let i = 0; i < o.fig5Checkpoints; i++) steps.add(Math.round(Math.exp((Math.log(o.fig5Steps) * (i + 1)) / o.fig5Checkpoints)));
+  const checkpoints = Array.from(steps).sort((a, b) => a - b);
+  const L = spec.sizes.length - 1;
+  const rec: { step: number; loss: number; W: number[]; H: number; Ho: number; Hf: number }[] = [];
+  const bar = new Progress("Figure 5 training", o.fig5Steps);
+  const init = cv.linearRankFormulas({ sizes: spec.sizes, r: rank(data.X), s: Math.min(o.fig5D, K) });
+  for (let t = 0; t <= o.fig5Steps; t++) {
+    const problem: cv.Problem = { spec, params, X: data.X, Y: data.Y };
+    if (checkpoints.includes(t)) {
+      const res = cv.linearHessianClosedForm(problem);
+      const evH = eigvalsh(res.H!);
+      const tol = cv.summarizeSpectrum(evH).tolerance; // one tolerance, from H, for all three
+      rec.push({
+        step: t,
+        loss: res.loss,
+        W: Array.from({ length: L }, (_, l) => rank(nets.weight(spec, params, l + 1))),
+        H: cv.rankAt(evH, tol),
+        Ho: cv.rankAt(eigvalsh(res.Ho!), tol),
+        Hf: cv.rankAt(eigvalsh(res.Hf!), tol),
+      });
+    }
+    if (t === o.fig5Steps) break;
+    const { gradient } = cv.lossAndGradient(problem);
+    for (let i = 0; i < params.length; i++) params[i] -= o.fig5Lr * gradient[i];
+    bar.tick();
+  }
+  bar.finish();
+  const x = rec.map((r) => Math.max(r.step, 1));
+  const wFig = lineFigure("fig5-weight-ranks", {
+    title: `Fig. 5 (left) — rank of the weights while training linear [${o.fig5Hidden}] on a linear teacher`, x: { title: "GD step (0 shown at 1)", log: true }, y: { title: "rank(W_l)" },
+    series: Array.from({ length: L }, (_, l) => ({ name: `W${l + 1} (${spec.sizes[l + 1]}×${spec.sizes[l]})`, x, y: rec.map((r) => r.W[l]), mode: "lines+markers" as const, colourIndex: l })),
+  });
+  const hFig = lineFigure("fig5-hessian-ranks", {
+    title: "Fig. 5 (right) — rank of H, H_o, H_f during training, with the bounds at initialisation", x: { title: "GD step (0 shown at 1)", log: true }, y: { title: "rank" },
+    series: [
+      { name: "H", x, y: rec.map((r) => r.H), mode: "lines+markers", colourIndex: 0 },
+      { name: "H_o", x, y: rec.map((r) => r.Ho), mode: "lines+markers", colourIndex: 1 },
+      { name: "H_f", x, y: rec.map((r) => r.Hf), mode: "lines+markers", colourIndex: 2 },
+      { name: "train loss ×(max rank)", x, y: rec.map((r) => (r.loss / rec[0].loss) * init.H), dash: "dot", colourIndex: 7 },
+    ],
+    hlines: [{ y: init.H, label: `bound H ${init.H}` }, { y: init.Ho, label: `H_o ${init.Ho}` }, { y: init.Hf!, label: `H_f ${init.Hf}` }],
+  });
+  const first = rec[0];
+  const last = rec[rec.length - 1];
+  const within = rec.every((r) => r.H <= init.H && r.Ho <= init.Ho && r.Hf <= init.Hf!);
+  return {
+    figures: [wFig, hFig],
+    checks: [
+      { name: "Fig. 5: ranks at initialisation = formulas", pass: first.H === init.H && first.Ho === init.Ho && first.Hf === init.Hf, detail: `H ${first.H}/${init.H}, H_o ${first.Ho}/${init.Ho}, H_f ${first.Hf}/${init.Hf}` },
+      { name: "Fig. 5: ranks stay at or below the bounds during training", pass: within, detail: `final H ${last.H}, H_o ${last.Ho}, H_f ${last.Hf}; loss ${first.loss.toExponential(2)} → ${last.loss.toExponential(2)}` },
+    ],
+    summary: { "fig5 final ranks H / H_o / H_f": `${last.H} / ${last.Ho} / ${last.Hf}`, "fig5 final loss": last.loss, "fig5 weight ranks (final)": last.W.join(", ") },
+  };
+}
+
+export interface RankExplorerOptions {
+  widths: number[];
+  N: number;
+  d: number;
+  K: number;
+  bias: boolean;
+  activation: nets.Activation;
+  loss: nets.LossName;
+  source: ImageSource;
+  inputs: InputTreatment;
+  seed: number;
+}
+
+/**
+ * One call: formula vs measured ranks of H, H_o, H_f for any architecture, with #params, rank
+ * deficiency and the spectrum figure. Not cached (it is fast for small networks).
+ */
+export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Promise<ExperimentResult> {
+  const o: RankExplorerOptions = { widths: [30, 20], N: 200, d: 64, K: 10, bias: false, activation: "linear", loss: "mse", source: "auto", inputs: "standardized", seed: 0, ...opts };
+  const EXP = "rank-explorer";
+  checkIntList(EXP, "widths", o.widths, 1, { minLength: 0 });
+  checkInt(EXP, "N", o.N, 1);
+  checkInt(EXP, "d", o.d, 1);
+  checkInt(EXP, "K", o.K, 2, 10);
+  checkChoice(EXP, "activation", o.activation, nets.ACTIVATIONS);
+  checkChoice(EXP, "loss", o.loss, nets.LOSSES);
+  checkChoice(EXP, "source", o.source, IMAGE_SOURCES);
+  checkChoice(EXP, "inputs", o.inputs, INPUT_TREATMENTS);
+  const t0 = Date.now();
+  const m = measure({ hidden: o.widths, n: o.N, d: o.d, K: o.K, activation: o.activation, bias: o.bias, loss: o.loss, init: "glorot-normal", seed: o.seed, source: o.source, inputs: o.inputs, parts: ["H", "Ho", "Hf"], keepSpectra: true });
+  const f = m.formula;
+  const rows: Table["rows"] = (["H", "Ho", "Hf"] as const).map((part) => {
+    const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : f.Hf ?? null;
+    const bt = pred ? bestThreshold(m.spectra![part]!, pred) : undefined;
+    return [part, m.ranks[part]!, pred, bt ? bt.rank : null, bt ? bt.gap : null];
+  });
+  const fig = lineFigure("explorer-spectrum", {
+    title: `|eigenvalues| of H, H_o, H_f — [${o.d}, ${o.widths.join(", ")}, ${o.K}] ${o.activation}${o.bias ? " + bias" : ""}, ${o.loss}, N = ${o.N}`,
+    x: { title: "index (sorted by |λ|)" }, y: { title: "|λ|", log: true },
+    series: (["H", "Ho", "Hf"] as const).map((part, i) => {
+      const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
+      return { name: part, x: mags.map((_, j) => j + 1), y: mags.map((v) => Math.max(v, 1e-300)), colourIndex: i };
+    }),
+    vlines: [{ x: f.H, label: `formula rank(H) ${f.H}` }],
+  });
+  return new ExperimentResult({
+    experiment: EXP,
+    title: "Rank explorer (Singh et al. formulas vs measured)",
+    options: o as unknown as Record<string, unknown>,
+    figures: [fig.toJSON()],
+    summary: { p: m.p, r: m.r, s: m.s, q: f.q, "rank H": m.ranks.H!, "formula H": f.H, "rank deficiency (measured)": m.p - m.ranks.H!, data: m.dataDescription },
+    tables: [{ title: "formula vs measured", columns: ["matrix", "measured (default tol)", "formula", "rank at best τ", "gap at formula"], rows }],
+    checks: o.activation === "linear" ? [{ name: "measured rank(H) = formula", pass: m.ranks.H === f.H, detail: `${m.ranks.H} vs ${f.H}${f.HoIsBound ? " (with bias: Fact 13)" : ""}` }] : [],
+    notes: o.activation === "linear" ? [] : ["Non-linear network: the formulas are those of the linear network of the same widths; compare the rank at the best threshold τ and the size of the gap there."],
+    seconds: (Date.now() - t0) / 1000,
+    version: require("../../cache").packageVersion(),
+  });
+}
+
+export { measure, bestThreshold };
