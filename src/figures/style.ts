@@ -107,11 +107,21 @@ export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; 
   }
   for (const v of o.vlines ?? []) {
     shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v.x, x1: v.x, line: { dash: "dash", color: "#333", width: 1.5 } });
-    annotations.push({ yref: "paper", y: 1, x: v.x, text: v.label, showarrow: false, xanchor: "left", yanchor: "top", textangle: -90, font: { size: 12 } });
+    annotations.push({ yref: "paper", y: 1, x: v.x, text: v.label, showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 11 } });
   }
   const layout = houseLayout(o);
   const extra = (o.extra ?? {}) as { shapes?: unknown[]; annotations?: unknown[] };
   layout.shapes = [...(extra.shapes ?? []), ...shapes];
   layout.annotations = [...(extra.annotations ?? []), ...annotations];
   return new Figure(name, data, layout);
+}
+
+/**
+ * Values for a log axis: exact zeros (and anything below 1e-20 of the largest value, far under
+ * float64 rounding) are drawn at that floor instead of crushing the axis.
+ */
+export function logFloor(values: number[], relative = 1e-20): number[] {
+  const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const floor = max > 0 ? max * relative : 1e-300;
+  return values.map((v) => Math.max(Math.abs(v), floor));
 }

@@ -11,7 +11,7 @@ import * as nets from "../../nets";
 import * as cv from "../../curvature";
 import { eigvalsh, rank } from "../../linalg";
 import { linearTeacher } from "../../data";
-import { Figure, lineFigure, houseLayout, colour, Trace } from "../../figures";
+import { Figure, lineFigure, houseLayout, colour, Trace, logFloor } from "../../figures";
 import { Progress } from "../../progress";
 import { mapTasks, defaultWorkers } from "../../parallel";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
@@ -177,7 +177,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       const mags = runs.map((m) => m.spectra!.H!.map(Math.abs).sort((a, b) => b - a));
       const mean = mags[0].map((_, j) => mags.reduce((s, m) => s + m[j], 0) / mags.length);
       const f = runs[0].formula.H;
-      series.push({ name: `${activation} [${o.fig1Hidden}]`, x: mean.map((_, j) => j + 1), y: mean.map((v) => Math.max(v, 1e-300)), colourIndex: i });
+      series.push({ name: `${activation} [${o.fig1Hidden}]`, x: mean.map((_, j) => j + 1), y: logFloor(mean), colourIndex: i });
       if (i === 0) vlines.push({ x: f, label: `predicted rank ${f}` });
       const measured = runs.map((m) => m.ranks.H!);
       if (activation === "linear") {
@@ -266,7 +266,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       const ya = pi === 0 ? "y" : `y${pi + 1}`;
       res.forEach((m, ai) => {
         const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
-        data.push({ type: "scatter", mode: "lines", name: ai === 0 ? "linear" : "tanh", legendgroup: String(ai), showlegend: pi === 0, x: mags.map((_, j) => j + 1), y: mags.map((v) => Math.max(v, 1e-300)), xaxis: xa, yaxis: ya, line: { color: colour(ai), width: 2 } });
+        data.push({ type: "scatter", mode: "lines", name: ai === 0 ? "linear" : "tanh", legendgroup: String(ai), showlegend: pi === 0, x: mags.map((_, j) => j + 1), y: logFloor(mags), xaxis: xa, yaxis: ya, line: { color: colour(ai), width: 2 } });
       });
       const pred = part === "H" ? f.H : part === "Hf" ? f.Hf! : f.Ho;
       shapes.push({ type: "line", xref: xa, yref: `${ya} domain`, x0: pred, x1: pred, y0: 0, y1: 1, line: { dash: "dash", color: "#222", width: 1.5 } });
@@ -291,7 +291,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
     const hi = Math.min(mags[0].length, Math.ceil(f.H * 1.2));
     figures.push(lineFigure("fig3-zoom-cutoff", {
       title: `Fig. 3 (zoom) — |λ(H)| near the predicted cut-off ${f.H}`, x: { title: "index", range: [lo, hi] }, y: { title: "|λ|", log: true },
-      series: mags.map((mg, i) => ({ name: i === 0 ? "linear" : "tanh", x: mg.map((_, j) => j + 1).slice(lo - 1, hi), y: mg.slice(lo - 1, hi).map((v) => Math.max(v, 1e-300)), colourIndex: i })),
+      series: mags.map((mg, i) => ({ name: i === 0 ? "linear" : "tanh", x: mg.map((_, j) => j + 1).slice(lo - 1, hi), y: logFloor(mg).slice(lo - 1, hi), colourIndex: i })),
       vlines: [{ x: f.H, label: "formula" }],
     }));
   }
@@ -424,7 +424,7 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     x: { title: "index (sorted by |λ|)" }, y: { title: "|λ|", log: true },
     series: (["H", "Ho", "Hf"] as const).map((part, i) => {
       const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
-      return { name: part, x: mags.map((_, j) => j + 1), y: mags.map((v) => Math.max(v, 1e-300)), colourIndex: i };
+      return { name: part, x: mags.map((_, j) => j + 1), y: logFloor(mags), colourIndex: i };
     }),
     vlines: [{ x: f.H, label: `formula rank(H) ${f.H}` }],
   });

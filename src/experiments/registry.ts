@@ -1,0 +1,24 @@
+/** The five studies rankscope reproduces, and which of them are implemented in this version. */
+import type { ExperimentResult } from "../report/result";
+import type { Preset } from "./framework";
+
+export interface StudyEntry {
+  name: string;
+  paper: string;
+  title: string;
+  /** undefined while the study is not implemented */
+  run?: (preset: Preset, extra?: Record<string, unknown>) => Promise<ExperimentResult>;
+}
+
+export const STUDIES: StudyEntry[] = [
+  {
+    name: "hessian-rank",
+    paper: "singh-2021-hessian-rank.md",
+    title: "Hessian rank of neural networks",
+    run: (preset, extra) => require("./hessian-rank").hessianRank({ preset, ...(extra ?? {}) }),
+  },
+  { name: "info-loss", paper: "hebbar-2022-information-loss-basin-flatness.txt", title: "Information loss and basin flatness" },
+  { name: "flatness-compression", paper: "chen-2024-flatness-compression.txt", title: "Flatness and compressed representations" },
+  { name: "bottleneck", paper: "jacot-2023-bottleneck-structure.txt", title: "Bottleneck structure in deep L2-regularized networks" },
+  { name: "local-rank", paper: "patel-2024-local-rank.md", title: "Local rank and information compression" },
+];

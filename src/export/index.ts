@@ -1,0 +1,137 @@
+/**
+ * Figure export by file extension: .html (self-contained, plotly.js inlined), .png, .svg, .pdf
+ * (through headless Chromium driven by playwright-core; one browser serves every export until
+ * `closeExporter()`). All writes are atomic.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { FigureSpec } from "../figures/figure";
+import { writeFileAtomic } from "../util/files";
+
+export interface SaveOptions {
+  /** pixels; default the figure's layout width (or 760) */
+  width?: number;
+  height?: number;
+  /** device scale for PNG (default 2) */
+  scale?: number;
+}
+
+export const EXPORT_FORMATS = ["html", "png", "svg", "pdf"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+let plotlySource: string | undefined;
+export function plotlyPath(): string {
+  return require.resolve("plotly.js-dist-min/plotly.min.js");
+}
+export function plotlyJs(): string {
+  if (!plotlySource) plotlySource = fs.readFileSync(plotlyPath(), "utf8");
+  return plotlySource;
+}
+
+export function chromiumPath(): string {
+  return process.env.RANKSCOPE_CHROMIUM ?? "/usr/bin/chromium";
+}
+
+/** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
+export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean } = {}): string {
+  const esc = (s: string) => s.replace(/</g, "\\u003c");
+  const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
+    `<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});</script></body></html>`;
+}
+
+const stats = { launches: 0, exported: 0 };
+/** How many browsers were launched and figures exported in this process (for checks and logs). */
+export function exporterStats(): { launches: number; exported: number } {
+  return { ...stats };
+}
+
+class Exporter {
+  private constructor(private browser: Browser, private page: Page) {}
+
+  static async launch(): Promise<Exporter> {
+    const exe = chromiumPath();
+    if (!fs.existsSync(exe)) {
+      throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\` (it installs Debian's chromium), or set RANKSCOPE_CHROMIUM to a Chromium binary.`);
+    }
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: exe,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    stats.launches++;
+    const page = await browser.newPage();
+    await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");
+    await page.addScriptTag({ path: plotlyPath() });
+    return new Exporter(browser, page);
+  }
+
+  async image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
+    const url = await this.page.evaluate(
+      ({ data, layout, format, width, height, scale }) =>
+        (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly.toImage({ data, layout }, { format, width, height, scale }),
+      { data: fig.data, layout: fig.layout, format, width: o.width, height: o.height, scale: format === "png" ? o.scale : 1 },
+    );
+    const comma = url.indexOf(",");
+    const body = url.slice(comma + 1);
+    return url.slice(0, comma).endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
+  }
+
+  async pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
+    const svg = (await this.image(fig, "svg", o)).toString("utf8");
+    const page = await this.browser.newPage();
+    try {
+      await page.setContent(`<!DOCTYPE html><html><head><style>@page{margin:0}body{margin:0}</style></head><body>${svg}</body></html>`);
+      return await page.pdf({ width: `${o.width}px`, height: `${o.height}px`, printBackground: true, pageRanges: "1" });
+    } finally {
+      await page.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}
+
+let shared: Promise<Exporter> | undefined;
+
+function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
+  const lw = typeof fig.layout.width === "number" ? fig.layout.width : 760;
+  const lh = typeof fig.layout.height === "number" ? fig.layout.height : 480;
+  return { width: opts.width ?? lw, height: opts.height ?? lh, scale: opts.scale ?? 2 };
+}
+
+/** Renders a figure to bytes in the given format (png/svg/pdf need Chromium; html does not). */
+export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: SaveOptions = {}): Promise<Buffer> {
+  if (!EXPORT_FORMATS.includes(format)) throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
+  const o = sizeOf(fig, opts);
+  for (const [k, v] of Object.entries(o)) if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) throw new Error(`export: option ${k} must be a positive number, got ${v}`);
+  if (format === "html") return Buffer.from(figureHtml(fig), "utf8");
+  if (!shared) shared = Exporter.launch();
+  let ex: Exporter;
+  try {
+    ex = await shared;
+  } catch (err) {
+    shared = undefined;
+    throw err;
+  }
+  const out = format === "pdf" ? await ex.pdf(fig, o) : await ex.image(fig, format, o);
+  stats.exported++;
+  return out;
+}
+
+/** Writes a figure to `file`, format from the extension (.html, .png, .svg, .pdf). */
+export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}): Promise<string> {
+  const ext = path.extname(file).slice(1).toLowerCase() as ExportFormat;
+  if (!EXPORT_FORMATS.includes(ext)) throw new Error(`save: file extension must be one of ${EXPORT_FORMATS.map((e) => "." + e).join(", ")}; got "${path.basename(file)}"`);
+  writeFileAtomic(file, await renderFigure(fig, ext, opts));
+  return file;
+}
+
+/** Closes the shared browser (call at the end of a script; notebooks may leave it open). */
+export async function closeExporter(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  if (s) await (await s).close();
+}
