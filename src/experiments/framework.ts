@@ -6,6 +6,7 @@
  */
 import { ExperimentResult, ResultData } from "../report/result";
 import { cacheKey, readCache, writeCache, defaultCacheDir, packageVersion } from "../cache";
+import { runResultHook } from "../report/render";
 
 export type Preset = "quick" | "paper";
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
@@ -68,6 +69,7 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
     if (hit.status === "hit") {
       const r = new ExperimentResult(hit.value);
       r.cached = true;
+      await runResultHook(r);
       return r;
     }
     if (hit.status === "corrupt") log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
@@ -83,7 +85,9 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
     version: packageVersion(),
   };
   if (useCache) writeCache(key, data, dir);
-  return new ExperimentResult(JSON.parse(JSON.stringify(data)));
+  const result = new ExperimentResult(JSON.parse(JSON.stringify(data)));
+  await runResultHook(result);
+  return result;
 }
 
 // ---- option validators (each error names the option and what is allowed) ----

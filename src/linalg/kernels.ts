@@ -31,6 +31,7 @@ export interface LinalgKernels {
   solve(A: Float64Array, n: number, B: Float64Array, nrhs: number): Float64Array;
   lstsq(A: Float64Array, m: number, n: number, B: Float64Array, nrhs: number, rcond: number): { x: Float64Array; rank: number };
   setThreads?(n: number): number;
+  getThreads?(): number;
 }
 
 export type BackendName = LinalgKernels["name"];
@@ -108,6 +109,12 @@ export function useBackend(name: BackendName): void {
     return;
   }
   throw new Error(`useBackend: unknown backend "${name}"; allowed: "lapack", "typescript"`);
+}
+
+/** The OpenBLAS thread count (1 on the fallback). */
+export function getThreads(): number {
+  const native = loadNative();
+  return native?.getThreads ? native.getThreads() : 1;
 }
 
 /** Sets the OpenBLAS thread count (no-op on the fallback, which is single-threaded). */

@@ -1,11 +1,14 @@
 /**
  * A worker pool for independent runs (seeds, widths, learning rates). Each task names a compiled
- * module and an exported function taking plain data; results come back in task order, so a parallel
- * sweep returns exactly what a serial one does (every task carries its own seed).
+ * module and an exported function taking plain data; results come back in task order. Every task
+ * runs with one OpenBLAS thread, in a worker or (workers = 1) on the main thread, because the BLAS
+ * thread count changes rounding (measured: ~1e-14 in Hessian eigenvalues); so a parallel sweep
+ * returns bit for bit what a serial one does (every task carries its own seed).
  */
 import { Worker } from "node:worker_threads";
 import * as os from "node:os";
 import * as path from "node:path";
+import { getThreads, setThreads } from "../linalg";
 
 export interface Task<A = unknown> {
   /** absolute path of a compiled module (use `__filename` of the module that exports `fn`) */
@@ -24,10 +27,16 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
   const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
   const results: R[] = new Array(tasks.length);
   if (workers <= 1) {
-    for (let i = 0; i < tasks.length; i++) {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      results[i] = await require(tasks[i].module)[tasks[i].fn](tasks[i].args);
-      opts.onDone?.(i);
+    const threads = getThreads();
+    setThreads(1);
+    try {
+      for (let i = 0; i < tasks.length; i++) {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        results[i] = await require(tasks[i].module)[tasks[i].fn](tasks[i].args);
+        opts.onDone?.(i);
+      }
+    } finally {
+      setThreads(threads);
     }
     return results;
   }

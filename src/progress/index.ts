@@ -57,9 +57,10 @@ export function setProgressSink(s: ProgressSink | undefined): void {
   sink = s;
 }
 
+/** A registered sink always receives progress; RANKSCOPE_PROGRESS=0 silences the terminal default. */
 function activeSink(): ProgressSink | undefined {
-  if (process.env.RANKSCOPE_PROGRESS === "0") return undefined;
-  return sink ?? terminalSink;
+  if (sink) return sink;
+  return process.env.RANKSCOPE_PROGRESS === "0" ? undefined : terminalSink;
 }
 
 export class Progress {

@@ -29,3 +29,15 @@ export function renderOrDescribe(obj: RichObject): string {
 }
 
 export const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
+
+type ResultHook = (result: unknown) => Promise<void>;
+let resultHook: ResultHook | undefined;
+
+/** An async step run on every experiment result before it is returned (e.g. static images). */
+export function setResultHook(h: ResultHook | undefined): void {
+  resultHook = h;
+}
+
+export async function runResultHook(result: unknown): Promise<void> {
+  if (resultHook) await resultHook(result);
+}

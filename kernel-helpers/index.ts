@@ -1,0 +1,118 @@
+/**
+ * The notebook layer for the tslab kernel: loads plotly.js once per notebook, renders figures and
+ * experiment results inline (interactive Plotly + a static PNG for places where scripts do not run),
+ * shows progress as a bar updated in place. The library itself (src/) knows nothing of Jupyter.
+ *
+ *   import * as rs from "rankscope";
+ *   import * as kernel from "rankscope/kernel";
+ *   kernel.setup();
+ */
+import { setRenderer, setResultHook, setProgressSink, progressLine, renderFigure, Figure, ExperimentResult, RichObject, ProgressState } from "../src";
+import { plotlyJs } from "../src/export";
+
+type DisplayData = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> };
+
+function writer(): ((msg: DisplayData, update: boolean) => void) | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require("tslab/dist/jupyter").lastWriteDisplayData ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SetupOptions {
+  /** add a PNG of every figure of an experiment result (shown where scripts do not run); default true */
+  staticImages?: boolean;
+  /** show progress bars (default true) */
+  progress?: boolean;
+}
+
+const pngs = new WeakMap<Figure, string>();
+let counter = 0;
+
+function figureBundle(fig: Figure): DisplayData {
+  const id = `rankscope-fig-${Date.now().toString(36)}-${counter++}`;
+  const esc = (s: string) => s.replace(/</g, "\\u003c");
+  const html =
+    `<div id="${id}"></div><script type="text/javascript">(function(){var tries=0;var go=function(){` +
+    `if(window.Plotly){window.Plotly.newPlot("${id}", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});}` +
+    `else if(tries++<200){setTimeout(go,50);}else{document.getElementById("${id}").innerText="plotly.js is not loaded: run kernel.setup() in this notebook";}};go();})();</script>`;
+  const data: Record<string, unknown> = {
+    "text/html": html,
+    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
+    "text/plain": fig.describe(),
+  };
+  const png = pngs.get(fig);
+  if (png) data["image/png"] = png;
+  return { data, metadata: {}, transient: {} };
+}
+
+function render(obj: RichObject): boolean {
+  const write = writer();
+  if (!write) return false;
+  if (obj instanceof Figure) {
+    write(figureBundle(obj), false);
+    return true;
+  }
+  if (obj instanceof ExperimentResult) {
+    write({ data: { "text/html": obj.summaryHtml(), "text/plain": obj.describe() }, metadata: {}, transient: {} }, false);
+    for (const f of obj.figures) write(figureBundle(f), false);
+    return true;
+  }
+  return false;
+}
+
+/** A progress sink drawing an HTML bar that updates in place (at most one update per second). */
+function notebookProgress(): (s: ProgressState) => void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const tslab = require("tslab");
+  const displays = new Map<string, { d: { html(s: string): void }; last: number }>();
+  return (s: ProgressState) => {
+    let entry = displays.get(s.label);
+    if (!entry) {
+      entry = { d: tslab.newDisplay(), last: 0 };
+      displays.set(s.label, entry);
+    }
+    const now = Date.now();
+    if (!s.finished && now - entry.last < 1000 && s.done > 0) return;
+    entry.last = now;
+    const pct = s.total ? (100 * s.done) / s.total : 100;
+    const html = `<div style="font-family:monospace;font-size:12px"><div style="display:inline-block;width:240px;height:10px;background:#eee;vertical-align:middle"><div style="width:${pct.toFixed(1)}%;height:10px;background:${s.finished ? "#2ca02c" : "#1f77b4"}"></div></div> ${progressLine(s).replace(/\[[#.]+\]/, "")}</div>`;
+    try {
+      entry.d.html(html);
+    } catch {
+      /* the kernel socket is busy: skip this update rather than fail the computation */
+    }
+    if (s.finished) displays.delete(s.label);
+  };
+}
+
+/** Call once at the top of a notebook. */
+export function setup(opts: SetupOptions = {}): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const tslab = require("tslab");
+  // plotly.js once per notebook; hide require.js's `define` so the bundle sets window.Plotly
+  tslab.display.html(
+    `<script type="text/javascript">(function(){var d=window.define;window.define=undefined;try{\n${plotlyJs()}\n}finally{window.define=d;}})();</script>` +
+      `<div style="color:#666;font-size:12px">rankscope: plotly.js loaded for this notebook</div>`,
+  );
+  setRenderer(render);
+  if (opts.progress !== false) setProgressSink(notebookProgress());
+  if (opts.staticImages !== false) {
+    setResultHook(async (r) => {
+      if (!(r instanceof ExperimentResult)) return;
+      for (const f of r.figures) {
+        if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+      }
+    });
+  }
+}
+
+/** Shows a figure or result now, with its static PNG (await it: the PNG is rendered first). */
+export async function show(obj: Figure | ExperimentResult): Promise<void> {
+  const figs = obj instanceof Figure ? [obj] : obj.figures;
+  for (const f of figs) if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+  if (!render(obj)) console.log(obj.describe());
+  await new Promise((r) => setImmediate(r));
+}

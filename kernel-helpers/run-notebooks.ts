@@ -1,0 +1,111 @@
+/**
+ * Executes notebooks headless with Debian's Jupyter (nbconvert + the tslab kernel), writes the
+ * executed copies, signs them (so they render when reopened), and fails on any cell error.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const PYTHON = "/usr/bin/python3";
+
+/** node_modules/rankscope → the package root, so notebooks can `import … from "rankscope"`. */
+export function ensurePackageLink(root = path.resolve(__dirname, "../..")): void {
+  const link = path.join(root, "node_modules", "rankscope");
+  if (fs.existsSync(link)) return;
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync("..", link, "dir");
+}
+
+export function kernelInstalled(): boolean {
+  const r = spawnSync(PYTHON, ["-c", "from jupyter_client.kernelspec import find_kernel_specs; print(find_kernel_specs())"], { encoding: "utf8" });
+  return r.status === 0 && /\btslab\b/.test(r.stdout);
+}
+
+export interface NotebookRun {
+  input: string;
+  output: string;
+  seconds: number;
+  cells: number;
+  errors: string[];
+}
+
+/** Runs one notebook; returns the executed copy's path and any cell errors found in it. */
+export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number } = {}): NotebookRun {
+  ensurePackageLink();
+  if (!kernelInstalled()) throw new Error("notebooks: the tslab kernel is not registered; run the set-up command `bash .ci/setup`");
+  fs.mkdirSync(outDir, { recursive: true });
+  const t0 = Date.now();
+  const r = spawnSync(
+    PYTHON,
+    ["-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab", `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`, "--output-dir", outDir, file],
+    { encoding: "utf8", cwd: path.dirname(file) },
+  );
+  const output = path.join(outDir, path.basename(file));
+  const errors: string[] = [];
+  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${(r.stderr || "").split("\n").filter(Boolean).slice(-5).join(" | ")}`);
+  let cells = 0;
+  if (fs.existsSync(output)) {
+    const nb = JSON.parse(fs.readFileSync(output, "utf8"));
+    for (const c of nb.cells) {
+      if (c.cell_type !== "code") continue;
+      cells++;
+      for (const o of c.outputs ?? []) {
+        if (o.output_type === "error") errors.push(`${o.ename}: ${o.evalue}`);
+        if (o.output_type === "stream" && o.name === "stderr" && /error/i.test(String(o.text)) && !/rankscope: /.test(String(o.text))) errors.push(String(o.text).slice(0, 300));
+      }
+    }
+    execFileSync(PYTHON, ["-m", "nbformat.sign", output], { stdio: "ignore" });
+  }
+  return { input: file, output, seconds: (Date.now() - t0) / 1000, cells, errors };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const shot = argv.indexOf("--screenshot");
+  if (shot >= 0) {
+    const [nbFile, png] = [argv[shot + 1], argv[shot + 2]];
+    if (!nbFile || !png) throw new Error("--screenshot needs an executed notebook and an output .png");
+    const charts = await screenshotNotebook(nbFile, png);
+    console.log(`${png}: screenshot of ${nbFile} with ${charts} Plotly chart(s) drawn`);
+    return charts > 0 ? 0 : 1;
+  }
+  const outIdx = argv.indexOf("--out");
+  const root = path.resolve(__dirname, "../..");
+  const outDir = path.resolve(outIdx >= 0 ? argv[outIdx + 1] : path.join(root, "notebooks", "executed"));
+  const dir = path.join(root, "notebooks");
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
+  let failed = 0;
+  for (const f of files) {
+    const r = runNotebook(f, outDir);
+    console.log(`${path.basename(f)}: ${r.cells} code cells, ${r.seconds.toFixed(1)} s, ${r.errors.length ? "FAILED" : "ok"} → ${r.output}`);
+    for (const e of r.errors) console.log(`  ${e}`);
+    if (r.errors.length) failed++;
+  }
+  console.log(`notebooks: ${files.length - failed}/${files.length} ran without errors`);
+  return failed ? 1 : 0;
+}
+
+/**
+ * Converts an executed notebook to HTML (nbconvert) and takes a screenshot of it in headless
+ * Chromium once the Plotly charts have drawn. Returns how many charts were drawn.
+ *   node dist/src/cli/main.js notebooks --screenshot notebooks/executed/tour.ipynb out.png
+ */
+export async function screenshotNotebook(ipynb: string, png: string): Promise<number> {
+  const outDir = path.dirname(path.resolve(png));
+  fs.mkdirSync(outDir, { recursive: true });
+  execFileSync(PYTHON, ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, ipynb], { stdio: "ignore" });
+  const html = path.join(outDir, path.basename(ipynb).replace(/\.ipynb$/, ".html"));
+  const { chromium } = await import("playwright-core");
+  const { chromiumPath } = await import("../src/export");
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+    await page.goto("file://" + html);
+    await page.waitForSelector(".plot-container", { timeout: 30000 });
+    const charts = await page.locator(".plot-container").count();
+    await page.locator(".plot-container").first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: png });
+    return charts;
+  } finally {
+    await browser.close();
+  }
+}

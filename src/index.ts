@@ -1,0 +1,31 @@
+/**
+ * rankscope: exact float64 curvature and representation-rank tools for reproducing studies of
+ * loss-landscape flatness and rank, from notebooks (tslab), Node and the command line.
+ *
+ * Where things live: linear algebra `linalg`, networks `nets`, derivatives and Hessians `curvature`,
+ * datasets `data`, figures `figures`, export `save`, studies `hessianRank`, `rankExplorer`, `STUDIES`.
+ */
+export * as linalg from "./linalg";
+export * as nets from "./nets";
+export * as curvature from "./curvature";
+export * as data from "./data";
+export * as figures from "./figures";
+export { Matrix } from "./linalg";
+export { Figure } from "./figures";
+export { save, renderFigure, closeExporter, figureHtml, exporterStats } from "./export";
+export type { SaveOptions } from "./export";
+export { ExperimentResult } from "./report/result";
+export type { Check, Table, ResultData } from "./report/result";
+export { setRenderer, setResultHook } from "./report/render";
+export type { RichObject } from "./report/render";
+export { Progress, setProgressSink, progressLine } from "./progress";
+export type { ProgressState, ProgressSink } from "./progress";
+export { runExperiment, resolveOptions, OptionError, PRESETS } from "./experiments/framework";
+export type { Preset, RunControls, ExperimentDefinition } from "./experiments/framework";
+export { STUDIES } from "./experiments/registry";
+export { hessianRank, rankExplorer, hessianRankStudy, hessianRankDefaults } from "./experiments/hessian-rank";
+export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hessian-rank";
+export { cacheKey, defaultCacheDir } from "./cache";
+export { mapTasks } from "./parallel";
+export { loadTf } from "./backend";
+export { Rng } from "./util/random";
