@@ -25,6 +25,9 @@ export type { Preset, RunControls, ExperimentDefinition } from "./experiments/fr
 export { STUDIES } from "./experiments/registry";
 export { hessianRank, rankExplorer, hessianRankStudy, hessianRankDefaults } from "./experiments/hessian-rank";
 export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hessian-rank";
+export { infoLoss, infoLossStudy, infoLossDefaults } from "./experiments/info-loss";
+export type { InfoLossOptions } from "./experiments/info-loss";
+export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
 export { cacheKey, defaultCacheDir } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";

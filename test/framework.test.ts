@@ -104,3 +104,15 @@ describe("study: Singh et al. Hessian rank (quick preset)", () => {
 });
 
 export { OptionError };
+
+describe("study: Hebbar information loss (quick preset)", () => {
+  it("Parts 1–3 hold: manifold dimensions, H = 2GGᵀ at zero loss and where it breaks, rank G drops by m − 1 under information loss", { timeout: 300000 }, async () => {
+    const { infoLoss } = await import("../src/experiments/info-loss");
+    const r = await infoLoss({ preset: "quick", cache: false });
+    const parts123 = r.checks.filter((c) => /^Part [123]/.test(c.name));
+    assert.ok(parts123.length >= 10);
+    for (const c of parts123) assert.ok(c.pass, `${c.name}: ${c.detail}`);
+    assert.match(String(r.summary["part 4 verdict (post's 5/19 update)"]), /linear targets: .+; zig-zag targets: .+/);
+    await assert.rejects(infoLoss({ collide: 9 }), /option collide must be an integer in \[2, 6\]; got 9/);
+  });
+});

@@ -17,7 +17,12 @@ export const STUDIES: StudyEntry[] = [
     title: "Hessian rank of neural networks",
     run: (preset, extra) => require("./hessian-rank").hessianRank({ preset, ...(extra ?? {}) }),
   },
-  { name: "info-loss", paper: "hebbar-2022-information-loss-basin-flatness.txt", title: "Information loss and basin flatness" },
+  {
+    name: "info-loss",
+    paper: "hebbar-2022-information-loss-basin-flatness.txt",
+    title: "Information loss and basin flatness",
+    run: (preset, extra) => require("./info-loss").infoLoss({ preset, ...(extra ?? {}) }),
+  },
   { name: "flatness-compression", paper: "chen-2024-flatness-compression.txt", title: "Flatness and compressed representations" },
   { name: "bottleneck", paper: "jacot-2023-bottleneck-structure.txt", title: "Bottleneck structure in deep L2-regularized networks" },
   { name: "local-rank", paper: "patel-2024-local-rank.md", title: "Local rank and information compression" },

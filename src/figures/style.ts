@@ -41,15 +41,33 @@ export interface LayoutOptions {
   extra?: Layout;
 }
 
+/** Breaks a long title into lines of at most `width` characters (Plotly does not wrap). */
+export function wrapTitle(text: string, width = 80): string {
+  const words = text.split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join("<br>");
+}
+
 export function houseLayout(o: LayoutOptions): Layout {
+  const width = o.width ?? 760;
+  const title = wrapTitle(o.title, Math.max(40, Math.floor(width / 9.5)));
+  const lines = title.split("<br>").length;
   return {
-    title: { text: o.title, x: 0.02, xanchor: "left" },
+    title: { text: title, x: 0.02, xanchor: "left", font: { size: 16 } },
     font: FONT,
     paper_bgcolor: "white",
     plot_bgcolor: "white",
-    width: o.width ?? 760,
-    height: o.height ?? 480,
-    margin: { l: 70, r: 20, t: 60, b: 60 },
+    width,
+    height: (o.height ?? 480) + 20 * (lines - 1),
+    margin: { l: 70, r: 20, t: 40 + 22 * lines, b: 60 },
     xaxis: axis(o.x),
     yaxis: axis(o.y),
     legend: { title: o.legendTitle ? { text: o.legendTitle } : undefined, bgcolor: "rgba(255,255,255,0.8)" },
@@ -79,7 +97,7 @@ export function seriesTraces(s: Series, i: number): Trace[] {
   if (s.band) {
     traces.push({
       type: "scatter", x: [...s.x, ...s.x.slice().reverse()], y: [...s.band[1], ...s.band[0].slice().reverse()],
-      fill: "toself", fillcolor: c + "33", line: { width: 0 }, hoverinfo: "skip", showlegend: false, name: `${s.name} band`,
+      mode: "lines", fill: "toself", fillcolor: c + "33", line: { width: 0 }, hoverinfo: "skip", showlegend: false, name: `${s.name} band`,
     });
   }
   traces.push({

@@ -31,6 +31,22 @@ function softmax(f: Float64Array, o: number, K: number, p: Float64Array): void {
 }
 
 /**
+ * 1 − p_k computed as Σ_{j≠k} p_j: exact to rounding even when p_k ≈ 1, where 1 − p_k cancels.
+ * This keeps the softmax Hessian's null vector 1 exact, so ranks near a minimum are not inflated.
+ */
+function complement(p: Float64Array, k: number, K: number): number {
+  let s = 0;
+  for (let j = 0; j < K; j++) if (j !== k) s += p[j];
+  return s;
+}
+
+/** Λ = diag(p) − ppᵀ into L (K×K) with accurate diagonal p_k(1 − p_k). */
+function softmaxHessian(p: Float64Array, K: number, L: Float64Array): void {
+  for (let i = 0; i < K; i++)
+    for (let j = 0; j < K; j++) L[i * K + j] = i === j ? p[i] * complement(p, i, K) : -p[i] * p[j];
+}
+
+/**
  * Mean loss over the N rows and, if `residual` is given, fills it with r_n = ∂ℓ_n/∂f (N×K).
  * F and Y are N×K row-major.
  */
@@ -75,6 +91,8 @@ export function lossAndResidual(loss: LossName, F: Float64Array, Y: Float64Array
  */
 export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Array, N: number, K: number, U: Float64Array, B: number, scale: number): void {
   const p = new Float64Array(K);
+  const Lam = new Float64Array(K * K);
+  const tmp = new Float64Array(K);
   for (let n = 0; n < N; n++) {
     const o = n * K;
     if (loss === "mse") {
@@ -91,11 +109,15 @@ export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Ar
       softmax(F, o, K, p);
       let ysum = 0;
       for (let k = 0; k < K; k++) ysum += Y[o + k];
+      softmaxHessian(p, K, Lam);
       for (let b = 0; b < B; b++) {
         const r = (n * B + b) * K;
-        let dot = 0;
-        for (let k = 0; k < K; k++) dot += p[k] * U[r + k];
-        for (let k = 0; k < K; k++) U[r + k] = scale * ysum * p[k] * (U[r + k] - dot);
+        for (let k = 0; k < K; k++) tmp[k] = U[r + k];
+        for (let i = 0; i < K; i++) {
+          let v = 0;
+          for (let j = 0; j < K; j++) v += Lam[i * K + j] * tmp[j];
+          U[r + i] = scale * ysum * v;
+        }
       }
     }
   }
@@ -123,7 +145,7 @@ export function outputHessianFactor(loss: LossName, F: Float64Array, Y: Float64A
     const c = Math.sqrt(ysum);
     for (let i = 0; i < K; i++) {
       const sq = Math.sqrt(p[i]);
-      for (let j = 0; j < K; j++) S[i * K + j] = c * ((i === j ? sq : 0) - sq * p[j]);
+      for (let j = 0; j < K; j++) S[i * K + j] = c * sq * (i === j ? complement(p, i, K) : -p[j]);
     }
   }
 }
