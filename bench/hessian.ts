@@ -7,9 +7,10 @@
 import { eigvalsh, setThreads, backend } from "../src/linalg";
 import * as cv from "../src/curvature";
 import { buildHessianProblem, HessianCliOptions } from "../src/cli/hessian";
-import { runReference, time, parseFlags } from "./reference";
+import { runReference, time } from "./reference";
+import { parseFlags } from "../src/cli/args";
 
-const flags = parseFlags(process.argv.slice(2));
+const flags = parseFlags(process.argv.slice(2), ["json", "skip-large"]);
 const asJson = flags.json === true;
 const log = (s: string) => { if (!asJson) console.log(s); };
 

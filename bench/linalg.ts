@@ -6,9 +6,10 @@
 import * as la from "../src/linalg";
 import { Matrix } from "../src/linalg";
 import { Rng } from "../src/util/random";
-import { runReference, time, parseFlags } from "./reference";
+import { runReference, time } from "./reference";
+import { parseFlags } from "../src/cli/args";
 
-const flags = parseFlags(process.argv.slice(2));
+const flags = parseFlags(process.argv.slice(2), ["sizes", "fallback-max", "json"]);
 const sizes = String(flags.sizes ?? "500,1000,2000").split(",").map(Number);
 const fallbackMax = Number(flags["fallback-max"] ?? 1000);
 const asJson = flags.json === true;

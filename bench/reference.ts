@@ -31,19 +31,3 @@ export function time<T>(f: () => T): { value: T; seconds: number } {
   const value = f();
   return { value, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
-
-export function parseFlags(argv: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--")) continue;
-    const key = a.slice(2);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) out[key] = true;
-    else {
-      out[key] = next;
-      i++;
-    }
-  }
-  return out;
-}

@@ -12,7 +12,7 @@
 import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
-import type { CurvatureKind } from "./products";
+import { CurvatureKind, tangentThroughActivation, backTangentThroughActivation } from "./products";
 
 /** Rows budget for the per-block staging matrix (N × rows doubles). */
 const STAGE_DOUBLES = 1 << 23;
@@ -93,40 +93,14 @@ export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?:
     for (let n = 0; n < N; n++) for (let b = 0; b < Bk; b++) RZ[k][(n * Bk + b) * Bk + b] = 1;
     for (let j = k; j <= L; j++) {
       if (j > k) RZ[j] = gemm(new Matrix(N * Bk, slots[j - 2].rows, RH[j - 1]), weightOf(prep, j), { transB: true }).data;
-      if (j < L) {
-        const M = slots[j - 1].rows;
-        const d1 = cache.D1[j];
-        const rz = RZ[j];
-        const rh = new Float64Array(rz.length);
-        for (let n = 0; n < N; n++)
-          for (let b = 0; b < Bk; b++) {
-            const o = (n * Bk + b) * M;
-            for (let u = 0; u < M; u++) rh[o + u] = d1[n * M + u] * rz[o + u];
-          }
-        RH[j] = rh;
-      }
+      if (j < L) RH[j] = tangentThroughActivation(RZ[j], cache.D1[j], N, Bk, slots[j - 1].rows);
     }
     const Rg: Float64Array[] = new Array(L + 1);
     Rg[L] = RZ[L].slice();
     applyOutputHessian(prep.loss, prep.F, prep.Y, N, prep.K, Rg[L], Bk, 1 / N);
     for (let j = L; j > k; j--) {
-      const C = slots[j - 1].cols;
       const A = gemm(new Matrix(N * Bk, slots[j - 1].rows, Rg[j]), weightOf(prep, j)).data;
-      const d1 = cache.D1[j - 1];
-      const d2 = cache.D2[j - 1];
-      const ab = prep.abar[j - 1];
-      const rz = RZ[j - 1];
-      for (let n = 0; n < N; n++)
-        for (let b = 0; b < Bk; b++) {
-          const o = (n * Bk + b) * C;
-          const od = n * C;
-          for (let u = 0; u < C; u++) {
-            let v = d1[od + u] * A[o + u];
-            if (second) v += d2[od + u] * ab[od + u] * rz[o + u];
-            A[o + u] = v;
-          }
-        }
-      Rg[j - 1] = A;
+      Rg[j - 1] = backTangentThroughActivation(A, cache.D1[j - 1], N, Bk, slots[j - 1].cols, second ? { d2: cache.D2[j - 1], abar: prep.abar[j - 1], rz: RZ[j - 1] } : undefined);
     }
     // ---- blocks (l, k), l ≥ k: rows of layer l, columns of layer k ----
     const hk = hHat[k];

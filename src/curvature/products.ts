@@ -20,6 +20,39 @@ import { Prepared, weightOf } from "./problem";
 
 export type CurvatureKind = "hessian" | "ggn";
 
+/**
+ * Forward tangent through an activation: Rh = σ'(z) ⊙ Rz for N samples × B directions × M units
+ * (σ' given per sample and unit, broadcast over directions).
+ */
+export function tangentThroughActivation(rz: Float64Array, d1: Float64Array, N: number, B: number, M: number): Float64Array {
+  const rh = new Float64Array(rz.length);
+  for (let n = 0; n < N; n++)
+    for (let b = 0; b < B; b++) {
+      const o = (n * B + b) * M;
+      const od = n * M;
+      for (let u = 0; u < M; u++) rh[o + u] = d1[od + u] * rz[o + u];
+    }
+  return rh;
+}
+
+/**
+ * Backward tangent through an activation, in place on A = Rā (N × B × C):
+ * Rg = σ'(z) ⊙ Rā + σ''(z) ⊙ ā ⊙ Rz, the second term only when `rz` is given (exact Hessian).
+ */
+export function backTangentThroughActivation(A: Float64Array, d1: Float64Array, N: number, B: number, C: number, second?: { d2: Float64Array; abar: Float64Array; rz: Float64Array }): Float64Array {
+  for (let n = 0; n < N; n++)
+    for (let b = 0; b < B; b++) {
+      const o = (n * B + b) * C;
+      const od = n * C;
+      for (let u = 0; u < C; u++) {
+        let v = d1[od + u] * A[o + u];
+        if (second) v += second.d2[od + u] * second.abar[od + u] * second.rz[o + u];
+        A[o + u] = v;
+      }
+    }
+  return A;
+}
+
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   const { N, K, p, cache } = prep;
   if (V.cols !== p) throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);
@@ -75,18 +108,7 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
       }
     }
     RZ[l] = rz;
-    if (l < L) {
-      const d1 = cache.D1[l];
-      const rh = new Float64Array(rz.length);
-      const M = s.rows;
-      for (let n = 0; n < N; n++)
-        for (let b = 0; b < B; b++) {
-          const o = (n * B + b) * M;
-          const od = n * M;
-          for (let j = 0; j < M; j++) rh[o + j] = d1[od + j] * rz[o + j];
-        }
-      RH[l] = rh;
-    }
+    if (l < L) RH[l] = tangentThroughActivation(rz, cache.D1[l], N, B, s.rows);
   }
   // ---- output: Rg_L = Λ Rz_L / N ----
   let Rg = RZ[L].slice();
@@ -129,23 +151,8 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
       const T3 = gemm(new Matrix(N, M, prep.g[l]), Vh).data;
       for (let i = 0; i < A.length; i++) A[i] += T3[i];
     }
-    const d1 = cache.D1[l - 1];
     const withD2 = second && l - 1 >= l0;
-    const d2 = cache.D2[l - 1];
-    const ab = prep.abar[l - 1];
-    const rzPrev = RZ[l - 1];
-    const next = new Float64Array(A.length);
-    for (let n = 0; n < N; n++)
-      for (let b = 0; b < B; b++) {
-        const o = (n * B + b) * C;
-        const od = n * C;
-        for (let i = 0; i < C; i++) {
-          let v = d1[od + i] * A[o + i];
-          if (withD2) v += d2[od + i] * ab[od + i] * rzPrev[o + i];
-          next[o + i] = v;
-        }
-      }
-    Rg = next;
+    Rg = backTangentThroughActivation(A, cache.D1[l - 1], N, B, C, withD2 ? { d2: cache.D2[l - 1], abar: prep.abar[l - 1], rz: RZ[l - 1] } : undefined);
   }
   return out;
 }
