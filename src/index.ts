@@ -3,13 +3,16 @@
  * loss-landscape flatness and rank, from notebooks (tslab), Node and the command line.
  *
  * Where things live: linear algebra `linalg`, networks `nets`, derivatives and Hessians `curvature`,
- * datasets `data`, figures `figures`, export `save`, studies `hessianRank`, `rankExplorer`, `STUDIES`.
+ * datasets `data`, representation metrics `metrics`, tfjs training `training`, figures `figures`,
+ * export `save`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `STUDIES`.
  */
 export * as linalg from "./linalg";
 export * as nets from "./nets";
 export * as curvature from "./curvature";
 export * as data from "./data";
 export * as figures from "./figures";
+export * as metrics from "./metrics";
+export * as training from "./training";
 export { Matrix } from "./linalg";
 export { Figure } from "./figures";
 export { save, renderFigure, closeExporter, figureHtml, exporterStats } from "./export";

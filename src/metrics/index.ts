@@ -1,0 +1,2 @@
+/** Representation metrics computed from exact float64 Jacobians. */
+export * from "./local-rank";

@@ -1,0 +1,134 @@
+/**
+ * Training dense networks with tfjs (float32; the point is the trajectory), handing float64 copies
+ * of the parameters to the curvature engine at chosen steps. Seeded: the initial parameters come
+ * from rankscope's float64 initialisation and the mini-batch order from its Rng.
+ *
+ * Optimisers: "sgd", "adam", "adamw" (Adam with decoupled weight decay θ ← θ − lr·wd·θ after each step),
+ * and weight decay as an L2 term for "sgd"/"adam" when `l2` is set.
+ */
+import type * as tfType from "@tensorflow/tfjs";
+import { Matrix } from "../linalg";
+import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
+import { toTfModel, fromTfModel } from "../nets/tfjs";
+import { LossName, checkLoss } from "../nets/losses";
+import { loadTf } from "../backend";
+import { Rng } from "../util/random";
+import { Progress } from "../progress";
+
+export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface TrainOptions {
+  spec: NetSpec;
+  /** initial float64 parameters (rankscope layout) */
+  params: Float64Array;
+  X: Matrix;
+  Y: Matrix;
+  loss?: LossName;
+  optimizer?: OptimizerName;
+  lr: number;
+  /** decoupled weight decay for "adamw" */
+  weightDecay?: number;
+  /** L2 penalty (λ/2)‖θ‖² added to the loss for "sgd" and "adam" */
+  l2?: number;
+  /** mini-batch size (default: the whole set) */
+  batchSize?: number;
+  steps: number;
+  seed?: number;
+  /** steps (0..steps) at which `onCheckpoint` receives float64 parameters */
+  checkpoints?: number[];
+  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => void | Promise<void>;
+  /** label for the progress display (none when omitted) */
+  progress?: string;
+}
+
+export interface TrainResult {
+  params: Float64Array;
+  /** (step, mean training loss on the last mini-batch) every `record` steps */
+  losses: { step: number; loss: number }[];
+  backend: string;
+}
+
+function lossTensor(tf: typeof tfType, loss: LossName, pred: tfType.Tensor, y: tfType.Tensor): tfType.Scalar {
+  if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
+  if (loss === "ce") return tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(pred)), 1))) as tfType.Scalar;
+  const u = tf.sub(pred, y);
+  return tf.mean(tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1)) as tfType.Scalar;
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  normalizeSpec(o.spec);
+  const loss = checkLoss("train", o.loss ?? "mse");
+  const optName = o.optimizer ?? "adam";
+  if (!OPTIMIZERS.includes(optName)) throw new Error(`train: optimizer must be one of ${OPTIMIZERS.join(", ")}; got "${optName}"`);
+  if (!(o.lr > 0)) throw new Error(`train: lr must be > 0, got ${o.lr}`);
+  if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`train: steps must be an integer ≥ 0, got ${o.steps}`);
+  if (o.params.length !== paramCount(o.spec)) throw new Error(`train: the spec has ${paramCount(o.spec)} parameters, got ${o.params.length}`);
+  if (o.X.cols !== o.spec.sizes[0] || o.Y.cols !== o.spec.sizes[o.spec.sizes.length - 1] || o.X.rows !== o.Y.rows) {
+    throw new Error(`train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
+  }
+  const N = o.X.rows;
+  const B = Math.min(o.batchSize ?? N, N);
+  if (!Number.isInteger(B) || B < 1) throw new Error(`train: batchSize must be a positive integer, got ${o.batchSize}`);
+  const { tf, backend } = await loadTf();
+  const model = toTfModel(tf, o.spec, o.params);
+  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
+  const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr);
+  const Xt = tf.tensor2d(Float32Array.from(o.X.data), [N, o.X.cols]);
+  const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
+  const rng = new Rng(o.seed ?? 0);
+  const checkpoints = new Set(o.checkpoints ?? []);
+  const losses: { step: number; loss: number }[] = [];
+  const record = Math.max(1, Math.floor(o.steps / 200));
+  let order = rng.permutation(N);
+  let cursor = 0;
+  let last = NaN;
+  const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
+  const emit = async (step: number) => {
+    if (checkpoints.has(step) && o.onCheckpoint) await o.onCheckpoint(step, fromTfModel(model).params, last);
+  };
+  try {
+    await emit(0);
+    for (let step = 1; step <= o.steps; step++) {
+      if (cursor + B > N) {
+        order = rng.permutation(N);
+        cursor = 0;
+      }
+      const idx = tf.tensor1d(Int32Array.from(order.slice(cursor, cursor + B)), "int32");
+      cursor += B;
+      const value = tf.tidy((): tfType.Scalar => {
+        const xb = B === N ? Xt : tf.gather(Xt, idx);
+        const yb = B === N ? Yt : tf.gather(Yt, idx);
+        const cost = optimizer.minimize(() => {
+          let l = lossTensor(tf, loss, model.apply(xb) as tfType.Tensor, yb);
+          if (o.l2 && optName !== "adamw") l = tf.add(l, tf.mul(0.5 * o.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tfType.Scalar;
+          return l;
+        }, true, vars);
+        if (optName === "adamw" && o.weightDecay) for (const v of vars) v.assign(tf.sub(v, tf.mul(o.lr * o.weightDecay, v)));
+        return cost as tfType.Scalar;
+      });
+      idx.dispose();
+      if (step % record === 0 || step === o.steps || checkpoints.has(step)) {
+        last = (await value.data())[0];
+        losses.push({ step, loss: last });
+      }
+      value.dispose();
+      await emit(step);
+      bar?.tick();
+    }
+    bar?.finish();
+    return { params: fromTfModel(model).params, losses, backend };
+  } finally {
+    Xt.dispose();
+    Yt.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/** n integer steps from 0 to `steps`, spaced evenly in log(1 + step). */
+export function logSpacedSteps(steps: number, n: number): number[] {
+  const out = new Set<number>([0, steps]);
+  for (let i = 1; i < n - 1; i++) out.add(Math.round(Math.expm1((Math.log1p(steps) * i) / (n - 1))));
+  return Array.from(out).sort((a, b) => a - b);
+}

@@ -1,0 +1,72 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as nets from "../src/nets";
+import { Matrix, rank, epsRank } from "../src/linalg";
+import { localRank, localRankSensitivity } from "../src/metrics";
+import { inputJacobian } from "../src/curvature";
+import { train, logSpacedSteps } from "../src/training";
+import { linearTeacher } from "../src/data";
+import { Rng } from "../src/util/random";
+import { naiveMul } from "./helpers";
+
+describe("local rank", () => {
+  it("of a random linear network equals the smallest width up to that layer (and d)", () => {
+    const sizes = [12, 9, 4, 7, 3, 6];
+    const spec: nets.NetSpec = { sizes, activation: "linear", bias: false };
+    const params = nets.initParams(spec, { seed: 1 });
+    const X = new Matrix(5, 12, new Rng(2).normals(60));
+    const res = localRank(spec, params, X, { eps: 1e-8 });
+    res.forEach((r, i) => assert.equal(r.localRank, Math.min(...sizes.slice(0, i + 2)), `layer ${r.layer}`));
+  });
+
+  it("equals the mean ε-rank of each input's Jacobian (independent route: Jacobian, then epsRank), and is monotone in ε", () => {
+    const spec: nets.NetSpec = { sizes: [6, 8, 8, 3], activation: "relu", bias: true };
+    const params = nets.initParams(spec, { seed: 3, init: "he" });
+    const X = new Matrix(7, 6, new Rng(4).normals(42));
+    const eps = 0.3;
+    const r = localRank(spec, params, X, { eps, layers: [2] })[0];
+    const manual = Array.from({ length: 7 }, (_, n) => epsRank(inputJacobian(spec, params, X.row(n).slice(), 2), eps));
+    assert.deepEqual(r.perInput, manual);
+    const sens = localRankSensitivity(spec, params, X, [1e-6, 0.01, 0.3, 1, 10]);
+    for (let j = 0; j < sens.layers.length; j++) for (let i = 1; i < sens.eps.length; i++) assert.ok(sens.localRank[i][j] <= sens.localRank[i - 1][j]);
+    assert.equal(sens.localRank[2][1], r.localRank);
+    assert.throws(() => localRank(spec, params, X, { eps: -1 }), /eps must be a finite number ≥ 0/);
+    assert.throws(() => localRank(spec, params, X, { layers: [4] }), /layers must be integers in 1..3/);
+  });
+});
+
+describe("training with tfjs", () => {
+  it("Adam fits a linear teacher; checkpoints hand float64 parameters to the engine; runs are deterministic per seed", async () => {
+    const data = linearTeacher({ n: 64, dIn: 5, dOut: 2, seed: 1 });
+    const spec: nets.NetSpec = { sizes: [5, 6, 2], activation: "linear", bias: false };
+    const params = nets.initParams(spec, { seed: 2 });
+    const seen: number[] = [];
+    const run = () => train({ spec, params, X: data.X, Y: data.Y, optimizer: "adam", lr: 0.02, steps: 300, batchSize: 16, seed: 5, checkpoints: [0, 150, 300], onCheckpoint: (s, p) => { seen.push(s); assert.equal(p.length, params.length); } });
+    const a = await run();
+    assert.deepEqual(seen, [0, 150, 300]);
+    const b = await run();
+    assert.deepEqual(Array.from(a.params), Array.from(b.params), "same seed, same parameters");
+    assert.ok(a.losses[a.losses.length - 1].loss < 0.01 * a.losses[0].loss, `loss ${a.losses[0].loss} → ${a.losses.at(-1)!.loss}`);
+    // the learned end-to-end map approximates the teacher (float32 training)
+    const W1 = nets.weight(spec, a.params, 1);
+    const W2 = nets.weight(spec, a.params, 2);
+    const E = naiveMul(W2, W1);
+    let err = 0;
+    E.data.forEach((v, i) => (err = Math.max(err, Math.abs(v - data.teacher.data[i]))));
+    assert.ok(err < 0.05, `max |W2W1 − T| = ${err}`);
+    assert.equal(rank(E), 2);
+  });
+
+  it("AdamW's decoupled weight decay shrinks the parameters; bad options are refused", async () => {
+    const data = linearTeacher({ n: 32, dIn: 4, dOut: 1, seed: 3 });
+    const spec: nets.NetSpec = { sizes: [4, 8, 1], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 1 });
+    const norm = (p: Float64Array) => Math.hypot(...p);
+    const plain = await train({ spec, params, X: data.X, Y: data.Y, optimizer: "adam", lr: 0.01, steps: 200 });
+    const decayed = await train({ spec, params, X: data.X, Y: data.Y, optimizer: "adamw", lr: 0.01, weightDecay: 0.5, steps: 200 });
+    assert.ok(norm(decayed.params) < norm(plain.params));
+    await assert.rejects(train({ spec, params, X: data.X, Y: data.Y, optimizer: "lbfgs" as never, lr: 0.1, steps: 1 }), /optimizer must be one of sgd, adam, adamw/);
+    await assert.rejects(train({ spec, params, X: data.X, Y: data.Y, lr: 0, steps: 1 }), /lr must be > 0/);
+    assert.deepEqual(logSpacedSteps(1000, 5), [0, 5, 31, 177, 1000]);
+  });
+});
