@@ -31,6 +31,9 @@ export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hess
 export { infoLoss, infoLossStudy, infoLossDefaults } from "./experiments/info-loss";
 export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
+export { localRankExperiment, localRankStudy, localRankDefaults } from "./experiments/local-rank";
+export type { LocalRankStudyOptions } from "./experiments/local-rank";
+export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-rank/gaussian-vib";
 export { cacheKey, defaultCacheDir } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";

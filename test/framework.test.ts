@@ -116,3 +116,17 @@ describe("study: Hebbar information loss (quick preset)", () => {
     await assert.rejects(infoLoss({ collide: 9 }), /option collide must be an integer in \[2, 6\]; got 9/);
   });
 });
+
+describe("study: Patel local rank, Gaussian Deep VIB", () => {
+  it("critical β from the covariances are 1/c², and the VIB encoder's local rank steps within a factor 1.5 of them", async () => {
+    const { gaussianIbCriticalBetas, trainGaussianVib } = await import("../src/experiments/local-rank/gaussian-vib");
+    const { Matrix } = await import("../src/linalg");
+    const c = [0.1, 0.1, 0.5, 0.5, 0.5];
+    const I = c.map((_, i) => c.map((__, j) => (i === j ? 1 : 0)));
+    const C = c.map((ci, i) => c.map((__, j) => (i === j ? ci : 0)));
+    const crit = gaussianIbCriticalBetas(Matrix.from(I), Matrix.from(C), Matrix.from(I));
+    crit.betas.forEach((b, i) => assert.ok(Math.abs(b - [4, 4, 4, 100, 100][i]) < 1e-9 * b));
+    const lr = (beta: number) => trainGaussianVib({ Sxx: I, Sxy: C, Syy: I, betaVib: 1 / beta, hidden: [8, 8], dT: 5, steps: 4000, lr: 0.01, seed: 0 }).singularValues.filter((s) => s > 0.01).length;
+    assert.deepEqual([3.5, 5.5, 90, 140].map(lr), [0, 3, 3, 5]);
+  });
+});

@@ -70,3 +70,19 @@ describe("training with tfjs", () => {
     assert.deepEqual(logSpacedSteps(1000, 5), [0, 5, 31, 177, 1000]);
   });
 });
+
+describe("tfjs backend", () => {
+  it("matMul with transposes (patched on wasm for speed) equals the float64 product", async () => {
+    const { tf } = await (await import("../src/backend")).loadTf();
+    const { gemm } = await import("../src/linalg");
+    const A = new Matrix(7, 5, new Rng(1).normals(35));
+    const B = new Matrix(4, 7, new Rng(2).normals(28));
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = ta ? A : A.transpose(); // shapes so that op(a)·op(b) is 5×4
+      const b = tb ? B : B.transpose();
+      const got = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(a.data), [a.rows, a.cols]), tf.tensor2d(Float32Array.from(b.data), [b.rows, b.cols]), ta, tb).dataSync());
+      const want = gemm(a, b, { transA: ta, transB: tb }).data;
+      want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 1e-4 * (1 + Math.abs(v)), `transposeA=${ta} transposeB=${tb} entry ${i}`));
+    }
+  });
+});

@@ -25,5 +25,10 @@ export const STUDIES: StudyEntry[] = [
   },
   { name: "flatness-compression", paper: "chen-2024-flatness-compression.txt", title: "Flatness and compressed representations" },
   { name: "bottleneck", paper: "jacot-2023-bottleneck-structure.txt", title: "Bottleneck structure in deep L2-regularized networks" },
-  { name: "local-rank", paper: "patel-2024-local-rank.md", title: "Local rank and information compression" },
+  {
+    name: "local-rank",
+    paper: "patel-2024-local-rank.md",
+    title: "Local rank and information compression (Figures 1, 2; Figure 3 not yet)",
+    run: (preset, extra) => require("./local-rank").localRankExperiment({ preset, ...(extra ?? {}) }),
+  },
 ];

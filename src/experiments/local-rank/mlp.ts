@@ -1,0 +1,72 @@
+/**
+ * Figure 1 of the local-rank paper: an MLP trained with Adam (tfjs, float32); at log-spaced steps the
+ * float64 parameters go to the engine and the local rank of every layer is measured on a fixed set of
+ * evaluation inputs.
+ */
+import { Matrix } from "../../linalg";
+import * as nets from "../../nets";
+import { train, logSpacedSteps } from "../../training";
+import { localRank, localRankSensitivity } from "../../metrics";
+import { gaussianPairs, loadMnist, takeRows } from "../../data";
+import { Rng } from "../../util/random";
+
+export interface MlpRunArgs {
+  data: "gaussian" | "mnist";
+  hidden: number[];
+  n: number;
+  steps: number;
+  checkpoints: number;
+  lr: number;
+  evalSamples: number;
+  eps: number;
+  /** thresholds for the sensitivity curve at the final checkpoint */
+  epsList: number[];
+  seed: number;
+}
+
+export interface MlpRun {
+  sizes: number[];
+  steps: number[];
+  loss: number[];
+  /** localRank[c][l]: checkpoint c, layer l (1..L) */
+  localRank: number[][];
+  /** at the final checkpoint: sensitivity[i][l] = local rank of layer l + 1 at epsList[i] */
+  sensitivity: number[][];
+  backend: string;
+}
+
+export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
+  let X: Matrix;
+  let Y: Matrix;
+  let loss: nets.LossName;
+  if (a.data === "gaussian") {
+    const ds = gaussianPairs({ n: a.n, dIn: 100, dOut: 2, seed: a.seed });
+    X = ds.X;
+    Y = ds.Y;
+    loss = "mse";
+  } else {
+    const ds = loadMnist({ n: a.n, seed: a.seed });
+    X = ds.X;
+    Y = ds.Y;
+    loss = "ce";
+  }
+  const spec: nets.NetSpec = { sizes: [X.cols, ...a.hidden, Y.cols], activation: "relu", bias: true };
+  const evalRows = new Rng(a.seed + 7).permutation(X.rows).slice(0, a.evalSamples);
+  const Xeval = takeRows({ name: "", X, Y, description: "" }, evalRows).X;
+  const stepsAt = logSpacedSteps(a.steps, a.checkpoints);
+  const out: MlpRun = { sizes: spec.sizes, steps: [], loss: [], localRank: [], sensitivity: [], backend: "" };
+  const res = await train({
+    spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X, Y, loss, optimizer: "adam", lr: a.lr, steps: a.steps, seed: a.seed,
+    checkpoints: stepsAt,
+    onCheckpoint: (step, params) => {
+      out.steps.push(step);
+      out.loss.push(require("../../curvature").lossValue({ spec, params, X, Y, loss }));
+      out.localRank.push(localRank(spec, params, Xeval, { eps: a.eps }).map((r) => r.localRank));
+    },
+  });
+  out.backend = res.backend;
+  out.sensitivity = localRankSensitivity(spec, res.params, Xeval, a.epsList).localRank;
+  return out;
+}
+
+export const mlpModule = __filename;
