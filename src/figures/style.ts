@@ -143,3 +143,24 @@ export function logFloor(values: number[], relative = 1e-20): number[] {
   const floor = max > 0 ? max * relative : 1e-300;
   return values.map((v) => Math.max(Math.abs(v), floor));
 }
+
+/**
+ * Lays out `titles.length` panels side by side: axes x, x2, … and y, y2, … with the house style of
+ * `layout`; traces choose a panel with xaxis "x2"/yaxis "y2" etc. (see `panelAxes`).
+ */
+export function panelRow(layout: Layout, titles: string[], opts: { yLog?: boolean; yTitle?: string } = {}): Layout {
+  const n = titles.length;
+  const baseX = layout.xaxis as Record<string, unknown>;
+  const baseY = layout.yaxis as Record<string, unknown>;
+  for (let i = 0; i < n; i++) {
+    const s = i ? String(i + 1) : "";
+    layout[`xaxis${s}`] = { ...baseX, domain: [i / n + 0.04, (i + 1) / n - 0.02], anchor: `y${s}`, title: { text: titles[i] } };
+    layout[`yaxis${s}`] = { ...baseY, ...(opts.yLog ? { type: "log" } : {}), anchor: `x${s}`, title: i === 0 && opts.yTitle ? { text: opts.yTitle } : undefined };
+  }
+  return layout;
+}
+
+/** The axis names of panel i (0-based) for a trace. */
+export function panelAxes(i: number): { xaxis: string; yaxis: string } {
+  return i ? { xaxis: `x${i + 1}`, yaxis: `y${i + 1}` } : { xaxis: "x", yaxis: "y" };
+}

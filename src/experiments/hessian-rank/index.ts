@@ -11,7 +11,7 @@ import * as nets from "../../nets";
 import * as cv from "../../curvature";
 import { eigvalsh, rank } from "../../linalg";
 import { linearTeacher } from "../../data";
-import { Figure, lineFigure, houseLayout, colour, Trace, logFloor } from "../../figures";
+import { Figure, lineFigure, houseLayout, colour, Trace, logFloor, panelRow, panelAxes } from "../../figures";
 import { Progress } from "../../progress";
 import { mapTasks, defaultWorkers } from "../../parallel";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
@@ -262,8 +262,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
     const parts = ["H", "Hf", "Ho"] as const;
     const shapes: Record<string, unknown>[] = [];
     parts.forEach((part, pi) => {
-      const xa = pi === 0 ? "x" : `x${pi + 1}`;
-      const ya = pi === 0 ? "y" : `y${pi + 1}`;
+      const { xaxis: xa, yaxis: ya } = panelAxes(pi);
       res.forEach((m, ai) => {
         const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
         data.push({ type: "scatter", mode: "lines", name: ai === 0 ? "linear" : "tanh", legendgroup: String(ai), showlegend: pi === 0, x: mags.map((_, j) => j + 1), y: logFloor(mags), xaxis: xa, yaxis: ya, line: { color: colour(ai), width: 2 } });
@@ -275,14 +274,11 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       summary[`fig3 tanh ${part}: rank default / formula / best-τ rank`] = `${tanhMeasured} / ${pred} / ${bt.rank}`;
       checks.push({ name: `Fig. 3 linear ${part}: rank = formula`, pass: res[0].ranks[part] === pred, detail: `measured ${res[0].ranks[part]} vs ${pred}` });
     });
-    const w = 1 / 3;
-    const layout = houseLayout({ title: `Fig. 3 — spectra of H, H_f, H_o: linear vs tanh [${o.fig3Hidden}], MNIST d = ${o.d}`, x: { title: "index" }, y: { title: "|λ|", log: true }, width: 1200, height: 430 });
-    for (let i = 0; i < 3; i++) {
-      const xs = i === 0 ? "xaxis" : `xaxis${i + 1}`;
-      const ys = i === 0 ? "yaxis" : `yaxis${i + 1}`;
-      layout[xs] = { ...(layout.xaxis as object), domain: [i * w + 0.04, (i + 1) * w - 0.02], title: { text: `index — ${["H", "H_f", "H_o"][i]}` }, anchor: i === 0 ? "y" : `y${i + 1}` };
-      layout[ys] = { ...(layout.yaxis as object), type: "log", anchor: i === 0 ? "x" : `x${i + 1}`, title: i === 0 ? { text: "|λ|" } : undefined };
-    }
+    const layout = panelRow(
+      houseLayout({ title: `Fig. 3 — spectra of H, H_f, H_o: linear vs tanh [${o.fig3Hidden}], MNIST d = ${o.d}`, x: { title: "index" }, y: { title: "|λ|", log: true }, width: 1200, height: 430 }),
+      ["index — H", "index — H_f", "index — H_o"],
+      { yLog: true, yTitle: "|λ|" },
+    );
     layout.shapes = shapes;
     figures.push(new Figure("fig3-spectra-linear-vs-tanh", data, layout));
     // zoom near the cut-off of H

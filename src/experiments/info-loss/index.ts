@@ -11,7 +11,7 @@
 import { Matrix, eigvalsh, rank, gemm } from "../../linalg";
 import * as nets from "../../nets";
 import * as cv from "../../curvature";
-import { Figure, lineFigure, houseLayout, colour, Trace, logFloor } from "../../figures";
+import { Figure, lineFigure, houseLayout, colour, Trace, logFloor, panelRow, panelAxes } from "../../figures";
 import { Progress } from "../../progress";
 import { mapTasks, defaultWorkers } from "../../parallel";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
@@ -367,16 +367,14 @@ async function part4(o: InfoLossOptions, out: StudyOutput, add: (f: Figure) => v
   const show = [stats[0], stats[Math.floor(stats.length / 2)], stats[stats.length - 1]];
   const data: Trace[] = [];
   show.forEach((s, si) => {
-    s.curves.slice(0, 100).forEach((c, ci) => data.push({ type: "scatter", mode: "lines", x: grid, y: c, xaxis: si ? `x${si + 1}` : "x", yaxis: si ? `y${si + 1}` : "y", line: { color: colour(si), width: 1 }, opacity: 0.25, showlegend: ci === 0, name: `p = ${s.p}`, legendgroup: String(si) }));
-    data.push({ type: "scatter", mode: "markers", x: o.xs, y: o.ys, xaxis: si ? `x${si + 1}` : "x", yaxis: si ? `y${si + 1}` : "y", marker: { color: "#000", size: 8 }, showlegend: si === 0, name: "training points" });
+    s.curves.slice(0, 100).forEach((c, ci) => data.push({ type: "scatter", mode: "lines", x: grid, y: c, ...panelAxes(si), line: { color: colour(si), width: 1 }, opacity: 0.25, showlegend: ci === 0, name: `p = ${s.p}`, legendgroup: String(si) }));
+    data.push({ type: "scatter", mode: "markers", x: o.xs, y: o.ys, ...panelAxes(si), marker: { color: "#000", size: 8 }, showlegend: si === 0, name: "training points" });
   });
-  const layout = houseLayout({ title: `Part 4 — learned functions of all seeds, ${sets[0].name} (up to 100 shown per size)`, x: { title: "x" }, y: { title: "f(x)", range: [-3, 3] }, width: 1200, height: 420 });
-  for (let i = 0; i < 3; i++) {
-    const xs = i ? `xaxis${i + 1}` : "xaxis";
-    const ys = i ? `yaxis${i + 1}` : "yaxis";
-    layout[xs] = { ...(layout.xaxis as object), domain: [i / 3 + 0.03, (i + 1) / 3 - 0.02], anchor: i ? `y${i + 1}` : "y", title: { text: `x (p = ${show[i].p})` } };
-    layout[ys] = { ...(layout.yaxis as object), anchor: i ? `x${i + 1}` : "x" };
-  }
+  const layout = panelRow(
+    houseLayout({ title: `Part 4 — learned functions of all seeds, ${sets[0].name} (up to 100 shown per size)`, x: { title: "x" }, y: { title: "f(x)", range: [-3, 3] }, width: 1200, height: 420 }),
+    show.map((s) => `x (p = ${s.p})`),
+    { yTitle: "f(x)" },
+  );
   add(new Figure("part4-learned-functions", data, layout));
   const verdicts: string[] = [];
   perSet.forEach((st, si) => {
