@@ -28,7 +28,7 @@ export const STUDIES: StudyEntry[] = [
   {
     name: "local-rank",
     paper: "patel-2024-local-rank.md",
-    title: "Local rank and information compression (Figures 1, 2; Figure 3 not yet)",
+    title: "Local rank and information compression",
     run: (preset, extra) => require("./local-rank").localRankExperiment({ preset, ...(extra ?? {}) }),
   },
 ];
