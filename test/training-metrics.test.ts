@@ -75,14 +75,26 @@ describe("tfjs backend", () => {
   it("matMul with transposes (patched on wasm for speed) equals the float64 product", async () => {
     const { tf } = await (await import("../src/backend")).loadTf();
     const { gemm } = await import("../src/linalg");
-    const A = new Matrix(7, 5, new Rng(1).normals(35));
-    const B = new Matrix(4, 7, new Rng(2).normals(28));
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const a = ta ? A : A.transpose(); // shapes so that op(a)·op(b) is 5×4
-      const b = tb ? B : B.transpose();
-      const got = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(a.data), [a.rows, a.cols]), tf.tensor2d(Float32Array.from(b.data), [b.rows, b.cols]), ta, tb).dataSync());
-      const want = gemm(a, b, { transA: ta, transB: tb }).data;
-      want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 1e-4 * (1 + Math.abs(v)), `transposeA=${ta} transposeB=${tb} entry ${i}`));
+    // [m, k, n] for op(a)·op(b) = m×n. The patch copies the flagged operands or, when cheaper, computes
+    // (op(b)ᵀ·op(a)ᵀ)ᵀ: [5, 7, 4] takes the first route for one flag, [3, 40, 50] (a small a against a
+    // large b, as in back-propagation through a wide layer) the second.
+    for (const [m, k, n] of [[5, 7, 4], [3, 40, 50], [50, 40, 3]]) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const a = ta ? new Matrix(k, m, new Rng(m).normals(k * m)) : new Matrix(m, k, new Rng(m).normals(m * k));
+        const b = tb ? new Matrix(n, k, new Rng(n).normals(n * k)) : new Matrix(k, n, new Rng(n).normals(k * n));
+        const got = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(a.data), [a.rows, a.cols]), tf.tensor2d(Float32Array.from(b.data), [b.rows, b.cols]), ta, tb).dataSync());
+        const want = gemm(a, b, { transA: ta, transB: tb }).data;
+        assert.equal(got.length, m * n);
+        want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 1e-4 * (1 + Math.abs(v)), `[${m},${k},${n}] transposeA=${ta} transposeB=${tb} entry ${i}: ${got[i]} vs ${v}`));
+      }
+    }
+    // a batch of 3 products (rank-3 tensors) with transposeB
+    const A = new Rng(9).normals(3 * 2 * 30);
+    const B = new Rng(10).normals(3 * 40 * 30);
+    const got = tf.tidy(() => tf.matMul(tf.tensor3d(Float32Array.from(A), [3, 2, 30]), tf.tensor3d(Float32Array.from(B), [3, 40, 30]), false, true).dataSync());
+    for (let t = 0; t < 3; t++) {
+      const want = gemm(new Matrix(2, 30, A.slice(t * 60, (t + 1) * 60)), new Matrix(40, 30, B.slice(t * 1200, (t + 1) * 1200)), { transB: true }).data;
+      want.forEach((v, i) => assert.ok(Math.abs(v - got[t * 80 + i]) < 1e-4 * (1 + Math.abs(v)), `batch ${t} entry ${i}`));
     }
   });
 });

@@ -20,6 +20,10 @@ let handle: Promise<TfHandle> | undefined;
  * The wasm backend's BatchMatMul is 11–14× slower with transposeA/transposeB than without
  * (measured here: [200,500]ᵀ·[500,200] 30.9 ms vs 2.7 ms), and Dense back-propagation is made of such
  * products. This re-registers the kernel to transpose explicitly (a copy) and call the fast path.
+ * The copy goes to whichever side is smaller: op(A)·op(B) either transposes the flagged operands, or
+ * is computed as (op(B)ᵀ·op(A)ᵀ)ᵀ, which transposes the unflagged operands and the product. For
+ * back-propagation through a wide Dense layer, dy·Wᵀ with dy [20, 500] and W [784, 500], the second
+ * copies 26 k numbers instead of 392 k (measured: 5.3 → 1.5 ms).
  */
 function patchWasmMatMul(tf: typeof tfType): void {
   const original = tf.getKernel("BatchMatMul", "wasm");
@@ -40,12 +44,32 @@ function patchWasmMatMul(tf: typeof tfType): void {
         [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
         return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tfType.TensorInfo;
       };
-      const a2 = transposeA ? flip(a) : a;
-      const b2 = transposeB ? flip(b) : b;
-      const out = original.kernelFunc({ inputs: { a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
+      const size = (t: tfType.TensorInfo) => t.shape.reduce((x, y) => x * y, 1);
+      const r = a.shape.length;
+      const rows = a.shape[transposeA ? r - 1 : r - 2];
+      const cols = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1];
+      const batch = Math.max(size(a) / (a.shape[r - 1] * a.shape[r - 2]), size(b) / (b.shape[b.shape.length - 1] * b.shape[b.shape.length - 2]));
+      const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
+      const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * rows * cols;
       const bk = backend as unknown as { disposeData(id: unknown): void };
-      if (a2 !== a) bk.disposeData(a2.dataId);
-      if (b2 !== b) bk.disposeData(b2.dataId);
+      const plain = (x: tfType.TensorInfo, y: tfType.TensorInfo) => original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tfType.TensorInfo;
+      if (direct <= swapped) {
+        const a2 = transposeA ? flip(a) : a;
+        const b2 = transposeB ? flip(b) : b;
+        const out = plain(a2, b2);
+        if (a2 !== a) bk.disposeData(a2.dataId);
+        if (b2 !== b) bk.disposeData(b2.dataId);
+        return out;
+      }
+      // (op(B)ᵀ · op(A)ᵀ)ᵀ: op(B)ᵀ is B itself when transposeB, else a copy; likewise for A
+      const bt = transposeB ? b : flip(b);
+      const at = transposeA ? a : flip(a);
+      const prod = plain(bt, at);
+      const out = flip(prod);
+      bk.disposeData(prod.dataId);
+      if (bt !== b) bk.disposeData(bt.dataId);
+      if (at !== a) bk.disposeData(at.dataId);
       return out;
     },
   });
