@@ -4,25 +4,56 @@
  *   behavioral-gradient matrix G = Jᵀ of Hebbar (2022).
  * - Gauss–Newton matrix from J: H_o = (1/N) Σ_n (S_n J_n)ᵀ (S_n J_n) with Λ_n = S_nᵀ S_n
  *   (a second algorithm for H_o, independent of the R-operator).
+ * - Per-sample gradient norms ‖∇_θ f(x_n)‖²_F (and per layer) and the input–output Jacobians ∂f/∂x,
+ *   from the same reverse pass without forming J (for networks where J would not fit in memory).
  * - Input Jacobians of every layer's pre-activations, ∂z_l/∂x (M_l × d) per sample, streamed in
  *   chunks of samples (they can be large), and their singular values.
  */
 import { Matrix, gemmTrusted as gemm, syrk, svdvals } from "../linalg";
 import { NetSpec, normalizeSpec } from "../nets/spec";
-import { forward, checkParams, checkInputs } from "../nets/forward";
+import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
-import { Problem, prepare, Prepared, weightOf } from "./problem";
+import { Problem, prepare, Prepared } from "./problem";
 
-export function jacobianOf(prep: Prepared): Matrix {
-  const { N, K, p, cache } = prep;
+/**
+ * Reverse mode for every output at once: visits layers l = L, …, 1 with the adjoints
+ * G_l = ∂f/∂z_l for each (sample n, output k) as row n·K + k (an N·K × M_l matrix), so that
+ *   ∇_{W_l} f_k(x_n) = G_l[n·K + k] ⊗ h_{l−1}(x_n),   ∇_{b_l} f_k(x_n) = G_l[n·K + k].
+ * Returns ∂f/∂x = G_1 W_1 (row n·K + k = ∇_x f_k(x_n)) when `inputJacobian` is set.
+ */
+export function backpropOutputs(cache: ForwardCache, params: Float64Array, visit: (layer: number, G: Float64Array) => void, opts: { inputJacobian?: boolean } = {}): Matrix | undefined {
   const slots = cache.slots;
   const L = slots.length;
-  const J = new Matrix(N * K, p);
-  // G_L: rows (n, k) = e_k
+  const N = cache.H[0].rows;
+  const K = slots[L - 1].rows;
+  const weight = (l: number) => {
+    const s = slots[l - 1];
+    return new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
+  };
+  // G_L: row (n, k) = e_k
   let G = new Float64Array(N * K * K);
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) G[(n * K + k) * K + k] = 1;
   for (let l = L; l >= 1; l--) {
-    const s = slots[l - 1];
+    visit(l, G);
+    if (l === 1) return opts.inputJacobian ? gemm(new Matrix(N * K, slots[0].rows, G), weight(1)) : undefined;
+    const C = slots[l - 1].cols;
+    const A = gemm(new Matrix(N * K, slots[l - 1].rows, G), weight(l)).data;
+    const d1 = cache.D1[l - 1];
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < K; k++) {
+        const o = (n * K + k) * C;
+        for (let i = 0; i < C; i++) A[o + i] *= d1[n * C + i];
+      }
+    G = A;
+  }
+  return undefined;
+}
+
+export function jacobianOf(prep: Prepared): Matrix {
+  const { N, K, p, cache } = prep;
+  const J = new Matrix(N * K, p);
+  backpropOutputs(cache, prep.params, (l, G) => {
+    const s = cache.slots[l - 1];
     const M = s.rows;
     const C = s.cols;
     const Hprev = cache.H[l - 1].data;
@@ -40,17 +71,60 @@ export function jacobianOf(prep: Prepared): Matrix {
         if (s.bOffset >= 0) for (let j = 0; j < M; j++) J.data[row + s.bOffset + j] = G[gOff + j];
       }
     }
-    if (l === 1) break;
-    const A = gemm(new Matrix(N * K, M, G), weightOf(prep, l)).data;
-    const d1 = cache.D1[l - 1];
-    for (let n = 0; n < N; n++)
-      for (let k = 0; k < K; k++) {
-        const o = (n * K + k) * C;
-        for (let i = 0; i < C; i++) A[o + i] *= d1[n * C + i];
-      }
-    G = A;
-  }
+  });
   return J;
+}
+
+export interface OutputGradients {
+  N: number;
+  K: number;
+  d: number;
+  /** ‖∇_θ f(x_n)‖²_F = Σ_k ‖∇_θ f_k(x_n)‖², per sample (all parameters) */
+  paramSqNorm: Float64Array;
+  /** weightSqNorm[l − 1][n] = ‖∇_{W_l} f(x_n)‖²_F (weights of layer l only, no bias) */
+  weightSqNorm: Float64Array[];
+  /** ∂f/∂x: row n·K + k is ∇_x f_k(x_n), so sample n's K × d Jacobian is rows nK … nK + K − 1 */
+  inputJacobian: Matrix;
+}
+
+/**
+ * Per-sample gradient norms of the network outputs and the input–output Jacobians, from one
+ * reverse pass over all outputs, without forming the N·K × p parameter Jacobian: since
+ * ∇_{W_l} f_k = G_l[n, k] ⊗ h_{l−1}, ‖∇_{W_l} f(x_n)‖²_F = Σ_k ‖G_l[n, k]‖² · ‖h_{l−1}(x_n)‖²
+ * (and the bias adds Σ_k ‖G_l[n, k]‖²). Samples are processed in chunks to bound memory.
+ */
+export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, opts: { chunk?: number } = {}): OutputGradients {
+  const { sizes, bias } = normalizeSpec(spec);
+  checkInputs("outputGradients", spec, X);
+  checkParams("outputGradients", spec, params);
+  const N = X.rows;
+  const d = sizes[0];
+  const K = sizes[sizes.length - 1];
+  const L = sizes.length - 1;
+  const paramSqNorm = new Float64Array(N);
+  const weightSqNorm = Array.from({ length: L }, () => new Float64Array(N));
+  const inputJacobian = new Matrix(N * K, d);
+  const widest = Math.max(...sizes);
+  const chunk = opts.chunk ?? Math.max(1, Math.floor((1 << 22) / (K * widest)));
+  for (let start = 0; start < N; start += chunk) {
+    const count = Math.min(chunk, N - start);
+    const cache = forward(spec, params, new Matrix(count, d, X.data.subarray(start * d, (start + count) * d)));
+    const Jx = backpropOutputs(cache, params, (l, G) => {
+      const M = sizes[l];
+      const C = sizes[l - 1];
+      const H = cache.H[l - 1].data;
+      for (let n = 0; n < count; n++) {
+        let g2 = 0;
+        for (let i = n * K * M; i < (n + 1) * K * M; i++) g2 += G[i] * G[i];
+        let h2 = 0;
+        for (let i = n * C; i < (n + 1) * C; i++) h2 += H[i] * H[i];
+        weightSqNorm[l - 1][start + n] = g2 * h2;
+        paramSqNorm[start + n] += g2 * h2 + (bias ? g2 : 0);
+      }
+    }, { inputJacobian: true })!;
+    inputJacobian.data.set(Jx.data, start * K * d);
+  }
+  return { N, K, d, paramSqNorm, weightSqNorm, inputJacobian };
 }
 
 /** Per-sample parameter Jacobian J (N·K × p), row n·K + k = ∇_θ f_k(x_n). */

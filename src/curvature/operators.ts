@@ -18,9 +18,22 @@ export interface SymmetricOperator {
   block: number;
 }
 
-export function curvatureOperator(problem: Problem, kind: CurvatureKind = "hessian"): SymmetricOperator {
+/** "hessian" H, "ggn" H_o, or "functional" H_f = H − H_o (two products per block). */
+export type OperatorKind = CurvatureKind | "functional";
+
+export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessian"): SymmetricOperator {
+  if (!["hessian", "ggn", "functional"].includes(kind)) throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
   const prep = prepare("curvatureOperator", problem);
-  return { p: prep.p, apply: (V) => curvatureProducts(prep, V, kind), block: blockSize(prep) };
+  const apply =
+    kind === "functional"
+      ? (V: Matrix) => {
+          const H = curvatureProducts(prep, V, "hessian");
+          const Ho = curvatureProducts(prep, V, "ggn");
+          for (let i = 0; i < H.data.length; i++) H.data[i] -= Ho.data[i];
+          return H;
+        }
+      : (V: Matrix) => curvatureProducts(prep, V, kind);
+  return { p: prep.p, apply, block: blockSize(prep) };
 }
 
 export function denseOperator(A: Matrix): SymmetricOperator {

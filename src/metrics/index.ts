@@ -1,2 +1,3 @@
 /** Representation metrics computed from exact float64 Jacobians. */
 export * from "./local-rank";
+export * from "./flatness";

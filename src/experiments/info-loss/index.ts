@@ -18,7 +18,8 @@ import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, OptionEr
 import { Check, Table, ExperimentResult } from "../../report/result";
 import { solveToZeroLoss, sumSquares, walkNullSpace, behaviorNullSpace } from "./solve";
 import { toyOutput, toyGradient, traceManifold, projectToy, ToyModel } from "./toy";
-import { SeedBatchArgs, trainSeeds, wilson, sweepModule } from "./sweep";
+import { SeedBatchArgs, trainSeeds, sweepModule } from "./sweep";
+import { wilson } from "../../util/stats";
 
 export interface InfoLossOptions {
   /** Part 4: hidden widths w of [1, w, 1] (p = 3w + 1) */

@@ -43,14 +43,4 @@ export function trainSeeds(a: SeedBatchArgs): { p: number; outcomes: SeedOutcome
   return { p: nets.paramCount(spec), outcomes };
 }
 
-/** Wilson score interval for a binomial proportion (95 % by default). */
-export function wilson(successes: number, n: number, z = 1.959964): [number, number] {
-  if (n === 0) return [0, 1];
-  const ph = successes / n;
-  const den = 1 + (z * z) / n;
-  const centre = (ph + (z * z) / (2 * n)) / den;
-  const half = (z * Math.sqrt((ph * (1 - ph)) / n + (z * z) / (4 * n * n))) / den;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 export const sweepModule = __filename;
