@@ -5,6 +5,7 @@ import * as nets from "../src/nets";
 import { Matrix } from "../src/linalg";
 import * as metrics from "../src/metrics";
 import { train } from "../src/training";
+import { loadTf } from "../src/backend";
 import { Rng } from "../src/util/random";
 import { randomOrthogonal, maxAbsDiff, maxAbs } from "./helpers";
 
@@ -154,5 +155,38 @@ describe("flatness metrics (Chen et al. 2024)", () => {
     assert.throws(() => metrics.flatnessFromJacobians({ n: 2, K: 2, d: 3, inputJacobian: new Float64Array(11), paramSqNorm: [1, 1] }), /inputJacobian must hold n·K·d = 2·2·3 numbers, got 11/);
     assert.throws(() => metrics.flatnessFromJacobians({ n: 2, K: 2, d: 3, inputJacobian: new Float64Array(12), paramSqNorm: [1] }), /paramSqNorm must hold one value per sample \(2\), got 1/);
     assert.throws(() => metrics.flatnessFromJacobians({ n: 1, K: 1, d: 1, inputJacobian: [1], paramSqNorm: [1] }, { volumeTop: 0 }), /volumeTop must be a positive integer/);
+  });
+});
+
+describe("tfjs autodiff Jacobians (for conv nets) and the VGG builder", () => {
+  it("on a dense model, float32 autodiff gives the float64 engine's per-sample norms and input Jacobians", async () => {
+    const { tf } = await loadTf();
+    const spec: nets.NetSpec = { sizes: [7, 9, 8, 3], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 4, init: "uniform" });
+    const X = new Matrix(6, 7, new Rng(8).normals(42));
+    const model = nets.toTfModel(tf, spec, params);
+    const got = await metrics.tfJacobianData(model, X);
+    model.dispose();
+    const want = cv.outputGradients(spec, params, X);
+    assert.deepEqual([got.n, got.K, got.d], [6, 3, 7]);
+    assert.ok(relArr(got.paramSqNorm, want.paramSqNorm) < 1e-5, `‖∇θ f‖²: ${relArr(got.paramSqNorm, want.paramSqNorm)}`);
+    assert.ok(relArr(got.inputJacobian, want.inputJacobian.data) < 1e-5);
+    const a = metrics.flatnessFromJacobians(got);
+    const b = metrics.flatnessMetrics(spec, params, X);
+    for (const k of ["sharpness", "logVolume", "G", "mls", "localDim"] as const) assert.ok(rel(a[k], b[k]) < 1e-4, `${k}: ${a[k]} vs ${b[k]}`);
+  });
+
+  it("the VGG layout flattens to 256 for 28×28 and 32×32 inputs, and refuses a stack that collapses the image", async () => {
+    const { tf } = await loadTf();
+    for (const [hw, c] of [[28, 1], [32, 3]] as const) {
+      const spec: nets.VggSpec = { inputShape: [hw, hw, c], layers: nets.CHEN_VGG_LAYERS, hidden: [128], outputs: 2 };
+      assert.equal(nets.vggFeatureShape(spec).flat, 256);
+      const m = nets.vggModel(tf, spec, 0);
+      const y = tf.tidy(() => m.predict(tf.zeros([2, hw, hw, c])) as import("@tensorflow/tfjs").Tensor);
+      assert.deepEqual(y.shape, [2, 2]);
+      y.dispose();
+      m.dispose();
+    }
+    assert.throws(() => nets.vggFeatureShape({ inputShape: [4, 4, 1], layers: ["M", "M", "M"], hidden: [], outputs: 2 }), /the feature map vanishes \(0×0\)/);
   });
 });

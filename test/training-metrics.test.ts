@@ -1,3 +1,4 @@
+import type * as tfType from "@tensorflow/tfjs";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as nets from "../src/nets";
@@ -96,5 +97,48 @@ describe("tfjs backend", () => {
       const want = gemm(new Matrix(2, 30, A.slice(t * 60, (t + 1) * 60)), new Matrix(40, 30, B.slice(t * 1200, (t + 1) * 1200)), { transB: true }).data;
       want.forEach((v, i) => assert.ok(Math.abs(v - got[t * 80 + i]) < 1e-4 * (1 + Math.abs(v)), `batch ${t} entry ${i}`));
     }
+  });
+
+  it("conv gradients (registered on wasm from Conv2D) equal direct float64 sums, for strides 1 and 2 and every padding", async () => {
+    const { tf } = await (await import("../src/backend")).loadTf();
+    const rng = new Rng(11);
+    const [B, H, W, ci, co, fh, fw] = [3, 9, 8, 2, 4, 3, 3];
+    let cases = 0;
+    for (const stride of [1, 2])
+      for (const pad of ["same", "valid", 2, 1] as const) {
+        const x = rng.normals(B * H * W * ci);
+        const w = rng.normals(fh * fw * ci * co);
+        const xt = tf.tensor4d(Float32Array.from(x), [B, H, W, ci]);
+        const wt = tf.tensor4d(Float32Array.from(w), [fh, fw, ci, co]);
+        const out = tf.conv2d(xt, wt, stride, pad);
+        const [Ho, Wo] = out.shape.slice(1, 3);
+        const dy = rng.normals(B * Ho * Wo * co);
+        const dyt = tf.tensor4d(Float32Array.from(dy), out.shape as [number, number, number, number]);
+        const [gx, gw] = tf.grads((...t: tfType.Tensor[]) => tf.sum(tf.mul(tf.conv2d(t[0] as tfType.Tensor4D, t[1] as tfType.Tensor4D, stride, pad), dyt)))([xt, wt]).map((g) => g.dataSync());
+        const { top, left } = tf.backend_util.computeConv2DInfo([B, H, W, ci], [fh, fw, ci, co], stride, 1, pad).padInfo;
+        const wantX = new Float64Array(x.length);
+        const wantW = new Float64Array(w.length);
+        for (let b = 0; b < B; b++)
+          for (let h = 0; h < Ho; h++)
+            for (let v = 0; v < Wo; v++)
+              for (let r = 0; r < fh; r++)
+                for (let s2 = 0; s2 < fw; s2++) {
+                  const yy = h * stride + r - top;
+                  const xx = v * stride + s2 - left;
+                  if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;
+                  for (let i = 0; i < ci; i++)
+                    for (let o = 0; o < co; o++) {
+                      const g = dy[((b * Ho + h) * Wo + v) * co + o];
+                      wantW[((r * fw + s2) * ci + i) * co + o] += x[((b * H + yy) * W + xx) * ci + i] * g;
+                      wantX[((b * H + yy) * W + xx) * ci + i] += w[((r * fw + s2) * ci + i) * co + o] * g;
+                    }
+                }
+        for (const [name, got, want] of [["filter", gw, wantW], ["input", gx, wantX]] as const) {
+          const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          want.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 1e-5 * scale, `${name} gradient, stride ${stride}, pad ${pad}, entry ${i}: ${got[i]} vs ${v}`));
+        }
+        cases++;
+      }
+    assert.equal(cases, 8);
   });
 });

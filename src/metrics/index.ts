@@ -1,3 +1,4 @@
 /** Representation metrics computed from exact float64 Jacobians. */
 export * from "./local-rank";
 export * from "./flatness";
+export * from "./tf-jacobians";

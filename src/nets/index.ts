@@ -4,3 +4,4 @@ export * from "./spec";
 export * from "./losses";
 export * from "./forward";
 export * from "./tfjs";
+export * from "./vgg";

@@ -5,6 +5,9 @@
  *
  * Optimisers: "sgd", "adam", "adamw" (Adam with decoupled weight decay θ ← θ − lr·wd·θ after each step),
  * and weight decay as an L2 term for "sgd"/"adam" when `l2` is set.
+ *
+ * `train` takes a dense spec + float64 parameters; `trainModel` is the same loop for any tfjs model
+ * (e.g. the VGG-style conv nets of nets/vgg.ts), whose checkpoints receive the model itself.
  */
 import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../linalg";
@@ -18,10 +21,7 @@ import { Progress } from "../progress";
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-export interface TrainOptions {
-  spec: NetSpec;
-  /** initial float64 parameters (rankscope layout) */
-  params: Float64Array;
+interface TrainSettings {
   X: Matrix;
   Y: Matrix;
   loss?: LossName;
@@ -35,11 +35,23 @@ export interface TrainOptions {
   batchSize?: number;
   steps: number;
   seed?: number;
-  /** steps (0..steps) at which `onCheckpoint` receives float64 parameters */
+  /** steps (0..steps) at which `onCheckpoint` is called */
   checkpoints?: number[];
-  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => void | Promise<void>;
   /** label for the progress display (none when omitted) */
   progress?: string;
+}
+
+export interface TrainOptions extends TrainSettings {
+  spec: NetSpec;
+  /** initial float64 parameters (rankscope layout) */
+  params: Float64Array;
+  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => void | Promise<void>;
+}
+
+export interface ModelTrainOptions extends TrainSettings {
+  /** any tfjs model whose input is a row of X (reshaped to the model's input shape) and whose output has Y's width */
+  model: tfType.LayersModel;
+  onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -56,25 +68,55 @@ function lossTensor(tf: typeof tfType, loss: LossName, pred: tfType.Tensor, y: t
   return tf.mean(tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1)) as tfType.Scalar;
 }
 
-export async function train(o: TrainOptions): Promise<TrainResult> {
-  normalizeSpec(o.spec);
+function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
   const loss = checkLoss("train", o.loss ?? "mse");
   const optName = o.optimizer ?? "adam";
   if (!OPTIMIZERS.includes(optName)) throw new Error(`train: optimizer must be one of ${OPTIMIZERS.join(", ")}; got "${optName}"`);
   if (!(o.lr > 0)) throw new Error(`train: lr must be > 0, got ${o.lr}`);
   if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`train: steps must be an integer ≥ 0, got ${o.steps}`);
-  if (o.params.length !== paramCount(o.spec)) throw new Error(`train: the spec has ${paramCount(o.spec)} parameters, got ${o.params.length}`);
-  if (o.X.cols !== o.spec.sizes[0] || o.Y.cols !== o.spec.sizes[o.spec.sizes.length - 1] || o.X.rows !== o.Y.rows) {
-    throw new Error(`train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
-  }
+  if (o.X.rows !== o.Y.rows) throw new Error(`train: X has ${o.X.rows} rows but Y has ${o.Y.rows}`);
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   if (!Number.isInteger(B) || B < 1) throw new Error(`train: batchSize must be a positive integer, got ${o.batchSize}`);
-  const { tf, backend } = await loadTf();
+  return { loss, optName, B };
+}
+
+/** Trains a dense network given by spec + float64 parameters; checkpoints receive float64 parameters. */
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  normalizeSpec(o.spec);
+  checkSettings(o);
+  if (o.params.length !== paramCount(o.spec)) throw new Error(`train: the spec has ${paramCount(o.spec)} parameters, got ${o.params.length}`);
+  if (o.X.cols !== o.spec.sizes[0] || o.Y.cols !== o.spec.sizes[o.spec.sizes.length - 1]) {
+    throw new Error(`train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
+  }
+  const { tf } = await loadTf();
   const model = toTfModel(tf, o.spec, o.params);
+  try {
+    const { onCheckpoint } = o;
+    const res = await trainModel({ ...o, model, onCheckpoint: onCheckpoint && ((step, m, l) => onCheckpoint(step, fromTfModel(m).params, l)) });
+    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * The training loop for any tfjs model (the model is trained in place and not disposed):
+ * seeded mini-batch order, the loss of `loss`, SGD / Adam / AdamW, optional L2, checkpoints.
+ */
+export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string }> {
+  const { loss, optName, B } = checkSettings(o);
+  const { tf, backend } = await loadTf();
+  const model = o.model;
+  const inShape = model.inputs[0].shape.slice(1) as number[];
+  const width = inShape.reduce((a, b) => a * b, 1);
+  if (o.X.cols !== width) throw new Error(`train: the model takes inputs of shape [${inShape}] (${width} numbers), but X is ${o.X.rows}×${o.X.cols}`);
+  const outWidth = (model.outputs[0].shape as number[])[1];
+  if (o.Y.cols !== outWidth) throw new Error(`train: the model has ${outWidth} outputs, but Y is ${o.Y.rows}×${o.Y.cols}`);
+  const N = o.X.rows;
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
   const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr);
-  const Xt = tf.tensor2d(Float32Array.from(o.X.data), [N, o.X.cols]);
+  const Xt = tf.tensor(Float32Array.from(o.X.data), [N, ...inShape]);
   const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
   const rng = new Rng(o.seed ?? 0);
   const checkpoints = new Set(o.checkpoints ?? []);
@@ -85,7 +127,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   let last = NaN;
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
   const emit = async (step: number) => {
-    if (checkpoints.has(step) && o.onCheckpoint) await o.onCheckpoint(step, fromTfModel(model).params, last);
+    if (checkpoints.has(step) && o.onCheckpoint) await o.onCheckpoint(step, model, last);
   };
   try {
     await emit(0);
@@ -100,7 +142,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         const xb = B === N ? Xt : tf.gather(Xt, idx);
         const yb = B === N ? Yt : tf.gather(Yt, idx);
         const cost = optimizer.minimize(() => {
-          let l = lossTensor(tf, loss, model.apply(xb) as tfType.Tensor, yb);
+          let l = lossTensor(tf, loss, model.apply(xb, { training: true }) as tfType.Tensor, yb);
           if (o.l2 && optName !== "adamw") l = tf.add(l, tf.mul(0.5 * o.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tfType.Scalar;
           return l;
         }, true, vars);
@@ -117,12 +159,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar?.tick();
     }
     bar?.finish();
-    return { params: fromTfModel(model).params, losses, backend };
+    return { losses, backend };
   } finally {
     Xt.dispose();
     Yt.dispose();
     optimizer.dispose();
-    model.dispose();
   }
 }
 
