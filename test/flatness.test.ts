@@ -153,7 +153,7 @@ describe("flatness metrics (Chen et al. 2024)", () => {
 
   it("flatnessFromJacobians refuses inconsistent shapes and options", () => {
     assert.throws(() => metrics.flatnessFromJacobians({ n: 2, K: 2, d: 3, inputJacobian: new Float64Array(11), paramSqNorm: [1, 1] }), /inputJacobian must hold n·K·d = 2·2·3 numbers, got 11/);
-    assert.throws(() => metrics.flatnessFromJacobians({ n: 2, K: 2, d: 3, inputJacobian: new Float64Array(12), paramSqNorm: [1] }), /paramSqNorm must hold one value per sample \(2\), got 1/);
+    assert.throws(() => metrics.flatnessFromJacobians({ n: 2, K: 2, d: 3, inputJacobian: new Float64Array(12), paramSqNorm: [1, 2, 3] }), /paramSqNorm must hold one value for each of the first 1..2 samples, got 3/);
     assert.throws(() => metrics.flatnessFromJacobians({ n: 1, K: 1, d: 1, inputJacobian: [1], paramSqNorm: [1] }, { volumeTop: 0 }), /volumeTop must be a positive integer/);
   });
 });
@@ -174,6 +174,12 @@ describe("tfjs autodiff Jacobians (for conv nets) and the VGG builder", () => {
     const a = metrics.flatnessFromJacobians(got);
     const b = metrics.flatnessMetrics(spec, params, X);
     for (const k of ["sharpness", "logVolume", "G", "mls", "localDim"] as const) assert.ok(rel(a[k], b[k]) < 1e-4, `${k}: ${a[k]} vs ${b[k]}`);
+    // sharpness on the first 2 inputs only: the mean of the float64 norms of those two
+    const model2 = nets.toTfModel(tf, spec, params);
+    const sub = metrics.flatnessFromJacobians(await metrics.tfJacobianData(model2, X, { paramSamples: 2 }));
+    model2.dispose();
+    assert.deepEqual([sub.perSample.sharpness.length, sub.perSample.G.length], [2, 6]);
+    assert.ok(rel(sub.sharpness, (want.paramSqNorm[0] + want.paramSqNorm[1]) / 2) < 1e-5);
   });
 
   it("the VGG layout flattens to 256 for 28×28 and 32×32 inputs, and refuses a stack that collapses the image", async () => {

@@ -15,16 +15,19 @@ export function resolveSource(source: ImageSource, cifarDir?: string): Exclude<I
   return fashion ? "fashion-mnist" : "mnist";
 }
 
-/** n images (seeded subset) downscaled to d = side² grey pixels (d = 784 keeps 28×28 as is). */
-export function imageData(opts: { source: ImageSource; n: number; d: number; seed: number; cifarDir?: string; split?: "train" | "test"; classes?: number[] }): Dataset {
+/**
+ * n images (seeded subset) downscaled to d = side² grey pixels (d = 784 keeps 28×28 as is; d = 0 keeps
+ * every image whole). CIFAR-10 is grey unless `grey: false`.
+ */
+export function imageData(opts: { source: ImageSource; n: number; d: number; seed: number; cifarDir?: string; split?: "train" | "test"; classes?: number[]; grey?: boolean }): Dataset {
   const src = resolveSource(opts.source, opts.cifarDir);
   const load: ImageLoadOptions = { n: opts.n, seed: opts.seed, split: opts.split ?? "train", classes: opts.classes };
   let ds: Dataset;
   if (src === "cifar10") {
     if (!opts.cifarDir) throw new Error('source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)');
-    ds = loadCifar10({ ...load, dir: opts.cifarDir, grey: true });
+    ds = loadCifar10({ ...load, dir: opts.cifarDir, grey: opts.grey ?? true });
   } else if (src === "fashion-mnist") ds = loadFashionMnist(load);
   else ds = loadMnist(load);
   const side = ds.imageShape![0];
-  return opts.d === side * side * ds.imageShape![2] ? ds : downscaleTo(ds, opts.d);
+  return opts.d === 0 || opts.d === side * side * ds.imageShape![2] ? ds : downscaleTo(ds, opts.d);
 }

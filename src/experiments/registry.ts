@@ -23,7 +23,12 @@ export const STUDIES: StudyEntry[] = [
     title: "Information loss and basin flatness",
     run: (preset, extra) => require("./info-loss").infoLoss({ preset, ...(extra ?? {}) }),
   },
-  { name: "flatness-compression", paper: "chen-2024-flatness-compression.txt", title: "Flatness and compressed representations" },
+  {
+    name: "flatness-compression",
+    paper: "chen-2024-flatness-compression.txt",
+    title: "Flatness and compressed representations",
+    run: (preset, extra) => require("./flatness-compression").flatnessCompression({ preset, ...(extra ?? {}) }),
+  },
   { name: "bottleneck", paper: "jacot-2023-bottleneck-structure.txt", title: "Bottleneck structure in deep L2-regularized networks" },
   {
     name: "local-rank",

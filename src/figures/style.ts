@@ -149,14 +149,36 @@ export function logFloor(values: number[], relative = 1e-20): number[] {
  * `layout`; traces choose a panel with xaxis "x2"/yaxis "y2" etc. (see `panelAxes`).
  */
 export function panelRow(layout: Layout, titles: string[], opts: { yLog?: boolean; yTitle?: string } = {}): Layout {
+  return panelGrid(layout, titles, { ...opts, cols: titles.length });
+}
+
+/**
+ * Panels in a grid of `cols` columns, filled row by row (panel i is axes x{i+1}/y{i+1}). With one row
+ * the x titles are the panel titles; with several, each panel's title goes above it as an annotation
+ * and `xTitle` labels every x axis.
+ */
+export function panelGrid(layout: Layout, titles: string[], opts: { cols: number; yLog?: boolean | boolean[]; yTitle?: string; xTitle?: string; xLog?: boolean }): Layout {
   const n = titles.length;
+  const cols = Math.max(1, Math.min(opts.cols, n));
+  const rows = Math.ceil(n / cols);
   const baseX = layout.xaxis as Record<string, unknown>;
   const baseY = layout.yaxis as Record<string, unknown>;
+  const annotations = (layout.annotations as unknown[] | undefined) ?? [];
+  const gap = rows > 1 ? 0.12 : 0;
+  const height = (1 - gap * (rows - 1)) / rows;
   for (let i = 0; i < n; i++) {
     const s = i ? String(i + 1) : "";
-    layout[`xaxis${s}`] = { ...baseX, domain: [i / n + 0.04, (i + 1) / n - 0.02], anchor: `y${s}`, title: { text: titles[i] } };
-    layout[`yaxis${s}`] = { ...baseY, ...(opts.yLog ? { type: "log" } : {}), anchor: `x${s}`, title: i === 0 && opts.yTitle ? { text: opts.yTitle } : undefined };
+    const r = Math.floor(i / cols);
+    const c = i % cols;
+    const top = 1 - r * (height + gap);
+    const yLog = Array.isArray(opts.yLog) ? opts.yLog[i] : opts.yLog;
+    // several rows: the shared x title only under the bottom panel of each column
+    const xTitle = rows > 1 ? (i + cols >= n ? opts.xTitle : undefined) : titles[i];
+    layout[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log" } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
+    layout[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log" } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
+    if (rows > 1) annotations.push({ text: titles[i], xref: "paper", yref: "paper", x: (c + 0.5) / cols + 0.01, y: top, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
   }
+  if (rows > 1) layout.annotations = annotations;
   return layout;
 }
 

@@ -33,7 +33,10 @@ export interface JacobianData {
   d: number;
   /** ∂f/∂x: rows i·K … i·K + K − 1 are sample i's K × d Jacobian (row-major), n·K·d numbers */
   inputJacobian: ArrayLike<number>;
-  /** ‖∇_θ f(x_i)‖²_F per sample */
+  /**
+   * ‖∇_θ f(x_i)‖²_F for the first m ≤ n samples (m = n for the exact dense path; a tfjs model may
+   * measure sharpness on fewer samples, as the authors' code did with 20)
+   */
   paramSqNorm: ArrayLike<number>;
 }
 
@@ -50,7 +53,7 @@ export interface BoundChain {
 
 export interface FlatnessMetrics {
   n: number;
-  /** S of Eq. 3 (the figures plot √S) */
+  /** S of Eq. 3 (the figures plot √S), over the samples with parameter-gradient norms */
   sharpness: number;
   sqrtSharpness: number;
   logVolume: number;
@@ -74,7 +77,7 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
   const { n, K, d } = j;
   if (!(n >= 1)) throw new Error("flatness: no samples");
   if (j.inputJacobian.length !== n * K * d) throw new Error(`flatness: inputJacobian must hold n·K·d = ${n}·${K}·${d} numbers, got ${j.inputJacobian.length}`);
-  if (j.paramSqNorm.length !== n) throw new Error(`flatness: paramSqNorm must hold one value per sample (${n}), got ${j.paramSqNorm.length}`);
+  if (j.paramSqNorm.length < 1 || j.paramSqNorm.length > n) throw new Error(`flatness: paramSqNorm must hold one value for each of the first 1..${n} samples, got ${j.paramSqNorm.length}`);
   const top = opts.volumeTop;
   if (top !== undefined && !(Number.isInteger(top) && top >= 1)) throw new Error(`flatness: volumeTop must be a positive integer, got ${top}`);
   const per = { sharpness: [] as number[], logVolume: [] as number[], G: [] as number[], mls: [] as number[], localDim: [] as number[] };
@@ -89,7 +92,7 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
       l2 += s ** 4;
       if (top === undefined || t < top) logv += Math.log(s);
     });
-    per.sharpness.push(j.paramSqNorm[i]);
+    if (i < j.paramSqNorm.length) per.sharpness.push(j.paramSqNorm[i]);
     per.logVolume.push(logv);
     per.G.push(l1);
     per.mls.push(sv[0] ?? 0);

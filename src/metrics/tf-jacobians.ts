@@ -2,7 +2,7 @@
  * Per-sample Jacobians of any tfjs model by float32 autodiff, for models the float64 engine does not
  * cover (conv nets): the input–output Jacobians ∇_x f_k(x_i) (one backward pass per output over the
  * whole batch, since samples do not interact) and ‖∇_θ f(x_i)‖²_F (one backward pass per sample and
- * output). The numbers are float32; the singular values downstream are taken in float64.
+ * output, so optionally on the first few samples only). The numbers are float32; the singular values downstream are taken in float64.
  * Dense networks should use the exact float64 path (`flatnessMetrics`).
  */
 import type * as tfType from "@tensorflow/tfjs";
@@ -10,7 +10,8 @@ import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { JacobianData } from "./flatness";
 
-export async function tfJacobianData(model: tfType.LayersModel, X: Matrix): Promise<JacobianData> {
+/** `paramSamples`: compute ‖∇_θ f(x_i)‖²_F for the first this-many inputs only (default all). */
+export async function tfJacobianData(model: tfType.LayersModel, X: Matrix, opts: { paramSamples?: number } = {}): Promise<JacobianData> {
   const { tf } = await loadTf();
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const d = inShape.reduce((a, b) => a * b, 1);
@@ -19,14 +20,16 @@ export async function tfJacobianData(model: tfType.LayersModel, X: Matrix): Prom
   const K = (model.outputs[0].shape as number[])[1];
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
   const inputJacobian = new Float64Array(n * K * d);
-  const paramSqNorm = new Float64Array(n);
+  const m = Math.min(n, opts.paramSamples ?? n);
+  if (!(Number.isInteger(m) && m >= 1)) throw new Error(`tfJacobianData: paramSamples must be a positive integer, got ${opts.paramSamples}`);
+  const paramSqNorm = new Float64Array(m);
   const Xt = tf.tensor(Float32Array.from(X.data), [n, ...inShape]);
   try {
     for (let k = 0; k < K; k++) {
       const g = tf.tidy(() => tf.grad((x: tfType.Tensor) => tf.sum(tf.slice(model.apply(x) as tfType.Tensor2D, [0, k], [n, 1])))(Xt).dataSync());
       for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) inputJacobian[(i * K + k) * d + t] = g[i * d + t];
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m; i++) {
       const xi = tf.slice(Xt, [i], [1]);
       for (let k = 0; k < K; k++) {
         const sq = tf.tidy(() => {

@@ -6,6 +6,12 @@ export function mean(xs: ArrayLike<number>): number {
   return xs.length ? s / xs.length : NaN;
 }
 
+export function median(xs: ArrayLike<number>): number {
+  const s = Array.from(xs).sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 /** Sample standard deviation (n − 1 in the denominator; 0 for a single value). */
 export function std(xs: ArrayLike<number>): number {
   const n = xs.length;

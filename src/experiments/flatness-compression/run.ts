@@ -1,0 +1,200 @@
+/**
+ * One training run of the flatness–compression study (a worker-pool task): plain SGD on the quadratic
+ * loss with one-hot targets, and at every checkpoint the study's metrics on a fixed set of training
+ * inputs, on test inputs and on the misclassified test inputs.
+ * - "mlp": a dense network trained in tfjs (float32); the metrics are exact float64 (the engine's
+ *   reverse pass), with the bound chain of Eq. 28, and at the end Tr H_f by Hutchinson (the gap between
+ *   Tr H and Eq. 3).
+ * - "vgg": a VGG-style conv net in tfjs; Jacobians by float32 autodiff, singular values in float64.
+ */
+import type * as tfType from "@tensorflow/tfjs";
+import { Matrix } from "../../linalg";
+import * as nets from "../../nets";
+import { train, trainModel } from "../../training";
+import { flatnessMetrics, flatnessFromJacobians, FlatnessMetrics, tfJacobianData } from "../../metrics";
+import { curvatureOperator, hutchinsonTrace } from "../../curvature";
+import { Dataset, takeRows } from "../../data";
+import { loadTf } from "../../backend";
+import { Rng } from "../../util/random";
+import { imageData, ImageSource } from "../data-source";
+
+export interface ChenRunArgs {
+  model: "mlp" | "vgg";
+  source: ImageSource;
+  cifarDir?: string;
+  classes: number[];
+  /** MLP hidden widths and activation */
+  hidden: number[];
+  activation: nets.Activation;
+  /** VGG conv layers and dense widths */
+  vggLayers: nets.VggLayer[];
+  vggHidden: number[];
+  lr: number;
+  batch: number;
+  steps: number;
+  checkpoints: number[];
+  nTrain: number;
+  /** training inputs the metrics are measured on (the paper: 100) */
+  nEval: number;
+  /** test images for accuracy and loss, and how many of them the test-set metrics use */
+  nTest: number;
+  nTestEval: number;
+  /** log volume over the top k singular values (0 = all) */
+  volumeTop: number;
+  /** Hutchinson probes for Tr H_f at the final checkpoint (MLP only; 0 = skip) */
+  traceProbes: number;
+  /** VGG: Eq. 3 on the first this-many inputs of each set (per-sample backward passes are costly) */
+  vggSharpnessSamples: number;
+  seed: number;
+}
+
+export interface MetricRow {
+  sqrtSharpness: number;
+  logVolume: number;
+  G: number;
+  mls: number;
+  localDim: number;
+}
+
+export interface ChenCheckpoint {
+  step: number;
+  /** mean ½‖f − y‖² and accuracy on the whole training set */
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number;
+  testAcc: number;
+  train: MetricRow;
+  /** Eq. 28 on the training inputs (MLP) */
+  bounds?: { A: number; B: number; C: number; D: number };
+  test: MetricRow;
+  /** metrics on (up to nTestEval) misclassified test inputs; null when there are none */
+  misclassified: MetricRow | null;
+  misclassifiedCount: number;
+}
+
+export interface ChenRun {
+  model: "mlp" | "vgg";
+  lr: number;
+  batch: number;
+  seed: number;
+  source: string;
+  d: number;
+  K: number;
+  p: number;
+  checkpoints: ChenCheckpoint[];
+  /** MLP, final checkpoint: Eq. 3 on the training inputs and Hutchinson's Tr H_f = Tr H − Eq. 3 over them */
+  trace?: { eq3: number; trHf: number; stderr: number; probes: number; loss: number };
+  backend: string;
+  seconds: number;
+}
+
+const row = (m: FlatnessMetrics): MetricRow => ({ sqrtSharpness: m.sqrtSharpness, logVolume: m.logVolume, G: m.G, mls: m.mls, localDim: m.localDim });
+
+/** Mean ½‖f − y‖² and accuracy (argmax) of predictions F (N × K) against one-hot Y. */
+export function lossAndAccuracy(F: ArrayLike<number>, ds: Dataset): { loss: number; acc: number; wrong: number[] } {
+  const { rows: N, cols: K } = ds.Y;
+  let loss = 0;
+  const wrong: number[] = [];
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    for (let k = 0; k < K; k++) {
+      loss += 0.5 * (F[n * K + k] - ds.Y.data[n * K + k]) ** 2;
+      if (F[n * K + k] > F[n * K + best]) best = k;
+    }
+    if (ds.labels ? ds.labels[n] !== best : ds.Y.data[n * K + best] !== 1) wrong.push(n);
+  }
+  return { loss: loss / N, acc: 1 - wrong.length / N, wrong };
+}
+
+export function loadChenData(a: Pick<ChenRunArgs, "source" | "cifarDir" | "classes" | "nTrain" | "nTest" | "model">): { trainSet: Dataset; testSet: Dataset } {
+  // the same data for every run (seed 0): runs differ by initialisation and mini-batch order
+  const common = { source: a.source, cifarDir: a.cifarDir, classes: a.classes, d: 0, seed: 0, grey: a.model === "mlp" };
+  return { trainSet: imageData({ ...common, n: a.nTrain, split: "train" }), testSet: imageData({ ...common, n: a.nTest, split: "test" }) };
+}
+
+export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
+  const t0 = Date.now();
+  const { trainSet, testSet } = loadChenData(a);
+  const evalRows = new Rng(1).permutation(trainSet.X.rows).slice(0, a.nEval).sort((x, y) => x - y);
+  const Xeval = takeRows(trainSet, evalRows);
+  const testEval = (wrong: number[]) => takeRows(testSet, wrong.slice(0, a.nTestEval));
+  const Xtest = takeRows(testSet, Array.from({ length: Math.min(a.nTestEval, testSet.X.rows) }, (_, i) => i)).X;
+  const volumeTop = a.volumeTop > 0 ? a.volumeTop : undefined;
+  const K = trainSet.Y.cols;
+  const d = trainSet.X.cols;
+  const out: ChenRun = { model: a.model, lr: a.lr, batch: a.batch, seed: a.seed, source: trainSet.name, d, K, p: 0, checkpoints: [], backend: "", seconds: 0 };
+  const record = async (step: number, F: { train: ArrayLike<number>; test: ArrayLike<number> }, m: { train: FlatnessMetrics; test: FlatnessMetrics; mis: (rows: Matrix) => FlatnessMetrics | Promise<FlatnessMetrics> }) => {
+    const tr = lossAndAccuracy(F.train, trainSet);
+    const te = lossAndAccuracy(F.test, testSet);
+    const misSet = te.wrong.length ? testEval(te.wrong) : undefined;
+    out.checkpoints.push({
+      step,
+      trainLoss: tr.loss,
+      trainAcc: tr.acc,
+      testLoss: te.loss,
+      testAcc: te.acc,
+      train: row(m.train),
+      bounds: m.train.bounds ? { A: m.train.bounds.A, B: m.train.bounds.B, C: m.train.bounds.C, D: m.train.bounds.D } : undefined,
+      test: row(m.test),
+      misclassified: misSet ? row(await m.mis(misSet.X)) : null,
+      misclassifiedCount: te.wrong.length,
+    });
+  };
+
+  if (a.model === "mlp") {
+    const spec: nets.NetSpec = { sizes: [d, ...a.hidden, K], activation: a.activation, bias: true };
+    out.p = nets.paramCount(spec);
+    let last: Float64Array | undefined;
+    const res = await train({
+      spec, params: nets.initParams(spec, { init: "uniform", seed: a.seed }), X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
+      checkpoints: a.checkpoints,
+      onCheckpoint: async (step, params) => {
+        last = params;
+        await record(
+          step,
+          { train: nets.predict(spec, params, trainSet.X).data, test: nets.predict(spec, params, testSet.X).data },
+          { train: flatnessMetrics(spec, params, Xeval.X, { volumeTop }), test: flatnessMetrics(spec, params, Xtest, { volumeTop }), mis: (X) => flatnessMetrics(spec, params, X, { volumeTop }) },
+        );
+      },
+    });
+    out.backend = res.backend;
+    if (a.traceProbes > 0 && last) {
+      const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
+      const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
+      const ck = out.checkpoints[out.checkpoints.length - 1];
+      out.trace = { eq3: ck.train.sqrtSharpness ** 2, trHf: est.trace, stderr: est.stderr, probes: est.samples, loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss };
+    }
+  } else {
+    const { tf, backend } = await loadTf();
+    out.backend = backend;
+    const shape = trainSet.imageShape!;
+    const model = nets.vggModel(tf, { inputShape: [shape[0], shape[1], shape[2]], layers: a.vggLayers, hidden: a.vggHidden, outputs: K }, a.seed);
+    out.p = model.countParams();
+    const predict = (m: tfType.LayersModel, X: Matrix) => {
+      const F = new Float32Array(X.rows * K);
+      for (let s = 0; s < X.rows; s += 500) {
+        const c = Math.min(500, X.rows - s);
+        const y = tf.tidy(() => m.predict(tf.tensor(Float32Array.from(X.data.subarray(s * d, (s + c) * d)), [c, ...shape])) as tfType.Tensor);
+        F.set(y.dataSync(), s * K);
+        y.dispose();
+      }
+      return F;
+    };
+    const metrics = async (m: tfType.LayersModel, X: Matrix) => flatnessFromJacobians(await tfJacobianData(m, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
+    try {
+      await trainModel({
+        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
+        checkpoints: a.checkpoints,
+        onCheckpoint: async (step, m) => {
+          await record(step, { train: predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) });
+        },
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+  out.seconds = (Date.now() - t0) / 1000;
+  return out;
+}
+
+export const chenRunModule = __filename;
