@@ -5,7 +5,8 @@ import * as nets from "../src/nets";
 import { Matrix, rank, epsRank } from "../src/linalg";
 import { localRank, localRankSensitivity } from "../src/metrics";
 import { inputJacobian } from "../src/curvature";
-import { train, logSpacedSteps } from "../src/training";
+import { train, trainFloat64, logSpacedSteps, Float64Optimizer } from "../src/training";
+import { lossAndGradient } from "../src/curvature";
 import { linearTeacher } from "../src/data";
 import { Rng } from "../src/util/random";
 import { naiveMul } from "./helpers";
@@ -69,6 +70,70 @@ describe("training with tfjs", () => {
     await assert.rejects(train({ spec, params, X: data.X, Y: data.Y, optimizer: "lbfgs" as never, lr: 0.1, steps: 1 }), /optimizer must be one of sgd, adam, adamw/);
     await assert.rejects(train({ spec, params, X: data.X, Y: data.Y, lr: 0, steps: 1 }), /lr must be > 0/);
     assert.deepEqual(logSpacedSteps(1000, 5), [0, 5, 31, 177, 1000]);
+  });
+});
+
+describe("training in float64 on the engine's gradient", () => {
+  const data = linearTeacher({ n: 24, dIn: 4, dOut: 2, noise: 0.3, seed: 7 });
+  const lin: nets.NetSpec = { sizes: [4, 2], activation: [], bias: false };
+  // the gradient of the mean ½‖Wx − y‖², written out by hand: (1/N) Σ (W x − y) xᵀ
+  const handGradient = (W: Float64Array) => {
+    const g = new Float64Array(8);
+    for (let n = 0; n < 24; n++)
+      for (let k = 0; k < 2; k++) {
+        let r = -data.Y.get(n, k);
+        for (let i = 0; i < 4; i++) r += W[k * 4 + i] * data.X.get(n, i);
+        for (let i = 0; i < 4; i++) g[k * 4 + i] += (r * data.X.get(n, i)) / 24;
+      }
+    return g;
+  };
+
+  it("one SGD step and one Adam step are the hand-derived updates; the loss recorded includes the L2 penalty", async () => {
+    const W0 = new Rng(1).normals(8);
+    const g = handGradient(W0);
+    const sgd = await trainFloat64({ spec: lin, params: W0, X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.1, steps: 1 });
+    sgd.params.forEach((v, i) => assert.ok(Math.abs(v - (W0[i] - 0.1 * g[i])) < 1e-15));
+    // Adam's first step is lr·g/(|g| + ε) (bias-corrected moments m̂ = g, v̂ = g²)
+    const adam = await trainFloat64({ spec: lin, params: W0, X: data.X, Y: data.Y, optimizer: "adam", lr: 0.01, steps: 1 });
+    adam.params.forEach((v, i) => assert.ok(Math.abs(v - (W0[i] - (0.01 * g[i]) / (Math.abs(g[i]) + 1e-8))) < 1e-15));
+    const pen = await trainFloat64({ spec: lin, params: W0, X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.1, l2: 0.5, steps: 1 });
+    const l0 = lossAndGradient({ spec: lin, params: W0, X: data.X, Y: data.Y }).loss;
+    assert.ok(Math.abs(pen.losses[0].loss - (l0 + 0.25 * W0.reduce((a, v) => a + v * v, 0))) < 1e-12);
+    assert.equal(pen.backend, "float64");
+  });
+
+  it("GD with an L2 penalty converges to the ridge solution (XᵀX/N + λI)⁻¹ XᵀY/N", async () => {
+    const lambda = 0.3;
+    const res = await trainFloat64({ spec: lin, params: new Float64Array(8), X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.3, l2: lambda, steps: 3000 });
+    // ridge by Gauss–Jordan on the 4×4 system (independent of the optimiser)
+    const A = Array.from({ length: 4 }, (_, i) => Array.from({ length: 4 }, (_, j) => { let s = 0; for (let n = 0; n < 24; n++) s += data.X.get(n, i) * data.X.get(n, j); return s / 24 + (i === j ? lambda : 0); }));
+    for (let k = 0; k < 2; k++) {
+      const b = Array.from({ length: 4 }, (_, i) => { let s = 0; for (let n = 0; n < 24; n++) s += data.X.get(n, i) * data.Y.get(n, k); return s / 24; });
+      const M = A.map((row, i) => [...row, b[i]]);
+      for (let c = 0; c < 4; c++) {
+        const piv = M[c][c];
+        for (let j = c; j < 5; j++) M[c][j] /= piv;
+        for (let r = 0; r < 4; r++) if (r !== c) { const f = M[r][c]; for (let j = c; j < 5; j++) M[r][j] -= f * M[c][j]; }
+      }
+      for (let i = 0; i < 4; i++) assert.ok(Math.abs(res.params[k * 4 + i] - M[i][4]) < 1e-10, `W[${k},${i}] ${res.params[k * 4 + i]} vs ${M[i][4]}`);
+    }
+  });
+
+  it("follows the same mini-batch trajectory as the tfjs loop (shared schedule), to float32 precision; bad options refused", async () => {
+    const spec: nets.NetSpec = { sizes: [4, 6, 2], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 3 });
+    const opts = { spec, params, X: data.X, Y: data.Y, optimizer: "sgd" as const, lr: 0.05, batchSize: 5, steps: 30, seed: 9, checkpoints: [10, 30] };
+    const seen: number[][] = [];
+    const a = await trainFloat64({ ...opts, onCheckpoint: (s, p) => { seen.push([s, p.length]); } });
+    const b = await train(opts);
+    assert.deepEqual(seen, [[10, params.length], [30, params.length]]);
+    a.params.forEach((v, i) => assert.ok(Math.abs(v - b.params[i]) < 1e-5, `parameter ${i}: float64 ${v} vs tfjs ${b.params[i]}`));
+    assert.ok(a.params.some((v, i) => v !== params[i]), "it trained");
+    const again = await trainFloat64(opts);
+    assert.deepEqual(Array.from(again.params), Array.from(a.params));
+    await assert.rejects(trainFloat64({ ...opts, optimizer: "rmsprop" as never }), /optimizer must be one of sgd, adam, adamw/);
+    await assert.rejects(trainFloat64({ ...opts, params: new Float64Array(3) }), /the spec has 44 parameters, got 3/);
+    assert.throws(() => new Float64Optimizer("adam", 0.1, [3]).step([new Float64Array(3)], []), /expected 1 parameter and gradient blocks, got 1 and 0/);
   });
 });
 

@@ -16,6 +16,7 @@
  */
 import { Matrix, gemm, eigvalsh, svdvals, solve } from "../../linalg";
 import { Rng } from "../../util/random";
+import { Float64Optimizer } from "../../training/optimizers";
 
 export interface GaussianIbCritical {
   /** λ_i of Σ_{x|y} Σ_x⁻¹, ascending */
@@ -84,9 +85,7 @@ export function trainGaussianVib(a: VibArgs): VibResult {
   const logS = new Float64Array(a.dT);
   const b = a.betaVib;
   const params: Float64Array[] = [...Ws.map((W) => W.data), D.data, logS];
-  const m1 = params.map((p) => new Float64Array(p.length));
-  const m2 = params.map((p) => new Float64Array(p.length));
-  const [b1, b2, epsA] = [0.9, 0.999, 1e-8];
+  const adam = new Float64Optimizer("adam", a.lr, params.map((p) => p.length));
   const chain = (from: number, to: number) => {
     // W_to ⋯ W_from (1-based layer indices), identity when to < from
     let P = Matrix.identity(sizes[from - 1]);
@@ -137,17 +136,7 @@ export function trainGaussianVib(a: VibArgs): VibResult {
     }
     // deep linear chain: ∂L/∂W_l = (W_L⋯W_{l+1})ᵀ gA (W_{l−1}⋯W_1)ᵀ
     const gWs = Ws.map((_, i) => gemm(gemm(chain(i + 2, Ws.length), gA, { transA: true }), chain(1, i), { transB: true }));
-    const grads = [...gWs.map((g) => g.data), gD.data, gS];
-    params.forEach((p, pi) => {
-      const g = grads[pi];
-      for (let i = 0; i < p.length; i++) {
-        m1[pi][i] = b1 * m1[pi][i] + (1 - b1) * g[i];
-        m2[pi][i] = b2 * m2[pi][i] + (1 - b2) * g[i] * g[i];
-        const mh = m1[pi][i] / (1 - b1 ** step);
-        const vh = m2[pi][i] / (1 - b2 ** step);
-        p[i] -= (a.lr * mh) / (Math.sqrt(vh) + epsA);
-      }
-    });
+    adam.step(params, [...gWs.map((g) => g.data), gD.data, gS]);
   }
   const final = evaluate();
   loss = final.rec + b * final.kl;

@@ -1,0 +1,57 @@
+/**
+ * First-order optimisers on float64 parameter blocks (the float64 twin of tfjs's sgd / adam, for
+ * training on the curvature engine's exact gradient):
+ *   sgd    θ ← θ − lr·g
+ *   adam   m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,  θ ← θ − lr·m̂/(√v̂ + ε)   (m̂, v̂ bias-corrected)
+ *   adamw  adam, then the decoupled decay θ ← θ − lr·wd·θ
+ * An L2 penalty (λ/2)‖θ‖² belongs in the gradient (g + λθ) and is the caller's.
+ */
+export const FLOAT64_OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
+export type Float64OptimizerName = (typeof FLOAT64_OPTIMIZERS)[number];
+
+export class Float64Optimizer {
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+  private t = 0;
+  readonly beta1 = 0.9;
+  readonly beta2 = 0.999;
+  readonly eps = 1e-8;
+
+  /** `sizes`: the length of each parameter block the optimiser will update */
+  constructor(
+    readonly name: Float64OptimizerName,
+    readonly lr: number,
+    sizes: number[],
+    readonly weightDecay = 0,
+  ) {
+    if (!FLOAT64_OPTIMIZERS.includes(name)) throw new Error(`optimizer must be one of ${FLOAT64_OPTIMIZERS.join(", ")}; got "${name}"`);
+    if (!(lr > 0)) throw new Error(`optimizer: lr must be > 0, got ${lr}`);
+    const moments = name !== "sgd";
+    this.m = sizes.map((n) => new Float64Array(moments ? n : 0));
+    this.v = sizes.map((n) => new Float64Array(moments ? n : 0));
+  }
+
+  /** One update of every block in place with its gradient. */
+  step(params: Float64Array[], grads: Float64Array[]): void {
+    if (params.length !== this.m.length || grads.length !== this.m.length) throw new Error(`optimizer: expected ${this.m.length} parameter and gradient blocks, got ${params.length} and ${grads.length}`);
+    this.t++;
+    const { lr, beta1: b1, beta2: b2, eps } = this;
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    params.forEach((p, k) => {
+      const g = grads[k];
+      if (this.name === "sgd") {
+        for (let i = 0; i < p.length; i++) p[i] -= lr * g[i];
+        return;
+      }
+      const m = this.m[k];
+      const v = this.v[k];
+      for (let i = 0; i < p.length; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+      }
+      if (this.name === "adamw" && this.weightDecay) for (let i = 0; i < p.length; i++) p[i] -= lr * this.weightDecay * p[i];
+    });
+  }
+}
