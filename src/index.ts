@@ -4,7 +4,7 @@
  *
  * Where things live: linear algebra `linalg`, networks `nets`, derivatives and Hessians `curvature`,
  * datasets `data`, representation metrics `metrics`, tfjs training `training`, figures `figures`,
- * export `save`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `flatnessCompression`, `localRankExperiment`, `STUDIES`.
+ * export `save`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `flatnessCompression`, `bottleneck`, `localRankExperiment`, `STUDIES`.
  */
 export * as linalg from "./linalg";
 export * as nets from "./nets";
@@ -33,6 +33,8 @@ export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
 export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults } from "./experiments/flatness-compression";
 export type { FlatnessCompressionOptions } from "./experiments/flatness-compression";
+export { bottleneck, bottleneckStudy, bottleneckDefaults } from "./experiments/bottleneck";
+export type { BottleneckOptions } from "./experiments/bottleneck";
 export { localRankExperiment, localRankStudy, localRankDefaults } from "./experiments/local-rank";
 export type { LocalRankStudyOptions } from "./experiments/local-rank";
 export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-rank/gaussian-vib";

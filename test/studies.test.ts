@@ -2,6 +2,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { flatnessCompression, chenCheckpoints, interpolationIndex } from "../src/experiments/flatness-compression";
 import { ChenRun } from "../src/experiments/flatness-compression/run";
+import { bottleneck } from "../src/experiments/bottleneck";
+import { mode } from "../src/experiments/bottleneck/run";
+import { symmetryTask, gdStep, summaryStats, taskLoss, vectorAt, symmetryData, gdPath } from "../src/experiments/bottleneck/symmetry";
+import { segmentsCross, countCrossings, knnR2, trimNearCommonEnd, Point } from "../src/experiments/bottleneck/analysis";
+import { weightSpectra, representationSpectra, countAbove } from "../src/metrics";
+import * as nets from "../src/nets";
+import { Matrix, svdvals } from "../src/linalg";
+import { pcaFit } from "../src/data";
+import { Rng } from "../src/util/random";
 
 describe("study: Chen et al. flatness and compression (a short run)", () => {
   it("A ≤ B ≤ C ≤ D at every checkpoint, Eq. 3 ≈ Tr H at the end, every figure and claim verdict, the VGG path; bad options refused", { timeout: 300000 }, async () => {
@@ -39,5 +48,84 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
     assert.deepEqual(interpolationIndex(run([0.5, 0.995, 1, 1])), { index: 2, criterion: "zero training error" });
     assert.equal(interpolationIndex(run([0.5, 0.98, 0.991])).index, 2);
     assert.deepEqual(interpolationIndex(run([0.5, 0.9])), { index: -1, criterion: "not reached" });
+  });
+});
+
+describe("study: Jacot bottleneck structure", () => {
+  it("the symmetry task: with E = 0, GD on w follows the closed-form recursion of (a, b) and L = ½(1 − 2a² + (a² + b²)²)", () => {
+    const t = symmetryTask({ d: 7, T: 5, eta: 0.05, noise: 0, seed: 3 });
+    const rng = new Rng(4);
+    for (const [r, phi] of [[0.4, 0.3], [1.2, 2.0], [1.5, 1.2]]) {
+      let w = vectorAt(t, r, phi, rng);
+      let { a, b } = summaryStats(t, w);
+      assert.ok(Math.abs(a - r * Math.cos(phi)) < 1e-12 && Math.abs(b - r * Math.sin(phi)) < 1e-12);
+      for (let s = 0; s < 40; s++) {
+        w = gdStep(t, w);
+        [a, b] = [a * (1 + 2 * 0.05 * (1 - a * a - b * b)), b * (1 - 2 * 0.05 * (a * a + b * b))];
+        const st = summaryStats(t, w);
+        assert.ok(Math.abs(st.a - a) < 1e-12 && Math.abs(st.b - b) < 1e-12, `step ${s}: (${st.a}, ${st.b}) vs (${a}, ${b})`);
+        assert.ok(Math.abs(taskLoss(t, w) - 0.5 * (1 - 2 * a * a + (a * a + b * b) ** 2)) < 1e-12);
+      }
+    }
+    // targets are the losses of the next T steps; paths stop on reaching |a| = 1 ± tol
+    const data = symmetryData(t, { n: 4, rMin: 0.2, rMax: 1.5, seed: 1 });
+    let w = data.X.row(2).slice();
+    for (let k = 0; k < 5; k++) {
+      w = gdStep(t, w);
+      assert.ok(Math.abs(data.Y.get(2, k) - taskLoss(t, w)) < 1e-14);
+    }
+    const path = gdPath(t, vectorAt(t, 1.3, 0.8, rng), { eta: 0.01, every: 5, maxSteps: 100000, tol: 0.05 });
+    assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 1]).a) - 1) < 0.05);
+    assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 2]).a) - 1) >= 0.05);
+  });
+
+  it("plane geometry: proper crossings, crossing counts, k-NN R² of a bijection and of a non-injective map, cutting paths near their common end", () => {
+    assert.equal(segmentsCross([0, 0], [1, 1], [0, 1], [1, 0]), true);
+    assert.equal(segmentsCross([0, 0], [1, 1], [1, 1], [2, 0]), false, "touching at an endpoint");
+    assert.equal(segmentsCross([0, 0], [1, 0], [0, 1], [1, 1]), false);
+    assert.equal(countCrossings([[[0, 0], [2, 2], [4, 0]], [[0, 1], [4, 1]]]), 2);
+    const rng = new Rng(5);
+    const pts = Array.from({ length: 300 }, () => [rng.uniform(), rng.uniform()]);
+    const polar = pts.map(([x, y]) => [Math.hypot(x + 1, y), Math.atan2(y, x + 1)]); // a bijection of the unit square
+    assert.ok(knnR2(pts, polar) > 0.97 && knnR2(polar, pts) > 0.97);
+    const folded = pts.map(([x, y]) => [Math.abs(x - 0.5), y]); // not injective: x is not a function of it
+    assert.ok(knnR2(pts, folded) > 0.97);
+    assert.ok(knnR2(folded, pts) < 0.8, `x from |x − ½|: ${knnR2(folded, pts)}`);
+    const paths: Point[][] = [[[0, 0], [0.5, 0.5], [0.98, 0.99], [1, 1]], [[2, 0], [1.5, 0.5], [1.02, 0.99], [1, 1]]];
+    const cut = trimNearCommonEnd(paths, [[0, 0], [2, 2]], 0.05);
+    assert.deepEqual(cut.map((p) => p.length), [3, 3]);
+  });
+
+  it("layer spectra: weight singular values, and a linear network's representation ranks min(widths, data rank)", () => {
+    const spec: nets.NetSpec = { sizes: [6, 8, 3, 5], activation: "linear", bias: true };
+    const params = nets.initParams(spec, { seed: 2 });
+    const w = weightSpectra(spec, params);
+    w.forEach((sv, l) => assert.deepEqual(sv, Array.from(svdvals(nets.weight(spec, params, l + 1)))));
+    // inputs on a 4-dim subspace of R^6
+    const B = new Matrix(4, 6, new Rng(3).normals(24));
+    const Zc = new Matrix(50, 4, new Rng(4).normals(200));
+    const X = new Matrix(50, 6);
+    for (let n = 0; n < 50; n++) for (let j = 0; j < 6; j++) for (let t = 0; t < 4; t++) X.data[n * 6 + j] += Zc.get(n, t) * B.get(t, j);
+    const reps = representationSpectra(spec, params, X);
+    assert.deepEqual(reps.map((r) => countAbove(r.singularValues, 1e-10 * r.singularValues[0])), [4, 3, 3]);
+    // explained variance agrees with PCA of the pre-activations computed independently
+    const cache = nets.forward(spec, params, X);
+    const p = pcaFit(cache.Z[1], 3);
+    p.explainedVarianceRatio.forEach((v, i) => assert.ok(Math.abs(reps[0].cumulativeVariance[i] - p.explainedVarianceRatio.slice(0, i + 1).reduce((a, b) => a + b, 0)) < 1e-12, `PC ${i + 1}: ${v}`));
+    assert.equal(mode([3, 3, 4, 2]), 3);
+    assert.equal(mode([2, 4]), 4, "ties go to the larger");
+  });
+
+  it("a short study run: figures, per-depth numbers, fitting check; bad options refused", { timeout: 300000 }, async () => {
+    const r = await bottleneck({ n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3, cache: false });
+    assert.deepEqual(r.figures.map((f) => f.name), ["figa-weight-spectra", "figb-representation-spectra", "figc-norm-vs-depth", "fig-learned-rank-vs-k", "fig2-symmetry-representation", "fig2-symmetry-true-statistics", "fig2-symmetry-explained-variance"]);
+    const perDepth = r.tables.find((t) => t.title.startsWith("Per depth"))!;
+    assert.deepEqual(perDepth.rows.map((row) => [row[0], row[1], row[2]]), [[3, 2, 1], [5, 2, 3]]);
+    assert.equal(r.tables.find((t) => t.title === "Every run")!.rows.length, 5, "2 depths × 2 seeds + the k = 1 run");
+    assert.ok(r.checks.find((c) => /fits its training data/.test(c.name)));
+    assert.match(String(r.summary["fraction of rank-recovering minima by depth (95 % Wilson CI)"]), /^L=3: \d\/2 \[[\d.]+, [\d.]+\], L=5: \d\/2/);
+    await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
+    await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
+    await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
   });
 });

@@ -1,4 +1,4 @@
-/** The five studies rankscope reproduces, and which of them are implemented in this version. */
+/** The five studies rankscope reproduces. */
 import type { ExperimentResult } from "../report/result";
 import type { Preset } from "./framework";
 
@@ -29,7 +29,12 @@ export const STUDIES: StudyEntry[] = [
     title: "Flatness and compressed representations",
     run: (preset, extra) => require("./flatness-compression").flatnessCompression({ preset, ...(extra ?? {}) }),
   },
-  { name: "bottleneck", paper: "jacot-2023-bottleneck-structure.txt", title: "Bottleneck structure in deep L2-regularized networks" },
+  {
+    name: "bottleneck",
+    paper: "jacot-2023-bottleneck-structure.txt",
+    title: "Bottleneck structure in deep L2-regularized networks",
+    run: (preset, extra) => require("./bottleneck").bottleneck({ preset, ...(extra ?? {}) }),
+  },
   {
     name: "local-rank",
     paper: "patel-2024-local-rank.md",

@@ -2,3 +2,4 @@
 export * from "./local-rank";
 export * from "./flatness";
 export * from "./tf-jacobians";
+export * from "./representations";

@@ -1,0 +1,204 @@
+/**
+ * Worker-pool tasks of the bottleneck study: deep ReLU networks trained with an L2 penalty in float64
+ * (Adam on the engine's exact gradient), then their weight and representation spectra.
+ */
+import { Matrix } from "../../linalg";
+import * as nets from "../../nets";
+import { trainFloat64 } from "../../training";
+import { weightSpectra, representationSpectra, countAbove } from "../../metrics";
+import { latentData, pcaFit, pcaTransform } from "../../data";
+import { lossValue } from "../../curvature";
+import { Rng } from "../../util/random";
+import { symmetryTask, symmetryData, summaryStats, gdPath, vectorAt } from "./symmetry";
+import { countCrossings, knnR2, trimNearCommonEnd, Point } from "./analysis";
+
+export interface TrainSettings {
+  width: number;
+  lr: number;
+  /** L2 penalty λ: the objective is the mean ½‖f − y‖² + (λ/2)‖θ‖² over all weights and biases */
+  lambda: number;
+  steps: number;
+  seed: number;
+}
+
+export interface BnRankArgs extends TrainSettings {
+  depth: number;
+  k: number;
+  dIn: number;
+  dOut: number;
+  n: number;
+  /** weight singular values above this count towards a layer's rank */
+  threshold: number;
+  /** singular values kept per layer in the result */
+  keep: number;
+}
+
+export interface BnRankRun {
+  depth: number;
+  k: number;
+  seed: number;
+  /** mean ½‖f − y‖² at the end, and the same for the best constant prediction (the target variance) */
+  mse: number;
+  targetVariance: number;
+  /** ‖θ‖² (weights and biases) */
+  paramSqNorm: number;
+  /** top singular values of W_1 … W_L */
+  weightSV: number[][];
+  /** top singular values (/√N) of the centred pre-activations of layers 1 … L, and cumulative explained variance */
+  repSV: number[][];
+  repVariance: number[][];
+  /** weight singular values above the threshold for the middle layers 2 … L − 1 */
+  middleRanks: number[];
+  /** the most frequent of middleRanks (the larger on a tie) */
+  learnedRank: number;
+  seconds: number;
+}
+
+function hiddenSpec(d: number, depth: number, width: number, out: number): nets.NetSpec {
+  return { sizes: [d, ...new Array(depth - 1).fill(width), out], activation: "relu", bias: true };
+}
+
+const targetVariance = (Y: Matrix) => {
+  const { rows: N, cols: K } = Y;
+  let v = 0;
+  for (let k = 0; k < K; k++) {
+    let m = 0;
+    for (let n = 0; n < N; n++) m += Y.data[n * K + k] / N;
+    for (let n = 0; n < N; n++) v += (0.5 * (Y.data[n * K + k] - m) ** 2) / N;
+  }
+  return v;
+};
+
+export function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = -1;
+  let bestCount = 0;
+  for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v > best)) [best, bestCount] = [v, c];
+  return best;
+}
+
+export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
+  const t0 = Date.now();
+  // the same data for every seed of a given k (data seed 0); seeds change the initialisation
+  const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0 });
+  const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
+  const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const th = res.params;
+  const wsv = weightSpectra(spec, th);
+  const reps = representationSpectra(spec, th, ds.X);
+  const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => countAbove(sv, a.threshold));
+  return {
+    depth: a.depth,
+    k: a.k,
+    seed: a.seed,
+    mse: lossValue({ spec, params: th, X: ds.X, Y: ds.Y, loss: "mse" }),
+    targetVariance: targetVariance(ds.Y),
+    paramSqNorm: th.reduce((s, v) => s + v * v, 0),
+    weightSV: wsv.map((sv) => sv.slice(0, a.keep)),
+    repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
+    repVariance: reps.map((r) => r.cumulativeVariance.slice(0, a.keep)),
+    middleRanks,
+    learnedRank: middleRanks.length ? mode(middleRanks) : countAbove(wsv[0], a.threshold),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+export interface SymmetryArgs extends TrainSettings {
+  depth: number;
+  d: number;
+  T: number;
+  eta: number;
+  noise: number;
+  n: number;
+  rMin: number;
+  rMax: number;
+  /** GD paths drawn on the representation: how many, their step and sampling */
+  paths: number;
+  pathEta: number;
+  /** crossings within this fraction of the cloud's diameter around the paths' common end are not counted */
+  endRadius: number;
+}
+
+export interface SymmetryRun {
+  depth: number;
+  layer: number;
+  mse: number;
+  targetVariance: number;
+  /** cumulative explained variance of the top 1, 2, 3 principal components, layers 1 … L */
+  repVariance: number[][];
+  /** the middle layer's representation of the training inputs in its top-2 principal plane */
+  coords: Point[];
+  a: number[];
+  b: number[];
+  /**
+   * GD paths in the learned representation's plane and in the plane of the true statistics (|a|, b);
+   * crossings are counted outside the neighbourhood of their common end (endRadius)
+   */
+  paths: { learned: Point[][]; stats: Point[][] };
+  crossings: { learned: number; stats: number };
+  /** 5-NN leave-one-out R²: statistics from the representation, and the representation from the statistics */
+  r2StatsFromRep: number;
+  r2RepFromStats: number;
+  seconds: number;
+}
+
+export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
+  const t0 = Date.now();
+  const task = symmetryTask({ d: a.d, T: a.T, eta: a.eta, noise: a.noise, seed: 0 });
+  const data = symmetryData(task, { n: a.n, rMin: a.rMin, rMax: a.rMax, seed: 1 });
+  // targets standardised per predicted step (their scale shrinks fast along the horizon)
+  const { rows: N, cols: T } = data.Y;
+  const Y = new Matrix(N, T);
+  for (let t = 0; t < T; t++) {
+    let m = 0;
+    for (let n = 0; n < N; n++) m += data.Y.data[n * T + t] / N;
+    let v = 0;
+    for (let n = 0; n < N; n++) v += (data.Y.data[n * T + t] - m) ** 2 / N;
+    const sd = Math.sqrt(v) || 1;
+    for (let n = 0; n < N; n++) Y.data[n * T + t] = (data.Y.data[n * T + t] - m) / sd;
+  }
+  const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
+  const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const th = res.params;
+  const layer = Math.floor(a.depth / 2);
+  const reps = representationSpectra(spec, th, data.X);
+  const middle = (X: Matrix) => nets.forward(spec, th, X, { derivatives: false }).Z[layer];
+  const pca = pcaFit(middle(data.X), 2);
+  const plane = (X: Matrix): Point[] => {
+    const P = pcaTransform(pca, middle(X));
+    return Array.from({ length: P.rows }, (_, i) => [P.data[2 * i], P.data[2 * i + 1]] as Point);
+  };
+  const coords = plane(data.X);
+  // GD paths from points at radius 0.9 rMax with a > 0 (a and −a give the same losses), at small steps
+  const rng = new Rng(2);
+  const learned: Point[][] = [];
+  const stats: Point[][] = [];
+  for (let p = 0; p < a.paths; p++) {
+    const phi = 0.12 + ((Math.PI / 2 - 0.24) * p) / Math.max(1, a.paths - 1);
+    const path = gdPath(task, vectorAt(task, 0.9 * a.rMax, phi, rng), { eta: a.pathEta, every: 5, maxSteps: 20000, tol: 0.05 });
+    const W = new Matrix(path.length, a.d);
+    path.forEach((w, i) => W.data.set(w, i * a.d));
+    learned.push(plane(W));
+    stats.push(path.map((w) => { const s = summaryStats(task, w); return [Math.abs(s.a), s.b] as Point; }));
+  }
+  const absStats = data.a.map((v, i) => [Math.abs(v), data.b[i]] as Point);
+  const near = { learned: trimNearCommonEnd(learned, coords, a.endRadius), stats: trimNearCommonEnd(stats, absStats, a.endRadius) };
+  return {
+    depth: a.depth,
+    layer,
+    mse: lossValue({ spec, params: th, X: data.X, Y, loss: "mse" }),
+    targetVariance: targetVariance(Y),
+    repVariance: reps.map((r) => r.cumulativeVariance.slice(0, 3)),
+    coords,
+    a: data.a,
+    b: data.b,
+    paths: { learned, stats },
+    crossings: { learned: countCrossings(near.learned), stats: countCrossings(near.stats) },
+    r2StatsFromRep: knnR2(coords, absStats),
+    r2RepFromStats: knnR2(absStats, coords),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+export const bottleneckRunModule = __filename;

@@ -1,0 +1,52 @@
+/**
+ * Layer-wise spectra of a dense network (the bottleneck structure of Jacot 2023,
+ * shared/papers/jacot-2023-bottleneck-structure.txt): singular values of every weight matrix, and of
+ * every layer's pre-activations over a dataset, with their explained-variance ratios.
+ * Theorem 6: in a deep L2-regularised network most W_l have k singular values close to 1 and the
+ * rest small; Corollary 8: most pre-activations α_l(X) are then approximately k-dimensional.
+ */
+import { Matrix, svdvals } from "../linalg";
+import { NetSpec, normalizeSpec, weight } from "../nets/spec";
+import { forward, checkInputs, checkParams } from "../nets/forward";
+
+/** Singular values (descending) of W_1 … W_L. */
+export function weightSpectra(spec: NetSpec, params: Float64Array): number[][] {
+  checkParams("weightSpectra", spec, params);
+  const L = normalizeSpec(spec).sizes.length - 1;
+  return Array.from({ length: L }, (_, i) => Array.from(svdvals(weight(spec, params, i + 1))));
+}
+
+export interface LayerSpectrum {
+  layer: number;
+  width: number;
+  /** singular values of the centred pre-activations Z_l (N × M_l), divided by √N, descending */
+  singularValues: number[];
+  /** cumulative explained-variance ratio of the top 1, 2, … principal components */
+  cumulativeVariance: number[];
+}
+
+/** Spectra of the centred pre-activations of layers 1 … L (L = the output) over the rows of X. */
+export function representationSpectra(spec: NetSpec, params: Float64Array, X: Matrix): LayerSpectrum[] {
+  checkInputs("representationSpectra", spec, X);
+  checkParams("representationSpectra", spec, params);
+  const cache = forward(spec, params, X, { derivatives: false });
+  const N = X.rows;
+  return cache.slots.map((s) => {
+    const Z = cache.Z[s.layer];
+    const M = Z.cols;
+    const mean = new Float64Array(M);
+    for (let n = 0; n < N; n++) for (let j = 0; j < M; j++) mean[j] += Z.data[n * M + j] / N;
+    const C = new Matrix(N, M, Z.data.map((v, i) => v - mean[i % M]));
+    const sv = Array.from(svdvals(C), (v) => v / Math.sqrt(N));
+    const total = sv.reduce((a, v) => a + v * v, 0);
+    let run = 0;
+    return { layer: s.layer, width: M, singularValues: sv, cumulativeVariance: sv.map((v) => ((run += v * v), total > 0 ? run / total : 0)) };
+  });
+}
+
+/** Number of values above a threshold. */
+export function countAbove(values: ArrayLike<number>, threshold: number): number {
+  let c = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > threshold) c++;
+  return c;
+}
