@@ -17,36 +17,20 @@ import { Dataset, takeRows } from "../../data";
 import { loadTf } from "../../backend";
 import { Rng } from "../../util/random";
 import { imageData, ImageSource } from "../data-source";
+import type { FlatnessCompressionOptions } from "./index";
 
-export interface ChenRunArgs {
+/** One run: the study's settings it needs, plus the run's own model, data source, learning rate, batch, steps, seed. */
+export type ChenRunArgs = Pick<FlatnessCompressionOptions, "classes" | "hidden" | "activation" | "vggLayers" | "vggHidden" | "nTrain" | "nEval" | "nTest" | "nTestEval" | "volumeTop" | "traceProbes" | "vggSharpnessSamples"> & {
   model: "mlp" | "vgg";
+  /** already resolved ("auto" → a concrete source) */
   source: ImageSource;
   cifarDir?: string;
-  classes: number[];
-  /** MLP hidden widths and activation */
-  hidden: number[];
-  activation: nets.Activation;
-  /** VGG conv layers and dense widths */
-  vggLayers: nets.VggLayer[];
-  vggHidden: number[];
   lr: number;
   batch: number;
   steps: number;
   checkpoints: number[];
-  nTrain: number;
-  /** training inputs the metrics are measured on (the paper: 100) */
-  nEval: number;
-  /** test images for accuracy and loss, and how many of them the test-set metrics use */
-  nTest: number;
-  nTestEval: number;
-  /** log volume over the top k singular values (0 = all) */
-  volumeTop: number;
-  /** Hutchinson probes for Tr H_f at the final checkpoint (MLP only; 0 = skip) */
-  traceProbes: number;
-  /** VGG: Eq. 3 on the first this-many inputs of each set (per-sample backward passes are costly) */
-  vggSharpnessSamples: number;
   seed: number;
-}
+};
 
 export interface MetricRow {
   sqrtSharpness: number;
