@@ -217,7 +217,7 @@ async function runStudy(o: BottleneckOptions): Promise<StudyOutput> {
   }
 
   // ---- numbers per depth ----
-  const perDepth = o.depths.map((L) => {
+  const perDepth = [...o.depths].sort((a, b) => a - b).map((L) => {
     const rs = runs.filter((r) => r.depth === L);
     const middleVar = (r: BnRankRun, j: number) => mean(r.repVariance.slice(1, r.depth - 1).map((v) => v[j - 1] ?? 1));
     const recovering = rs.filter((r) => r.learnedRank === o.k).length;
