@@ -119,6 +119,21 @@ describe("training in float64 on the engine's gradient", () => {
     }
   });
 
+  it("stops at divergence and says when, in both loops; no checkpoint sees non-finite parameters", async () => {
+    const spec: nets.NetSpec = { sizes: [4, 6, 2], activation: "linear", bias: true };
+    const params = nets.initParams(spec, { seed: 1 });
+    for (const trainer of [trainFloat64, train]) {
+      const seen: number[] = [];
+      // far past 2/λ_max of this quadratic problem: the iterates grow geometrically to overflow
+      const res = await trainer({ spec, params, X: data.X, Y: data.Y, optimizer: "sgd", lr: 50, steps: 2000, checkpoints: [0, 1, 2, 1000, 2000], onCheckpoint: (s, p) => { assert.ok(p.every(Number.isFinite), `checkpoint ${s} got non-finite parameters`); seen.push(s); } });
+      assert.ok(res.divergedAt !== undefined && res.divergedAt < 1000, `${trainer.name}: divergedAt ${res.divergedAt}`);
+      assert.deepEqual(seen, [0, 1, 2]);
+      assert.ok(!Number.isFinite(res.losses.at(-1)!.loss) || res.divergedAt === 1000, "stopped at the first non-finite loss");
+    }
+    const ok = await trainFloat64({ spec, params, X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.05, steps: 50 });
+    assert.equal(ok.divergedAt, undefined);
+  });
+
   it("follows the same mini-batch trajectory as the tfjs loop (shared schedule), to float32 precision; bad options refused", async () => {
     const spec: nets.NetSpec = { sizes: [4, 6, 2], activation: "tanh", bias: true };
     const params = nets.initParams(spec, { seed: 3 });

@@ -11,7 +11,7 @@
  * `trainFloat64` runs the same schedule on the float64 engine's gradient (optimizers.ts).
  */
 import type * as tfType from "@tensorflow/tfjs";
-import { Matrix } from "../linalg";
+import { Matrix, LinalgError } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { toTfModel, fromTfModel } from "../nets/tfjs";
 import { LossName, checkLoss } from "../nets/losses";
@@ -64,7 +64,12 @@ export interface TrainResult {
   /** (step, mean training loss on the last mini-batch) every `record` steps */
   losses: { step: number; loss: number }[];
   backend: string;
+  /** the step at which the loss or the parameters stopped being finite; training stopped there */
+  divergedAt?: number;
 }
+
+/** What a schedule's checkpoint call may answer: "diverged" stops training (non-finite parameters). */
+type EmitAnswer = void | "diverged";
 
 function lossTensor(tf: typeof tfType, loss: LossName, pred: tfType.Tensor, y: tfType.Tensor): tfType.Scalar {
   if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
@@ -103,7 +108,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     const { onCheckpoint } = o;
     const res = await trainModel({ ...o, model, onCheckpoint: onCheckpoint && ((step, m, l) => onCheckpoint(step, fromTfModel(m).params, l)) });
-    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend };
+    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend, divergedAt: res.divergedAt };
   } finally {
     model.dispose();
   }
@@ -126,12 +131,21 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
     idx.forEach((r, i) => out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols));
     return out;
   };
-  const losses = await runSchedule(
+  const { losses, divergedAt } = await runSchedule(
     o,
     (batch) => {
       const X = batch ? rows(o.X, batch) : o.X;
       const Y = batch ? rows(o.Y, batch) : o.Y;
-      const { loss: value, gradient } = lossAndGradient({ spec: o.spec, params, X, Y, loss });
+      let value: number;
+      let gradient: Float64Array;
+      try {
+        ({ loss: value, gradient } = lossAndGradient({ spec: o.spec, params, X, Y, loss }));
+      } catch (err) {
+        // a diverging run overflows its activations, which the engine's finiteness checks refuse
+        if (err instanceof LinalgError || !params.every(Number.isFinite)) return NaN;
+        throw err;
+      }
+      if (!Number.isFinite(value)) return NaN;
       let penalty = 0;
       if (l2) {
         for (let i = 0; i < params.length; i++) {
@@ -142,22 +156,26 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
       opt.step([params], [gradient]);
       return value + 0.5 * l2 * penalty;
     },
-    (step, last) => o.onCheckpoint?.(step, params.slice(), last),
+    async (step, last) => {
+      if (!params.every(Number.isFinite)) return "diverged";
+      await o.onCheckpoint?.(step, params.slice(), last);
+    },
   );
-  return { params, losses, backend: "float64" };
+  return { params, losses, backend: "float64", divergedAt };
 }
 
 /**
  * The schedule every training loop shares: seeded mini-batch order (a fresh permutation whenever the
  * current one runs out), the loss recorded every steps/200 steps and at checkpoints, checkpoint calls,
  * progress. `step` makes one optimiser update on the batch (null = the whole set) and returns the
- * loss when `wantLoss`.
+ * loss when `wantLoss`. Training stops at the first non-finite recorded loss, or when a checkpoint call
+ * answers "diverged" (non-finite parameters), and says at which step.
  */
 async function runSchedule(
   o: TrainSettings,
   step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
-  emit: (step: number, lastLoss: number) => void | Promise<void>,
-): Promise<{ step: number; loss: number }[]> {
+  emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
+): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number }> {
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   const rng = new Rng(o.seed ?? 0);
@@ -168,32 +186,36 @@ async function runSchedule(
   let cursor = 0;
   let last = NaN;
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
-  if (checkpoints.has(0)) await emit(0, last);
-  for (let s = 1; s <= o.steps; s++) {
-    if (cursor + B > N) {
-      order = rng.permutation(N);
-      cursor = 0;
+  try {
+    if (checkpoints.has(0) && (await emit(0, last)) === "diverged") return { losses, divergedAt: 0 };
+    for (let s = 1; s <= o.steps; s++) {
+      if (cursor + B > N) {
+        order = rng.permutation(N);
+        cursor = 0;
+      }
+      const batch = B === N ? null : order.slice(cursor, cursor + B);
+      cursor += B;
+      const want = s % record === 0 || s === o.steps || checkpoints.has(s);
+      const value = await step(batch, want);
+      if (want || (value !== undefined && !Number.isFinite(value))) {
+        last = value as number;
+        losses.push({ step: s, loss: last });
+        if (!Number.isFinite(last)) return { losses, divergedAt: s };
+      }
+      if (checkpoints.has(s) && (await emit(s, last)) === "diverged") return { losses, divergedAt: s };
+      bar?.tick();
     }
-    const batch = B === N ? null : order.slice(cursor, cursor + B);
-    cursor += B;
-    const want = s % record === 0 || s === o.steps || checkpoints.has(s);
-    const value = await step(batch, want);
-    if (want) {
-      last = value as number;
-      losses.push({ step: s, loss: last });
-    }
-    if (checkpoints.has(s)) await emit(s, last);
-    bar?.tick();
+    return { losses };
+  } finally {
+    bar?.finish();
   }
-  bar?.finish();
-  return losses;
 }
 
 /**
  * The training loop for any tfjs model (the model is trained in place and not disposed):
  * seeded mini-batch order, the loss of `loss`, SGD / Adam / AdamW, optional L2, checkpoints.
  */
-export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string }> {
+export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string; divergedAt?: number }> {
   const { loss, optName } = checkSettings(o);
   const { tf, backend } = await loadTf();
   const model = o.model;
@@ -207,8 +229,9 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
   const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr);
   const Xt = tf.tensor(Float32Array.from(o.X.data), [N, ...inShape]);
   const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
+  const finite = () => tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
   try {
-    const losses = await runSchedule(
+    const { losses, divergedAt } = await runSchedule(
       o,
       async (batch, wantLoss) => {
         const idx = batch ? tf.tensor1d(Int32Array.from(batch), "int32") : undefined;
@@ -228,9 +251,12 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
         value.dispose();
         return out;
       },
-      (step, last) => o.onCheckpoint?.(step, model, last),
+      async (step, last) => {
+        if (!finite()) return "diverged";
+        await o.onCheckpoint?.(step, model, last);
+      },
     );
-    return { losses, backend };
+    return { losses, backend, divergedAt };
   } finally {
     Xt.dispose();
     Yt.dispose();

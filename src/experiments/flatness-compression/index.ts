@@ -185,12 +185,13 @@ const TREND_PANELS: Panel[] = [
  * `log`, the geometric mean ×/÷ the geometric sd (so the band stays positive on a log axis).
  */
 function band(runs: ChenRun[], get: (c: ChenCheckpoint) => number | null, log = false): { x: number[]; m: number[]; lo: number[]; hi: number[] } {
-  const x = runs[0].checkpoints.map((c) => c.step);
+  const longest = runs.reduce((a, r) => (r.checkpoints.length > a.checkpoints.length ? r : a), runs[0]);
+  const x = longest.checkpoints.map((c) => c.step);
   const m: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
   x.forEach((_, i) => {
-    let v = runs.map((r) => get(r.checkpoints[i])).filter((y): y is number => y !== null && Number.isFinite(y) && (!log || y > 0));
+    let v = runs.map((r) => (r.checkpoints[i] ? get(r.checkpoints[i]) : null)).filter((y): y is number => y !== null && Number.isFinite(y) && (!log || y > 0));
     if (log) v = v.map(Math.log);
     const mu = mean(v);
     const sd = std(v);
@@ -248,21 +249,35 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   bar.finish();
   const runs: ChenRun[] = new Array(tasks.length);
   order.forEach((i, k) => (runs[i] = done[k]));
-  const mlp = runs.filter((r) => r.model === "mlp");
-  const vgg = runs.filter((r) => r.model === "vgg");
+  // runs whose SGD diverged keep their finite checkpoints (the bound chain is checked on them) but are
+  // left out of the trends, the final-state statistics and the claims
+  const diverged = runs.filter((r) => r.divergedAt !== undefined);
+  const allMlp = runs.filter((r) => r.model === "mlp");
+  const mlp = allMlp.filter((r) => r.divergedAt === undefined);
+  const vgg = runs.filter((r) => r.model === "vgg" && r.divergedAt === undefined);
+  if (!mlp.length) throw new Error(`${NAME}: every MLP run diverged; lower the learning rates (${o.learningRates.join(", ")})`);
   const group = (rs: ChenRun[], s: Setting) => rs.filter((r) => r.lr === s.lr && r.batch === s.batch);
   const first = mlp[0];
+  out.summary["diverged runs (left out of trends and statistics)"] = diverged.length
+    ? diverged.map((r) => `${r.model} lr ${r.lr} batch ${r.batch} seed ${r.seed} at step ${r.divergedAt}`).join("; ")
+    : "none";
   const arch = `MLP [${[first.d, ...o.hidden, first.K].join(", ")}] ${o.activation}, p = ${first.p}`;
   const dataLabel = `${first.source} classes [${o.classes}], ${o.nTrain} training images`;
 
   // ---- experiment 1: trends ----
-  const lrGroups = o.learningRates.map((lr) => ({ label: `lr ${lr}`, runs: group(mlp, { lr, batch: o.baseBatch }) }));
-  const batchGroups = o.batchSizes.map((batch) => ({ label: `batch ${batch}`, runs: group(mlp, { lr: o.baseLr, batch }) }));
+  const labelled = (label: string, s: Setting) => {
+    const n = group(allMlp, s).length;
+    const ok = group(mlp, s);
+    return { label: ok.length < n ? `${label} (${n - ok.length} of ${n} seeds diverged)` : label, runs: ok };
+  };
+  const lrGroups = o.learningRates.map((lr) => labelled(`lr ${lr}`, { lr, batch: o.baseBatch })).filter((g) => g.runs.length);
+  const batchGroups = o.batchSizes.map((batch) => labelled(`batch ${batch}`, { lr: o.baseLr, batch })).filter((g) => g.runs.length);
   add(trendsFigure("fig-E8-mlp-learning-rates", `Figs. 1 / E.8 — ${arch} on ${dataLabel}: SGD at batch ${o.baseBatch}, learning rates ${o.learningRates.join(", ")} (mean ± sd over ${o.seeds} seeds, geometric on log axes; metrics on ${o.nEval} training inputs)`, lrGroups, TREND_PANELS, "learning rate"));
   add(trendsFigure("fig-E7-mlp-batch-sizes", `Figs. 2 / E.7 — ${arch} on ${dataLabel}: SGD at lr ${o.baseLr}, batch sizes ${o.batchSizes.join(", ")} (mean ± sd over ${o.seeds} seeds)`, batchGroups, TREND_PANELS, "batch size"));
 
   // ---- experiment 2: test-set view (base setting) ----
   const baseRuns = group(mlp, { lr: o.baseLr, batch: o.baseBatch });
+  if (!baseRuns.length) throw new Error(`${NAME}: every run at the base setting (lr ${o.baseLr}, batch ${o.baseBatch}) diverged`);
   const view = (pick: (c: ChenCheckpoint) => MetricRow | null) => (k: keyof MetricRow) => (c: ChenCheckpoint) => pick(c)?.[k] ?? null;
   const sets = [
     { label: `${o.nEval} training inputs`, pick: view((c) => c.train) },
@@ -295,7 +310,7 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   let bad = 0;
   let total = 0;
   let worst = { run: "", step: 0, detail: "" };
-  for (const r of mlp)
+  for (const r of allMlp)
     for (const c of r.checkpoints) {
       const b = c.bounds!;
       total++;
@@ -305,8 +320,8 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
         worst = { run: `lr ${r.lr} batch ${r.batch} seed ${r.seed}`, step: c.step, detail: `A ${b.A} B ${b.B} C ${b.C} D ${b.D}` };
       }
     }
-  const ratios = (k1: "A" | "B" | "C", k2: "B" | "C" | "D") => mean(mlp.flatMap((r) => r.checkpoints.map((c) => c.bounds![k1] / c.bounds![k2])));
-  out.checks.push({ name: "Eq. 28: A ≤ B ≤ C ≤ D at every checkpoint of every MLP run", pass: bad === 0, detail: bad === 0 ? `${total} checkpoints over ${mlp.length} runs; mean ratios A/B ${fmt(ratios("A", "B"))}, B/C ${fmt(ratios("B", "C"))}, C/D ${fmt(ratios("C", "D"))}` : `${bad} of ${total} violate it, e.g. ${worst.run} step ${worst.step}: ${worst.detail}` });
+  const ratios = (k1: "A" | "B" | "C", k2: "B" | "C" | "D") => mean(allMlp.flatMap((r) => r.checkpoints.map((c) => c.bounds![k1] / c.bounds![k2])));
+  out.checks.push({ name: "Eq. 28: A ≤ B ≤ C ≤ D at every checkpoint of every MLP run", pass: bad === 0, detail: bad === 0 ? `${total} checkpoints over ${allMlp.length} runs; mean ratios A/B ${fmt(ratios("A", "B"))}, B/C ${fmt(ratios("B", "C"))}, C/D ${fmt(ratios("C", "D"))}` : `${bad} of ${total} violate it, e.g. ${worst.run} step ${worst.step}: ${worst.detail}` });
   {
     const keys = ["A", "B", "C", "D"] as const;
     const data: Trace[] = keys.map((k, i) => {
@@ -395,8 +410,9 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   out.notes.push(
     "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) singular values of ∇_x f (the authors' code keeps the top 3: option volumeTop); all averages over inputs are plain means of the per-input values (for the log volume, the mean of the logs).",
     `Training: plain SGD on the mean ½‖f − y‖² with one-hot targets, PyTorch's default initialisation U(±1/√fan_in), ${o.steps} steps (the authors' code ran 750 000). The same ${o.nTrain} training and ${o.nTest} test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
-    `Correlations (Figs. D.5, D.6) use the final state of every MLP run: ${mlp.length} networks over ${mlpSettings.length} (learning rate, batch size) settings × ${o.seeds} seeds (the paper: 20 networks).`,
+    `Correlations (Figs. D.5, D.6) use the final state of every MLP run that did not diverge: ${mlp.length} networks over ${mlpSettings.length} (learning rate, batch size) settings × ${o.seeds} seeds (the paper: 20 networks).`,
     "Eq. 28's bound chain uses the first dense layer's weights; it does not apply to the conv net (∇_W f = J ⊗ x holds only for a dense first layer).",
+    `Learning-rate units: PyTorch's MSELoss (the authors' code) averages over samples and outputs, so its gradient is 2/K times that of the mean ½‖f − y‖² used here. With K = ${first.K} outputs ${first.K === 2 ? "the two coincide" : `the authors' learning rates correspond to ${(2 / first.K).toPrecision(2)}× these`}; the authors' 10-class MLP ran at an effective 0.2× their nominal rate in these units.`,
   );
   return out;
 }
@@ -428,6 +444,7 @@ function assessClaims(mlp: ChenRun[], o: FlatnessCompressionOptions, rho: number
     : "not testable: no run reached ≥ 99 % training accuracy before its last checkpoint";
   if (deltas.length) notes.push(`Claim 1, change from the interpolation checkpoint to the end (Δ√S/Δlog V) per run: ${deltas.join(", ")}.`);
   // (2) larger learning rate / smaller batch → lower sharpness
+  // settings where every seed diverged have no final sharpness (NaN) and make the ordering untestable
   const finalS = (s: Setting) => mean(mlp.filter((r) => r.lr === s.lr && r.batch === s.batch).map((r) => r.checkpoints[r.checkpoints.length - 1].train.sqrtSharpness));
   const lrs = [...o.learningRates].sort((a, b) => a - b);
   const bs = [...o.batchSizes].sort((a, b) => a - b);
@@ -435,8 +452,9 @@ function assessClaims(mlp: ChenRun[], o: FlatnessCompressionOptions, rho: number
   const bS = bs.map((batch) => finalS({ lr: o.baseLr, batch }));
   const decreasing = (v: number[]) => v.every((x, i) => i === 0 || x < v[i - 1]);
   const increasing = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);
-  summary["claim 2a: larger learning rate → lower final √sharpness"] = `${decreasing(lrS) ? "reproduced" : "not reproduced"}: ${lrs.map((lr, i) => `lr ${lr}: ${fmt(lrS[i])}`).join(", ")}`;
-  summary["claim 2b: smaller batch → lower final √sharpness"] = `${increasing(bS) ? "reproduced" : "not reproduced"}: ${bs.map((b, i) => `batch ${b}: ${fmt(bS[i])}`).join(", ")}`;
+  const verdict2 = (ok: boolean, v: number[]) => (v.some((x) => !Number.isFinite(x)) ? "not testable (every seed of a setting diverged)" : ok ? "reproduced" : "not reproduced");
+  summary["claim 2a: larger learning rate → lower final √sharpness"] = `${verdict2(decreasing(lrS), lrS)}: ${lrs.map((lr, i) => `lr ${lr}: ${fmt(lrS[i])}`).join(", ")} (seeds that did not diverge)`;
+  summary["claim 2b: smaller batch → lower final √sharpness"] = `${verdict2(increasing(bS), bS)}: ${bs.map((b, i) => `batch ${b}: ${fmt(bS[i])}`).join(", ")} (seeds that did not diverge)`;
   // (3) G tracks sharpness over training
   const gRho = mlp.map((r) => pearson(r.checkpoints.map((c) => c.train.G), r.checkpoints.map((c) => c.train.sqrtSharpness ** 2)));
   summary["claim 3: G tracks sharpness over training"] = `${mean(gRho) > 0.5 ? "reproduced" : "not reproduced"}: Pearson ρ(G, S) over the checkpoints of each run, mean ${fmt(mean(gRho), 2)} (min ${fmt(Math.min(...gRho), 2)}, max ${fmt(Math.max(...gRho), 2)})`;

@@ -68,6 +68,8 @@ export interface ChenRun {
   checkpoints: ChenCheckpoint[];
   /** MLP, final checkpoint: Eq. 3 on the training inputs and Hutchinson's Tr H_f = Tr H − Eq. 3 over them */
   trace?: { eq3: number; trHf: number; stderr: number; probes: number; loss: number };
+  /** SGD diverged (non-finite loss or parameters) at this step; the checkpoints stop before it */
+  divergedAt?: number;
   backend: string;
   seconds: number;
 }
@@ -142,7 +144,8 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       },
     });
     out.backend = res.backend;
-    if (a.traceProbes > 0 && last) {
+    out.divergedAt = res.divergedAt;
+    if (a.traceProbes > 0 && last && res.divergedAt === undefined) {
       const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
       const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
       const ck = out.checkpoints[out.checkpoints.length - 1];
@@ -166,13 +169,14 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     };
     const metrics = async (m: tfType.LayersModel, X: Matrix) => flatnessFromJacobians(await tfJacobianData(m, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
     try {
-      await trainModel({
+      const res = await trainModel({
         model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
         checkpoints: a.checkpoints,
         onCheckpoint: async (step, m) => {
           await record(step, { train: predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) });
         },
       });
+      out.divergedAt = res.divergedAt;
     } finally {
       model.dispose();
     }
