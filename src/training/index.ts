@@ -142,7 +142,7 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
         ({ loss: value, gradient } = lossAndGradient({ spec: o.spec, params, X, Y, loss }));
       } catch (err) {
         // a diverging run overflows its activations, which the engine's finiteness checks refuse
-        if (err instanceof LinalgError || !params.every(Number.isFinite)) return NaN;
+        if ((err instanceof LinalgError && /non-finite/.test(err.message)) || !params.every(Number.isFinite)) return NaN;
         throw err;
       }
       if (!Number.isFinite(value)) return NaN;

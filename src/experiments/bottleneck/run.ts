@@ -54,6 +54,11 @@ export interface BnRankRun {
   seconds: number;
 }
 
+/** The study reads converged minima; a diverged run (non-finite loss) is an error that says what to change. */
+function checkConverged(what: string, res: { divergedAt?: number }, a: TrainSettings): void {
+  if (res.divergedAt !== undefined) throw new Error(`bottleneck: ${what} (seed ${a.seed}) diverged at Adam step ${res.divergedAt} with lr ${a.lr}, λ ${a.lambda}; lower the option lr`);
+}
+
 function hiddenSpec(d: number, depth: number, width: number, out: number): nets.NetSpec {
   return { sizes: [d, ...new Array(depth - 1).fill(width), out], activation: "relu", bias: true };
 }
@@ -84,6 +89,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0 });
   const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
   const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
   const th = res.params;
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
@@ -160,6 +166,7 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   }
   const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
   const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  checkConverged(`the symmetry network of depth ${a.depth}`, res, a);
   const th = res.params;
   const layer = Math.floor(a.depth / 2);
   const reps = representationSpectra(spec, th, data.X);
