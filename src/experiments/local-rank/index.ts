@@ -222,7 +222,7 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
     out.tables.push({ title: `Fig. 3 ${source}`, columns: ["β", "local rank", "test accuracy", "KL", "train CE"], rows: rs.map((r) => [r.beta, r.localRank, r.accuracy, r.kl, r.ce]) });
     const first = rs[0];
     const last = rs[rs.length - 1];
-    out.summary[`fig3 ${source}: local rank / accuracy, β = ${first.beta} → ${last.beta}`] = `${first.localRank.toFixed(1)} / ${first.accuracy.toFixed(3)} → ${last.localRank.toFixed(1)} / ${last.accuracy.toFixed(3)}`;
+    out.summary[`fig3 ${source}: local rank / accuracy, β = ${+first.beta.toPrecision(4)} → ${+last.beta.toPrecision(4)}`] = `${first.localRank.toFixed(1)} / ${first.accuracy.toFixed(3)} → ${last.localRank.toFixed(1)} / ${last.accuracy.toFixed(3)}`;
   });
   out.notes.push(`Fig. 3: encoder ReLU MLP [784, ${o.imageHidden.join(", ")}, 2·${o.imageDT}] giving μ and log σ, linear softmax decoder, CE + β_vib·KL with reparameterised seeded noise, Adam lr 1e-3, batch 100, ${o.imageSteps} steps on ${o.imageN} training images (tfjs, float32); local rank of μ(x) on 32 test images in float64, accuracy of the decoder on μ(x) over 1000 test images. The paper gives neither sizes nor the β grid: these are this reproduction's choices.`);
   out.summary["local rank ε (default)"] = o.eps;
