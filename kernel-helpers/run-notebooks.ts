@@ -16,9 +16,29 @@ export function ensurePackageLink(root = path.resolve(__dirname, "../..")): void
   fs.symlinkSync("..", link, "dir");
 }
 
-export function kernelInstalled(): boolean {
-  const r = spawnSync(PYTHON, ["-c", "from jupyter_client.kernelspec import find_kernel_specs; print(find_kernel_specs())"], { encoding: "utf8" });
-  return r.status === 0 && /\btslab\b/.test(r.stdout);
+/** Debian's Jupyter with nbconvert is what headless runs need (the kernel spec is this checkout's own). */
+export function jupyterAvailable(): boolean {
+  return spawnSync(PYTHON, ["-c", "import nbconvert, jupyter_client"], { encoding: "utf8" }).status === 0;
+}
+
+/**
+ * A `tslab` kernel spec for this checkout, in a private Jupyter path that headless runs put first
+ * (JUPYTER_PATH outranks the user and system kernel folders). The machine-wide spec that the set-up
+ * registers points at whichever clone ran the set-up last; a headless run must use its own.
+ */
+export function checkoutKernelPath(root = path.resolve(__dirname, "../..")): string {
+  const bin = path.join(root, "node_modules", ".bin", "tslab");
+  if (!fs.existsSync(bin)) throw new Error(`notebooks: ${bin} is missing; run the set-up command \`bash .ci/setup\``);
+  const base = path.join(root, "node_modules", ".cache", "rankscope-jupyter");
+  const dir = path.join(base, "kernels", "tslab");
+  fs.mkdirSync(dir, { recursive: true });
+  const spec = JSON.stringify({ argv: [bin, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" });
+  const file = path.join(dir, "kernel.json");
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== spec) {
+    fs.writeFileSync(`${file}.tmp-${process.pid}`, spec);
+    fs.renameSync(`${file}.tmp-${process.pid}`, file);
+  }
+  return base;
 }
 
 export interface NotebookRun {
@@ -32,13 +52,14 @@ export interface NotebookRun {
 /** Runs one notebook; returns the executed copy's path and any cell errors found in it. */
 export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number } = {}): NotebookRun {
   ensurePackageLink();
-  if (!kernelInstalled()) throw new Error("notebooks: the tslab kernel is not registered; run the set-up command `bash .ci/setup`");
+  if (!jupyterAvailable()) throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
+  const jupyterPath = checkoutKernelPath();
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
   const r = spawnSync(
     PYTHON,
     ["-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab", `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`, "--output-dir", outDir, file],
-    { encoding: "utf8", cwd: path.dirname(file) },
+    { encoding: "utf8", cwd: path.dirname(file), env: { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) } },
   );
   const output = path.join(outDir, path.basename(file));
   const errors: string[] = [];

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runNotebook, kernelInstalled, screenshotNotebook } from "../kernel-helpers/run-notebooks";
+import { runNotebook, jupyterAvailable, screenshotNotebook } from "../kernel-helpers/run-notebooks";
 
-const ready = fs.existsSync("/usr/bin/python3") && kernelInstalled();
+const ready = fs.existsSync("/usr/bin/python3") && jupyterAvailable();
 
 it("a small notebook runs headless with the tslab kernel and saves Plotly output, a PNG fallback and the summary", { skip: !ready && "needs Jupyter + the tslab kernel (bash .ci/setup)", timeout: 180000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-nb-"));
