@@ -60,13 +60,15 @@ export function houseLayout(o: LayoutOptions): Layout {
   const width = o.width ?? 760;
   const title = wrapTitle(o.title, Math.max(40, Math.floor(width / 9.5)));
   const lines = title.split("<br>").length;
+  const height = (o.height ?? 480) + 20 * (lines - 1);
   return {
-    title: { text: title, x: 0.02, xanchor: "left", font: { size: 16 } },
+    // anchored to the top so a wrapped title grows down into the margin made for it, never over the panels
+    title: { text: title, x: 0.02, xanchor: "left", y: 1 - 12 / height, yref: "container", yanchor: "top", font: { size: 16 } },
     font: FONT,
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     width,
-    height: (o.height ?? 480) + 20 * (lines - 1),
+    height,
     margin: { l: 70, r: 20, t: 40 + 22 * lines, b: 60 },
     xaxis: axis(o.x),
     yaxis: axis(o.y),
