@@ -6,9 +6,9 @@ import { bottleneck } from "../src/experiments/bottleneck";
 import { mode } from "../src/experiments/bottleneck/run";
 import { symmetryTask, gdStep, summaryStats, taskLoss, vectorAt, symmetryData, gdPath } from "../src/experiments/bottleneck/symmetry";
 import { segmentsCross, countCrossings, knnR2, trimNearCommonEnd, Point } from "../src/experiments/bottleneck/analysis";
-import { weightSpectra, representationSpectra, countAbove } from "../src/metrics";
+import { weightSpectra, representationSpectra } from "../src/metrics";
 import * as nets from "../src/nets";
-import { Matrix, svdvals } from "../src/linalg";
+import { Matrix, svdvals, rankOfSpectrum } from "../src/linalg";
 import { pcaFit } from "../src/data";
 import { Rng } from "../src/util/random";
 
@@ -114,7 +114,7 @@ describe("study: Jacot bottleneck structure", () => {
     const X = new Matrix(50, 6);
     for (let n = 0; n < 50; n++) for (let j = 0; j < 6; j++) for (let t = 0; t < 4; t++) X.data[n * 6 + j] += Zc.get(n, t) * B.get(t, j);
     const reps = representationSpectra(spec, params, X);
-    assert.deepEqual(reps.map((r) => countAbove(r.singularValues, 1e-10 * r.singularValues[0])), [4, 3, 3]);
+    assert.deepEqual(reps.map((r) => rankOfSpectrum(r.singularValues, 1e-10 * r.singularValues[0])), [4, 3, 3]);
     // explained variance agrees with PCA of the pre-activations computed independently
     const cache = nets.forward(spec, params, X);
     const p = pcaFit(cache.Z[1], 3);

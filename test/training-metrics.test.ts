@@ -128,7 +128,7 @@ describe("training in float64 on the engine's gradient", () => {
       const res = await trainer({ spec, params, X: data.X, Y: data.Y, optimizer: "sgd", lr: 50, steps: 2000, checkpoints: [0, 1, 2, 1000, 2000], onCheckpoint: (s, p) => { assert.ok(p.every(Number.isFinite), `checkpoint ${s} got non-finite parameters`); seen.push(s); } });
       assert.ok(res.divergedAt !== undefined && res.divergedAt < 1000, `${trainer.name}: divergedAt ${res.divergedAt}`);
       assert.deepEqual(seen, [0, 1, 2]);
-      assert.ok(!Number.isFinite(res.losses.at(-1)!.loss) || res.divergedAt === 1000, "stopped at the first non-finite loss");
+      assert.ok(!Number.isFinite(res.losses.at(-1)!.loss), "stopped at the first non-finite loss");
     }
     const ok = await trainFloat64({ spec, params, X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.05, steps: 50 });
     assert.equal(ok.divergedAt, undefined);

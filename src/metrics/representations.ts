@@ -8,6 +8,7 @@
 import { Matrix, svdvals } from "../linalg";
 import { NetSpec, normalizeSpec, weight } from "../nets/spec";
 import { forward, checkInputs, checkParams } from "../nets/forward";
+import { columnMeans } from "../data/preprocess";
 
 /** Singular values (descending) of W_1 … W_L. */
 export function weightSpectra(spec: NetSpec, params: Float64Array): number[][] {
@@ -34,8 +35,7 @@ export function representationSpectra(spec: NetSpec, params: Float64Array, X: Ma
   return cache.slots.map((s) => {
     const Z = cache.Z[s.layer];
     const M = Z.cols;
-    const mean = new Float64Array(M);
-    for (let n = 0; n < N; n++) for (let j = 0; j < M; j++) mean[j] += Z.data[n * M + j] / N;
+    const mean = columnMeans(Z);
     const C = new Matrix(N, M, Z.data.map((v, i) => v - mean[i % M]));
     const sv = Array.from(svdvals(C), (v) => v / Math.sqrt(N));
     const total = sv.reduce((a, v) => a + v * v, 0);
@@ -44,9 +44,3 @@ export function representationSpectra(spec: NetSpec, params: Float64Array, X: Ma
   });
 }
 
-/** Number of values above a threshold. */
-export function countAbove(values: ArrayLike<number>, threshold: number): number {
-  let c = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > threshold) c++;
-  return c;
-}

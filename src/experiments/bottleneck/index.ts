@@ -85,6 +85,8 @@ export const bottleneckDefaults: BottleneckOptions = {
 
 const NAME = "bottleneck";
 const KEEP = 8;
+/** Symmetry task: w₀ radii of the training set, GD paths' start radius, the neighbourhood of their common end left out of crossing counts (fraction of the cloud's diameter). */
+const SYM = { rMin: 0.2, rMax: 1.5, pathRadius: 1.35, endRadius: 0.05 };
 
 export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
   name: NAME,
@@ -141,7 +143,7 @@ async function runStudy(o: BottleneckOptions): Promise<StudyOutput> {
   const bn = (depth: number, k: number, seed: number): BnRankArgs => ({ ...train, depth, k, seed, dIn: o.dIn, dOut: o.dOut, n: o.n, threshold: o.threshold, keep: KEEP });
   const tasks: { module: string; fn: string; args: BnRankArgs | SymmetryArgs }[] = [];
   if (o.symmetry) {
-    const sym: SymmetryArgs = { depth: o.symDepth, width: o.symWidth, lr: o.lr, lambda: o.lambda, steps: o.symSteps, seed: 0, d: o.symD, T: o.symT, eta: o.symEta, noise: o.symNoise, n: o.symN, rMin: 0.2, rMax: 1.5, paths: o.paths, pathEta: o.symEta / 5, endRadius: 0.05 };
+    const sym: SymmetryArgs = { depth: o.symDepth, width: o.symWidth, lr: o.lr, lambda: o.lambda, steps: o.symSteps, seed: 0, d: o.symD, T: o.symT, eta: o.symEta, noise: o.symNoise, n: o.symN, ...SYM, paths: o.paths, pathEta: o.symEta / 5 };
     tasks.push({ module: bottleneckRunModule, fn: "runSymmetry", args: sym });
   }
   // deepest first, so the two workers finish together
@@ -296,9 +298,9 @@ function addSymmetry(out: StudyOutput, add: (f: Figure) => void, s: SymmetryRun,
   const ev2 = s.repVariance[s.layer - 1][1];
   out.summary["symmetry: layer with a 2-D representation (top-2 PCs' explained variance)"] = `layer ${s.layer} of ${s.depth}: ${fmt(ev2, 5)} (${ev2 >= 0.99 ? "2-dimensional" : "not 2-dimensional at 99 %"}); fit MSE / variance ${fmt(s.mse / s.targetVariance)}`;
   out.summary["symmetry: the 2-D representation is a bijection of (|w·u|, ‖w⊥‖) (5-NN leave-one-out R², both ways)"] = `statistics from representation ${fmt(s.r2StatsFromRep)}, representation from statistics ${fmt(s.r2RepFromStats)} (${Math.min(s.r2StatsFromRep, s.r2RepFromStats) > 0.95 ? "yes" : "no"} at R² > 0.95)`;
-  out.summary["symmetry: GD paths crossing in the learned plane (in the true plane)"] = `${s.crossings.learned} (${s.crossings.stats}) crossings among ${o.paths} paths, outside 5 % of the cloud's diameter around their common end`;
+  out.summary["symmetry: GD paths crossing in the learned plane (in the true plane)"] = `${s.crossings.learned} (${s.crossings.stats}) crossings among ${o.paths} paths, outside ${100 * SYM.endRadius} % of the cloud's diameter around their common end`;
   out.notes.push(
-    `Symmetry task, reconstructed from Section 5's text: L(w) = ½‖uuᵀ + E − wwᵀ‖²_F on R^${o.symD}, u a random unit vector, E symmetric with N(0, ${o.symNoise}²) entries; targets L(w_1 … w_${o.symT}) of GD with η = ${o.symEta}, standardised per step; w₀ drawn uniformly in (r, φ) over r ∈ [0.2, 1.5], φ ∈ [0, π] with a random direction ⊥ u, so the training set covers the half-disc of summary statistics. The loss depends on w·u only through |w·u|, so the representation can be a bijection of (|w·u|, ‖w⊥‖) at best.`,
-    `GD paths start at radius 1.35 with w·u > 0 and step η/5, and stop where |w·u| reaches 1 ± 0.05; near the minimiser all paths run into one point, where crossings are not counted.`,
+    `Symmetry task, reconstructed from Section 5's text: L(w) = ½‖uuᵀ + E − wwᵀ‖²_F on R^${o.symD}, u a random unit vector, E symmetric with N(0, ${o.symNoise}²) entries; targets L(w_1 … w_${o.symT}) of GD with η = ${o.symEta}, standardised per step; w₀ drawn uniformly in (r, φ) over r ∈ [${SYM.rMin}, ${SYM.rMax}], φ ∈ [0, π] with a random direction ⊥ u, so the training set covers the half-disc of summary statistics. The loss depends on w·u only through |w·u|, so the representation can be a bijection of (|w·u|, ‖w⊥‖) at best.`,
+    `GD paths start at radius ${SYM.pathRadius} with w·u > 0 and step η/5, and stop where |w·u| reaches 1 ± 0.05; near the minimiser all paths run into one point, where crossings are not counted.`,
   );
 }

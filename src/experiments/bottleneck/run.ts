@@ -2,11 +2,11 @@
  * Worker-pool tasks of the bottleneck study: deep ReLU networks trained with an L2 penalty in float64
  * (Adam on the engine's exact gradient), then their weight and representation spectra.
  */
-import { Matrix } from "../../linalg";
+import { Matrix, rankOfSpectrum } from "../../linalg";
 import * as nets from "../../nets";
 import { trainFloat64 } from "../../training";
-import { weightSpectra, representationSpectra, countAbove } from "../../metrics";
-import { latentData, pcaFit, pcaTransform } from "../../data";
+import { weightSpectra, representationSpectra } from "../../metrics";
+import { latentData, pcaFit, pcaTransform, columnMeans } from "../../data";
 import { lossValue } from "../../curvature";
 import { Rng } from "../../util/random";
 import { symmetryTask, symmetryData, summaryStats, gdPath, vectorAt } from "./symmetry";
@@ -63,16 +63,11 @@ function hiddenSpec(d: number, depth: number, width: number, out: number): nets.
   return { sizes: [d, ...new Array(depth - 1).fill(width), out], activation: "relu", bias: true };
 }
 
-const targetVariance = (Y: Matrix) => {
-  const { rows: N, cols: K } = Y;
-  let v = 0;
-  for (let k = 0; k < K; k++) {
-    let m = 0;
-    for (let n = 0; n < N; n++) m += Y.data[n * K + k] / N;
-    for (let n = 0; n < N; n++) v += (0.5 * (Y.data[n * K + k] - m) ** 2) / N;
-  }
-  return v;
-};
+/** Mean ½‖y − ȳ‖²: the loss of the best constant prediction. */
+function targetVariance(Y: Matrix): number {
+  const mu = columnMeans(Y);
+  return Y.data.reduce((s, v, i) => s + (v - mu[i % Y.cols]) ** 2, 0) / (2 * Y.rows);
+}
 
 export function mode(values: number[]): number {
   const counts = new Map<number, number>();
@@ -93,7 +88,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const th = res.params;
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
-  const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => countAbove(sv, a.threshold));
+  const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => rankOfSpectrum(sv, a.threshold));
   return {
     depth: a.depth,
     k: a.k,
@@ -105,7 +100,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
     repVariance: reps.map((r) => r.cumulativeVariance.slice(0, a.keep)),
     middleRanks,
-    learnedRank: middleRanks.length ? mode(middleRanks) : countAbove(wsv[0], a.threshold),
+    learnedRank: middleRanks.length ? mode(middleRanks) : rankOfSpectrum(wsv[0], a.threshold),
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -119,8 +114,9 @@ export interface SymmetryArgs extends TrainSettings {
   n: number;
   rMin: number;
   rMax: number;
-  /** GD paths drawn on the representation: how many, their step and sampling */
+  /** GD paths drawn on the representation: how many, their start radius and step */
   paths: number;
+  pathRadius: number;
   pathEta: number;
   /** crossings within this fraction of the cloud's diameter around the paths' common end are not counted */
   endRadius: number;
@@ -155,15 +151,10 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   const data = symmetryData(task, { n: a.n, rMin: a.rMin, rMax: a.rMax, seed: 1 });
   // targets standardised per predicted step (their scale shrinks fast along the horizon)
   const { rows: N, cols: T } = data.Y;
-  const Y = new Matrix(N, T);
-  for (let t = 0; t < T; t++) {
-    let m = 0;
-    for (let n = 0; n < N; n++) m += data.Y.data[n * T + t] / N;
-    let v = 0;
-    for (let n = 0; n < N; n++) v += (data.Y.data[n * T + t] - m) ** 2 / N;
-    const sd = Math.sqrt(v) || 1;
-    for (let n = 0; n < N; n++) Y.data[n * T + t] = (data.Y.data[n * T + t] - m) / sd;
-  }
+  const mu = columnMeans(data.Y);
+  const sd = new Float64Array(T);
+  data.Y.data.forEach((v, i) => (sd[i % T] += (v - mu[i % T]) ** 2 / N));
+  const Y = new Matrix(N, T, data.Y.data.map((v, i) => (v - mu[i % T]) / (Math.sqrt(sd[i % T]) || 1)));
   const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
   const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
   checkConverged(`the symmetry network of depth ${a.depth}`, res, a);
@@ -177,13 +168,13 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
     return Array.from({ length: P.rows }, (_, i) => [P.data[2 * i], P.data[2 * i + 1]] as Point);
   };
   const coords = plane(data.X);
-  // GD paths from points at radius 0.9 rMax with a > 0 (a and −a give the same losses), at small steps
+  // GD paths from points at pathRadius with a > 0 (a and −a give the same losses), at small steps
   const rng = new Rng(2);
   const learned: Point[][] = [];
   const stats: Point[][] = [];
   for (let p = 0; p < a.paths; p++) {
     const phi = 0.12 + ((Math.PI / 2 - 0.24) * p) / Math.max(1, a.paths - 1);
-    const path = gdPath(task, vectorAt(task, 0.9 * a.rMax, phi, rng), { eta: a.pathEta, every: 5, maxSteps: 20000, tol: 0.05 });
+    const path = gdPath(task, vectorAt(task, a.pathRadius, phi, rng), { eta: a.pathEta, every: 5, maxSteps: 20000, tol: 0.05 });
     const W = new Matrix(path.length, a.d);
     path.forEach((w, i) => W.data.set(w, i * a.d));
     learned.push(plane(W));
