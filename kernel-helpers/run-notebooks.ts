@@ -49,21 +49,34 @@ export interface NotebookRun {
   errors: string[];
 }
 
-/** Runs one notebook; returns the executed copy's path and any cell errors found in it. */
-export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number } = {}): NotebookRun {
+/**
+ * Runs one notebook; returns the executed copy's path and any cell errors found in it.
+ * The kernel gets `startupTimeoutSeconds` (default 300 s; Jupyter's own default is 60 s, which a CI
+ * run on a loaded 2-core machine once exceeded) to answer, and a kernel that did not come up is
+ * started once more before the run counts as failed.
+ */
+export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {}): NotebookRun {
   ensurePackageLink();
   if (!jupyterAvailable()) throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
   const jupyterPath = checkoutKernelPath();
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
-  const r = spawnSync(
-    PYTHON,
-    ["-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab", `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`, "--output-dir", outDir, file],
-    { encoding: "utf8", cwd: path.dirname(file), env: { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) } },
-  );
-  const output = path.join(outDir, path.basename(file));
+  const args = [
+    "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab",
+    `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`, `--ExecutePreprocessor.startup_timeout=${opts.startupTimeoutSeconds ?? 300}`,
+    "--output-dir", outDir, file,
+  ];
+  const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  const exec = () => spawnSync(PYTHON, args, { encoding: "utf8", cwd: path.dirname(file), env, maxBuffer: 256 * 1024 * 1024 });
+  let r = exec();
+  const notStarted = (stderr: string) => /Kernel didn't respond|Kernel died before replying/.test(stderr);
   const errors: string[] = [];
-  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${(r.stderr || "").split("\n").filter(Boolean).slice(-5).join(" | ")}`);
+  if (r.status !== 0 && notStarted(r.stderr || "")) {
+    console.warn(`notebooks: the kernel for ${path.basename(file)} did not start (${kernelLines(r.stderr)}); starting it once more`);
+    r = exec();
+  }
+  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${(r.stderr || "").split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r.stderr || "") ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`);
+  const output = path.join(outDir, path.basename(file));
   let cells = 0;
   if (fs.existsSync(output)) {
     const nb = JSON.parse(fs.readFileSync(output, "utf8"));
@@ -78,6 +91,12 @@ export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds
     execFileSync(PYTHON, ["-m", "nbformat.sign", output], { stdio: "ignore" });
   }
   return { input: file, output, seconds: (Date.now() - t0) / 1000, cells, errors };
+}
+
+/** What the kernel itself wrote to stderr (lines that are not part of nbconvert's Python traceback). */
+function kernelLines(stderr: string | null): string {
+  const lines = (stderr || "").split("\n").filter((l) => l.trim() && !/^\s|^Traceback|^\[NbConvertApp\]|Error:|^\s*\^/.test(l));
+  return lines.slice(0, 10).join(" | ") || "nothing on stderr";
 }
 
 export async function main(argv: string[]): Promise<number> {

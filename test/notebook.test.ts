@@ -7,7 +7,7 @@ import { runNotebook, jupyterAvailable, screenshotNotebook } from "../kernel-hel
 
 const ready = fs.existsSync("/usr/bin/python3") && jupyterAvailable();
 
-it("a small notebook runs headless with the tslab kernel and saves Plotly output, a PNG fallback and the summary", { skip: !ready && "needs Jupyter + the tslab kernel (bash .ci/setup)", timeout: 180000 }, async () => {
+it("a small notebook runs headless with the tslab kernel and saves Plotly output, a PNG fallback and the summary", { skip: !ready && "needs Jupyter + the tslab kernel (bash .ci/setup)", timeout: 900000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-nb-"));
   const run = runNotebook(path.resolve(__dirname, "../../test/fixtures/smoke.ipynb"), out);
   assert.deepEqual(run.errors, []);
