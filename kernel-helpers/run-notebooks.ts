@@ -68,14 +68,14 @@ export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds
   ];
   const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
   const exec = () => spawnSync(PYTHON, args, { encoding: "utf8", cwd: path.dirname(file), env, maxBuffer: 256 * 1024 * 1024 });
+  const notStarted = (run: { status: number | null; stderr: string }) => run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr);
   let r = exec();
-  const notStarted = (stderr: string) => /Kernel didn't respond|Kernel died before replying/.test(stderr);
-  const errors: string[] = [];
-  if (r.status !== 0 && notStarted(r.stderr || "")) {
+  if (notStarted(r)) {
     console.warn(`notebooks: the kernel for ${path.basename(file)} did not start (${kernelLines(r.stderr)}); starting it once more`);
     r = exec();
   }
-  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${(r.stderr || "").split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r.stderr || "") ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`);
+  const errors: string[] = [];
+  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${r.stderr.split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r) ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`);
   const output = path.join(outDir, path.basename(file));
   let cells = 0;
   if (fs.existsSync(output)) {
@@ -93,10 +93,12 @@ export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds
   return { input: file, output, seconds: (Date.now() - t0) / 1000, cells, errors };
 }
 
-/** What the kernel itself wrote to stderr (lines that are not part of nbconvert's Python traceback). */
-function kernelLines(stderr: string | null): string {
-  const lines = (stderr || "").split("\n").filter((l) => l.trim() && !/^\s|^Traceback|^\[NbConvertApp\]|Error:|^\s*\^/.test(l));
-  return lines.slice(0, 10).join(" | ") || "nothing on stderr";
+/** What the kernel itself wrote to stderr: the lines before nbconvert's traceback, less nbconvert's own log lines. */
+function kernelLines(stderr: string): string {
+  const lines = stderr.split("\n");
+  const tb = lines.findIndex((l) => l.startsWith("Traceback"));
+  const own = lines.slice(0, tb < 0 ? lines.length : tb).filter((l) => l.trim() && !l.startsWith("[NbConvertApp]"));
+  return own.slice(0, 10).join(" | ") || "nothing on stderr";
 }
 
 export async function main(argv: string[]): Promise<number> {
