@@ -29,6 +29,29 @@ export function packageVersion(): string {
   return "0.0.0";
 }
 
+let codeHashMemo: string | undefined;
+/**
+ * sha256 of the compiled library (every .js file under this package's dist/src), so a result cached
+ * before a change to the code is not served after it. Computed once per process.
+ */
+export function codeHash(): string {
+  if (codeHashMemo) return codeHashMemo;
+  const root = path.resolve(__dirname, "..");
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (e.name.endsWith(".js")) files.push(f);
+    }
+  };
+  walk(root);
+  const h = crypto.createHash("sha256");
+  for (const f of files.sort()) h.update(path.relative(root, f)).update("\0").update(fs.readFileSync(f)).update("\0");
+  codeHashMemo = h.digest("hex").slice(0, 16);
+  return codeHashMemo;
+}
+
 export function cacheKey(name: string, options: unknown, version = packageVersion()): string {
   return crypto.createHash("sha256").update(`${name}\n${canonicalJson(options)}\n${version}`).digest("hex");
 }

@@ -5,7 +5,7 @@
  * `ExperimentResult` that renders itself and serialises to JSON.
  */
 import { ExperimentResult, ResultData } from "../report/result";
-import { cacheKey, readCache, writeCache, defaultCacheDir, packageVersion } from "../cache";
+import { cacheKey, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
 import { runResultHook } from "../report/render";
 
 export type Preset = "quick" | "paper";
@@ -28,7 +28,7 @@ export interface RunControls {
   cacheDir?: string;
 }
 
-export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes">;
+export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes"> & Partial<Pick<ResultData, "ledger" | "timings">>;
 
 export interface ExperimentDefinition<O extends object> {
   name: string;
@@ -63,7 +63,9 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
   const options = resolveOptions(def, given);
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
-  const key = cacheKey(def.name, options);
+  // the worker count changes how fast, not what, a study computes (results are identical by design)
+  const { workers: _workers, ...keyed } = options as Record<string, unknown>;
+  const key = cacheKey(def.name, keyed, `${packageVersion()} ${codeHash()}`);
   if (useCache && !given.force) {
     const hit = readCache<ResultData>(key, dir);
     if (hit.status === "hit") {
@@ -81,10 +83,20 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
     title: def.title,
     options: options as Record<string, unknown>,
     ...out,
+    ledger: out.ledger ?? [],
     seconds: (Date.now() - t0) / 1000,
     version: packageVersion(),
   };
-  if (useCache) writeCache(key, data, dir);
+  if (useCache) {
+    // a finished result is never thrown away because the cache cannot be written
+    try {
+      writeCache(key, data, dir);
+    } catch (err) {
+      const msg = `${def.name}: could not write the cache entry under ${dir} (${(err as Error).message}); the result is returned but not cached`;
+      log(msg);
+      process.emitWarning(msg);
+    }
+  }
   const result = new ExperimentResult(JSON.parse(JSON.stringify(data)));
   await runResultHook(result);
   return result;

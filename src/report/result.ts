@@ -4,7 +4,13 @@
  */
 import { Figure, FigureSpec } from "../figures/figure";
 import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
+import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
 
+/**
+ * A software check: something that must hold whatever the data (an identity, a bound that holds by
+ * algebra, a finished computation). A failing check means a bug, not a finding; findings about the
+ * paper's claims live in the ledger.
+ */
 export interface Check {
   name: string;
   pass: boolean;
@@ -24,9 +30,14 @@ export interface ResultData {
   figures: FigureSpec[];
   summary: Record<string, string | number | boolean | null>;
   tables: Table[];
+  /** software checks (a failure is a bug); the paper's claims are in `ledger` */
   checks: Check[];
+  /** the paper's claims this run tested, each with its verdict, rule and numbers */
+  ledger: LedgerEntry[];
   notes: string[];
   seconds: number;
+  /** wall seconds per part of the study (figure or group of figures) */
+  timings?: Record<string, number>;
   version: string;
 }
 
@@ -54,6 +65,19 @@ export class ExperimentResult implements RichObject {
   get options(): Record<string, unknown> {
     return this.data.options;
   }
+  get ledger(): LedgerEntry[] {
+    return this.data.ledger ?? [];
+  }
+  /** the ledger entry of one claim */
+  claim(id: string): LedgerEntry {
+    const e = this.ledger.find((x) => x.id === id);
+    if (!e) throw new Error(`${this.experiment}: no claim "${id}"; claims: ${this.ledger.map((x) => x.id).join(", ")}`);
+    return e;
+  }
+  /** how many claims got each verdict */
+  get verdicts(): Record<Verdict, number> {
+    return tally(this.ledger);
+  }
 
   figure(name: string): Figure {
     const f = this.figures.find((x) => x.name === name);
@@ -68,7 +92,8 @@ export class ExperimentResult implements RichObject {
   describe(): string {
     const lines = [`${this.data.title} — ${this.data.seconds.toFixed(1)} s${this.cached ? " (from cache)" : ""}`];
     for (const [k, v] of Object.entries(this.data.summary)) lines.push(`  ${k}: ${typeof v === "number" ? formatNumber(v) : v}`);
-    for (const c of this.data.checks) lines.push(`  [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
+    if (this.ledger.length) lines.push("claims:", ledgerText(this.ledger));
+    for (const c of this.data.checks) lines.push(`  software check [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
     lines.push(`  figures: ${this.figures.map((f) => f.name).join(", ")}`);
     return lines.join("\n");
   }
@@ -79,8 +104,9 @@ export class ExperimentResult implements RichObject {
     const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : v ?? "—")}</td>`;
     let h = `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span style="color:#666">${this.data.seconds.toFixed(1)} s${this.cached ? ", from cache" : ""}</span>`;
     h += `<table><tbody>${Object.entries(this.data.summary).map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`).join("")}</tbody></table>`;
+    if (this.ledger.length) h += `<h4 style="margin:0.6em 0 0.2em">Claims of the paper tested by this run</h4>${ledgerHtml(this.ledger)}`;
     if (this.data.checks.length) {
-      h += `<table><thead><tr><th>check</th><th></th><th style="text-align:left">numbers</th></tr></thead><tbody>`;
+      h += `<table><thead><tr><th>software check</th><th></th><th style="text-align:left">numbers</th></tr></thead><tbody>`;
       h += this.data.checks.map((c) => `<tr><td style="text-align:left">${esc(c.name)}</td><td style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td style="text-align:left">${esc(c.detail)}</td></tr>`).join("");
       h += `</tbody></table>`;
     }

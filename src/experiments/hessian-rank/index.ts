@@ -432,6 +432,7 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     summary: { p: m.p, r: m.r, s: m.s, q: f.q, "rank H": m.ranks.H!, "formula H": f.H, "rank deficiency (measured)": m.p - m.ranks.H!, data: m.dataDescription },
     tables: [{ title: "formula vs measured", columns: ["matrix", "measured (default tol)", "formula", "rank at best τ", "gap at formula"], rows }],
     checks: o.activation === "linear" ? [{ name: "measured rank(H) = formula", pass: m.ranks.H === f.H, detail: `${m.ranks.H} vs ${f.H}${f.HoIsBound ? " (with bias: Fact 13)" : ""}` }] : [],
+    ledger: [],
     notes: o.activation === "linear" ? [] : ["Non-linear network: the formulas are those of the linear network of the same widths; compare the rank at the best threshold τ and the size of the gap there."],
     seconds: (Date.now() - t0) / 1000,
     version: require("../../cache").packageVersion(),
