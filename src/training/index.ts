@@ -20,31 +20,13 @@ import { Rng } from "../util/random";
 import { Progress } from "../progress";
 import { lossAndGradient } from "../curvature/gradient";
 import { Float64Optimizer } from "./optimizers";
+import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult } from "./schedule";
 
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
-
-export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
-export type OptimizerName = (typeof OPTIMIZERS)[number];
-
-interface TrainSettings {
-  X: Matrix;
-  Y: Matrix;
-  loss?: LossName;
-  optimizer?: OptimizerName;
-  lr: number;
-  /** decoupled weight decay for "adamw" */
-  weightDecay?: number;
-  /** L2 penalty (λ/2)‖θ‖² added to the loss for "sgd" and "adam" */
-  l2?: number;
-  /** mini-batch size (default: the whole set) */
-  batchSize?: number;
-  steps: number;
-  seed?: number;
-  /** steps (0..steps) at which `onCheckpoint` is called */
-  checkpoints?: number[];
-  /** label for the progress display (none when omitted) */
-  progress?: string;
-}
+export { OPTIMIZERS } from "./schedule";
+export { trainDense, DenseStepper, PRECISIONS } from "./dense";
+export type { Precision } from "./dense";
+export type { OptimizerName, TrainSettings, TrainResult } from "./schedule";
 
 export interface TrainOptions extends TrainSettings {
   spec: NetSpec;
@@ -58,18 +40,6 @@ export interface ModelTrainOptions extends TrainSettings {
   model: tfType.LayersModel;
   onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => void | Promise<void>;
 }
-
-export interface TrainResult {
-  params: Float64Array;
-  /** (step, mean training loss on the last mini-batch) every `record` steps */
-  losses: { step: number; loss: number }[];
-  backend: string;
-  /** the step at which the loss or the parameters stopped being finite; training stopped there */
-  divergedAt?: number;
-}
-
-/** What a schedule's checkpoint call may answer: "diverged" stops training (non-finite parameters). */
-type EmitAnswer = void | "diverged";
 
 function lossTensor(tf: typeof tfType, loss: LossName, pred: tfType.Tensor, y: tfType.Tensor): tfType.Scalar {
   if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
@@ -97,6 +67,12 @@ function checkDense(o: TrainOptions): void {
   if (o.X.cols !== o.spec.sizes[0] || o.Y.cols !== o.spec.sizes[o.spec.sizes.length - 1]) {
     throw new Error(`train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
   }
+}
+
+/** Validates a dense training call (spec, parameters, data, optimiser, batch) before any work. */
+export function checkTrainOptions(o: TrainOptions): { loss: LossName; optName: OptimizerName; B: number } {
+  checkDense(o);
+  return checkSettings(o);
 }
 
 /** Trains a dense network given by spec + float64 parameters in tfjs; checkpoints receive float64 parameters. */
@@ -162,53 +138,6 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
     },
   );
   return { params, losses, backend: "float64", divergedAt };
-}
-
-/**
- * The schedule every training loop shares: seeded mini-batch order (a fresh permutation whenever the
- * current one runs out), the loss recorded every steps/200 steps and at checkpoints, checkpoint calls,
- * progress. `step` makes one optimiser update on the batch (null = the whole set) and returns the
- * loss when `wantLoss`. Training stops at the first non-finite recorded loss, or when a checkpoint call
- * answers "diverged" (non-finite parameters), and says at which step.
- */
-async function runSchedule(
-  o: TrainSettings,
-  step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
-  emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
-): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number }> {
-  const N = o.X.rows;
-  const B = Math.min(o.batchSize ?? N, N);
-  const rng = new Rng(o.seed ?? 0);
-  const checkpoints = new Set(o.checkpoints ?? []);
-  const losses: { step: number; loss: number }[] = [];
-  const record = Math.max(1, Math.floor(o.steps / 200));
-  let order = rng.permutation(N);
-  let cursor = 0;
-  let last = NaN;
-  const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
-  try {
-    if (checkpoints.has(0) && (await emit(0, last)) === "diverged") return { losses, divergedAt: 0 };
-    for (let s = 1; s <= o.steps; s++) {
-      if (cursor + B > N) {
-        order = rng.permutation(N);
-        cursor = 0;
-      }
-      const batch = B === N ? null : order.slice(cursor, cursor + B);
-      cursor += B;
-      const want = s % record === 0 || s === o.steps || checkpoints.has(s);
-      const value = await step(batch, want);
-      if (want || (value !== undefined && !Number.isFinite(value))) {
-        last = value as number;
-        losses.push({ step: s, loss: last });
-        if (!Number.isFinite(last)) return { losses, divergedAt: s };
-      }
-      if (checkpoints.has(s) && (await emit(s, last)) === "diverged") return { losses, divergedAt: s };
-      bar?.tick();
-    }
-    return { losses };
-  } finally {
-    bar?.finish();
-  }
 }
 
 /**

@@ -32,7 +32,7 @@ export class Float64Optimizer {
   }
 
   /** One update of every block in place with its gradient. */
-  step(params: Float64Array[], grads: Float64Array[]): void {
+  step(params: (Float64Array | Float32Array)[], grads: (Float64Array | Float32Array)[]): void {
     if (params.length !== this.m.length || grads.length !== this.m.length) throw new Error(`optimizer: expected ${this.m.length} parameter and gradient blocks, got ${params.length} and ${grads.length}`);
     this.t++;
     const { lr, beta1: b1, beta2: b2, eps } = this;

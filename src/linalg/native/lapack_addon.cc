@@ -1,7 +1,9 @@
 // rankscope LAPACK/BLAS addon: a thin N-API layer over CBLAS (dgemm, dsyrk) and LAPACKE
 // (dsyevd, dgesdd, dgesv, dgelsd) from OpenBLAS. All matrices are row-major Float64Arrays.
-// Shapes and finiteness are validated in TypeScript (src/linalg/ops.ts); this file only checks
-// buffer lengths so that a wrong call can never read out of bounds.
+// Shapes and finiteness are validated in TypeScript (src/linalg/ops.ts); this file checks argument
+// types and buffer lengths itself, so that a wrong call throws a catchable TypeError and can never read
+// out of bounds. gemmInto / axpy (float64 and float32) serve the allocation-free dense training loop
+// (src/training/dense.ts).
 #include <napi.h>
 #include <cblas.h>
 #include <lapacke.h>
@@ -28,6 +30,28 @@ bool CheckLen(Napi::Env env, const Napi::Float64Array& a, size_t need, const cha
   return true;
 }
 
+// Every entry point checks its arguments' types first: As<T>() does not check, and a wrong type would
+// otherwise abort the process inside N-API instead of throwing.
+bool ArgsOk(const Napi::CallbackInfo& info, const char* op, const char* kinds) {
+  Napi::Env env = info.Env();
+  for (size_t i = 0; kinds[i]; i++) {
+    Napi::Value v = info[i];
+    bool ok = true;
+    const char* want = "";
+    switch (kinds[i]) {
+      case 'D': ok = v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array; want = "a Float64Array"; break;
+      case 'F': ok = v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; want = "a Float32Array"; break;
+      case 'n': ok = v.IsNumber(); want = "a number"; break;
+      case 'b': ok = v.IsBoolean(); want = "a boolean"; break;
+    }
+    if (!ok) {
+      Napi::TypeError::New(env, std::string(op) + ": argument " + std::to_string(i + 1) + " must be " + want).ThrowAsJavaScriptException();
+      return false;
+    }
+  }
+  return true;
+}
+
 bool LapackOk(Napi::Env env, lapack_int info, const char* op) {
   if (info != 0) {
     Napi::Error::New(env, std::string(op) + ": LAPACK returned info=" + std::to_string(info))
@@ -41,6 +65,7 @@ bool LapackOk(Napi::Env env, lapack_int info, const char* op) {
 // A is stored as (transA ? k x m : m x k), B as (transB ? n x k : k x n).
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "gemm", "DnnbDnbn")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int m = info[1].As<Napi::Number>().Int32Value();
   int k = info[2].As<Napi::Number>().Int32Value();
@@ -61,6 +86,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
 // syrk(A, rows, cols, trans, alpha) -> full symmetric C: alpha*A^T A (trans, cols x cols) or alpha*A A^T.
 Napi::Value Syrk(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "syrk", "Dnnbn")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int rows = info[1].As<Napi::Number>().Int32Value();
   int cols = info[2].As<Napi::Number>().Int32Value();
@@ -81,6 +107,7 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
 // eigh(A, n, wantVectors) -> { values (ascending), vectors (row-major, column j = eigenvector j) }
 Napi::Value Eigh(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "eigh", "Dnb")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int n = info[1].As<Napi::Number>().Int32Value();
   bool vecs = info[2].As<Napi::Boolean>().Value();
@@ -106,6 +133,7 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
 // svd(A, m, n, wantVectors) -> { s (descending), u (m x kk), vt (kk x n) }, kk = min(m, n), thin.
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "svd", "Dnnb")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int m = info[1].As<Napi::Number>().Int32Value();
   int n = info[2].As<Napi::Number>().Int32Value();
@@ -128,6 +156,7 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
 // solve(A, n, B, nrhs) -> X with A X = B (dgesv, LU with partial pivoting)
 Napi::Value Solve(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "solve", "DnDn")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int n = info[1].As<Napi::Number>().Int32Value();
   auto B = info[2].As<Napi::Float64Array>();
@@ -151,6 +180,7 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
 // lstsq(A, m, n, B, nrhs, rcond) -> { x (n x nrhs), rank } minimum-norm least squares (dgelsd)
 Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!ArgsOk(info, "lstsq", "DnnDnn")) return env.Null();
   auto A = info[0].As<Napi::Float64Array>();
   int m = info[1].As<Napi::Number>().Int32Value();
   int n = info[2].As<Napi::Number>().Int32Value();
@@ -177,7 +207,72 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// gemmInto(C, A, m, k, transA, B, n, transB, alpha, beta): C (m x n, row-major, may be a subarray view)
+// = alpha op(A) op(B) + beta C, in place, no allocation. Float64Array (dgemm) or Float32Array (sgemm),
+// all three of the same type.
+template <typename T>
+void GemmIntoT(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto C = info[0].As<Napi::TypedArrayOf<T>>();
+  auto A = info[1].As<Napi::TypedArrayOf<T>>();
+  int m = info[2].As<Napi::Number>().Int32Value();
+  int k = info[3].As<Napi::Number>().Int32Value();
+  bool ta = info[4].As<Napi::Boolean>().Value();
+  auto B = info[5].As<Napi::TypedArrayOf<T>>();
+  int n = info[6].As<Napi::Number>().Int32Value();
+  bool tb = info[7].As<Napi::Boolean>().Value();
+  double alpha = info[8].As<Napi::Number>().DoubleValue();
+  double beta = info[9].As<Napi::Number>().DoubleValue();
+  if (m < 0 || n < 0 || k < 0) { Napi::RangeError::New(env, "gemmInto: negative dimension").ThrowAsJavaScriptException(); return; }
+  if (A.ElementLength() != (size_t)m * k || B.ElementLength() != (size_t)k * n || C.ElementLength() != (size_t)m * n) {
+    Napi::TypeError::New(env, "gemmInto: buffer lengths " + std::to_string(A.ElementLength()) + ", " + std::to_string(B.ElementLength()) + ", " +
+                                  std::to_string(C.ElementLength()) + " do not match m, k, n = " + std::to_string(m) + ", " + std::to_string(k) + ", " + std::to_string(n))
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  if (m == 0 || n == 0) return;
+  if (k == 0) { for (size_t i = 0; i < (size_t)m * n; i++) C.Data()[i] = (T)(beta * C.Data()[i]); return; }
+  if constexpr (sizeof(T) == 8) {
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, A.Data(), ta ? m : k, B.Data(), tb ? k : n, beta, C.Data(), n);
+  } else {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, (float)alpha, A.Data(), ta ? m : k, B.Data(), tb ? k : n, (float)beta, C.Data(), n);
+  }
+}
+
+Napi::Value GemmInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
+    if (!ArgsOk(info, "gemmInto", "FFnnbFnbnn")) return env.Undefined();
+    GemmIntoT<float>(info);
+  } else {
+    if (!ArgsOk(info, "gemmInto", "DDnnbDnbnn")) return env.Undefined();
+    GemmIntoT<double>(info);
+  }
+  return env.Undefined();
+}
+
+// axpy(alpha, x, y): y += alpha x in place (same type and length).
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool f32 = info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
+  if (!ArgsOk(info, "axpy", f32 ? "nFF" : "nDD")) return env.Undefined();
+  double alpha = info[0].As<Napi::Number>().DoubleValue();
+  if (f32) {
+    auto x = info[1].As<Napi::Float32Array>();
+    auto y = info[2].As<Napi::Float32Array>();
+    if (x.ElementLength() != y.ElementLength()) { Napi::TypeError::New(env, "axpy: x and y differ in length").ThrowAsJavaScriptException(); return env.Undefined(); }
+    cblas_saxpy((int)x.ElementLength(), (float)alpha, x.Data(), 1, y.Data(), 1);
+  } else {
+    auto x = info[1].As<Napi::Float64Array>();
+    auto y = info[2].As<Napi::Float64Array>();
+    if (x.ElementLength() != y.ElementLength()) { Napi::TypeError::New(env, "axpy: x and y differ in length").ThrowAsJavaScriptException(); return env.Undefined(); }
+    cblas_daxpy((int)x.ElementLength(), alpha, x.Data(), 1, y.Data(), 1);
+  }
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  if (!ArgsOk(info, "setThreads", "n")) return info.Env().Null();
   openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), openblas_get_num_threads());
 }
@@ -193,6 +288,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("svd", Napi::Function::New(env, Svd));
   exports.Set("solve", Napi::Function::New(env, Solve));
   exports.Set("lstsq", Napi::Function::New(env, Lstsq));
+  exports.Set("gemmInto", Napi::Function::New(env, GemmInto));
+  exports.Set("axpy", Napi::Function::New(env, Axpy));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;

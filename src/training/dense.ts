@@ -1,0 +1,245 @@
+/**
+ * Dense-network training on the native BLAS path: each step is a few GEMMs per layer on
+ * pre-allocated buffers (forward Z_l = H_(l−1) W_lᵀ, backward ∂W_l = G_lᵀ H_(l−1) written straight into
+ * the gradient, G_(l−1) = (G_l W_l) ⊙ σ′(Z_(l−1))), with no per-sample loops and no per-step
+ * allocation. float64 runs on OpenBLAS dgemm, float32 on sgemm; both follow the shared seeded schedule
+ * (schedule.ts), so batch order, loss records, checkpoints, divergence and progress are those of
+ * `train` (tfjs) and `trainFloat64` (the curvature engine's gradient), and the float64 trajectory is
+ * the engine's to rounding.
+ *
+ * Without the LAPACK addon it falls back to `trainFloat64` (float64) or tfjs `train` (float32) and
+ * says so in `backend`.
+ */
+import { kernels } from "../linalg/kernels";
+import { NetSpec, normalizeSpec, layout, LayerSlot } from "../nets/spec";
+import { Activation } from "../nets/activations";
+import { LossName, lossAndResidual } from "../nets/losses";
+import { Float64Optimizer } from "./optimizers";
+import { runSchedule, TrainResult } from "./schedule";
+import type { TrainOptions } from "./index";
+
+export const PRECISIONS = ["float64", "float32"] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+type Arr = Float64Array | Float32Array;
+
+interface NativeBlas {
+  gemmInto(C: Arr, A: Arr, m: number, k: number, transA: boolean, B: Arr, n: number, transB: boolean, alpha: number, beta: number): void;
+  axpy(alpha: number, x: Arr, y: Arr): void;
+}
+
+/** The addon's in-place BLAS entry points, or undefined when only the TypeScript fallback is active. */
+export function nativeBlas(): NativeBlas | undefined {
+  const k = kernels() as unknown as Partial<NativeBlas> & { name: string };
+  return k.name === "lapack" && typeof k.gemmInto === "function" && typeof k.axpy === "function" ? (k as NativeBlas) : undefined;
+}
+
+/** σ(Z) into H and σ′(Z) into D, element-wise, for the activations of nets/activations.ts. */
+function activate(act: Activation, Z: Arr, H: Arr, D: Arr, n: number): void {
+  switch (act) {
+    case "linear":
+      for (let i = 0; i < n; i++) {
+        H[i] = Z[i];
+        D[i] = 1;
+      }
+      return;
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        H[i] = z > 0 ? z : 0;
+        D[i] = z > 0 ? 1 : 0;
+      }
+      return;
+    case "leaky-relu":
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        H[i] = z > 0 ? z : 0.01 * z;
+        D[i] = z > 0 ? 1 : 0.01;
+      }
+      return;
+    case "tanh":
+      for (let i = 0; i < n; i++) {
+        const t = Math.tanh(Z[i]);
+        H[i] = t;
+        D[i] = 1 - t * t;
+      }
+      return;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) {
+        const z = Z[i];
+        const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        H[i] = s;
+        D[i] = s * (1 - s);
+      }
+      return;
+    default: {
+      // gelu and anything added later: the exact functions of nets/activations.ts
+      const { activationFns } = require("../nets/activations") as typeof import("../nets/activations");
+      const f = activationFns[act];
+      for (let i = 0; i < n; i++) {
+        H[i] = f.f(Z[i]);
+        D[i] = f.d1(Z[i]);
+      }
+    }
+  }
+}
+
+/**
+ * One network's training state on the native path: parameters, gradient and every activation buffer
+ * allocated once for batches of up to `maxBatch` rows.
+ */
+export class DenseStepper {
+  readonly params: Arr;
+  readonly gradient: Arr;
+  private readonly slots: LayerSlot[];
+  private readonly acts: Activation[];
+  private readonly W: Arr[] = [];
+  private readonly gW: Arr[] = [];
+  /** per batch size: Z_l, H_l, D_l, G_l views */
+  private readonly bufs = new Map<number, { X: Arr; Y: Arr; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  private readonly make: (n: number) => Arr;
+
+  constructor(readonly spec: NetSpec, params: Float64Array, readonly loss: LossName, readonly precision: Precision, private readonly blas: NativeBlas) {
+    const n = normalizeSpec(spec);
+    this.acts = n.activation;
+    this.slots = layout(spec);
+    this.make = precision === "float64" ? (k) => new Float64Array(k) : (k) => new Float32Array(k);
+    this.params = precision === "float64" ? params.slice() : Float32Array.from(params);
+    this.gradient = this.make(params.length);
+    for (const s of this.slots) {
+      this.W[s.layer] = this.params.subarray(s.wOffset, s.wOffset + s.rows * s.cols);
+      this.gW[s.layer] = this.gradient.subarray(s.wOffset, s.wOffset + s.rows * s.cols);
+    }
+  }
+
+  private buffers(B: number) {
+    let b = this.bufs.get(B);
+    if (!b) {
+      const sizes = this.spec.sizes;
+      const K = sizes[sizes.length - 1];
+      b = { X: this.make(B * sizes[0]), Y: this.make(B * K), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
+      for (let l = 1; l < sizes.length; l++) {
+        b.Z[l] = this.make(B * sizes[l]);
+        b.H[l] = l === sizes.length - 1 ? b.Z[l] : this.make(B * sizes[l]);
+        b.D[l] = this.make(B * sizes[l]);
+        b.G[l] = this.make(B * sizes[l]);
+      }
+      this.bufs.set(B, b);
+    }
+    return b;
+  }
+
+  /**
+   * Loss (mean over the rows) and its gradient into `this.gradient`, for rows `rows` of X, Y
+   * (row-major float64, width d and K); null = all rows.
+   */
+  lossAndGradient(X: Float64Array, Y: Float64Array, N: number, rows: number[] | null): number {
+    const sizes = this.spec.sizes;
+    const d = sizes[0];
+    const K = sizes[sizes.length - 1];
+    const L = sizes.length - 1;
+    const B = rows ? rows.length : N;
+    const b = this.buffers(B);
+    if (rows) {
+      for (let i = 0; i < B; i++) {
+        const r = rows[i];
+        for (let j = 0; j < d; j++) b.X[i * d + j] = X[r * d + j];
+        for (let k = 0; k < K; k++) b.Y[i * K + k] = Y[r * K + k];
+      }
+    } else {
+      b.X.set(X);
+      b.Y.set(Y);
+    }
+    const { gemmInto } = this.blas;
+    // forward
+    for (const s of this.slots) {
+      const l = s.layer;
+      const Hprev = l === 1 ? b.X : b.H[l - 1];
+      const Z = b.Z[l];
+      gemmInto(Z, Hprev, B, s.cols, false, this.W[l], s.rows, true, 1, 0);
+      if (s.bOffset >= 0) {
+        const p = this.params;
+        const o = s.bOffset;
+        for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) Z[n * s.rows + j] += p[o + j];
+      }
+      if (l < L) activate(this.acts[l - 1], Z, b.H[l], b.D[l], B * s.rows);
+    }
+    // loss and ∂L/∂f (mean over the batch), in float64
+    const F = b.Z[L];
+    b.F64.set(F);
+    b.Y64.set(b.Y);
+    const value = lossAndResidual(this.loss, b.F64, b.Y64, B, K, b.R64);
+    const GL = b.G[L];
+    for (let i = 0; i < B * K; i++) GL[i] = b.R64[i] / B;
+    // backward
+    for (let l = L; l >= 1; l--) {
+      const s = this.slots[l - 1];
+      const G = b.G[l];
+      const Hprev = l === 1 ? b.X : b.H[l - 1];
+      gemmInto(this.gW[l], G, s.rows, B, true, Hprev, s.cols, false, 1, 0);
+      if (s.bOffset >= 0) {
+        const g = this.gradient;
+        const o = s.bOffset;
+        for (let j = 0; j < s.rows; j++) g[o + j] = 0;
+        for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) g[o + j] += G[n * s.rows + j];
+      }
+      if (l > 1) {
+        const Gp = b.G[l - 1];
+        gemmInto(Gp, G, B, s.rows, false, this.W[l], s.cols, false, 1, 0);
+        const D = b.D[l - 1];
+        for (let i = 0; i < Gp.length; i++) Gp[i] *= D[i];
+      }
+    }
+    return value;
+  }
+
+  /** The parameters as float64 (a copy). */
+  params64(): Float64Array {
+    return this.precision === "float64" ? (this.params as Float64Array).slice() : Float64Array.from(this.params);
+  }
+}
+
+/**
+ * Trains a dense network on the native BLAS path (float64 by default, or float32), with the same
+ * options, schedule and result as `train` / `trainFloat64`. `backend` says which path ran.
+ */
+export async function trainDense(o: TrainOptions & { precision?: Precision }): Promise<TrainResult> {
+  const precision = o.precision ?? "float64";
+  if (!PRECISIONS.includes(precision)) throw new Error(`trainDense: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
+  const blas = nativeBlas();
+  const t = require("./index") as typeof import("./index");
+  if (!blas) {
+    const r = precision === "float64" ? await t.trainFloat64(o) : await t.train(o);
+    return { ...r, backend: `${r.backend} (the LAPACK addon is not loaded, so the native path is unavailable)` };
+  }
+  const { loss, optName } = t.checkTrainOptions(o);
+  const st = new DenseStepper(o.spec, o.params, loss, precision, blas);
+  const p = st.params;
+  const g = st.gradient;
+  const opt = optName === "sgd" ? undefined : new Float64Optimizer(optName, o.lr, [p.length], o.weightDecay ?? 0);
+  const l2 = optName === "adamw" ? 0 : o.l2 ?? 0;
+  const finite = () => {
+    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
+    return true;
+  };
+  const { losses, divergedAt } = await runSchedule(
+    o,
+    (batch) => {
+      const value = st.lossAndGradient(o.X.data, o.Y.data, o.X.rows, batch);
+      if (!Number.isFinite(value)) return NaN;
+      let penalty = 0;
+      if (l2) {
+        for (let i = 0; i < p.length; i++) penalty += p[i] * p[i];
+        blas.axpy(l2, p, g);
+      }
+      if (opt) opt.step([p], [g]);
+      else blas.axpy(-o.lr, g, p);
+      return value + 0.5 * l2 * penalty;
+    },
+    async (step, last) => {
+      if (!finite()) return "diverged";
+      await o.onCheckpoint?.(step, st.params64(), last);
+    },
+  );
+  return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`, divergedAt };
+}

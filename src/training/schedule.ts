@@ -1,0 +1,91 @@
+/**
+ * The schedule every training loop shares (tfjs, the float64 engine, the native dense loop): settings,
+ * seeded mini-batch order, loss records, checkpoints, divergence, progress.
+ */
+import type { Matrix } from "../linalg";
+import type { LossName } from "../nets/losses";
+import { Rng } from "../util/random";
+import { Progress } from "../progress";
+
+export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface TrainSettings {
+  X: Matrix;
+  Y: Matrix;
+  loss?: LossName;
+  optimizer?: OptimizerName;
+  lr: number;
+  /** decoupled weight decay for "adamw" */
+  weightDecay?: number;
+  /** L2 penalty (λ/2)‖θ‖² added to the loss for "sgd" and "adam" */
+  l2?: number;
+  /** mini-batch size (default: the whole set) */
+  batchSize?: number;
+  steps: number;
+  seed?: number;
+  /** steps (0..steps) at which `onCheckpoint` is called */
+  checkpoints?: number[];
+  /** label for the progress display (none when omitted) */
+  progress?: string;
+}
+
+export interface TrainResult {
+  params: Float64Array;
+  /** (step, mean training loss on the last mini-batch) every `record` steps */
+  losses: { step: number; loss: number }[];
+  backend: string;
+  /** the step at which the loss or the parameters stopped being finite; training stopped there */
+  divergedAt?: number;
+}
+
+/** What a schedule's checkpoint call may answer: "diverged" stops training (non-finite parameters). */
+export type EmitAnswer = void | "diverged";
+
+/**
+ * The schedule every training loop shares: seeded mini-batch order (a fresh permutation whenever the
+ * current one runs out), the loss recorded every steps/200 steps and at checkpoints, checkpoint calls,
+ * progress. `step` makes one optimiser update on the batch (null = the whole set) and returns the
+ * loss when `wantLoss`. Training stops at the first non-finite recorded loss, or when a checkpoint call
+ * answers "diverged" (non-finite parameters), and says at which step.
+ */
+export async function runSchedule(
+  o: TrainSettings,
+  step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
+  emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
+): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number }> {
+  const N = o.X.rows;
+  const B = Math.min(o.batchSize ?? N, N);
+  const rng = new Rng(o.seed ?? 0);
+  const checkpoints = new Set(o.checkpoints ?? []);
+  const losses: { step: number; loss: number }[] = [];
+  const record = Math.max(1, Math.floor(o.steps / 200));
+  let order = rng.permutation(N);
+  let cursor = 0;
+  let last = NaN;
+  const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
+  try {
+    if (checkpoints.has(0) && (await emit(0, last)) === "diverged") return { losses, divergedAt: 0 };
+    for (let s = 1; s <= o.steps; s++) {
+      if (cursor + B > N) {
+        order = rng.permutation(N);
+        cursor = 0;
+      }
+      const batch = B === N ? null : order.slice(cursor, cursor + B);
+      cursor += B;
+      const want = s % record === 0 || s === o.steps || checkpoints.has(s);
+      const value = await step(batch, want);
+      if (want || (value !== undefined && !Number.isFinite(value))) {
+        last = value as number;
+        losses.push({ step: s, loss: last });
+        if (!Number.isFinite(last)) return { losses, divergedAt: s };
+      }
+      if (checkpoints.has(s) && (await emit(s, last)) === "diverged") return { losses, divergedAt: s };
+      bar?.tick();
+    }
+    return { losses };
+  } finally {
+    bar?.finish();
+  }
+}
+

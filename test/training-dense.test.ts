@@ -1,0 +1,76 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { trainDense, trainFloat64, train, DenseStepper } from "../src/training";
+import { nativeBlas } from "../src/training/dense";
+import * as nets from "../src/nets";
+import { Matrix } from "../src/linalg";
+import { Rng } from "../src/util/random";
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+};
+
+function problem(act: nets.Activation, bias: boolean, K = 3) {
+  const spec: nets.NetSpec = { sizes: [6, 8, 5, K], activation: act, bias };
+  const r = new Rng(2);
+  return { spec, params: nets.initParams(spec, { seed: 1 }), X: new Matrix(40, 6, r.normals(240)), Y: new Matrix(40, K, r.normals(40 * K).map(Math.abs)) };
+}
+
+describe("native dense training (BLAS path)", { skip: nativeBlas() ? false : "the LAPACK addon is not loaded" }, () => {
+  it("gradient equals central differences of the loss (float64)", () => {
+    for (const [act, loss] of [["tanh", "mse"], ["relu", "ce"], ["sigmoid", "logcosh"]] as const) {
+      const { spec, params, X, Y } = problem(act, true);
+      const st = new DenseStepper(spec, params, loss, "float64", nativeBlas()!);
+      const rows = [3, 7, 11, 12, 30];
+      st.lossAndGradient(X.data, Y.data, X.rows, rows);
+      const g = Float64Array.from(st.gradient);
+      const h = 1e-6;
+      for (const i of [0, 5, 47, 60, params.length - 1]) {
+        const at = (v: number) => {
+          const p = params.slice();
+          p[i] += v;
+          return new DenseStepper(spec, p, loss, "float64", nativeBlas()!).lossAndGradient(X.data, Y.data, X.rows, rows);
+        };
+        const fd = (at(h) - at(-h)) / (2 * h);
+        assert.ok(Math.abs(fd - g[i]) < 1e-7 * (1 + Math.abs(fd)), `${act}/${loss} θ${i}: ${g[i]} vs FD ${fd}`);
+      }
+    }
+  });
+
+  it("float64 follows trainFloat64's trajectory (the engine's gradient) to rounding, for SGD, Adam, AdamW, L2, bias", async () => {
+    for (const [act, loss, optimizer, bias] of [["tanh", "mse", "sgd", true], ["relu", "ce", "adam", true], ["sigmoid", "logcosh", "adamw", false], ["gelu", "mse", "sgd", true]] as const) {
+      const o = { ...problem(act, bias), loss, optimizer, lr: 0.05, weightDecay: 0.01, l2: 0.001, batchSize: 7, steps: 150, seed: 3, checkpoints: [0, 50, 150] };
+      const seen: number[][] = [];
+      const a = await trainFloat64(o);
+      const b = await trainDense({ ...o, onCheckpoint: (s, p) => void seen.push([s, p.length]) });
+      assert.ok(maxDiff(a.params, b.params) < 1e-12, `${act}/${loss}/${optimizer}: max |Δθ| ${maxDiff(a.params, b.params)}`);
+      assert.deepEqual(b.losses.map((x) => x.step), a.losses.map((x) => x.step));
+      assert.ok(maxDiff(a.losses.map((x) => x.loss), b.losses.map((x) => x.loss)) < 1e-12);
+      assert.deepEqual(seen, [[0, o.params.length], [50, o.params.length], [150, o.params.length]]);
+      assert.match(b.backend, /^native float64/);
+    }
+  });
+
+  it("float32 stays within float32 rounding of float64 and of tfjs's float32 training", async () => {
+    const o = { ...problem("tanh", true), loss: "mse" as const, optimizer: "sgd" as const, lr: 0.05, batchSize: 8, steps: 100, seed: 4 };
+    const f64 = await trainDense(o);
+    const f32 = await trainDense({ ...o, precision: "float32" });
+    const tf = await train(o);
+    const scale = Math.max(...Array.from(f64.params, Math.abs));
+    assert.match(f32.backend, /^native float32/);
+    assert.ok(maxDiff(f64.params, f32.params) < 1e-4 * scale, `f32 vs f64 ${maxDiff(f64.params, f32.params)}`);
+    assert.ok(maxDiff(tf.params, f32.params) < 1e-4 * scale, `f32 vs tfjs ${maxDiff(tf.params, f32.params)}`);
+  });
+
+  it("divergence is an outcome: a huge learning rate stops with divergedAt, no throw", async () => {
+    const o = { ...problem("linear", false), loss: "mse" as const, optimizer: "sgd" as const, lr: 10, steps: 400, seed: 1, checkpoints: [0, 200, 400] };
+    const r = await trainDense(o);
+    assert.ok(r.divergedAt !== undefined && r.divergedAt <= 400, `divergedAt ${r.divergedAt}`);
+  });
+
+  it("refuses a bad precision before any work", async () => {
+    await assert.rejects(trainDense({ ...problem("tanh", false), lr: 0.1, steps: 1, precision: "float16" as never }), /precision must be one of float64, float32; got "float16"/);
+  });
+});
