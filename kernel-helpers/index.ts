@@ -60,6 +60,12 @@ function render(obj: RichObject): boolean {
     for (const f of obj.figures) write(figureBundle(f), false);
     return true;
   }
+  // anything else that can draw itself as HTML (ledger tables, comparisons)
+  const h = (obj as { html?: () => string }).html;
+  if (typeof h === "function") {
+    write({ data: { "text/html": h.call(obj), "text/plain": obj.describe() }, metadata: {}, transient: {} }, false);
+    return true;
+  }
   return false;
 }
 

@@ -4,7 +4,8 @@
  *   rankscope hessian [--sizes 64,30,20,10] [--n 1000] [--act tanh] [--bias] [--loss mse|ce|logcosh]
  *                     [--data gaussian|mnist|fashion] [--seed 0] [--init glorot-normal] [--closed-form]
  *                     [--json] [--export-problem FILE]
- *   rankscope reproduce [--study NAME] [--preset quick|paper] [--out DIR]
+ *   rankscope reproduce [--study NAME] [--preset quick|paper] [--out DIR] [--record] [--strict]
+ *   rankscope claims [--preset paper] [--update-readme]
  *   rankscope notebooks [--out DIR]
  */
 import { parseFlags } from "./args";
@@ -13,7 +14,8 @@ import { HESSIAN_FLAGS, hessianOptionsFromFlags, runHessian, buildHessianProblem
 const USAGE = `usage: rankscope <command> [options]
 commands:
   hessian     exact Hessian, H_o and H_f of one network: ranks, formulas, timings (--json for JSON)
-  reproduce   run the studies and write figures + summary.json (--study NAME, --preset quick|paper, --out DIR)
+  reproduce   run the studies, print their claims ledgers, write figures + summary.json (--help for options)
+  claims      the recorded claims ledgers as Markdown (--update-readme)
   notebooks   execute every notebook headless with nbconvert (--out DIR)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,8 +40,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (cmd === "reproduce" || cmd === "notebooks") {
-    const mod = require(cmd === "reproduce" ? "./reproduce" : "./notebooks");
+  if (cmd === "reproduce" || cmd === "notebooks" || cmd === "claims") {
+    const mod = require(`./${cmd}`);
     return mod.main(rest);
   }
   console.error(`rankscope: unknown command "${cmd}"\n${USAGE}`);

@@ -1,74 +1,144 @@
 /**
- * `npm run reproduce [-- --study NAME] [--preset quick|paper] [--out DIR] [--force]`: runs the studies
- * from Node, writes every figure (html + png + svg) and a summary.json per study, and an index.html
- * gallery; says which studies are not implemented yet. A study that throws is reported and the others
- * still run; the exit code is 1 when any study failed or any check did not pass.
+ * `npm run reproduce -- [--study NAME[,NAME]] [--preset quick|paper] [--out DIR] [--force] [--formats html,png,svg]
+ *                       [--record] [--strict]`
+ * runs the studies from Node, writes every figure and a summary.json per study and an index.html
+ * gallery, and prints each study's claims ledger. A study that throws is reported and the others still
+ * run. Exit code 1 when the software failed (a study threw, or a software check failed); with
+ * `--strict` also when a claim came out "not reproduced". `--record` also writes
+ * `results/<preset>/<study>.json` with its provenance and the figures' PNG and SVG beside it.
  */
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { STUDIES } from "../experiments/registry";
 import { PRESETS, Preset } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic } from "../util/files";
 import { ExperimentResult } from "../report/result";
-import { parseFlags, choice } from "./args";
+import { tally, VERDICT_COLOURS, Verdict } from "../report/ledger";
+import { provenanceOf, writeRecord, resultsDir, formatSeconds } from "../report/recorded";
+
+export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
+  --study NAME[,NAME]   studies to run (default: all): ${STUDIES.map((s) => s.name).join(", ")}
+  --preset quick|paper  quick = small sizes for a first look; paper = the papers' settings (default)
+  --out DIR             where figures, summary.json and index.html go (default: out)
+  --formats LIST        figure formats among html, png, svg, pdf (default: html,png,svg)
+  --force               recompute even when the disk cache has the result
+  --record              also write results/<preset>/<study>.json (+ PNG/SVG) with provenance, to commit
+  --strict              exit 1 also when a claim is "not reproduced"
+  --help                this text
+exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not reproduced); 2 bad arguments`;
+
+export class UsageError extends Error {}
+
+export function parseReproduceArgs(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        study: { type: "string" },
+        preset: { type: "string" },
+        out: { type: "string" },
+        formats: { type: "string" },
+        force: { type: "boolean" },
+        record: { type: "boolean" },
+        strict: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`reproduce: ${(err as Error).message}\n${REPRODUCE_HELP}`);
+  }
+  const v = parsed.values;
+  const names = STUDIES.map((s) => s.name);
+  const preset = (v.preset ?? "paper") as Preset;
+  if (!PRESETS.includes(preset)) throw new UsageError(`reproduce: --preset must be one of ${PRESETS.join(", ")}; got "${v.preset}"`);
+  const studies = v.study === undefined ? names : v.study.split(",").map((s) => s.trim());
+  for (const w of studies) if (!names.includes(w)) throw new UsageError(`reproduce: --study must be one or more (comma-separated) of ${names.join(", ")}; got "${w}"`);
+  const formats = (v.formats ?? "html,png,svg").split(",").map((s) => s.trim());
+  for (const f of formats) if (!["html", "png", "svg", "pdf"].includes(f)) throw new UsageError(`reproduce: --formats takes html, png, svg, pdf; got "${f}"`);
+  if (v.out !== undefined && !v.out.trim()) throw new UsageError("reproduce: --out needs a folder");
+  return { help: v.help === true, preset, studies, formats, out: path.resolve(v.out ?? "out"), force: v.force === true, record: v.record === true, strict: v.strict === true };
+}
+
+const ANSI: Record<Verdict, string> = { reproduced: "32", partly: "33", "not reproduced": "31", "not assessed": "90" };
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, ["study", "preset", "out", "force", "formats"]);
-  const preset = choice(flags, "preset", PRESETS, "paper") as Preset;
-  const out = path.resolve(typeof flags.out === "string" ? flags.out : "out");
-  const names = STUDIES.map((s) => s.name);
-  const wanted = typeof flags.study === "string" ? flags.study.split(",") : names;
-  for (const w of wanted) if (!names.includes(w)) throw new Error(`--study must be one of ${names.join(", ")}; got "${w}"`);
-  const formats = (typeof flags.formats === "string" ? flags.formats : "html,png,svg").split(",");
-  for (const f of formats) if (!["html", "png", "svg", "pdf"].includes(f)) throw new Error(`--formats takes html, png, svg, pdf; got "${f}"`);
+  let args: ReturnType<typeof parseReproduceArgs>;
+  try {
+    args = parseReproduceArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    console.log(REPRODUCE_HELP);
+    return 0;
+  }
+  const colour = process.stdout.isTTY ? (v: Verdict, s: string) => `\x1b[${ANSI[v]}m${s}\x1b[0m` : (_v: Verdict, s: string) => s;
   const t0 = Date.now();
   const done: { name: string; title: string; result: ExperimentResult }[] = [];
-  const missing: string[] = [];
   const errors: string[] = [];
-  let failed = 0;
-  for (const study of STUDIES.filter((s) => wanted.includes(s.name))) {
-    if (!study.run) {
-      missing.push(study.name);
-      console.log(`- ${study.name} (${study.paper}): not implemented yet`);
-      continue;
-    }
-    console.log(`- ${study.name}: running preset "${preset}"`);
+  let softwareFailures = 0;
+  let notReproduced = 0;
+  for (const study of STUDIES.filter((s) => args.studies.includes(s.name))) {
+    console.log(`- ${study.name}: running preset "${args.preset}"`);
     let result: ExperimentResult;
     try {
-      result = await study.run(preset, flags.force === true ? { force: true } : undefined);
+      result = await study.run!(args.preset, args.force ? { force: true } : undefined);
     } catch (err) {
       // one study's failure must not lose the others: say what failed and go on
-      failed++;
       errors.push(study.name);
       console.log(`  ERROR ${study.name}: ${String((err as Error).stack ?? err).split("\n").slice(0, 6).join("\n    ")}`);
       continue;
     }
-    const dir = path.join(out, study.name);
-    for (const fig of result.figures) for (const f of formats) await save(fig, path.join(dir, `${fig.name}.${f}`));
+    const dir = path.join(args.out, study.name);
+    for (const fig of result.figures) for (const f of args.formats) await save(fig, path.join(dir, `${fig.name}.${f}`));
     writeFileAtomic(path.join(dir, "summary.json"), JSON.stringify({ ...result.toJSON(), figures: result.figures.map((f) => f.name), cached: result.cached }, null, 2));
     const bad = result.checks.filter((c) => !c.pass);
-    failed += bad.length;
-    console.log(`  ${result.figures.length} figures, ${result.checks.length - bad.length}/${result.checks.length} checks pass, ${result.data.seconds.toFixed(1)} s${result.cached ? " (cached result)" : ""} → ${dir}`);
-    for (const c of bad) console.log(`  FAIL ${c.name}: ${c.detail}`);
+    softwareFailures += bad.length;
+    const t = tally(result.ledger);
+    notReproduced += t["not reproduced"];
+    console.log(`  ${result.figures.length} figures, ${result.checks.length - bad.length}/${result.checks.length} software checks pass, ${formatSeconds(result.data.seconds)}${result.cached ? " (cached result)" : ""} → ${dir}`);
+    for (const c of bad) console.log(`  SOFTWARE CHECK FAILED ${c.name}: ${c.detail}`);
+    console.log(`  claims: ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => colour(v as Verdict, `${n} ${v}`)).join(", ") || "none declared"}`);
+    for (const e of result.ledger) console.log(`    ${colour(e.verdict, `[${e.verdict}]`)} ${e.id} (${e.where}): ${e.detail.length > 240 ? e.detail.slice(0, 237) + "…" : e.detail}`);
+    if (args.record) {
+      const { loadTf } = await import("../backend");
+      const tfjs = (await loadTf()).report;
+      const prov = provenanceOf(result, args.preset, tfjs);
+      const rdir = resultsDir(args.preset);
+      const file = writeRecord(result, prov, rdir);
+      for (const fig of result.figures) for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
+      console.log(`  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`);
+    }
     done.push({ name: study.name, title: study.title, result });
   }
-  writeFileAtomic(path.join(out, "index.html"), gallery(done, missing, errors, preset));
+  writeFileAtomic(path.join(args.out, "index.html"), gallery(done, errors, args.preset));
   await closeExporter();
   const st = exporterStats();
-  console.log(`reproduce: ${done.length} studies run${errors.length ? `, ${errors.length} failed with an error (${errors.join(", ")})` : ""}, ${missing.length} not implemented yet (${missing.join(", ") || "none"}); ${st.exported} images from ${st.launches} browser launch(es); ${((Date.now() - t0) / 1000).toFixed(1)} s in all; gallery ${path.join(out, "index.html")}`);
-  return failed > 0 ? 1 : 0;
+  console.log(`reproduce: ${done.length} studies run${errors.length ? `, ${errors.length} failed with an error (${errors.join(", ")})` : ""}; ${softwareFailures} software check(s) failed; ${notReproduced} claim(s) not reproduced; ${st.exported} images from ${st.launches} browser launch(es); ${formatSeconds((Date.now() - t0) / 1000)} in all`);
+  console.log(`gallery: ${path.join(args.out, "index.html")}  (open it in a browser)`);
+  console.log(`notebooks: jupyter-notebook notebooks/  (pick the "TypeScript" kernel; one notebook per study)`);
+  return errors.length || softwareFailures || (args.strict && notReproduced) ? 1 : 0;
 }
 
-function gallery(done: { name: string; title: string; result: ExperimentResult }[], missing: string[], errors: string[], preset: string): string {
+function gallery(done: { name: string; title: string; result: ExperimentResult }[], errors: string[], preset: string): string {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   let h = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rankscope reproduction</title><style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:1200px}img{width:360px;border:1px solid #ddd;margin:4px}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee}</style></head><body>`;
-  h += `<h1>rankscope reproduction (preset ${esc(preset)})</h1>`;
+  h += `<h1>rankscope reproduction (preset ${esc(preset)})</h1><p>`;
+  h += done.map((d) => { const t = tally(d.result.ledger); return `<b>${esc(d.name)}</b>: ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as Verdict]}">${n} ${v}</span>`).join(", ")}`; }).join("<br>");
+  h += `</p>`;
   for (const d of done) {
     h += `<h2>${esc(d.title)}</h2>${d.result.summaryHtml()}<div>`;
     h += d.result.figures.map((f) => `<a href="${d.name}/${f.name}.html"><img src="${d.name}/${f.name}.png" alt="${esc(f.title)}" title="${esc(f.title)}"></a>`).join("");
     h += `</div>`;
   }
   if (errors.length) h += `<h2>Failed with an error</h2><ul>${errors.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`;
-  if (missing.length) h += `<h2>Not implemented yet</h2><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`;
   return h + `</body></html>`;
 }

@@ -1,0 +1,178 @@
+/**
+ * Recorded results: a study's result at a preset, written by `reproduce --record` to
+ * `results/<preset>/<study>.json` (with the figures' PNG and SVG in `results/<preset>/<study>/`)
+ * and committed, so notebooks, the gallery and the README show the paper preset's numbers without
+ * anyone typing them. Each record says where it came from: commit, date, package version, a hash of
+ * the compiled code, backends, cores, wall time.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+import { ExperimentResult, ResultData } from "./result";
+import { LedgerEntry, ledgerHtml, ledgerText, tally, VERDICT_COLOURS } from "./ledger";
+import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
+import { writeFileAtomic } from "../util/files";
+import { codeHash, packageVersion } from "../cache";
+
+export interface Provenance {
+  preset: string;
+  /** git commit of the checkout that computed the result ("unknown" outside git) */
+  commit: string;
+  commitDate: string;
+  /** true when src/ had uncommitted changes at recording time */
+  dirty: boolean;
+  recordedAt: string;
+  version: string;
+  codeHash: string;
+  linalg: string;
+  tfjs: string;
+  cores: number;
+  node: string;
+  /** wall seconds of the computation (from the result, whether or not it came from the cache) */
+  seconds: number;
+}
+
+export type RecordedData = ResultData & { provenance: Provenance };
+
+/** The package's root folder (where package.json is). */
+export function packageRoot(): string {
+  for (const rel of ["../..", "../../.."]) {
+    const d = path.resolve(__dirname, rel);
+    if (fs.existsSync(path.join(d, "package.json")) && JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8")).name === "rankscope") return d;
+  }
+  return process.cwd();
+}
+
+export function resultsDir(preset = "paper", root = packageRoot()): string {
+  return path.join(root, "results", preset);
+}
+
+function git(args: string[], cwd: string): string | undefined {
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where this checkout stands (commit, date, uncommitted changes to src/). */
+export function checkoutState(root = packageRoot()): { commit: string; commitDate: string; dirty: boolean } {
+  const commit = git(["rev-parse", "HEAD"], root) ?? "unknown";
+  const commitDate = git(["show", "-s", "--format=%cI", "HEAD"], root) ?? "unknown";
+  const status = git(["status", "--porcelain", "--", "src"], root);
+  return { commit, commitDate, dirty: status === undefined ? false : status.length > 0 };
+}
+
+export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string): Provenance {
+  let linalg = "unknown";
+  try {
+    linalg = require("../linalg").backend();
+  } catch {
+    /* leave unknown */
+  }
+  return {
+    preset,
+    ...checkoutState(),
+    recordedAt: new Date().toISOString(),
+    version: packageVersion(),
+    codeHash: codeHash(),
+    linalg,
+    tfjs,
+    cores: os.cpus().length,
+    node: process.version,
+    seconds: result.data.seconds,
+  };
+}
+
+/**
+ * Writes `<dir>/<study>.json` (atomic). Figures' images are written by the caller (export needs a
+ * browser); their file names are `<dir>/<study>/<figure>.<png|svg>`.
+ */
+export function writeRecord(result: ExperimentResult, provenance: Provenance, dir = resultsDir(provenance.preset)): string {
+  const file = path.join(dir, `${result.experiment}.json`);
+  const data: RecordedData = { ...result.toJSON(), provenance };
+  writeFileAtomic(file, JSON.stringify(data, null, 1) + "\n");
+  return file;
+}
+
+/** A result loaded from `results/`, labelled with where it came from. */
+export class RecordedResult extends ExperimentResult {
+  constructor(readonly data: RecordedData, readonly file: string) {
+    super(data);
+    this.cached = true;
+  }
+  get provenance(): Provenance {
+    return this.data.provenance;
+  }
+  /** "paper preset, recorded at commit 1a2b3c4 (2026-11-23), 651 s on 2 cores, linalg openblas, tfjs wasm" */
+  get label(): string {
+    const p = this.provenance;
+    return `${p.preset} preset, recorded at commit ${p.commit.slice(0, 7)}${p.dirty ? " (with uncommitted changes)" : ""} on ${p.recordedAt.slice(0, 10)}: ${formatSeconds(p.seconds)} on ${p.cores} cores, linalg ${p.linalg}, ${p.tfjs}`;
+  }
+  describe(): string {
+    return `[recorded: ${this.label}]\n${super.describe()}`;
+  }
+  summaryHtml(): string {
+    return `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${this.label} — <code>${this.file.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</code></div>` + super.summaryHtml();
+  }
+}
+
+export function formatSeconds(s: number): string {
+  return s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`;
+}
+
+/** The recorded result of a study at a preset, or undefined when none has been recorded. */
+export function loadRecorded(study: string, preset = "paper", root = packageRoot()): RecordedResult | undefined {
+  const file = path.join(resultsDir(preset, root), `${study}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const data = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedData;
+  if (!data.provenance) throw new Error(`${file}: not a recorded result (no provenance); re-record it with \`npm run reproduce -- --preset ${preset} --record --study ${study}\``);
+  return new RecordedResult(data, file);
+}
+
+/**
+ * The ledger of a live run beside the recorded paper preset's:
+ * claim · where / rule · this run · paper preset (recorded). Renders itself in a notebook.
+ */
+export class LedgerComparison implements RichObject {
+  constructor(readonly study: string, readonly live: LedgerEntry[] | undefined, readonly recorded: RecordedResult | undefined, readonly liveLabel = "this run (live)") {}
+
+  describe(): string {
+    const lines = [`claims of ${this.study}: ${this.liveLabel} | ${this.recorded ? this.recorded.label : "no recorded paper preset"}`];
+    const rec = new Map((this.recorded?.ledger ?? []).map((e) => [e.id, e]));
+    const ids = [...(this.live ?? []).map((e) => e.id), ...[...rec.keys()].filter((id) => !(this.live ?? []).some((e) => e.id === id))];
+    for (const id of ids) {
+      const l = this.live?.find((e) => e.id === id);
+      const r = rec.get(id);
+      lines.push(`  ${id}: live ${l?.verdict ?? "—"} | paper preset ${r?.verdict ?? "—"} — ${(l ?? r)!.claim}`);
+    }
+    return lines.join("\n");
+  }
+
+  html(): string {
+    const t = (es: LedgerEntry[] | undefined) => {
+      if (!es) return "";
+      const c = tally(es);
+      return Object.entries(c).filter(([, n]) => n > 0).map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as keyof typeof VERDICT_COLOURS]}">${n} ${v}</span>`).join(", ");
+    };
+    const head = `<div style="font-size:12px;color:#555">${this.live ? `${this.liveLabel}: ${t(this.live)}` : "no live run"}<br>${this.recorded ? `paper preset: ${t(this.recorded.ledger)} — ${this.recorded.label.replace(/</g, "&lt;")}` : "paper preset: not recorded yet (<code>npm run reproduce -- --preset paper --record</code>)"}</div>`;
+    return head + ledgerHtml(this.live ?? [], { recorded: this.recorded?.ledger ?? [], liveLabel: this.liveLabel, recordedLabel: "paper preset (recorded)" });
+  }
+
+  toJSON(): unknown {
+    return { study: this.study, live: this.live, recorded: this.recorded ? { provenance: this.recorded.provenance, ledger: this.recorded.ledger } : null };
+  }
+
+  [inspectSymbol](): string {
+    return renderOrDescribe(this);
+  }
+}
+
+/** `ledgerTable(liveResult)`: the live run's claims beside the recorded paper preset's, for a notebook's last cell. */
+export function ledgerTable(live: ExperimentResult | undefined, study = live?.experiment): LedgerComparison {
+  if (!study) throw new Error("ledgerTable: give a live result or a study name");
+  return new LedgerComparison(study, live?.ledger, loadRecorded(study, "paper"));
+}
+
+export { ledgerText };
