@@ -3,14 +3,25 @@
  * Entry (i, j) of an m×n matrix lives at `data[i * n + j]`.
  */
 export class Matrix {
+  readonly data: Float64Array;
+  /**
+   * `data` is used as it is when it is a Float64Array (shared, not copied); any other array of numbers
+   * (a plain Array, a Float32Array) is copied into a new Float64Array.
+   */
   constructor(
     readonly rows: number,
     readonly cols: number,
-    readonly data: Float64Array = new Float64Array(rows * cols),
+    data?: Float64Array | ArrayLike<number>,
   ) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new LinalgError(`Matrix: shape must be two non-negative integers, got ${rows}×${cols}`);
     }
+    if (data === undefined) data = new Float64Array(rows * cols);
+    else if (!(data instanceof Float64Array)) {
+      if (typeof (data as ArrayLike<number>).length !== "number") throw new LinalgError(`Matrix: data must be a Float64Array or an array of numbers, got ${typeof data}`);
+      data = Float64Array.from(data as ArrayLike<number>);
+    }
+    this.data = data as Float64Array;
     if (data.length !== rows * cols) {
       throw new LinalgError(`Matrix: ${rows}×${cols} needs ${rows * cols} entries, got ${data.length}`);
     }
