@@ -3,11 +3,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ExperimentDefinition, runExperiment, OptionError, checkInt } from "../src/experiments/framework";
+import { ExperimentDefinition, runExperiment, OptionError, checkInt, experimentCacheKey } from "../src/experiments/framework";
 import { cacheKey, cacheFile, canonicalJson } from "../src/cache";
 import { mapTasks } from "../src/parallel";
 import { measureModule } from "../src/experiments/hessian-rank/measure";
-import { hessianRank } from "../src/experiments/hessian-rank";
 import { Progress, setProgressSink, ProgressState } from "../src/progress";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-fw-"));
@@ -51,7 +50,7 @@ describe("experiment framework", () => {
     assert.deepEqual(b.toJSON(), a.toJSON());
     await runExperiment(toy, { n: 7, cacheDir: dir, force: true });
     assert.equal(calls, 2);
-    const file = cacheFile(cacheKey("toy", { n: 7, label: "a" }), dir);
+    const file = cacheFile(experimentCacheKey("toy", { n: 7, label: "a" }), dir);
     const text = fs.readFileSync(file, "utf8");
     fs.writeFileSync(file, text.slice(0, Math.floor(text.length * 0.6)));
     const logs: string[] = [];
@@ -61,6 +60,25 @@ describe("experiment framework", () => {
     assert.match(logs.join("\n"), /unreadable \(checksum mismatch/);
     assert.equal((await runExperiment(toy, { n: 7, cacheDir: dir })).cached, true, "rewritten whole");
     assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
+  });
+
+  it("the key leaves out the worker count and includes the code; a cache that cannot be written loses no result", async () => {
+    assert.equal(experimentCacheKey("toy", { n: 1, workers: 1 }), experimentCacheKey("toy", { n: 1, workers: 2 }));
+    assert.notEqual(experimentCacheKey("toy", { n: 1 }), experimentCacheKey("toy", { n: 2 }));
+    assert.notEqual(cacheKey("toy", { n: 1 }, "0.1.0 aaaa"), cacheKey("toy", { n: 1 }, "0.1.0 bbbb"));
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "blocked"), "a file where the cache folder should be");
+    const warnings: string[] = [];
+    const onWarn = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarn);
+    try {
+      const r = await runExperiment(toy, { n: 4, cacheDir: path.join(dir, "blocked") });
+      assert.equal(r.summary.sum, 10, "the finished result is returned");
+      await new Promise((res) => setImmediate(res));
+      assert.ok(warnings.some((w) => /could not write the cache entry/.test(w)), warnings.join("; "));
+    } finally {
+      process.off("warning", onWarn);
+    }
   });
 
   it("progress: throttled updates with elapsed time, ETA and a final state", () => {
@@ -86,47 +104,4 @@ describe("worker pool", () => {
   });
 });
 
-describe("study: Singh et al. Hessian rank (quick preset)", () => {
-  it("every check holds (linear ranks = formulas in Figs. 1, 2, 6, at init in Fig. 5; bounds during training); a rerun is served from cache in < 100 ms", { timeout: 300000 }, async () => {
-    const dir = tmp();
-    const r = await hessianRank({ preset: "quick", cacheDir: dir });
-    for (const c of r.checks) assert.ok(c.pass, `${c.name}: ${c.detail}`);
-    assert.ok(r.checks.length >= 10);
-    assert.equal(r.figures.length, 10);
-    const t0 = process.hrtime.bigint();
-    const again = await hessianRank({ preset: "quick", cacheDir: dir });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    assert.equal(again.cached, true);
-    assert.ok(ms < 100, `cached rerun took ${ms.toFixed(1)} ms`);
-    await assert.rejects(hessianRank({ widths: [0, 4] }), /option widths must be a list of at least 1 integers ≥ 1; got \[0,4\]/);
-    await assert.rejects(hessianRank({ source: "imagenet" as never }), /option source must be one of "auto", "cifar10", "fashion-mnist", "mnist"; got "imagenet"/);
-  });
-});
-
 export { OptionError };
-
-describe("study: Hebbar information loss (quick preset)", () => {
-  it("Parts 1–3 hold: manifold dimensions, H = 2GGᵀ at zero loss and where it breaks, rank G drops by m − 1 under information loss", { timeout: 300000 }, async () => {
-    const { infoLoss } = await import("../src/experiments/info-loss");
-    const r = await infoLoss({ preset: "quick", cache: false });
-    const parts123 = r.checks.filter((c) => /^Part [123]/.test(c.name));
-    assert.ok(parts123.length >= 10);
-    for (const c of parts123) assert.ok(c.pass, `${c.name}: ${c.detail}`);
-    assert.match(String(r.summary["part 4 verdict (post's 5/19 update)"]), /linear targets: .+; zig-zag targets: .+/);
-    await assert.rejects(infoLoss({ collide: 9 }), /option collide must be an integer in \[2, 6\]; got 9/);
-  });
-});
-
-describe("study: Patel local rank, Gaussian Deep VIB", () => {
-  it("critical β from the covariances are 1/c², and the VIB encoder's local rank steps within a factor 1.5 of them", async () => {
-    const { gaussianIbCriticalBetas, trainGaussianVib } = await import("../src/experiments/local-rank/gaussian-vib");
-    const { Matrix } = await import("../src/linalg");
-    const c = [0.1, 0.1, 0.5, 0.5, 0.5];
-    const I = c.map((_, i) => c.map((__, j) => (i === j ? 1 : 0)));
-    const C = c.map((ci, i) => c.map((__, j) => (i === j ? ci : 0)));
-    const crit = gaussianIbCriticalBetas(Matrix.from(I), Matrix.from(C), Matrix.from(I));
-    crit.betas.forEach((b, i) => assert.ok(Math.abs(b - [4, 4, 4, 100, 100][i]) < 1e-9 * b));
-    const lr = (beta: number) => trainGaussianVib({ Sxx: I, Sxy: C, Syy: I, betaVib: 1 / beta, hidden: [8, 8], dT: 5, steps: 4000, lr: 0.01, seed: 0 }).singularValues.filter((s) => s > 0.01).length;
-    assert.deepEqual([3.5, 5.5, 90, 140].map(lr), [0, 3, 3, 5]);
-  });
-});

@@ -59,13 +59,21 @@ export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, g
   return merged;
 }
 
+/**
+ * The cache key of a study run: its name, its resolved options without `workers` (the worker count
+ * changes how fast, not what, a study computes; results are identical by design), the package version
+ * and a hash of the compiled library (so a code change never serves a stale result).
+ */
+export function experimentCacheKey(name: string, options: object): string {
+  const { workers: _workers, ...keyed } = options as Record<string, unknown>;
+  return cacheKey(name, keyed, `${packageVersion()} ${codeHash()}`);
+}
+
 export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = () => {}): Promise<ExperimentResult> {
   const options = resolveOptions(def, given);
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
-  // the worker count changes how fast, not what, a study computes (results are identical by design)
-  const { workers: _workers, ...keyed } = options as Record<string, unknown>;
-  const key = cacheKey(def.name, keyed, `${packageVersion()} ${codeHash()}`);
+  const key = experimentCacheKey(def.name, options);
   if (useCache && !given.force) {
     const hit = readCache<ResultData>(key, dir);
     if (hit.status === "hit") {

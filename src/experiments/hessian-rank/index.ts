@@ -17,7 +17,9 @@ import { mapTasks, defaultWorkers } from "../../parallel";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { Check, Table, ExperimentResult } from "../../report/result";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
-import { MeasureArgs, Measurement, measure, bestThreshold, measureModule, InputTreatment, INPUT_TREATMENTS } from "./measure";
+import { MeasureArgs, Measurement, measure, spectrumGaps, measureModule, InputTreatment, INPUT_TREATMENTS } from "./measure";
+import { LedgerBuilder, ClaimSpec } from "../../report/ledger";
+import { CLAIMS, FormulaHits, BulkGaps, Reconstruction, TrainingRecord, WeightRanks } from "./claims";
 
 export interface HessianRankOptions {
   /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
@@ -43,6 +45,8 @@ export interface HessianRankOptions {
   /** Figures 2b, 2c, 6: widths M of hidden [M, M], samples */
   widths: number[];
   widthN: number;
+  /** Figures 2a/2b: measure H_o and H_f (two more eigendecompositions) at every k-th configuration */
+  fig2SplitEvery: number;
   /** Figure 3 (MNIST, linear vs tanh) */
   fig3Hidden: number[];
   fig3N: number;
@@ -74,6 +78,7 @@ export const hessianRankDefaults: HessianRankOptions = {
   sweepN: Array.from({ length: 40 }, (_, i) => 10 * (i + 1)),
   widths: Array.from({ length: 14 }, (_, i) => 4 * (i + 1)),
   widthN: 100,
+  fig2SplitEvery: 4,
   fig3Hidden: [30, 20],
   fig3N: 500,
   fig4Hidden: [30, 20],
@@ -103,15 +108,17 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
       sweepNHidden: [12, 8, 8, 8],
       sweepN: [10, 20, 30, 40, 50, 60, 70, 80, 100, 120],
       widths: [2, 4, 8, 12, 16, 20, 24],
+      fig2SplitEvery: 1,
       fig3Hidden: [16, 12],
       fig3N: 200,
       fig4Hidden: [16, 12],
       fig4N: 200,
-      fig5Hidden: [12, 10, 8],
+      // narrowest layer ≥ min(d, K) = 10, so the network can fit the teacher and H_f can vanish
+      fig5Hidden: [20, 16, 12],
       fig5D: 10,
       fig5N: 100,
-      fig5Steps: 1500,
-      fig5Checkpoints: 8,
+      fig5Steps: 6000,
+      fig5Checkpoints: 12,
     },
   },
   validate(o) {
@@ -128,6 +135,7 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
     checkIntList(NAME, "widths", o.widths, 1);
     for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const) checkInt(NAME, k, o[k], 2);
     checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
+    checkInt(NAME, "fig2SplitEvery", o.fig2SplitEvery, 1);
     checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
     checkInt(NAME, "workers", o.workers, 1, 64);
   },
@@ -150,21 +158,37 @@ async function sweep(label: string, args: MeasureArgs[], workers: number): Promi
   return out;
 }
 
+const nowS = () => Date.now() / 1000;
+
+/** Counts configurations whose measured rank of `part` equals its formula value. */
+function hits(label: string, res: Measurement[], part: "H" | "Ho" | "Hf"): FormulaHits["parts"][number] {
+  const measured = res.filter((m) => m.ranks[part] !== undefined && (part !== "Hf" || m.formula.Hf !== undefined));
+  const pred = (m: Measurement) => (part === "H" ? m.formula.H : part === "Ho" ? m.formula.Ho : m.formula.Hf!);
+  return { label, holds: measured.filter((m) => m.ranks[part] === pred(m)).length, total: measured.length };
+}
+
 async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
   const figures: Figure[] = [];
   const checks: Check[] = [];
   const tables: Table[] = [];
   const notes: string[] = [];
   const summary: StudyOutput["summary"] = {};
+  const timings: Record<string, number> = {};
+  const ledger = new LedgerBuilder(CLAIMS);
+  const fact7: FormulaHits["parts"] = [];
+  const cor4: FormulaHits["parts"] = [];
+  const cor6: FormulaHits["parts"] = [];
   const base = baseArgs(o);
   const src = resolveSource(o.source, o.cifarDir ?? undefined);
   summary["data"] = `${src} downscaled to d = ${o.d}, inputs ${o.inputs}`;
   notes.push(
     "Rank = number of eigenvalues with |λ| > max|λ| · p · eps (float64), as the authors' code and numpy's matrix_rank.",
     "For cross-entropy the formulas use K − 1 (the softmax Hessian has rank K − 1), as the authors' code does.",
+    `Non-linear spectra are judged by where they drop, not by a threshold: the gap ratio |λ|_(f)/|λ|_(f+1) at the linear formula's index f and the index of the largest ratio |λ|_(i)/|λ|_(i+1) above the float64 noise floor (rules in the ledger).`,
   );
 
   // ---- Figure 1: spectra at initialisation, linear and ReLU, averaged over seeds ----
+  let t0 = nowS();
   {
     const args: MeasureArgs[] = [];
     for (const activation of ["linear", "relu"] as const)
@@ -179,14 +203,13 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       const f = runs[0].formula.H;
       series.push({ name: `${activation} [${o.fig1Hidden}]`, x: mean.map((_, j) => j + 1), y: logFloor(mean), colourIndex: i });
       if (i === 0) vlines.push({ x: f, label: `predicted rank ${f}` });
-      const measured = runs.map((m) => m.ranks.H!);
-      if (activation === "linear") {
-        checks.push({ name: "Fig. 1 linear: measured rank = Fact 7", pass: measured.every((r) => r === f), detail: `measured ${measured.join(", ")} vs formula ${f} (p = ${runs[0].p})` });
-      } else {
-        const bt = runs.map((m) => bestThreshold(m.spectra!.H!, f));
-        summary["fig1 relu rank at default tol"] = measured.join(", ");
-        summary["fig1 relu gap |λ|_f/|λ|_(f+1)"] = bt.map((b) => b.gap.toExponential(1)).join(", ");
-        notes.push(`Fig. 1 ReLU: numerical rank at the default tolerance ${measured.join(", ")} of p = ${runs[0].p}; the linear formula predicts ${f}; the threshold τ between |λ|_(${f}) and |λ|_(${f + 1}) gives rank ${bt.map((b) => b.rank).join(", ")} with a gap ratio ${bt.map((b) => b.gap.toExponential(1)).join(", ")}.`);
+      if (activation === "linear") fact7.push(hits("Fig. 1 linear seeds", runs, "H"));
+      else {
+        const gaps = runs.map((m, s) => ({ label: `seed ${s}`, ...spectrumGaps(m.spectra!.H!, f) }));
+        summary["fig1 relu: rank at default tol / linear formula / p"] = `${runs.map((m) => m.ranks.H).join(", ")} / ${f} / ${runs[0].p}`;
+        summary["fig1 relu: gap |λ|_f/|λ|_(f+1)"] = gaps.map((g) => g.gapAtF.toPrecision(3)).join(", ");
+        summary["fig1 relu: largest-gap index"] = gaps.map((g) => g.largestGapIndex).join(", ");
+        ledger.assess(CLAIMS["fig1-relu-bulk"] as ClaimSpec<BulkGaps>, { spectra: gaps });
       }
     }
     figures.push(lineFigure("fig1-spectrum-init", {
@@ -194,35 +217,54 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       x: { title: "index (sorted by |λ|)" }, y: { title: "|λ|", log: true }, series, vlines, legendTitle: "network",
     }));
   }
+  timings["fig1"] = nowS() - t0;
 
   // ---- Figure 2a: rank vs sample size (linear, MSE) ----
+  t0 = nowS();
   {
-    const args = o.sweepN.map((n) => ({ ...base, hidden: o.sweepNHidden, n, activation: "linear" as const, bias: false, loss: "mse" as const, seed: 0, parts: ["H" as const] }));
+    const split = (i: number) => i % o.fig2SplitEvery === 0;
+    const args = o.sweepN.map((n, i) => ({ ...base, hidden: o.sweepNHidden, n, activation: "linear" as const, bias: false, loss: "mse" as const, seed: 0, parts: split(i) ? (["H", "Ho", "Hf"] as ("H" | "Ho" | "Hf")[]) : (["H"] as ("H" | "Ho" | "Hf")[]) }));
     const res = await sweep("Figure 2a rank vs N", args, o.workers);
-    const ok = res.every((m) => m.ranks.H === m.formula.H);
-    checks.push({ name: "Fig. 2a: rank = formula for every N", pass: ok, detail: `${res.filter((m) => m.ranks.H === m.formula.H).length}/${res.length} sample sizes exact (p = ${res[0].p})` });
+    fact7.push(hits("Fig. 2a", res, "H"));
+    cor4.push(hits("Fig. 2a", res, "Ho"));
+    cor6.push(hits("Fig. 2a", res, "Hf"));
+    const sub = res.map((m, i) => [o.sweepN[i], m] as const).filter(([, m]) => m.ranks.Ho !== undefined);
     figures.push(lineFigure("fig2a-rank-vs-n", {
-      title: `Fig. 2a — rank of H vs N, linear [${o.sweepNHidden}], MSE`,
-      x: { title: "sample size N" }, y: { title: "rank(H)" },
+      title: `Fig. 2a — rank of H, H_o, H_f vs N, linear [${o.sweepNHidden}], MSE`,
+      x: { title: "sample size N" }, y: { title: "rank" },
       series: [
-        { name: "measured", x: o.sweepN, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
-        { name: "formula (Fact 7)", x: o.sweepN, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+        { name: "H measured", x: o.sweepN, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+        { name: "H formula (Fact 7)", x: o.sweepN, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 0 },
+        { name: "H_o measured", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
+        { name: "H_o formula (Cor. 4)", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.formula.Ho), mode: "markers", colourIndex: 1 },
+        { name: "H_f measured", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
+        { name: "H_f formula (Cor. 6)", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.formula.Hf!), mode: "markers", colourIndex: 2 },
       ],
     }));
-    tables.push({ title: "Fig. 2a rank vs N", columns: ["N", "r", "p", "rank H", "formula"], rows: res.map((m, i) => [o.sweepN[i], m.r, m.p, m.ranks.H!, m.formula.H]) });
+    tables.push({ title: "Fig. 2a rank vs N", columns: ["N", "r", "p", "rank H", "Fact 7", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.sweepN[i], m.r, m.p, m.ranks.H!, m.formula.H, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) });
   }
+  timings["fig2a"] = nowS() - t0;
 
   // ---- Figures 2b, 2c, 6: rank vs width, without and with bias ----
   for (const bias of [false, true]) {
-    const args = o.widths.map((M) => ({ ...base, hidden: [M, M], n: o.widthN, activation: "linear" as const, bias, loss: "mse" as const, seed: 0, parts: ["H" as const, ...(bias ? (["Ho"] as const) : [])] }));
+    t0 = nowS();
+    const split = (i: number) => bias || i % o.fig2SplitEvery === 0;
+    const args = o.widths.map((M, i) => ({ ...base, hidden: [M, M], n: o.widthN, activation: "linear" as const, bias, loss: "mse" as const, seed: 0, parts: (bias ? ["H", "Ho"] : split(i) ? ["H", "Ho", "Hf"] : ["H"]) as ("H" | "Ho" | "Hf")[] }));
     const res = await sweep(bias ? "Figure 6 bias" : "Figure 2b rank vs width", args, o.workers);
     if (!bias) {
-      checks.push({ name: "Fig. 2b: rank = formula for every width", pass: res.every((m) => m.ranks.H === m.formula.H), detail: `${res.filter((m) => m.ranks.H === m.formula.H).length}/${res.length} widths exact` });
+      fact7.push(hits("Fig. 2b", res, "H"));
+      cor4.push(hits("Fig. 2b", res, "Ho"));
+      cor6.push(hits("Fig. 2b", res, "Hf"));
+      const sub = res.map((m, i) => [o.widths[i], m] as const).filter(([, m]) => m.ranks.Ho !== undefined);
       figures.push(lineFigure("fig2b-rank-vs-width", {
-        title: "Fig. 2b — rank of H vs width M, linear [M, M], MSE", x: { title: "hidden width M" }, y: { title: "rank(H)" },
+        title: "Fig. 2b — rank of H, H_o, H_f vs width M, linear [M, M], MSE", x: { title: "hidden width M" }, y: { title: "rank" },
         series: [
-          { name: "measured", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
-          { name: "formula (Fact 7)", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+          { name: "H measured", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+          { name: "H formula (Fact 7)", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 0 },
+          { name: "H_o measured", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
+          { name: "H_o formula (Cor. 4)", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.formula.Ho), mode: "markers", colourIndex: 1 },
+          { name: "H_f measured", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
+          { name: "H_f formula (Cor. 6)", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.formula.Hf!), mode: "markers", colourIndex: 2 },
           { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 },
         ],
       }));
@@ -234,33 +276,44 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
         ],
       }));
       summary["fig2c rank/p at largest width"] = res[res.length - 1].ranks.H! / res[res.length - 1].p;
-      tables.push({ title: "Fig. 2b rank vs width", columns: ["M", "p", "rank H", "formula", "rank/p"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.H! / m.p]) });
+      tables.push({ title: "Fig. 2b rank vs width", columns: ["M", "p", "rank H", "Fact 7", "rank/p", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.H! / m.p, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) });
+      timings["fig2b-2c"] = nowS() - t0;
     } else {
-      // Fact 13 is empirical; measured here it holds when no hidden layer is narrower than min(r+1, K)
+      // Fact 13 is stated for the non-bottleneck case: no hidden layer narrower than min(r+1, K)
       const regular = res.filter((m, i) => o.widths[i] >= Math.min(m.r + 1, o.K));
       const narrow = res.filter((m, i) => o.widths[i] < Math.min(m.r + 1, o.K));
-      checks.push({ name: "Fig. 6: rank = Fact 13 (widths ≥ min(r+1, K))", pass: regular.every((m) => m.ranks.H === m.formula.H), detail: `${regular.filter((m) => m.ranks.H === m.formula.H).length}/${regular.length} exact` });
-      checks.push({ name: "Fig. 6: rank(H_o) ≤ Theorem 12", pass: res.every((m) => m.ranks.Ho! <= m.formula.Ho), detail: res.map((m, i) => `M=${o.widths[i]}: ${m.ranks.Ho}≤${m.formula.Ho}`).join("; ") });
-      if (narrow.length) notes.push(`Fig. 6: with bias and a hidden width below min(r+1, K) = ${Math.min(narrow[0].r + 1, o.K)}, Fact 13 under-predicts the measured rank: ${narrow.map((m) => `p=${m.p}: measured ${m.ranks.H}, Fact 13 ${m.formula.H}`).join("; ")}. This paper's Fact 13 is empirical; the tests record the same regime on random architectures.`);
+      ledger.assess(CLAIMS["fact13-H-bias"] as ClaimSpec<FormulaHits>, { parts: [hits("Fig. 6 non-bottleneck widths", regular, "H")] });
+      ledger.assess(CLAIMS["thm12-Ho-bias"] as ClaimSpec<FormulaHits>, { parts: [hits("Fig. 6 widths", res, "Ho")] });
+      // Theorem 12 is proved as a bound: that half holds by the theorem (and is unit-tested), so it is a software check
+      checks.push({ name: "Fig. 6: rank(H_o) ≤ Theorem 12 bound (proved)", pass: res.every((m) => m.ranks.Ho! <= m.formula.Ho), detail: res.map((m, i) => `M=${o.widths[i]}: ${m.ranks.Ho} ≤ ${m.formula.Ho}`).join("; ") });
+      if (narrow.length) notes.push(`Fig. 6: widths below min(r+1, K) = ${Math.min(narrow[0].r + 1, o.K)} are outside Fact 13's non-bottleneck scope; there measured vs Fact 13: ${narrow.map((m) => `p=${m.p}: ${m.ranks.H} vs ${m.formula.H}`).join("; ")}.`);
       figures.push(lineFigure("fig6-bias-rank-vs-width", {
-        title: "Fig. 6 — with bias: rank of H vs width, linear [M, M], centred inputs", x: { title: "hidden width M" }, y: { title: "rank(H)" },
+        title: "Fig. 6 — with bias: rank of H and H_o vs width, linear [M, M], centred inputs", x: { title: "hidden width M" }, y: { title: "rank" },
         series: [
-          { name: "measured (bias)", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
-          { name: "Fact 13", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 1 },
+          { name: "H measured (bias)", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+          { name: "Fact 13", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 0 },
+          { name: "H_o measured (bias)", x: o.widths, y: res.map((m) => m.ranks.Ho!), colourIndex: 1 },
+          { name: "Theorem 12", x: o.widths, y: res.map((m) => m.formula.Ho), mode: "markers", colourIndex: 1 },
         ],
       }));
-      tables.push({ title: "Fig. 6 bias", columns: ["M", "p", "rank H", "Fact 13", "rank H_o", "Thm 12 bound"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.Ho!, m.formula.Ho]) });
+      tables.push({ title: "Fig. 6 bias", columns: ["M", "p", "rank H", "Fact 13", "rank H_o", "Thm 12"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.Ho!, m.formula.Ho]) });
+      timings["fig6"] = nowS() - t0;
     }
   }
 
-  // ---- Figure 3: spectra of H, H_f, H_o, linear vs tanh (MNIST) ----
+  // ---- Figure 3: spectra of H, H_f, H_o, linear vs tanh (MNIST, as the paper) ----
+  t0 = nowS();
   {
     const args = (["linear", "tanh"] as const).map((activation) => ({ ...base, source: "mnist" as const, hidden: o.fig3Hidden, n: o.fig3N, activation, bias: false, loss: "mse" as const, seed: 0, parts: ["H", "Hf", "Ho"] as ("H" | "Hf" | "Ho")[], keepSpectra: true }));
     const res = await sweep("Figure 3 spectra", args, o.workers);
     const f = res[0].formula;
+    fact7.push(hits("Fig. 3 linear", [res[0]], "H"));
+    cor4.push(hits("Fig. 3 linear", [res[0]], "Ho"));
+    cor6.push(hits("Fig. 3 linear", [res[0]], "Hf"));
     const data: Trace[] = [];
     const parts = ["H", "Hf", "Ho"] as const;
     const shapes: Record<string, unknown>[] = [];
+    const gaps: BulkGaps["spectra"] = [];
     parts.forEach((part, pi) => {
       const { xaxis: xa, yaxis: ya } = panelAxes(pi);
       res.forEach((m, ai) => {
@@ -269,13 +322,17 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       });
       const pred = part === "H" ? f.H : part === "Hf" ? f.Hf! : f.Ho;
       shapes.push({ type: "line", xref: xa, yref: `${ya} domain`, x0: pred, x1: pred, y0: 0, y1: 1, line: { dash: "dash", color: "#222", width: 1.5 } });
-      const tanhMeasured = res[1].ranks[part]!;
-      const bt = bestThreshold(res[1].spectra![part]!, pred);
-      summary[`fig3 tanh ${part}: rank default / formula / best-τ rank`] = `${tanhMeasured} / ${pred} / ${bt.rank}`;
-      checks.push({ name: `Fig. 3 linear ${part}: rank = formula`, pass: res[0].ranks[part] === pred, detail: `measured ${res[0].ranks[part]} vs ${pred}` });
+      const g = spectrumGaps(res[1].spectra![part]!, pred);
+      gaps.push({ label: part === "H" ? "H" : part === "Hf" ? "H_f" : "H_o", ...g });
+      const lin = spectrumGaps(res[0].spectra![part]!, pred);
+      summary[`fig3 tanh ${part}: rank at default tol / linear formula`] = `${g.aboveFloor} / ${pred}`;
+      summary[`fig3 tanh ${part}: gap at f / largest-gap index / |λ_f|/λ_max / recon. error at f`] = `${g.gapAtF.toPrecision(3)} / ${g.largestGapIndex} / ${g.relativeAtF.toExponential(2)} / ${g.reconstructionAtF.toExponential(2)}`;
+      summary[`fig3 linear ${part}: gap at f (into the noise floor)`] = lin.gapAtF;
     });
+    ledger.assess(CLAIMS["sec52-tanh-bulk"] as ClaimSpec<BulkGaps>, { spectra: gaps });
+    const dataName = res[0].dataDescription.split(/[;,(]/)[0].trim();
     const layout = panelRow(
-      houseLayout({ title: `Fig. 3 — spectra of H, H_f, H_o: linear vs tanh [${o.fig3Hidden}], MNIST d = ${o.d}`, x: { title: "index" }, y: { title: "|λ|", log: true }, width: 1200, height: 430 }),
+      houseLayout({ title: `Fig. 3 — spectra of H, H_f, H_o: linear vs tanh [${o.fig3Hidden}], ${dataName}, d = ${o.d}`, x: { title: "index" }, y: { title: "|λ|", log: true }, width: 1200, height: 430 }),
       ["index — H", "index — H_f", "index — H_o"],
       { yLog: true, yTitle: "|λ|" },
     );
@@ -291,14 +348,18 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       vlines: [{ x: f.H, label: "formula" }],
     }));
   }
+  timings["fig3"] = nowS() - t0;
 
   // ---- Figure 4: reconstruction error, ReLU, cross-entropy ----
+  t0 = nowS();
   {
     const [m] = await sweep("Figure 4 reconstruction", [{ ...base, hidden: o.fig4Hidden, n: o.fig4N, activation: "relu", bias: false, loss: "ce", seed: 0, parts: ["H"], keepSpectra: true }], 1);
     const errs = cv.reconstructionErrors(m.spectra!.H!);
-    const f = m.formula.H;
+    const f = Math.min(m.formula.H, errs.length - 1);
     const machine = m.ranks.H!;
-    summary["fig4 reconstruction error at formula rank"] = errs[Math.min(f, errs.length - 1)];
+    const rec: Reconstruction = { f, errAtF: errs[f], errAt90: errs[Math.ceil(0.9 * f)], machineRank: machine, p: m.p };
+    ledger.assess(CLAIMS["fig4-relu-ce-reconstruction"] as ClaimSpec<Reconstruction>, rec);
+    summary["fig4 reconstruction error at formula rank / at 0.9 × formula"] = `${rec.errAtF.toExponential(2)} / ${rec.errAt90.toExponential(2)}`;
     summary["fig4 formula rank / machine-precision rank / p"] = `${f} / ${machine} / ${m.p}`;
     figures.push(lineFigure("fig4-reconstruction-error", {
       title: `Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [${o.fig4Hidden}], cross-entropy`, x: { title: "k (top eigenpairs kept)" }, y: { title: "relative error", log: true },
@@ -306,19 +367,31 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       vlines: [{ x: f, label: `linear formula ${f}` }, { x: machine, label: `machine-precision rank ${machine}` }],
     }));
   }
+  timings["fig4"] = nowS() - t0;
 
   // ---- Figure 5: rank dynamics while training ----
+  t0 = nowS();
   {
     const dyn = trainingDynamics(o);
     figures.push(...dyn.figures);
     checks.push(...dyn.checks);
     Object.assign(summary, dyn.summary);
+    fact7.push({ label: "Fig. 5 at init", holds: dyn.record.initial.H === dyn.init.H ? 1 : 0, total: 1 });
+    cor4.push({ label: "Fig. 5 at init", holds: dyn.record.initial.Ho === dyn.init.Ho ? 1 : 0, total: 1 });
+    cor6.push({ label: "Fig. 5 at init", holds: dyn.record.initial.Hf === dyn.init.Hf ? 1 : 0, total: 1 });
+    ledger.assess(CLAIMS["fig5-weight-ranks"] as ClaimSpec<WeightRanks>, dyn.weights);
+    ledger.assess(CLAIMS["fig5-Hf-vanishes"] as ClaimSpec<TrainingRecord>, dyn.record);
+    ledger.assess(CLAIMS["fig5-rank-falls"] as ClaimSpec<TrainingRecord>, dyn.record);
   }
-  return { figures: figures.map((f) => f.toJSON()), summary, tables, checks, notes };
+  timings["fig5"] = nowS() - t0;
+  ledger.assess(CLAIMS["fact7-rank-H"] as ClaimSpec<FormulaHits>, { parts: fact7 });
+  ledger.assess(CLAIMS["cor4-rank-Ho"] as ClaimSpec<FormulaHits>, { parts: cor4 });
+  ledger.assess(CLAIMS["cor6-rank-Hf"] as ClaimSpec<FormulaHits>, { parts: cor6 });
+  return { figures: figures.map((f) => f.toJSON()), summary, tables, checks, notes, ledger: ledger.entriesInOrder(), timings };
 }
 
 /** Full-batch gradient descent on a linear teacher, ranks of W_l and of H, H_o, H_f at log-spaced steps. */
-function trainingDynamics(o: HessianRankOptions): { figures: Figure[]; checks: Check[]; summary: StudyOutput["summary"] } {
+function trainingDynamics(o: HessianRankOptions): { figures: Figure[]; checks: Check[]; summary: StudyOutput["summary"]; record: TrainingRecord; weights: WeightRanks; init: cv.RankFormulas } {
   const K = o.K;
   const data = linearTeacher({ n: o.fig5N, dIn: o.fig5D, dOut: K, seed: 5 });
   const spec: nets.NetSpec = { sizes: [o.fig5D, ...o.fig5Hidden, K], activation: "linear", bias: false };
@@ -352,30 +425,39 @@ function trainingDynamics(o: HessianRankOptions): { figures: Figure[]; checks: C
   }
   bar.finish();
   const x = rec.map((r) => Math.max(r.step, 1));
+  const full = Array.from({ length: L }, (_, l) => Math.min(spec.sizes[l], spec.sizes[l + 1]));
   const wFig = lineFigure("fig5-weight-ranks", {
     title: `Fig. 5 (left) — rank of the weights while training linear [${o.fig5Hidden}] on a linear teacher`, x: { title: "GD step (0 shown at 1)", log: true }, y: { title: "rank(W_l)" },
     series: Array.from({ length: L }, (_, l) => ({ name: `W${l + 1} (${spec.sizes[l + 1]}×${spec.sizes[l]})`, x, y: rec.map((r) => r.W[l]), mode: "lines+markers" as const, colourIndex: l })),
   });
   const hFig = lineFigure("fig5-hessian-ranks", {
-    title: "Fig. 5 (right) — rank of H, H_o, H_f during training, with the bounds at initialisation", x: { title: "GD step (0 shown at 1)", log: true }, y: { title: "rank" },
+    title: "Fig. 5 (right) — rank of H, H_o, H_f during training, with the formulas at initialisation; training loss on the right axis", x: { title: "GD step (0 shown at 1)", log: true }, y: { title: "rank" },
     series: [
       { name: "H", x, y: rec.map((r) => r.H), mode: "lines+markers", colourIndex: 0 },
       { name: "H_o", x, y: rec.map((r) => r.Ho), mode: "lines+markers", colourIndex: 1 },
       { name: "H_f", x, y: rec.map((r) => r.Hf), mode: "lines+markers", colourIndex: 2 },
-      { name: "train loss ×(max rank)", x, y: rec.map((r) => (r.loss / rec[0].loss) * init.H), dash: "dot", colourIndex: 7 },
     ],
     hlines: [{ y: init.H, label: `bound H ${init.H}` }, { y: init.Ho, label: `H_o ${init.Ho}` }, { y: init.Hf!, label: `H_f ${init.Hf}` }],
   });
+  hFig.data.push({ type: "scatter", mode: "lines", name: "train loss (right axis)", x, y: rec.map((r) => Math.max(r.loss, 1e-300)), yaxis: "y2", line: { color: colour(7), dash: "dot", width: 2 } });
+  hFig.layout.yaxis2 = { title: { text: "train loss (mean ½‖f − y‖²)" }, type: "log", overlaying: "y", side: "right", showgrid: false, exponentformat: "power" };
   const first = rec[0];
   const last = rec[rec.length - 1];
-  const within = rec.every((r) => r.H <= init.H && r.Ho <= init.Ho && r.Hf <= init.Hf!);
+  const fullAt = rec.filter((r) => r.W.every((w, l) => w === full[l])).length;
+  const lowest = rec.reduce((acc, r) => {
+    r.W.forEach((w, l) => {
+      if (w - full[l] < acc.deficit) acc = { deficit: w - full[l], text: `W${l + 1} ${w}/${full[l]} at step ${r.step}` };
+    });
+    return acc;
+  }, { deficit: 0, text: "" });
   return {
     figures: [wFig, hFig],
-    checks: [
-      { name: "Fig. 5: ranks at initialisation = formulas", pass: first.H === init.H && first.Ho === init.Ho && first.Hf === init.Hf, detail: `H ${first.H}/${init.H}, H_o ${first.Ho}/${init.Ho}, H_f ${first.Hf}/${init.Hf}` },
-      { name: "Fig. 5: ranks stay at or below the bounds during training", pass: within, detail: `final H ${last.H}, H_o ${last.Ho}, H_f ${last.Hf}; loss ${first.loss.toExponential(2)} → ${last.loss.toExponential(2)}` },
-    ],
-    summary: { "fig5 final ranks H / H_o / H_f": `${last.H} / ${last.Ho} / ${last.Hf}`, "fig5 final loss": last.loss, "fig5 weight ranks (final)": last.W.join(", ") },
+    // the ranks can never exceed p, and H_o's rank never exceeds Cor. 4 with full-rank weights (proved): software checks
+    checks: [{ name: "Fig. 5: training finished with a finite loss", pass: rec.every((r) => Number.isFinite(r.loss)), detail: `loss ${first.loss.toExponential(2)} → ${last.loss.toExponential(2)} over ${o.fig5Steps} steps` }],
+    summary: { "fig5 ranks H / H_o / H_f at init": `${first.H} / ${first.Ho} / ${first.Hf}`, "fig5 final ranks H / H_o / H_f": `${last.H} / ${last.Ho} / ${last.Hf}`, "fig5 loss initial / final": `${first.loss.toExponential(2)} / ${last.loss.toExponential(2)}`, "fig5 weight ranks (final)": last.W.join(", ") },
+    record: { initialLoss: first.loss, finalLoss: last.loss, initial: { H: first.H, Ho: first.Ho, Hf: first.Hf }, final: { H: last.H, Ho: last.Ho, Hf: last.Hf } },
+    weights: { checkpoints: rec.length, fullRankCheckpoints: fullAt, lowest: lowest.text || `all full rank (${full.map((f, l) => `W${l + 1} ${f}`).join(", ")})` },
+    init,
   };
 }
 
@@ -412,8 +494,8 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
   const f = m.formula;
   const rows: Table["rows"] = (["H", "Ho", "Hf"] as const).map((part) => {
     const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : f.Hf ?? null;
-    const bt = pred ? bestThreshold(m.spectra![part]!, pred) : undefined;
-    return [part, m.ranks[part]!, pred, bt ? bt.rank : null, bt ? bt.gap : null];
+    const g = pred ? spectrumGaps(m.spectra![part]!, pred) : undefined;
+    return [part, m.ranks[part]!, pred, g ? g.gapAtF : null, g ? g.largestGapIndex : null, g ? g.largestGap : null, g ? g.relativeAtF : null, g ? g.reconstructionAtF : null];
   });
   const fig = lineFigure("explorer-spectrum", {
     title: `|eigenvalues| of H, H_o, H_f — [${o.d}, ${o.widths.join(", ")}, ${o.K}] ${o.activation}${o.bias ? " + bias" : ""}, ${o.loss}, N = ${o.N}`,
@@ -430,13 +512,13 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     options: o as unknown as Record<string, unknown>,
     figures: [fig.toJSON()],
     summary: { p: m.p, r: m.r, s: m.s, q: f.q, "rank H": m.ranks.H!, "formula H": f.H, "rank deficiency (measured)": m.p - m.ranks.H!, data: m.dataDescription },
-    tables: [{ title: "formula vs measured", columns: ["matrix", "measured (default tol)", "formula", "rank at best τ", "gap at formula"], rows }],
+    tables: [{ title: "formula vs measured", columns: ["matrix", "measured (default tol)", "formula f", "|λ|_f/|λ|_(f+1)", "largest-gap index", "largest gap", "|λ|_f/λ_max", "recon. error at f"], rows }],
     checks: o.activation === "linear" ? [{ name: "measured rank(H) = formula", pass: m.ranks.H === f.H, detail: `${m.ranks.H} vs ${f.H}${f.HoIsBound ? " (with bias: Fact 13)" : ""}` }] : [],
     ledger: [],
-    notes: o.activation === "linear" ? [] : ["Non-linear network: the formulas are those of the linear network of the same widths; compare the rank at the best threshold τ and the size of the gap there."],
+    notes: o.activation === "linear" ? [] : ["Non-linear network: the formulas are those of the linear network of the same widths; the spectrum drops at f when the gap ratio at f is large and the largest gap (above the float64 noise floor) lies at f."],
     seconds: (Date.now() - t0) / 1000,
     version: require("../../cache").packageVersion(),
   });
 }
 
-export { measure, bestThreshold };
+export { measure, spectrumGaps };

@@ -85,14 +85,51 @@ export function measure(a: MeasureArgs): Measurement {
   return { p: res.p, r, s, ranks, formula, spectra: a.keepSpectra ? spectra : undefined, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Rank at the threshold that best separates the formula's bulk: τ between |λ|_(f) and |λ|_(f+1). */
-export function bestThreshold(eigenvalues: ArrayLike<number>, formulaRank: number): { tau: number; rank: number; gap: number } {
-  const mags = Array.from(eigenvalues, Math.abs).sort((x, y) => y - x);
-  const f = Math.min(Math.max(formulaRank, 1), mags.length);
-  const above = mags[f - 1];
-  const below = f < mags.length ? mags[f] : 0;
-  const tau = below > 0 ? Math.sqrt(above * below) : above / 2;
-  return { tau, rank: mags.filter((v) => v > tau).length, gap: below > 0 ? above / below : Infinity };
+/** How the sorted spectrum |λ|_(1) ≥ |λ|_(2) ≥ … behaves at a predicted index f (1-based). */
+export interface SpectrumGaps {
+  /** the predicted index f (clamped to 1…p) */
+  f: number;
+  /** |λ|_(f) / |λ|_(f+1) (Infinity when |λ|_(f+1) = 0 or f = p) */
+  gapAtF: number;
+  /** the i maximising |λ|_(i) / |λ|_(i+1) among i with |λ|_(i+1) above the noise floor (0 when none) */
+  largestGapIndex: number;
+  largestGap: number;
+  /** |λ|_(f) / λ_max */
+  relativeAtF: number;
+  /** ‖H − H_f‖_F / ‖H‖_F with the f eigenpairs of largest |λ| kept */
+  reconstructionAtF: number;
+  /** eigenvalues above the noise floor, i.e. the rank at the default tolerance max|λ| · p · eps */
+  aboveFloor: number;
+}
+
+/**
+ * Measures whether a spectrum drops at the index f without placing anything at f: the gap ratio
+ * there, the index of the spectrum's largest (log-scale) gap over the part above the float64 noise
+ * floor (|λ| > max|λ| · p · eps, where ratios of rounding noise mean nothing), |λ|_(f)/λ_max and the
+ * rank-f reconstruction error.
+ */
+export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number): SpectrumGaps {
+  const ev = Float64Array.from(eigenvalues);
+  const mags = Array.from(ev, Math.abs).sort((x, y) => y - x);
+  const n = mags.length;
+  const k = Math.min(Math.max(Math.round(f), 1), n);
+  const aboveFloor = cv.summarizeSpectrum(ev).rank;
+  let largestGapIndex = 0;
+  let largestGap = 1;
+  for (let i = 1; i < aboveFloor; i++) {
+    const g = mags[i - 1] / mags[i];
+    if (g > largestGap) [largestGap, largestGapIndex] = [g, i];
+  }
+  const below = k < n ? mags[k] : 0;
+  return {
+    f: k,
+    gapAtF: below > 0 ? mags[k - 1] / below : Infinity,
+    largestGapIndex,
+    largestGap,
+    relativeAtF: mags[0] > 0 ? mags[k - 1] / mags[0] : 0,
+    reconstructionAtF: cv.reconstructionErrors(ev)[k],
+    aboveFloor,
+  };
 }
 
 export const measureModule = __filename;
