@@ -9,7 +9,9 @@
  * 2. Test-set view (Fig. 3): the same on test inputs and on misclassified test inputs.
  * 3. Correlations (Figs. D.5, D.6): the final state of every MLP run; scatter matrix with Pearson ρ.
  * 4. A VGG-style conv net (CIFAR-10 classes 0, 1 when cifarDir is given, else Fashion-MNIST) for the trends.
- * Plus the bound chain A ≤ B ≤ C ≤ D of Eq. 28 at every checkpoint and the gap Tr H − Eq. 3 = Tr H_f.
+ * Plus the bound chain A ≤ B ≤ C ≤ D of Eq. 28 and the AM–GM bound of Eqs. 11–12 at every checkpoint
+ * (software checks: they hold by algebra), and the gap Tr H − Eq. 3 = Tr H_f at the end of each MLP run.
+ * The paper's claims are assessed in the ledger (claims.ts) on the MLP runs that did not diverge.
  */
 import { Figure, houseLayout, colour, Trace, panelGrid, panelAxes } from "../../figures";
 import { Progress } from "../../progress";
@@ -21,6 +23,8 @@ import { mean, median, std, pearson } from "../../util/stats";
 import { ACTIVATIONS, Activation, VggLayer, CHEN_VGG_LAYERS, vggFeatureShape } from "../../nets";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
 import { ChenRunArgs, ChenRun, ChenCheckpoint, MetricRow, chenRunModule } from "./run";
+import { LedgerBuilder, LedgerEntry } from "../../report/ledger";
+import { CLAIMS, CLAIM, FinalStates } from "./claims";
 
 export interface FlatnessCompressionOptions {
   /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
@@ -231,6 +235,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toPrecision(digit
 
 async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   const out: StudyOutput = { figures: [], summary: {}, tables: [], checks: [], notes: [] };
+  const t0 = Date.now();
   const add = (f: Figure) => out.figures.push(f.toJSON());
   const source = resolveSource(o.source, o.cifarDir ?? undefined);
   const mlpSettings = sweepSettings(o.learningRates, o.batchSizes, o.baseLr, o.baseBatch);
@@ -247,6 +252,7 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   const bar = new Progress(`training ${tasks.length} networks (${mlpSettings.length * o.seeds} MLPs, ${vggSettings.length * o.vggSeeds} VGG)`, tasks.length);
   const done = await mapTasks<ChenRun>(order.map((i) => tasks[i]), { workers: o.workers, onDone: () => bar.tick() });
   bar.finish();
+  const tTrained = Date.now();
   const runs: ChenRun[] = new Array(tasks.length);
   order.forEach((i, k) => (runs[i] = done[k]));
   // runs whose SGD diverged keep their finite checkpoints (the bound chain is checked on them) but are
@@ -320,8 +326,24 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
         worst = { run: `lr ${r.lr} batch ${r.batch} seed ${r.seed}`, step: c.step, detail: `A ${b.A} B ${b.B} C ${b.C} D ${b.D}` };
       }
     }
-  const ratios = (k1: "A" | "B" | "C", k2: "B" | "C" | "D") => mean(allMlp.flatMap((r) => r.checkpoints.map((c) => c.bounds![k1] / c.bounds![k2])));
-  out.checks.push({ name: "Eq. 28: A ≤ B ≤ C ≤ D at every checkpoint of every MLP run", pass: bad === 0, detail: bad === 0 ? `${total} checkpoints over ${allMlp.length} runs; mean ratios A/B ${fmt(ratios("A", "B"))}, B/C ${fmt(ratios("B", "C"))}, C/D ${fmt(ratios("C", "D"))}` : `${bad} of ${total} violate it, e.g. ${worst.run} step ${worst.step}: ${worst.detail}` });
+  out.checks.push({ name: "software check: Eq. 28's chain A ≤ B ≤ C ≤ D (Cauchy–Schwarz, holds for any weights) at every checkpoint of every MLP run", pass: bad === 0, detail: bad === 0 ? `${total} checkpoints over ${allMlp.length} runs` : `${bad} of ${total} violate it, e.g. ${worst.run} step ${worst.step}: ${worst.detail}` });
+  {
+    // Eq. 11 per input (AM–GM over the N singular values kept): Σ log σ ≤ (N/2) log(Σ σ² / N) ≤ (N/2) log(G_i / N);
+    // averaged over inputs, Jensen keeps it: mean log V ≤ (N/2) log(mean G / N)
+    let n12 = 0;
+    const bad12: string[] = [];
+    for (const r of runs) {
+      const N = Math.min(r.K, r.d, o.volumeTop > 0 ? o.volumeTop : Infinity);
+      for (const c of r.checkpoints)
+        for (const [set, m] of [["train", c.train], ["test", c.test], ["misclassified", c.misclassified]] as const) {
+          if (!m) continue;
+          n12++;
+          const rhs = (N / 2) * Math.log(m.G / N);
+          if (!(m.logVolume <= rhs + 1e-9 * Math.max(1, Math.abs(rhs)))) bad12.push(`${r.model} lr ${r.lr} batch ${r.batch} seed ${r.seed} step ${c.step} ${set}: log V ${m.logVolume} > ${rhs}`);
+        }
+    }
+    out.checks.push({ name: "software check: Eqs. 11–12, mean log V ≤ (N/2)·log(G/N) (AM–GM per input, Jensen over inputs) at every checkpoint and input set of every run", pass: bad12.length === 0, detail: bad12.length ? `${bad12.length} of ${n12} violate it, e.g. ${bad12[0]}` : `${n12} (checkpoint, input set) pairs over ${runs.length} runs` });
+  }
   {
     const keys = ["A", "B", "C", "D"] as const;
     const data: Trace[] = keys.map((k, i) => {
@@ -338,13 +360,7 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
     const interp = rows.filter((x) => x.r.trace!.loss < 1e-2);
     const within = interp.filter((x) => x.rel < 0.05).length;
     const noise = interp.filter((x) => x.rel >= 0.05 && Math.abs(x.r.trace!.trHf) < 3 * x.r.trace!.stderr).length;
-    out.checks.push({
-      name: "At interpolation, Eq. 3 agrees with Tr H: |Tr H − Eq. 3| = |Tr H_f| under 5 % of Eq. 3, or not distinguishable from 0 (Hutchinson on H_f over the training inputs)",
-      pass: interp.length > 0 && within + noise === interp.length,
-      detail: interp.length
-        ? `${interp.length} of ${rows.length} runs end with loss < 1e-2 on those inputs: ${within} within 5 %, ${noise} more within 3 stderr of 0; median |Tr H_f|/Eq. 3 = ${fmt(median(interp.map((x) => x.rel)))}, largest ${fmt(Math.max(...interp.map((x) => x.rel)))} (stderr ≈ ${fmt(mean(interp.map((x) => x.relErr)))} of Eq. 3 with ${traced[0].trace!.probes} probes)`
-        : "no run reached loss < 1e-2 on the training inputs",
-    });
+    if (interp.length) out.notes.push(`Eq. 3 vs Tr H: ${interp.length} of ${rows.length} runs end with loss < 1e-2 on the measured inputs: ${within} with |Tr H_f| < 5 % of Eq. 3, ${noise} more within 3 stderr of 0; median |Tr H_f|/Eq. 3 = ${fmt(median(interp.map((x) => x.rel)))} (stderr ≈ ${fmt(mean(interp.map((x) => x.relErr)))} of Eq. 3 with ${traced[0].trace!.probes} probes).`);
     out.tables.push({ title: "Eq. 3 vs Tr H at the end of training (MLP)", columns: ["lr", "batch", "seed", "loss on the inputs", "Eq. 3", "Tr H_f (Hutchinson)", "stderr", "|Tr H_f| / Eq. 3"], rows: rows.map(({ r, rel }) => [r.lr, r.batch, r.seed, r.trace!.loss, r.trace!.eq3, r.trace!.trHf, r.trace!.stderr, rel]) });
   }
 
@@ -362,7 +378,6 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   ];
   const values = quantities.map((q) => mlp.map((r) => q.get(final(r))));
   const rho = values.map((a) => values.map((b) => pearson(a, b)));
-  const idx = (label: string) => quantities.findIndex((q) => q.label === label);
   {
     const nq = quantities.length;
     const annotations = [];
@@ -385,7 +400,12 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
     layout.annotations = annotations;
     layout.dragmode = "select";
     add(new Figure("fig-D6-correlations", [splom], layout));
-    add(new Figure("fig-D6-rho", [{ type: "heatmap", z: rho, x: quantities.map((q) => q.label), y: quantities.map((q) => q.label), zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true, text: rho.map((r) => r.map((v) => fmt(v, 2))), texttemplate: "%{text}", hoverinfo: "x+y+z" }], houseLayout({ title: `Pearson ρ between the final-state quantities (${mlp.length} MLPs)`, x: { title: "" }, y: { title: "" }, width: 720, height: 620 })));
+    // category labels: the house layout's axes are linear, on which a heatmap of labels draws nothing
+    const rhoLayout = houseLayout({ title: `Pearson ρ between the final-state quantities (${mlp.length} MLPs)`, x: { title: "" }, y: { title: "" }, width: 720, height: 620 });
+    rhoLayout.xaxis = { ...(rhoLayout.xaxis as object), type: "category" };
+    rhoLayout.yaxis = { ...(rhoLayout.yaxis as object), type: "category", autorange: "reversed" };
+    rhoLayout.margin = { ...(rhoLayout.margin as object), l: 110, b: 90 };
+    add(new Figure("fig-D6-rho", [{ type: "heatmap", z: rho, x: quantities.map((q) => q.label), y: quantities.map((q) => q.label), zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true, text: rho.map((r) => r.map((v) => fmt(v, 2))), texttemplate: "%{text}", hoverinfo: "x+y+z" }], rhoLayout));
     out.tables.push({ title: "Final state of every MLP run", columns: ["lr", "batch", "seed", "train loss", "test loss", "test acc", ...quantities.filter((q) => q.label !== "test loss").map((q) => q.label), "A", "B"], rows: mlp.map((r) => { const c = final(r); return [r.lr, r.batch, r.seed, c.trainLoss, c.testLoss, c.testAcc, ...quantities.filter((q) => q.label !== "test loss").map((q) => q.get(c)), c.bounds!.A, c.bounds!.B]; }) });
   }
 
@@ -401,12 +421,19 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
     if (v0.source !== "cifar10") out.notes.push(`Experiment 4 ran on ${v0.source}: CIFAR-10 is used when the option cifarDir points at its binary batches.`);
   }
 
-  // ---- the paper's claims, with numbers from these runs ----
-  const claims = assessClaims(mlp, o, rho, idx);
-  Object.assign(out.summary, claims.summary);
+  // ---- the paper's claims (the ledger), from these runs' numbers ----
+  const claims = assessClaims(mlp, o, traced);
+  out.ledger = claims.ledger;
   out.notes.push(...claims.notes);
   out.summary["runs"] = `${mlp.length} MLP (${arch}), ${vgg.length} VGG; ${o.steps} SGD steps per MLP`;
   out.summary["backend"] = first.backend;
+  const sumSeconds = (rs: ChenRun[]) => +rs.reduce((a, r) => a + r.seconds, 0).toFixed(1);
+  out.timings = {
+    [`training and per-checkpoint metrics, wall (${tasks.length} runs, ${o.workers} worker${o.workers > 1 ? "s" : ""})`]: (tTrained - t0) / 1000,
+    "MLP runs, summed over runs": sumSeconds(allMlp),
+    "VGG runs, summed over runs": sumSeconds(runs.filter((r) => r.model === "vgg")),
+    "figures, tables, checks and ledger": (Date.now() - tTrained) / 1000,
+  };
   out.notes.push(
     "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) singular values of ∇_x f (the authors' code keeps the top 3: option volumeTop); all averages over inputs are plain means of the per-input values (for the log volume, the mean of the logs).",
     `Training: plain SGD on the mean ½‖f − y‖² with one-hot targets, PyTorch's default initialisation U(±1/√fan_in), ${o.steps} steps (the authors' code ran 750 000). The same ${o.nTrain} training and ${o.nTest} test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
@@ -417,50 +444,51 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   return out;
 }
 
-function assessClaims(mlp: ChenRun[], o: FlatnessCompressionOptions, rho: number[][], idx: (l: string) => number): { summary: Record<string, string>; notes: string[] } {
-  const summary: Record<string, string> = {};
+/** Every claim of the ledger, from the MLP runs that did not diverge (`mlp`); per-run numbers also go to the notes. */
+function assessClaims(mlp: ChenRun[], o: FlatnessCompressionOptions, traced: ChenRun[]): { ledger: LedgerEntry[]; notes: string[] } {
+  const ledger = new LedgerBuilder(CLAIMS);
   const notes: string[] = [];
-  // (1) after interpolation, sharpness and volume fall together
-  let reached = 0;
-  let both = 0;
-  const deltas: string[] = [];
-  const postRho: number[] = [];
-  for (const r of mlp) {
-    const { index } = interpolationIndex(r);
-    if (index < 0 || index >= r.checkpoints.length - 1) continue;
-    reached++;
-    const a = r.checkpoints[index];
-    const z = r.checkpoints[r.checkpoints.length - 1];
-    const dS = z.train.sqrtSharpness - a.train.sqrtSharpness;
-    const dV = z.train.logVolume - a.train.logVolume;
-    if (dS < 0 && dV < 0) both++;
-    deltas.push(`${fmt(dS, 2)}/${fmt(dV, 2)}`);
-    const post = r.checkpoints.slice(index);
-    if (post.length >= 3) postRho.push(pearson(post.map((c) => c.train.sqrtSharpness), post.map((c) => c.train.logVolume)));
+  const final = (r: ChenRun) => r.checkpoints[r.checkpoints.length - 1];
+  const S = (m: MetricRow) => m.sqrtSharpness ** 2;
+  // runs that reach interpolation before their last checkpoint, with that checkpoint
+  const interp = mlp.map((r) => ({ r, i: interpolationIndex(r).index })).filter(({ r, i }) => i >= 0 && i < r.checkpoints.length - 1);
+  const notInterp = mlp.length - interp.length;
+  const why = `no run reached interpolation (≥ 99 % training accuracy) before its last checkpoint (${mlp.length} runs)`;
+  if (interp.length) {
+    const dS = interp.map(({ r, i }) => final(r).train.sqrtSharpness - r.checkpoints[i].train.sqrtSharpness);
+    const dV = interp.map(({ r, i }) => final(r).train.logVolume - r.checkpoints[i].train.logVolume);
+    ledger.assess(CLAIM.fallTogether, { dSqrtS: dS, dLogV: dV });
+    ledger.assess(CLAIM.localDim, { values: interp.map(({ r, i }) => r.checkpoints[i].train.localDim - r.checkpoints[0].train.localDim), excluded: notInterp });
+    ledger.assess(CLAIM.testV, { values: interp.map(({ r, i }) => final(r).test.logVolume - r.checkpoints[i].test.logVolume), excluded: notInterp });
+    notes.push(`From the interpolation checkpoint to the end (Δ√S / Δlog V on the training inputs), per run: ${interp.map(({ r }, k) => `lr ${r.lr} batch ${r.batch} seed ${r.seed}: ${fmt(dS[k], 2)} / ${fmt(dV[k], 2)}`).join(", ")}; ${interp.filter(({ r }) => interpolationIndex(r).criterion === "zero training error").length} of ${interp.length} reached zero training error.`);
+  } else {
+    ledger.assess(CLAIM.fallTogether, undefined, why);
+    for (const c of [CLAIM.localDim, CLAIM.testV]) ledger.assess(c, undefined, why);
   }
-  const crit = mlp.map((r) => interpolationIndex(r).criterion);
-  summary["claim 1: after interpolation, √sharpness and log volume fall together"] = reached
-    ? `${both >= reached / 2 && both > 0 ? "reproduced" : "not reproduced"}: both fall in ${both} of ${reached} runs that interpolated (${crit.filter((c) => c === "zero training error").length} reached zero training error); mean ρ(√S, log V) after interpolation ${fmt(mean(postRho), 2)}`
-    : "not testable: no run reached ≥ 99 % training accuracy before its last checkpoint";
-  if (deltas.length) notes.push(`Claim 1, change from the interpolation checkpoint to the end (Δ√S/Δlog V) per run: ${deltas.join(", ")}.`);
-  // (2) larger learning rate / smaller batch → lower sharpness
-  // settings where every seed diverged have no final sharpness (NaN) and make the ordering untestable
-  const finalS = (s: Setting) => mean(mlp.filter((r) => r.lr === s.lr && r.batch === s.batch).map((r) => r.checkpoints[r.checkpoints.length - 1].train.sqrtSharpness));
-  const lrs = [...o.learningRates].sort((a, b) => a - b);
-  const bs = [...o.batchSizes].sort((a, b) => a - b);
-  const lrS = lrs.map((lr) => finalS({ lr, batch: o.baseBatch }));
-  const bS = bs.map((batch) => finalS({ lr: o.baseLr, batch }));
-  const decreasing = (v: number[]) => v.every((x, i) => i === 0 || x < v[i - 1]);
-  const increasing = (v: number[]) => v.every((x, i) => i === 0 || x > v[i - 1]);
-  const verdict2 = (ok: boolean, v: number[]) => (v.some((x) => !Number.isFinite(x)) ? "not testable (every seed of a setting diverged)" : ok ? "reproduced" : "not reproduced");
-  summary["claim 2a: larger learning rate → lower final √sharpness"] = `${verdict2(decreasing(lrS), lrS)}: ${lrs.map((lr, i) => `lr ${lr}: ${fmt(lrS[i])}`).join(", ")} (seeds that did not diverge)`;
-  summary["claim 2b: smaller batch → lower final √sharpness"] = `${verdict2(increasing(bS), bS)}: ${bs.map((b, i) => `batch ${b}: ${fmt(bS[i])}`).join(", ")} (seeds that did not diverge)`;
-  // (3) G tracks sharpness over training
-  const gRho = mlp.map((r) => pearson(r.checkpoints.map((c) => c.train.G), r.checkpoints.map((c) => c.train.sqrtSharpness ** 2)));
-  summary["claim 3: G tracks sharpness over training"] = `${mean(gRho) > 0.5 ? "reproduced" : "not reproduced"}: Pearson ρ(G, S) over the checkpoints of each run, mean ${fmt(mean(gRho), 2)} (min ${fmt(Math.min(...gRho), 2)}, max ${fmt(Math.max(...gRho), 2)})`;
-  // (4) MLS correlates with sharpness and test loss more than local dimensionality does
-  const [m, l, s, t] = [idx("MLS"), idx("local dim"), idx("√sharpness"), idx("test loss")];
-  const better = Math.abs(rho[m][s]) > Math.abs(rho[l][s]) && Math.abs(rho[m][t]) > Math.abs(rho[l][t]);
-  summary["claim 4: MLS correlates with sharpness and test loss more than local dimensionality"] = `${better ? "reproduced" : "not reproduced"}: ρ(MLS, √S) ${fmt(rho[m][s], 2)} vs ρ(local dim, √S) ${fmt(rho[l][s], 2)}; ρ(MLS, test loss) ${fmt(rho[m][t], 2)} vs ρ(local dim, test loss) ${fmt(rho[l][t], 2)} (${mlp.length} final states)`;
-  return { summary, notes };
+  // final √S by setting of each sweep (settings whose every seed diverged have no runs)
+  const finals = (pick: (r: ChenRun) => boolean) => mlp.filter(pick).map((r) => final(r).train.sqrtSharpness);
+  ledger.assess(CLAIM.lr, { groups: o.learningRates.map((lr) => ({ value: lr, sqrtS: finals((r) => r.lr === lr && r.batch === o.baseBatch) })) });
+  ledger.assess(CLAIM.batch, { groups: o.batchSizes.map((b) => ({ value: b, sqrtS: finals((r) => r.lr === o.baseLr && r.batch === b) })) });
+  // G against S over each run's checkpoints
+  const gRho = (pick: (c: ChenCheckpoint) => MetricRow) => mlp.map((r) => pearson(r.checkpoints.map((c) => pick(c).G), r.checkpoints.map((c) => S(pick(c)))));
+  ledger.assess(CLAIM.gTracks, { values: gRho((c) => c.train) });
+  ledger.assess(CLAIM.testG, { values: gRho((c) => c.test) });
+  // Fig. 3: test and misclassified inputs
+  ledger.assess(CLAIM.testS, { values: mlp.map((r) => final(r).test.sqrtSharpness - r.checkpoints[0].test.sqrtSharpness) });
+  const withMis = mlp.filter((r) => final(r).misclassified);
+  ledger.assess(CLAIM.misS, { values: withMis.map((r) => final(r).misclassified!.sqrtSharpness - final(r).test.sqrtSharpness), excluded: mlp.length - withMis.length });
+  ledger.assess(CLAIM.misV, { values: withMis.map((r) => final(r).misclassified!.logVolume - final(r).test.logVolume), excluded: mlp.length - withMis.length });
+  // Fig. D.4: the gaps of the bound chain
+  const ratio = (r: ChenRun, a: "A" | "B" | "C", b: "B" | "C" | "D") => mean(r.checkpoints.map((c) => c.bounds![a] / c.bounds![b]));
+  ledger.assess(CLAIM.gaps, { runs: mlp.map((r) => ({ AB: ratio(r, "A", "B"), BC: ratio(r, "B", "C"), CD: ratio(r, "C", "D") })) });
+  // Lemma A.1
+  if (traced.length) ledger.assess(CLAIM.lemma, { rows: traced.map((r) => ({ loss: r.trace!.loss, eq3: r.trace!.eq3, trHf: r.trace!.trHf, stderr: r.trace!.stderr })) });
+  else ledger.assess(CLAIM.lemma, undefined, "Tr H_f was not estimated (option traceProbes = 0)");
+  // Figs. D.5 / D.6: final states
+  const fs: FinalStates = {
+    sqrtS: mlp.map((r) => final(r).train.sqrtSharpness), logV: mlp.map((r) => final(r).train.logVolume), G: mlp.map((r) => final(r).train.G), mls: mlp.map((r) => final(r).train.mls),
+    localDim: mlp.map((r) => final(r).train.localDim), testLoss: mlp.map((r) => final(r).testLoss), C: mlp.map((r) => final(r).bounds!.C), D: mlp.map((r) => final(r).bounds!.D),
+  };
+  for (const c of [CLAIM.mlsBest, CLAIM.d2G, CLAIM.d2V, CLAIM.d2T, CLAIM.d6]) ledger.assess(c, fs);
+  return { ledger: ledger.entriesInOrder(), notes };
 }

@@ -1,0 +1,152 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { flatnessCompression, chenCheckpoints, interpolationIndex } from "../src/experiments/flatness-compression";
+import { ChenRun } from "../src/experiments/flatness-compression/run";
+import { CLAIMS, CLAIM, correlationBeyond } from "../src/experiments/flatness-compression/claims";
+import * as nets from "../src/nets";
+import * as metrics from "../src/metrics";
+import { Matrix } from "../src/linalg";
+import { Rng } from "../src/util/random";
+
+describe("study: Chen et al. flatness and compression (a short run)", () => {
+  it("software checks pass, diverged runs are reported and left out, every claim has a ledger entry, every figure, the VGG path; bad options refused", { timeout: 300000 }, async () => {
+    const r = await flatnessCompression({
+      // lr 10 diverges: its runs must be reported and left out, not crash the study
+      hidden: [32, 32], learningRates: [0.1, 0.2, 10], batchSizes: [20], seeds: 2, steps: 400, checkpoints: 6, nTrain: 300, nTest: 200, nEval: 30, nTestEval: 30,
+      traceProbes: 16, vggLearningRates: [0.1], vggBatchSizes: [20], vggSeeds: 1, vggSteps: 20, vggSharpnessSamples: 4, cache: false,
+    });
+    for (const c of r.checks) {
+      assert.match(c.name, /^software check: /, "checks are software checks only");
+      assert.ok(c.pass, `${c.name}: ${c.detail}`);
+    }
+    const bounds = r.checks.find((c) => /Eq\. 28/.test(c.name))!;
+    assert.ok(r.checks.some((c) => /Eqs\. 11–12/.test(c.name)), "the Eq. 12 (AM–GM) check is reported");
+    assert.match(String(r.summary["diverged runs (left out of trends and statistics)"]), /^mlp lr 10 batch 20 seed 0 at step \d+; mlp lr 10 batch 20 seed 1 at step \d+$/);
+    // 2 finite settings × 2 seeds with every checkpoint of chenCheckpoints(400, 6), plus the diverged runs' checkpoints before divergence
+    const perRun = chenCheckpoints(400, 6).length;
+    const [, total, runs] = /^(\d+) checkpoints over (\d+) runs/.exec(bounds.detail)!.map(Number);
+    assert.equal(runs, 6);
+    assert.ok(total >= 4 * perRun + 2 && total < 6 * perRun, `${total} checkpoints`);
+    assert.match(String(r.summary["runs"]), /^4 MLP/);
+    // the ledger: every declared claim, in order, with a verdict and a stated detail
+    assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
+    for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
+    assert.ok(!Object.keys(r.summary).some((k) => /^claim/.test(k)), "no verdict strings in the summary");
+    // lr 10 diverged in every seed: the pair (0.2, 10) is not assessed and named; (0.1, 0.2) is
+    const lr = r.claim(CLAIM.lr.id);
+    assert.match(lr.detail, /\[0\.2 vs 10\] not assessed/);
+    assert.notEqual(lr.verdict, "not assessed");
+    // the one-batch sweep cannot be assessed
+    assert.equal(r.claim(CLAIM.batch.id).verdict, "not assessed");
+    assert.ok(r.tables.some((t) => /^Eq\. 3 vs Tr H/.test(t.title)), "the Eq. 3 vs Tr H table is reported");
+    assert.deepEqual(r.figures.map((f) => f.name), ["fig-E8-mlp-learning-rates", "fig-E7-mlp-batch-sizes", "fig3-test-set", "fig-D4-bounds", "fig-D6-correlations", "fig-D6-rho", "fig1-vgg-learning-rates"]);
+    const heat = r.data.figures.find((f) => f.name === "fig-D6-rho")!.layout as Record<string, { type?: string }>;
+    assert.equal(heat.xaxis.type, "category");
+    assert.equal(heat.yaxis.type, "category");
+    assert.ok(r.data.timings && Object.values(r.data.timings).every((s) => s >= 0), "timings reported");
+    const vgg = r.tables.find((t) => t.title === "VGG runs, final state")!;
+    assert.equal(vgg.rows.length, 1);
+    assert.ok(vgg.rows[0].slice(3, 11).every((v) => typeof v === "number" && Number.isFinite(v)), `VGG metrics: ${vgg.rows[0]}`);
+    await assert.rejects(flatnessCompression({ classes: [3] }), /option classes must be at least two distinct labels in 0\.\.9; got \[3\]/);
+    await assert.rejects(flatnessCompression({ source: "imagenet" as never }), /option source must be one of "auto", "cifar10", "fashion-mnist", "mnist"; got "imagenet"/);
+    await assert.rejects(flatnessCompression({ vggLayers: [16, "M", "M", "M", "M", "M", "M"] }), /options vggLayers \/ vggHidden: vgg: the feature map vanishes/);
+    await assert.rejects(flatnessCompression({ source: "cifar10" }), /source "cifar10" needs the option cifarDir/);
+  });
+
+  it("checkpoints: log-spaced early, evenly spaced late, from 0 to the last step", () => {
+    const c = chenCheckpoints(1000, 10);
+    assert.equal(c[0], 0);
+    assert.equal(c[c.length - 1], 1000);
+    for (const s of [200, 400, 600, 800]) assert.ok(c.includes(s), `evenly spaced ${s} in [${c}]`);
+    assert.ok(c.filter((s) => s < 100).length >= 3, `early log-spaced steps in [${c}]`);
+    assert.deepEqual(c, [...c].sort((a, b) => a - b));
+  });
+
+  it("interpolation is the first checkpoint with zero training error, else with ≥ 99 % accuracy", () => {
+    const run = (accs: number[]) => ({ checkpoints: accs.map((trainAcc, step) => ({ step, trainAcc })) }) as unknown as ChenRun;
+    assert.deepEqual(interpolationIndex(run([0.5, 0.995, 1, 1])), { index: 2, criterion: "zero training error" });
+    assert.equal(interpolationIndex(run([0.5, 0.98, 0.991])).index, 2);
+    assert.deepEqual(interpolationIndex(run([0.5, 0.9])), { index: -1, criterion: "not reached" });
+  });
+});
+
+describe("flatness-compression: what holds by algebra (unit tests, not claims)", () => {
+  const nets3 = (K: number) =>
+    nets.ACTIVATIONS.flatMap((act) =>
+      [1, 2].map((seed) => {
+        const spec: nets.NetSpec = { sizes: [8, 12, 10, K], activation: act, bias: seed % 2 === 1 };
+        return { name: `${act} K ${K} seed ${seed}`, spec, params: nets.initParams(spec, { seed, init: "he" }), X: new Matrix(15, 8, new Rng(seed + 10).normals(120)) };
+      }),
+    );
+
+  it("Eq. 28: A ≤ B ≤ C ≤ D on random networks, every activation (Cauchy–Schwarz; the study keeps it as a software check)", () => {
+    for (const { name, spec, params, X } of nets3(3)) {
+      const b = metrics.boundChain(spec, params, X);
+      const slack = 1e-12 * b.D;
+      assert.ok(b.A <= b.B + slack && b.B <= b.C + slack && b.C <= b.D + slack, `${name}: ${JSON.stringify(b)}`);
+    }
+  });
+
+  it("Eqs. 11–12: per input log V ≤ (N/2)·log(G_i/N) (AM–GM), and the averaged volume ≤ n^max(N/2−1,0)·‖W‖_F^N/min‖x‖^N·(S/N)^(N/2)", () => {
+    for (const K of [1, 3])
+      for (const { name, spec, params, X } of nets3(K)) {
+        const N = K;
+        const m = metrics.flatnessMetrics(spec, params, X);
+        const top2 = metrics.flatnessMetrics(spec, params, X, { volumeTop: 2 });
+        const n = X.rows;
+        m.perSample.logVolume.forEach((lv, i) => {
+          const G = m.perSample.G[i];
+          const tol = 1e-12 * Math.max(1, Math.abs(Math.log(G)));
+          assert.ok(lv <= (N / 2) * Math.log(G / N) + tol, `${name} input ${i}: ${lv} vs ${(N / 2) * Math.log(G / N)}`);
+          const k = Math.min(2, N);
+          assert.ok(top2.perSample.logVolume[i] <= (k / 2) * Math.log(G / k) + tol, `${name} input ${i}, top 2`);
+        });
+        const dV = m.perSample.logVolume.reduce((a, lv) => a + Math.exp(lv), 0) / n;
+        const mid = (N ** (-N / 2) / n) * m.perSample.G.reduce((a, G) => a + G ** (N / 2), 0);
+        const W = nets.weight(spec, params, 1).data;
+        const wF = Math.sqrt(W.reduce((a, w) => a + w * w, 0));
+        let minX = Infinity;
+        for (let i = 0; i < n; i++) minX = Math.min(minX, Math.hypot(...X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+        const rhs = (n ** Math.max(N / 2 - 1, 0) * wF ** N) / minX ** N * (m.sharpness / N) ** (N / 2);
+        assert.ok(dV <= mid * (1 + 1e-12) && mid <= rhs * (1 + 1e-12), `${name}: ${dV} ≤ ${mid} ≤ ${rhs}`);
+        if (K === 1) assert.ok(Math.abs(dV - mid) < 1e-12 * mid, "N = 1: the AM–GM step is an equality");
+      }
+  });
+});
+
+describe("flatness-compression: rules of the ledger", () => {
+  it("a correlation claim needs its interval beyond the threshold; the point estimate alone is 'partly'", () => {
+    const x = Array.from({ length: 30 }, (_, i) => i);
+    const y = x.map((v, i) => v + 3 * Math.sin(7 * i));
+    assert.equal(correlationBeyond(x, y, { threshold: 0.8, direction: "positive", what: "x" }).verdict, "reproduced");
+    assert.equal(correlationBeyond([0, 1, 2, 3, 4, 5], [0.5, -0.3, 2.4, 1.6, 3.2, 2.1], { threshold: 0.5, direction: "positive", what: "x" }).verdict, "partly"); // ρ 0.74, CI [−0.19, 0.97]
+    assert.equal(correlationBeyond(x, y.map((v) => -v), { threshold: 0, direction: "positive", what: "x" }).verdict, "not reproduced");
+    assert.equal(correlationBeyond(x, y.map((v) => -v), { threshold: 0, direction: "negative", what: "x" }).verdict, "reproduced");
+    assert.equal(correlationBeyond([1, 2, 3], [1, 2, 3], { threshold: 0, direction: "positive", what: "x" }).verdict, "not assessed");
+  });
+
+  it("sweeps: a pair needs two runs per setting; a diverged setting leaves its pairs unassessed, not failed", () => {
+    const g = (value: number, sqrtS: number[]) => ({ value, sqrtS });
+    assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1]), g(0.2, [1, 1.1]), g(10, [])] }).verdict, "reproduced");
+    assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2]), g(0.2, [1])] }).verdict, "not assessed");
+    assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1]), g(0.2, [1, 1.1]), g(0.4, [1.5, 1.6])] }).verdict, "partly");
+    // a fall within the seed spread is not a finding
+    assert.equal(CLAIM.batch.assess({ groups: [g(8, [1, 2]), g(20, [1.2, 2.2])] }).verdict, "not reproduced");
+  });
+
+  it("claim 1 needs both falls; a tiny fall in most runs but not significant is not 'reproduced'", () => {
+    const down = [-1, -1, -1, -1, -1, -1];
+    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: down, dLogV: down }).verdict, "reproduced");
+    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: down, dLogV: [1, 1, 1, 1, 1, 1] }).verdict, "partly");
+    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: [-0.046, -0.01, 0.2, 0.3, -0.1, 0.1], dLogV: [1, 1, 1, -1, 1, 1] }).verdict, "not reproduced");
+    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: [], dLogV: [] }).verdict, "not assessed");
+  });
+
+  it("Lemma A.1: all runs at loss < 1e-2 within the rule → reproduced, some → partly, none at that loss → not assessed", () => {
+    const row = (loss: number, trHf: number, stderr = 0.01) => ({ loss, eq3: 10, trHf, stderr });
+    assert.equal(CLAIM.lemma.assess({ rows: [row(1e-3, 0.2), row(5e-2, 5)] }).verdict, "reproduced");
+    assert.equal(CLAIM.lemma.assess({ rows: [row(1e-3, 0.2), row(1e-3, 2)] }).verdict, "partly");
+    assert.equal(CLAIM.lemma.assess({ rows: [row(1e-3, 2, 1)] }).verdict, "reproduced"); // within 3 stderr of 0
+    assert.equal(CLAIM.lemma.assess({ rows: [row(5e-2, 0.1)] }).verdict, "not assessed");
+  });
+});
