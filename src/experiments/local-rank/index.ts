@@ -6,7 +6,7 @@
  * Figure 1: local rank of every layer over training (Gaussian data with MSE; MNIST with CE; Adam).
  * Figure 2: Deep VIB on Gaussian X, Y ∈ R⁵ with Σ_XY = diag(0.1, 0.1, 0.5, 0.5, 0.5): the KL term and the
  *           local rank against β, with the Gaussian-IB critical β values computed from the covariances.
- * Plus the sensitivity of the local rank to ε.
+ * Plus the sensitivity of the local rank to ε. The claims and their decision rules are in claims.ts.
  */
 import { Matrix } from "../../linalg";
 import { Figure, lineFigure, houseLayout, colour, Trace } from "../../figures";
@@ -17,6 +17,8 @@ import { ExperimentResult } from "../../report/result";
 import { gaussianIbCriticalBetas, VibArgs, VibResult, vibModule } from "./gaussian-vib";
 import { MlpRunArgs, MlpRun, mlpModule } from "./mlp";
 import { VibImageArgs, VibImageResult, vibImagesModule } from "./vib-images";
+import { LedgerBuilder } from "../../report/ledger";
+import { CLAIMS } from "./claims";
 
 export interface LocalRankStudyOptions {
   /** ε of the local rank (absolute singular-value threshold) */
@@ -117,6 +119,9 @@ export function localRankExperiment(options: Partial<LocalRankStudyOptions> & Ru
 async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
   const out: StudyOutput = { figures: [], summary: {}, tables: [], checks: [], notes: [] };
   const add = (f: Figure) => out.figures.push(f.toJSON());
+  const ledger = new LedgerBuilder(CLAIMS);
+  const timings: Record<string, number> = {};
+  let t0 = Date.now();
   // ---- Figure 1 ----
   const bar = new Progress("Figure 1: training two MLPs", 2);
   const runs = await mapTasks<MlpRun>(
@@ -138,18 +143,14 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
     layout.yaxis2 = { title: { text: "train loss" }, type: "log", overlaying: "y", side: "right", showgrid: false };
     layout.margin = { ...(layout.margin as object), r: 70 };
     add(new Figure(`fig1-${ri === 0 ? "gaussian" : "mnist"}`, data, layout));
-    const falls: string[] = [];
-    for (let l = 0; l < L; l++) {
-      const series = run.localRank.map((r) => r[l]);
-      const peak = Math.max(...series);
-      const end = series[series.length - 1];
-      falls.push(`layer ${l + 1}: peak ${peak.toFixed(1)} → final ${end.toFixed(1)}${end < 0.95 * peak ? " (falls)" : ""}`);
-    }
-    const anyFall = run.localRank[0].some((_, l) => { const s = run.localRank.map((r) => r[l]); return s[s.length - 1] < 0.95 * Math.max(...s); });
-    out.summary[`fig1 ${label}: local rank falls late in training`] = anyFall ? "yes" : "no";
-    out.notes.push(`Fig. 1 ${label} (${run.steps[run.steps.length - 1]} Adam steps, loss ${run.loss[0].toExponential(2)} → ${run.loss[run.loss.length - 1].toExponential(2)}): ${falls.join("; ")}. A fall is counted when the final value is below 95 % of the peak.`);
+    const series = Array.from({ length: L }, (_, l) => run.localRank.map((r) => r[l]));
+    out.summary[`fig1 ${label}: local rank per layer, peak → final`] = series.map((s, l) => `layer ${l + 1}: ${Math.max(...s).toFixed(1)} → ${s[s.length - 1].toFixed(1)}`).join("; ");
+    out.summary[`fig1 ${label}: train loss, first → last checkpoint`] = `${run.loss[0].toExponential(2)} → ${run.loss[run.loss.length - 1].toExponential(2)} (${run.steps[run.steps.length - 1]} Adam steps)`;
     out.tables.push({ title: `Fig. 1 ${label}: local rank per checkpoint`, columns: ["step", "loss", ...run.sizes.slice(1).map((_, l) => `layer ${l + 1}`)], rows: run.steps.map((s, c) => [s, run.loss[c], ...run.localRank[c]]) });
   });
+  ledger.assess(CLAIMS["fig1-terminal-fall"], { runs: runs.map((run, ri) => ({ label: ri === 0 ? "Gaussian" : "MNIST", sizes: run.sizes, steps: run.steps, localRank: run.localRank })) });
+  timings["Fig. 1 (two MLPs)"] = (Date.now() - t0) / 1000;
+  t0 = Date.now();
   // ---- Figure 2: Gaussian Deep VIB ----
   const d = o.crossCov.length;
   const I = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
@@ -181,9 +182,13 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
     const before = idx > 0 ? o.betas[idx - 1] : 0;
     return { bc, level: levels[i], measured, before, ratio: measured / bc };
   });
+  // the exact Gaussian VIB objective has its rank steps at β_c by algebra: reaching them checks the optimiser and gradient (software), not the paper
   for (const t of transitions) {
-    out.checks.push({ name: `Fig. 2: local rank steps to ${t.level} within a factor 1.5 of β_c = ${t.bc.toPrecision(4)}`, pass: t.ratio <= 1.5 && t.before <= t.bc * 1.0000001, detail: `reaches ${t.level} at β = ${t.measured.toPrecision(4)} (previous grid point ${t.before.toPrecision(4)}), ratio ${t.ratio.toFixed(3)}` });
+    out.checks.push({ name: `Gaussian VIB optimiser reaches the analytic minimiser: encoder ε-rank steps to ${t.level} within a factor 1.5 above β_c = ${t.bc.toPrecision(4)}`, pass: t.ratio <= 1.5 && t.before <= t.bc * 1.0000001, detail: `reaches ${t.level} at β = ${t.measured.toPrecision(4)} (previous grid point ${t.before.toPrecision(4)}), ratio ${t.ratio.toFixed(3)}` });
   }
+  ledger.assess(CLAIMS["fig2-ib-transitions"], undefined, `Assessed only on the analytic model, and not assessed there: this run minimises the exact population Gaussian VIB objective, whose minimiser's rank steps at β_c = ${distinct.map((b) => b.toPrecision(3)).join(", ")} by algebra, so its steps (measured: ${transitions.map((t) => `rank ${t.level} first at β = ${t.measured.toPrecision(3)}`).join(", ")}) test the optimiser (a software check here) rather than the paper's trained Deep VIB on samples.`);
+  timings["Fig. 2 (Gaussian VIB sweep)"] = (Date.now() - t0) / 1000;
+  t0 = Date.now();
   out.summary["fig2 critical β (from Σ_XY)"] = distinct.map((b) => b.toPrecision(4)).join(", ");
   out.summary["fig2 measured transitions"] = transitions.map((t) => `${t.level} at β=${t.measured.toPrecision(3)}`).join(", ");
   out.tables.push({ title: "Fig. 2 sweep", columns: ["β", "β_vib = 1/β", "KL", "local rank", "encoder singular values"], rows: vib.map((v, i) => [v.beta, v.betaVib, v.kl, lr[i], v.singularValues.map((s) => s.toExponential(2)).join(" ")]) });
@@ -201,6 +206,8 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
       vlines: [{ x: o.eps, label: "default ε" }],
     }));
   });
+  timings["ε sensitivity figures"] = (Date.now() - t0) / 1000;
+  t0 = Date.now();
   // ---- Figure 3: Deep VIB on MNIST and Fashion-MNIST ----
   const sources = ["mnist", "fashion-mnist"] as const;
   const imgTasks = sources.flatMap((source) =>
@@ -225,6 +232,15 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
     out.summary[`fig3 ${source}: local rank / accuracy, β = ${+first.beta.toPrecision(4)} → ${+last.beta.toPrecision(4)}`] = `${first.localRank.toFixed(1)} / ${first.accuracy.toFixed(3)} → ${last.localRank.toFixed(1)} / ${last.accuracy.toFixed(3)}`;
   });
   out.notes.push(`Fig. 3: encoder ReLU MLP [784, ${o.imageHidden.join(", ")}, 2·${o.imageDT}] giving μ and log σ, linear softmax decoder, CE + β_vib·KL with reparameterised seeded noise, Adam lr 1e-3, batch 100, ${o.imageSteps} steps on ${o.imageN} training images (tfjs, float32); local rank of μ(x) on 32 test images in float64, accuracy of the decoder on μ(x) over 1000 test images. The paper gives neither sizes nor the β grid: these are this reproduction's choices.`);
+  const sweeps = sources.map((source) => {
+    const rs = img.filter((r) => r.source === source).sort((a, b) => a.beta - b.beta);
+    return { source, betas: rs.map((r) => r.beta), localRank: rs.map((r) => r.localRank), accuracy: rs.map((r) => r.accuracy) };
+  });
+  ledger.assess(CLAIMS["fig3-rank-rises-with-beta"], { sweeps });
+  ledger.assess(CLAIMS["fig3-accuracy-falls-with-beta"], { sweeps });
+  timings["Fig. 3 (Deep VIB on images)"] = (Date.now() - t0) / 1000;
   out.summary["local rank ε (default)"] = o.eps;
+  out.ledger = ledger.entriesInOrder();
+  out.timings = timings;
   return out;
 }

@@ -1,0 +1,57 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { localRankExperiment } from "../src/experiments/local-rank";
+import { CLAIMS, spearmanTest } from "../src/experiments/local-rank/claims";
+import { gaussianIbCriticalBetas, trainGaussianVib } from "../src/experiments/local-rank/gaussian-vib";
+import { Matrix } from "../src/linalg";
+
+describe("study: Patel local rank", () => {
+  it("Gaussian Deep VIB: critical β from the covariances are 1/c², and the optimiser reaches the analytic minimiser's rank (the Fig. 2 steps hold by algebra: a unit test, not evidence)", () => {
+    const c = [0.1, 0.1, 0.5, 0.5, 0.5];
+    const I = c.map((_, i) => c.map((__, j) => (i === j ? 1 : 0)));
+    const C = c.map((ci, i) => c.map((__, j) => (i === j ? ci : 0)));
+    const crit = gaussianIbCriticalBetas(Matrix.from(I), Matrix.from(C), Matrix.from(I));
+    crit.betas.forEach((b, i) => assert.ok(Math.abs(b - [4, 4, 4, 100, 100][i]) < 1e-9 * b));
+    const lr = (beta: number) => trainGaussianVib({ Sxx: I, Sxy: C, Syy: I, betaVib: 1 / beta, hidden: [8, 8], dT: 5, steps: 4000, lr: 0.01, seed: 0 }).singularValues.filter((s) => s > 0.01).length;
+    assert.deepEqual([3.5, 5.5, 90, 140].map(lr), [0, 3, 3, 5]);
+  });
+
+  it("claim rules: Spearman's exact permutation p, ties and constant series; Fig. 1 leaves out layer 1 and the output layer", () => {
+    const up = spearmanTest([1, 10, 100, 1000, 10000], [0.1, 0.2, 0.3, 0.4, 0.5], "positive");
+    assert.equal(up.rho, 1);
+    assert.ok(Math.abs(up.p - 1 / 120) < 1e-12 && up.exact);
+    assert.ok(Math.abs(spearmanTest([1, 2, 3, 4, 5], [5, 4, 3, 2, 1], "negative").p - 1 / 120) < 1e-12);
+    assert.equal(spearmanTest([1, 2, 3, 4, 5], [5, 4, 3, 2, 1], "positive").p, 1);
+    const flat = spearmanTest([1, 2, 3, 4, 5], [7, 7, 7, 7, 7], "positive");
+    assert.equal(flat.rho, 0);
+    assert.equal(flat.p, 1, "a constant series is no trend");
+    const tie = spearmanTest([1, 2, 3, 4], [1, 1, 2, 3], "positive");
+    assert.ok(tie.rho > 0.9 && tie.rho < 1);
+    // only layers 2 … L − 1 are judged: a fall of layer 1 or of the output layer changes nothing
+    const base = { label: "g", sizes: [100, 200, 200, 2], steps: [0, 100, 1000, 10000] };
+    const a = CLAIMS["fig1-terminal-fall"].assess({ runs: [{ ...base, localRank: [[100, 60, 2], [100, 60, 2], [100, 60, 2], [50, 60, 1]] }] });
+    assert.equal(a.verdict, "not reproduced");
+    assert.equal(a.numbers.configurations, 1);
+    // with a single checkpoint in the terminal phase the rule cannot decide
+    assert.equal(CLAIMS["fig1-terminal-fall"].assess({ runs: [{ ...base, steps: [0, 1, 10, 10000], localRank: [[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]] }] }).verdict, "not assessed");
+  });
+
+  it("a short study run: figures, every claim in the ledger (Fig. 2 not assessed), optimiser checks only; bad options refused", { timeout: 300000 }, async () => {
+    const r = await localRankExperiment({
+      gaussianHidden: [16, 16], mnistHidden: [16, 16, 16], n: 100, steps: 60, mnistSteps: 30, checkpoints: 5, evalSamples: 8,
+      betas: [2, 5.5, 20, 140, 400], vibSteps: 4000, imageBetas: [1, 100], imageHidden: [16, 16], imageDT: 4, imageN: 200, imageSteps: 20, cache: false,
+    });
+    assert.deepEqual(r.figures.map((f) => f.name), ["fig1-gaussian", "fig1-mnist", "fig2-kl-vs-beta", "fig2-local-rank-vs-beta", "local-rank-eps-sensitivity-gaussian", "local-rank-eps-sensitivity-mnist", "fig3-vib-mnist", "fig3-vib-fashion-mnist"]);
+    assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
+    assert.equal(r.claim("fig2-ib-transitions").verdict, "not assessed");
+    assert.match(r.claim("fig2-ib-transitions").detail, /by algebra/);
+    // two β values per dataset: too few for the trend test
+    assert.equal(r.claim("fig3-rank-rises-with-beta").verdict, "not assessed");
+    assert.ok(["reproduced", "partly", "not reproduced", "not assessed"].includes(r.claim("fig1-terminal-fall").verdict));
+    for (const c of r.checks) assert.match(c.name, /^Gaussian VIB optimiser/);
+    for (const c of r.checks) assert.ok(c.pass, `${c.name}: ${c.detail}`);
+    assert.ok(r.data.timings && Object.keys(r.data.timings).length >= 3);
+    assert.ok(!Object.keys(r.summary).some((k) => /falls late/.test(k)), "no verdict strings in the summary");
+    await assert.rejects(localRankExperiment({ crossCov: [1.5] }), /option crossCov must be a non-empty list of correlations in \(0, 1\)/);
+  });
+});
