@@ -18,7 +18,7 @@ import { Progress } from "../../progress";
 import { mapTasks, defaultWorkers } from "../../parallel";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { ExperimentResult } from "../../report/result";
-import { logSpacedSteps } from "../../training";
+import { logSpacedSteps, PRECISIONS, Precision } from "../../training";
 import { mean, median, std, pearson } from "../../util/stats";
 import { ACTIVATIONS, Activation, VggLayer, CHEN_VGG_LAYERS, vggFeatureShape } from "../../nets";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
@@ -49,6 +49,11 @@ export interface FlatnessCompressionOptions {
   nTest: number;
   /** test inputs (and at most this many misclassified ones) for Fig. 3 */
   nTestEval: number;
+  /**
+   * precision of the MLP's SGD (native BLAS path): "float32" as the authors' PyTorch code (default), or
+   * "float64"; the metrics are float64 either way
+   */
+  mlpPrecision: Precision;
   /** log volume over the top k singular values (0 = all, Eq. 10 as written; the authors' code: 3) */
   volumeTop: number;
   /** Hutchinson probes for Tr H_f at the end of each MLP run (0 = skip) */
@@ -84,6 +89,7 @@ export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
   nTest: 2000,
   nTestEval: 100,
   volumeTop: 0,
+  mlpPrecision: "float32",
   traceProbes: 64,
   vgg: true,
   vggLayers: CHEN_VGG_LAYERS,
@@ -129,6 +135,7 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
     checkInt(NAME, "nTest", o.nTest, 10);
     checkInt(NAME, "nTestEval", o.nTestEval, 2, o.nTest);
     checkInt(NAME, "volumeTop", o.volumeTop, 0);
+    checkChoice(NAME, "mlpPrecision", o.mlpPrecision, PRECISIONS);
     checkInt(NAME, "traceProbes", o.traceProbes, 0);
     if (o.traceProbes === 1) throw new OptionError(`${NAME}: option traceProbes must be 0 (skip) or at least 2; got 1`);
     checkChoice(NAME, "vgg", o.vgg, [true, false]);
@@ -242,7 +249,7 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   const vggSettings = o.vgg ? sweepSettings(o.vggLearningRates, o.vggBatchSizes, o.baseLr, o.baseBatch) : [];
   const base = {
     source, cifarDir: o.cifarDir ?? undefined, classes: o.classes, hidden: o.hidden, activation: o.activation, vggLayers: o.vggLayers, vggHidden: o.vggHidden,
-    nTrain: o.nTrain, nEval: o.nEval, nTest: o.nTest, nTestEval: o.nTestEval, volumeTop: o.volumeTop, vggSharpnessSamples: o.vggSharpnessSamples,
+    nTrain: o.nTrain, nEval: o.nEval, nTest: o.nTest, nTestEval: o.nTestEval, volumeTop: o.volumeTop, vggSharpnessSamples: o.vggSharpnessSamples, mlpPrecision: o.mlpPrecision,
   };
   const tasks: { module: string; fn: string; args: ChenRunArgs }[] = [];
   for (const s of mlpSettings) for (let seed = 0; seed < o.seeds; seed++) tasks.push({ module: chenRunModule, fn: "runChen", args: { ...base, model: "mlp", lr: s.lr, batch: s.batch, steps: o.steps, checkpoints: chenCheckpoints(o.steps, o.checkpoints), traceProbes: o.traceProbes, seed } });
@@ -436,7 +443,7 @@ async function runStudy(o: FlatnessCompressionOptions): Promise<StudyOutput> {
   };
   out.notes.push(
     "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) singular values of ∇_x f (the authors' code keeps the top 3: option volumeTop); all averages over inputs are plain means of the per-input values (for the log volume, the mean of the logs).",
-    `Training: plain SGD on the mean ½‖f − y‖² with one-hot targets, PyTorch's default initialisation U(±1/√fan_in), ${o.steps} steps (the authors' code ran 750 000). The same ${o.nTrain} training and ${o.nTest} test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
+    `Training: plain SGD on the mean ½‖f − y‖² with one-hot targets, PyTorch's default initialisation U(±1/√fan_in), ${o.steps} steps (the authors' code ran 750 000), the MLP's SGD on the native BLAS path in ${o.mlpPrecision} (${first.backend}). The same ${o.nTrain} training and ${o.nTest} test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
     `Correlations (Figs. D.5, D.6) use the final state of every MLP run that did not diverge: ${mlp.length} networks over ${mlpSettings.length} (learning rate, batch size) settings × ${o.seeds} seeds (the paper: 20 networks).`,
     "Eq. 28's bound chain uses the first dense layer's weights; it does not apply to the conv net (∇_W f = J ⊗ x holds only for a dense first layer).",
     `Learning-rate units: PyTorch's MSELoss (the authors' code) averages over samples and outputs, so its gradient is 2/K times that of the mean ½‖f − y‖² used here. With K = ${first.K} outputs ${first.K === 2 ? "the two coincide" : `the authors' learning rates correspond to ${(2 / first.K).toPrecision(2)}× these`}; the authors' 10-class MLP ran at an effective 0.2× their nominal rate in these units.`,

@@ -10,7 +10,7 @@
 import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../../linalg";
 import * as nets from "../../nets";
-import { train, trainModel } from "../../training";
+import { trainDense, trainModel } from "../../training";
 import { flatnessMetrics, flatnessFromJacobians, FlatnessMetrics, tfJacobianData } from "../../metrics";
 import { curvatureOperator, hutchinsonTrace } from "../../curvature";
 import { Dataset, takeRows } from "../../data";
@@ -20,7 +20,7 @@ import { imageData, ImageSource } from "../data-source";
 import type { FlatnessCompressionOptions } from "./index";
 
 /** One run: the study's settings it needs, plus the run's own model, data source, learning rate, batch, steps, seed. */
-export type ChenRunArgs = Pick<FlatnessCompressionOptions, "classes" | "hidden" | "activation" | "vggLayers" | "vggHidden" | "nTrain" | "nEval" | "nTest" | "nTestEval" | "volumeTop" | "traceProbes" | "vggSharpnessSamples"> & {
+export type ChenRunArgs = Pick<FlatnessCompressionOptions, "classes" | "hidden" | "activation" | "vggLayers" | "vggHidden" | "nTrain" | "nEval" | "nTest" | "nTestEval" | "volumeTop" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision"> & {
   model: "mlp" | "vgg";
   /** already resolved ("auto" → a concrete source) */
   source: ImageSource;
@@ -131,7 +131,8 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     const spec: nets.NetSpec = { sizes: [d, ...a.hidden, K], activation: a.activation, bias: true };
     out.p = nets.paramCount(spec);
     let last: Float64Array | undefined;
-    const res = await train({
+    const res = await trainDense({
+      precision: a.mlpPrecision,
       spec, params: nets.initParams(spec, { init: "uniform", seed: a.seed }), X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
       checkpoints: a.checkpoints,
       onCheckpoint: async (step, params) => {
