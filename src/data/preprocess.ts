@@ -1,4 +1,4 @@
-/** Pre-processing the studies need: scale, centre, greyscale, area downscaling, PCA. */
+/** Pre-processing the studies need: scale, centre, greyscale, area and nearest-neighbour downscaling, PCA. */
 import { Matrix, svd, gemm } from "../linalg";
 import { Dataset, DataError } from "./dataset";
 
@@ -77,6 +77,46 @@ function avg(a: Float64Array, base: number, c: number): number {
   let s = 0;
   for (let i = 0; i < c; i++) s += a[base + i];
   return s / c;
+}
+
+/**
+ * Source indices of nearest-neighbour resizing as torch's `F.interpolate(mode="nearest")` with an
+ * output size: source = min(floor(dst · inSize / outSize), inSize − 1). 28 → 8 gives 0, 3, 7, 10, 14, 17, 21, 24.
+ */
+export function nearestIndices(inSize: number, outSize: number): number[] {
+  if (!(Number.isInteger(inSize) && Number.isInteger(outSize) && inSize >= 1 && outSize >= 1)) throw new DataError(`nearestIndices: sizes must be integers ≥ 1, got ${inSize} → ${outSize}`);
+  return Array.from({ length: outSize }, (_, o) => Math.min(Math.floor((o * inSize) / outSize), inSize - 1));
+}
+
+/**
+ * Nearest-neighbour resize of images (torch's `F.interpolate(mode="nearest")`, the authors' choice in
+ * Singh et al.): each output pixel copies one input pixel, no averaging. Channels are averaged into grey
+ * first when `grey` (0.299R + 0.587G + 0.114B for three channels).
+ */
+export function downscaleNearest(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
+  if (!ds.imageShape) throw new DataError(`downscaleNearest: ${ds.name} rows are not images (no imageShape)`);
+  const [h, w, c] = ds.imageShape;
+  const [H, W] = size;
+  if (!(Number.isInteger(H) && Number.isInteger(W) && H >= 1 && W >= 1 && H <= h && W <= w)) {
+    throw new DataError(`downscaleNearest: target size must be integers in 1..${h}×1..${w}, got ${H}×${W}`);
+  }
+  const grey = opts.grey ?? c === 1;
+  const cOut = grey ? 1 : c;
+  const iy = nearestIndices(h, H);
+  const ix = nearestIndices(w, W);
+  const X = new Matrix(ds.X.rows, H * W * cOut);
+  for (let r = 0; r < ds.X.rows; r++) {
+    const src = ds.X.data.subarray(r * h * w * c, (r + 1) * h * w * c);
+    const dst = r * H * W * cOut;
+    for (let oy = 0; oy < H; oy++)
+      for (let ox = 0; ox < W; ox++) {
+        const base = (iy[oy] * w + ix[ox]) * c;
+        for (let ch = 0; ch < cOut; ch++) {
+          X.data[dst + (oy * W + ox) * cOut + ch] = grey && c > 1 ? (c === 3 ? 0.299 * src[base] + 0.587 * src[base + 1] + 0.114 * src[base + 2] : avg(src, base, c)) : src[base + ch];
+        }
+      }
+  }
+  return { ...ds, X, imageShape: [H, W, cOut], description: `${ds.description}; nearest-neighbour-downscaled to ${H}×${W}${grey && c > 1 ? " grey" : ""}` };
 }
 
 /** Downscales to d = side² inputs (e.g. 64 = 8×8), grey. */

@@ -288,7 +288,7 @@ async function runStudy(o: BottleneckOptions): Promise<StudyOutput> {
   out.timings = { "training (all networks, wall)": tTrain, "analysis and figures": (Date.now() - t1) / 1000 };
 
   out.notes.push(
-    `Reconstructed / chosen here (the paper's formulas and Appendix E are lost): latent data from rankscope's latentData (z ~ N(0, I_k), g and h random shallow ReLU nets of width 100, biases N(0, 0.1²)), the same ${o.n} points for every seed; networks ${setting}, He initialisation, trained in float64 on the exact gradient; "large learning rate" read as a large Adam step.`,
+    `Reconstructed / chosen here (the paper's formulas and Appendix E are lost): latent data from rankscope's latentData (z ~ N(0, I_k), g and h random shallow ReLU nets of width 100, biases N(0, 0.1²)), the same ${o.n} points for every seed; networks ${setting}, He initialisation, trained in float64 on the native BLAS path (the same trajectory as the curvature engine's exact gradient, to rounding); "large learning rate" read as a large Adam step.`,
     `Ranks: a weight singular value counts when it exceeds ${o.threshold} (Theorem 6 separates values near 1 from values near 0); a run's learned rank is the most frequent count over the middle layers 2 … L − 1; it recovers k when that equals k. Representations are the centred pre-activations of the training points.`,
   );
   return out;

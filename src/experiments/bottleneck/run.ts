@@ -4,7 +4,7 @@
  */
 import { Matrix, rankOfSpectrum } from "../../linalg";
 import * as nets from "../../nets";
-import { trainFloat64 } from "../../training";
+import { trainDense } from "../../training";
 import { weightSpectra, representationSpectra } from "../../metrics";
 import { latentData, pcaFit, pcaTransform, columnMeans } from "../../data";
 import { lossValue } from "../../curvature";
@@ -83,7 +83,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   // the same data for every seed of a given k (data seed 0); seeds change the initialisation
   const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0 });
   const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
-  const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
   const th = res.params;
   const wsv = weightSpectra(spec, th);
@@ -156,7 +156,7 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   data.Y.data.forEach((v, i) => (sd[i % T] += (v - mu[i % T]) ** 2 / N));
   const Y = new Matrix(N, T, data.Y.data.map((v, i) => (v - mu[i % T]) / (Math.sqrt(sd[i % T]) || 1)));
   const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
-  const res = await trainFloat64({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
   checkConverged(`the symmetry network of depth ${a.depth}`, res, a);
   const th = res.params;
   const layer = Math.floor(a.depth / 2);

@@ -7,11 +7,17 @@
 import { Matrix, eigvalsh, rank } from "../../linalg";
 import * as nets from "../../nets";
 import * as cv from "../../curvature";
-import { centre } from "../../data";
+import { centre, downscaleNearest, DataError } from "../../data";
 import { imageData, ImageSource } from "../data-source";
 
 export type InputTreatment = "raw" | "centred" | "standardized";
 export const INPUT_TREATMENTS: readonly InputTreatment[] = ["raw", "centred", "standardized"];
+/**
+ * How images are brought to d = side² pixels: "nearest" copies one pixel per output pixel (torch's
+ * `F.interpolate(mode="nearest")`, the authors' code); "area" averages the region each output pixel covers.
+ */
+export type Downscale = "nearest" | "area";
+export const DOWNSCALES: readonly Downscale[] = ["nearest", "area"];
 
 export interface MeasureArgs {
   hidden: number[];
@@ -33,6 +39,10 @@ export interface MeasureArgs {
    * With bias, inputs are always at least centred (Singh et al. A3).
    */
   inputs: InputTreatment;
+  /** downscaling to d pixels (default "area", the library's original pipeline; the study passes its option) */
+  downscale?: Downscale;
+  /** multiplies every initial weight (1 = the init as drawn); small values make tanh nearly linear */
+  initScale?: number;
   /** return the eigenvalues (spectra figures) */
   keepSpectra?: boolean;
 }
@@ -44,12 +54,24 @@ export interface Measurement {
   ranks: Partial<Record<"H" | "Ho" | "Hf", number>>;
   formula: cv.RankFormulas;
   spectra?: Partial<Record<"H" | "Ho" | "Hf", number[]>>;
+  /**
+   * |λ|_(f)/λ_max with f the part's formula value (the smallest eigenvalue the formula counts), beside
+   * the default tolerance's p · eps: says whether a rank below the formula is a tolerance effect
+   */
+  atFormula: Partial<Record<"H" | "Ho" | "Hf", number>>;
   dataDescription: string;
   seconds: number;
 }
 
 export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: string } {
-  const ds = imageData({ source: a.source, n: a.n, d: a.d, seed: a.seed, cifarDir: a.cifarDir, classes: a.K < 10 ? Array.from({ length: a.K }, (_, i) => i) : undefined });
+  const load = { source: a.source, n: a.n, seed: a.seed, cifarDir: a.cifarDir, classes: a.K < 10 ? Array.from({ length: a.K }, (_, i) => i) : undefined };
+  let ds = imageData({ ...load, d: a.downscale === "nearest" ? 0 : a.d });
+  if (a.downscale === "nearest") {
+    const side = Math.round(Math.sqrt(a.d));
+    if (side * side !== a.d) throw new DataError(`measure: d must be a perfect square (8×8 = 64, …), got ${a.d}`);
+    const [h, w, c] = ds.imageShape!;
+    if (!(side === h && side === w && c === 1)) ds = downscaleNearest(ds, [side, side], { grey: true });
+  }
   // Singh et al. A3 (bias) needs zero-mean inputs; centring also keeps the mean direction from
   // inflating λ_max, which on raw downscaled images pushes true eigenvalues (≈1e-14·λ_max) under
   // the default tolerance max|λ|·p·eps
@@ -64,7 +86,10 @@ export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: 
     X = new Matrix(N, d, X.data.map((v, i) => (sd[i % d] > 0 ? v / sd[i % d] : 0)));
   }
   const spec: nets.NetSpec = { sizes: [a.d, ...a.hidden, a.K], activation: a.activation, bias: a.bias };
-  return { problem: { spec, params: nets.initParams(spec, { init: a.init, seed: a.seed }), X, Y: ds.Y, loss: a.loss }, description: ds.description + (treatment === "raw" ? "" : `; ${treatment} per pixel`) };
+  const params = nets.initParams(spec, { init: a.init, seed: a.seed });
+  const scale = a.initScale ?? 1;
+  if (scale !== 1) for (const l of nets.layout(spec)) for (let i = l.wOffset; i < l.wOffset + l.rows * l.cols; i++) params[i] *= scale;
+  return { problem: { spec, params, X, Y: ds.Y, loss: a.loss }, description: ds.description + (treatment === "raw" ? "" : `; ${treatment} per pixel`) };
 }
 
 export function measure(a: MeasureArgs): Measurement {
@@ -77,12 +102,18 @@ export function measure(a: MeasureArgs): Measurement {
   const formula = cv.linearRankFormulas({ sizes: problem.spec.sizes, r, s, bias: a.bias, loss: a.loss });
   const ranks: Measurement["ranks"] = {};
   const spectra: Measurement["spectra"] = {};
+  const atFormula: Measurement["atFormula"] = {};
   for (const part of a.parts) {
     const ev = eigvalsh(res[part]!);
     ranks[part] = cv.summarizeSpectrum(ev).rank;
+    const f = part === "H" ? formula.H : part === "Ho" ? formula.Ho : formula.Hf;
+    if (f !== undefined && f >= 1 && f <= ev.length) {
+      const mags = Array.from(ev, Math.abs).sort((x, y) => y - x);
+      atFormula[part] = mags[0] > 0 ? mags[f - 1] / mags[0] : 0;
+    }
     if (a.keepSpectra) spectra[part] = Array.from(ev);
   }
-  return { p: res.p, r, s, ranks, formula, spectra: a.keepSpectra ? spectra : undefined, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
+  return { p: res.p, r, s, ranks, formula, spectra: a.keepSpectra ? spectra : undefined, atFormula, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** How the sorted spectrum |λ|_(1) ≥ |λ|_(2) ≥ … behaves at a predicted index f (1-based). */

@@ -145,7 +145,7 @@ async function runStudy(o: LocalRankStudyOptions): Promise<StudyOutput> {
     add(new Figure(`fig1-${ri === 0 ? "gaussian" : "mnist"}`, data, layout));
     const series = Array.from({ length: L }, (_, l) => run.localRank.map((r) => r[l]));
     out.summary[`fig1 ${label}: local rank per layer, peak → final`] = series.map((s, l) => `layer ${l + 1}: ${Math.max(...s).toFixed(1)} → ${s[s.length - 1].toFixed(1)}`).join("; ");
-    out.summary[`fig1 ${label}: train loss, first → last checkpoint`] = `${run.loss[0].toExponential(2)} → ${run.loss[run.loss.length - 1].toExponential(2)} (${run.steps[run.steps.length - 1]} Adam steps)`;
+    out.summary[`fig1 ${label}: train loss, first → last checkpoint`] = `${run.loss[0].toExponential(2)} → ${run.loss[run.loss.length - 1].toExponential(2)} (${run.steps[run.steps.length - 1]} Adam steps, ${run.backend})`;
     out.tables.push({ title: `Fig. 1 ${label}: local rank per checkpoint`, columns: ["step", "loss", ...run.sizes.slice(1).map((_, l) => `layer ${l + 1}`)], rows: run.steps.map((s, c) => [s, run.loss[c], ...run.localRank[c]]) });
   });
   ledger.assess(CLAIMS["fig1-terminal-fall"], { runs: runs.map((run, ri) => ({ label: ri === 0 ? "Gaussian" : "MNIST", sizes: run.sizes, steps: run.steps, localRank: run.localRank })) });
