@@ -133,6 +133,24 @@ describe("pre-processing", () => {
     assert.throws(() => data.downscale({ ...b, imageShape: undefined }, [8, 8]), /not images/);
   });
 
+  it("nearest-neighbour downscaling follows torch's F.interpolate(mode=\"nearest\") rule: source = floor(dst · in / out)", () => {
+    // hand-computed: 28 → 8: floor(3.5 i); 5 → 3: floor(0), floor(5/3), floor(10/3); 32 → 8: 4 i; 7 → 7: identity
+    assert.deepEqual(data.nearestIndices(28, 8), [0, 3, 7, 10, 14, 17, 21, 24]);
+    assert.deepEqual(data.nearestIndices(5, 3), [0, 1, 3]);
+    assert.deepEqual(data.nearestIndices(32, 8), [0, 4, 8, 12, 16, 20, 24, 28]);
+    assert.deepEqual(data.nearestIndices(7, 7), [0, 1, 2, 3, 4, 5, 6]);
+    // a 5×4 image whose pixel (y, x) holds 10 y + x, downscaled to 3×2: rows [0, 1, 3], columns [0, 2]
+    const X = new Matrix(1, 20, Float64Array.from({ length: 20 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4)));
+    const d = data.downscaleNearest({ name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" }, [3, 2]);
+    assert.deepEqual(Array.from(d.X.data), [0, 2, 10, 12, 30, 32]);
+    assert.deepEqual(d.imageShape, [3, 2, 1]);
+    // three channels → grey by luminance, from the same source pixel
+    const rgb = new Matrix(1, 2 * 2 * 3, Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]));
+    const g = data.downscaleNearest({ name: "t", X: rgb, Y: new Matrix(1, 1), imageShape: [2, 2, 3], description: "t" }, [1, 1], { grey: true });
+    assert.ok(Math.abs(g.X.data[0] - 0.299) < 1e-15);
+    assert.throws(() => data.downscaleNearest({ name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" }, [6, 2]), /target size/);
+  });
+
   it("centre, scale and PCA against a constructed covariance", () => {
     const rng = new Rng(2);
     const N = 400;

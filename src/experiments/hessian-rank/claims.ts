@@ -110,7 +110,9 @@ function converged(m: TrainingRecord): Assessment | undefined {
 const trained = (finalLoss: number, final: TrainingRecord["final"]): TrainingRecord => ({ initialLoss: 10, finalLoss, initial: { H: 760, Ho: 100, Hf: 760 }, final });
 
 const SETUP = [
-  "Images: CIFAR-10 (the paper's Fig. 2) only when cifarDir is given; otherwise Fashion-MNIST (Debian), else MNIST — the summary's `data` names the one used. Downscaled to d = 64, standardised per pixel (our choice: on raw pixels true eigenvalues near 1e-14·λ_max fall under the default tolerance).",
+  "Images: CIFAR-10 (the paper's Fig. 2) only when cifarDir is given; otherwise Fashion-MNIST (Debian), else MNIST — the summary's `data` names the one used. CIFAR-10 is reduced to one channel by luminance (the authors' code keeps one channel; which is not recorded in our notes).",
+  "Downscaling to d = 64 (8×8) by nearest neighbour as in the authors' code (torch's F.interpolate default: source index floor(i · in / out)); option `downscale: \"area\"` gives area averaging.",
+  "Inputs standardised per pixel (option `inputs`), not the authors' raw pixels / 255: our choice, kept after measuring raw + nearest at the default tolerance — exact on paper-sized Fig. 2a configurations but short of the formulas by 1–2 in several quick-preset configurations on Fashion-MNIST, where true eigenvalues near 1e-14·λ_max fall under max|λ|·p·eps (numbers in the `inputs` option's doc; each run's notes list any configuration whose rank misses a formula).",
   "Rank tolerance max|λ| · p · eps as numpy's matrix_rank in the authors' code; float64 throughout as theirs.",
   "Quick preset: smaller widths, fewer sample sizes and seeds than the paper (see the options).",
 ];
