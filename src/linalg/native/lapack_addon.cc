@@ -118,7 +118,7 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
   out.Set("values", W);
   if (n == 0) { out.Set("vectors", Z); return out; }
   std::vector<double> work(A.Data(), A.Data() + (size_t)n * n);
-  lapack_int rc = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vecs ? 'V' : 'N', 'U', n, work.data(), n, W.Data());
+  lapack_int rc = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vecs ? 'V' : 'N', 'L', n, work.data(), n, W.Data());
   if (!LapackOk(env, rc, "eigh (dsyevd)")) return env.Null();
   if (vecs) {
     // work holds eigenvectors column-major: column j contiguous. Row-major output wants Z[i*n+j] = v_j[i].
