@@ -14,7 +14,7 @@ import { kernels } from "../linalg/kernels";
 import { NetSpec, normalizeSpec, layout, LayerSlot } from "../nets/spec";
 import { Activation } from "../nets/activations";
 import { LossName, lossAndResidual } from "../nets/losses";
-import { Float64Optimizer } from "./optimizers";
+import { ADAM } from "./optimizers";
 import { runSchedule, TrainResult } from "./schedule";
 import type { TrainOptions } from "./index";
 
@@ -26,16 +26,29 @@ type Arr = Float64Array | Float32Array;
 interface NativeBlas {
   gemmInto(C: Arr, A: Arr, m: number, k: number, transA: boolean, B: Arr, n: number, transB: boolean, alpha: number, beta: number): void;
   axpy(alpha: number, x: Arr, y: Arr): void;
+  /** H = σ(Z), D = σ′(Z); kind: index in NATIVE_ACTIVATIONS */
+  activate(kind: number, Z: Arr, H: Arr, D: Arr): void;
+  hadamard(G: Arr, D: Arr): void;
+  adam(p: Arr, g: Arr, m: Float64Array, v: Float64Array, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
 }
 
-/** The addon's in-place BLAS entry points, or undefined when only the TypeScript fallback is active. */
+/** Activations the addon evaluates itself (the others, e.g. gelu, run in TypeScript). */
+const NATIVE_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "leaky-relu", "tanh", "sigmoid"];
+
+/** The addon's in-place BLAS and element-wise entry points, or undefined when only the TypeScript fallback is active. */
 export function nativeBlas(): NativeBlas | undefined {
   const k = kernels() as unknown as Partial<NativeBlas> & { name: string };
-  return k.name === "lapack" && typeof k.gemmInto === "function" && typeof k.axpy === "function" ? (k as NativeBlas) : undefined;
+  const fns = ["gemmInto", "axpy", "activate", "hadamard", "adam"] as const;
+  return k.name === "lapack" && fns.every((f) => typeof k[f] === "function") ? (k as NativeBlas) : undefined;
 }
 
-/** σ(Z) into H and σ′(Z) into D, element-wise, for the activations of nets/activations.ts. */
-function activate(act: Activation, Z: Arr, H: Arr, D: Arr, n: number): void {
+/** σ(Z) into H and σ′(Z) into D, element-wise (natively for the common activations). */
+function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr, n: number): void {
+  const kind = NATIVE_ACTIVATIONS.indexOf(act);
+  if (kind >= 0) {
+    blas.activate(kind, Z, H, D);
+    return;
+  }
   switch (act) {
     case "linear":
       for (let i = 0; i < n; i++) {
@@ -162,7 +175,7 @@ export class DenseStepper {
         const o = s.bOffset;
         for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) Z[n * s.rows + j] += p[o + j];
       }
-      if (l < L) activate(this.acts[l - 1], Z, b.H[l], b.D[l], B * s.rows);
+      if (l < L) activate(this.blas, this.acts[l - 1], Z, b.H[l], b.D[l], B * s.rows);
     }
     // loss and ∂L/∂f (mean over the batch), in float64
     const F = b.Z[L];
@@ -186,8 +199,7 @@ export class DenseStepper {
       if (l > 1) {
         const Gp = b.G[l - 1];
         gemmInto(Gp, G, B, s.rows, false, this.W[l], s.cols, false, 1, 0);
-        const D = b.D[l - 1];
-        for (let i = 0; i < Gp.length; i++) Gp[i] *= D[i];
+        this.blas.hadamard(Gp, b.D[l - 1]);
       }
     }
     return value;
@@ -216,7 +228,9 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
   const st = new DenseStepper(o.spec, o.params, loss, precision, blas);
   const p = st.params;
   const g = st.gradient;
-  const opt = optName === "sgd" ? undefined : new Float64Optimizer(optName, o.lr, [p.length], o.weightDecay ?? 0);
+  // Adam's moments in float64 whatever the precision; the addon's update is Float64Optimizer's, step for step
+  const moments = optName === "sgd" ? undefined : { m: new Float64Array(p.length), v: new Float64Array(p.length), t: 0 };
+  const decay = optName === "adamw" ? o.weightDecay ?? 0 : 0;
   const l2 = optName === "adamw" ? 0 : o.l2 ?? 0;
   const finite = () => {
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
@@ -232,8 +246,10 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
         for (let i = 0; i < p.length; i++) penalty += p[i] * p[i];
         blas.axpy(l2, p, g);
       }
-      if (opt) opt.step([p], [g]);
-      else blas.axpy(-o.lr, g, p);
+      if (moments) {
+        moments.t++;
+        blas.adam(p, g, moments.m, moments.v, o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps, 1 - ADAM.beta1 ** moments.t, 1 - ADAM.beta2 ** moments.t, decay);
+      } else blas.axpy(-o.lr, g, p);
       return value + 0.5 * l2 * penalty;
     },
     async (step, last) => {

@@ -9,13 +9,16 @@
 export const FLOAT64_OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
 export type Float64OptimizerName = (typeof FLOAT64_OPTIMIZERS)[number];
 
+/** Adam's constants (as PyTorch's and tfjs's defaults), shared by every Adam in rankscope. */
+export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+
 export class Float64Optimizer {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
   private t = 0;
-  readonly beta1 = 0.9;
-  readonly beta2 = 0.999;
-  readonly eps = 1e-8;
+  readonly beta1 = ADAM.beta1;
+  readonly beta2 = ADAM.beta2;
+  readonly eps = ADAM.eps;
 
   /** `sizes`: the length of each parameter block the optimiser will update */
   constructor(

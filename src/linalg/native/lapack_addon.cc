@@ -7,6 +7,7 @@
 #include <napi.h>
 #include <cblas.h>
 #include <lapacke.h>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -271,6 +272,88 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// ---- element-wise kernels of the dense training loop (float64 or float32 buffers, in place) ----
+template <typename T>
+bool SameType(const Napi::CallbackInfo& info, const char* op, const char* kinds) {
+  // kinds uses 'A' for "an array of the training precision" and n/b as in ArgsOk
+  std::string k(kinds);
+  for (auto& c : k) if (c == 'A') c = sizeof(T) == 8 ? 'D' : 'F';
+  return ArgsOk(info, op, k.c_str());
+}
+
+bool IsF32(const Napi::Value& v) { return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; }
+
+// activate(kind, Z, H, D): H = σ(Z), D = σ'(Z); kind 0 linear, 1 relu, 2 leaky-relu (0.01), 3 tanh, 4 sigmoid.
+template <typename T>
+void ActivateT(const Napi::CallbackInfo& info) {
+  int kind = info[0].As<Napi::Number>().Int32Value();
+  auto Z = info[1].As<Napi::TypedArrayOf<T>>();
+  auto H = info[2].As<Napi::TypedArrayOf<T>>();
+  auto D = info[3].As<Napi::TypedArrayOf<T>>();
+  size_t n = Z.ElementLength();
+  if (H.ElementLength() != n || D.ElementLength() != n) { Napi::TypeError::New(info.Env(), "activate: Z, H, D differ in length").ThrowAsJavaScriptException(); return; }
+  T* z = Z.Data(); T* h = H.Data(); T* d = D.Data();
+  switch (kind) {
+    case 0: for (size_t i = 0; i < n; i++) { h[i] = z[i]; d[i] = 1; } break;
+    case 1: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : 0; d[i] = v > 0 ? 1 : 0; } break;
+    case 2: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : (T)(0.01 * v); d[i] = v > 0 ? 1 : (T)0.01; } break;
+    case 3: for (size_t i = 0; i < n; i++) { double t = std::tanh((double)z[i]); h[i] = (T)t; d[i] = (T)(1 - t * t); } break;
+    case 4: for (size_t i = 0; i < n; i++) { double v = z[i]; double e = std::exp(-std::fabs(v)); double s = v >= 0 ? 1 / (1 + e) : e / (1 + e); h[i] = (T)s; d[i] = (T)(s * (1 - s)); } break;
+    default: Napi::RangeError::New(info.Env(), "activate: unknown kind " + std::to_string(kind)).ThrowAsJavaScriptException();
+  }
+}
+
+Napi::Value Activate(const Napi::CallbackInfo& info) {
+  if (IsF32(info[1])) { if (SameType<float>(info, "activate", "nAAA")) ActivateT<float>(info); }
+  else if (SameType<double>(info, "activate", "nAAA")) ActivateT<double>(info);
+  return info.Env().Undefined();
+}
+
+// hadamard(G, D): G *= D element-wise.
+template <typename T>
+void HadamardT(const Napi::CallbackInfo& info) {
+  auto G = info[0].As<Napi::TypedArrayOf<T>>();
+  auto D = info[1].As<Napi::TypedArrayOf<T>>();
+  if (G.ElementLength() != D.ElementLength()) { Napi::TypeError::New(info.Env(), "hadamard: G and D differ in length").ThrowAsJavaScriptException(); return; }
+  T* g = G.Data(); const T* d = D.Data();
+  for (size_t i = 0, n = G.ElementLength(); i < n; i++) g[i] *= d[i];
+}
+
+Napi::Value Hadamard(const Napi::CallbackInfo& info) {
+  if (IsF32(info[0])) { if (SameType<float>(info, "hadamard", "AA")) HadamardT<float>(info); }
+  else if (SameType<double>(info, "hadamard", "AA")) HadamardT<double>(info);
+  return info.Env().Undefined();
+}
+
+// adam(p, g, m, v, lr, beta1, beta2, eps, c1, c2, decay): the Adam update of training/optimizers.ts in place
+// (m, v Float64Array); then p -= lr*decay*p when decay > 0 (AdamW's decoupled weight decay).
+template <typename T>
+void AdamT(const Napi::CallbackInfo& info) {
+  auto P = info[0].As<Napi::TypedArrayOf<T>>();
+  auto G = info[1].As<Napi::TypedArrayOf<T>>();
+  auto M = info[2].As<Napi::Float64Array>();
+  auto V = info[3].As<Napi::Float64Array>();
+  double lr = info[4].As<Napi::Number>().DoubleValue(), b1 = info[5].As<Napi::Number>().DoubleValue(), b2 = info[6].As<Napi::Number>().DoubleValue();
+  double eps = info[7].As<Napi::Number>().DoubleValue(), c1 = info[8].As<Napi::Number>().DoubleValue(), c2 = info[9].As<Napi::Number>().DoubleValue();
+  double decay = info[10].As<Napi::Number>().DoubleValue();
+  size_t n = P.ElementLength();
+  if (G.ElementLength() != n || M.ElementLength() != n || V.ElementLength() != n) { Napi::TypeError::New(info.Env(), "adam: p, g, m, v differ in length").ThrowAsJavaScriptException(); return; }
+  T* p = P.Data(); const T* g = G.Data(); double* m = M.Data(); double* v = V.Data();
+  for (size_t i = 0; i < n; i++) {
+    double gi = g[i];
+    m[i] = b1 * m[i] + (1 - b1) * gi;
+    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+    p[i] = (T)(p[i] - (lr * (m[i] / c1)) / (std::sqrt(v[i] / c2) + eps));
+  }
+  if (decay > 0) for (size_t i = 0; i < n; i++) p[i] = (T)(p[i] - lr * decay * p[i]);
+}
+
+Napi::Value Adam(const Napi::CallbackInfo& info) {
+  if (IsF32(info[0])) { if (SameType<float>(info, "adam", "AADDnnnnnnn")) AdamT<float>(info); }
+  else if (SameType<double>(info, "adam", "AADDnnnnnnn")) AdamT<double>(info);
+  return info.Env().Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   if (!ArgsOk(info, "setThreads", "n")) return info.Env().Null();
   openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
@@ -290,6 +373,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("lstsq", Napi::Function::New(env, Lstsq));
   exports.Set("gemmInto", Napi::Function::New(env, GemmInto));
   exports.Set("axpy", Napi::Function::New(env, Axpy));
+  exports.Set("activate", Napi::Function::New(env, Activate));
+  exports.Set("hadamard", Napi::Function::New(env, Hadamard));
+  exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;
