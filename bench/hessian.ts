@@ -10,7 +10,7 @@ import { buildHessianProblem, HessianCliOptions } from "../src/cli/hessian";
 import { runReference, time } from "./reference";
 import { parseFlags } from "../src/cli/args";
 
-const flags = parseFlags(process.argv.slice(2), ["json", "skip-large"]);
+const flags = parseFlags("hessian bench", process.argv.slice(2), { json: "boolean", "skip-large": "boolean" });
 const asJson = flags.json === true;
 const log = (s: string) => { if (!asJson) console.log(s); };
 

@@ -9,7 +9,7 @@ import { Rng } from "../src/util/random";
 import { runReference, time } from "./reference";
 import { parseFlags } from "../src/cli/args";
 
-const flags = parseFlags(process.argv.slice(2), ["sizes", "fallback-max", "json"]);
+const flags = parseFlags("linalg bench", process.argv.slice(2), { sizes: "string", "fallback-max": "string", json: "boolean" });
 const sizes = String(flags.sizes ?? "500,1000,2000").split(",").map(Number);
 const fallbackMax = Number(flags["fallback-max"] ?? 1000);
 const asJson = flags.json === true;

@@ -101,20 +101,34 @@ function kernelLines(stderr: string): string {
   return own.slice(0, 10).join(" | ") || "nothing on stderr";
 }
 
+export const NOTEBOOKS_HELP = `usage: rankscope notebooks [--out DIR] [--only NAME[,NAME]]
+       rankscope notebooks --screenshot EXECUTED.ipynb --png OUT.png
+  runs every notebook in notebooks/ headless (nbconvert + this checkout's tslab kernel), writes the executed, signed
+  copies to DIR (default notebooks/executed) and exits 1 if a cell failed; --only runs the named notebooks
+  (file names without .ipynb); --screenshot renders an executed notebook to a PNG in headless Chromium`;
+
 export async function main(argv: string[]): Promise<number> {
-  const shot = argv.indexOf("--screenshot");
-  if (shot >= 0) {
-    const [nbFile, png] = [argv[shot + 1], argv[shot + 2]];
-    if (!nbFile || !png) throw new Error("--screenshot needs an executed notebook and an output .png");
-    const charts = await screenshotNotebook(nbFile, png);
-    console.log(`${png}: screenshot of ${nbFile} with ${charts} Plotly chart(s) drawn`);
+  const { parseFlags } = await import("../src/cli/args");
+  const flags = parseFlags("notebooks", argv, { out: "string", only: "string", screenshot: "string", png: "string", help: "boolean" });
+  if (flags.help) {
+    console.log(NOTEBOOKS_HELP);
+    return 0;
+  }
+  if (flags.screenshot !== undefined || flags.png !== undefined) {
+    if (typeof flags.screenshot !== "string" || typeof flags.png !== "string") throw new Error("notebooks: --screenshot needs an executed notebook and --png an output .png, together");
+    if (!fs.existsSync(flags.screenshot)) throw new Error(`notebooks: --screenshot ${flags.screenshot}: no such file`);
+    const charts = await screenshotNotebook(flags.screenshot, flags.png);
+    console.log(`${flags.png}: screenshot of ${flags.screenshot} with ${charts} Plotly chart(s) drawn`);
     return charts > 0 ? 0 : 1;
   }
-  const outIdx = argv.indexOf("--out");
   const root = path.resolve(__dirname, "../..");
-  const outDir = path.resolve(outIdx >= 0 ? argv[outIdx + 1] : path.join(root, "notebooks", "executed"));
+  const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
   const dir = path.join(root, "notebooks");
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
+  const all = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+  const names = all.map((f) => f.replace(/\.ipynb$/, ""));
+  const only = typeof flags.only === "string" ? flags.only.split(",").map((x) => x.trim()) : names;
+  for (const n of only) if (!names.includes(n)) throw new Error(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
+  const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
   let failed = 0;
   for (const f of files) {
     const r = runNotebook(f, outDir);

@@ -7,7 +7,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../util/files";
+import { writeFileAtomic, assertWritablePlace } from "../util/files";
 
 export function canonicalJson(v: unknown): string {
   if (v === undefined) return "null";
@@ -57,7 +57,13 @@ export function cacheKey(name: string, options: unknown, version = packageVersio
 }
 
 export function defaultCacheDir(): string {
-  return process.env.RANKSCOPE_CACHE_DIR ?? path.join(process.cwd(), ".rankscope-cache");
+  const env = process.env.RANKSCOPE_CACHE_DIR;
+  if (env !== undefined) {
+    if (!env.trim()) throw new Error("RANKSCOPE_CACHE_DIR is set but empty; unset it or give a folder");
+    assertWritablePlace(env, "RANKSCOPE_CACHE_DIR");
+    return env;
+  }
+  return path.join(process.cwd(), ".rankscope-cache");
 }
 
 function entryPath(dir: string, key: string): string {

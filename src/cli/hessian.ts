@@ -9,9 +9,55 @@ import * as cv from "../curvature";
 import { loadMnist, loadFashionMnist, downscaleTo, Dataset } from "../data";
 import { Rng } from "../util/random";
 import { writeFileAtomic } from "../util/files";
-import { Flags, intList, int, choice } from "./args";
+import { Flags, FlagSpec, intList, int, choice, UsageError } from "./args";
 
-export const HESSIAN_FLAGS = ["sizes", "n", "act", "bias", "loss", "data", "seed", "init", "json", "export-problem", "closed-form"];
+export const HESSIAN_FLAGS: FlagSpec = {
+  sizes: "string", n: "string", act: "string", bias: "boolean", loss: "string", data: "string", seed: "string", init: "string",
+  json: "boolean", "export-problem": "string", "closed-form": "boolean", help: "boolean",
+};
+
+export const HESSIAN_HELP = `usage: rankscope hessian [options]
+  --sizes d,M1,…,K      layer widths (default 64,30,20,10)
+  --n N                 samples (default 1000)
+  --act NAME            ${nets.ACTIVATIONS.join(" | ")} (default tanh)
+  --bias                biases in every layer
+  --loss NAME           ${nets.LOSSES.join(" | ")} (default mse)
+  --data NAME           gaussian | mnist | fashion (default gaussian)
+  --seed S, --init NAME (${nets.INITS.join(" | ")})
+  --closed-form         the linear-network closed form (linear, no bias, mse)
+  --json                one JSON line instead of text
+  --export-problem FILE write the problem for torch_reference.py check (no Hessian computed)
+Work and memory are checked before anything is allocated (limit: RANKSCOPE_MEMORY_GIB, default half the machine's memory).`;
+
+/** The memory a run may plan for, in bytes: RANKSCOPE_MEMORY_GIB, else half the machine's memory. */
+export function memoryLimitBytes(): number {
+  const env = process.env.RANKSCOPE_MEMORY_GIB;
+  if (env !== undefined) {
+    const g = Number(env);
+    if (!(g > 0) || !Number.isFinite(g)) throw new UsageError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB, got "${env}"`);
+    return g * 2 ** 30;
+  }
+  return require("node:os").totalmem() / 2;
+}
+
+/**
+ * Refuses, before allocating, a problem whose data, Hessian blocks or export would not fit: the estimate
+ * counts the inputs and targets, three dense p×p matrices (H, H_o, H_f) and their eigenvalue workspace,
+ * or the JSON text of an export (about 24 bytes a number).
+ */
+export function checkResources(o: HessianCliOptions, what: "hessian" | "export"): void {
+  const limit = memoryLimitBytes();
+  const d = o.sizes[0];
+  const K = o.sizes[o.sizes.length - 1];
+  let p = 0;
+  for (let l = 1; l < o.sizes.length; l++) p += o.sizes[l] * o.sizes[l - 1] + (o.bias ? o.sizes[l] : 0);
+  const dataBytes = 8 * o.n * (d + K);
+  const need = what === "hessian" ? dataBytes + 8 * 4 * p * p : dataBytes + 24 * (p + o.n * (d + K));
+  const gib = (b: number) => (b / 2 ** 30).toFixed(2);
+  if (need > limit) {
+    throw new UsageError(`${what === "hessian" ? "hessian" : "--export-problem"}: this problem needs about ${gib(need)} GiB (p = ${p} parameters, N = ${o.n} samples of width ${d}), over the limit of ${gib(limit)} GiB; use smaller --sizes or --n (or raise RANKSCOPE_MEMORY_GIB)`);
+  }
+}
 
 export interface HessianCliOptions {
   sizes: number[];
@@ -27,13 +73,13 @@ export interface HessianCliOptions {
 
 export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
   return {
-    sizes: intList(flags, "sizes", [64, 30, 20, 10]),
-    n: int(flags, "n", 1000),
+    sizes: intList(flags, "sizes", [64, 30, 20, 10], 1_000_000),
+    n: int(flags, "n", 1000, 1, 100_000_000),
     act: choice(flags, "act", nets.ACTIVATIONS, "tanh"),
     bias: flags.bias === true,
     loss: choice(flags, "loss", nets.LOSSES, "mse"),
     data: choice(flags, "data", ["gaussian", "mnist", "fashion"] as const, "gaussian"),
-    seed: int(flags, "seed", 0),
+    seed: int(flags, "seed", 0, 0),
     init: choice(flags, "init", nets.INITS, "glorot-normal"),
     closedForm: flags["closed-form"] === true,
   };

@@ -8,8 +8,8 @@
  *   rankscope claims [--preset paper] [--update-readme]
  *   rankscope notebooks [--out DIR]
  */
-import { parseFlags } from "./args";
-import { HESSIAN_FLAGS, hessianOptionsFromFlags, runHessian, buildHessianProblem, exportProblem } from "./hessian";
+import { parseFlags, UsageError } from "./args";
+import { HESSIAN_FLAGS, HESSIAN_HELP, hessianOptionsFromFlags, runHessian, buildHessianProblem, exportProblem, checkResources } from "./hessian";
 
 const USAGE = `usage: rankscope <command> [options]
 commands:
@@ -25,11 +25,19 @@ async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   if (cmd === "hessian") {
-    const flags = parseFlags(rest, HESSIAN_FLAGS);
+    const flags = parseFlags("hessian", rest, HESSIAN_FLAGS);
+    if (flags.help) {
+      console.log(HESSIAN_HELP);
+      return 0;
+    }
     const opts = hessianOptionsFromFlags(flags);
     if (typeof flags["export-problem"] === "string") {
+      checkResources(opts, "export");
       exportProblem(buildHessianProblem(opts).problem, flags["export-problem"]);
-    } else if (flags["export-problem"] === true) throw new Error("--export-problem needs a file name");
+      console.error(`problem written to ${flags["export-problem"]}`);
+      return 0;
+    }
+    checkResources(opts, "hessian");
     const report = runHessian(opts, flags.json ? undefined : (s) => console.error(s));
     if (flags.json) console.log(JSON.stringify(report));
     else {
@@ -52,6 +60,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     console.error(`rankscope: ${(err as Error).message}`);
-    process.exit(1);
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -53,6 +53,8 @@ export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, g
       throw new OptionError(`${def.name}: unknown option "${k}"; allowed: ${[...allowed, ...CONTROL_KEYS].join(", ")}`);
     }
   }
+  for (const k of ["force", "cache"] as const) if (given[k] !== undefined && typeof given[k] !== "boolean") throw new OptionError(`${def.name}: option ${k} must be true or false; got ${JSON.stringify(given[k])}`);
+  if (given.cacheDir !== undefined && (typeof given.cacheDir !== "string" || !given.cacheDir.trim())) throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${JSON.stringify(given.cacheDir)}`);
   const merged = { ...def.defaults, ...def.presets[preset] } as O;
   for (const k of allowed) if ((given as Record<string, unknown>)[k] !== undefined) (merged as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
   def.validate(merged);

@@ -96,6 +96,10 @@ class Exporter {
 
 let shared: Promise<Exporter> | undefined;
 
+/** The largest figure export accepted (pixels per side, pixels in all). */
+export const MAX_PIXELS_SIDE = 16384;
+export const MAX_PIXELS = 1.2e8;
+
 function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
   const lw = typeof fig.layout.width === "number" ? fig.layout.width : 760;
   const lh = typeof fig.layout.height === "number" ? fig.layout.height : 480;
@@ -107,6 +111,11 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
   const o = sizeOf(fig, opts);
   for (const [k, v] of Object.entries(o)) if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) throw new Error(`export: option ${k} must be a positive number, got ${v}`);
+  for (const k of Object.keys(opts)) if (!["width", "height", "scale"].includes(k)) throw new Error(`export: unknown option "${k}"; allowed: width, height, scale`);
+  // Chromium cannot raster beyond its texture limits (it returns an empty image): refuse before trying
+  if (o.width > MAX_PIXELS_SIDE || o.height > MAX_PIXELS_SIDE || o.width * o.height * (format === "png" ? o.scale * o.scale : 1) > MAX_PIXELS) {
+    throw new Error(`export: ${o.width}×${o.height}${format === "png" ? ` at scale ${o.scale}` : ""} is too large; width and height must be ≤ ${MAX_PIXELS_SIDE} and width·height·scale² ≤ ${MAX_PIXELS.toExponential(0)} pixels`);
+  }
   if (format === "html") return Buffer.from(figureHtml(fig), "utf8");
   if (!shared) shared = Exporter.launch();
   let ex: Exporter;
@@ -125,7 +134,9 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
 export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}): Promise<string> {
   const ext = path.extname(file).slice(1).toLowerCase() as ExportFormat;
   if (!EXPORT_FORMATS.includes(ext)) throw new Error(`save: file extension must be one of ${EXPORT_FORMATS.map((e) => "." + e).join(", ")}; got "${path.basename(file)}"`);
-  writeFileAtomic(file, await renderFigure(fig, ext, opts));
+  const bytes = await renderFigure(fig, ext, opts);
+  if (!bytes.length) throw new Error(`save: the ${ext} export of "${fig.name}" came back empty; nothing was written to ${file}`);
+  writeFileAtomic(file, bytes);
   return file;
 }
 
