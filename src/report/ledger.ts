@@ -185,7 +185,11 @@ export function holdsInAll(hits: number, total: number, what: string): Assessmen
   return { verdict, numbers: { holds: hits, configurations: total, "Wilson 95% low": +lo.toFixed(3), "Wilson 95% high": +hi.toFixed(3) }, detail: `${what}: holds in ${hits} of ${total} configurations` };
 }
 
-/** Combines the verdicts of a claim's parts: all reproduced → reproduced, none → not reproduced, else partly. */
+/**
+ * Combines the verdicts of a claim's parts: every part reproduced → reproduced; every assessed part
+ * not reproduced → not reproduced; anything else → partly. A part that could not be assessed therefore
+ * makes an otherwise reproduced claim "partly" (it was only partly tested); no part assessed → not assessed.
+ */
 export function combine(parts: { label: string; a: Assessment }[]): Assessment {
   const assessed = parts.filter((p) => p.a.verdict !== "not assessed");
   const numbers: Numbers = {};

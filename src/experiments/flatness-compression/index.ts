@@ -495,6 +495,7 @@ function assessClaims(mlp: ChenRun[], o: FlatnessCompressionOptions, traced: Che
   const fs: FinalStates = {
     sqrtS: mlp.map((r) => final(r).train.sqrtSharpness), logV: mlp.map((r) => final(r).train.logVolume), G: mlp.map((r) => final(r).train.G), mls: mlp.map((r) => final(r).train.mls),
     localDim: mlp.map((r) => final(r).train.localDim), testLoss: mlp.map((r) => final(r).testLoss), C: mlp.map((r) => final(r).bounds!.C), D: mlp.map((r) => final(r).bounds!.D),
+    K: mlp[0].K,
   };
   for (const c of [CLAIM.mlsBest, CLAIM.d2G, CLAIM.d2V, CLAIM.d2T, CLAIM.d6]) ledger.assess(c, fs);
   return { ledger: ledger.entriesInOrder(), notes };

@@ -37,7 +37,9 @@ export const GAP_MIN = 10;
 export const GAP_INDEX_TOLERANCE = 0.05;
 
 function dropsAtF(g: SpectrumGaps): boolean {
-  return g.gapAtF >= GAP_MIN && Math.abs(g.largestGapIndex - g.f) <= GAP_INDEX_TOLERANCE * g.f;
+  const near = (i: number) => Math.abs(i - g.f) <= GAP_INDEX_TOLERANCE * g.f;
+  // the drop can also be the spectrum's fall into the float64 noise floor right at f
+  return g.gapAtF >= GAP_MIN && (near(g.largestGapIndex) || near(g.aboveFloor));
 }
 
 function bulkRule(what: string) {
@@ -69,7 +71,6 @@ export interface RegimeSweep {
 
 /** Regime rule thresholds: a drop at f at the smallest scale, none at scale 1. */
 export const REGIME_GAP_SMALL = 10;
-export const REGIME_GAP_AT_ONE = 2;
 
 const regimePoint = (scale: number, gapAtF: number) => ({ scale, f: 500, gapAtF, largestGapIndex: gapAtF >= 10 ? 500 : 800, largestGap: Math.max(gapAtF, 3), rankAtDefaultTol: 900 });
 
@@ -111,7 +112,7 @@ const trained = (finalLoss: number, final: TrainingRecord["final"]): TrainingRec
 
 const SETUP = [
   "Images: CIFAR-10 (the paper's Fig. 2) only when cifarDir is given; otherwise Fashion-MNIST (Debian), else MNIST — the summary's `data` names the one used. CIFAR-10 is reduced to one channel by luminance (the authors' code keeps one channel; which is not recorded in our notes).",
-  "Downscaling to d = 64 (8×8) by nearest neighbour as in the authors' code (torch's F.interpolate default: source index floor(i · in / out)); option `downscale: \"area\"` gives area averaging.",
+  "Downscaling to d = 64 (8×8) by nearest neighbour (source index floor(i · in / out), torch's F.interpolate default): the authors' JAX code 'downsampled by interpolation' without saying which, and the review of their pipeline read it as nearest; option `downscale: \"area\"` gives area averaging.",
   "Inputs standardised per pixel (option `inputs`), not the authors' raw pixels / 255: our choice, kept after measuring raw + nearest at the default tolerance — exact on paper-sized Fig. 2a configurations but short of the formulas by 1–2 in several quick-preset configurations on Fashion-MNIST, where true eigenvalues near 1e-14·λ_max fall under max|λ|·p·eps (numbers in the `inputs` option's doc; each run's notes list any configuration whose rank misses a formula).",
   "Rank tolerance max|λ| · p · eps as numpy's matrix_rank in the authors' code; float64 throughout as theirs.",
   "Quick preset: smaller widths, fewer sample sizes and seeds than the paper (see the options).",
@@ -153,7 +154,7 @@ export const CLAIMS: ClaimSet = {
     claim: "With bias, rank H_o = q(r + K − q) + K: Theorem 12 states it as a bound and the text says it 'actually holds with equality' empirically.",
     where: "Theorem 12 and the text after it (Sec. 7.2); Fig. 6 setting",
     rule: "Measured rank(H_o) equals q(r + K − q) + K (equality, as the paper states empirically) at every width of the Fig. 6 sweep: reproduced when at all, partly when at at least half, else not reproduced.",
-    differences: [...SETUP, "Inputs centred (assumption A3) as in the paper."],
+    differences: [...SETUP, "Inputs centred (assumption A3 of Theorem 12; the paper adds that empirically mean-zero inputs are not required)."],
     assess: formulaRule("rank H_o = Thm. 12 (equality)"),
     example: exampleHits,
     counterexample: counterHits,
@@ -163,7 +164,7 @@ export const CLAIMS: ClaimSet = {
     claim: "With bias, the loss Hessian's rank equals Fact 13, 2q'M + q'(r + K) − Lq'² + Lq' with q' = min(r + 1, M_i, K), in the non-bottleneck case.",
     where: "Fact 13 (Sec. 7.2, Appendix S7 'non-bottleneck case'); Fig. 6",
     rule: "Measured rank(H) equals Fact 13 at every width of the Fig. 6 sweep with no hidden layer narrower than min(r + 1, K) (the paper's non-bottleneck scope; narrower widths are reported, not judged): reproduced when at all, partly when at at least half, else not reproduced.",
-    differences: [...SETUP, "Inputs centred (assumption A3)."],
+    differences: [...SETUP, "Inputs centred (assumption A3 of Theorem 12; the paper adds that empirically mean-zero inputs are not required)."],
     assess: formulaRule("rank H = Fact 13 (non-bottleneck widths)"),
     example: exampleHits,
     counterexample: counterHits,
@@ -172,7 +173,7 @@ export const CLAIMS: ClaimSet = {
     id: "sec52-tanh-bulk",
     claim: "For a tanh network, the spectra of H, H_f and H_o drop at the linear formulas' indices: the numerical rank (bulk size) is captured by the linear rank formulas.",
     where: "Sec. 5.2, Fig. 3",
-    rule: `For each of H, H_f, H_o of the tanh network at initialisation, the spectrum 'drops at f' (f = the linear formula) when |λ|_(f)/|λ|_(f+1) ≥ ${GAP_MIN} and the largest ratio |λ|_(i)/|λ|_(i+1) over the spectrum above the float64 noise floor (|λ| > max|λ|·p·eps) lies at an index within ${GAP_INDEX_TOLERANCE * 100} % of f: reproduced when all three drop at f, partly when one or two do, not reproduced when none does.`,
+    rule: `For each of H, H_f, H_o of the tanh network at initialisation, the spectrum 'drops at f' (f = the linear formula) when |λ|_(f)/|λ|_(f+1) ≥ ${GAP_MIN} and either the largest ratio |λ|_(i)/|λ|_(i+1) over the spectrum between the top K outliers and the float64 noise floor (|λ| > max|λ|·p·eps) or the spectrum's fall into that floor lies at an index within ${GAP_INDEX_TOLERANCE * 100} % of f: reproduced when all three drop at f, partly when one or two do, not reproduced when none does.`,
     differences: [...SETUP, "Fig. 3 uses MNIST (as the paper) whatever `source` is; quick preset hidden [16, 12] and N = 200 instead of [30, 20] and the paper's N (not stated)."],
     assess: bulkRule("tanh spectra at the linear formula's index"),
     example: { spectra: [gapsOf("H", 950, 1e3, 950, 1e3), gapsOf("H_f", 900, 50, 910, 60), gapsOf("H_o", 290, 1e4, 290, 1e4)] },
@@ -180,9 +181,9 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<BulkGaps>,
   "regime-near-linear": {
     id: "regime-near-linear",
-    claim: "Where the Sec. 5.2 claim holds: the linear rank formula marks the tanh Hessian's bulk in the near-linear regime (small initial weights), and not at the standard initialisation scale.",
-    where: "Sec. 5.2, Fig. 3 setting (our sweep; the paper shows only the standard initialisation)",
-    rule: `H of the tanh network of the Fig. 3 setting with every initial weight multiplied by each scale of fig3Scales, f = Fact 7 of the same widths: (a) |λ|_(f)/|λ|_(f+1) ≥ ${REGIME_GAP_SMALL} at the smallest scale and (b) |λ|_(f)/|λ|_(f+1) < ${REGIME_GAP_AT_ONE} at scale 1: reproduced when both hold (the linear prediction holds only near the linear regime), partly when one does, not reproduced when neither; not assessed when the sweep lacks scale 1 or a scale below 1.`,
+    claim: "Extension, not a claim of the paper: the linear rank formula marks the tanh Hessian's bulk at least in the near-linear regime (small initial weights), where tanh is close to the identity.",
+    where: "Sec. 5.2, Fig. 3 setting (our sweep; the paper shows only the standard initialisation, judged by sec52-tanh-bulk)",
+    rule: `H of the tanh network of the Fig. 3 setting with every initial weight multiplied by each scale of fig3Scales, f = Fact 7 of the same widths: reproduced when |λ|_(f)/|λ|_(f+1) ≥ ${REGIME_GAP_SMALL} at the smallest scale, not reproduced otherwise; not assessed when the sweep has no scale below 1. The other scales are reported, not judged.`,
     differences: [...SETUP, "Not in the paper: the initial weights (Glorot normal) are multiplied by a scale; MNIST as in Fig. 3; quick preset hidden [16, 12] and N = 200."],
     assess: (m: RegimeSweep): Assessment => {
       const pts = [...m.points].sort((a, b) => a.scale - b.scale);
@@ -192,13 +193,10 @@ export const CLAIMS: ClaimSet = {
         numbers[`scale ${q.scale}: largest-gap index`] = q.largestGapIndex;
       }
       if (pts.length) numbers["f"] = pts[0].f;
-      const one = pts.find((q) => q.scale === 1);
       const small = pts[0];
-      if (!one || !small || small.scale >= 1) return { verdict: "not assessed", numbers, detail: `the sweep [${pts.map((q) => q.scale)}] needs scale 1 and a scale below 1` };
+      if (!small || small.scale >= 1) return { verdict: "not assessed", numbers, detail: `the sweep [${pts.map((q) => q.scale)}] has no scale below 1` };
       const a = small.gapAtF >= REGIME_GAP_SMALL;
-      const b = one.gapAtF < REGIME_GAP_AT_ONE;
-      const verdict: Verdict = a && b ? "reproduced" : a || b ? "partly" : "not reproduced";
-      return { verdict, numbers, detail: `gap |λ|_(f)/|λ|_(f+1) at f = ${small.f}: ${small.gapAtF.toPrecision(3)} at scale ${small.scale} (${a ? "≥" : "<"} ${REGIME_GAP_SMALL}), ${one.gapAtF.toPrecision(3)} at scale 1 (${b ? "<" : "≥"} ${REGIME_GAP_AT_ONE}); all scales: ${pts.map((q) => `${q.scale} → ${q.gapAtF.toPrecision(3)}`).join(", ")}` };
+      return { verdict: a ? "reproduced" : "not reproduced", numbers, detail: `gap |λ|_(f)/|λ|_(f+1) at f = ${small.f}: ${small.gapAtF.toPrecision(3)} at scale ${small.scale} (${a ? "≥" : "<"} ${REGIME_GAP_SMALL}); all scales: ${pts.map((q) => `${q.scale} → ${q.gapAtF.toPrecision(3)}`).join(", ")}` };
     },
     example: { points: [regimePoint(0.1, 1e4), regimePoint(0.3, 50), regimePoint(1, 1.01), regimePoint(3, 1.0)] },
     counterexample: { points: [regimePoint(0.1, 1.2), regimePoint(0.3, 1.1), regimePoint(1, 30), regimePoint(3, 1.0)] },
@@ -207,7 +205,7 @@ export const CLAIMS: ClaimSet = {
     id: "fig1-relu-bulk",
     claim: "For a ReLU network at initialisation, the Hessian spectrum drops at the linear network's predicted rank (the dashed line of Fig. 1).",
     where: "Fig. 1 (ReLU)",
-    rule: `The same test as sec52-tanh-bulk on H of the ReLU network, once per seed: reproduced when every seed's spectrum drops at f (gap ratio ≥ ${GAP_MIN} and largest gap within ${GAP_INDEX_TOLERANCE * 100} % of f), partly when some do, not reproduced when none does.`,
+    rule: `The same test as sec52-tanh-bulk on H of the ReLU network, once per seed: reproduced when every seed's spectrum drops at f (gap ratio ≥ ${GAP_MIN} and the largest gap below the top K, or the fall into the noise floor, within ${GAP_INDEX_TOLERANCE * 100} % of f), partly when some do, not reproduced when none does.`,
     differences: SETUP,
     assess: bulkRule("ReLU spectrum of H at the linear formula's index"),
     example: { spectra: [gapsOf("seed 0", 500, 1e3, 500, 1e3), gapsOf("seed 1", 500, 1e2, 502, 1e2)] },

@@ -19,7 +19,7 @@ import { Check, Table, ExperimentResult } from "../../report/result";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
 import { MeasureArgs, Measurement, measure, spectrumGaps, measureModule, InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
 import { LedgerBuilder, ClaimSpec } from "../../report/ledger";
-import { CLAIMS, FormulaHits, BulkGaps, Reconstruction, TrainingRecord, WeightRanks, RegimeSweep, REGIME_GAP_SMALL, REGIME_GAP_AT_ONE } from "./claims";
+import { CLAIMS, FormulaHits, BulkGaps, Reconstruction, TrainingRecord, WeightRanks, RegimeSweep, REGIME_GAP_SMALL } from "./claims";
 
 export interface HessianRankOptions {
   /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
@@ -244,7 +244,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       if (i === 0) vlines.push({ x: f, label: `predicted rank ${f}` });
       if (activation === "linear") fact7.push(hits("Fig. 1 linear seeds", runs, "H"));
       else {
-        const gaps = runs.map((m, s) => ({ label: `seed ${s}`, ...spectrumGaps(m.spectra!.H!, f) }));
+        const gaps = runs.map((m, s) => ({ label: `seed ${s}`, ...spectrumGaps(m.spectra!.H!, f, o.K) }));
         summary["fig1 relu: rank at default tol / linear formula / p"] = `${runs.map((m) => m.ranks.H).join(", ")} / ${f} / ${runs[0].p}`;
         summary["fig1 relu: gap |λ|_f/|λ|_(f+1)"] = gaps.map((g) => g.gapAtF.toPrecision(3)).join(", ");
         summary["fig1 relu: largest-gap index"] = gaps.map((g) => g.largestGapIndex).join(", ");
@@ -364,9 +364,9 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       });
       const pred = part === "H" ? f.H : part === "Hf" ? f.Hf! : f.Ho;
       shapes.push({ type: "line", xref: xa, yref: `${ya} domain`, x0: pred, x1: pred, y0: 0, y1: 1, line: { dash: "dash", color: "#222", width: 1.5 } });
-      const g = spectrumGaps(res[1].spectra![part]!, pred);
+      const g = spectrumGaps(res[1].spectra![part]!, pred, o.K);
       gaps.push({ label: part === "H" ? "H" : part === "Hf" ? "H_f" : "H_o", ...g });
-      const lin = spectrumGaps(res[0].spectra![part]!, pred);
+      const lin = spectrumGaps(res[0].spectra![part]!, pred, o.K);
       summary[`fig3 tanh ${part}: rank at default tol / linear formula`] = `${g.aboveFloor} / ${pred}`;
       summary[`fig3 tanh ${part}: gap at f / largest-gap index / |λ_f|/λ_max / recon. error at f`] = `${g.gapAtF.toPrecision(3)} / ${g.largestGapIndex} / ${g.relativeAtF.toExponential(2)} / ${g.reconstructionAtF.toExponential(2)}`;
       summary[`fig3 linear ${part}: gap at f (into the noise floor)`] = lin.gapAtF;
@@ -398,7 +398,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
     const args = o.fig3Scales.map((initScale) => ({ ...base, source: "mnist" as const, hidden: o.fig3Hidden, n: o.fig3N, activation: "tanh" as const, bias: false, loss: "mse" as const, seed: 0, parts: ["H"] as ("H" | "Hf" | "Ho")[], keepSpectra: true, initScale }));
     const res = await sweep("Regime sweep (tanh, init scale)", args, o.workers);
     const points: RegimeSweep["points"] = res.map((m, i) => {
-      const g = spectrumGaps(m.spectra!.H!, m.formula.H);
+      const g = spectrumGaps(m.spectra!.H!, m.formula.H, o.K);
       return { scale: o.fig3Scales[i], f: g.f, gapAtF: g.gapAtF, largestGapIndex: g.largestGapIndex, largestGap: g.largestGap, rankAtDefaultTol: g.aboveFloor };
     });
     ledger.assess(CLAIMS["regime-near-linear"] as ClaimSpec<RegimeSweep>, { points });
@@ -408,7 +408,7 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       title: `Regime sweep — gap |λ|_f/|λ|_(f+1) of H at the linear formula's index f, tanh [${o.fig3Hidden}], MNIST, N = ${o.fig3N}, initial weights × scale`,
       x: { title: "initial-weight multiplier", log: true }, y: { title: "|λ|_f / |λ|_(f+1)", log: true },
       series: [{ name: "tanh H", x: points.map((q) => q.scale), y: points.map((q) => (Number.isFinite(q.gapAtF) ? q.gapAtF : 1e17)), mode: "lines+markers" }],
-      hlines: [{ y: REGIME_GAP_SMALL, label: `rule: ≥ ${REGIME_GAP_SMALL} at the smallest scale` }, { y: REGIME_GAP_AT_ONE, label: `rule: < ${REGIME_GAP_AT_ONE} at scale 1` }],
+      hlines: [{ y: REGIME_GAP_SMALL, label: `rule: ≥ ${REGIME_GAP_SMALL} at the smallest scale` }],
     }));
   }
   timings["fig3-regime-sweep"] = nowS() - t0;
@@ -470,7 +470,8 @@ function trainingDynamics(o: HessianRankOptions): { figures: Figure[]; checks: C
   const L = spec.sizes.length - 1;
   const rec: { step: number; loss: number; W: number[]; H: number; Ho: number; Hf: number }[] = [];
   const bar = new Progress("Figure 5 training", o.fig5Steps);
-  const init = cv.linearRankFormulas({ sizes: spec.sizes, r: rank(data.X), s: Math.min(o.fig5D, K) });
+  // s = rank Ω measured at initialisation, as the Cor. 6 rule says (not assumed min(d, K))
+  const init = cv.linearRankFormulas({ sizes: spec.sizes, r: rank(data.X), s: rank(cv.linearStatistics({ spec, params, X: data.X, Y: data.Y }).omega) });
   for (let t = 0; t <= o.fig5Steps; t++) {
     const problem: cv.Problem = { spec, params, X: data.X, Y: data.Y };
     if (checkpoints.includes(t)) {
@@ -564,7 +565,7 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
   const f = m.formula;
   const rows: Table["rows"] = (["H", "Ho", "Hf"] as const).map((part) => {
     const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : f.Hf ?? null;
-    const g = pred ? spectrumGaps(m.spectra![part]!, pred) : undefined;
+    const g = pred ? spectrumGaps(m.spectra![part]!, pred, o.K) : undefined;
     return [part, m.ranks[part]!, pred, g ? g.gapAtF : null, g ? g.largestGapIndex : null, g ? g.largestGap : null, g ? g.relativeAtF : null, g ? g.reconstructionAtF : null];
   });
   const fig = lineFigure("explorer-spectrum", {

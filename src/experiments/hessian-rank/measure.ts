@@ -137,9 +137,10 @@ export interface SpectrumGaps {
  * Measures whether a spectrum drops at the index f without placing anything at f: the gap ratio
  * there, the index of the spectrum's largest (log-scale) gap over the part above the float64 noise
  * floor (|λ| > max|λ| · p · eps, where ratios of rounding noise mean nothing), |λ|_(f)/λ_max and the
- * rank-f reconstruction error.
+ * rank-f reconstruction error. The largest-gap search skips the top `skipTop` eigenvalues (pass K: the
+ * outliers above the bulk) and stops at the noise floor, whose own edge is reported as `aboveFloor`.
  */
-export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number): SpectrumGaps {
+export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number, skipTop = 0): SpectrumGaps {
   const ev = Float64Array.from(eigenvalues);
   const mags = Array.from(ev, Math.abs).sort((x, y) => y - x);
   const n = mags.length;
@@ -147,7 +148,8 @@ export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number): Spectru
   const aboveFloor = cv.summarizeSpectrum(ev).rank;
   let largestGapIndex = 0;
   let largestGap = 1;
-  for (let i = 1; i < aboveFloor; i++) {
+  // the top `skipTop` eigenvalues (the K outliers of Fig. 1) are left out of the largest-gap search
+  for (let i = Math.max(1, skipTop + 1); i < aboveFloor; i++) {
     const g = mags[i - 1] / mags[i];
     if (g > largestGap) [largestGap, largestGapIndex] = [g, i];
   }

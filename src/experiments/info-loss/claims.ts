@@ -102,6 +102,7 @@ const counts = (p: number, converged: number, deficient: number, failed = 0): Si
 
 const SETUP = [
   "The post gives no data, widths, optimiser or seed count for its 5/19 experiment ('ultra-small datasets', '~20 params / 4 data pts'); ours: 4 points x = (−1, −0.3, 0.4, 1) with two target sets (linear y = 0.5x + 0.1, and zig-zag), [1, w, 1] ReLU with bias, He initialisation, full-batch GD (lr 0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < 1e-20, in float64.",
+  "At initialisation the biases are zero, so every ReLU kink of the [1, w, 1] net starts at x = 0; whether rank G < 4 then depends on how far training moves the kinks among the 4 points. The linear targets admit a one-region (rank 2) solution by construction of the target set; the zig-zag targets do not.",
   "Seeds that do not reach zero loss are excluded from the fractions and spreads (their counts per size are in the tables and numbers).",
   "rank G at the default tolerance σ_max · max(m, n) · eps; no code of the post exists.",
   "Quick preset: widths 3, 7, 14, 33 and 40 seeds per size (paper preset: 8 widths, 200 seeds).",
@@ -130,7 +131,7 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<SpreadTrend>,
   "part4-deficient-exist": {
     id: "part4-deficient-exist",
-    claim: "Behavior (solution) manifolds are usually N − k dimensional but some are higher: in very small networks, training finds zero-loss solutions with rank G < k.",
+    claim: "Behavior manifolds are 'usually at least N − k dimensional' and higher where the behavioral gradients are dependent: the 5/19 update implies that training very small networks finds such zero-loss solutions (rank G < k). The post's own ~20-parameter experiment found manifold dimension 'not very predictive', not how often they occur.",
     where: "'Behavior manifolds' and 'Empirical results' (~20 params / 4 data points)",
     rule: `At the smallest network, per target set, the 95 % Wilson interval of the fraction of converged seeds with rank G < k has a lower limit above ${EXIST_MIN}: reproduced when in every target set, partly when in some, not reproduced when in none.`,
     differences: SETUP,

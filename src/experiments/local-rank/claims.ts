@@ -85,7 +85,7 @@ export interface TrainingCurve {
 
 const fig1: ClaimSpec<{ runs: TrainingCurve[] }> = {
   id: "fig1-terminal-fall",
-  claim: "The local rank of every layer falls during the terminal phase of training (the network compresses its representations as it converges)",
+  claim: "The local rank falls during the terminal phase of training (the network compresses its representations as it converges); the paper says so 'across all layers', this entry judges the hidden layers 2 … L − 1 only (see the rule and differences)",
   where: "Sec. 5, Fig. 1 (Gaussian data with MSE, MNIST with CE)",
   rule: `For each run and each hidden layer l = 2 … L − 1 (layer 1 and the output layer excluded, see differences): the terminal phase is the checkpoints at step ≥ ${FIG1_RULE.terminalFrom} × the total steps (the last decade of the log-step axis); the layer falls when its final local rank < (1 − ${FIG1_RULE.margin}) × its largest value in the terminal phase. Reproduced when every such layer of every run falls, partly when at least half do, not reproduced otherwise; not assessed when a run has fewer than 2 terminal checkpoints or no layer 2 … L − 1`,
   differences: [
