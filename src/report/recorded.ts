@@ -92,7 +92,7 @@ export function provenanceOf(result: ExperimentResult, preset: string, tfjs: str
 export function writeRecord(result: ExperimentResult, provenance: Provenance, dir = resultsDir(provenance.preset)): string {
   const file = path.join(dir, `${result.experiment}.json`);
   const data: RecordedData = { ...result.toJSON(), provenance };
-  writeFileAtomic(file, JSON.stringify(data, null, 1) + "\n");
+  writeFileAtomic(file, JSON.stringify(data) + "\n"); // compact: the figures' data are large
   return file;
 }
 
