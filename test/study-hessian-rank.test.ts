@@ -73,11 +73,9 @@ describe("study: Singh et al. Hessian rank (quick preset)", () => {
     for (const id of ["fact7-rank-H", "cor4-rank-Ho", "cor6-rank-Hf", "thm12-Ho-bias", "fact13-H-bias", "fig5-Hf-vanishes"]) assert.equal(r.claim(id).verdict, "reproduced", `${id}: ${r.claim(id).detail}`);
     assert.ok(!Object.keys(r.summary).some((k) => /best/.test(k)), "no best-τ rank in the summary");
     for (const k of ["fig1", "fig2a", "fig2b-2c", "fig6", "fig3", "fig3-regime-sweep", "fig4", "fig5"]) assert.ok((r.data.timings ?? {})[k] >= 0, `timing ${k}`);
-    const t0 = process.hrtime.bigint();
     const again = await hessianRank({ preset: "quick", cacheDir: dir });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    assert.equal(again.cached, true);
-    assert.ok(ms < 100, `cached rerun took ${ms.toFixed(1)} ms`);
+    assert.equal(again.cached, true, "the same options are served from the cache");
+    assert.deepEqual(again.ledger, r.ledger);
     await assert.rejects(hessianRank({ widths: [0, 4] }), /option widths must be a list of at least 1 integers ≥ 1; got \[0,4\]/);
     await assert.rejects(hessianRank({ downscale: "bilinear" as never }), /option downscale must be one of "nearest", "area"; got "bilinear"/);
     await assert.rejects(hessianRank({ fig3Scales: [0, 1] }), /option fig3Scales/);

@@ -49,8 +49,7 @@ export function checkResources(o: HessianCliOptions, what: "hessian" | "export")
   const limit = memoryLimitBytes();
   const d = o.sizes[0];
   const K = o.sizes[o.sizes.length - 1];
-  let p = 0;
-  for (let l = 1; l < o.sizes.length; l++) p += o.sizes[l] * o.sizes[l - 1] + (o.bias ? o.sizes[l] : 0);
+  const p = nets.paramCount({ sizes: o.sizes, activation: o.act, bias: o.bias });
   const dataBytes = 8 * o.n * (d + K);
   const need = what === "hessian" ? dataBytes + 8 * 4 * p * p : dataBytes + 24 * (p + o.n * (d + K));
   const gib = (b: number) => (b / 2 ** 30).toFixed(2);

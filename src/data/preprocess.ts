@@ -26,15 +26,20 @@ export function centre(ds: Dataset): Dataset {
  * input region it covers, with fractional weights at the borders. 32×32 → 8×8 is exact 4×4 average
  * pooling; 28×28 → 8×8 averages 3.5×3.5 regions. Channels are averaged into grey first when `grey`.
  */
-export function downscale(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
-  if (!ds.imageShape) throw new DataError(`downscale: ${ds.name} rows are not images (no imageShape)`);
+/** The shapes of an image resize, validated: input h×w×c, output H×W×cOut (cOut = 1 when grey). */
+function resizeShapes(op: string, ds: Dataset, size: [number, number], opts: { grey?: boolean }) {
+  if (!ds.imageShape) throw new DataError(`${op}: ${ds.name} rows are not images (no imageShape)`);
   const [h, w, c] = ds.imageShape;
   const [H, W] = size;
   if (!(Number.isInteger(H) && Number.isInteger(W) && H >= 1 && W >= 1 && H <= h && W <= w)) {
-    throw new DataError(`downscale: target size must be integers in 1..${h}×1..${w}, got ${H}×${W}`);
+    throw new DataError(`${op}: target size must be integers in 1..${h}×1..${w}, got ${H}×${W}`);
   }
   const grey = opts.grey ?? c === 1;
-  const cOut = grey ? 1 : c;
+  return { h, w, c, H, W, grey, cOut: grey ? 1 : c };
+}
+
+export function downscale(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
+  const { h, w, c, H, W, grey, cOut } = resizeShapes("downscale", ds, size, opts);
   const weights = (n: number, N: number) => {
     // weights[o] = list of [inputIndex, weight] with Σ weight = 1
     const out: [number, number][][] = [];
@@ -94,14 +99,7 @@ export function nearestIndices(inSize: number, outSize: number): number[] {
  * first when `grey` (0.299R + 0.587G + 0.114B for three channels).
  */
 export function downscaleNearest(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
-  if (!ds.imageShape) throw new DataError(`downscaleNearest: ${ds.name} rows are not images (no imageShape)`);
-  const [h, w, c] = ds.imageShape;
-  const [H, W] = size;
-  if (!(Number.isInteger(H) && Number.isInteger(W) && H >= 1 && W >= 1 && H <= h && W <= w)) {
-    throw new DataError(`downscaleNearest: target size must be integers in 1..${h}×1..${w}, got ${H}×${W}`);
-  }
-  const grey = opts.grey ?? c === 1;
-  const cOut = grey ? 1 : c;
+  const { h, w, c, H, W, grey, cOut } = resizeShapes("downscaleNearest", ds, size, opts);
   const iy = nearestIndices(h, H);
   const ix = nearestIndices(w, W);
   const X = new Matrix(ds.X.rows, H * W * cOut);

@@ -12,7 +12,7 @@
  */
 import { kernels } from "../linalg/kernels";
 import { NetSpec, normalizeSpec, layout, LayerSlot } from "../nets/spec";
-import { Activation } from "../nets/activations";
+import { Activation, activationFns } from "../nets/activations";
 import { LossName, lossAndResidual } from "../nets/losses";
 import { ADAM } from "./optimizers";
 import { runSchedule, TrainResult } from "./schedule";
@@ -42,58 +42,17 @@ export function nativeBlas(): NativeBlas | undefined {
   return k.name === "lapack" && fns.every((f) => typeof k[f] === "function") ? (k as NativeBlas) : undefined;
 }
 
-/** σ(Z) into H and σ′(Z) into D, element-wise (natively for the common activations). */
-function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr, n: number): void {
+/** σ(Z) into H and σ′(Z) into D, element-wise: natively for the common activations, else (gelu) in TypeScript. */
+function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr): void {
   const kind = NATIVE_ACTIVATIONS.indexOf(act);
   if (kind >= 0) {
     blas.activate(kind, Z, H, D);
     return;
   }
-  switch (act) {
-    case "linear":
-      for (let i = 0; i < n; i++) {
-        H[i] = Z[i];
-        D[i] = 1;
-      }
-      return;
-    case "relu":
-      for (let i = 0; i < n; i++) {
-        const z = Z[i];
-        H[i] = z > 0 ? z : 0;
-        D[i] = z > 0 ? 1 : 0;
-      }
-      return;
-    case "leaky-relu":
-      for (let i = 0; i < n; i++) {
-        const z = Z[i];
-        H[i] = z > 0 ? z : 0.01 * z;
-        D[i] = z > 0 ? 1 : 0.01;
-      }
-      return;
-    case "tanh":
-      for (let i = 0; i < n; i++) {
-        const t = Math.tanh(Z[i]);
-        H[i] = t;
-        D[i] = 1 - t * t;
-      }
-      return;
-    case "sigmoid":
-      for (let i = 0; i < n; i++) {
-        const z = Z[i];
-        const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        H[i] = s;
-        D[i] = s * (1 - s);
-      }
-      return;
-    default: {
-      // gelu and anything added later: the exact functions of nets/activations.ts
-      const { activationFns } = require("../nets/activations") as typeof import("../nets/activations");
-      const f = activationFns[act];
-      for (let i = 0; i < n; i++) {
-        H[i] = f.f(Z[i]);
-        D[i] = f.d1(Z[i]);
-      }
-    }
+  const f = activationFns[act];
+  for (let i = 0; i < Z.length; i++) {
+    H[i] = f.f(Z[i]);
+    D[i] = f.d1(Z[i]);
   }
 }
 
@@ -109,14 +68,17 @@ export class DenseStepper {
   private readonly W: Arr[] = [];
   private readonly gW: Arr[] = [];
   /** per batch size: Z_l, H_l, D_l, G_l views */
-  private readonly bufs = new Map<number, { X: Arr; Y: Arr; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  private readonly bufs = new Map<number, { X: Arr; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
   private readonly make: (n: number) => Arr;
+  /** a value as the training precision stores it (targets are kept in float64 for the loss) */
+  private readonly round: (v: number) => number;
 
   constructor(readonly spec: NetSpec, params: Float64Array, readonly loss: LossName, readonly precision: Precision, private readonly blas: NativeBlas) {
     const n = normalizeSpec(spec);
     this.acts = n.activation;
     this.slots = layout(spec);
     this.make = precision === "float64" ? (k) => new Float64Array(k) : (k) => new Float32Array(k);
+    this.round = precision === "float64" ? (v) => v : Math.fround;
     this.params = precision === "float64" ? params.slice() : Float32Array.from(params);
     this.gradient = this.make(params.length);
     for (const s of this.slots) {
@@ -130,7 +92,7 @@ export class DenseStepper {
     if (!b) {
       const sizes = this.spec.sizes;
       const K = sizes[sizes.length - 1];
-      b = { X: this.make(B * sizes[0]), Y: this.make(B * K), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
+      b = { X: this.make(B * sizes[0]), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
       for (let l = 1; l < sizes.length; l++) {
         b.Z[l] = this.make(B * sizes[l]);
         b.H[l] = l === sizes.length - 1 ? b.Z[l] : this.make(B * sizes[l]);
@@ -157,11 +119,11 @@ export class DenseStepper {
       for (let i = 0; i < B; i++) {
         const r = rows[i];
         for (let j = 0; j < d; j++) b.X[i * d + j] = X[r * d + j];
-        for (let k = 0; k < K; k++) b.Y[i * K + k] = Y[r * K + k];
+        for (let k = 0; k < K; k++) b.Y64[i * K + k] = this.round(Y[r * K + k]);
       }
     } else {
       b.X.set(X);
-      b.Y.set(Y);
+      for (let i = 0; i < B * K; i++) b.Y64[i] = this.round(Y[i]);
     }
     const { gemmInto } = this.blas;
     // forward
@@ -175,13 +137,18 @@ export class DenseStepper {
         const o = s.bOffset;
         for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) Z[n * s.rows + j] += p[o + j];
       }
-      if (l < L) activate(this.blas, this.acts[l - 1], Z, b.H[l], b.D[l], B * s.rows);
+      if (l < L) activate(this.blas, this.acts[l - 1], Z, b.H[l], b.D[l]);
     }
     // loss and ∂L/∂f (mean over the batch), in float64
     const F = b.Z[L];
-    b.F64.set(F);
-    b.Y64.set(b.Y);
-    const value = lossAndResidual(this.loss, b.F64, b.Y64, B, K, b.R64);
+    // the targets are gathered straight into float64; the outputs are copied only when training in float32
+    let F64: Float64Array;
+    if (F instanceof Float64Array) F64 = F;
+    else {
+      b.F64.set(F);
+      F64 = b.F64;
+    }
+    const value = lossAndResidual(this.loss, F64, b.Y64, B, K, b.R64);
     const GL = b.G[L];
     for (let i = 0; i < B * K; i++) GL[i] = b.R64[i] / B;
     // backward

@@ -125,6 +125,15 @@ const finals = (o: Partial<FinalStates>): FinalStates => ({ sqrtS: ramp(1), logV
 const down = Array.from({ length: 8 }, (_, i) => -0.1 - 0.01 * i);
 const up = neg(down);
 
+/**
+ * A claim judged by a one-sided sign test over per-run values (perRunSign); its example and
+ * counterexample follow from the claimed direction.
+ */
+function signClaim(spec: Omit<ClaimSpec<PerRun>, "assess" | "example" | "counterexample">, direction: "negative" | "positive", what: string): ClaimSpec<PerRun> {
+  const [yes, no] = direction === "positive" ? [up, down] : [down, up];
+  return { ...spec, assess: perRunSign(direction, what), example: { values: yes }, counterexample: { values: no } };
+}
+
 const DIFF_MLP = "MLP runs (Figs. E.7 / E.8 setting), not the paper's VGG10 on CIFAR-10 (Figs. 1–3); the VGG runs here are too few for a rule and are shown as figures only; the MLP here has 2 outputs (classes 0, 1: option classes), the authors' MLP 10, so ∇_x f has only 2 singular values for log V, G, MLS and local dimensionality";
 const DIFF_STEPS = "far fewer SGD steps than the authors' 750 000 (options steps; the quick preset 1 500)";
 const DIFF_POOL = "runs of every (learning rate, batch size) setting are pooled; the sign test counts runs, each an independent seed";
@@ -249,60 +258,65 @@ const claimLemma: ClaimSpec<TraceRows> = {
   counterexample: { rows: [{ loss: 1e-3, eq3: 10, trHf: 3, stderr: 0.1 }] },
 };
 
-const claimTestS: ClaimSpec<PerRun> = {
-  id: "fig3-test-sharpness-rises",
-  claim: "On held-out test inputs, sharpness (Eq. 3) increases rather than diminishes as a result of training",
-  where: "Fig. 3; Sec. 4.2",
-  rule: "Per run, √S on the test inputs at the end minus at step 0; one-sided sign test (α = 0.05) over runs that it is > 0.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "Fig. 3 shows the base setting only; every setting's runs are used here"],
-  assess: perRunSign("positive", "test-input √S, end minus start, > 0"),
-  example: { values: up },
-  counterexample: { values: down },
-};
+const claimTestS = signClaim(
+  {
+    id: "fig3-test-sharpness-rises",
+    claim: "On held-out test inputs, sharpness (Eq. 3) increases rather than diminishes as a result of training",
+    where: "Fig. 3; Sec. 4.2",
+    rule: "Per run, √S on the test inputs at the end minus at step 0; one-sided sign test (α = 0.05) over runs that it is > 0.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "Fig. 3 shows the base setting only; every setting's runs are used here"],
+  },
+  "positive",
+  "test-input √S, end minus start, > 0",
+);
 
-const claimMisS: ClaimSpec<PerRun> = {
-  id: "fig3-misclassified-sharper",
-  claim: "Sharpness on misclassified test inputs is greater than on all test inputs",
-  where: "Fig. 3; Sec. 4.2",
-  rule: "Per run at its last checkpoint, √S on (up to nTestEval) misclassified test inputs minus √S on the first nTestEval test inputs; one-sided sign test (α = 0.05) that it is > 0; runs with no misclassified test input are left out.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "compared at the last checkpoint (the paper plots the whole of training)"],
-  assess: perRunSign("positive", "misclassified minus all test inputs, √S, > 0"),
-  example: { values: up },
-  counterexample: { values: down },
-};
+const claimMisS = signClaim(
+  {
+    id: "fig3-misclassified-sharper",
+    claim: "Sharpness on misclassified test inputs is greater than on all test inputs",
+    where: "Fig. 3; Sec. 4.2",
+    rule: "Per run at its last checkpoint, √S on (up to nTestEval) misclassified test inputs minus √S on the first nTestEval test inputs; one-sided sign test (α = 0.05) that it is > 0; runs with no misclassified test input are left out.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "compared at the last checkpoint (the paper plots the whole of training)"],
+  },
+  "positive",
+  "misclassified minus all test inputs, √S, > 0",
+);
 
-const claimTestG: ClaimSpec<PerRun> = {
-  id: "fig3-test-G-tracks-sharpness",
-  claim: "On test inputs, G has the same trend as sharpness",
-  where: "Fig. 3; Sec. 4.2",
-  rule: "Per run, Pearson ρ(G, S) over its checkpoints on the test inputs; one-sided sign test (α = 0.05) that ρ > 0 over runs.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL],
-  assess: perRunSign("positive", "test-input ρ(G, S) over checkpoints > 0"),
-  example: { values: up },
-  counterexample: { values: down },
-};
+const claimTestG = signClaim(
+  {
+    id: "fig3-test-G-tracks-sharpness",
+    claim: "On test inputs, G has the same trend as sharpness",
+    where: "Fig. 3; Sec. 4.2",
+    rule: "Per run, Pearson ρ(G, S) over its checkpoints on the test inputs; one-sided sign test (α = 0.05) that ρ > 0 over runs.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL],
+  },
+  "positive",
+  "test-input ρ(G, S) over checkpoints > 0",
+);
 
-const claimTestV: ClaimSpec<PerRun> = {
-  id: "fig3-test-volume-falls",
-  claim: "Despite the rise of test sharpness, the log volume on test inputs follows the training-set pattern (it falls after interpolation)",
-  where: "Fig. 3; Sec. 4.2",
-  rule: "Per run that reaches interpolation (as in volume-falls-after-interpolation) before its last checkpoint, log V on the test inputs at the end minus at that checkpoint; one-sided sign test (α = 0.05) that it is < 0.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL],
-  assess: perRunSign("negative", "test-input log V falls after interpolation"),
-  example: { values: down },
-  counterexample: { values: up },
-};
+const claimTestV = signClaim(
+  {
+    id: "fig3-test-volume-falls",
+    claim: "Despite the rise of test sharpness, the log volume on test inputs follows the training-set pattern (it falls after interpolation)",
+    where: "Fig. 3; Sec. 4.2",
+    rule: "Per run that reaches interpolation (as in volume-falls-after-interpolation) before its last checkpoint, log V on the test inputs at the end minus at that checkpoint; one-sided sign test (α = 0.05) that it is < 0.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL],
+  },
+  "negative",
+  "test-input log V falls after interpolation",
+);
 
-const claimMisV: ClaimSpec<PerRun> = {
-  id: "fig3-misclassified-less-compressed",
-  claim: "Compression is weaker for misclassified test inputs (their log volume stays above that of all test inputs)",
-  where: "Fig. 3; Sec. 4.2",
-  rule: "Per run at its last checkpoint, log V on misclassified test inputs minus on all test inputs; one-sided sign test (α = 0.05) that it is > 0; runs with no misclassified test input are left out.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "compared at the last checkpoint"],
-  assess: perRunSign("positive", "misclassified minus all test inputs, log V, > 0"),
-  example: { values: up },
-  counterexample: { values: down },
-};
+const claimMisV = signClaim(
+  {
+    id: "fig3-misclassified-less-compressed",
+    claim: "Compression is weaker for misclassified test inputs (their log volume stays above that of all test inputs)",
+    where: "Fig. 3; Sec. 4.2",
+    rule: "Per run at its last checkpoint, log V on misclassified test inputs minus on all test inputs; one-sided sign test (α = 0.05) that it is > 0; runs with no misclassified test input are left out.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "compared at the last checkpoint"],
+  },
+  "positive",
+  "misclassified minus all test inputs, log V, > 0",
+);
 
 const DIFF_D6 = "final states of the MLP runs (Fig. D.6 setting: the paper's 20 MLPs; here options seeds × settings), not the VGG10 of Fig. D.5";
 
@@ -358,16 +372,17 @@ const claimD6: ClaimSpec<FinalStates> = {
   counterexample: finals({ C: neg(ramp(7)), D: ramp(8) }),
 };
 
-const claimLD: ClaimSpec<PerRun> = {
-  id: "local-dim-falls-to-interpolation",
-  claim: "Local dimensionality decreases as the loss decreases to near 0 (rapidly with the onset of training)",
-  where: "Sec. 4.3; Sec. 3.2; Figs. 1, 2, E.7, E.8",
-  rule: "Per run that reaches interpolation (as in volume-falls-after-interpolation), local dimensionality on the training inputs at that checkpoint minus at step 0; one-sided sign test (α = 0.05) that it is < 0.",
-  differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "with K = 2 outputs local dimensionality lies in [1, 2]"],
-  assess: perRunSign("negative", "local dim at interpolation minus at step 0 < 0"),
-  example: { values: down },
-  counterexample: { values: up },
-};
+const claimLD = signClaim(
+  {
+    id: "local-dim-falls-to-interpolation",
+    claim: "Local dimensionality decreases as the loss decreases to near 0 (rapidly with the onset of training)",
+    where: "Sec. 4.3; Sec. 3.2; Figs. 1, 2, E.7, E.8",
+    rule: "Per run that reaches interpolation (as in volume-falls-after-interpolation), local dimensionality on the training inputs at that checkpoint minus at step 0; one-sided sign test (α = 0.05) that it is < 0.",
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "with K = 2 outputs local dimensionality lies in [1, 2]"],
+  },
+  "negative",
+  "local dim at interpolation minus at step 0 < 0",
+);
 
 export const CLAIMS: ClaimSet = {
   [claim1.id]: claim1,

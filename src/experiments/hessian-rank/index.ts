@@ -268,18 +268,10 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
     missed.push(...misses("Fig. 2a N =", res, o.sweepN));
     cor4.push(hits("Fig. 2a", res, "Ho"));
     cor6.push(hits("Fig. 2a", res, "Hf"));
-    const sub = res.map((m, i) => [o.sweepN[i], m] as const).filter(([, m]) => m.ranks.Ho !== undefined);
     figures.push(lineFigure("fig2a-rank-vs-n", {
       title: `Fig. 2a — rank of H, H_o, H_f vs N, linear [${o.sweepNHidden}], MSE`,
       x: { title: "sample size N" }, y: { title: "rank" },
-      series: [
-        { name: "H measured", x: o.sweepN, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
-        { name: "H formula (Fact 7)", x: o.sweepN, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 0 },
-        { name: "H_o measured", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
-        { name: "H_o formula (Cor. 4)", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.formula.Ho), mode: "markers", colourIndex: 1 },
-        { name: "H_f measured", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
-        { name: "H_f formula (Cor. 6)", x: sub.map(([n]) => n), y: sub.map(([, m]) => m.formula.Hf!), mode: "markers", colourIndex: 2 },
-      ],
+      series: rankSeries(o.sweepN, res),
     }));
     tables.push({ title: "Fig. 2a rank vs N", columns: ["N", "r", "p", "rank H", "Fact 7", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.sweepN[i], m.r, m.p, m.ranks.H!, m.formula.H, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) });
   }
@@ -296,18 +288,9 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       missed.push(...misses("Fig. 2b M =", res, o.widths));
       cor4.push(hits("Fig. 2b", res, "Ho"));
       cor6.push(hits("Fig. 2b", res, "Hf"));
-      const sub = res.map((m, i) => [o.widths[i], m] as const).filter(([, m]) => m.ranks.Ho !== undefined);
       figures.push(lineFigure("fig2b-rank-vs-width", {
         title: "Fig. 2b — rank of H, H_o, H_f vs width M, linear [M, M], MSE", x: { title: "hidden width M" }, y: { title: "rank" },
-        series: [
-          { name: "H measured", x: o.widths, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
-          { name: "H formula (Fact 7)", x: o.widths, y: res.map((m) => m.formula.H), mode: "markers", colourIndex: 0 },
-          { name: "H_o measured", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
-          { name: "H_o formula (Cor. 4)", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.formula.Ho), mode: "markers", colourIndex: 1 },
-          { name: "H_f measured", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
-          { name: "H_f formula (Cor. 6)", x: sub.map(([w]) => w), y: sub.map(([, m]) => m.formula.Hf!), mode: "markers", colourIndex: 2 },
-          { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 },
-        ],
+        series: [...rankSeries(o.widths, res), { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 }],
       }));
       figures.push(lineFigure("fig2c-rank-over-params", {
         title: "Fig. 2c — rank(H) / #params vs width", x: { title: "hidden width M" }, y: { title: "rank / p" },
@@ -456,6 +439,23 @@ async function runStudy(o: HessianRankOptions): Promise<StudyOutput> {
       : `With inputs ${o.inputs} and ${o.downscale} downscaling, every linear configuration without bias measured here has rank(H), and where computed rank(H_o) and rank(H_f), equal to the formulas at the default tolerance.`,
   );
   return { figures: figures.map((f) => f.toJSON()), summary, tables, checks, notes, ledger: ledger.entriesInOrder(), timings };
+}
+
+/**
+ * Figs. 2a/2b: measured rank of H, H_o, H_f beside Fact 7, Cor. 4, Cor. 6 at each x; H_o and H_f only where
+ * they were computed (every `fig2SplitEvery`-th configuration).
+ */
+function rankSeries(x: number[], res: Measurement[]) {
+  const sub = res.map((m, i) => [x[i], m] as const).filter(([, m]) => m.ranks.Ho !== undefined);
+  const xs = sub.map(([v]) => v);
+  return [
+    { name: "H measured", x, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
+    { name: "H formula (Fact 7)", x, y: res.map((m) => m.formula.H), mode: "markers" as const, colourIndex: 0 },
+    { name: "H_o measured", x: xs, y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
+    { name: "H_o formula (Cor. 4)", x: xs, y: sub.map(([, m]) => m.formula.Ho), mode: "markers" as const, colourIndex: 1 },
+    { name: "H_f measured", x: xs, y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
+    { name: "H_f formula (Cor. 6)", x: xs, y: sub.map(([, m]) => m.formula.Hf!), mode: "markers" as const, colourIndex: 2 },
+  ];
 }
 
 /** Full-batch gradient descent on a linear teacher, ranks of W_l and of H, H_o, H_f at log-spaced steps. */
