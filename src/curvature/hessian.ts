@@ -11,6 +11,7 @@ import { Matrix } from "../linalg";
 import { Problem, prepare, Prepared } from "./problem";
 import { curvatureProducts, CurvatureKind } from "./products";
 import { denseCurvature } from "./dense";
+import { checkOptions, fn, OptionRule } from "../util/options";
 
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
 export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
@@ -42,6 +43,54 @@ export class DenseTooLargeError extends Error {
   }
 }
 
+/** The option rules shared by hessian() and linearHessianClosedForm(). */
+export const CURVATURE_PART_NAMES = ["H", "Ho", "Hf"] as const;
+/** the type of `parts` (the part names get their own message: unknown part "…") */
+export const partsRule: OptionRule = (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : `a list of ${CURVATURE_PART_NAMES.map((n) => JSON.stringify(n)).join(", ")}`);
+export const maxBytesRule: OptionRule = (v) => (typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0 (Infinity for no limit)");
+
+/** Raised when the loss or a curvature matrix came out NaN or ±Infinity (float64 overflow). */
+export class NonFiniteCurvatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NonFiniteCurvatureError";
+  }
+}
+
+function largestAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/** The error for a non-finite result: what was found, and the sizes that make overflow likely. */
+export function nonFiniteError(op: string, problem: Problem, what: string): NonFiniteCurvatureError {
+  const show = (v: number) => String(Number(v.toPrecision(3)));
+  return new NonFiniteCurvatureError(
+    `${op}: ${what} — the float64 computation overflowed; likely cause: parameters or inputs too large ` +
+      `(largest |parameter| = ${show(largestAbs(problem.params))}, largest |input| = ${show(largestAbs(problem.X.data))}). Rescale the parameters or the inputs.`,
+  );
+}
+
+/** Throws NonFiniteCurvatureError when the loss is not finite. */
+export function checkFiniteLoss(op: string, problem: Problem, loss: number): void {
+  if (!Number.isFinite(loss)) throw nonFiniteError(op, problem, `the loss is ${loss} at these parameters`);
+}
+
+/** Throws NonFiniteCurvatureError at the first NaN or ±Infinity entry of the given matrices (one pass each). */
+export function checkFiniteMatrices(op: string, problem: Problem, loss: number, mats: Record<string, Matrix | undefined>): void {
+  for (const [name, M] of Object.entries(mats)) {
+    if (!M) continue;
+    const d = M.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i])) {
+        const r = Math.floor(i / M.cols);
+        throw nonFiniteError(op, problem, `${name} has a non-finite entry ${d[i]} at (${r}, ${i - r * M.cols}) (loss ${loss})`);
+      }
+    }
+  }
+}
+
 export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_DENSE_BYTES): void {
   const bytes = count * p * p * 8;
   if (bytes > maxBytes) throw new DenseTooLargeError(p, count, bytes, maxBytes);
@@ -49,9 +98,12 @@ export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_
 
 /** Dense H, H_o and H_f (as asked) of the mean loss at the given parameters. */
 export function hessian(problem: Problem, opts: HessianOptions = {}): HessianResult {
+  checkOptions("hessian", opts, { parts: partsRule, maxBytes: maxBytesRule, onProgress: fn });
   const parts = opts.parts ?? ["H", "Ho", "Hf"];
   for (const part of parts) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`hessian: unknown part "${part}"; allowed: H, Ho, Hf`);
   const prep = prepare("hessian", problem);
+  // an overflowed loss means overflowed matrices: refuse before building them
+  checkFiniteLoss("hessian", problem, prep.lossValue);
   const needH = parts.includes("H") || parts.includes("Hf");
   const needHo = parts.includes("Ho") || parts.includes("Hf");
   checkDenseSize(prep.p, (needH ? 1 : 0) + (needHo ? 1 : 0) + (parts.includes("Hf") ? 1 : 0), opts.maxBytes);
@@ -63,7 +115,9 @@ export function hessian(problem: Problem, opts: HessianOptions = {}): HessianRes
     Hf = new Matrix(prep.p, prep.p);
     for (let i = 0; i < Hf.data.length; i++) Hf.data[i] = H!.data[i] - Ho!.data[i];
   }
-  return { p: prep.p, loss: prep.lossValue, H: parts.includes("H") ? H : undefined, Ho: parts.includes("Ho") ? Ho : undefined, Hf };
+  const result = { p: prep.p, loss: prep.lossValue, H: parts.includes("H") ? H : undefined, Ho: parts.includes("Ho") ? Ho : undefined, Hf };
+  checkFiniteMatrices("hessian", problem, prep.lossValue, { H: result.H, Ho: result.Ho, Hf });
+  return result;
 }
 
 /** Rows of V·C for a block of directions V (B×p), C = H or H_o, without forming C. */

@@ -14,6 +14,7 @@ import { NetSpec, normalizeSpec } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
 import { Problem, prepare, Prepared } from "./problem";
+import { checkOptions, int } from "../util/options";
 
 /**
  * Reverse mode for every output at once: visits layers l = L, …, 1 with the adjoints
@@ -94,6 +95,7 @@ export interface OutputGradients {
  * (and the bias adds Σ_k ‖G_l[n, k]‖²). Samples are processed in chunks to bound memory.
  */
 export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, opts: { chunk?: number } = {}): OutputGradients {
+  checkOptions("outputGradients", opts, { chunk: int(1) });
   const { sizes, bias } = normalizeSpec(spec);
   checkInputs("outputGradients", spec, X);
   checkParams("outputGradients", spec, params);

@@ -8,10 +8,11 @@
  *   H_f is the Hessian of ⟨Ω, W_L ⋯ W_1⟩ at fixed Ω: zero diagonal blocks, and for layers k < l
  *   ∂²/∂(W_k)_{ab} ∂(W_l)_{ce} = Q[e, a] · (S_lᵀ Ω P_{k−1}ᵀ)[c, b],  Q = W_{l−1} ⋯ W_{k+1} (I when l = k+1).
  */
-import { Matrix, gemm, syrk } from "../linalg";
+import { Matrix, LinalgError, gemm, syrk } from "../linalg";
 import { normalizeSpec } from "../nets/spec";
 import { Problem, prepare, Prepared } from "./problem";
-import { checkDenseSize, HessianResult } from "./hessian";
+import { checkDenseSize, HessianResult, partsRule, maxBytesRule, checkFiniteLoss, checkFiniteMatrices, nonFiniteError } from "./hessian";
+import { checkOptions } from "../util/options";
 
 /** D[(r0 + a·C + c), (c0 + b·E + e)] += left[a, b] · right[c, e]  (the Kronecker block left ⊗ right). */
 function addKronBlock(D: Float64Array, p: number, r0: number, c0: number, left: Matrix, right: Matrix): void {
@@ -81,6 +82,8 @@ function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
 }
 
 export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" | "Ho" | "Hf")[]; maxBytes?: number } = {}): HessianResult {
+  checkOptions("linearHessianClosedForm", opts, { parts: partsRule, maxBytes: maxBytesRule });
+  for (const part of opts.parts ?? []) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`linearHessianClosedForm: unknown part "${part}"; allowed: H, Ho, Hf`);
   const spec = normalizeSpec(problem.spec);
   if (spec.bias) throw new Error("linearHessianClosedForm: needs a network without bias (use hessian() for bias)");
   if (spec.activation.some((a) => a !== "linear")) throw new Error(`linearHessianClosedForm: every hidden activation must be "linear", got [${spec.activation}]`);
@@ -89,8 +92,22 @@ export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" |
   const prep = prepare("linearHessianClosedForm", problem);
   const { p } = prep;
   checkDenseSize(p, parts.length, opts.maxBytes);
+  checkFiniteLoss("linearHessianClosedForm", problem, prep.lossValue);
+  let result: HessianResult;
+  try {
+    result = closedForm(prep, problem, spec.sizes, parts);
+  } catch (err) {
+    // the checked products refuse an overflowed intermediate (inputs and parameters are finite)
+    if (err instanceof LinalgError && /non-finite/.test(err.message)) throw nonFiniteError("linearHessianClosedForm", problem, `an intermediate product is not finite (${err.message})`);
+    throw err;
+  }
+  checkFiniteMatrices("linearHessianClosedForm", problem, result.loss, { H: result.H, Ho: result.Ho, Hf: result.Hf });
+  return result;
+}
+
+function closedForm(prep: Prepared, problem: Problem, sizes: number[], parts: readonly string[]): HessianResult {
+  const { p } = prep;
   const { sigmaXX, omega } = statisticsOf(prep, problem.X);
-  const sizes = spec.sizes;
   const L = sizes.length - 1;
   const d = sizes[0];
   const K = sizes[L];

@@ -6,6 +6,7 @@
  */
 import { Matrix, gemm, eigvalsh } from "../linalg";
 import { Rng } from "../util/random";
+import { checkOptions, int, oneOf } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
 
@@ -50,6 +51,7 @@ export interface LanczosOptions {
 
 /** The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation). */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
+  checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
   const m = Math.min(p, opts.steps ?? Math.max(2 * k + 20, 60));
@@ -103,6 +105,7 @@ export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOp
 
 /** Hutchinson's trace estimate E[vᵀAv] over Rademacher v, with its standard error. */
 export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { trace: number; stderr: number; samples: number } {
+  checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
   if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
   const rng = new Rng(opts.seed ?? 0);

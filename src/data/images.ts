@@ -13,6 +13,7 @@ import * as zlib from "node:zlib";
 import { Matrix } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
+import { checkOptions, int, listOf, OptionRule } from "../util/options";
 
 export type Split = "train" | "test";
 
@@ -24,6 +25,15 @@ export interface ImageLoadOptions {
   classes?: number[];
   seed?: number;
 }
+
+// n's type here; its range (up to the samples available) in finish()
+const IMAGE_RULES: Record<string, OptionRule> = {
+  split: (v) => (v === "train" || v === "test" ? undefined : '"train" or "test"'),
+  n: (v) => (typeof v === "number" ? undefined : "a positive integer"),
+  classes: listOf(int(0), { minLength: 1 }),
+  seed: int(),
+};
+const dirRule: OptionRule = (v) => (typeof v === "string" && v.length > 0 ? undefined : "a folder path");
 
 function checkSplit(op: string, split: unknown): Split {
   if (split !== "train" && split !== "test") throw new DataError(`${op}: split must be "train" or "test", got ${JSON.stringify(split)}`);
@@ -62,6 +72,7 @@ export function classSubset(ds: Dataset, classes: number[]): Dataset {
 let mnistCache: { X: Float64Array; labels: Int32Array; order: number[][] } | undefined;
 
 export function loadMnist(opts: ImageLoadOptions = {}): Dataset {
+  checkOptions("loadMnist", opts, IMAGE_RULES);
   const split = checkSplit("loadMnist", opts.split ?? "train");
   if (!mnistCache) {
     const parts: number[][] = [];
@@ -157,6 +168,7 @@ function findFashionDir(dir?: string): string {
 const fashionCache = new Map<string, Dataset>();
 
 export function loadFashionMnist(opts: ImageLoadOptions & { dir?: string } = {}): Dataset {
+  checkOptions("loadFashionMnist", opts, { ...IMAGE_RULES, dir: dirRule });
   const split = checkSplit("loadFashionMnist", opts.split ?? "train");
   const dir = findFashionDir(opts.dir);
   const key = `${dir}:${split}`;

@@ -1,6 +1,7 @@
 /** Pre-processing the studies need: scale, centre, greyscale, area and nearest-neighbour downscaling, PCA. */
 import { Matrix, svd, gemm } from "../linalg";
 import { Dataset, DataError } from "./dataset";
+import { checkOptions, bool } from "../util/options";
 
 export function scale(ds: Dataset, factor: number): Dataset {
   if (!Number.isFinite(factor)) throw new DataError(`scale: factor must be finite, got ${factor}`);
@@ -39,6 +40,7 @@ function resizeShapes(op: string, ds: Dataset, size: [number, number], opts: { g
 }
 
 export function downscale(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
+  checkOptions("downscale", opts, { grey: bool });
   const { h, w, c, H, W, grey, cOut } = resizeShapes("downscale", ds, size, opts);
   const weights = (n: number, N: number) => {
     // weights[o] = list of [inputIndex, weight] with Σ weight = 1
@@ -99,6 +101,7 @@ export function nearestIndices(inSize: number, outSize: number): number[] {
  * first when `grey` (0.299R + 0.587G + 0.114B for three channels).
  */
 export function downscaleNearest(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
+  checkOptions("downscaleNearest", opts, { grey: bool });
   const { h, w, c, H, W, grey, cOut } = resizeShapes("downscaleNearest", ds, size, opts);
   const iy = nearestIndices(h, H);
   const ix = nearestIndices(w, W);

@@ -2,6 +2,21 @@
 import { Matrix, gemm, eigh, svdvals } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, checkCount } from "./dataset";
+import { checkOptions, requireOptions, int, num, oneOf, listOf, either, OptionRule } from "../util/options";
+
+/** the type of a count; checkCount tells a non-positive or fractional one */
+const count: OptionRule = (v) => (typeof v === "number" ? undefined : "a positive integer");
+const matrixRule: OptionRule = (v) => (v instanceof Matrix ? undefined : "a Matrix");
+const GAUSSIAN_RULES: Record<string, OptionRule> = {
+  n: count,
+  dIn: count,
+  dOut: count,
+  crossCov: either(oneOf(["random"]), matrixRule, listOf(listOf(num()), { minLength: 1 })),
+  crossNorm: (v) => (typeof v === "number" && v > 0 && v < 1 ? undefined : "a number in (0, 1)"),
+  seed: int(),
+};
+const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: int() };
+const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, seed: int() };
 
 export interface GaussianOptions {
   n: number;
@@ -22,6 +37,8 @@ export interface GaussianOptions {
  * x ~ N(0, I), y = C x + L ε with L Lᵀ = I − C Cᵀ, so Cov(y) = I and Cov(y, x) = C.
  */
 export function gaussianPairs(opts: GaussianOptions): Dataset & { crossCov: Matrix } {
+  checkOptions("gaussianPairs", opts, GAUSSIAN_RULES);
+  requireOptions("gaussianPairs", opts, GAUSSIAN_RULES, ["n", "dIn", "dOut"]);
   const { n, dIn, dOut, seed = 0, crossNorm = 0.9 } = opts;
   checkCount("gaussianPairs", "n", n);
   checkCount("gaussianPairs", "dIn", dIn);
@@ -70,6 +87,8 @@ export interface TeacherOptions {
 
 /** Linear teacher: x ~ N(0, I), y = T x + noise, T with i.i.d. N(0, 1/dIn) entries. */
 export function linearTeacher(opts: TeacherOptions): Dataset & { teacher: Matrix } {
+  checkOptions("linearTeacher", opts, TEACHER_RULES);
+  requireOptions("linearTeacher", opts, TEACHER_RULES, ["n", "dIn", "dOut"]);
   const { n, dIn, dOut, noise = 0, seed = 0 } = opts;
   checkCount("linearTeacher", "n", n);
   checkCount("linearTeacher", "dIn", dIn);
@@ -98,6 +117,8 @@ export interface LatentOptions {
  * u ↦ A₂ relu(A₁ u + b₁) with N(0, 1/fan_in) weights. The inputs lie on a k-dimensional manifold.
  */
 export function latentData(opts: LatentOptions): Dataset & { Z: Matrix } {
+  checkOptions("latentData", opts, LATENT_RULES);
+  requireOptions("latentData", opts, LATENT_RULES, ["n", "k", "dIn", "dOut"]);
   const { n, k, dIn, dOut, width = 100, seed = 0 } = opts;
   for (const [name, v] of Object.entries({ n, k, dIn, dOut, width })) checkCount("latentData", name, v);
   const rng = new Rng(seed);

@@ -4,6 +4,7 @@
  * predictions, legends that name the setting.
  */
 import { Figure, Trace, Layout } from "./figure";
+import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule } from "../util/options";
 
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 export const FONT = { family: "Helvetica Neue, Arial, sans-serif", size: 14, color: "#222" };
@@ -146,12 +147,17 @@ export function logFloor(values: number[], relative = 1e-20): number[] {
   return values.map((v) => Math.max(Math.abs(v), floor));
 }
 
+/** Axis titles may be empty (no title). */
+const text: OptionRule = (v) => (typeof v === "string" ? undefined : "a string");
+const PANEL_GRID_RULES: Record<string, OptionRule> = { cols: int(1), yLog: either(bool, listOf(bool)), yTitle: text, xTitle: text, xLog: bool };
+
 /**
  * Lays out `titles.length` panels side by side: axes x, x2, … and y, y2, … with the house style of
  * `layout`; traces choose a panel with xaxis "x2"/yaxis "y2" etc. (see `panelAxes`).
  */
 export function panelRow(layout: Layout, titles: string[], opts: { yLog?: boolean; yTitle?: string } = {}): Layout {
-  return panelGrid(layout, titles, { ...opts, cols: titles.length });
+  checkOptions("panelRow", opts, { yLog: bool, yTitle: text });
+  return panelGrid(layout, titles, { ...opts, cols: Math.max(1, titles.length) });
 }
 
 /**
@@ -160,6 +166,8 @@ export function panelRow(layout: Layout, titles: string[], opts: { yLog?: boolea
  * and `xTitle` labels every x axis.
  */
 export function panelGrid(layout: Layout, titles: string[], opts: { cols: number; yLog?: boolean | boolean[]; yTitle?: string; xTitle?: string; xLog?: boolean }): Layout {
+  checkOptions("panelGrid", opts, PANEL_GRID_RULES);
+  requireOptions("panelGrid", opts, PANEL_GRID_RULES, ["cols"]);
   const n = titles.length;
   const cols = Math.max(1, Math.min(opts.cols, n));
   const rows = Math.ceil(n / cols);

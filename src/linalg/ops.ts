@@ -6,6 +6,7 @@
  */
 import { Matrix, LinalgError, assertFinite, assertSquare, assertSymmetric, shapeOf } from "./matrix";
 import { kernels } from "./kernels";
+import { checkOptions, bool, num } from "../util/options";
 
 export const EPS = 2 ** -52;
 
@@ -17,6 +18,7 @@ export interface GemmOptions {
 
 /** C = α · op(A) · op(B), op(X) = X or Xᵀ. */
 export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
+  checkOptions("gemm", opts, { transA: bool, transB: bool, alpha: num() });
   const { transA = false, transB = false, alpha = 1 } = opts;
   const m = transA ? A.cols : A.rows;
   const k = transA ? A.rows : A.cols;
@@ -47,6 +49,7 @@ export function gemmTrusted(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matri
 
 /** Symmetric rank-k update: α·AᵀA when `trans` (cols×cols), else α·AAᵀ (rows×rows). Both triangles filled. */
 export function syrk(A: Matrix, opts: { trans?: boolean; alpha?: number } = {}): Matrix {
+  checkOptions("syrk", opts, { trans: bool, alpha: num() });
   const { trans = false, alpha = 1 } = opts;
   assertFinite("syrk", A, "A");
   const n = trans ? A.cols : A.rows;
@@ -120,6 +123,7 @@ function magnitudes(op: string, A: Matrix, symmetric: boolean): Float64Array {
 
 /** Numerical rank: the number of singular values above `tol` (default σ_max·max(m,n)·eps). */
 export function rank(A: Matrix, opts: RankOptions = {}): number {
+  checkOptions("rank", opts, { tol: num(0), symmetric: bool });
   const s = magnitudes("rank", A, opts.symmetric ?? false);
   return rankOfSpectrum(s, opts.tol ?? defaultTolerance(s.length ? Math.max(...s) : 0, A.rows, A.cols));
 }
@@ -143,12 +147,14 @@ export function epsRank(A: Matrix, eps: number): number {
  * (default: the default rank tolerance). Use `logPdet` for anything but tiny matrices.
  */
 export function pdet(A: Matrix, opts: { tol?: number } = {}): number {
+  checkOptions("pdet", opts, { tol: num(0) });
   const { logAbs, sign } = logPdet(A, opts);
   return sign * Math.exp(logAbs);
 }
 
 /** log |pseudo-determinant| and its sign, for a symmetric matrix. */
 export function logPdet(A: Matrix, opts: { tol?: number } = {}): { logAbs: number; sign: number; rank: number } {
+  checkOptions("logPdet", opts, { tol: num(0) });
   assertSquare("logPdet", A);
   const ev = eigvalshChecked("logPdet", A);
   const maxAbs = ev.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -203,6 +209,7 @@ export function solve(A: Matrix, B: Matrix): Matrix {
  * treated as zero (default rcond = max(m, n)·eps). Returns X and the effective rank of A.
  */
 export function lstsq(A: Matrix, B: Matrix, opts: { rcond?: number } = {}): { x: Matrix; rank: number } {
+  checkOptions("lstsq", opts, { rcond: num(0) });
   if (B.rows !== A.rows) throw new LinalgError(`lstsq: A is ${shapeOf(A)} but B is ${shapeOf(B)} (B needs ${A.rows} rows)`);
   assertFinite("lstsq", A, "A");
   assertFinite("lstsq", B, "B");

@@ -23,6 +23,7 @@
 import { Matrix, svdvals } from "../linalg";
 import { NetSpec, weight } from "../nets/spec";
 import { outputGradients } from "../curvature/jacobian";
+import { checkOptions, OptionRule } from "../util/options";
 
 export interface JacobianData {
   /** samples */
@@ -70,10 +71,13 @@ export interface FlatnessOptions {
   volumeTop?: number;
 }
 
+const FLATNESS_RULES: Record<string, OptionRule> = { volumeTop: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "a positive integer") };
+
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The flatness metrics from per-sample input Jacobians and parameter-gradient norms. */
 export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {}): FlatnessMetrics {
+  checkOptions("flatnessFromJacobians", opts, FLATNESS_RULES);
   const { n, K, d } = j;
   if (!(n >= 1)) throw new Error("flatness: no samples");
   if (j.inputJacobian.length !== n * K * d) throw new Error(`flatness: inputJacobian must hold n·K·d = ${n}·${K}·${d} numbers, got ${j.inputJacobian.length}`);
@@ -104,6 +108,7 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
 
 /** Every metric of the study and the bound chain of Eq. 28 for a dense network, exact in float64. */
 export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, opts: FlatnessOptions = {}): FlatnessMetrics {
+  checkOptions("flatnessMetrics", opts, FLATNESS_RULES);
   const og = outputGradients(spec, params, X);
   const m = flatnessFromJacobians({ n: og.N, K: og.K, d: og.d, inputJacobian: og.inputJacobian.data, paramSqNorm: og.paramSqNorm }, opts);
   const W1 = weight(spec, params, 1);
@@ -135,6 +140,7 @@ export function sharpness(spec: NetSpec, params: Float64Array, X: Matrix): PerSa
 
 /** Log volumetric ratio (Eq. 10): per sample Σ log σ_j(∇_x f), and the mean. */
 export function logVolume(spec: NetSpec, params: Float64Array, X: Matrix, opts: FlatnessOptions = {}): PerSample {
+  checkOptions("logVolume", opts, FLATNESS_RULES);
   const m = flatnessMetrics(spec, params, X, opts);
   return { perSample: m.perSample.logVolume, mean: m.logVolume };
 }

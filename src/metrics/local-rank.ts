@@ -7,6 +7,7 @@
 import { Matrix } from "../linalg";
 import { NetSpec, normalizeSpec } from "../nets/spec";
 import { inputJacobianSingularValues } from "../curvature/jacobian";
+import { checkOptions, int, listOf, num } from "../util/options";
 
 /** The absolute threshold of the local-rank paper's later code. */
 export const DEFAULT_LOCAL_RANK_EPS = 0.01;
@@ -40,6 +41,7 @@ function layersOf(spec: NetSpec, layers?: number[]): number[] {
 
 /** Local rank of every requested layer at threshold ε. */
 export function localRank(spec: NetSpec, params: Float64Array, X: Matrix, opts: LocalRankOptions = {}): LocalRankResult[] {
+  checkOptions("localRank", opts, { eps: num(0), layers: listOf(int(1)) });
   const eps = opts.eps ?? DEFAULT_LOCAL_RANK_EPS;
   checkEps(eps);
   return layersOf(spec, opts.layers).map((layer) => {

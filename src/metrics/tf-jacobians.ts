@@ -9,9 +9,11 @@ import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { JacobianData } from "./flatness";
+import { checkOptions, int } from "../util/options";
 
 /** `paramSamples`: compute ‖∇_θ f(x_i)‖²_F for the first this-many inputs only (default all). */
 export async function tfJacobianData(model: tfType.LayersModel, X: Matrix, opts: { paramSamples?: number } = {}): Promise<JacobianData> {
+  checkOptions("tfJacobianData", opts, { paramSamples: int(1) });
   const { tf } = await loadTf();
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const d = inShape.reduce((a, b) => a * b, 1);

@@ -5,6 +5,7 @@
 import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { activationFns } from "./activations";
 import { NetSpec, normalizeSpec, layout, LayerSlot, paramCount, SpecError } from "./spec";
+import { checkOptions, bool } from "../util/options";
 
 export interface ForwardCache {
   slots: LayerSlot[];
@@ -31,6 +32,7 @@ export function checkInputs(op: string, spec: NetSpec, X: Matrix): void {
 }
 
 export function forward(spec: NetSpec, params: Float64Array, X: Matrix, opts: { derivatives?: boolean } = {}): ForwardCache {
+  checkOptions("forward", opts, { derivatives: bool });
   const { activation } = normalizeSpec(spec);
   const slots = layout(spec);
   const L = slots.length;

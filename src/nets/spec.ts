@@ -8,6 +8,7 @@
 import { Rng } from "../util/random";
 import { Matrix, svd } from "../linalg";
 import { ACTIVATIONS, Activation } from "./activations";
+import { checkOptions, int, num, oneOf } from "../util/options";
 
 export const INITS = ["glorot-normal", "glorot-uniform", "he", "orthogonal", "uniform"] as const;
 export type Init = (typeof INITS)[number];
@@ -96,6 +97,7 @@ export interface InitOptions {
  * he: N(0, 2/fan_in); orthogonal: a random orthogonal (semi-orthogonal) matrix; uniform: U(±scale).
  */
 export function initParams(spec: NetSpec, opts: InitOptions = {}): Float64Array {
+  checkOptions("initParams", opts, { init: oneOf(INITS), seed: int(), scale: num(0, Infinity, { exclusiveMin: true }) });
   const { init = "glorot-normal", seed = 0 } = opts;
   if (!INITS.includes(init)) throw new SpecError(`initParams: unknown init "${init}"; allowed: ${INITS.join(", ")}`);
   const rng = new Rng(seed);

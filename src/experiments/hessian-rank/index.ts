@@ -14,6 +14,7 @@ import { linearTeacher } from "../../data";
 import { Figure, lineFigure, houseLayout, colour, Trace, logFloor, panelRow, panelAxes } from "../../figures";
 import { Progress } from "../../progress";
 import { mapTasks, defaultWorkers } from "../../parallel";
+import { checkOptions, anything, bool, int } from "../../util/options";
 import { ExperimentDefinition, runExperiment, RunControls, StudyOutput, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { Check, Table, ExperimentResult } from "../../report/result";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
@@ -549,8 +550,9 @@ export interface RankExplorerOptions {
  * deficiency and the spectrum figure. Not cached (it is fast for small networks).
  */
 export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Promise<ExperimentResult> {
-  const o: RankExplorerOptions = { widths: [30, 20], N: 200, d: 64, K: 10, bias: false, activation: "linear", loss: "mse", source: "auto", inputs: DEFAULT_INPUTS, downscale: DEFAULT_DOWNSCALE, seed: 0, ...opts };
   const EXP = "rank-explorer";
+  checkOptions("rankExplorer", opts, { widths: anything, N: anything, d: anything, K: anything, bias: bool, activation: anything, loss: anything, source: anything, inputs: anything, downscale: anything, seed: int() });
+  const o: RankExplorerOptions = { widths: [30, 20], N: 200, d: 64, K: 10, bias: false, activation: "linear", loss: "mse", source: "auto", inputs: DEFAULT_INPUTS, downscale: DEFAULT_DOWNSCALE, seed: 0, ...opts };
   checkIntList(EXP, "widths", o.widths, 1, { minLength: 0 });
   checkInt(EXP, "N", o.N, 1);
   checkInt(EXP, "d", o.d, 1);
