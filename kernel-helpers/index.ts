@@ -8,7 +8,7 @@
  *   kernel.setup();
  */
 import { setRenderer, setResultHook, setProgressSink, progressLine, renderFigure, Figure, ExperimentResult, RichObject, ProgressState } from "../src";
-import { plotlyJs } from "../src/export";
+import { plotlyJs, renderPngSync } from "../src/export";
 
 type DisplayData = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> };
 
@@ -48,10 +48,20 @@ function figureBundle(fig: Figure): DisplayData {
   return { data, metadata: {}, transient: {} };
 }
 
+let staticImages = true;
+
 function render(obj: RichObject): boolean {
   const write = writer();
   if (!write) return false;
   if (obj instanceof Figure) {
+    // a figure left as a cell's value cannot await the shared browser: one synchronous Chromium run
+    if (staticImages && !pngs.has(obj)) {
+      try {
+        pngs.set(obj, renderPngSync(obj).toString("base64"));
+      } catch (err) {
+        console.error(`rankscope: no static PNG for "${obj.name}" (${(err as Error).message})`);
+      }
+    }
     write(figureBundle(obj), false);
     return true;
   }
@@ -94,6 +104,37 @@ function notebookProgress(): (s: ProgressState) => void {
   };
 }
 
+/**
+ * tslab shows a cell's last value with `console.log(value)` (its own reference to it, taken at start);
+ * a rankscope object displays itself from util.inspect and returns "", so console.log would still
+ * write an empty line under the output. The one "\n" written right after such a display is dropped.
+ */
+let swallowNewline = false;
+function quietCellValues(): void {
+  const out = process.stdout as NodeJS.WriteStream & { __rankscopeQuiet?: boolean };
+  if (out.__rankscopeQuiet) return;
+  // tslab assigns process.stdout.write afresh for every cell: keep whatever it assigns, and filter in front
+  let inner = out.write.bind(out) as (...a: unknown[]) => boolean;
+  const filtered = (chunk: unknown, ...rest: unknown[]): boolean => {
+    if (swallowNewline) {
+      swallowNewline = false;
+      if (chunk === "\n") {
+        (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+        return true;
+      }
+    }
+    return inner(chunk, ...rest);
+  };
+  Object.defineProperty(out, "write", {
+    configurable: true,
+    get: () => filtered,
+    set: (w: (...a: unknown[]) => boolean) => {
+      inner = w;
+    },
+  });
+  out.__rankscopeQuiet = true;
+}
+
 /** Call once at the top of a notebook. */
 export function setup(opts: SetupOptions = {}): void {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -103,7 +144,13 @@ export function setup(opts: SetupOptions = {}): void {
     `<script type="text/javascript">(function(){var d=window.define;window.define=undefined;try{\n${plotlyJs()}\n}finally{window.define=d;}})();</script>` +
       `<div style="color:#666;font-size:12px">rankscope: plotly.js loaded for this notebook</div>`,
   );
-  setRenderer(render);
+  setRenderer((obj) => {
+    const shown = render(obj);
+    if (shown) swallowNewline = true;
+    return shown;
+  });
+  staticImages = opts.staticImages !== false;
+  quietCellValues();
   if (opts.progress !== false) setProgressSink(notebookProgress());
   if (opts.staticImages !== false) {
     setResultHook(async (r) => {

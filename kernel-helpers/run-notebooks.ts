@@ -2,9 +2,10 @@
  * Executes notebooks headless with Debian's Jupyter (nbconvert + the tslab kernel), writes the
  * executed copies, signs them (so they render when reopened), and fails on any cell error.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { onInterrupt } from "../src/util/interrupt";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -55,7 +56,7 @@ export interface NotebookRun {
  * run on a loaded 2-core machine once exceeded) to answer, and a kernel that did not come up is
  * started once more before the run counts as failed.
  */
-export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {}): NotebookRun {
+export async function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {}): Promise<NotebookRun> {
   ensurePackageLink();
   if (!jupyterAvailable()) throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
   const jupyterPath = checkoutKernelPath();
@@ -67,12 +68,12 @@ export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds
     "--output-dir", outDir, file,
   ];
   const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
-  const exec = () => spawnSync(PYTHON, args, { encoding: "utf8", cwd: path.dirname(file), env, maxBuffer: 256 * 1024 * 1024 });
+  const exec = () => runChild(PYTHON, args, { cwd: path.dirname(file), env });
   const notStarted = (run: { status: number | null; stderr: string }) => run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr);
-  let r = exec();
+  let r = await exec();
   if (notStarted(r)) {
     console.warn(`notebooks: the kernel for ${path.basename(file)} did not start (${kernelLines(r.stderr)}); starting it once more`);
-    r = exec();
+    r = await exec();
   }
   const errors: string[] = [];
   if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${r.stderr.split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r) ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`);
@@ -91,6 +92,80 @@ export function runNotebook(file: string, outDir: string, opts: { timeoutSeconds
     execFileSync(PYTHON, ["-m", "nbformat.sign", output], { stdio: "ignore" });
   }
   return { input: file, output, seconds: (Date.now() - t0) / 1000, cells, errors };
+}
+
+/**
+ * Runs a child (nbconvert) asynchronously, so that an interrupt of this process can stop it: while it
+ * runs, a cleanup is registered that ends the child and everything it started (the tslab kernel runs
+ * in its own session and ignores SIGTERM, so descendants are found through /proc and get SIGKILL
+ * after a short grace).
+ */
+function runChild(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => {
+      stderr += d;
+      if (stderr.length > 4 * 1024 * 1024) stderr = stderr.slice(-2 * 1024 * 1024);
+    });
+    const unregister = onInterrupt(() => killTree(child.pid!));
+    child.on("error", (err) => {
+      unregister();
+      reject(err);
+    });
+    child.on("close", (status) => {
+      unregister();
+      resolve({ status, stderr });
+    });
+  });
+}
+
+/** The pids of a process's descendants (Linux /proc), children first. */
+export function descendants(pid: number): number[] {
+  const parent = new Map<number, number[]>();
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!parent.has(ppid)) parent.set(ppid, []);
+      parent.get(ppid)!.push(Number(d));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) for (const c of parent.get(queue.shift()!) ?? []) (out.push(c), queue.push(c));
+  return out;
+}
+
+/** SIGTERM to a process and its descendants, SIGKILL to whatever still runs after `graceMs`. */
+export async function killTree(pid: number, graceMs = 1500): Promise<void> {
+  const all = [pid, ...descendants(pid)];
+  const signal = (p: number, s: NodeJS.Signals) => {
+    try {
+      process.kill(p, s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const p of all) signal(p, "SIGTERM");
+  const t0 = Date.now();
+  while (Date.now() - t0 < graceMs && all.some(running)) await new Promise((r) => setTimeout(r, 100));
+  for (const p of all) if (running(p)) signal(p, "SIGKILL");
+}
+
+/** Whether a process still runs (an exited one waiting to be reaped, a zombie, does not). */
+export function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
 }
 
 /** What the kernel itself wrote to stderr: the lines before nbconvert's traceback, less nbconvert's own log lines. */
@@ -131,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
   const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
   let failed = 0;
   for (const f of files) {
-    const r = runNotebook(f, outDir);
+    const r = await runNotebook(f, outDir);
     console.log(`${path.basename(f)}: ${r.cells} code cells, ${r.seconds.toFixed(1)} s, ${r.errors.length ? "FAILED" : "ok"} → ${r.output}`);
     for (const e of r.errors) console.log(`  ${e}`);
     if (r.errors.length) failed++;
@@ -151,8 +226,8 @@ export async function screenshotNotebook(ipynb: string, png: string): Promise<nu
   execFileSync(PYTHON, ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, ipynb], { stdio: "ignore" });
   const html = path.join(outDir, path.basename(ipynb).replace(/\.ipynb$/, ".html"));
   const { chromium } = await import("playwright-core");
-  const { chromiumPath } = await import("../src/export");
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     await page.goto("file://" + html);

@@ -41,7 +41,7 @@ export type { BottleneckOptions } from "./experiments/bottleneck";
 export { localRankExperiment, localRankStudy, localRankDefaults } from "./experiments/local-rank";
 export type { LocalRankStudyOptions } from "./experiments/local-rank";
 export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-rank/gaussian-vib";
-export { cacheKey, defaultCacheDir } from "./cache";
+export { cacheKey, defaultCacheDir, cached } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";
 export { Rng } from "./util/random";

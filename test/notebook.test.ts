@@ -9,7 +9,7 @@ const ready = fs.existsSync("/usr/bin/python3") && jupyterAvailable();
 
 it("a small notebook runs headless with the tslab kernel and saves Plotly output, a PNG fallback and the summary", { skip: !ready && "needs Jupyter + the tslab kernel (bash .ci/setup)", timeout: 900000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-nb-"));
-  const run = runNotebook(path.resolve(__dirname, "../../test/fixtures/smoke.ipynb"), out);
+  const run = await runNotebook(path.resolve(__dirname, "../../test/fixtures/smoke.ipynb"), out);
   assert.deepEqual(run.errors, []);
   const nb = JSON.parse(fs.readFileSync(run.output, "utf8"));
   const outputs = nb.cells.flatMap((c: { outputs?: unknown[] }) => c.outputs ?? []) as { output_type: string; data?: Record<string, string>; text?: string | string[] }[];
@@ -22,6 +22,10 @@ it("a small notebook runs headless with the tslab kernel and saves Plotly output
   assert.ok(outputs.some((o) => o.data && /rankscope: plotly.js loaded/.test(o.data["text/html"] ?? "")), "plotly.js is loaded once");
   assert.ok(outputs.some((o) => o.data && /Rank explorer/.test(o.data["text/html"] ?? "")), "the result's summary table is shown");
   assert.ok(outputs.some((o) => /checks: true/.test(String(o.text ?? ""))), "the printed check");
+  // a bare figure as the cell's value: interactive, with its own static PNG, and no empty line printed under it
+  const last = nb.cells[nb.cells.length - 1].outputs as { output_type: string; data?: Record<string, string>; text?: string | string[] }[];
+  assert.ok(last.some((o) => o.data && "application/vnd.plotly.v1+json" in o.data && o.data["image/png"]), "the bare figure carries a PNG");
+  assert.deepEqual(last.filter((o) => o.output_type === "stream").map((o) => [o.text].flat().join("")), [], "no stream output (empty line) under the figure");
   // opened as HTML in Chromium, the chart is drawn
   const charts = await screenshotNotebook(run.output, path.join(out, "smoke.png"));
   assert.ok(charts >= 2, `charts drawn: ${charts}`);

@@ -7,6 +7,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as v8 from "node:v8";
 import { writeFileAtomic, assertWritablePlace } from "../util/files";
 
 export function canonicalJson(v: unknown): string {
@@ -99,4 +100,50 @@ export function writeCache(key: string, value: unknown, dir = defaultCacheDir())
 
 export function cacheFile(key: string, dir = defaultCacheDir()): string {
   return entryPath(dir, key);
+}
+
+export interface CachedControls {
+  /** recompute and overwrite the entry */
+  force?: boolean;
+  cacheDir?: string;
+  /** called with a line when an entry is unreadable and recomputed, or cannot be written */
+  log?: (s: string) => void;
+}
+
+/**
+ * Your own computation, cached on disk like the studies: `await rs.cached("my-sweep", { widths }, () => …)`.
+ * The key is the name, the options (canonical JSON), the text of `fn` (editing the function body
+ * recomputes) and rankscope's version and code hash. Values are stored with V8's serialisation, so
+ * numbers, strings, arrays, plain objects, Maps, Sets and typed arrays come back as they were; class
+ * instances come back as plain objects (keep results plain data). A corrupt entry is reported and
+ * recomputed; a write that fails is reported and the value returned.
+ */
+export async function cached<T>(name: string, options: object, fn: () => T | Promise<T>, controls: CachedControls = {}): Promise<T> {
+  if (typeof name !== "string" || !name.trim()) throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
+  if (options === null || typeof options !== "object") throw new Error(`cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`);
+  if (typeof fn !== "function") throw new Error("cached: the third argument must be the function that computes the value");
+  for (const k of Object.keys(controls)) if (!["force", "cacheDir", "log"].includes(k)) throw new Error(`cached: unknown control "${k}"; allowed: force, cacheDir, log`);
+  const log = controls.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
+  const dir = controls.cacheDir ?? defaultCacheDir();
+  const key = crypto.createHash("sha256").update(`cached\n${name}\n${canonicalJson(options)}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`).digest("hex");
+  const file = path.join(dir, key.slice(0, 2), `${key}.v8`);
+  if (!controls.force && fs.existsSync(file)) {
+    try {
+      const bytes = fs.readFileSync(file);
+      const sum = bytes.subarray(0, 32);
+      const body = bytes.subarray(32);
+      if (!crypto.createHash("sha256").update(body).digest().equals(sum)) throw new Error("checksum mismatch (truncated or edited)");
+      return v8.deserialize(body) as T;
+    } catch (err) {
+      log(`cached("${name}"): entry ${key.slice(0, 12)}… is unreadable (${(err as Error).message}); recomputing`);
+    }
+  }
+  const value = await fn();
+  try {
+    const body = v8.serialize(value);
+    writeFileAtomic(file, Buffer.concat([crypto.createHash("sha256").update(body).digest(), body]));
+  } catch (err) {
+    log(`cached("${name}"): could not store the value (${(err as Error).message}); returning it uncached`);
+  }
+  return value;
 }

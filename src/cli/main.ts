@@ -9,6 +9,8 @@
  *   rankscope notebooks [--out DIR]
  */
 import { parseFlags, UsageError } from "./args";
+import { checkEnvironment, EnvError } from "../util/env";
+import { installInterruptHandlers, interrupted } from "../util/interrupt";
 import { HESSIAN_FLAGS, HESSIAN_HELP, hessianOptionsFromFlags, runHessian, buildHessianProblem, exportProblem, checkResources } from "./hessian";
 
 const USAGE = `usage: rankscope <command> [options]
@@ -20,6 +22,8 @@ commands:
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  checkEnvironment();
+  installInterruptHandlers(`rankscope ${cmd ?? ""}`.trim());
   if (!cmd || cmd === "--help" || cmd === "-h") {
     console.log(USAGE);
     return cmd ? 0 : 2;
@@ -57,9 +61,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted()) process.exit(code);
+  },
   (err) => {
+    // after Ctrl-C, what fails (a closed browser page, a terminated worker) is a consequence: the handler exits 130
+    if (interrupted()) return;
     console.error(`rankscope: ${(err as Error).message}`);
-    process.exit(err instanceof UsageError ? 2 : 1);
+    process.exit(err instanceof UsageError || err instanceof EnvError ? 2 : 1);
   },
 );

@@ -13,6 +13,7 @@ import { STUDIES } from "../experiments/registry";
 import { PRESETS, Preset } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic } from "../util/files";
+import { interrupted } from "../util/interrupt";
 import { ExperimentResult } from "../report/result";
 import { tally, VERDICT_COLOURS, Verdict } from "../report/ledger";
 import { provenanceOf, writeRecord, resultsDir, formatSeconds } from "../report/recorded";
@@ -92,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       result = await study.run!(args.preset, args.force ? { force: true } : undefined);
     } catch (err) {
+      if (interrupted()) return 130; // Ctrl-C: the handler reports and exits
       // one study's failure must not lose the others: say what failed and go on
       errors.push(study.name);
       console.log(`  ERROR ${study.name}: ${String((err as Error).stack ?? err).split("\n").slice(0, 6).join("\n    ")}`);

@@ -5,18 +5,17 @@
  * `ExperimentResult` that renders itself and serialises to JSON.
  */
 import { ExperimentResult, ResultData } from "../report/result";
-import { cacheKey, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
+import { cacheKey, canonicalJson, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
 import { runResultHook } from "../report/render";
+import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
+import * as path from "node:path";
+import { checkEnvironment } from "../util/env";
 
 export type Preset = "quick" | "paper";
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
 
-export class OptionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OptionError";
-  }
-}
+import { OptionError } from "../util/options";
+export { OptionError };
 
 export interface RunControls {
   /** "paper" (default: the study's own settings) or "quick" (small, for a first look) */
@@ -45,6 +44,7 @@ export interface ExperimentDefinition<O extends object> {
 const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir"];
 
 export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}): O {
+  checkEnvironment();
   const preset = given.preset ?? "paper";
   if (!PRESETS.includes(preset)) throw new OptionError(`${def.name}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
   const allowed = Object.keys(def.defaults);
@@ -71,7 +71,7 @@ export function experimentCacheKey(name: string, options: object): string {
   return cacheKey(name, keyed, `${packageVersion()} ${codeHash()}`);
 }
 
-export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = () => {}): Promise<ExperimentResult> {
+export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`)): Promise<ExperimentResult> {
   const options = resolveOptions(def, given);
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
@@ -87,10 +87,18 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
     if (hit.status === "corrupt") log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
   }
   const t0 = Date.now();
-  const out = await def.run(options);
+  // finished tasks are checkpointed under the cache folder, so an interrupted run resumes (same key = same computation)
+  const partial = useCache ? path.join(dir, "partial", key) : undefined;
+  const { value: out, restored } = await withCheckpoints(partial, () => def.run(options), (s) => log(`${def.name}: ${s}`));
+  if (restored) log(`${def.name}: ${restored} task(s) came from checkpoints of an interrupted run`);
+  const preset = given.preset ?? "paper";
+  const base = { ...def.defaults, ...def.presets[preset] } as Record<string, unknown>;
+  const changedOptions = Object.keys(def.defaults).filter((k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]));
   const data: ResultData = {
     experiment: def.name,
     title: def.title,
+    preset,
+    changedOptions,
     options: options as Record<string, unknown>,
     ...out,
     ledger: out.ledger ?? [],
@@ -107,6 +115,7 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
       process.emitWarning(msg);
     }
   }
+  if (partial) clearCheckpoints(partial);
   const result = new ExperimentResult(JSON.parse(JSON.stringify(data)));
   await runResultHook(result);
   return result;

@@ -5,9 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { FigureSpec } from "../figures/figure";
 import { writeFileAtomic } from "../util/files";
+import { onInterrupt } from "../util/interrupt";
+import { checkOptions, bool, num, OptionRule } from "../util/options";
 
 export interface SaveOptions {
   /** pixels; default the figure's layout width (or 760) */
@@ -34,11 +38,41 @@ export function chromiumPath(): string {
 }
 
 /** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
-export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean } = {}): string {
+export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; staticPlot?: boolean } = {}): string {
+  checkOptions("figureHtml", opts, { inlinePlotly: bool, staticPlot: bool });
   const esc = (s: string) => s.replace(/</g, "\\u003c");
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
+  const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
-    `<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});</script></body></html>`;
+    `<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, ${config});</script></body></html>`;
+}
+
+/** Flags for Chromium on these machines (no sandbox as root, no GPU, no background network traffic). */
+export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/**
+ * A PNG of the figure rendered synchronously by one headless Chromium run (`--screenshot`), for places
+ * that cannot await (a notebook shows a cell's value synchronously). Slower than `renderFigure` (a
+ * browser start per figure, 1–4 s here); its temporary files are removed.
+ */
+export function renderPngSync(fig: FigureSpec): Buffer {
+  const exe = chromiumPath();
+  if (!fs.existsSync(exe)) throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\`, or set RANKSCOPE_CHROMIUM.`);
+  const width = typeof fig.layout.width === "number" ? fig.layout.width : 760;
+  const height = typeof fig.layout.height === "number" ? fig.layout.height : 480;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-png-"));
+  try {
+    const html = path.join(dir, "figure.html");
+    const png = path.join(dir, "figure.png");
+    fs.writeFileSync(html, figureHtml(fig, { staticPlot: true }));
+    const args = [...CHROMIUM_FLAGS, "--headless", "--hide-scrollbars", `--user-data-dir=${path.join(dir, "profile")}`, `--window-size=${Math.round(width)},${Math.round(height)}`, "--virtual-time-budget=5000", `--screenshot=${png}`, `file://${html}`];
+    execFileSync(exe, args, { stdio: "ignore", timeout: 60000 });
+    const bytes = fs.existsSync(png) ? fs.readFileSync(png) : Buffer.alloc(0);
+    if (!bytes.length) throw new Error(`export: Chromium wrote no screenshot of "${fig.name}"`);
+    return bytes;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const stats = { launches: 0, exported: 0 };
@@ -56,10 +90,7 @@ class Exporter {
       throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\` (it installs Debian's chromium), or set RANKSCOPE_CHROMIUM to a Chromium binary.`);
     }
     const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: exe,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS });
     stats.launches++;
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");
@@ -100,6 +131,9 @@ let shared: Promise<Exporter> | undefined;
 export const MAX_PIXELS_SIDE = 16384;
 export const MAX_PIXELS = 1.2e8;
 
+const positive = num(0, Infinity, { exclusiveMin: true });
+const SAVE_RULES: Record<string, OptionRule> = { width: positive, height: positive, scale: positive };
+
 function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
   const lw = typeof fig.layout.width === "number" ? fig.layout.width : 760;
   const lh = typeof fig.layout.height === "number" ? fig.layout.height : 480;
@@ -108,16 +142,22 @@ function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
 
 /** Renders a figure to bytes in the given format (png/svg/pdf need Chromium; html does not). */
 export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: SaveOptions = {}): Promise<Buffer> {
+  checkOptions("renderFigure", opts, SAVE_RULES);
   if (!EXPORT_FORMATS.includes(format)) throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
   const o = sizeOf(fig, opts);
-  for (const [k, v] of Object.entries(o)) if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) throw new Error(`export: option ${k} must be a positive number, got ${v}`);
-  for (const k of Object.keys(opts)) if (!["width", "height", "scale"].includes(k)) throw new Error(`export: unknown option "${k}"; allowed: width, height, scale`);
+  // the options are checked above; this catches a width or height taken from the figure's layout
+  for (const [k, v] of Object.entries(o)) if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) throw new Error(`export: ${k} (from the figure layout) must be a positive number, got ${v}`);
   // Chromium cannot raster beyond its texture limits (it returns an empty image): refuse before trying
   if (o.width > MAX_PIXELS_SIDE || o.height > MAX_PIXELS_SIDE || o.width * o.height * (format === "png" ? o.scale * o.scale : 1) > MAX_PIXELS) {
     throw new Error(`export: ${o.width}×${o.height}${format === "png" ? ` at scale ${o.scale}` : ""} is too large; width and height must be ≤ ${MAX_PIXELS_SIDE} and width·height·scale² ≤ ${MAX_PIXELS.toExponential(0)} pixels`);
   }
   if (format === "html") return Buffer.from(figureHtml(fig), "utf8");
-  if (!shared) shared = Exporter.launch();
+  if (!shared) {
+    shared = Exporter.launch();
+    // an interrupted command closes the browser instead of leaving Chromium behind
+    const unregister = onInterrupt(closeExporter);
+    shared.then(undefined, unregister);
+  }
   let ex: Exporter;
   try {
     ex = await shared;
@@ -132,6 +172,7 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
 
 /** Writes a figure to `file`, format from the extension (.html, .png, .svg, .pdf). */
 export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}): Promise<string> {
+  checkOptions("save", opts, SAVE_RULES);
   const ext = path.extname(file).slice(1).toLowerCase() as ExportFormat;
   if (!EXPORT_FORMATS.includes(ext)) throw new Error(`save: file extension must be one of ${EXPORT_FORMATS.map((e) => "." + e).join(", ")}; got "${path.basename(file)}"`);
   const bytes = await renderFigure(fig, ext, opts);
@@ -144,5 +185,12 @@ export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}
 export async function closeExporter(): Promise<void> {
   const s = shared;
   shared = undefined;
-  if (s) await (await s).close();
+  if (!s) return;
+  let ex: Exporter;
+  try {
+    ex = await s;
+  } catch {
+    return; // the launch failed (or Chromium was stopped by the same Ctrl-C): nothing to close
+  }
+  await ex.close();
 }

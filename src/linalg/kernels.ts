@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { fallbackKernels } from "./fallback";
+import { envChoice } from "../util/env";
 
 export interface EighRaw {
   /** ascending */
@@ -65,8 +66,8 @@ function loadNative(): LinalgKernels | null {
 let active: LinalgKernels | undefined;
 
 function initialChoice(): LinalgKernels {
-  const forced = (process.env.RANKSCOPE_LINALG ?? "").toLowerCase();
-  if (forced === "typescript" || forced === "ts" || forced === "fallback") return fallbackKernels;
+  const forced = envChoice("RANKSCOPE_LINALG", ["lapack", "typescript"] as const, { ts: "typescript", fallback: "typescript" });
+  if (forced === "typescript") return fallbackKernels;
   const native = loadNative();
   if (forced === "lapack" && !native) throw new Error(`RANKSCOPE_LINALG=lapack but the addon is unavailable: ${nativeLoadError}`);
   return native ?? fallbackKernels;

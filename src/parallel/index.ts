@@ -9,6 +9,11 @@ import { Worker } from "node:worker_threads";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getThreads, setThreads } from "../linalg";
+import { onInterrupt } from "../util/interrupt";
+import { checkpointContext, restoreTask, saveTask, taskKey } from "./checkpoint";
+import { envInt } from "../util/env";
+
+export { withCheckpoints, clearCheckpoints } from "./checkpoint";
 
 export interface Task<A = unknown> {
   /** absolute path of a compiled module (use `__filename` of the module that exports `fn`) */
@@ -18,22 +23,44 @@ export interface Task<A = unknown> {
 }
 
 export function defaultWorkers(): number {
-  const env = Number(process.env.RANKSCOPE_WORKERS);
-  if (Number.isInteger(env) && env >= 1) return env;
+  const env = envInt("RANKSCOPE_WORKERS", 1, 1024);
+  if (env !== undefined) return env;
   return Math.max(1, Math.min(2, os.cpus().length));
 }
 
+/**
+ * Runs the tasks (in a pool of `workers` threads, or on this thread when workers = 1) and returns
+ * their results in task order. Inside `withCheckpoints` (as every study run through the framework
+ * is), each finished task is checkpointed and tasks already checkpointed are restored, not rerun.
+ * While the pool is up, an interrupt (see `util/interrupt`) terminates its workers.
+ */
 export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDone?: (index: number) => void } = {}): Promise<R[]> {
-  const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
   const results: R[] = new Array(tasks.length);
+  const ctx = checkpointContext();
+  const keys = ctx ? tasks.map(taskKey) : [];
+  const todo: number[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const hit = ctx ? restoreTask<R>(ctx, keys[i]) : undefined;
+    if (hit) {
+      results[i] = hit.value;
+      opts.onDone?.(i);
+    } else todo.push(i);
+  }
+  if (ctx && todo.length < tasks.length) ctx.log(`resuming: ${tasks.length - todo.length} of ${tasks.length} tasks restored from checkpoints in ${ctx.dir}`);
+  const finish = (i: number, value: R) => {
+    results[i] = value;
+    if (ctx) saveTask(ctx, keys[i], value);
+    opts.onDone?.(i);
+  };
+  const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
+  if (todo.length === 0) return results;
   if (workers <= 1) {
     const threads = getThreads();
     setThreads(1);
     try {
-      for (let i = 0; i < tasks.length; i++) {
+      for (const i of todo) {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
-        results[i] = await require(tasks[i].module)[tasks[i].fn](tasks[i].args);
-        opts.onDone?.(i);
+        finish(i, await require(tasks[i].module)[tasks[i].fn](tasks[i].args));
       }
     } finally {
       setThreads(threads);
@@ -44,14 +71,15 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
   let next = 0;
   let failure: Error | undefined;
   const pool = Array.from({ length: workers }, () => new Worker(script));
+  const unregister = onInterrupt(() => Promise.all(pool.map((w) => w.terminate())).then(() => undefined));
   try {
     await Promise.all(
       pool.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
             const send = () => {
-              if (failure || next >= tasks.length) return resolve();
-              const id = next++;
+              if (failure || next >= todo.length) return resolve();
+              const id = todo[next++];
               w.postMessage({ id, ...tasks[id] });
             };
             w.on("message", (m: { id: number; result?: R; error?: string }) => {
@@ -59,8 +87,7 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
                 failure = new Error(`task ${m.id} (${tasks[m.id].fn}) failed in a worker: ${m.error}`);
                 return reject(failure);
               }
-              results[m.id] = m.result as R;
-              opts.onDone?.(m.id);
+              finish(m.id, m.result as R);
               send();
             });
             w.on("error", reject);
@@ -69,6 +96,7 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
       ),
     );
   } finally {
+    unregister();
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return results;

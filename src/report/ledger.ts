@@ -234,7 +234,7 @@ export function ledgerHtml(entries: LedgerEntry[], opts: { recorded?: LedgerEntr
   const ids = [...entries.map((e) => e.id), ...(opts.recorded ?? []).map((e) => e.id).filter((id) => !entries.some((e) => e.id === id))];
   const byId = new Map(entries.map((e) => [e.id, e]));
   let h = `<table class="rankscope-ledger"><thead><tr><th style="text-align:left">claim</th><th style="text-align:left">where · rule</th>`;
-  h += rec ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th>` : `<th>verdict</th><th style="text-align:left">numbers</th>`;
+  h += rec ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th><th>verdict</th>` : `<th>verdict</th><th style="text-align:left">numbers</th>`;
   h += `</tr></thead><tbody>`;
   for (const id of ids) {
     const e = byId.get(id);
@@ -242,7 +242,8 @@ export function ledgerHtml(entries: LedgerEntry[], opts: { recorded?: LedgerEntr
     const head = e ?? r!;
     h += `<tr><td style="text-align:left;vertical-align:top">${esc(head.claim)}</td><td style="text-align:left;vertical-align:top;color:#555">${esc(head.where)}<br><i>${esc(head.rule)}</i></td>`;
     const cellOf = (x: LedgerEntry | undefined) => (x ? `${badge(x.verdict)}<br><small>${esc(x.detail)}</small>` : "—");
-    if (rec) h += `<td style="text-align:left;vertical-align:top">${cellOf(e)}</td><td style="text-align:left;vertical-align:top">${cellOf(r)}</td>`;
+    // the verdict column is the paper preset's (the paper's settings) when recorded, else this run's, labelled
+    if (rec) h += `<td style="text-align:left;vertical-align:top">${cellOf(e)}</td><td style="text-align:left;vertical-align:top">${cellOf(r)}</td><td style="vertical-align:top">${r ? badge(r.verdict) : e ? `${badge(e.verdict)}<br><small>(${esc(opts.liveLabel ?? "this run")} only)</small>` : "—"}</td>`;
     else h += `<td style="vertical-align:top">${badge(head.verdict)}</td><td style="text-align:left;vertical-align:top"><small>${esc(head.detail)}${Object.keys(head.numbers).length ? `<br>${esc(numbersText(head.numbers))}` : ""}</small></td>`;
     h += `</tr>`;
   }

@@ -133,10 +133,11 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
 
 /**
  * The ledger of a live run beside the recorded paper preset's:
- * claim · where / rule · this run · paper preset (recorded). Renders itself in a notebook.
+ * claim · where / rule · this run (live) · paper preset (recorded) · verdict (the paper preset's when recorded,
+ * else the live run's, labelled). Renders itself in a notebook.
  */
 export class LedgerComparison implements RichObject {
-  constructor(readonly study: string, readonly live: LedgerEntry[] | undefined, readonly recorded: RecordedResult | undefined, readonly liveLabel = "this run (live)") {}
+  constructor(readonly study: string, readonly live: LedgerEntry[] | undefined, readonly recorded: RecordedResult | undefined, readonly liveLabel: string = "this run (live)") {}
 
   describe(): string {
     const lines = [`claims of ${this.study}: ${this.liveLabel} | ${this.recorded ? this.recorded.label : "no recorded paper preset"}`];
@@ -169,10 +170,18 @@ export class LedgerComparison implements RichObject {
   }
 }
 
+/** "quick preset (live)", "paper preset with N changed (live)", or "this run (live)" for a result without its preset. */
+export function liveLabelOf(r: ExperimentResult): string {
+  const { preset, changedOptions } = r.data;
+  if (!preset) return "this run (live)";
+  const changed = changedOptions ?? [];
+  return `${preset} preset${changed.length ? ` with ${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""} changed` : ""} (live)`;
+}
+
 /** `ledgerTable(liveResult)`: the live run's claims beside the recorded paper preset's, for a notebook's last cell. */
 export function ledgerTable(live: ExperimentResult | undefined, study = live?.experiment): LedgerComparison {
   if (!study) throw new Error("ledgerTable: give a live result or a study name");
-  return new LedgerComparison(study, live?.ledger, loadRecorded(study, "paper"));
+  return new LedgerComparison(study, live?.ledger, loadRecorded(study, "paper"), live ? liveLabelOf(live) : undefined);
 }
 
 export { ledgerText };

@@ -39,6 +39,9 @@ export interface ResultData {
   /** wall seconds per part of the study (figure or group of figures) */
   timings?: Record<string, number>;
   version: string;
+  /** the preset the run started from, and the options the caller set to other values than that preset's */
+  preset?: string;
+  changedOptions?: string[];
 }
 
 export class ExperimentResult implements RichObject {

@@ -21,6 +21,12 @@ namespace {
 
 Napi::Float64Array NewArray(Napi::Env env, size_t n) { return Napi::Float64Array::New(env, n); }
 
+// While a worker thread is being terminated (Ctrl-C during a study's worker pool), N-API can no longer
+// create values: the calls fail and leave empty handles (NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS keeps
+// that from aborting the process). An entry point then returns at once instead of writing into them.
+template <typename... V>
+bool Made(const V&... v) { return (!v.IsEmpty() && ...); }
+
 bool CheckLen(Napi::Env env, const Napi::Float64Array& a, size_t need, const char* op) {
   if (a.ElementLength() != need) {
     Napi::TypeError::New(env, std::string(op) + ": buffer has " + std::to_string(a.ElementLength()) +
@@ -77,6 +83,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   double alpha = info[7].As<Napi::Number>().DoubleValue();
   if (!CheckLen(env, A, (size_t)m * k, "gemm A") || !CheckLen(env, B, (size_t)k * n, "gemm B")) return env.Null();
   auto C = NewArray(env, (size_t)m * n);
+  if (!Made(C)) return env.Null();
   if (m == 0 || n == 0) return C;
   if (k == 0) { std::memset(C.Data(), 0, sizeof(double) * (size_t)m * n); return C; }
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha,
@@ -96,6 +103,7 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
   if (!CheckLen(env, A, (size_t)rows * cols, "syrk A")) return env.Null();
   int n = trans ? cols : rows, k = trans ? rows : cols;
   auto C = NewArray(env, (size_t)n * n);
+  if (!Made(C)) return env.Null();
   if (n == 0) return C;
   if (k == 0) { std::memset(C.Data(), 0, sizeof(double) * (size_t)n * n); return C; }
   double* c = C.Data();
@@ -116,6 +124,7 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
   auto W = NewArray(env, n);
   auto Z = NewArray(env, vecs ? (size_t)n * n : 0);
   Napi::Object out = Napi::Object::New(env);
+  if (!Made(W, Z, out)) return env.Null();
   out.Set("values", W);
   if (n == 0) { out.Set("vectors", Z); return out; }
   std::vector<double> work(A.Data(), A.Data() + (size_t)n * n);
@@ -145,6 +154,7 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
   auto U = NewArray(env, vecs ? (size_t)m * kk : 0);
   auto VT = NewArray(env, vecs ? (size_t)kk * n : 0);
   Napi::Object out = Napi::Object::New(env);
+  if (!Made(S, U, VT, out)) return env.Null();
   out.Set("s", S); out.Set("u", U); out.Set("vt", VT);
   if (kk == 0) return out;
   std::vector<double> work(A.Data(), A.Data() + (size_t)m * n);
@@ -165,6 +175,7 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
   if (!CheckLen(env, A, (size_t)n * n, "solve A") || !CheckLen(env, B, (size_t)n * nrhs, "solve B")) return env.Null();
   std::vector<double> a(A.Data(), A.Data() + (size_t)n * n);
   auto X = NewArray(env, (size_t)n * nrhs);
+  if (!Made(X)) return env.Null();
   std::memcpy(X.Data(), B.Data(), sizeof(double) * (size_t)n * nrhs);
   if (n == 0 || nrhs == 0) return X;
   std::vector<lapack_int> piv(n);
@@ -199,6 +210,7 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   lapack_int rank = 0;
   auto X = NewArray(env, (size_t)n * nrhs);
   Napi::Object out = Napi::Object::New(env);
+  if (!Made(X, out)) return env.Null();
   if (kk == 0 || nrhs == 0) { out.Set("x", X); out.Set("rank", 0); return out; }
   lapack_int rc = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, m, n, nrhs, a.data(), n, b.data(), nrhs, s.data(), rcond, &rank);
   if (!LapackOk(env, rc, "lstsq (dgelsd)")) return env.Null();

@@ -1,0 +1,70 @@
+/**
+ * The environment variables rankscope reads, each validated where it is read: a value that is set but
+ * not allowed is an error naming the variable and what it accepts (never a silent fallback).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const ENV_VARS: Record<string, string> = {
+  RANKSCOPE_WORKERS: "worker threads for studies' sweeps (integer ≥ 1; default min(2, cores))",
+  RANKSCOPE_PROGRESS: "0 silences progress on the terminal, 1 shows it (default 1)",
+  RANKSCOPE_LINALG: "lapack (the OpenBLAS/LAPACKE addon) or typescript (the fallback); default: lapack when it loads",
+  RANKSCOPE_TF_BACKEND: "tensorflow, wasm or cpu (default: tensorflow when @tensorflow/tfjs-node loads, else wasm)",
+  RANKSCOPE_CACHE_DIR: "folder of the result cache and checkpoints (default ./.rankscope-cache)",
+  RANKSCOPE_MEMORY_GIB: "memory the command line may plan for, in GiB (positive number; default half the machine's)",
+  RANKSCOPE_CHROMIUM: "Chromium binary for PNG/SVG/PDF export (default /usr/bin/chromium)",
+  RANKSCOPE_FASHION_MNIST_DIR: "folder with the Fashion-MNIST IDX files (default Debian's /usr/share/datasets/fashion-mnist)",
+  RANKSCOPE_TORCH_REFERENCE: "bench only: path of torch_reference.py (default ../shared/bench/torch_reference.py)",
+};
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/** The variable's value among `allowed` (aliases map to their canonical value), or undefined when unset or empty. */
+export function envChoice<T extends string>(name: string, allowed: readonly T[], aliases: Record<string, T> = {}): T | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const v = raw.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  if (v in aliases) return aliases[v];
+  throw new EnvError(`${name} must be one of ${[...allowed, ...Object.keys(aliases)].join(", ")}; got "${raw}" (unset it for the default)`);
+}
+
+/** The variable as an integer in [min, max], or undefined when unset or empty. */
+export function envInt(name: string, min: number, max = Infinity): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new EnvError(`${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got "${raw}" (unset it for the default)`);
+  return v;
+}
+
+/**
+ * Validates every RANKSCOPE_* variable that is set (called before any heavy work: by each study run and
+ * each command): unknown names (typos) and bad values are errors naming the variable.
+ */
+export function checkEnvironment(): void {
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith("RANKSCOPE_") && !(name in ENV_VARS)) {
+      throw new EnvError(`unknown environment variable ${name}; rankscope reads ${Object.keys(ENV_VARS).join(", ")}`);
+    }
+  }
+  envInt("RANKSCOPE_WORKERS", 1, 1024);
+  envChoice("RANKSCOPE_PROGRESS", ["0", "1"]);
+  envChoice("RANKSCOPE_LINALG", ["lapack", "typescript"], { ts: "typescript", fallback: "typescript" });
+  envChoice("RANKSCOPE_TF_BACKEND", ["tensorflow", "wasm", "cpu"]);
+  const mem = process.env.RANKSCOPE_MEMORY_GIB;
+  if (mem !== undefined && !(Number(mem) > 0 && Number.isFinite(Number(mem)))) throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${mem}"`);
+  const cache = process.env.RANKSCOPE_CACHE_DIR;
+  if (cache !== undefined && !cache.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is set but empty; unset it or give a folder");
+  const chromium = process.env.RANKSCOPE_CHROMIUM;
+  if (chromium !== undefined && !fs.existsSync(chromium)) throw new EnvError(`RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(chromium)} does not exist`);
+  const fashion = process.env.RANKSCOPE_FASHION_MNIST_DIR;
+  if (fashion !== undefined && !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(fashion, f)))) {
+    throw new EnvError(`RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(fashion)}`);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The committed paper-preset records and the notebooks that show them: every study has a record whose
+ * ledger covers exactly the claims its code declares (a claim added or renamed without re-recording
+ * fails here), and every study notebook ends with the ledger table of its live run beside the record.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { STUDIES } from "../src/experiments/registry";
+import { loadRecorded, LedgerComparison } from "../src/report/recorded";
+import { LedgerEntry } from "../src/report/ledger";
+
+const root = path.resolve(__dirname, "../..");
+const NOTEBOOK_OF: Record<string, string> = { "hessian-rank": "hessian-rank", "info-loss": "information-loss", "flatness-compression": "flatness-compression", bottleneck: "bottleneck", "local-rank": "local-rank" };
+
+describe("recorded paper-preset results", () => {
+  for (const study of STUDIES) {
+    it(`${study.name}: recorded, with provenance, its ledger covering exactly the declared claims`, () => {
+      const rec = loadRecorded(study.name, "paper", root);
+      assert.ok(rec, `results/paper/${study.name}.json is missing`);
+      const p = rec!.provenance;
+      assert.match(p.commit, /^[0-9a-f]{7,40}$/);
+      assert.equal(p.dirty, false, "recorded from a checkout with uncommitted changes");
+      assert.ok(p.seconds > 0);
+      const declared = Object.values(study.claims()).map((c) => c.id).sort();
+      assert.deepEqual(rec!.ledger.map((e) => e.id).sort(), declared, "claims declared in code vs claims in the record");
+      for (const f of rec!.figures) for (const ext of ["png", "svg"]) assert.ok(fs.existsSync(path.join(root, "results", "paper", study.name, `${f.name}.${ext}`)), `${f.name}.${ext}`);
+    });
+  }
+});
+
+describe("notebooks", () => {
+  for (const study of STUDIES) {
+    it(`${NOTEBOOK_OF[study.name]}.ipynb ends with the ledger table of its live run`, () => {
+      const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"));
+      const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+      assert.equal(code[code.length - 1].source.join("").trim(), "rs.ledgerTable(result)");
+      assert.equal(nb.cells[nb.cells.length - 1].cell_type, "code", "nothing after the table");
+    });
+  }
+});
+
+describe("ledger table", () => {
+  const entry = (id: string, verdict: LedgerEntry["verdict"]): LedgerEntry => ({ id, claim: `claim ${id}`, where: "Sec. 1", rule: "rule", differences: [], verdict, detail: `detail ${id}`, numbers: {} });
+  it("shows live and recorded verdicts and a final verdict column that is the recorded one, else the live one labelled", () => {
+    const live = [entry("a", "reproduced"), entry("b", "not reproduced")];
+    const fakeRecorded = { ledger: [entry("a", "not reproduced")], label: "recorded at abc", provenance: {} } as unknown as ConstructorParameters<typeof LedgerComparison>[2];
+    const html = new LedgerComparison("s", live, fakeRecorded, "quick preset (live)").html();
+    const rows = html.split("<tr>").slice(2);
+    assert.equal(rows.length, 2);
+    const cells = (r: string) => r.split("<td").slice(1);
+    assert.equal(cells(rows[0]).length, 5);
+    assert.match(cells(rows[0])[4], />not reproduced</, "claim a: the recorded verdict decides");
+    assert.match(cells(rows[1])[4], />not reproduced<.*\(quick preset \(live\) only\)/s, "claim b: only live, labelled");
+    assert.match(html, /<th[^>]*>quick preset \(live\)<\/th>/);
+  });
+});
