@@ -4,7 +4,7 @@
  *
  * Where things live: linear algebra `linalg`, networks `nets`, derivatives and Hessians `curvature`,
  * datasets `data`, representation metrics `metrics`, tfjs training `training`, figures `figures`,
- * export `save`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `flatnessCompression`, `bottleneck`, `localRankExperiment`, `STUDIES`.
+ * export `save`, the papers' predictions as mathjs formulas `theory`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `flatnessCompression`, `bottleneck`, `localRankExperiment`, `STUDIES`.
  */
 export * as linalg from "./linalg";
 export * as nets from "./nets";
@@ -13,6 +13,7 @@ export * as data from "./data";
 export * as figures from "./figures";
 export * as metrics from "./metrics";
 export * as training from "./training";
+export * as theory from "./theory";
 export { Matrix } from "./linalg";
 export { Figure } from "./figures";
 export { save, renderFigure, closeExporter, figureHtml, exporterStats } from "./export";
