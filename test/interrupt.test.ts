@@ -94,19 +94,21 @@ describe("interrupts and resumption", () => {
 });
 
 describe("atomic writes after a killed writer", () => {
-  it("a temporary file left by a dead process is removed on the next write of that file; a live writer's is kept", () => {
+  it("temporary files left by dead writers are removed on the next write into their folder; a live writer's is kept", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-tmp-"));
     const dead = spawnSync("true").pid!; // has exited
     const orphan = path.join(dir, `.fig.html.${dead}.1.abc.tmp`);
     const live = spawn("sleep", ["30"]);
     const busy = path.join(dir, `.fig.html.${live.pid}.1.def.tmp`);
     const other = path.join(dir, `.other.html.${dead}.1.ghi.tmp`);
-    for (const f of [orphan, busy, other]) fs.writeFileSync(f, "x".repeat(1000));
+    const notOurs = path.join(dir, `.notes.${dead}.tmp`);
+    for (const f of [orphan, busy, other, notOurs]) fs.writeFileSync(f, "x".repeat(1000));
     writeFileAtomic(path.join(dir, "fig.html"), "<html></html>");
     live.kill("SIGKILL");
     assert.equal(fs.existsSync(orphan), false, "the dead writer's temp file is gone");
     assert.equal(fs.existsSync(busy), true, "a running writer's temp file is left alone");
-    assert.equal(fs.existsSync(other), true, "another target's temp file is left alone");
+    assert.equal(fs.existsSync(other), false, "another target's temp file of a dead writer is gone too");
+    assert.equal(fs.existsSync(notOurs), true, "a file not named like ours is left alone");
     assert.equal(fs.readFileSync(path.join(dir, "fig.html"), "utf8"), "<html></html>");
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -14,7 +14,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   assertWritablePlace(file);
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
-  removeOrphanedTemps(dir, path.basename(file));
+  removeOrphanedTemps(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     fs.writeFileSync(tmp, content);
@@ -39,10 +39,12 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes the temporary files that a killed writer (SIGKILL, power loss) left for this target: their
- * names carry the writer's pid, and a pid that no longer runs will never finish its rename.
+ * Removes the temporary files that killed writers (SIGKILL, power loss) left in a folder: their names
+ * (`.<target>.<pid>.<time>.<random>.tmp`) carry the writer's pid, and a pid that no longer runs will
+ * never finish its rename. Temp files of running writers are left alone. Called on every atomic write
+ * into the folder, so a re-run of an interrupted export cleans up after it.
  */
-export function removeOrphanedTemps(dir: string, base: string): number {
+export function removeOrphanedTemps(dir: string): number {
   let removed = 0;
   let names: string[];
   try {
@@ -50,11 +52,11 @@ export function removeOrphanedTemps(dir: string, base: string): number {
   } catch {
     return 0;
   }
-  const prefix = `.${base}.`;
   for (const n of names) {
-    if (!n.startsWith(prefix) || !n.endsWith(".tmp")) continue;
-    const pid = Number(n.slice(prefix.length).split(".")[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+    const m = /^\..+\.(\d+)\.\d+\.[a-z0-9]+\.tmp$/.exec(n);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid <= 0 || pid === process.pid || alive(pid)) continue;
     try {
       fs.unlinkSync(path.join(dir, n));
       removed++;
