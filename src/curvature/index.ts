@@ -13,3 +13,4 @@ export * from "./linear";
 export * from "./operators";
 export * from "./spectrum";
 export * from "./rank-formulas";
+export * from "./spectral";

@@ -1,14 +1,16 @@
 /**
  * Matrix-free spectral estimators on any symmetric operator given by its action on a block of
  * vectors (rows): the curvature of a network (`curvatureOperator`) or a dense matrix (`denseOperator`).
- * - Lanczos with full re-orthogonalisation: extreme eigenvalues.
+ * - Lanczos with full re-orthogonalisation (`spectral.ts`): extreme eigenvalues; Ritz vectors, densities,
+ *   Hutch++ and diagonals are in `spectral.ts`.
  * - Hutchinson: trace from Rademacher probes, with its standard error.
  */
-import { Matrix, gemm, eigvalsh } from "../linalg";
+import { Matrix, gemm } from "../linalg";
 import { Rng } from "../util/random";
 import { checkOptions, int, oneOf } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
+import { lanczos, tridiagonalEigh } from "./spectral";
 
 export interface SymmetricOperator {
   /** dimension */
@@ -54,51 +56,9 @@ export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOp
   checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
-  const m = Math.min(p, opts.steps ?? Math.max(2 * k + 20, 60));
-  const rng = new Rng(opts.seed ?? 0);
-  const Q = new Matrix(m, p);
-  const alpha = new Float64Array(m);
-  const beta = new Float64Array(m);
-  let q = rng.normals(p);
-  let nrm = Math.hypot(...q);
-  q = q.map((v) => v / nrm);
-  let steps = m;
-  for (let j = 0; j < m; j++) {
-    Q.data.set(q, j * p);
-    const w = op.apply(new Matrix(1, p, q)).data.slice();
-    let a = 0;
-    for (let i = 0; i < p; i++) a += w[i] * q[i];
-    alpha[j] = a;
-    // full re-orthogonalisation (twice) against all previous vectors
-    for (let pass = 0; pass < 2; pass++) {
-      for (let t = 0; t <= j; t++) {
-        let dot = 0;
-        const off = t * p;
-        for (let i = 0; i < p; i++) dot += w[i] * Q.data[off + i];
-        for (let i = 0; i < p; i++) w[i] -= dot * Q.data[off + i];
-      }
-    }
-    nrm = 0;
-    for (let i = 0; i < p; i++) nrm += w[i] * w[i];
-    nrm = Math.sqrt(nrm);
-    if (j === m - 1) break;
-    if (nrm < 1e-13 * Math.max(1, Math.abs(a))) {
-      // invariant subspace found: the Ritz values are exact
-      steps = j + 1;
-      break;
-    }
-    beta[j] = nrm;
-    q = w.map((v) => v / nrm);
-  }
-  const T = new Matrix(steps, steps);
-  for (let j = 0; j < steps; j++) {
-    T.data[j * steps + j] = alpha[j];
-    if (j + 1 < steps) {
-      T.data[j * steps + j + 1] = beta[j];
-      T.data[(j + 1) * steps + j] = beta[j];
-    }
-  }
-  const ritz = Array.from(eigvalsh(T));
+  const run = lanczos(op, opts.steps ?? Math.max(2 * k + 20, 60), new Rng(opts.seed ?? 0).normals(p));
+  const steps = run.steps;
+  const ritz = Array.from(tridiagonalEigh(run).values);
   const sorted = opts.which === "magnitude" ? ritz.sort((a, b) => Math.abs(b) - Math.abs(a)) : ritz.sort((a, b) => b - a);
   return Float64Array.from(sorted.slice(0, Math.min(k, steps)));
 }

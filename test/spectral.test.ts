@@ -1,0 +1,120 @@
+/**
+ * Spectral tools on symmetric operators, each against an independent reference: matrices built with a
+ * known spectrum (helpers), the dense float64 Hessian's eigen-decomposition, exact quadrature identities.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as cv from "../src/curvature";
+import * as nets from "../src/nets";
+import { Matrix, eigh } from "../src/linalg";
+import { Rng } from "../src/util/random";
+import { symmetricWithSpectrum, naiveMul } from "./helpers";
+
+const spectrum = (n: number, seed: number) => {
+  const r = new Rng(seed);
+  return Array.from({ length: n }, () => r.normal() * 2);
+};
+
+describe("spectral tools", () => {
+  it("ritzPairs: top and bottom eigenpairs of a matrix with a known spectrum, residuals measured small, vectors the eigenvectors", () => {
+    const vals = spectrum(80, 3);
+    const A = symmetricWithSpectrum(vals, 4);
+    const op = cv.denseOperator(A);
+    const exact = eigh(A);
+    const sorted = [...vals].sort((a, b) => b - a);
+    const top = cv.ritzPairs(op, 4, { steps: 80 });
+    top.values.forEach((v, i) => assert.ok(Math.abs(v - sorted[i]) < 1e-9, `${v} vs ${sorted[i]}`));
+    for (const r of top.residuals) assert.ok(r < 1e-8, `residual ${r}`);
+    const n = A.rows;
+    for (let i = 0; i < 4; i++) {
+      // |<ritz vector, exact eigenvector>| = 1 (exact eigenvectors: columns of eigh, ascending)
+      let dot = 0;
+      for (let t = 0; t < n; t++) dot += top.vectors.get(i, t) * exact.vectors.get(t, n - 1 - i);
+      assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-8, `overlap ${dot}`);
+    }
+    const bottom = cv.ritzPairs(op, 2, { which: "bottom", steps: 80 });
+    assert.ok(Math.abs(bottom.values[0] - sorted[sorted.length - 1]) < 1e-9);
+    // few steps: the residual reports how far from converged the pair is
+    const rough = cv.ritzPairs(op, 3, { steps: 8 });
+    assert.ok(Math.max(...rough.residuals) > 1e-3, "an unconverged run says so through its residuals");
+  });
+
+  it("ritzPairs on a network's Hessian operator agrees with the dense float64 Hessian", () => {
+    const spec: nets.NetSpec = { sizes: [5, 6, 3], activation: "tanh", bias: true };
+    const rng = new Rng(9);
+    const X = new Matrix(12, 5, rng.normals(60));
+    const Y = new Matrix(12, 3, rng.normals(36));
+    const problem = { spec, params: nets.initParams(spec, { seed: 2 }), X, Y, loss: "mse" as const };
+    const dense = eigh(cv.hessian(problem, { parts: ["H"] }).H!).values;
+    const r = cv.ritzPairs(cv.curvatureOperator(problem), 3, { steps: 57 });
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.values[i] - dense[dense.length - 1 - i]) < 1e-9 * Math.max(1, Math.abs(dense[dense.length - 1])), `${r.values[i]} vs ${dense[dense.length - 1 - i]}`);
+  });
+
+  it("Lanczos quadrature from a start vector v reproduces vᵀAᵏv/‖v‖² exactly for k < 2·steps", () => {
+    const A = symmetricWithSpectrum(spectrum(50, 5), 6);
+    const v = new Rng(7).normals(50);
+    const run = cv.lanczos(cv.denseOperator(A), 6, v);
+    const { values, vectors } = cv.tridiagonalEigh(run);
+    const w = Array.from({ length: values.length }, (_, j) => vectors.get(0, j) ** 2);
+    let vv = 0;
+    for (const x of v) vv += x * x;
+    let Akv = Matrix.from([Array.from(v)]);
+    for (let k = 0; k < 12; k++) {
+      let direct = 0;
+      for (let i = 0; i < 50; i++) direct += v[i] * Akv.data[i];
+      direct /= vv;
+      const quad = values.reduce((a, th, j) => a + w[j] * th ** k, 0);
+      assert.ok(Math.abs(quad - direct) < 1e-9 * Math.max(1, Math.abs(direct)), `k=${k}: ${quad} vs ${direct}`);
+      Akv = naiveMul(Akv, A);
+    }
+  });
+
+  it("spectralDensity integrates to 1, its moments estimate tr(Aᵏ)/p, and counts the eigenvalues above a threshold", () => {
+    // 15 eigenvalues near 10, 85 in [−1, 1]
+    const r = new Rng(11);
+    const vals = [...Array.from({ length: 15 }, () => 10 + r.normal() * 0.2), ...Array.from({ length: 85 }, () => 2 * r.uniform() - 1)];
+    const op = cv.denseOperator(symmetricWithSpectrum(vals, 12));
+    const d = cv.spectralDensity(op, { probes: 40, steps: 30, threshold: 5 });
+    const dx = d.grid[1] - d.grid[0];
+    const mass = d.density.reduce((a, b) => a + b, 0) * dx;
+    assert.ok(Math.abs(mass - 1) < 1e-3, `mass ${mass}`);
+    for (const k of [1, 2, 3]) {
+      const per = d.nodes.map((nd, s) => nd.reduce((a, th, j) => a + d.weights[s][j] * th ** k, 0));
+      const mean = per.reduce((a, b) => a + b, 0) / per.length;
+      const sd = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / (per.length - 1) / per.length);
+      const exact = vals.reduce((a, x) => a + x ** k, 0) / vals.length;
+      assert.ok(Math.abs(mean - exact) < 4 * sd, `moment ${k}: ${mean} vs ${exact} (stderr ${sd})`);
+    }
+    const c = d.countAbove!;
+    assert.ok(Math.abs(c.estimate - 15) < 4 * c.stderr + 1e-9, `count ${c.estimate} ± ${c.stderr}`);
+    const fig = cv.densityFigure(d, { exact: vals });
+    assert.equal(fig.data.length, 2);
+  });
+
+  it("Hutch++ is exact for a matrix of rank ≤ matvecs/3 and close for a full-rank one; the diagonal estimate is exact for a diagonal matrix", () => {
+    const lowVals = [5, 3, 2, 1, 0.5, ...new Array(55).fill(0)];
+    const low = cv.denseOperator(symmetricWithSpectrum(lowVals, 21));
+    const t = cv.hutchPlusPlus(low, { matvecs: 30 });
+    assert.ok(Math.abs(t.trace - 11.5) < 1e-9, `${t.trace}`);
+    const fullVals = Array.from({ length: 60 }, (_, i) => 1 / (i + 1));
+    const full = cv.hutchPlusPlus(cv.denseOperator(symmetricWithSpectrum(fullVals, 22)), { matvecs: 45 });
+    const exact = fullVals.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(full.trace - exact) < 0.05 * exact, `${full.trace} vs ${exact}`);
+    const D = new Matrix(30, 30);
+    for (let i = 0; i < 30; i++) D.set(i, i, i - 7.5);
+    const dd = cv.hutchinsonDiagonal(cv.denseOperator(D), { samples: 4 });
+    for (let i = 0; i < 30; i++) assert.equal(dd.diagonal[i], i - 7.5);
+    const A = symmetricWithSpectrum(spectrum(40, 23), 24);
+    const est = cv.hutchinsonDiagonal(cv.denseOperator(A), { samples: 400 });
+    let inside = 0;
+    for (let i = 0; i < 40; i++) if (Math.abs(est.diagonal[i] - A.get(i, i)) < 3 * est.stderr[i]) inside++;
+    assert.ok(inside >= 36, `${inside}/40 within 3 standard errors`);
+  });
+
+  it("options are checked", () => {
+    const op = cv.denseOperator(Matrix.identity(4));
+    assert.throws(() => cv.ritzPairs(op, 2, { whch: "top" } as never), /ritzPairs: unknown option "whch"/);
+    assert.throws(() => cv.spectralDensity(op, { probes: 0 }), /spectralDensity: option probes must be an integer ≥ 1/);
+    assert.throws(() => cv.hutchPlusPlus(op, { matvecs: 2 }), /hutchPlusPlus: option matvecs must be an integer ≥ 3/);
+  });
+});
