@@ -111,6 +111,45 @@ describe("spectral tools", () => {
     assert.ok(inside >= 36, `${inside}/40 within 3 standard errors`);
   });
 
+  it("mini-batch accumulation equals the full-batch operator; layer blocks are the dense Hessian's blocks and reassemble it", () => {
+    const spec: nets.NetSpec = { sizes: [4, 5, 3], activation: "tanh", bias: true };
+    const rng = new Rng(31);
+    const X = new Matrix(23, 4, rng.normals(92));
+    const Y = new Matrix(23, 3, rng.normals(69));
+    const problem = { spec, params: nets.initParams(spec, { seed: 5 }), X, Y, loss: "mse" as const };
+    const p = nets.paramCount(spec);
+    const V = new Matrix(3, p, rng.normals(3 * p));
+    for (const kind of ["hessian", "ggn", "functional"] as const) {
+      const full = cv.curvatureOperator(problem, kind).apply(V);
+      let batches = 0;
+      const batched = cv.batchedCurvatureOperator(problem, { kind, batchSize: 5, onBatch: () => batches++ }).apply(V);
+      const scale = Math.max(...Array.from(full.data, Math.abs));
+      for (let i = 0; i < full.data.length; i++) assert.ok(Math.abs(full.data[i] - batched.data[i]) < 1e-12 * scale, `${kind} ${i}`);
+      assert.equal(batches, 5, "23 rows in batches of 5");
+    }
+    const H = cv.hessian(problem, { parts: ["H"] }).H!;
+    const layers = [1, 2].map((l) => cv.layerIndices(spec, l));
+    assert.deepEqual(layers.flat().sort((a, b) => a - b), Array.from({ length: p }, (_, i) => i), "the layers partition the parameters");
+    let traces = 0;
+    for (const idx of layers) {
+      const B = cv.denseBlock(H, idx);
+      const viaOp = cv.blockOperator(cv.curvatureOperator(problem), idx).apply(Matrix.identity(idx.length));
+      for (let i = 0; i < B.data.length; i++) assert.ok(Math.abs(B.data[i] - viaOp.data[i]) < 1e-12 * Math.max(1, Math.abs(B.data[i])));
+      for (let i = 0; i < idx.length; i++) traces += B.get(i, i);
+    }
+    let trH = 0;
+    for (let i = 0; i < p; i++) trH += H.get(i, i);
+    assert.ok(Math.abs(traces - trH) < 1e-12 * Math.max(1, Math.abs(trH)));
+    const back = new Matrix(p, p);
+    for (const a of layers) for (const b of layers) {
+      const B = cv.denseBlock(H, a, b);
+      a.forEach((r, i) => b.forEach((c, j) => back.set(r, c, B.get(i, j))));
+    }
+    assert.deepEqual(Array.from(back.data), Array.from(H.data), "diagonal and cross blocks reassemble H");
+    assert.throws(() => cv.blockOperator(cv.denseOperator(H), [0, 0]), /index 0 repeats/);
+    assert.throws(() => cv.layerIndices(spec, 3), /layer must be an integer in 1..2/);
+  });
+
   it("options are checked", () => {
     const op = cv.denseOperator(Matrix.identity(4));
     assert.throws(() => cv.ritzPairs(op, 2, { whch: "top" } as never), /ritzPairs: unknown option "whch"/);

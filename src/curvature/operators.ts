@@ -9,6 +9,7 @@ import { Matrix, gemm } from "../linalg";
 import { Rng } from "../util/random";
 import { checkOptions, int, oneOf } from "../util/options";
 import { Problem, prepare } from "./problem";
+import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
 import { lanczos, tridiagonalEigh } from "./spectral";
 
@@ -85,4 +86,83 @@ export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number;
   const mean = vals.reduce((a, b) => a + b, 0) / S;
   const varr = vals.reduce((a, b) => a + (b - mean) ** 2, 0) / (S - 1);
   return { trace: mean, stderr: Math.sqrt(varr / S), samples: S };
+}
+
+/**
+ * The curvature of the mean loss over a data set too large for one batch: the same operator as
+ * `curvatureOperator(problem)` on all N rows, accumulated over mini-batches of `batchSize` rows
+ * (H = Σ_b (n_b / N) H_b, since the loss is a mean). Only one batch's forward cache is held at a time;
+ * `onBatch` reports progress.
+ */
+export function batchedCurvatureOperator(problem: Problem, opts: { kind?: OperatorKind; batchSize?: number; onBatch?: (done: number, total: number) => void } = {}): SymmetricOperator {
+  checkOptions("batchedCurvatureOperator", opts, { kind: oneOf(["hessian", "ggn", "functional"]), batchSize: int(1), onBatch: (v) => (typeof v === "function" ? undefined : "a function") });
+  const N = problem.X.rows;
+  const size = Math.min(opts.batchSize ?? 256, N);
+  const batches: { start: number; n: number }[] = [];
+  for (let s = 0; s < N; s += size) batches.push({ start: s, n: Math.min(size, N - s) });
+  const rowsOf = (M: Matrix, start: number, n: number) => new Matrix(n, M.cols, M.data.subarray(start * M.cols, (start + n) * M.cols));
+  const first = curvatureOperator({ ...problem, X: rowsOf(problem.X, 0, batches[0].n), Y: rowsOf(problem.Y, 0, batches[0].n) }, opts.kind);
+  return {
+    p: first.p,
+    block: first.block,
+    apply(V: Matrix): Matrix {
+      const out = new Matrix(V.rows, V.cols);
+      batches.forEach((b, i) => {
+        const op = i === 0 ? first : curvatureOperator({ ...problem, X: rowsOf(problem.X, b.start, b.n), Y: rowsOf(problem.Y, b.start, b.n) }, opts.kind);
+        const part = op.apply(V);
+        const w = b.n / N;
+        for (let t = 0; t < out.data.length; t++) out.data[t] += w * part.data[t];
+        opts.onBatch?.(i + 1, batches.length);
+      });
+      return out;
+    },
+  };
+}
+
+/** Parameter indices of layer l (1-based) of a dense net: its weights, and its biases unless `weightsOnly`. */
+export function layerIndices(spec: NetSpec, l: number, opts: { weightsOnly?: boolean } = {}): number[] {
+  const slots = layout(spec);
+  if (!Number.isInteger(l) || l < 1 || l > slots.length) throw new Error(`layerIndices: layer must be an integer in 1..${slots.length}, got ${l}`);
+  const s = slots[l - 1];
+  const out = Array.from({ length: s.rows * s.cols }, (_, i) => s.wOffset + i);
+  if (!opts.weightsOnly && s.bOffset >= 0) for (let i = 0; i < s.rows; i++) out.push(s.bOffset + i);
+  return out;
+}
+
+/** The block P A Pᵀ of a symmetric operator on a subset of coordinates (e.g. one layer's parameters), as an operator. */
+export function blockOperator(op: SymmetricOperator, indices: number[]): SymmetricOperator {
+  checkIndices("blockOperator", indices, op.p);
+  const q = indices.length;
+  return {
+    p: q,
+    block: op.block,
+    apply(V: Matrix): Matrix {
+      if (V.cols !== q) throw new Error(`blockOperator: vectors must have ${q} entries, got ${V.cols}`);
+      const full = new Matrix(V.rows, op.p);
+      for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) full.data[r * op.p + indices[j]] = V.data[r * q + j];
+      const AV = op.apply(full);
+      const out = new Matrix(V.rows, q);
+      for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) out.data[r * q + j] = AV.data[r * op.p + indices[j]];
+      return out;
+    },
+  };
+}
+
+/** The dense block A[rows, cols] of a matrix (e.g. H between two layers' parameters). */
+export function denseBlock(A: Matrix, rows: number[], cols: number[] = rows): Matrix {
+  checkIndices("denseBlock", rows, A.rows);
+  checkIndices("denseBlock", cols, A.cols);
+  const B = new Matrix(rows.length, cols.length);
+  rows.forEach((r, i) => cols.forEach((c, j) => (B.data[i * cols.length + j] = A.data[r * A.cols + c])));
+  return B;
+}
+
+function checkIndices(op: string, idx: number[], p: number): void {
+  if (!Array.isArray(idx) || idx.length === 0) throw new Error(`${op}: indices must be a non-empty list`);
+  const seen = new Set<number>();
+  for (const i of idx) {
+    if (!Number.isInteger(i) || i < 0 || i >= p) throw new Error(`${op}: index ${i} is outside 0..${p - 1}`);
+    if (seen.has(i)) throw new Error(`${op}: index ${i} repeats`);
+    seen.add(i);
+  }
 }

@@ -189,8 +189,9 @@ export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; 
 /** The SLQ density as a figure (log density axis), with the exact eigenvalues' histogram when given. */
 export function densityFigure(d: SpectralDensity, opts: { name?: string; title?: string; exact?: ArrayLike<number>; bins?: number } = {}): Figure {
   checkOptions("densityFigure", opts, { name: (v) => (typeof v === "string" ? undefined : "a string"), title: (v) => (typeof v === "string" ? undefined : "a string"), exact: (v) => (v && typeof (v as ArrayLike<number>).length === "number" ? undefined : "an array of eigenvalues"), bins: int(2) });
-  const floor = 1e-12;
-  const traces: Record<string, unknown>[] = [{ type: "scatter", mode: "lines", name: `SLQ density (${d.nodes.length} probes)`, x: Array.from(d.grid), y: Array.from(d.density, (v) => Math.max(v, floor)), line: { color: "#1f77b4" } }];
+  // below 1e-8 of the peak the kernel tails are not information: leave gaps there on the log axis
+  const floor = 1e-8 * Math.max(...d.density);
+  const traces: Record<string, unknown>[] = [{ type: "scatter", mode: "lines", name: `SLQ density (${d.nodes.length} probes)`, x: Array.from(d.grid), y: Array.from(d.density, (v) => (v > floor ? v : null)), line: { color: "#1f77b4" } }];
   if (opts.exact && opts.exact.length) {
     const ev = Array.from(opts.exact);
     const lo = d.grid[0];
