@@ -1,7 +1,7 @@
 /**
  * Benchmark: exact Hessian of the MSE loss for sizes [64, 30, 20, 10], N = 1000, float64, linear and
- * tanh, and its eigenvalues, beside PyTorch (torch_reference.py bench) run in the same invocation with
- * the same thread count; plus the linear closed form and a p ≈ 10 000 network.
+ * tanh, and its eigenvalues, beside PyTorch (torch_reference.py bench, default and vectorize=True) run in
+ * the same invocation with the same thread count; plus the linear closed form and a p ≈ 10 000 network.
  *   node dist/bench/hessian.js [--json] [--skip-large]
  */
 import { eigvalsh, setThreads, backend } from "../src/linalg";
@@ -22,6 +22,8 @@ cv.linearHessianClosedForm(buildHessianProblem({ ...base, act: "linear", sizes: 
 const rows: Record<string, unknown>[] = [];
 for (const act of ["linear", "tanh"] as const) {
   const ref = runReference(["bench", "--d", "64", "--widths", "30,20", "--K", "10", "--N", "1000", "--act", act]);
+  // PyTorch's faster batched strategy, torch.autograd.functional.hessian(vectorize=True), as a second anchor
+  const vec = runReference(["bench", "--d", "64", "--widths", "30,20", "--K", "10", "--N", "1000", "--act", act, "--vectorize"]);
   const threads = Number(/(\d+) threads/.exec(String(ref.engine ?? ""))?.[1] ?? 1);
   setThreads(threads);
   const { problem } = buildHessianProblem({ ...base, act });
@@ -36,6 +38,8 @@ for (const act of ["linear", "tanh"] as const) {
     general_hessian_s: gen.seconds, eigvalsh_s: eig.seconds, rank_H: rankH,
     torch_hessian_s: ref.hessian_s ?? null, torch_eigvalsh_s: ref.eigvalsh_s ?? null, torch_rank_H: ref.rank_H ?? null,
     ratio_general_to_torch: typeof ref.hessian_s === "number" ? gen.seconds / ref.hessian_s : null,
+    torch_vectorize_hessian_s: vec.hessian_s ?? null,
+    ratio_general_to_torch_vectorize: typeof vec.hessian_s === "number" ? gen.seconds / vec.hessian_s : null,
     ratio_eigvalsh_to_torch: typeof ref.eigvalsh_s === "number" ? eig.seconds / ref.eigvalsh_s : null,
   };
   setThreads(threads);
@@ -47,7 +51,7 @@ for (const act of ["linear", "tanh"] as const) {
   if (ref.error) row.torch_error = ref.error;
   rows.push(row);
   const f = (v: unknown) => (typeof v === "number" ? v.toFixed(3) : "—");
-  log(`${act.padEnd(6)} p=${row.p} threads=${threads}: general Hessian ${f(gen.seconds)} s (torch ${f(ref.hessian_s)} s, ratio ${f(row.ratio_general_to_torch)}), eigvalsh (2 threads) ${f(eig.seconds)} s (torch ${f(ref.eigvalsh_s)} s), rank H ${rankH} (torch ${ref.rank_H ?? "—"})` +
+  log(`${act.padEnd(6)} p=${row.p} threads=${threads}: general Hessian ${f(gen.seconds)} s (torch ${f(ref.hessian_s)} s, ratio ${f(row.ratio_general_to_torch)}; torch vectorize=True ${f(vec.hessian_s)} s, ratio ${f(row.ratio_general_to_torch_vectorize)}), eigvalsh (2 threads) ${f(eig.seconds)} s (torch ${f(ref.eigvalsh_s)} s), rank H ${rankH} (torch ${ref.rank_H ?? "—"})` +
     (act === "linear" ? `; closed form ${f(row.closed_form_s)} s = ${f(row.speedup_closed_form_vs_torch)}× faster than torch` : ""));
   if (ref.error) log(`  torch reference: ${ref.error}`);
 }

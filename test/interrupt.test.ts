@@ -45,7 +45,8 @@ describe("interrupts and resumption", () => {
     const partial = path.join(cache, "partial");
     // wait until some tasks are checkpointed, then Ctrl-C the whole process group (as a terminal does)
     const t0 = Date.now();
-    while (filesUnder(partial).filter((f) => f.endsWith(".v8")).length < 3 && Date.now() - t0 < 120000) await sleep(100);
+    while (filesUnder(partial).filter((f) => f.endsWith(".v8")).length < 3 && Date.now() - t0 < 120000 && child.exitCode === null) await sleep(50);
+    assert.equal(child.exitCode, null, "the study finished before it could be interrupted");
     process.kill(-child.pid!, "SIGINT");
     const r = await done;
     assert.equal(r.code, 130, `exit ${r.code} ${r.signal}: ${r.stderr.slice(-800)}`);
