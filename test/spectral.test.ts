@@ -157,3 +157,19 @@ describe("spectral tools", () => {
     assert.throws(() => cv.hutchPlusPlus(op, { matvecs: 2 }), /hutchPlusPlus: option matvecs must be an integer ≥ 3/);
   });
 });
+
+describe("memory limits before allocation", () => {
+  it("an explicit Jacobian or Gauss–Newton matrix too large for the limit is refused with the sizes and the option to change", () => {
+    const spec: nets.NetSpec = { sizes: [784, 100, 100, 10], activation: "tanh", bias: false };
+    const X = new Matrix(2000, 784);
+    const Y = new Matrix(2000, 10);
+    const problem = { spec, params: new Float64Array(nets.paramCount(spec)), X, Y };
+    // 2000·10 × 89400 float64 = 13.3 GiB: refused at once, nothing allocated
+    assert.throws(() => cv.parameterJacobian(problem), /parameterJacobian: N·K × p = 2000·10 × 89400 float64 needs 13\.32 GiB, over the limit of 8\.00 GiB \(option maxBytes\)/);
+    assert.throws(() => cv.behavioralGradients(problem), /behavioralGradients: .* needs 26\.64 GiB/);
+    const small = { spec: { sizes: [3, 4, 2], activation: "tanh" as const, bias: false }, params: nets.initParams({ sizes: [3, 4, 2], activation: "tanh", bias: false }), X: new Matrix(5, 3, new Rng(1).normals(15)), Y: new Matrix(5, 2) };
+    assert.throws(() => cv.gaussNewtonFromJacobian(small, { maxBytes: 100 }), /gaussNewtonFromJacobian: .*\(and the p × p result\).*option maxBytes/);
+    assert.equal(cv.parameterJacobian(small).rows, 10);
+    assert.throws(() => cv.parameterJacobian(small, { maxbytes: 1 } as never), /parameterJacobian: unknown option "maxbytes"/);
+  });
+});

@@ -10,10 +10,11 @@
  *   chunks of samples (they can be large), and their singular values.
  */
 import { Matrix, gemmTrusted as gemm, syrk, svdvals } from "../linalg";
-import { NetSpec, normalizeSpec } from "../nets/spec";
+import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
 import { Problem, prepare, Prepared } from "./problem";
+import { DEFAULT_MAX_DENSE_BYTES } from "./hessian";
 import { checkOptions, int } from "../util/options";
 
 /**
@@ -129,18 +130,40 @@ export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, 
   return { N, K, d, paramSqNorm, weightSqNorm, inputJacobian };
 }
 
+export interface JacobianOptions {
+  /** refuse when the dense matrices would need more than this many bytes (default 8 GiB) */
+  maxBytes?: number;
+}
+
+/** Refuses before allocating when the N·K × p Jacobian (and a p × p result) would exceed the limit. */
+function checkJacobianSize(op: string, problem: Problem, copies: number, withGram: boolean, opts: JacobianOptions): void {
+  checkOptions(op, opts, { maxBytes: (v) => (typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0") });
+  const p = paramCount(problem.spec);
+  const K = normalizeSpec(problem.spec).sizes.slice(-1)[0];
+  const N = problem.X instanceof Matrix ? problem.X.rows : 0;
+  const bytes = 8 * (N * K * p * copies + (withGram ? p * p : 0));
+  const max = opts.maxBytes ?? DEFAULT_MAX_DENSE_BYTES;
+  if (bytes > max) {
+    throw new Error(`${op}: N·K × p = ${N}·${K} × ${p} float64${withGram ? " (and the p × p result)" : ""} needs ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes). ` +
+      "Use outputGradients for per-sample gradient norms, or the matrix-free operators (curvatureOperator, spectralDensity).");
+  }
+}
+
 /** Per-sample parameter Jacobian J (N·K × p), row n·K + k = ∇_θ f_k(x_n). */
-export function parameterJacobian(problem: Problem): Matrix {
+export function parameterJacobian(problem: Problem, opts: JacobianOptions = {}): Matrix {
+  checkJacobianSize("parameterJacobian", problem, 1, false, opts);
   return jacobianOf(prepare("parameterJacobian", problem));
 }
 
 /** Behavioral-gradient matrix G = Jᵀ (p × N·K), column n·K + k = ∇_θ f_k(x_n). */
-export function behavioralGradients(problem: Problem): Matrix {
-  return parameterJacobian(problem).transpose();
+export function behavioralGradients(problem: Problem, opts: JacobianOptions = {}): Matrix {
+  checkJacobianSize("behavioralGradients", problem, 2, false, opts); // J and its transpose
+  return jacobianOf(prepare("behavioralGradients", problem)).transpose();
 }
 
 /** H_o = (1/N) Σ_n J_nᵀ Λ_n J_n computed from the explicit Jacobian and a factor of Λ_n. */
-export function gaussNewtonFromJacobian(problem: Problem): Matrix {
+export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions = {}): Matrix {
+  checkJacobianSize("gaussNewtonFromJacobian", problem, 2, true, opts);
   const prep = prepare("gaussNewtonFromJacobian", problem);
   const J = jacobianOf(prep);
   const { N, K, p } = prep;
