@@ -146,7 +146,11 @@ export function setup(opts: SetupOptions = {}): void {
   );
   setRenderer((obj) => {
     const shown = render(obj);
-    if (shown) swallowNewline = true;
+    if (shown) {
+      // console.log writes its "\n" synchronously after inspect returns; anything later is not it
+      swallowNewline = true;
+      setImmediate(() => (swallowNewline = false));
+    }
     return shown;
   });
   staticImages = opts.staticImages !== false;

@@ -5,7 +5,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { onInterrupt } from "../src/util/interrupt";
+import { onInterrupt, interrupted } from "../src/util/interrupt";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -102,6 +102,7 @@ export async function runNotebook(file: string, outDir: string, opts: { timeoutS
  */
 function runChild(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
+    if (interrupted()) return reject(new Error("interrupted"));
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8");
@@ -207,6 +208,7 @@ export async function main(argv: string[]): Promise<number> {
   let failed = 0;
   for (const f of files) {
     const r = await runNotebook(f, outDir);
+    if (interrupted()) return 130; // Ctrl-C: do not start the next notebook
     console.log(`${path.basename(f)}: ${r.cells} code cells, ${r.seconds.toFixed(1)} s, ${r.errors.length ? "FAILED" : "ok"} → ${r.output}`);
     for (const e of r.errors) console.log(`  ${e}`);
     if (r.errors.length) failed++;
@@ -227,7 +229,7 @@ export async function screenshotNotebook(ipynb: string, png: string): Promise<nu
   const html = path.join(outDir, path.basename(ipynb).replace(/\.ipynb$/, ".html"));
   const { chromium } = await import("playwright-core");
   const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     await page.goto("file://" + html);

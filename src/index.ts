@@ -46,3 +46,4 @@ export { cacheKey, defaultCacheDir, cached } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";
 export { Rng } from "./util/random";
+export { EnvError, ENV_VARS } from "./util/env";

@@ -82,8 +82,8 @@ describe("interrupts and resumption", () => {
 
   it("killTree ends a child that ignores SIGTERM and a grandchild in its own session", async () => {
     const child = spawn("bash", ["-c", "trap '' TERM; setsid sleep 300 & sleep 300; wait"], { stdio: "ignore" });
-    await sleep(500);
-    const tree = descendants(child.pid!);
+    let tree: number[] = [];
+    for (const t0 = Date.now(); tree.length < 2 && Date.now() - t0 < 10000; await sleep(50)) tree = descendants(child.pid!);
     assert.ok(tree.length >= 2, `descendants: ${tree}`);
     assert.ok([child.pid!, ...tree].every(running), "all run before killTree");
     const closed = new Promise((r) => child.on("close", r));

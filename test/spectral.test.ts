@@ -100,6 +100,14 @@ describe("spectral tools", () => {
     const full = cv.hutchPlusPlus(cv.denseOperator(symmetricWithSpectrum(fullVals, 22)), { matvecs: 45 });
     const exact = fullVals.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(full.trace - exact) < 0.05 * exact, `${full.trace} vs ${exact}`);
+    // matvecs not divisible by 3 (15 + 15 + 17): on the identity the residual part is unbiased only when divided by 17
+    const I60 = cv.denseOperator(Matrix.identity(60));
+    let mean = 0;
+    for (let seed = 0; seed < 20; seed++) mean += cv.hutchPlusPlus(I60, { matvecs: 47, seed }).trace / 20;
+    assert.ok(Math.abs(mean - 60) < 1.5, `mean Hutch++ trace of I_60: ${mean} (dividing by 15 would give ≈ 66)`);
+    // an operator with a small block budget gives the same numbers
+    const small = { ...low, block: 4 };
+    assert.equal(cv.hutchPlusPlus(small, { matvecs: 30 }).trace, t.trace);
     const D = new Matrix(30, 30);
     for (let i = 0; i < 30; i++) D.set(i, i, i - 7.5);
     const dd = cv.hutchinsonDiagonal(cv.denseOperator(D), { samples: 4 });

@@ -58,9 +58,9 @@ export function cacheKey(name: string, options: unknown, version = packageVersio
 }
 
 export function defaultCacheDir(): string {
-  const env = process.env.RANKSCOPE_CACHE_DIR;
+  const env = process.env.RANKSCOPE_CACHE_DIR || undefined; // empty = unset, as for every variable
   if (env !== undefined) {
-    if (!env.trim()) throw new Error("RANKSCOPE_CACHE_DIR is set but empty; unset it or give a folder");
+    if (!env.trim()) throw new Error("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
     assertWritablePlace(env, "RANKSCOPE_CACHE_DIR");
     return env;
   }

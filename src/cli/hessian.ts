@@ -31,7 +31,7 @@ Work and memory are checked before anything is allocated (limit: RANKSCOPE_MEMOR
 
 /** The memory a run may plan for, in bytes: RANKSCOPE_MEMORY_GIB, else half the machine's memory. */
 export function memoryLimitBytes(): number {
-  const env = process.env.RANKSCOPE_MEMORY_GIB;
+  const env = process.env.RANKSCOPE_MEMORY_GIB || undefined;
   if (env !== undefined) {
     const g = Number(env);
     if (!(g > 0) || !Number.isFinite(g)) throw new UsageError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB, got "${env}"`);

@@ -23,7 +23,10 @@ commands:
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   checkEnvironment();
-  installInterruptHandlers(`rankscope ${cmd ?? ""}`.trim());
+  // the long asynchronous commands stop cleanly on Ctrl-C; `hessian` is one synchronous computation, which
+  // Node's default handling stops at once (a handler could only run after it finished)
+  if (cmd === "reproduce") installInterruptHandlers("rankscope reproduce", "finished study tasks are checkpointed: run the same command again to resume");
+  if (cmd === "notebooks") installInterruptHandlers("rankscope notebooks", "the Jupyter kernels are stopped; finished study tasks are checkpointed, so re-running a notebook resumes");
   if (!cmd || cmd === "--help" || cmd === "-h") {
     console.log(USAGE);
     return cmd ? 0 : 2;

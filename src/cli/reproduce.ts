@@ -115,8 +115,9 @@ export async function main(argv: string[]): Promise<number> {
       const tfjs = (await loadTf()).report;
       const prov = provenanceOf(result, args.preset, tfjs);
       const rdir = resultsDir(args.preset);
-      const file = writeRecord(result, prov, rdir);
+      // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
       for (const fig of result.figures) for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
+      const file = writeRecord(result, prov, rdir);
       console.log(`  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`);
     }
     done.push({ name: study.name, title: study.title, result });

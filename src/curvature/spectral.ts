@@ -24,6 +24,17 @@ export interface LanczosRun {
   Q?: Matrix;
 }
 
+/** op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget). */
+export function applyInBlocks(op: SymmetricOperator, V: Matrix): Matrix {
+  if (V.rows <= op.block) return op.apply(V);
+  const out = new Matrix(V.rows, op.p);
+  for (let r = 0; r < V.rows; r += op.block) {
+    const n = Math.min(op.block, V.rows - r);
+    out.data.set(op.apply(new Matrix(n, op.p, V.data.subarray(r * op.p, (r + n) * op.p))).data, r * op.p);
+  }
+  return out;
+}
+
 function normalise(v: Float64Array): Float64Array {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
@@ -38,6 +49,7 @@ function normalise(v: Float64Array): Float64Array {
  */
 export function lanczos(op: SymmetricOperator, m: number, start: Float64Array, opts: { keepVectors?: boolean } = {}): LanczosRun {
   const { p } = op;
+  if (!Number.isInteger(m) || m < 1) throw new Error(`lanczos: steps must be an integer ≥ 1, got ${m}`);
   if (start.length !== p) throw new Error(`lanczos: start vector has length ${start.length}, the operator ${p}`);
   m = Math.min(m, p);
   const Q = new Matrix(m, p);
@@ -100,6 +112,7 @@ export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: numb
   checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`ritzPairs: k must be an integer in 1..${p}, got ${k}`);
+  if (opts.steps !== undefined && opts.steps < k) throw new Error(`ritzPairs: option steps (${opts.steps}) must be ≥ k (${k}): m Lanczos steps give at most m Ritz pairs`);
   const run = lanczos(op, opts.steps ?? Math.max(2 * k + 20, 60), new Rng(opts.seed ?? 0).normals(p), { keepVectors: true });
   const { values, vectors: S } = tridiagonalEigh(run);
   const n = run.steps;
@@ -118,7 +131,7 @@ export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: numb
       for (let i = 0; i < p; i++) row[i] += s * Qd[off + i];
     }
   });
-  const AY = op.apply(Y);
+  const AY = applyInBlocks(op, Y);
   const vals = Float64Array.from(pick.map((c) => values[c]));
   const residuals = new Float64Array(kk);
   for (let r = 0; r < kk; r++) {
@@ -219,7 +232,7 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
     return V;
   };
   // Q: orthonormal basis (rows) of the range of A S, by Gram–Schmidt twice (dependent rows dropped)
-  const AS = op.apply(sign(k));
+  const AS = applyInBlocks(op, sign(k));
   const basis: Float64Array[] = [];
   for (let r = 0; r < k; r++) {
     const v = AS.data.slice(r * p, (r + 1) * p);
@@ -238,7 +251,7 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
   basis.forEach((q, r) => Q.data.set(q, r * p));
   let trace = 0;
   if (basis.length) {
-    const AQ = op.apply(Q);
+    const AQ = applyInBlocks(op, Q);
     for (let i = 0; i < Q.data.length; i++) trace += Q.data[i] * AQ.data[i];
   }
   // the rest: Hutchinson on (I − QQᵀ) A (I − QQᵀ)
@@ -253,7 +266,7 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
         for (let i = 0; i < p; i++) g[i] -= dot * q[i];
       }
     }
-    const AG = op.apply(G);
+    const AG = applyInBlocks(op, G);
     let s = 0;
     for (let i = 0; i < G.data.length; i++) s += G.data[i] * AG.data[i];
     trace += s / nG;

@@ -76,10 +76,15 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
   const key = experimentCacheKey(def.name, options);
+  // the preset this call started from and the options it changed (not part of the key: the same options
+  // reached from another preset are the same computation, so a cache hit gets this call's labels)
+  const preset = given.preset ?? "paper";
+  const base = { ...def.defaults, ...def.presets[preset] } as Record<string, unknown>;
+  const changedOptions = Object.keys(def.defaults).filter((k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]));
   if (useCache && !given.force) {
     const hit = readCache<ResultData>(key, dir);
     if (hit.status === "hit") {
-      const r = new ExperimentResult(hit.value);
+      const r = new ExperimentResult({ ...hit.value, preset, changedOptions });
       r.cached = true;
       await runResultHook(r);
       return r;
@@ -89,11 +94,9 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
   const t0 = Date.now();
   // finished tasks are checkpointed under the cache folder, so an interrupted run resumes (same key = same computation)
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
+  if (partial && given.force) clearCheckpoints(partial); // force: recompute everything, checkpoints included
   const { value: out, restored } = await withCheckpoints(partial, () => def.run(options), (s) => log(`${def.name}: ${s}`));
   if (restored) log(`${def.name}: ${restored} task(s) came from checkpoints of an interrupted run`);
-  const preset = given.preset ?? "paper";
-  const base = { ...def.defaults, ...def.presets[preset] } as Record<string, unknown>;
-  const changedOptions = Object.keys(def.defaults).filter((k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]));
   const data: ResultData = {
     experiment: def.name,
     title: def.title,

@@ -34,7 +34,7 @@ export function plotlyJs(): string {
 }
 
 export function chromiumPath(): string {
-  return process.env.RANKSCOPE_CHROMIUM ?? "/usr/bin/chromium";
+  return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium";
 }
 
 /** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
@@ -90,7 +90,9 @@ class Exporter {
       throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\` (it installs Debian's chromium), or set RANKSCOPE_CHROMIUM to a Chromium binary.`);
     }
     const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS });
+    // rankscope closes the browser itself on an interrupt (onInterrupt below); Playwright's own handlers would exit
+    // the process (in a notebook: the kernel) on SIGINT
+    const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     stats.launches++;
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import * as os from "node:os";
 import * as path from "node:path";
 import { getThreads, setThreads } from "../linalg";
-import { onInterrupt } from "../util/interrupt";
+import { onInterrupt, interrupted } from "../util/interrupt";
 import { checkpointContext, restoreTask, saveTask, taskKey } from "./checkpoint";
 import { envInt } from "../util/env";
 
@@ -59,6 +59,9 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
     setThreads(1);
     try {
       for (const i of todo) {
+        // give a Ctrl-C handler its turn between tasks (the tasks themselves may be synchronous)
+        await new Promise((r) => setImmediate(r));
+        if (interrupted()) throw new Error("interrupted");
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         finish(i, await require(tasks[i].module)[tasks[i].fn](tasks[i].args));
       }

@@ -234,7 +234,7 @@ export function ledgerHtml(entries: LedgerEntry[], opts: { recorded?: LedgerEntr
   const ids = [...entries.map((e) => e.id), ...(opts.recorded ?? []).map((e) => e.id).filter((id) => !entries.some((e) => e.id === id))];
   const byId = new Map(entries.map((e) => [e.id, e]));
   let h = `<table class="rankscope-ledger"><thead><tr><th style="text-align:left">claim</th><th style="text-align:left">where · rule</th>`;
-  h += rec ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th><th>verdict</th>` : `<th>verdict</th><th style="text-align:left">numbers</th>`;
+  h += rec ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th><th>verdict (paper preset)</th>` : `<th>verdict</th><th style="text-align:left">numbers</th>`;
   h += `</tr></thead><tbody>`;
   for (const id of ids) {
     const e = byId.get(id);

@@ -57,13 +57,14 @@ export function checkEnvironment(): void {
   envChoice("RANKSCOPE_PROGRESS", ["0", "1"]);
   envChoice("RANKSCOPE_LINALG", ["lapack", "typescript"], { ts: "typescript", fallback: "typescript" });
   envChoice("RANKSCOPE_TF_BACKEND", ["tensorflow", "wasm", "cpu"]);
-  const mem = process.env.RANKSCOPE_MEMORY_GIB;
+  // an empty value counts as unset, as for every variable
+  const mem = process.env.RANKSCOPE_MEMORY_GIB || undefined;
   if (mem !== undefined && !(Number(mem) > 0 && Number.isFinite(Number(mem)))) throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${mem}"`);
   const cache = process.env.RANKSCOPE_CACHE_DIR;
-  if (cache !== undefined && !cache.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is set but empty; unset it or give a folder");
-  const chromium = process.env.RANKSCOPE_CHROMIUM;
+  if (cache !== undefined && cache !== "" && !cache.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
+  const chromium = process.env.RANKSCOPE_CHROMIUM || undefined;
   if (chromium !== undefined && !fs.existsSync(chromium)) throw new EnvError(`RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(chromium)} does not exist`);
-  const fashion = process.env.RANKSCOPE_FASHION_MNIST_DIR;
+  const fashion = process.env.RANKSCOPE_FASHION_MNIST_DIR || undefined;
   if (fashion !== undefined && !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(fashion, f)))) {
     throw new EnvError(`RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(fashion)}`);
   }

@@ -59,17 +59,18 @@ export const EXIT_SIGTERM = 143;
 let installed = false;
 
 /**
- * Installs the SIGINT/SIGTERM handlers (command line only). `say` prints the one-line explanation
- * (default: stderr).
+ * Installs the SIGINT/SIGTERM handlers (asynchronous commands only: a handler runs when the event loop
+ * gets a turn). `hint` says what was kept; `say` prints the explanation (default: stderr).
  */
-export function installInterruptHandlers(what: string, say: (s: string) => void = (s) => process.stderr.write(s + "\n")): void {
+export function installInterruptHandlers(what: string, hint: string, say: (s: string) => void = (s) => process.stderr.write(s + "\n")): void {
   if (installed) return;
   installed = true;
   const handle = (signal: NodeJS.Signals) => {
     const code = signal === "SIGINT" ? EXIT_SIGINT : EXIT_SIGTERM;
     if (stopping) process.exit(code); // second signal: no more waiting
     stopping = true;
-    say(`\n${what}: ${signal} received; stopping (finished study tasks are checkpointed: run the same command again to resume)`);
+    process.exitCode = code; // whatever ends the process from here on, it ends with this code
+    say(`\n${what}: ${signal} received; stopping (${hint})`);
     runCleanups().then(
       (problems) => {
         for (const p of problems) say(`${what}: while stopping: ${p}`);
