@@ -71,7 +71,8 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
           opt.minimize(() => {
           const xb = tf.gather(X, idx) as tfType.Tensor2D;
           const yb = tf.gather(Y, idx);
-          const { logits, kl: k } = parts(xb, a.seed * 100003 + step);
+          // tfjs treats a seed of 0 as "no seed" (Math.random): seed 0, step 0 made every run differ; never pass 0
+          const { logits, kl: k } = parts(xb, a.seed * 100003 + step + 1);
           const c = tf.mean(tf.neg(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1)));
           return tf.add(c, tf.mul(bVib, k)) as tfType.Scalar;
         }, true, vars) as tfType.Scalar,
