@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { onInterrupt, interrupted } from "../src/util/interrupt";
+import { writeFileAtomic } from "../src/util/files";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -35,10 +36,7 @@ export function checkoutKernelPath(root = path.resolve(__dirname, "../..")): str
   fs.mkdirSync(dir, { recursive: true });
   const spec = JSON.stringify({ argv: [bin, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" });
   const file = path.join(dir, "kernel.json");
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== spec) {
-    fs.writeFileSync(`${file}.tmp-${process.pid}`, spec);
-    fs.renameSync(`${file}.tmp-${process.pid}`, file);
-  }
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== spec) writeFileAtomic(file, spec);
   return base;
 }
 

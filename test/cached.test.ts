@@ -40,7 +40,7 @@ it("cached returns the stored value without recomputing, and recomputes for othe
   assert.equal(again.n, 3);
   assert.ok(logs.some((l) => /unreadable .*recomputing/.test(l)), logs.join("\n"));
   await assert.rejects(cached("", {}, f, c), /name must be a non-empty string/);
-  await assert.rejects(cached("x", {}, f, { ...c, forse: true } as never), /unknown control "forse"/);
+  await assert.rejects(cached("x", {}, f, { ...c, forse: true } as never), /cached: unknown option "forse"; allowed: force, cacheDir, log/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -84,6 +84,7 @@ describe("theory: predictions as mathjs expressions", () => {
     const mine = overlay(fig, "2*N + 1", { x: "N", name: "mine" });
     assert.deepEqual((mine.data[1] as { y: number[] }).y, [21, 41, 81]);
     assert.equal(fig.data.length, 1, "the original figure is unchanged");
-    assert.throws(() => overlay(fig, "2*N", { x: "N", bogus: 1 } as never), /unknown option "bogus"/);
+    assert.throws(() => overlay(fig, "2*N", { x: "N", bogus: 1 } as never), /overlay: unknown option "bogus"/);
+    assert.throws(() => overlay(fig, "2*N", {} as never), /overlay: option x is required/);
   });
 });

@@ -4,7 +4,7 @@
  * trains with it where training is the point and analyses the trained weights in float64.
  */
 import type * as tfType from "@tensorflow/tfjs";
-import { envChoice } from "../util/env";
+import { envTfBackend } from "../util/env";
 
 export type TfBackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -166,7 +166,7 @@ function addWasmConvGradients(tf: typeof tfType): void {
 
 async function select(prefer?: TfBackendName): Promise<TfHandle> {
   const notes: string[] = [];
-  const forced = prefer ?? envChoice("RANKSCOPE_TF_BACKEND", ["tensorflow", "wasm", "cpu"] as const);
+  const forced = prefer ?? envTfBackend();
   if (forced && !["tensorflow", "wasm", "cpu"].includes(forced)) {
     throw new Error(`tfjs backend must be one of "tensorflow", "wasm", "cpu"; got "${forced}"`);
   }

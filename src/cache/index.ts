@@ -8,7 +8,9 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as v8 from "node:v8";
-import { writeFileAtomic, assertWritablePlace } from "../util/files";
+import { writeFileAtomic } from "../util/files";
+import { envCacheDir } from "../util/env";
+import { checkOptions, bool, str, fn as aFunction } from "../util/options";
 
 export function canonicalJson(v: unknown): string {
   if (v === undefined) return "null";
@@ -58,13 +60,7 @@ export function cacheKey(name: string, options: unknown, version = packageVersio
 }
 
 export function defaultCacheDir(): string {
-  const env = process.env.RANKSCOPE_CACHE_DIR || undefined; // empty = unset, as for every variable
-  if (env !== undefined) {
-    if (!env.trim()) throw new Error("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
-    assertWritablePlace(env, "RANKSCOPE_CACHE_DIR");
-    return env;
-  }
-  return path.join(process.cwd(), ".rankscope-cache");
+  return envCacheDir() ?? path.join(process.cwd(), ".rankscope-cache");
 }
 
 function entryPath(dir: string, key: string): string {
@@ -122,7 +118,7 @@ export async function cached<T>(name: string, options: object, fn: () => T | Pro
   if (typeof name !== "string" || !name.trim()) throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
   if (options === null || typeof options !== "object") throw new Error(`cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`);
   if (typeof fn !== "function") throw new Error("cached: the third argument must be the function that computes the value");
-  for (const k of Object.keys(controls)) if (!["force", "cacheDir", "log"].includes(k)) throw new Error(`cached: unknown control "${k}"; allowed: force, cacheDir, log`);
+  checkOptions("cached", controls, { force: bool, cacheDir: str, log: aFunction });
   const log = controls.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
   const dir = controls.cacheDir ?? defaultCacheDir();
   const key = crypto.createHash("sha256").update(`cached\n${name}\n${canonicalJson(options)}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`).digest("hex");

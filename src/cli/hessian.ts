@@ -10,6 +10,7 @@ import { loadMnist, loadFashionMnist, downscaleTo, Dataset } from "../data";
 import { Rng } from "../util/random";
 import { writeFileAtomic } from "../util/files";
 import { Flags, FlagSpec, intList, int, choice, UsageError } from "./args";
+import { envMemoryBytes } from "../util/env";
 
 export const HESSIAN_FLAGS: FlagSpec = {
   sizes: "string", n: "string", act: "string", bias: "boolean", loss: "string", data: "string", seed: "string", init: "string",
@@ -31,13 +32,7 @@ Work and memory are checked before anything is allocated (limit: RANKSCOPE_MEMOR
 
 /** The memory a run may plan for, in bytes: RANKSCOPE_MEMORY_GIB, else half the machine's memory. */
 export function memoryLimitBytes(): number {
-  const env = process.env.RANKSCOPE_MEMORY_GIB || undefined;
-  if (env !== undefined) {
-    const g = Number(env);
-    if (!(g > 0) || !Number.isFinite(g)) throw new UsageError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB, got "${env}"`);
-    return g * 2 ** 30;
-  }
-  return require("node:os").totalmem() / 2;
+  return envMemoryBytes() ?? require("node:os").totalmem() / 2;
 }
 
 /**

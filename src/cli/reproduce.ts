@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { UsageError } from "./args";
 import { STUDIES } from "../experiments/registry";
 import { PRESETS, Preset } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
@@ -29,7 +30,6 @@ export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --help                this text
 exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not reproduced); 2 bad arguments`;
 
-export class UsageError extends Error {}
 
 export function parseReproduceArgs(argv: string[]) {
   let parsed;

@@ -10,7 +10,7 @@
  */
 import { Matrix, eigh } from "../linalg";
 import { Rng } from "../util/random";
-import { checkOptions, int, num, oneOf } from "../util/options";
+import { checkOptions, int, num, oneOf, str } from "../util/options";
 import type { SymmetricOperator } from "./operators";
 import { Figure } from "../figures";
 import { houseLayout } from "../figures/style";
@@ -201,7 +201,7 @@ export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; 
 
 /** The SLQ density as a figure (log density axis), with the exact eigenvalues' histogram when given. */
 export function densityFigure(d: SpectralDensity, opts: { name?: string; title?: string; exact?: ArrayLike<number>; bins?: number } = {}): Figure {
-  checkOptions("densityFigure", opts, { name: (v) => (typeof v === "string" ? undefined : "a string"), title: (v) => (typeof v === "string" ? undefined : "a string"), exact: (v) => (v && typeof (v as ArrayLike<number>).length === "number" ? undefined : "an array of eigenvalues"), bins: int(2) });
+  checkOptions("densityFigure", opts, { name: str, title: str, exact: (v) => (v && typeof (v as ArrayLike<number>).length === "number" ? undefined : "an array of eigenvalues"), bins: int(2) });
   // below 1e-8 of the peak the kernel tails are not information: leave gaps there on the log axis
   const floor = 1e-8 * Math.max(...d.density);
   const traces: Record<string, unknown>[] = [{ type: "scatter", mode: "lines", name: `SLQ density (${d.nodes.length} probes)`, x: Array.from(d.grid), y: Array.from(d.density, (v) => (v > floor ? v : null)), line: { color: "#1f77b4" } }];

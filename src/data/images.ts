@@ -14,6 +14,7 @@ import { Matrix } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
 import { checkOptions, int, listOf, OptionRule } from "../util/options";
+import { envFashionDir } from "../util/env";
 
 export type Split = "train" | "test";
 
@@ -145,7 +146,7 @@ export function readIdx(file: string): { dims: number[]; data: Uint8Array } {
 export const FASHION_MNIST_DIRS = ["/usr/share/datasets/fashion-mnist"];
 
 function findFashionDir(dir?: string): string {
-  const candidates = dir ? [dir] : ([process.env.RANKSCOPE_FASHION_MNIST_DIR, ...FASHION_MNIST_DIRS].filter(Boolean) as string[]);
+  const candidates = dir ? [dir] : ([envFashionDir(), ...FASHION_MNIST_DIRS].filter(Boolean) as string[]);
   for (const c of candidates) {
     if (fs.existsSync(path.join(c, "train-images-idx3-ubyte.gz")) || fs.existsSync(path.join(c, "train-images-idx3-ubyte"))) return c;
   }

@@ -22,11 +22,6 @@ export function centre(ds: Dataset): Dataset {
   return { ...ds, X, description: `${ds.description}; centred` };
 }
 
-/**
- * Area-weighted resize of images (as OpenCV's INTER_AREA): each output pixel is the average of the
- * input region it covers, with fractional weights at the borders. 32×32 → 8×8 is exact 4×4 average
- * pooling; 28×28 → 8×8 averages 3.5×3.5 regions. Channels are averaged into grey first when `grey`.
- */
 /** The shapes of an image resize, validated: input h×w×c, output H×W×cOut (cOut = 1 when grey). */
 function resizeShapes(op: string, ds: Dataset, size: [number, number], opts: { grey?: boolean }) {
   if (!ds.imageShape) throw new DataError(`${op}: ${ds.name} rows are not images (no imageShape)`);
@@ -39,27 +34,18 @@ function resizeShapes(op: string, ds: Dataset, size: [number, number], opts: { g
   return { h, w, c, H, W, grey, cOut: grey ? 1 : c };
 }
 
-export function downscale(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
-  checkOptions("downscale", opts, { grey: bool });
-  const { h, w, c, H, W, grey, cOut } = resizeShapes("downscale", ds, size, opts);
-  const weights = (n: number, N: number) => {
-    // weights[o] = list of [inputIndex, weight] with Σ weight = 1
-    const out: [number, number][][] = [];
-    const step = n / N;
-    for (let o = 0; o < N; o++) {
-      const a = o * step;
-      const b = (o + 1) * step;
-      const list: [number, number][] = [];
-      for (let i = Math.floor(a); i < Math.ceil(b); i++) {
-        const wgt = Math.min(b, i + 1) - Math.max(a, i);
-        if (wgt > 1e-12) list.push([i, wgt / step]);
-      }
-      out.push(list);
-    }
-    return out;
-  };
-  const wy = weights(h, H);
-  const wx = weights(w, W);
+/** Per output index along one axis: the input indices it reads and their weights (Σ weight = 1). */
+type Taps = [number, number][][];
+
+/**
+ * Resizes images separably: output pixel (oy, ox) = Σ ay·ax · pixel(iy, ix) over the taps of oy and ox.
+ * Channels are averaged into grey first when `grey` (0.299R + 0.587G + 0.114B for three channels).
+ */
+function resample(op: string, ds: Dataset, size: [number, number], opts: { grey?: boolean }, taps: (n: number, N: number) => Taps, how: string): Dataset {
+  checkOptions(op, opts, { grey: bool });
+  const { h, w, c, H, W, grey, cOut } = resizeShapes(op, ds, size, opts);
+  const wy = taps(h, H);
+  const wx = taps(w, W);
   const X = new Matrix(ds.X.rows, H * W * cOut);
   for (let r = 0; r < ds.X.rows; r++) {
     const src = ds.X.data.subarray(r * h * w * c, (r + 1) * h * w * c);
@@ -77,13 +63,39 @@ export function downscale(ds: Dataset, size: [number, number], opts: { grey?: bo
           X.data[dst + (oy * W + ox) * cOut + ch] = s;
         }
   }
-  return { ...ds, X, imageShape: [H, W, cOut], description: `${ds.description}; area-downscaled to ${H}×${W}${grey && c > 1 ? " grey" : ""}` };
+  return { ...ds, X, imageShape: [H, W, cOut], description: `${ds.description}; ${how} to ${H}×${W}${grey && c > 1 ? " grey" : ""}` };
 }
 
 function avg(a: Float64Array, base: number, c: number): number {
   let s = 0;
   for (let i = 0; i < c; i++) s += a[base + i];
   return s / c;
+}
+
+/** Area taps (OpenCV's INTER_AREA): each output index averages the input interval it covers, fractional at the borders. */
+function areaTaps(n: number, N: number): Taps {
+  const out: Taps = [];
+  const step = n / N;
+  for (let o = 0; o < N; o++) {
+    const a = o * step;
+    const b = (o + 1) * step;
+    const list: [number, number][] = [];
+    for (let i = Math.floor(a); i < Math.ceil(b); i++) {
+      const wgt = Math.min(b, i + 1) - Math.max(a, i);
+      if (wgt > 1e-12) list.push([i, wgt / step]);
+    }
+    out.push(list);
+  }
+  return out;
+}
+
+/**
+ * Area-weighted resize of images (as OpenCV's INTER_AREA): each output pixel is the average of the
+ * input region it covers, with fractional weights at the borders. 32×32 → 8×8 is exact 4×4 average
+ * pooling; 28×28 → 8×8 averages 3.5×3.5 regions. Channels are averaged into grey first when `grey`.
+ */
+export function downscale(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
+  return resample("downscale", ds, size, opts, areaTaps, "area-downscaled");
 }
 
 /**
@@ -97,27 +109,11 @@ export function nearestIndices(inSize: number, outSize: number): number[] {
 
 /**
  * Nearest-neighbour resize of images (torch's `F.interpolate(mode="nearest")`, the authors' choice in
- * Singh et al.): each output pixel copies one input pixel, no averaging. Channels are averaged into grey
- * first when `grey` (0.299R + 0.587G + 0.114B for three channels).
+ * Singh et al.): each output pixel copies one input pixel (one tap of weight 1: the value exactly), no
+ * averaging. Channels are averaged into grey first when `grey` (0.299R + 0.587G + 0.114B for three channels).
  */
 export function downscaleNearest(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
-  checkOptions("downscaleNearest", opts, { grey: bool });
-  const { h, w, c, H, W, grey, cOut } = resizeShapes("downscaleNearest", ds, size, opts);
-  const iy = nearestIndices(h, H);
-  const ix = nearestIndices(w, W);
-  const X = new Matrix(ds.X.rows, H * W * cOut);
-  for (let r = 0; r < ds.X.rows; r++) {
-    const src = ds.X.data.subarray(r * h * w * c, (r + 1) * h * w * c);
-    const dst = r * H * W * cOut;
-    for (let oy = 0; oy < H; oy++)
-      for (let ox = 0; ox < W; ox++) {
-        const base = (iy[oy] * w + ix[ox]) * c;
-        for (let ch = 0; ch < cOut; ch++) {
-          X.data[dst + (oy * W + ox) * cOut + ch] = grey && c > 1 ? (c === 3 ? 0.299 * src[base] + 0.587 * src[base + 1] + 0.114 * src[base + 2] : avg(src, base, c)) : src[base + ch];
-        }
-      }
-  }
-  return { ...ds, X, imageShape: [H, W, cOut], description: `${ds.description}; nearest-neighbour-downscaled to ${H}×${W}${grey && c > 1 ? " grey" : ""}` };
+  return resample("downscaleNearest", ds, size, opts, (n, N) => nearestIndices(n, N).map((i) => [[i, 1]]), "nearest-neighbour-downscaled");
 }
 
 /** Downscales to d = side² inputs (e.g. 64 = 8×8), grey. */

@@ -34,7 +34,7 @@ export function plotlyJs(): string {
 }
 
 export function chromiumPath(): string {
-  return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium";
+  return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium"; // checked where it is launched, with the set-up hint
 }
 
 /** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
@@ -58,8 +58,7 @@ export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic"
 export function renderPngSync(fig: FigureSpec): Buffer {
   const exe = chromiumPath();
   if (!fs.existsSync(exe)) throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\`, or set RANKSCOPE_CHROMIUM.`);
-  const width = typeof fig.layout.width === "number" ? fig.layout.width : 760;
-  const height = typeof fig.layout.height === "number" ? fig.layout.height : 480;
+  const { width, height } = sizeOf(fig, {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-png-"));
   try {
     const html = path.join(dir, "figure.html");

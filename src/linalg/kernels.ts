@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { fallbackKernels } from "./fallback";
-import { envChoice } from "../util/env";
+import { envLinalg } from "../util/env";
 
 export interface EighRaw {
   /** ascending */
@@ -66,7 +66,7 @@ function loadNative(): LinalgKernels | null {
 let active: LinalgKernels | undefined;
 
 function initialChoice(): LinalgKernels {
-  const forced = envChoice("RANKSCOPE_LINALG", ["lapack", "typescript"] as const, { ts: "typescript", fallback: "typescript" });
+  const forced = envLinalg();
   if (forced === "typescript") return fallbackKernels;
   const native = loadNative();
   if (forced === "lapack" && !native) throw new Error(`RANKSCOPE_LINALG=lapack but the addon is unavailable: ${nativeLoadError}`);

@@ -16,9 +16,11 @@ export interface GemmOptions {
   alpha?: number;
 }
 
+const GEMM_RULES = { transA: bool, transB: bool, alpha: num() };
+
 /** C = α · op(A) · op(B), op(X) = X or Xᵀ. */
 export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
-  checkOptions("gemm", opts, { transA: bool, transB: bool, alpha: num() });
+  checkOptions("gemm", opts, GEMM_RULES);
   const { transA = false, transB = false, alpha = 1 } = opts;
   const m = transA ? A.cols : A.rows;
   const k = transA ? A.rows : A.cols;

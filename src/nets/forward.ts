@@ -31,8 +31,10 @@ export function checkInputs(op: string, spec: NetSpec, X: Matrix): void {
   if (X.cols !== spec.sizes[0]) throw new SpecError(`${op}: the network takes inputs of width d = ${spec.sizes[0]}, but X is ${X.rows}×${X.cols}`);
 }
 
+const FORWARD_RULES = { derivatives: bool };
+
 export function forward(spec: NetSpec, params: Float64Array, X: Matrix, opts: { derivatives?: boolean } = {}): ForwardCache {
-  checkOptions("forward", opts, { derivatives: bool });
+  checkOptions("forward", opts, FORWARD_RULES);
   const { activation } = normalizeSpec(spec);
   const slots = layout(spec);
   const L = slots.length;

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { getThreads, setThreads } from "../linalg";
 import { onInterrupt, interrupted } from "../util/interrupt";
 import { checkpointContext, restoreTask, saveTask, taskKey } from "./checkpoint";
-import { envInt } from "../util/env";
+import { envWorkers } from "../util/env";
 
 export { withCheckpoints, clearCheckpoints } from "./checkpoint";
 
@@ -23,7 +23,7 @@ export interface Task<A = unknown> {
 }
 
 export function defaultWorkers(): number {
-  const env = envInt("RANKSCOPE_WORKERS", 1, 1024);
+  const env = envWorkers();
   if (env !== undefined) return env;
   return Math.max(1, Math.min(2, os.cpus().length));
 }

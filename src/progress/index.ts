@@ -4,7 +4,7 @@
  * notebook (registered by the kernel helpers), or nothing (RANKSCOPE_PROGRESS=0). Updates are
  * throttled to a few per second.
  */
-import { envChoice } from "../util/env";
+import { envProgressOff } from "../util/env";
 export interface ProgressState {
   label: string;
   done: number;
@@ -61,7 +61,7 @@ export function setProgressSink(s: ProgressSink | undefined): void {
 /** A registered sink always receives progress; RANKSCOPE_PROGRESS=0 silences the terminal default. */
 function activeSink(): ProgressSink | undefined {
   if (sink) return sink;
-  return envChoice("RANKSCOPE_PROGRESS", ["0", "1"]) === "0" ? undefined : terminalSink;
+  return envProgressOff() ? undefined : terminalSink;
 }
 
 export class Progress {

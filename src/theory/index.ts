@@ -9,6 +9,7 @@
  */
 import { Figure, FigureSpec } from "../figures/figure";
 import { RichObject, inspectSymbol, renderOrDescribe } from "../report/render";
+import { checkOptions, requireOptions, str, num, int, listOf } from "../util/options";
 
 type MathNode = { toTex(opts?: unknown): string; compile(): { evaluate(scope: Record<string, unknown>): unknown }; toString(): string };
 let mathjs: { parse(expr: string): MathNode } | undefined;
@@ -142,8 +143,9 @@ export interface OverlayOptions {
  * PREDICTIONS, a Prediction, or your own mathjs expression.
  */
 export function overlay(fig: Figure | FigureSpec, pred: string | Prediction, opts: OverlayOptions): Figure {
-  if (!opts || typeof opts.x !== "string" || !opts.x) throw new Error("overlay: option x must name the variable on the figure's x axis (e.g. \"N\")");
-  for (const k of Object.keys(opts)) if (!["x", "scope", "xs", "name", "axes"].includes(k)) throw new Error(`overlay: unknown option "${k}"; allowed: x, scope, xs, name, axes`);
+  const rules = { x: str, scope: (v: unknown) => (v !== null && typeof v === "object" && Object.values(v).every((n) => typeof n === "number") ? undefined : "an object of numbers"), xs: listOf(num()), name: str, axes: int(1) };
+  requireOptions("overlay", opts, rules, ["x"]);
+  checkOptions("overlay", opts, rules);
   const p = pred instanceof Prediction ? pred : PREDICTIONS[pred] ? prediction(pred) : new Prediction(pred, "your prediction");
   const spec: FigureSpec = fig instanceof Figure ? fig.toJSON() : fig;
   const first = spec.data[0] as { x?: unknown[] } | undefined;

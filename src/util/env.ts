@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { assertWritablePlace } from "./files";
 
 export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_WORKERS: "worker threads for studies' sweeps (integer ≥ 1; default min(2, cores))",
@@ -43,6 +44,54 @@ export function envInt(name: string, min: number, max = Infinity): number | unde
   return v;
 }
 
+// ---- the readers: each variable is read and checked in one place (an empty value counts as unset) ----
+
+export const LINALG_BACKENDS = ["lapack", "typescript"] as const;
+export const TF_BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+
+/** RANKSCOPE_WORKERS, or undefined. */
+export const envWorkers = (): number | undefined => envInt("RANKSCOPE_WORKERS", 1, 1024);
+/** RANKSCOPE_PROGRESS=0 silences the terminal's progress. */
+export const envProgressOff = (): boolean => envChoice("RANKSCOPE_PROGRESS", ["0", "1"]) === "0";
+/** RANKSCOPE_LINALG ("ts" and "fallback" mean typescript), or undefined. */
+export const envLinalg = () => envChoice("RANKSCOPE_LINALG", LINALG_BACKENDS, { ts: "typescript", fallback: "typescript" });
+/** RANKSCOPE_TF_BACKEND, or undefined. */
+export const envTfBackend = () => envChoice("RANKSCOPE_TF_BACKEND", TF_BACKENDS);
+
+/** RANKSCOPE_MEMORY_GIB in bytes, or undefined. */
+export function envMemoryBytes(): number | undefined {
+  const raw = process.env.RANKSCOPE_MEMORY_GIB || undefined;
+  if (raw === undefined) return undefined;
+  const g = Number(raw);
+  if (!(g > 0) || !Number.isFinite(g)) throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${raw}"`);
+  return g * 2 ** 30;
+}
+
+/** RANKSCOPE_CACHE_DIR (not blank, not under /proc, /sys, /dev), or undefined. */
+export function envCacheDir(): string | undefined {
+  const raw = process.env.RANKSCOPE_CACHE_DIR || undefined;
+  if (raw === undefined) return undefined;
+  if (!raw.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
+  assertWritablePlace(raw, "RANKSCOPE_CACHE_DIR");
+  return raw;
+}
+
+/** RANKSCOPE_CHROMIUM (an existing file), or undefined. */
+export function envChromium(): string | undefined {
+  const raw = process.env.RANKSCOPE_CHROMIUM || undefined;
+  if (raw !== undefined && !fs.existsSync(raw)) throw new EnvError(`RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(raw)} does not exist`);
+  return raw;
+}
+
+/** RANKSCOPE_FASHION_MNIST_DIR (a folder with the IDX files), or undefined. */
+export function envFashionDir(): string | undefined {
+  const raw = process.env.RANKSCOPE_FASHION_MNIST_DIR || undefined;
+  if (raw !== undefined && !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(raw, f)))) {
+    throw new EnvError(`RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
 /**
  * Validates every RANKSCOPE_* variable that is set (called before any heavy work: by each study run and
  * each command): unknown names (typos) and bad values are errors naming the variable.
@@ -53,19 +102,12 @@ export function checkEnvironment(): void {
       throw new EnvError(`unknown environment variable ${name}; rankscope reads ${Object.keys(ENV_VARS).join(", ")}`);
     }
   }
-  envInt("RANKSCOPE_WORKERS", 1, 1024);
-  envChoice("RANKSCOPE_PROGRESS", ["0", "1"]);
-  envChoice("RANKSCOPE_LINALG", ["lapack", "typescript"], { ts: "typescript", fallback: "typescript" });
-  envChoice("RANKSCOPE_TF_BACKEND", ["tensorflow", "wasm", "cpu"]);
-  // an empty value counts as unset, as for every variable
-  const mem = process.env.RANKSCOPE_MEMORY_GIB || undefined;
-  if (mem !== undefined && !(Number(mem) > 0 && Number.isFinite(Number(mem)))) throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${mem}"`);
-  const cache = process.env.RANKSCOPE_CACHE_DIR;
-  if (cache !== undefined && cache !== "" && !cache.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
-  const chromium = process.env.RANKSCOPE_CHROMIUM || undefined;
-  if (chromium !== undefined && !fs.existsSync(chromium)) throw new EnvError(`RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(chromium)} does not exist`);
-  const fashion = process.env.RANKSCOPE_FASHION_MNIST_DIR || undefined;
-  if (fashion !== undefined && !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(fashion, f)))) {
-    throw new EnvError(`RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(fashion)}`);
-  }
+  envWorkers();
+  envProgressOff();
+  envLinalg();
+  envTfBackend();
+  envMemoryBytes();
+  envCacheDir();
+  envChromium();
+  envFashionDir();
 }

@@ -220,6 +220,29 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// ---- the in-place kernels of the dense training loop work in float64 or float32 ----
+template <typename T>
+bool SameType(const Napi::CallbackInfo& info, const char* op, const char* kinds) {
+  // kinds uses 'A' for "an array of the training precision" and n/b as in ArgsOk
+  std::string k(kinds);
+  for (auto& c : k) if (c == 'A') c = sizeof(T) == 8 ? 'D' : 'F';
+  return ArgsOk(info, op, k.c_str());
+}
+
+bool IsF32(const Napi::Value& v) { return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; }
+
+// Calls f(T{}) with T = float when argument `probe` is a Float32Array, else double, once every 'A' argument of
+// `kinds` is checked to be an array of that type (a wrong type throws a TypeError and f is not called).
+template <typename F>
+Napi::Value ByPrecision(const Napi::CallbackInfo& info, size_t probe, const char* op, const char* kinds, F f) {
+  if (IsF32(info[probe])) {
+    if (SameType<float>(info, op, kinds)) f(float{});
+  } else if (SameType<double>(info, op, kinds)) {
+    f(double{});
+  }
+  return info.Env().Undefined();
+}
+
 // gemmInto(C, A, m, k, transA, B, n, transB, alpha, beta): C (m x n, row-major, may be a subarray view)
 // = alpha op(A) op(B) + beta C, in place, no allocation. Float64Array (dgemm) or Float32Array (sgemm),
 // all three of the same type.
@@ -253,48 +276,25 @@ void GemmIntoT(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value GemmInto(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
-    if (!ArgsOk(info, "gemmInto", "FFnnbFnbnn")) return env.Undefined();
-    GemmIntoT<float>(info);
-  } else {
-    if (!ArgsOk(info, "gemmInto", "DDnnbDnbnn")) return env.Undefined();
-    GemmIntoT<double>(info);
-  }
-  return env.Undefined();
+  return ByPrecision(info, 0, "gemmInto", "AAnnbAnbnn", [&](auto t) { GemmIntoT<decltype(t)>(info); });
 }
 
 // axpy(alpha, x, y): y += alpha x in place (same type and length).
-Napi::Value Axpy(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  bool f32 = info[1].IsTypedArray() && info[1].As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
-  if (!ArgsOk(info, "axpy", f32 ? "nFF" : "nDD")) return env.Undefined();
+template <typename T>
+void AxpyT(const Napi::CallbackInfo& info) {
   double alpha = info[0].As<Napi::Number>().DoubleValue();
-  if (f32) {
-    auto x = info[1].As<Napi::Float32Array>();
-    auto y = info[2].As<Napi::Float32Array>();
-    if (x.ElementLength() != y.ElementLength()) { Napi::TypeError::New(env, "axpy: x and y differ in length").ThrowAsJavaScriptException(); return env.Undefined(); }
-    cblas_saxpy((int)x.ElementLength(), (float)alpha, x.Data(), 1, y.Data(), 1);
-  } else {
-    auto x = info[1].As<Napi::Float64Array>();
-    auto y = info[2].As<Napi::Float64Array>();
-    if (x.ElementLength() != y.ElementLength()) { Napi::TypeError::New(env, "axpy: x and y differ in length").ThrowAsJavaScriptException(); return env.Undefined(); }
-    cblas_daxpy((int)x.ElementLength(), alpha, x.Data(), 1, y.Data(), 1);
-  }
-  return env.Undefined();
+  auto x = info[1].As<Napi::TypedArrayOf<T>>();
+  auto y = info[2].As<Napi::TypedArrayOf<T>>();
+  if (x.ElementLength() != y.ElementLength()) { Napi::TypeError::New(info.Env(), "axpy: x and y differ in length").ThrowAsJavaScriptException(); return; }
+  if constexpr (sizeof(T) == 8) cblas_daxpy((int)x.ElementLength(), alpha, x.Data(), 1, y.Data(), 1);
+  else cblas_saxpy((int)x.ElementLength(), (float)alpha, x.Data(), 1, y.Data(), 1);
+}
+
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 1, "axpy", "nAA", [&](auto t) { AxpyT<decltype(t)>(info); });
 }
 
 // ---- element-wise kernels of the dense training loop (float64 or float32 buffers, in place) ----
-template <typename T>
-bool SameType(const Napi::CallbackInfo& info, const char* op, const char* kinds) {
-  // kinds uses 'A' for "an array of the training precision" and n/b as in ArgsOk
-  std::string k(kinds);
-  for (auto& c : k) if (c == 'A') c = sizeof(T) == 8 ? 'D' : 'F';
-  return ArgsOk(info, op, k.c_str());
-}
-
-bool IsF32(const Napi::Value& v) { return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; }
-
 // activate(kind, Z, H, D): H = σ(Z), D = σ'(Z); kind 0 linear, 1 relu, 2 leaky-relu (0.01), 3 tanh, 4 sigmoid.
 template <typename T>
 void ActivateT(const Napi::CallbackInfo& info) {
@@ -316,9 +316,7 @@ void ActivateT(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Activate(const Napi::CallbackInfo& info) {
-  if (IsF32(info[1])) { if (SameType<float>(info, "activate", "nAAA")) ActivateT<float>(info); }
-  else if (SameType<double>(info, "activate", "nAAA")) ActivateT<double>(info);
-  return info.Env().Undefined();
+  return ByPrecision(info, 1, "activate", "nAAA", [&](auto t) { ActivateT<decltype(t)>(info); });
 }
 
 // hadamard(G, D): G *= D element-wise.
@@ -332,9 +330,7 @@ void HadamardT(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Hadamard(const Napi::CallbackInfo& info) {
-  if (IsF32(info[0])) { if (SameType<float>(info, "hadamard", "AA")) HadamardT<float>(info); }
-  else if (SameType<double>(info, "hadamard", "AA")) HadamardT<double>(info);
-  return info.Env().Undefined();
+  return ByPrecision(info, 0, "hadamard", "AA", [&](auto t) { HadamardT<decltype(t)>(info); });
 }
 
 // adam(p, g, m, v, lr, beta1, beta2, eps, c1, c2, decay): the Adam update of training/optimizers.ts in place
@@ -361,9 +357,7 @@ void AdamT(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Adam(const Napi::CallbackInfo& info) {
-  if (IsF32(info[0])) { if (SameType<float>(info, "adam", "AADDnnnnnnn")) AdamT<float>(info); }
-  else if (SameType<double>(info, "adam", "AADDnnnnnnn")) AdamT<double>(info);
-  return info.Env().Undefined();
+  return ByPrecision(info, 0, "adam", "AADDnnnnnnn", [&](auto t) { AdamT<decltype(t)>(info); });
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
