@@ -30,7 +30,7 @@ export type { ProgressState, ProgressSink } from "./progress";
 export { runExperiment, resolveOptions, OptionError, PRESETS } from "./experiments/framework";
 export type { Preset, RunControls, ExperimentDefinition } from "./experiments/framework";
 export { STUDIES } from "./experiments/registry";
-export { hessianRank, rankExplorer, hessianRankStudy, hessianRankDefaults } from "./experiments/hessian-rank";
+export { hessianRank, rankExplorer, hessianRankStudy, hessianRankDefaults, singh } from "./experiments/hessian-rank";
 export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hessian-rank";
 export { infoLoss, infoLossStudy, infoLossDefaults } from "./experiments/info-loss";
 export type { InfoLossOptions } from "./experiments/info-loss";

@@ -10,6 +10,8 @@ import { runResultHook } from "../report/render";
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
 import * as path from "node:path";
 import { checkEnvironment } from "../util/env";
+import type { ClaimSet } from "../report/ledger";
+import { runStudyParts, AnyPart, StudyIntro } from "./parts";
 
 export type Preset = "quick" | "paper";
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
@@ -38,19 +40,33 @@ export interface ExperimentDefinition<O extends object> {
   presets: Record<Preset, Partial<O>>;
   /** throws OptionError for bad values */
   validate(options: O): void;
-  run(options: O): Promise<StudyOutput>;
+  /** a study written as one computation (older form); a study written as parts gives `parts` instead */
+  run?(options: O): Promise<StudyOutput>;
+  /** the paper's figures, each computed and cached on its own (src/experiments/parts.ts) */
+  parts?: AnyPart<O>[];
+  /** the study's data description and conventions, shown before its figures */
+  intro?: StudyIntro<O, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** the study's claims (assessed from the parts' evidence) */
+  claims?: ClaimSet;
 }
 
 const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir"];
 
-export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}): O {
+/**
+ * Paper defaults ← preset ← the caller's values, validated. `scope.only` limits what the caller may set
+ * (a figure's call accepts the options that figure reads); the error then names that figure.
+ */
+export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, scope: { only?: (keyof O)[]; label?: string } = {}): O {
   checkEnvironment();
+  const label = scope.label ?? def.name;
   const preset = given.preset ?? "paper";
-  if (!PRESETS.includes(preset)) throw new OptionError(`${def.name}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
+  if (!PRESETS.includes(preset)) throw new OptionError(`${label}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
   const allowed = Object.keys(def.defaults);
+  const settable = scope.only ? (scope.only as string[]).filter((k) => allowed.includes(k)) : allowed;
   for (const k of Object.keys(given)) {
-    if (!allowed.includes(k) && !CONTROL_KEYS.includes(k)) {
-      throw new OptionError(`${def.name}: unknown option "${k}"; allowed: ${[...allowed, ...CONTROL_KEYS].join(", ")}`);
+    if (!settable.includes(k) && !CONTROL_KEYS.includes(k)) {
+      const elsewhere = allowed.includes(k) ? ` (${k} is an option of ${def.name}, not read by this figure)` : "";
+      throw new OptionError(`${label}: unknown option "${k}"${elsewhere}; allowed: ${[...settable, ...CONTROL_KEYS].join(", ")}`);
     }
   }
   for (const k of ["force", "cache"] as const) if (given[k] !== undefined && typeof given[k] !== "boolean") throw new OptionError(`${def.name}: option ${k} must be true or false; got ${JSON.stringify(given[k])}`);
@@ -72,6 +88,9 @@ export function experimentCacheKey(name: string, options: object): string {
 }
 
 export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`)): Promise<ExperimentResult> {
+  if (def.parts) return runStudyParts(def, given);
+  if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
+  const run = def.run.bind(def);
   const options = resolveOptions(def, given);
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
@@ -95,7 +114,7 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
   // finished tasks are checkpointed under the cache folder, so an interrupted run resumes (same key = same computation)
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
   if (partial && given.force) clearCheckpoints(partial); // force: recompute everything, checkpoints included
-  const { value: out, restored } = await withCheckpoints(partial, () => def.run(options), (s) => log(`${def.name}: ${s}`));
+  const { value: out, restored } = await withCheckpoints(partial, () => run(options), (s) => log(`${def.name}: ${s}`));
   if (restored) log(`${def.name}: ${restored} task(s) came from checkpoints of an interrupted run`);
   const data: ResultData = {
     experiment: def.name,

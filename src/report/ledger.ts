@@ -41,6 +41,8 @@ export interface ClaimSpec<M = unknown> {
   /** setup differences from the paper and from the authors' code (shared/notes/paper-code-facts.md) */
   differences: string[];
   assess(m: M): Assessment;
+  /** joins the measurements of several figures that feed this claim (needed when more than one does) */
+  combine?(pieces: M[]): M;
   /** a measurement under which the rule must say "reproduced" (checked by the tests) */
   example: M;
   /** a measurement under which the rule must say "not reproduced" (checked by the tests) */

@@ -25,6 +25,8 @@ export interface Table {
 
 export interface ResultData {
   experiment: string;
+  /** set when this is one figure of the study called alone (its part id, e.g. "fig2a") */
+  part?: string;
   title: string;
   options: Record<string, unknown>;
   figures: FigureSpec[];
@@ -42,6 +44,8 @@ export interface ResultData {
   /** the preset the run started from, and the options the caller set to other values than that preset's */
   preset?: string;
   changedOptions?: string[];
+  /** for one figure called alone: the paper preset's values of the options it reads (shown beside the run's) */
+  paperOptions?: Record<string, unknown>;
 }
 
 export class ExperimentResult implements RichObject {
@@ -88,12 +92,25 @@ export class ExperimentResult implements RichObject {
     return f;
   }
 
+  /** "name = value [paper: value], …" for the options a figure read (pass them to its call to change one) */
+  optionsLine(): string {
+    const paper = this.data.paperOptions ?? {};
+    return Object.entries(this.data.options)
+      .map(([k, v]) => {
+        const p = paper[k];
+        const same = p === undefined || JSON.stringify(p) === JSON.stringify(v);
+        return `${k} = ${JSON.stringify(v)}${same ? "" : ` [paper: ${JSON.stringify(p)}]`}`;
+      })
+      .join(", ");
+  }
+
   get allChecksPass(): boolean {
     return this.data.checks.every((c) => c.pass);
   }
 
   describe(): string {
     const lines = [`${this.data.title} — ${this.data.seconds.toFixed(1)} s${this.cached ? " (from cache)" : ""}`];
+    if (this.data.part) lines.push(`  options: ${this.optionsLine()}`);
     for (const [k, v] of Object.entries(this.data.summary)) lines.push(`  ${k}: ${typeof v === "number" ? formatNumber(v) : v}`);
     if (this.ledger.length) lines.push("claims:", ledgerText(this.ledger));
     for (const c of this.data.checks) lines.push(`  software check [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
@@ -106,6 +123,7 @@ export class ExperimentResult implements RichObject {
     const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : v ?? "—")}</td>`;
     let h = `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span style="color:#666">${this.data.seconds.toFixed(1)} s${this.cached ? ", from cache" : ""}</span>`;
+    if (this.data.part) h += `<div style="font-size:12px;color:#444;margin:0.2em 0">options (${esc(this.data.preset ?? "paper")} preset${this.data.changedOptions?.length ? `, changed: ${esc(this.data.changedOptions.join(", "))}` : ""}; paper values in brackets where they differ): <code>${esc(this.optionsLine())}</code></div>`;
     h += `<table><tbody>${Object.entries(this.data.summary).map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`).join("")}</tbody></table>`;
     if (this.ledger.length) h += `<h4 style="margin:0.6em 0 0.2em">Claims of the paper tested by this run</h4>${ledgerHtml(this.ledger)}`;
     if (this.data.checks.length) {

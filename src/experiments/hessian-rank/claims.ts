@@ -24,6 +24,9 @@ function formulaRule(what: string) {
   };
 }
 
+/** A formula claim checked in several figures: the figures' configurations together. */
+const joinHits = (pieces: FormulaHits[]): FormulaHits => ({ parts: pieces.flatMap((p) => p.parts) });
+
 const exampleHits: FormulaHits = { parts: [{ label: "Fig. 2a", holds: 10, total: 10 }, { label: "Fig. 2b", holds: 7, total: 7 }] };
 const counterHits: FormulaHits = { parts: [{ label: "Fig. 2a", holds: 2, total: 10 }, { label: "Fig. 2b", holds: 1, total: 7 }] };
 
@@ -125,6 +128,7 @@ export const CLAIMS: ClaimSet = {
     where: "Fact 7; Figs. 1 (linear), 2a, 2b/2c",
     rule: "Measured rank(H) at the default tolerance equals Fact 7 in every configuration (Fig. 1 linear seeds, Fig. 2a sample sizes, Fig. 2b widths, Fig. 3 linear, Fig. 5 at initialisation): reproduced when in all, partly when in at least half, else not reproduced.",
     differences: SETUP,
+    combine: joinHits,
     assess: formulaRule("rank H = Fact 7"),
     example: exampleHits,
     counterexample: counterHits,
@@ -135,6 +139,7 @@ export const CLAIMS: ClaimSet = {
     where: "Corollary 4; Figs. 2a/2b (authors' plots), Fig. 3 linear",
     rule: "Measured rank(H_o) equals q(r + K − q) in every configuration where H_o is computed: reproduced when in all, partly when in at least half, else not reproduced.",
     differences: [...SETUP, "H_o and H_f are measured at every Fig. 2a/2b configuration in the quick preset and at every `fig2SplitEvery`-th one in the paper preset (each adds two eigendecompositions of size p)."],
+    combine: joinHits,
     assess: formulaRule("rank H_o = Cor. 4"),
     example: exampleHits,
     counterexample: counterHits,
@@ -145,6 +150,7 @@ export const CLAIMS: ClaimSet = {
     where: "Corollary 6 and the text after it; Figs. 2a/2b, Fig. 3 linear",
     rule: "Measured rank(H_f) equals 2q̂M + 2q̂s − Lq̂² (s = rank Ω measured) in every configuration where H_f is computed: reproduced when in all, partly when in at least half, else not reproduced.",
     differences: SETUP,
+    combine: joinHits,
     assess: formulaRule("rank H_f = Cor. 6"),
     example: exampleHits,
     counterexample: counterHits,
@@ -155,6 +161,7 @@ export const CLAIMS: ClaimSet = {
     where: "Theorem 12 and the text after it (Sec. 7.2); Fig. 6 setting",
     rule: "Measured rank(H_o) equals q(r + K − q) + K (equality, as the paper states empirically) at every width of the Fig. 6 sweep: reproduced when at all, partly when at at least half, else not reproduced.",
     differences: [...SETUP, "Inputs centred (assumption A3 of Theorem 12; the paper adds that empirically mean-zero inputs are not required)."],
+    combine: joinHits,
     assess: formulaRule("rank H_o = Thm. 12 (equality)"),
     example: exampleHits,
     counterexample: counterHits,
@@ -165,6 +172,7 @@ export const CLAIMS: ClaimSet = {
     where: "Fact 13 (Sec. 7.2, Appendix S7 'non-bottleneck case'); Fig. 6",
     rule: "Measured rank(H) equals Fact 13 at every width of the Fig. 6 sweep with no hidden layer narrower than min(r + 1, K) (the paper's non-bottleneck scope; narrower widths are reported, not judged): reproduced when at all, partly when at at least half, else not reproduced.",
     differences: [...SETUP, "Inputs centred (assumption A3 of Theorem 12; the paper adds that empirically mean-zero inputs are not required)."],
+    combine: joinHits,
     assess: formulaRule("rank H = Fact 13 (non-bottleneck widths)"),
     example: exampleHits,
     counterexample: counterHits,

@@ -1,0 +1,142 @@
+/**
+ * The options of the Singh et al. (2021) study: the paper's settings as defaults, the quick preset, and
+ * their validation (every error names the option and what it allows).
+ */
+import * as nets from "../../nets";
+import { defaultWorkers } from "../../parallel";
+import { Preset, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import { IMAGE_SOURCES, ImageSource } from "../data-source";
+import { InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
+
+export interface HessianRankOptions {
+  /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
+  source: ImageSource;
+  cifarDir: string | null;
+  /**
+   * input pre-processing: "raw" pixels in [0, 1] (the authors' /255), "centred", or "standardized"
+   * (per-pixel z-score, the default). With raw pixels the mean direction inflates λ_max and true
+   * eigenvalues can sit under the default tolerance max|λ|·p·eps. Measured when choosing the default
+   * (raw + nearest, default tolerance): quick preset on Fashion-MNIST, rank = formula in Fact 7 17/21,
+   * Cor. 4 15/19, Cor. 6 19/19, Thm. 12 6/7 configurations (e.g. Fig. 2a [12, 8, 8, 8], N = 60: rank H
+   * 806 vs 808, |λ|_(808)/λ_max = 1.1e-14 < p·eps = 2.4e-13); Fig. 2a [50, 20, 20, 20] at N = 100, 200,
+   * 400: H, H_o, H_f all equal to the formulas on Fashion-MNIST and on MNIST; quick Fig. 2a sizes on
+   * MNIST: all equal. Standardised + nearest: every quick-preset formula holds. Each run's notes list
+   * any linear configuration whose rank misses a formula, with |λ|_(f)/λ_max against p·eps.
+   */
+  inputs: InputTreatment;
+  /** downscaling to d pixels: "nearest" (torch's F.interpolate default, the authors' code) or "area" averaging */
+  downscale: Downscale;
+  /** input dimension after downscaling (8×8 = 64 in the paper) */
+  d: number;
+  K: number;
+  init: nets.Init;
+  /** Figure 1: seeds averaged, hidden widths, samples */
+  seeds: number;
+  fig1Hidden: number[];
+  fig1N: number;
+  /** Figure 2a: hidden widths and the sample sizes swept */
+  sweepNHidden: number[];
+  sweepN: number[];
+  /** Figures 2b, 2c, 6: widths M of hidden [M, M], samples */
+  widths: number[];
+  widthN: number;
+  /** Figures 2a/2b: measure H_o and H_f (two more eigendecompositions) at every k-th configuration */
+  fig2SplitEvery: number;
+  /** Figure 3 (MNIST, linear vs tanh) */
+  fig3Hidden: number[];
+  fig3N: number;
+  /** regime sweep (Fig. 3 setting, tanh): multipliers of the initial weights; the smallest and 1 are judged */
+  fig3Scales: number[];
+  /** Figure 4 (ReLU, cross-entropy) */
+  fig4Hidden: number[];
+  fig4N: number;
+  /** Figure 5: linear teacher, full-batch gradient descent in float64 */
+  fig5Hidden: number[];
+  fig5D: number;
+  fig5N: number;
+  fig5Steps: number;
+  fig5Checkpoints: number;
+  fig5Lr: number;
+  /** worker threads for the sweeps (default: both cores) */
+  workers: number;
+}
+
+/** The paper preset's input pipeline: the authors' nearest-neighbour downscaling, our per-pixel standardisation (see `inputs`). */
+export const DEFAULT_INPUTS: InputTreatment = "standardized";
+export const DEFAULT_DOWNSCALE: Downscale = "nearest";
+
+export const hessianRankDefaults: HessianRankOptions = {
+  source: "auto",
+  cifarDir: null,
+  inputs: DEFAULT_INPUTS,
+  downscale: DEFAULT_DOWNSCALE,
+  d: 64,
+  K: 10,
+  init: "glorot-normal",
+  seeds: 3,
+  fig1Hidden: [30, 20],
+  fig1N: 200,
+  sweepNHidden: [50, 20, 20, 20],
+  sweepN: Array.from({ length: 40 }, (_, i) => 10 * (i + 1)),
+  widths: Array.from({ length: 14 }, (_, i) => 4 * (i + 1)),
+  widthN: 100,
+  fig2SplitEvery: 4,
+  fig3Hidden: [30, 20],
+  fig3N: 500,
+  fig3Scales: [0.1, 0.3, 1, 3],
+  fig4Hidden: [30, 20],
+  fig4N: 500,
+  fig5Hidden: [25, 20, 15],
+  fig5D: 20,
+  fig5N: 200,
+  fig5Steps: 4000,
+  fig5Checkpoints: 16,
+  fig5Lr: 0.05,
+  workers: defaultWorkers(),
+};
+
+export const NAME = "hessian-rank";
+
+export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
+  paper: {},
+  quick: {
+    seeds: 2,
+    fig1Hidden: [16, 12],
+    fig1N: 100,
+    sweepNHidden: [12, 8, 8, 8],
+    sweepN: [10, 20, 30, 40, 50, 60, 70, 80, 100, 120],
+    widths: [2, 4, 8, 12, 16, 20, 24],
+    fig2SplitEvery: 1,
+    fig3Hidden: [16, 12],
+    fig3N: 200,
+    fig4Hidden: [16, 12],
+    fig4N: 200,
+    // narrowest layer ≥ min(d, K) = 10, so the network can fit the teacher and H_f can vanish
+    fig5Hidden: [20, 16, 12],
+    fig5D: 10,
+    fig5N: 100,
+    fig5Steps: 6000,
+    fig5Checkpoints: 12,
+  },
+};
+
+export function validateHessianRank(o: HessianRankOptions): void {
+  checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
+  if (o.cifarDir !== null && typeof o.cifarDir !== "string") checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
+  checkChoice(NAME, "inputs", o.inputs, INPUT_TREATMENTS);
+  checkChoice(NAME, "downscale", o.downscale, DOWNSCALES);
+  if (!Array.isArray(o.fig3Scales) || !o.fig3Scales.length || o.fig3Scales.some((v) => typeof v !== "number" || !(v > 0 && v <= 100))) checkChoice(NAME, "fig3Scales", o.fig3Scales, ["a non-empty list of numbers in (0, 100]"]);
+  checkInt(NAME, "d", o.d, 1, 3072);
+  if (Math.round(Math.sqrt(o.d)) ** 2 !== o.d) checkChoice(NAME, "d", o.d, [16, 36, 64, 100, 144, 196]);
+  checkInt(NAME, "K", o.K, 2, 10);
+  checkChoice(NAME, "init", o.init, nets.INITS);
+  checkInt(NAME, "seeds", o.seeds, 1, 20);
+  for (const k of ["fig1Hidden", "sweepNHidden", "fig3Hidden", "fig4Hidden", "fig5Hidden"] as const) checkIntList(NAME, k, o[k], 1);
+  checkIntList(NAME, "sweepN", o.sweepN, 2);
+  checkIntList(NAME, "widths", o.widths, 1);
+  for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const) checkInt(NAME, k, o[k], 2);
+  checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
+  checkInt(NAME, "fig2SplitEvery", o.fig2SplitEvery, 1);
+  checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
+  checkInt(NAME, "workers", o.workers, 1, 64);
+}
