@@ -37,7 +37,7 @@ export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
 export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults } from "./experiments/flatness-compression";
 export type { FlatnessCompressionOptions } from "./experiments/flatness-compression";
-export { bottleneck, bottleneckStudy, bottleneckDefaults } from "./experiments/bottleneck";
+export { bottleneck, bottleneckStudy, bottleneckDefaults, jacot } from "./experiments/bottleneck";
 export type { BottleneckOptions } from "./experiments/bottleneck";
 export { localRankExperiment, localRankStudy, localRankDefaults } from "./experiments/local-rank";
 export type { LocalRankStudyOptions } from "./experiments/local-rank";

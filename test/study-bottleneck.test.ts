@@ -1,8 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bottleneck } from "../src/experiments/bottleneck";
-import { CLAIMS, fisherOneSided, RunFacts } from "../src/experiments/bottleneck/claims";
-import { mode } from "../src/experiments/bottleneck/run";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { bottleneck, jacot } from "../src/experiments/bottleneck";
+import { depthSweep } from "../src/experiments/bottleneck/fig1-depth-sweep";
+import { symmetryLearning } from "../src/experiments/bottleneck/fig2-symmetry-learning";
+import { CLAIMS, fisherOneSided, trendExactP, RunFacts } from "../src/experiments/bottleneck/claims";
+import { mode, weightAndBiasSqNorms, homogeneityError } from "../src/experiments/bottleneck/run";
 import { symmetryTask, gdStep, summaryStats, taskLoss, vectorAt, symmetryData, gdPath } from "../src/experiments/bottleneck/symmetry";
 import { segmentsCross, countCrossings, knnR2, trimNearCommonEnd, Point } from "../src/experiments/bottleneck/analysis";
 import { weightSpectra, representationSpectra } from "../src/metrics";
@@ -29,7 +34,7 @@ describe("study: Jacot bottleneck structure", () => {
     }
     // targets are the losses of the next T steps; paths stop on reaching |a| = 1 ± tol
     const data = symmetryData(t, { n: 4, rMin: 0.2, rMax: 1.5, seed: 1 });
-    let w = data.X.row(2).slice();
+    let w: Float64Array = data.X.row(2).slice();
     for (let k = 0; k < 5; k++) {
       w = gdStep(t, w);
       assert.ok(Math.abs(data.Y.get(2, k) - taskLoss(t, w)) < 1e-14);
@@ -91,6 +96,59 @@ describe("study: Jacot bottleneck structure", () => {
     assert.equal(CLAIMS["no-fitting-underestimation"].assess({ runs: [run(0, 0.01), { ...run(1, 0.5), learnedRank: 1 }] }).verdict, "reproduced");
   });
 
+  it("recovery over every depth: the exact trend test against Fisher's test and against enumeration; the rule's verdicts", () => {
+    // two depths: the trend test is Fisher's one-sided exact test
+    for (const [a, n1, c, n2] of [[4, 4, 0, 4], [3, 4, 1, 4], [2, 5, 2, 3], [0, 4, 4, 4]]) {
+      const p = trendExactP([{ L: 4, n: n2, x: c }, { L: 12, n: n1, x: a }]);
+      assert.ok(Math.abs(p - fisherOneSided(a, n1, c, n2)) < 1e-12, `${a}/${n1} vs ${c}/${n2}: ${p}`);
+    }
+    // three depths, against enumerating every choice of the K recovering runs among the N
+    const groups = [{ L: 4, n: 3, x: 0 }, { L: 6, n: 2, x: 1 }, { L: 9, n: 3, x: 2 }];
+    const depthOf = groups.flatMap((g) => new Array(g.n).fill(g.L) as number[]);
+    const tObs = groups.reduce((a, g) => a + g.L * g.x, 0);
+    let hits = 0;
+    let all = 0;
+    for (let mask = 0; mask < 1 << depthOf.length; mask++) {
+      const chosen = depthOf.filter((_, i) => mask & (1 << i));
+      if (chosen.length !== 3) continue;
+      all++;
+      if (chosen.reduce((a, b) => a + b, 0) >= tObs) hits++;
+    }
+    assert.equal(all, 56);
+    assert.ok(Math.abs(trendExactP(groups) - hits / all) < 1e-12, `${trendExactP(groups)} vs ${hits}/${all}`);
+    const c = CLAIMS["recovery-trend-over-depths"];
+    assert.equal(c.assess(c.example).verdict, "reproduced");
+    assert.equal(c.assess(c.counterexample).verdict, "not reproduced");
+    const run = (depth: number, seed: number, learnedRank: number): RunFacts => ({ depth, k: 2, seed, learnedRank, relMse: 0.01, paramSqNorm: 20 });
+    const grid = (ranks: number[][]) => ranks.flatMap((rs, i) => rs.map((r, seed) => run(4 + 2 * i, seed, r)));
+    const none = c.assess({ k: 2, runs: grid([[3, 3, 3, 3], [3, 3, 3, 3], [3, 3, 3, 3], [3, 3, 3, 3]]) });
+    assert.equal(none.verdict, "not reproduced");
+    assert.match(none.detail, /L=4: 0\/4, L=6: 0\/4, L=8: 0\/4, L=10: 0\/4; no run recovers k at any depth/);
+    assert.equal(c.assess({ k: 2, runs: grid([[3, 3, 3, 3], [3, 3, 3, 2], [3, 3, 3, 3], [3, 3, 3, 2]]) }).verdict, "partly");
+    assert.equal(c.assess({ k: 2, runs: grid([[2, 2, 2, 2], [2, 2, 2, 2]]) }).verdict, "not assessed", "every run recovers");
+    assert.match(c.assess({ k: 2, runs: grid([[3, 3], [3, 3], [2, 2]]) }).detail, /even the most extreme result .* gives a one-sided trend p ≥ 0\.05 \(smallest 0\.0667\)/);
+  });
+
+  it("homogeneity of a learned map: the split of ‖θ‖² into weights and biases, and ‖f(2x) − 2f(x)‖ / ‖2f(x)‖", () => {
+    const X = new Matrix(30, 4, new Rng(7).normals(120));
+    const spec: nets.NetSpec = { sizes: [4, 6, 5, 3], activation: "relu", bias: true };
+    const params = nets.initParams(spec, { init: "he", seed: 1 });
+    const { weights, biases } = weightAndBiasSqNorms(spec, params);
+    const w = [1, 2, 3].reduce((a, l) => a + nets.weight(spec, params, l).data.reduce((s, v) => s + v * v, 0), 0);
+    assert.ok(Math.abs(weights - w) < 1e-12 && Math.abs(weights + biases - params.reduce((s, v) => s + v * v, 0)) < 1e-12);
+    // without biases a ReLU network is 1-homogeneous; with zero biases too; non-zero biases break it
+    const noBias: nets.NetSpec = { ...spec, bias: false };
+    assert.ok(homogeneityError(noBias, nets.initParams(noBias, { init: "he", seed: 1 }), X) < 1e-14);
+    const zeroed = params.slice();
+    for (const s of nets.layout(spec)) zeroed.fill(0, s.bOffset, s.bOffset + s.rows);
+    assert.ok(homogeneityError(spec, zeroed, X) < 1e-14);
+    assert.equal(weightAndBiasSqNorms(spec, zeroed).biases, 0);
+    const biased = params.slice();
+    for (const s of nets.layout(spec)) biased.fill(0.5, s.bOffset, s.bOffset + s.rows);
+    const e = homogeneityError(spec, biased, X);
+    assert.ok(e > 0.01 && e < 10, `with biases 0.5: ${e}`);
+  });
+
   it("a short study run: figures, per-depth numbers, every claim in the ledger, no software check left; bad options refused", { timeout: 300000 }, async () => {
     const r = await bottleneck({ n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3, cache: false });
     assert.deepEqual(r.figures.map((f) => f.name), ["figa-weight-spectra", "figb-representation-spectra", "figc-norm-vs-depth", "fig-learned-rank-vs-k", "fig2-symmetry-representation", "fig2-symmetry-true-statistics", "fig2-symmetry-explained-variance"]);
@@ -107,5 +165,36 @@ describe("study: Jacot bottleneck structure", () => {
     await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
     await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
     await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
+  });
+  it("a figure's own call gives the whole study's ledger entries for the claims it alone feeds; it refuses options it does not read", { timeout: 300000 }, async () => {
+    const opts = { n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3 } as Record<string, unknown>;
+    const only = (reads: readonly string[]) => Object.fromEntries(Object.entries(opts).filter(([k]) => reads.includes(k)));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-jacot-"));
+    try {
+      const whole = await jacot.study({ ...opts, cacheDir: dir });
+      // the figures recompute (no cache): their entries must equal the whole study's, apart from the "alone" label
+      const calls = [
+        { call: jacot.depthSweep, reads: depthSweep.reads, label: "Fig. 1", ids: ["rank-recovery", "recovery-rises-with-depth", "recovery-trend-over-depths", "no-fitting-underestimation", "norm-linear-in-depth", "learned-rank-vs-k"] },
+        { call: jacot.symmetryLearning, reads: symmetryLearning.reads, label: "Fig. 2", ids: ["symmetry-2d-statistics", "symmetry-paths-no-crossing"] },
+      ];
+      for (const { call, reads, label, ids } of calls) {
+        const r = await call({ ...only(reads as readonly string[]), cache: false });
+        assert.deepEqual(r.ledger.map((e) => e.id), ids, label);
+        for (const e of r.ledger) {
+          const w = whole.claim(e.id);
+          assert.equal(e.detail, `From ${label} alone: ${w.detail}`, e.id);
+          assert.deepEqual({ ...e, detail: "" }, { ...w, detail: "" }, e.id);
+        }
+        assert.deepEqual(r.figures.map((f) => f.name), whole.figures.map((f) => f.name).filter((n) => (label === "Fig. 1" ? !n.startsWith("fig2-") : n.startsWith("fig2-"))));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const off = await jacot.symmetryLearning({ symmetry: false, cache: false });
+    assert.deepEqual(off.ledger.map((e) => [e.id, e.verdict, e.detail]), [
+      ["symmetry-2d-statistics", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
+      ["symmetry-paths-no-crossing", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
+    ]);
+    await assert.rejects(jacot.symmetryLearning({ depths: [4, 6] } as never), /bottleneck\.symmetryLearning: unknown option "depths" \(depths is an option of bottleneck, not read by this figure\)/);
   });
 });

@@ -1,6 +1,6 @@
 /** The five studies rankscope reproduces. */
 import type { ExperimentResult } from "../report/result";
-import type { Preset } from "./framework";
+import type { Preset, ExperimentDefinition } from "./framework";
 import type { ClaimSet } from "../report/ledger";
 
 export interface StudyEntry {
@@ -11,11 +11,17 @@ export interface StudyEntry {
   run?: (preset: Preset, extra?: Record<string, unknown>) => Promise<ExperimentResult>;
   /** the paper's claims the study tests (its ledger, declared in `<study>/claims.ts`) */
   claims: () => ClaimSet;
+  /** the public namespace of the study's per-figure calls (`rs.<namespace>.<figure>`), once it is written as parts */
+  namespace?: string;
+  /** the study's definition (options, presets, parts) */
+  definition: () => ExperimentDefinition<object>;
 }
 
 export const STUDIES: StudyEntry[] = [
   {
     name: "hessian-rank",
+    namespace: "singh",
+    definition: () => require("./hessian-rank").hessianRankStudy,
     paper: "singh-2021-hessian-rank.md",
     title: "Hessian rank of neural networks",
     claims: () => require("./hessian-rank/claims").CLAIMS,
@@ -23,6 +29,8 @@ export const STUDIES: StudyEntry[] = [
   },
   {
     name: "info-loss",
+    namespace: "hebbar",
+    definition: () => require("./info-loss").infoLossStudy,
     paper: "hebbar-2022-information-loss-basin-flatness.txt",
     title: "Information loss and basin flatness",
     claims: () => require("./info-loss/claims").CLAIMS,
@@ -30,6 +38,7 @@ export const STUDIES: StudyEntry[] = [
   },
   {
     name: "flatness-compression",
+    definition: () => require("./flatness-compression").flatnessCompressionStudy,
     paper: "chen-2024-flatness-compression.txt",
     title: "Flatness and compressed representations",
     claims: () => require("./flatness-compression/claims").CLAIMS,
@@ -37,6 +46,8 @@ export const STUDIES: StudyEntry[] = [
   },
   {
     name: "bottleneck",
+    namespace: "jacot",
+    definition: () => require("./bottleneck").bottleneckStudy,
     paper: "jacot-2023-bottleneck-structure.txt",
     title: "Bottleneck structure in deep L2-regularized networks",
     claims: () => require("./bottleneck/claims").CLAIMS,
@@ -44,6 +55,8 @@ export const STUDIES: StudyEntry[] = [
   },
   {
     name: "local-rank",
+    namespace: "patel",
+    definition: () => require("./local-rank").localRankStudy,
     paper: "patel-2024-local-rank.md",
     title: "Local rank and information compression",
     claims: () => require("./local-rank/claims").CLAIMS,

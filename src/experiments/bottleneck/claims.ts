@@ -113,6 +113,85 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
   counterexample: { k: 2, shallow: [0, 1, 2, 3].map((seed) => ({ depth: 4, k: 2, seed, learnedRank: 2, relMse: 0.01, paramSqNorm: 10 })), deep: [0, 1, 2, 3].map((seed) => ({ depth: 12, k: 2, seed, learnedRank: 3, relMse: 0.01, paramSqNorm: 30 })) },
 };
 
+/**
+ * Exact one-sided test for a rise of successes with depth: groups (depth L_i, n_i runs, x_i recovering), statistic
+ * T = Σ L_i·x_i, p = P(T ≥ T_observed) when the K = Σ x_i recovering runs are spread over the N runs at random
+ * (conditional on K: the exact Cochran–Armitage / permutation trend test; with two depths, Fisher's one-sided test).
+ */
+export function trendExactP(groups: { L: number; n: number; x: number }[]): number {
+  const K = groups.reduce((a, g) => a + g.x, 0);
+  const N = groups.reduce((a, g) => a + g.n, 0);
+  const tObs = groups.reduce((a, g) => a + g.L * g.x, 0);
+  const logC = (n: number, k: number) => {
+    let s = 0;
+    for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+    return s;
+  };
+  // ways[j] maps T → number of arrangements (relative to C(N, K)) of j successes over the groups seen so far
+  let ways: Map<number, number>[] = [new Map([[0, 1]])];
+  for (const g of groups) {
+    const next: Map<number, number>[] = Array.from({ length: K + 1 }, () => new Map());
+    ways.forEach((byT, j) => {
+      for (const [t, w] of byT) for (let x = 0; x <= Math.min(g.n, K - j); x++) {
+        const m = next[j + x];
+        const t2 = t + g.L * x;
+        m.set(t2, (m.get(t2) ?? 0) + w * Math.exp(logC(g.n, x)));
+      }
+    });
+    ways = next;
+  }
+  const total = Math.exp(logC(N, K));
+  let p = 0;
+  for (const [t, w] of ways[K]) if (t >= tObs - 1e-9) p += w;
+  return Math.min(1, p / total);
+}
+
+export interface RecoveryOverDepths {
+  k: number;
+  /** every run (seed) of latent k at every depth trained */
+  runs: RunFacts[];
+}
+
+const recoveryTrendOverDepths: ClaimSpec<RecoveryOverDepths> = {
+  id: "recovery-trend-over-depths",
+  claim: "Increasing the depth helps the network recover the true rank k, read over every depth trained: the fraction of rank-recovering minima rises with L",
+  where: "Sec. 3.1 (“it seems that increasing the depth helps (see Figure 1)”); the per-depth fractions of the study's table “Per depth”",
+  rule: "Per depth L_i, x_i of n_i runs learn rank k; T = Σ L_i·x_i. The fraction rises with depth when T exceeds its mean under no trend, K·Σ n_i L_i / N (K = Σ x_i, N = Σ n_i); p = exact one-sided permutation (Cochran–Armitage) P(T ≥ T_obs) given K. Reproduced when it rises with p < 0.05; partly when it rises with p ≥ 0.05; not reproduced when it does not rise (including no run recovering k at any depth); not assessed when a run does not fit its data, when every run recovers k (nothing for depth to raise), or when with these run counts no arrangement of recovering runs could reach p < 0.05",
+  differences: ["Same networks as rank-recovery; the depths and seeds per depth are this reproduction's choice (the paper's Fig. 1 grid is lost). Unlike recovery-rises-with-depth (shallowest against deepest), every depth counts."],
+  assess(m) {
+    const pre = unfitting(m.runs, "recovery over depths");
+    if (pre) return pre;
+    const depths = Array.from(new Set(m.runs.map((r) => r.depth))).sort((a, b) => a - b);
+    const groups = depths.map((L) => {
+      const rs = m.runs.filter((r) => r.depth === L);
+      return { L, n: rs.length, x: rs.filter((r) => r.learnedRank === m.k).length };
+    });
+    const N = m.runs.length;
+    const K = groups.reduce((a, g) => a + g.x, 0);
+    const perDepth = groups.map((g) => `L=${g.L}: ${g.x}/${g.n}`).join(", ");
+    const numbers: Numbers = { k: m.k, depths: depths.length, runs: N, "runs recovering k": K, "recovering per depth": perDepth };
+    if (depths.length < 2) return { verdict: "not assessed", numbers, detail: `runs at ${depths.length} depth(s) only: a trend needs two or more` };
+    if (K === N) return { verdict: "not assessed", numbers, detail: `every run recovers k = ${m.k} at every depth (${perDepth}): nothing left for depth to raise` };
+    // the smallest p any result could give: the recovering runs all at the deepest depths
+    const deepestFirst = groups.slice().reverse();
+    let pMin = 1;
+    for (let k = 1; k < N; k++) {
+      let left = k;
+      const extreme = deepestFirst.map((g) => { const x = Math.min(g.n, left); left -= x; return { ...g, x }; });
+      pMin = Math.min(pMin, trendExactP(extreme));
+    }
+    if (pMin >= 0.05) return { verdict: "not assessed", numbers, detail: `with ${groups.map((g) => g.n).join(" + ")} runs at depths ${depths.join(", ")} even the most extreme result (recovering runs all at the deepest depths) gives a one-sided trend p ≥ 0.05 (smallest ${pMin.toPrecision(3)}); recovering k = ${m.k}: ${perDepth}` };
+    const t = groups.reduce((a, g) => a + g.L * g.x, 0);
+    const expected = (K * groups.reduce((a, g) => a + g.n * g.L, 0)) / N;
+    const p = trendExactP(groups);
+    const rises = t > expected + 1e-9;
+    const verdict: Verdict = rises ? (p < 0.05 ? "reproduced" : "partly") : "not reproduced";
+    return { verdict, numbers: { ...numbers, "trend p (one-sided)": r3(p) }, detail: `runs recovering k = ${m.k} by depth: ${perDepth}; ${rises ? `rises with depth, exact one-sided trend p = ${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)` : K ? "does not rise with depth" : "no run recovers k at any depth"}` };
+  },
+  example: { k: 2, runs: [4, 6, 8, 10].flatMap((L, i) => [0, 1, 2, 3].map((seed) => ({ depth: L, k: 2, seed, learnedRank: seed < i + (i > 1 ? 1 : 0) ? 2 : 3, relMse: 0.01, paramSqNorm: 3 * L }))) },
+  counterexample: { k: 2, runs: [4, 6, 8, 10].flatMap((L, i) => [0, 1, 2, 3].map((seed) => ({ depth: L, k: 2, seed, learnedRank: seed < 4 - i ? 2 : 3, relMse: 0.01, paramSqNorm: 3 * L }))) },
+};
+
 const noFittingUnderestimation: ClaimSpec<{ runs: RunFacts[] }> = {
   id: "no-fitting-underestimation",
   claim: "Gradient descent does not find fitting minima that under-estimate the rank (learned rank < k while fitting the data)",
@@ -242,6 +321,7 @@ const symmetryPaths: ClaimSpec<SymmetryFacts> = {
 export const CLAIMS = {
   "rank-recovery": rankRecovery,
   "recovery-rises-with-depth": recoveryRisesWithDepth,
+  "recovery-trend-over-depths": recoveryTrendOverDepths,
   "no-fitting-underestimation": noFittingUnderestimation,
   "norm-linear-in-depth": normLinearInDepth,
   "learned-rank-vs-k": learnedRankVsK,

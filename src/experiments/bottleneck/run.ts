@@ -40,8 +40,12 @@ export interface BnRankRun {
   /** mean ½‖f − y‖² at the end, and the same for the best constant prediction (the target variance) */
   mse: number;
   targetVariance: number;
-  /** ‖θ‖² (weights and biases) */
+  /** ‖θ‖² (weights and biases), and its two parts Σ_l ‖W_l‖²_F and Σ_l ‖b_l‖² */
   paramSqNorm: number;
+  weightSqNorm: number;
+  biasSqNorm: number;
+  /** how far the learned map is from 1-homogeneous on the training inputs: ‖f(2X) − 2f(X)‖_F / ‖2f(X)‖_F */
+  homogeneityError: number;
   /** top singular values of W_1 … W_L */
   weightSV: number[][];
   /** top singular values (/√N) of the centred pre-activations of layers 1 … L, and cumulative explained variance */
@@ -78,6 +82,30 @@ export function mode(values: number[]): number {
   return best;
 }
 
+/** Σ‖W_l‖²_F and Σ‖b_l‖² of a dense network. */
+export function weightAndBiasSqNorms(spec: nets.NetSpec, params: Float64Array): { weights: number; biases: number } {
+  let weights = 0;
+  let biases = 0;
+  for (const s of nets.layout(spec)) {
+    for (let i = s.wOffset; i < s.wOffset + s.rows * s.cols; i++) weights += params[i] ** 2;
+    if (s.bOffset >= 0) for (let i = s.bOffset; i < s.bOffset + s.rows; i++) biases += params[i] ** 2;
+  }
+  return { weights, biases };
+}
+
+/** ‖f(2X) − 2f(X)‖_F / ‖2f(X)‖_F: 0 for a bias-free ReLU network (1-homogeneous), larger as biases bend the map. */
+export function homogeneityError(spec: nets.NetSpec, params: Float64Array, X: Matrix): number {
+  const f1 = nets.predict(spec, params, X).data;
+  const f2 = nets.predict(spec, params, new Matrix(X.rows, X.cols, X.data.map((v) => 2 * v))).data;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < f1.length; i++) {
+    num += (f2[i] - 2 * f1[i]) ** 2;
+    den += (2 * f1[i]) ** 2;
+  }
+  return den > 0 ? Math.sqrt(num / den) : NaN;
+}
+
 export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const t0 = Date.now();
   // the same data for every seed of a given k (data seed 0); seeds change the initialisation
@@ -89,6 +117,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
   const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => rankOfSpectrum(sv, a.threshold));
+  const norms = weightAndBiasSqNorms(spec, th);
   return {
     depth: a.depth,
     k: a.k,
@@ -96,6 +125,9 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     mse: lossValue({ spec, params: th, X: ds.X, Y: ds.Y, loss: "mse" }),
     targetVariance: targetVariance(ds.Y),
     paramSqNorm: th.reduce((s, v) => s + v * v, 0),
+    weightSqNorm: norms.weights,
+    biasSqNorm: norms.biases,
+    homogeneityError: homogeneityError(spec, th, ds.X),
     weightSV: wsv.map((sv) => sv.slice(0, a.keep)),
     repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
     repVariance: reps.map((r) => r.cumulativeVariance.slice(0, a.keep)),

@@ -1,0 +1,103 @@
+/**
+ * The options of the Jacot (2023) bottleneck study: this reproduction's settings as defaults (the paper's
+ * formulas and Appendix E were lost, see index.ts), the quick preset, and their validation (every error
+ * names the option and what it allows).
+ */
+import { defaultWorkers } from "../../parallel";
+import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
+
+export interface BottleneckOptions {
+  /** latent dimension k, input and output dimensions, training points */
+  k: number;
+  dIn: number;
+  dOut: number;
+  n: number;
+  depths: number[];
+  seeds: number;
+  width: number;
+  /** Adam step and L2 penalty λ (objective: mean ½‖f − y‖² + (λ/2)‖θ‖²), full-batch steps */
+  lr: number;
+  lambda: number;
+  steps: number;
+  /** a weight singular value above this counts towards the layer's rank */
+  threshold: number;
+  /** other latent dimensions trained at sweepDepth (learned rank against k) */
+  latentSweep: number[];
+  sweepDepth: number;
+  /** experiment 2 */
+  symmetry: boolean;
+  symDepth: number;
+  symWidth: number;
+  symN: number;
+  symSteps: number;
+  /** dimension of w, predicted steps T, the task's GD step η, noise of E */
+  symD: number;
+  symT: number;
+  symEta: number;
+  symNoise: number;
+  paths: number;
+  workers: number;
+}
+
+export const NAME = "bottleneck";
+
+export const bottleneckDefaults: BottleneckOptions = {
+  k: 2,
+  dIn: 10,
+  dOut: 10,
+  n: 200,
+  depths: [4, 6, 8, 10, 12],
+  seeds: 4,
+  width: 100,
+  lr: 0.002,
+  lambda: 0.02,
+  steps: 10000,
+  threshold: 0.5,
+  latentSweep: [1, 3],
+  sweepDepth: 8,
+  symmetry: true,
+  symDepth: 8,
+  symWidth: 50,
+  symN: 500,
+  symSteps: 6000,
+  symD: 10,
+  symT: 20,
+  symEta: 0.05,
+  symNoise: 0.01,
+  paths: 8,
+  workers: defaultWorkers(),
+};
+
+export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
+  paper: {},
+  quick: { n: 100, depths: [4, 6, 8], seeds: 2, width: 50, lr: 0.003, steps: 3000, sweepDepth: 6, symN: 300, symSteps: 3000 },
+};
+
+export function validateBottleneck(o: BottleneckOptions): void {
+  checkInt(NAME, "k", o.k, 1, 16);
+  checkInt(NAME, "dIn", o.dIn, 1);
+  checkInt(NAME, "dOut", o.dOut, 1);
+  checkInt(NAME, "n", o.n, 10);
+  checkIntList(NAME, "depths", o.depths, 2);
+  if (new Set(o.depths).size < 2) throw new OptionError(`${NAME}: option depths must hold at least two different depths (for the fit of ‖θ‖² against L); got ${JSON.stringify(o.depths)}`);
+  checkInt(NAME, "seeds", o.seeds, 1, 100);
+  checkInt(NAME, "width", o.width, 1);
+  if (o.width < Math.max(o.dIn, o.dOut, o.k)) throw new OptionError(`${NAME}: option width must be at least max(dIn, dOut, k) = ${Math.max(o.dIn, o.dOut, o.k)}; got ${o.width}`);
+  checkNumber(NAME, "lr", o.lr, 1e-7, 1);
+  checkNumber(NAME, "lambda", o.lambda, 0);
+  checkInt(NAME, "steps", o.steps, 1);
+  checkNumber(NAME, "threshold", o.threshold, 0);
+  checkIntList(NAME, "latentSweep", o.latentSweep, 1, { minLength: 0 });
+  checkInt(NAME, "sweepDepth", o.sweepDepth, 2);
+  checkChoice(NAME, "symmetry", o.symmetry, [true, false]);
+  checkInt(NAME, "symDepth", o.symDepth, 3);
+  checkInt(NAME, "symWidth", o.symWidth, 2);
+  checkInt(NAME, "symN", o.symN, 20);
+  checkInt(NAME, "symSteps", o.symSteps, 1);
+  checkInt(NAME, "symD", o.symD, 2);
+  checkInt(NAME, "symT", o.symT, 1);
+  checkNumber(NAME, "symEta", o.symEta, 1e-6, 0.2);
+  checkNumber(NAME, "symNoise", o.symNoise, 0, 1);
+  checkInt(NAME, "paths", o.paths, 2, 50);
+  checkInt(NAME, "workers", o.workers, 1, 64);
+}
