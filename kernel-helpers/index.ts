@@ -21,6 +21,7 @@ function writer(): ((msg: DisplayData, update: boolean) => void) | undefined {
   }
 }
 
+/** Options of `setup`. */
 export interface SetupOptions {
   /** add a PNG of every figure of an experiment result (shown where scripts do not run); default true */
   staticImages?: boolean;

@@ -55,10 +55,15 @@ export function codeHash(): string {
   return codeHashMemo;
 }
 
+/**
+ * The cache key of a study run: the hex sha256 of the name, the canonical JSON of its options (keys sorted, typed arrays as
+ * arrays) and the package version (default: this package's).
+ */
 export function cacheKey(name: string, options: unknown, version = packageVersion()): string {
   return crypto.createHash("sha256").update(`${name}\n${canonicalJson(options)}\n${version}`).digest("hex");
 }
 
+/** The cache folder: RANKSCOPE_CACHE_DIR when set, else `.rankscope-cache` in the current working directory. */
 export function defaultCacheDir(): string {
   return envCacheDir() ?? path.join(process.cwd(), ".rankscope-cache");
 }

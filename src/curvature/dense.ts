@@ -54,6 +54,11 @@ function stage(N: number, a0: number, a1: number, Al: number, Cl: number, Bk: nu
   return X;
 }
 
+/**
+ * The dense p×p matrix H (kind "hessian") or H_o (kind "ggn") of a prepared problem by the layer-block formulas;
+ * `onProgress` receives the fraction done.
+ * @internal
+ */
 export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?: (fraction: number) => void): Matrix {
   const { N, p, cache } = prep;
   const slots = cache.slots;

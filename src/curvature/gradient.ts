@@ -2,6 +2,10 @@
 import { Matrix, gemm } from "../linalg";
 import { Problem, prepare, Prepared } from "./problem";
 
+/**
+ * The gradient of the mean loss (length p) from a prepared problem.
+ * @internal
+ */
 export function gradientOf(prep: Prepared): Float64Array {
   const grad = new Float64Array(prep.p);
   for (const s of prep.cache.slots) {
@@ -13,13 +17,16 @@ export function gradientOf(prep: Prepared): Float64Array {
   return grad;
 }
 
-/** Mean loss and its gradient with respect to the flat parameter vector. */
+/**
+ * Mean loss and its gradient with respect to the flat parameter vector (length p, same layout as `params`), by
+ * back-propagation in float64. Throws a `SpecError` for an invalid problem.
+ */
 export function lossAndGradient(problem: Problem): { loss: number; gradient: Float64Array } {
   const prep = prepare("lossAndGradient", problem);
   return { loss: prep.lossValue, gradient: gradientOf(prep) };
 }
 
-/** Mean loss only. */
+/** Mean loss of the problem at its parameters (no derivatives). Throws a `SpecError` for an invalid problem. */
 export function lossValue(problem: Problem): number {
   return prepare("lossValue", problem).lossValue;
 }

@@ -16,6 +16,7 @@ import { checkOptions, fn, OptionRule } from "../util/options";
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
 export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
 
+/** Options of `hessian`. */
 export interface HessianOptions {
   /** which matrices to build (default all three) */
   parts?: ("H" | "Ho" | "Hf")[];
@@ -25,14 +26,24 @@ export interface HessianOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/** Dense curvature matrices (p×p, float64, symmetric) of the mean loss; only the parts asked for are set. */
 export interface HessianResult {
+  /** the number of parameters */
   p: number;
+  /** the mean loss at the parameters */
   loss: number;
+  /** the Hessian H = ∇²_θ L */
   H?: Matrix;
+  /** the outer-product (Gauss–Newton) part H_o = (1/N) Σ_n J_nᵀ Λ_n J_n */
   Ho?: Matrix;
+  /** the functional part H_f = H − H_o */
   Hf?: Matrix;
 }
 
+/**
+ * Thrown by `hessian` (and the other dense builders) when the p×p float64 matrices asked for would exceed the
+ * `maxBytes` limit; the message gives the size needed and the matrix-free alternatives.
+ */
 export class DenseTooLargeError extends Error {
   constructor(p: number, count: number, bytes: number, max: number) {
     super(
@@ -43,10 +54,21 @@ export class DenseTooLargeError extends Error {
   }
 }
 
-/** The option rules shared by hessian() and linearHessianClosedForm(). */
+/**
+ * The names of the three dense curvature matrices, "H", "Ho" and "Hf".
+ * @internal
+ */
 export const CURVATURE_PART_NAMES = ["H", "Ho", "Hf"] as const;
-/** the type of `parts` (the part names get their own message: unknown part "…") */
+/**
+ * The option rule of `parts`, shared by hessian() and linearHessianClosedForm() (the part names get their own
+ * message: unknown part "…").
+ * @internal
+ */
 export const partsRule: OptionRule = (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : `a list of ${CURVATURE_PART_NAMES.map((n) => JSON.stringify(n)).join(", ")}`);
+/**
+ * The option rule of `maxBytes`, shared by hessian() and linearHessianClosedForm().
+ * @internal
+ */
 export const maxBytesRule: OptionRule = (v) => (typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0 (Infinity for no limit)");
 
 /** Raised when the loss or a curvature matrix came out NaN or ±Infinity (float64 overflow). */
@@ -63,7 +85,10 @@ function largestAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-/** The error for a non-finite result: what was found, and the sizes that make overflow likely. */
+/**
+ * The error for a non-finite result: what was found, and the sizes that make overflow likely.
+ * @internal
+ */
 export function nonFiniteError(op: string, problem: Problem, what: string): NonFiniteCurvatureError {
   const show = (v: number) => String(Number(v.toPrecision(3)));
   return new NonFiniteCurvatureError(
@@ -72,12 +97,18 @@ export function nonFiniteError(op: string, problem: Problem, what: string): NonF
   );
 }
 
-/** Throws NonFiniteCurvatureError when the loss is not finite. */
+/**
+ * Throws NonFiniteCurvatureError when the loss is not finite.
+ * @internal
+ */
 export function checkFiniteLoss(op: string, problem: Problem, loss: number): void {
   if (!Number.isFinite(loss)) throw nonFiniteError(op, problem, `the loss is ${loss} at these parameters`);
 }
 
-/** Throws NonFiniteCurvatureError at the first NaN or ±Infinity entry of the given matrices (one pass each). */
+/**
+ * Throws NonFiniteCurvatureError at the first NaN or ±Infinity entry of the given matrices (one pass each).
+ * @internal
+ */
 export function checkFiniteMatrices(op: string, problem: Problem, loss: number, mats: Record<string, Matrix | undefined>): void {
   for (const [name, M] of Object.entries(mats)) {
     if (!M) continue;
@@ -91,12 +122,20 @@ export function checkFiniteMatrices(op: string, problem: Problem, loss: number, 
   }
 }
 
+/**
+ * Throws a `DenseTooLargeError` when `count` dense p×p float64 matrices exceed `maxBytes` (default 8 GiB).
+ * @internal
+ */
 export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_DENSE_BYTES): void {
   const bytes = count * p * p * 8;
   if (bytes > maxBytes) throw new DenseTooLargeError(p, count, bytes, maxBytes);
 }
 
-/** Dense H, H_o and H_f (as asked) of the mean loss at the given parameters. */
+/**
+ * Dense p×p float64 H, H_o and H_f (as asked in `parts`, default all three) of the mean loss at the given parameters.
+ * Throws a `SpecError` for an invalid problem, a `DenseTooLargeError` over `maxBytes` (default 8 GiB), and a
+ * `NonFiniteCurvatureError` when the loss or a matrix overflows.
+ */
 export function hessian(problem: Problem, opts: HessianOptions = {}): HessianResult {
   checkOptions("hessian", opts, { parts: partsRule, maxBytes: maxBytesRule, onProgress: fn });
   const parts = opts.parts ?? ["H", "Ho", "Hf"];
@@ -120,7 +159,10 @@ export function hessian(problem: Problem, opts: HessianOptions = {}): HessianRes
   return result;
 }
 
-/** Rows of V·C for a block of directions V (B×p), C = H or H_o, without forming C. */
+/**
+ * Rows of V·C (B×p) for a block of directions V (B×p, one per row), C = H (kind "hessian", default) or H_o (kind
+ * "ggn"), by the batched R-operator without forming C. Throws when V does not have p columns.
+ */
 export function hessianVectorProducts(problem: Problem, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   return curvatureProducts(prepare("hessianVectorProducts", problem), V, kind);
 }

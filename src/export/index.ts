@@ -13,9 +13,11 @@ import { writeFileAtomic } from "../util/files";
 import { onInterrupt } from "../util/interrupt";
 import { checkOptions, bool, num, OptionRule } from "../util/options";
 
+/** Size options of `save` and `renderFigure` (all must be positive). */
 export interface SaveOptions {
   /** pixels; default the figure's layout width (or 760) */
   width?: number;
+  /** pixels; default the figure's layout height (or 480) */
   height?: number;
   /** device scale for PNG (default 2) */
   scale?: number;

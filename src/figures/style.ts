@@ -6,16 +6,23 @@
 import { Figure, Trace, Layout } from "./figure";
 import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule } from "../util/options";
 
+/** The house palette: ten colours (hex), series i gets PALETTE[i mod 10]. */
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/** The house font of every figure (Plotly font object). */
 export const FONT = { family: "Helvetica Neue, Arial, sans-serif", size: 14, color: "#222" };
 
+/** Palette colour i (wraps around, negative indices allowed). */
 export function colour(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
 
+/** One axis of a house-style layout. */
 export interface AxisOptions {
+  /** axis title, with units */
   title: string;
+  /** log scale (default linear) */
   log?: boolean;
+  /** fixed range (on a log axis Plotly reads it as log10 values) */
   range?: [number, number];
 }
 
@@ -32,17 +39,28 @@ function axis(a: AxisOptions): Record<string, unknown> {
   };
 }
 
+/** Options of `houseLayout` (and `lineFigure`). */
 export interface LayoutOptions {
+  /** figure title, wrapped to the width */
   title: string;
+  /** the x axis */
   x: AxisOptions;
+  /** the y axis */
   y: AxisOptions;
+  /** pixels (default 760) */
   width?: number;
+  /** pixels (default 480, plus 20 per extra title line) */
   height?: number;
+  /** title of the legend */
   legendTitle?: string;
+  /** further Plotly layout keys, merged last (they override the house values) */
   extra?: Layout;
 }
 
-/** Breaks a long title into lines of at most `width` characters (Plotly does not wrap). */
+/**
+ * Breaks a long title into lines of at most `width` characters (default 80), joined with `<br>` (Plotly does not wrap).
+ * @internal
+ */
 export function wrapTitle(text: string, width = 80): string {
   const words = text.split(" ");
   const lines: string[] = [];
@@ -57,6 +75,7 @@ export function wrapTitle(text: string, width = 80): string {
   return lines.join("<br>");
 }
 
+/** A Plotly layout in the house style (font, white background, outside ticks, light grid, wrapped title) from the title and axes. */
 export function houseLayout(o: LayoutOptions): Layout {
   const width = o.width ?? 760;
   const title = wrapTitle(o.title, Math.max(40, Math.floor(width / 9.5)));
@@ -78,22 +97,29 @@ export function houseLayout(o: LayoutOptions): Layout {
   };
 }
 
+/** One data series of `lineFigure`: x and y values of equal length and how to draw them. */
 export interface Series {
+  /** legend entry */
   name: string;
+  /** x values */
   x: number[];
+  /** y values */
   y: number[];
   /** lines (default), markers, or both */
   mode?: "lines" | "markers" | "lines+markers";
   /** colour index into the palette */
   colourIndex?: number;
+  /** line style (default "solid") */
   dash?: "solid" | "dash" | "dot";
   /** symmetric error bars */
   error?: number[];
   /** a shaded band [lower, upper] */
   band?: [number[], number[]];
+  /** show in the legend (default true) */
   showLegend?: boolean;
 }
 
+/** The Plotly traces of one series (a shaded band first when `band` is set), coloured by `colourIndex` or else by its position i. */
 export function seriesTraces(s: Series, i: number): Trace[] {
   const c = colour(s.colourIndex ?? i);
   const traces: Trace[] = [];

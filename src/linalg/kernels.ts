@@ -35,6 +35,7 @@ export interface LinalgKernels {
   getThreads?(): number;
 }
 
+/** The two linear-algebra paths: "lapack" (the N-API addon over OpenBLAS/LAPACKE) or "typescript" (the pure-TypeScript fallback). */
 export type BackendName = LinalgKernels["name"];
 
 let nativeKernels: LinalgKernels | null | undefined;

@@ -27,16 +27,19 @@ export class Matrix {
     }
   }
 
+  /** A new rows×cols matrix of zeros. */
   static zeros(rows: number, cols: number): Matrix {
     return new Matrix(rows, cols);
   }
 
+  /** The n×n identity matrix. */
   static identity(n: number): Matrix {
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;
   }
 
+  /** The n×n diagonal matrix with `values` on its diagonal (n = values.length). */
   static diag(values: ArrayLike<number>): Matrix {
     const n = values.length;
     const m = new Matrix(n, n);
@@ -60,28 +63,34 @@ export class Matrix {
     return [this.rows, this.cols];
   }
 
+  /** Entry (i, j), zero-based; indices are not bounds-checked. */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j];
   }
 
+  /** Sets entry (i, j) to `v` in place, zero-based; indices are not bounds-checked. */
   set(i: number, j: number, v: number): void {
     this.data[i * this.cols + j] = v;
   }
 
+  /** Row i as a view into `data` (a subarray, not a copy: writing to it changes the matrix). */
   row(i: number): Float64Array {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
+  /** Column j as a new Float64Array (a copy). */
   col(j: number): Float64Array {
     const out = new Float64Array(this.rows);
     for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
     return out;
   }
 
+  /** A deep copy (new storage). */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
+  /** The transpose, as a new cols×rows matrix (new storage). */
   transpose(): Matrix {
     const { rows: m, cols: n, data } = this;
     const out = new Float64Array(m * n);
@@ -96,12 +105,14 @@ export class Matrix {
     return new Matrix(n, m, out);
   }
 
+  /** The entries as nested plain arrays, one inner array per row (the inverse of `Matrix.from`). */
   toArray(): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
     return out;
   }
 
+  /** `Matrix(m×n)`: the shape only, not the entries. */
   toString(): string {
     return `Matrix(${this.rows}×${this.cols})`;
   }

@@ -8,17 +8,25 @@ import { Matrix, LinalgError, assertFinite, assertSquare, assertSymmetric, shape
 import { kernels } from "./kernels";
 import { checkOptions, bool, num } from "../util/options";
 
+/** Machine epsilon of float64, 2⁻⁵² ≈ 2.22e-16 (the `eps` of the default rank tolerance). */
 export const EPS = 2 ** -52;
 
+/** Options of `gemm`: use Aᵀ / Bᵀ instead of A / B (default false) and a scale factor α (default 1). */
 export interface GemmOptions {
+  /** use Aᵀ (default false) */
   transA?: boolean;
+  /** use Bᵀ (default false) */
   transB?: boolean;
+  /** scale factor α (default 1) */
   alpha?: number;
 }
 
 const GEMM_RULES = { transA: bool, transB: bool, alpha: num() };
 
-/** C = α · op(A) · op(B), op(X) = X or Xᵀ. */
+/**
+ * C = α · op(A) · op(B), op(X) = X or Xᵀ, as a new float64 matrix. Throws a `LinalgError` when the inner
+ * dimensions differ or an entry is NaN/±Inf, and on an unknown option.
+ */
 export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
   checkOptions("gemm", opts, GEMM_RULES);
   const { transA = false, transB = false, alpha = 1 } = opts;
@@ -39,6 +47,7 @@ export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
 /**
  * gemm without the finiteness scan, for library hot paths whose inputs were validated upstream
  * (shapes are still checked).
+ * @internal
  */
 export function gemmTrusted(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
   const { transA = false, transB = false, alpha = 1 } = opts;
@@ -58,13 +67,17 @@ export function syrk(A: Matrix, opts: { trans?: boolean; alpha?: number } = {}):
   return new Matrix(n, n, kernels().syrk(A.data, A.rows, A.cols, trans, alpha));
 }
 
-/** Eigenvalues of a symmetric matrix, ascending. */
+/**
+ * Eigenvalues of a symmetric n×n matrix, ascending (length n). Throws a `LinalgError` when A has a non-finite
+ * entry or is not symmetric to within 1e-10·max|a_ij|.
+ */
 export function eigvalsh(A: Matrix): Float64Array {
   assertFinite("eigvalsh", A);
   assertSymmetric("eigvalsh", A);
   return kernels().eigh(A.data, A.rows, false).values;
 }
 
+/** The result of `eigh`: A = V·diag(values)·Vᵀ. */
 export interface Eigh {
   /** ascending */
   values: Float64Array;
@@ -72,7 +85,10 @@ export interface Eigh {
   vectors: Matrix;
 }
 
-/** Eigenvalues and orthonormal eigenvectors of a symmetric matrix. */
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors (the columns of an n×n matrix) of a symmetric matrix.
+ * Throws a `LinalgError` when A has a non-finite entry or is not symmetric to within 1e-10·max|a_ij|.
+ */
 export function eigh(A: Matrix): Eigh {
   assertFinite("eigh", A);
   assertSymmetric("eigh", A);
@@ -80,12 +96,13 @@ export function eigh(A: Matrix): Eigh {
   return { values: r.values, vectors: new Matrix(A.rows, A.rows, r.vectors) };
 }
 
-/** Singular values, descending (length min(m, n)). */
+/** Singular values of an m×n matrix, descending (length min(m, n)). Throws a `LinalgError` on a non-finite entry. */
 export function svdvals(A: Matrix): Float64Array {
   assertFinite("svdvals", A);
   return kernels().svd(A.data, A.rows, A.cols, false).s;
 }
 
+/** The thin SVD returned by `svd`: A = U·diag(S)·Vᵀ with k = min(m, n). */
 export interface Svd {
   /** m×k, orthonormal columns */
   U: Matrix;
@@ -95,7 +112,7 @@ export interface Svd {
   V: Matrix;
 }
 
-/** Thin SVD. */
+/** Thin SVD of an m×n matrix (U m×k, S descending, V n×k, k = min(m, n)). Throws a `LinalgError` on a non-finite entry. */
 export function svd(A: Matrix): Svd {
   assertFinite("svd", A);
   const k = Math.min(A.rows, A.cols);
@@ -108,6 +125,7 @@ export function defaultTolerance(sigmaMax: number, m: number, n: number): number
   return sigmaMax * Math.max(m, n) * EPS;
 }
 
+/** Options of `rank`: the absolute tolerance and whether to use the symmetric eigensolver. */
 export interface RankOptions {
   /** absolute tolerance: count σ > tol. Default σ_max · max(m, n) · eps. */
   tol?: number;

@@ -25,6 +25,10 @@ import { NetSpec, weight } from "../nets/spec";
 import { outputGradients } from "../curvature/jacobian";
 import { checkOptions, OptionRule } from "../util/options";
 
+/**
+ * Per-sample Jacobian data the flatness metrics are computed from (made by the float64 engine inside `flatnessMetrics`,
+ * or by `tfJacobianData` for a tfjs model).
+ */
 export interface JacobianData {
   /** samples */
   n: number;
@@ -41,10 +45,15 @@ export interface JacobianData {
   paramSqNorm: ArrayLike<number>;
 }
 
+/** The four sides of Eq. 28's bound chain A ≤ B ≤ C ≤ D (see the module comment for their formulas) and the two quantities they use. */
 export interface BoundChain {
+  /** (1/n) Σ ‖∇_x f(x_i)‖₂, the mean MLS */
   A: number;
+  /** ‖W‖₂ (1/n) Σ ‖∇_W f(x_i)‖_F / ‖x_i‖ */
   B: number;
+  /** ‖W‖₂ √((1/n) Σ 1/‖x_i‖²) √((1/n) Σ ‖∇_W f(x_i)‖²_F) */
   C: number;
+  /** ‖W‖₂ √((1/n) Σ 1/‖x_i‖²) √S */
   D: number;
   /** ‖W‖₂ of the first layer */
   firstLayerNorm: number;
@@ -52,20 +61,29 @@ export interface BoundChain {
   partialSharpness: number;
 }
 
+/** Chen et al.'s flatness and compression metrics, averaged over the samples, with the per-sample values. */
 export interface FlatnessMetrics {
+  /** samples */
   n: number;
   /** S of Eq. 3 (the figures plot √S), over the samples with parameter-gradient norms */
   sharpness: number;
+  /** √S, the quantity the paper's figures plot */
   sqrtSharpness: number;
+  /** mean log volumetric ratio (Eq. 10), Σ_j log σ_j(∇_x f) */
   logVolume: number;
+  /** mean G (Eq. 6, k = 2), ‖∇_x f‖²_F */
   G: number;
+  /** mean maximum local sensitivity (Eq. 13), ‖∇_x f‖₂ */
   mls: number;
+  /** mean local participation-ratio dimensionality (Eq. 14) */
   localDim: number;
+  /** the per-sample values behind each mean (sharpness only for the samples with parameter-gradient norms) */
   perSample: { sharpness: number[]; logVolume: number[]; G: number[]; mls: number[]; localDim: number[] };
   /** Eq. 28, for dense networks (needs the first layer's weights and the inputs) */
   bounds?: BoundChain;
 }
 
+/** Options of the flatness metrics. */
 export interface FlatnessOptions {
   /** log volume over the top k singular values only (default: all min(K, d); the authors' code: 3) */
   volumeTop?: number;

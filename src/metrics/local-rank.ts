@@ -12,6 +12,7 @@ import { checkOptions, int, listOf, num } from "../util/options";
 /** The absolute threshold of the local-rank paper's later code. */
 export const DEFAULT_LOCAL_RANK_EPS = 0.01;
 
+/** Options of `localRank`. */
 export interface LocalRankOptions {
   /** absolute singular-value threshold ε (default 0.01) */
   eps?: number;
@@ -19,8 +20,11 @@ export interface LocalRankOptions {
   layers?: number[];
 }
 
+/** The local rank of one layer (an entry of what `localRank` returns). */
 export interface LocalRankResult {
+  /** layer index 1..L (L = output) */
   layer: number;
+  /** the layer's width M_l (the largest rank possible is min(M_l, d)) */
   width: number;
   /** mean ε-rank over the inputs */
   localRank: number;
@@ -39,7 +43,10 @@ function layersOf(spec: NetSpec, layers?: number[]): number[] {
   return out;
 }
 
-/** Local rank of every requested layer at threshold ε. */
+/**
+ * Local rank of every requested layer (default all, 1..L) at the absolute threshold ε (default 0.01): the mean over
+ * the rows of X (N×d) of the ε-rank of ∂z_l/∂x, exact in float64. Throws for a negative or non-finite ε or a layer outside 1..L.
+ */
 export function localRank(spec: NetSpec, params: Float64Array, X: Matrix, opts: LocalRankOptions = {}): LocalRankResult[] {
   checkOptions("localRank", opts, { eps: num(0), layers: listOf(int(1)) });
   const eps = opts.eps ?? DEFAULT_LOCAL_RANK_EPS;

@@ -17,8 +17,11 @@ export function weightSpectra(spec: NetSpec, params: Float64Array): number[][] {
   return Array.from({ length: L }, (_, i) => Array.from(svdvals(weight(spec, params, i + 1))));
 }
 
+/** The spectrum of one layer's pre-activations over a dataset (an entry of what `representationSpectra` returns). */
 export interface LayerSpectrum {
+  /** layer index 1..L (L = output) */
   layer: number;
+  /** the layer's width M_l */
   width: number;
   /** singular values of the centred pre-activations Z_l (N × M_l), divided by √N, descending */
   singularValues: number[];

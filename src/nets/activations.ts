@@ -1,6 +1,8 @@
 /** Element-wise activations with exact first and second derivatives (float64). */
 
+/** The names of the hidden-layer activations a `NetSpec` accepts. */
 export const ACTIVATIONS = ["linear", "relu", "leaky-relu", "tanh", "sigmoid", "gelu"] as const;
+/** A hidden-layer activation: "linear", "relu", "leaky-relu" (slope `LEAKY_SLOPE` below 0), "tanh", "sigmoid" or "gelu" (exact x·Φ(x)). */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Slope of leaky-relu for negative inputs. */
@@ -47,14 +49,19 @@ export function erf(x: number): number {
   return x < 0 ? erfc - 1 : 1 - erfc;
 }
 
+/** An activation σ with its exact first and second derivatives, as scalar functions. */
 export interface ActivationFns {
+  /** σ(x) */
   f(x: number): number;
+  /** σ′(x); at x = 0, relu gives 0 and leaky-relu `LEAKY_SLOPE` (the left derivative) */
   d1(x: number): number;
+  /** σ″(x) (0 for linear, relu and leaky-relu) */
   d2(x: number): number;
 }
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/** σ, σ′ and σ″ of every `Activation`, in float64 (the functions the forward pass and the curvature code use). */
 export const activationFns: Record<Activation, ActivationFns> = {
   linear: { f: (x) => x, d1: () => 1, d2: () => 0 },
   relu: { f: (x) => (x > 0 ? x : 0), d1: (x) => (x > 0 ? 1 : 0), d2: () => 0 },

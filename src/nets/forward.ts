@@ -7,17 +7,24 @@ import { activationFns } from "./activations";
 import { NetSpec, normalizeSpec, layout, LayerSlot, paramCount, SpecError } from "./spec";
 import { checkOptions, bool } from "../util/options";
 
+/** Everything `forward` computed on a batch of N inputs, indexed by layer (float64, row-major N×M_l). */
 export interface ForwardCache {
+  /** the parameter layout of the spec (`layout`) */
   slots: LayerSlot[];
-  /** Z[l] for l = 1..L (Z[0] unused), N × M_l */
+  /** Z[l] = H[l−1]·W_lᵀ + b_l for l = 1..L, N × M_l (Z[0] is X) */
   Z: Matrix[];
   /** H[l] for l = 0..L; H[0] = X, H[L] = Z[L] */
   H: Matrix[];
-  /** σ'(Z_l) and σ''(Z_l) for hidden layers l = 1..L−1 */
+  /** σ'(Z_l) for hidden layers l = 1..L−1, N·M_l values row-major (D1[0] empty) */
   D1: Float64Array[];
+  /** σ''(Z_l) for hidden layers l = 1..L−1, laid out as D1 */
   D2: Float64Array[];
 }
 
+/**
+ * Throws a `SpecError` naming `op` unless `params` is a Float64Array of the spec's length with finite entries.
+ * @internal
+ */
 export function checkParams(op: string, spec: NetSpec, params: Float64Array): void {
   const p = paramCount(spec);
   if (!(params instanceof Float64Array)) throw new SpecError(`${op}: parameters must be a Float64Array`);
@@ -27,12 +34,20 @@ export function checkParams(op: string, spec: NetSpec, params: Float64Array): vo
   }
 }
 
+/**
+ * Throws a `SpecError` naming `op` unless X has d = sizes[0] columns.
+ * @internal
+ */
 export function checkInputs(op: string, spec: NetSpec, X: Matrix): void {
   if (X.cols !== spec.sizes[0]) throw new SpecError(`${op}: the network takes inputs of width d = ${spec.sizes[0]}, but X is ${X.rows}×${X.cols}`);
 }
 
 const FORWARD_RULES = { derivatives: bool };
 
+/**
+ * Float64 forward pass of the N rows of X (N×d) that keeps every layer's pre-activations, activations and, unless
+ * `derivatives: false`, σ′ and σ″ (default true). Unlike `predict` it does not validate X or the parameters.
+ */
 export function forward(spec: NetSpec, params: Float64Array, X: Matrix, opts: { derivatives?: boolean } = {}): ForwardCache {
   checkOptions("forward", opts, FORWARD_RULES);
   const { activation } = normalizeSpec(spec);

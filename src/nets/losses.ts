@@ -6,8 +6,13 @@
  * - logcosh: ℓ = Σ_k log cosh(f_k − y_k),       r = tanh(f − y),          Λ = diag(sech²(f − y))
  */
 export const LOSSES = ["mse", "ce", "logcosh"] as const;
+/** A per-sample loss: "mse" (½‖f − y‖²), "ce" (softmax cross-entropy) or "logcosh"; the training loss is the mean over samples. */
 export type LossName = (typeof LOSSES)[number];
 
+/**
+ * Returns `loss` as a `LossName`, or throws an Error naming `op` and the allowed losses.
+ * @internal
+ */
 export function checkLoss(op: string, loss: unknown): LossName {
   if (!LOSSES.includes(loss as LossName)) throw new Error(`${op}: unknown loss "${loss}"; allowed: ${LOSSES.join(", ")}`);
   return loss as LossName;
@@ -49,6 +54,7 @@ function softmaxHessian(p: Float64Array, K: number, L: Float64Array): void {
 /**
  * Mean loss over the N rows and, if `residual` is given, fills it with r_n = ∂ℓ_n/∂f (N×K).
  * F and Y are N×K row-major.
+ * @internal
  */
 export function lossAndResidual(loss: LossName, F: Float64Array, Y: Float64Array, N: number, K: number, residual?: Float64Array): number {
   let total = 0;
@@ -88,6 +94,7 @@ export function lossAndResidual(loss: LossName, F: Float64Array, Y: Float64Array
 /**
  * Applies the per-sample output Hessian Λ_n to B vectors per sample, in place:
  * U has layout (n, b, k) — N·B rows of length K — and row (n, b) becomes Λ_n u, times `scale`.
+ * @internal
  */
 export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Array, N: number, K: number, U: Float64Array, B: number, scale: number): void {
   const p = new Float64Array(K);
@@ -127,6 +134,7 @@ export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Ar
  * A square-root factor of Λ_n: fills S (K×K, row-major) with S_n such that Λ_n = S_nᵀ S_n,
  * so that H_o = (1/N) Σ (S_n J_n)ᵀ (S_n J_n).
  * mse: I; logcosh: diag(sech); ce: √(Σy)·(diag(√p) − √p pᵀ).
+ * @internal
  */
 export function outputHessianFactor(loss: LossName, F: Float64Array, Y: Float64Array, n: number, K: number, S: Float64Array): void {
   S.fill(0);

@@ -10,27 +10,39 @@ import { Matrix, svd } from "../linalg";
 import { ACTIVATIONS, Activation } from "./activations";
 import { checkOptions, int, num, oneOf } from "../util/options";
 
+/** The names of the initialisations `initParams` accepts. */
 export const INITS = ["glorot-normal", "glorot-uniform", "he", "orthogonal", "uniform"] as const;
+/** An initialisation scheme of `initParams` (see there for the distributions). */
 export type Init = (typeof INITS)[number];
 
+/**
+ * A dense feed-forward network: layer widths [d, M_1, …, M_{L−1}, K] (at least [d, K]), the hidden activations
+ * and whether every layer has a bias; the output layer is always linear. Plain data: write it as an object literal.
+ */
 export interface NetSpec {
   /** [d, M_1, …, M_{L-1}, K] */
   sizes: number[];
   /** one activation for every hidden layer, or one per hidden layer (length L−1) */
   activation: Activation | Activation[];
+  /** whether every layer has a bias vector b_l */
   bias: boolean;
 }
 
+/** Where layer l's weights and bias sit in the flat parameter vector (returned by `layout`). */
 export interface LayerSlot {
   /** layer index 1..L */
   layer: number;
+  /** M_l, the rows of W_l (the layer's output width) */
   rows: number;
+  /** M_{l−1}, the columns of W_l (its input width) */
   cols: number;
+  /** index of W_l[0, 0] in the parameter vector; W_l is stored row-major */
   wOffset: number;
-  /** −1 without bias */
+  /** index of b_l[0]; −1 without bias */
   bOffset: number;
 }
 
+/** Thrown for an invalid network spec, or parameters / inputs that do not fit it; the message names the call and the mismatch. */
 export class SpecError extends Error {
   constructor(message: string) {
     super(message);
@@ -55,6 +67,10 @@ export function normalizeSpec(spec: NetSpec): Required<NetSpec> & { activation: 
   return { sizes: spec.sizes.slice(), activation: acts, bias: spec.bias };
 }
 
+/**
+ * The position of every layer's W_l (row-major, M_l×M_{l−1}) and b_l in the flat parameter vector, for l = 1..L,
+ * in the order W_1, b_1, W_2, b_2, …. Throws a `SpecError` for an invalid spec.
+ */
 export function layout(spec: NetSpec): LayerSlot[] {
   const { sizes, bias } = normalizeSpec(spec);
   const slots: LayerSlot[] = [];
@@ -71,6 +87,7 @@ export function layout(spec: NetSpec): LayerSlot[] {
   return slots;
 }
 
+/** The number of parameters p = Σ_l M_l·M_{l−1} (+ M_l with bias). Throws a `SpecError` for an invalid spec. */
 export function paramCount(spec: NetSpec): number {
   const { sizes, bias } = normalizeSpec(spec);
   let p = 0;
@@ -84,8 +101,11 @@ export function weight(spec: NetSpec, params: Float64Array, l: number): Matrix {
   return new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
 }
 
+/** Options of `initParams`. */
 export interface InitOptions {
+  /** the scheme (default "glorot-normal") */
   init?: Init;
+  /** seed of the random stream (default 0) */
   seed?: number;
   /** scale of the `uniform` init: entries in [−scale, scale] (default 1/√fan_in) */
   scale?: number;

@@ -10,6 +10,10 @@ import { Activation, LEAKY_SLOPE } from "./activations";
 
 type Tf = typeof tfType;
 
+/**
+ * Builds a tfjs `tf.Sequential` of Dense layers (float32) holding the spec's parameters; pass the tfjs module as `tf`.
+ * Throws a `SpecError` when `params` does not have the spec's length.
+ */
 export function toTfModel(tf: Tf, spec: NetSpec, params: Float64Array): tfType.Sequential {
   const { sizes, activation, bias } = normalizeSpec(spec);
   if (params.length !== paramCount(spec)) throw new SpecError(`toTfModel: expected ${paramCount(spec)} parameters, got ${params.length}`);

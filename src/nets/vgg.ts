@@ -11,8 +11,10 @@
 import type * as tfType from "@tensorflow/tfjs";
 import { SpecError } from "./spec";
 
+/** One entry of a VGG conv stack: a 3×3 convolution with that many output channels (and a ReLU), or "M", a 2×2 max-pool. */
 export type VggLayer = number | "M";
 
+/** A VGG-style tfjs network: conv/pool stack, dense ReLU layers, linear output. */
 export interface VggSpec {
   /** [height, width, channels] */
   inputShape: [number, number, number];
@@ -20,11 +22,13 @@ export interface VggSpec {
   layers: VggLayer[];
   /** dense hidden widths after flattening */
   hidden: number[];
+  /** width K of the linear output layer */
   outputs: number;
   /** zero padding of every 3×3 convolution (default 2) */
   padding?: number;
 }
 
+/** The conv stack of Chen et al.'s "VGG10": [16, M, 16, M, 32, M, 64, M, 64, M]. */
 export const CHEN_VGG_LAYERS: VggLayer[] = [16, "M", 16, "M", 32, "M", 64, "M", 64, "M"];
 
 /** Spatial size and channels after the conv/pool stack, and the flattened width; throws when it collapses. */
@@ -49,6 +53,10 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
   return { h, w, c, flat: h * w * c };
 }
 
+/**
+ * Builds the VGG-style `tf.Sequential` (float32) of `spec` with PyTorch's default init U(±1/√fan_in), seeded per layer
+ * from `seed`; pass the tfjs module as `tf`. Throws a `SpecError` when the spec is invalid or its feature map vanishes.
+ */
 export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType.Sequential {
   vggFeatureShape(spec);
   const pad = spec.padding ?? 2;

@@ -5,16 +5,23 @@
  * throttled to a few per second.
  */
 import { envProgressOff } from "../util/env";
+/** One progress update, as a sink receives it. */
 export interface ProgressState {
+  /** what is progressing */
   label: string;
+  /** units done so far */
   done: number;
+  /** units in all */
   total: number;
+  /** seconds since the Progress was created */
   elapsed: number;
   /** seconds, undefined until something is done */
   eta?: number;
+  /** true on the last update (after `finish`) */
   finished: boolean;
 }
 
+/** Where progress updates go: a function called with every (throttled) update; see `setProgressSink`. */
 export type ProgressSink = (s: ProgressState) => void;
 
 function bar(f: number, width = 24): string {
@@ -22,6 +29,7 @@ function bar(f: number, width = 24): string {
   return "#".repeat(n) + ".".repeat(width - n);
 }
 
+/** Seconds for display: "12.3 s" below a minute, else "4 min 7 s"; "?" when not finite. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -29,6 +37,7 @@ export function formatSeconds(s: number): string {
   return `${m} min ${Math.round(s - 60 * m)} s`;
 }
 
+/** One update as a text line: label, a 24-character bar, percent, done/total, elapsed time and ETA (what the terminal sink prints). */
 export function progressLine(s: ProgressState): string {
   const f = s.total > 0 ? s.done / s.total : 0;
   return `${s.label} [${bar(f)}] ${(100 * f).toFixed(0).padStart(3)}% ${s.done}/${s.total} ${formatSeconds(s.elapsed)}${s.finished ? "" : s.eta !== undefined ? `, ETA ${formatSeconds(s.eta)}` : ""}`;
@@ -64,6 +73,10 @@ function activeSink(): ProgressSink | undefined {
   return envProgressOff() ? undefined : terminalSink;
 }
 
+/**
+ * A progress counter for long work: create it with a label and a total, `tick` as units finish, `finish` at the end.
+ * Updates go to the active sink, at most one per `minInterval` ms (default 250) except the first and the last.
+ */
 export class Progress {
   private done = 0;
   private readonly t0 = Date.now();
@@ -77,16 +90,19 @@ export class Progress {
     this.emit(false, true);
   }
 
+  /** Adds n units done (default 1). */
   tick(n = 1): void {
     this.done += n;
     this.emit(false);
   }
 
+  /** Sets the units done. */
   set(done: number): void {
     this.done = done;
     this.emit(false);
   }
 
+  /** Marks the work complete (done = total) and sends the final update. */
   finish(): void {
     this.done = this.total;
     this.emit(true, true);

@@ -14,6 +14,10 @@
  */
 import { mean, std, wilson } from "../util/stats";
 
+/**
+ * The verdict on one claim: "reproduced", "partly" (the rule names which part holds), "not reproduced", or "not assessed"
+ * (the run could not decide; the detail says why).
+ */
 export type Verdict = "reproduced" | "partly" | "not reproduced" | "not assessed";
 export const VERDICTS: readonly Verdict[] = ["reproduced", "partly", "not reproduced", "not assessed"];
 
@@ -40,6 +44,7 @@ export interface ClaimSpec<M = unknown> {
   rule: string;
   /** setup differences from the paper and from the authors' code (shared/notes/paper-code-facts.md) */
   differences: string[];
+  /** the decision rule: turns a measurement into a verdict with its numbers and detail */
   assess(m: M): Assessment;
   /** joins the measurements of several figures that feed this claim (needed when more than one does) */
   combine?(pieces: M[]): M;

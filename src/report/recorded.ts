@@ -15,19 +15,29 @@ import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
 import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
 
+/** Where a recorded result came from: checkout, versions, machine and wall time. */
 export interface Provenance {
+  /** the preset it was computed at, e.g. "paper" */
   preset: string;
   /** git commit of the checkout that computed the result ("unknown" outside git) */
   commit: string;
+  /** ISO date of that commit ("unknown" outside git) */
   commitDate: string;
   /** true when src/ had uncommitted changes at recording time */
   dirty: boolean;
+  /** ISO time of recording */
   recordedAt: string;
+  /** rankscope's package version */
   version: string;
+  /** hash of the compiled code (the cache's code key) */
   codeHash: string;
+  /** the linear-algebra backend ("lapack" or "typescript") */
   linalg: string;
+  /** the tfjs backend */
   tfjs: string;
+  /** CPU cores of the machine */
   cores: number;
+  /** Node.js version */
   node: string;
   /** wall seconds of the computation (from the result, whether or not it came from the cache) */
   seconds: number;
@@ -102,6 +112,7 @@ export class RecordedResult extends ExperimentResult {
     super(data);
     this.cached = true;
   }
+  /** where the result came from */
   get provenance(): Provenance {
     return this.data.provenance;
   }
@@ -137,8 +148,10 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
  * else the live run's, labelled). Renders itself in a notebook.
  */
 export class LedgerComparison implements RichObject {
+  /** Prefer `ledgerTable`, which loads the recorded result and labels the live run. */
   constructor(readonly study: string, readonly live: LedgerEntry[] | undefined, readonly recorded: RecordedResult | undefined, readonly liveLabel: string = "this run (live)") {}
 
+  /** Plain text: one line per claim with the live and recorded verdicts. */
   describe(): string {
     const lines = [`claims of ${this.study}: ${this.liveLabel} | ${this.recorded ? this.recorded.label : "no recorded paper preset"}`];
     const rec = new Map((this.recorded?.ledger ?? []).map((e) => [e.id, e]));
@@ -151,6 +164,7 @@ export class LedgerComparison implements RichObject {
     return lines.join("\n");
   }
 
+  /** The comparison as an HTML table with verdict tallies (what a notebook shows). */
   html(): string {
     const t = (es: LedgerEntry[] | undefined) => {
       if (!es) return "";
@@ -161,10 +175,16 @@ export class LedgerComparison implements RichObject {
     return head + ledgerHtml(this.live ?? [], { recorded: this.recorded?.ledger ?? [], liveLabel: this.liveLabel, recordedLabel: "paper preset (recorded)" });
   }
 
+  /** { study, live, recorded: { provenance, ledger } | null } (used by JSON.stringify). */
   toJSON(): unknown {
     return { study: this.study, live: this.live, recorded: this.recorded ? { provenance: this.recorded.provenance, ledger: this.recorded.ledger } : null };
   }
 
+  /**
+   * What Node's util.inspect shows (a notebook cell's value): displays it through the registered renderer
+   * (then returns ""), else `describe()`.
+   * @internal
+   */
   [inspectSymbol](): string {
     return renderOrDescribe(this);
   }

@@ -12,34 +12,51 @@ import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
  * paper's claims live in the ledger.
  */
 export interface Check {
+  /** what is checked */
   name: string;
+  /** whether it held */
   pass: boolean;
+  /** the numbers behind the verdict */
   detail: string;
 }
 
+/** A table of a result: a title, column headers and rows of cells (null = no value). */
 export interface Table {
+  /** what the table shows */
   title: string;
+  /** column headers */
   columns: string[];
+  /** one array of cells per row, in column order */
   rows: (string | number | null)[][];
 }
 
+/** The JSON form of an `ExperimentResult` (what summary.json and the cache hold). */
 export interface ResultData {
+  /** the study's name, e.g. "hessian-rank" */
   experiment: string;
   /** set when this is one figure of the study called alone (its part id, e.g. "fig2a") */
   part?: string;
+  /** a title line for the run */
   title: string;
+  /** the resolved options the run used (for one figure: the options it reads) */
   options: Record<string, unknown>;
+  /** the figures, as JSON */
   figures: FigureSpec[];
+  /** a compact set of headline numbers */
   summary: Record<string, string | number | boolean | null>;
+  /** tables of the numbers behind the figures */
   tables: Table[];
   /** software checks (a failure is a bug); the paper's claims are in `ledger` */
   checks: Check[];
   /** the paper's claims this run tested, each with its verdict, rule and numbers */
   ledger: LedgerEntry[];
+  /** remarks: conventions, deviations from the paper, caveats */
   notes: string[];
+  /** wall-clock seconds of the run */
   seconds: number;
   /** wall seconds per part of the study (figure or group of figures) */
   timings?: Record<string, number>;
+  /** rankscope's version that produced the result */
   version: string;
   /** the preset the run started from, and the options the caller set to other values than that preset's */
   preset?: string;
@@ -48,6 +65,10 @@ export interface ResultData {
   paperOptions?: Record<string, unknown>;
 }
 
+/**
+ * The result of one study run (or of one figure called alone): figures, summary, tables, software checks, the ledger of the
+ * paper's claims, notes and timing. Shows itself in a notebook and serialises to `ResultData` with JSON.stringify.
+ */
 export class ExperimentResult implements RichObject {
   readonly figures: Figure[];
   /** true when this result came from the on-disk cache */
@@ -57,25 +78,31 @@ export class ExperimentResult implements RichObject {
     this.figures = data.figures.map(Figure.from);
   }
 
+  /** the study's name */
   get experiment(): string {
     return this.data.experiment;
   }
+  /** the headline numbers */
   get summary(): ResultData["summary"] {
     return this.data.summary;
   }
+  /** the software checks */
   get checks(): Check[] {
     return this.data.checks;
   }
+  /** the tables */
   get tables(): Table[] {
     return this.data.tables;
   }
+  /** the resolved options of the run */
   get options(): Record<string, unknown> {
     return this.data.options;
   }
+  /** the paper's claims this run tested, with their verdicts (empty when none) */
   get ledger(): LedgerEntry[] {
     return this.data.ledger ?? [];
   }
-  /** the ledger entry of one claim */
+  /** The ledger entry of one claim; throws, listing the claim ids, when there is none with that id. */
   claim(id: string): LedgerEntry {
     const e = this.ledger.find((x) => x.id === id);
     if (!e) throw new Error(`${this.experiment}: no claim "${id}"; claims: ${this.ledger.map((x) => x.id).join(", ")}`);
@@ -86,6 +113,7 @@ export class ExperimentResult implements RichObject {
     return tally(this.ledger);
   }
 
+  /** The figure with this name; throws, listing the figure names, when there is none. */
   figure(name: string): Figure {
     const f = this.figures.find((x) => x.name === name);
     if (!f) throw new Error(`${this.experiment}: no figure "${name}"; figures: ${this.figures.map((x) => x.name).join(", ")}`);
@@ -104,10 +132,12 @@ export class ExperimentResult implements RichObject {
       .join(", ");
   }
 
+  /** true when every software check passed */
   get allChecksPass(): boolean {
     return this.data.checks.every((c) => c.pass);
   }
 
+  /** A plain-text account: title and time, options (one figure), summary, claims, checks and figure names. */
   describe(): string {
     const lines = [`${this.data.title} — ${this.data.seconds.toFixed(1)} s${this.cached ? " (from cache)" : ""}`];
     if (this.data.part) lines.push(`  options: ${this.optionsLine()}`);
@@ -140,15 +170,22 @@ export class ExperimentResult implements RichObject {
     return h + `</div>`;
   }
 
+  /** The plain `ResultData` (used by JSON.stringify). */
   toJSON(): ResultData {
     return this.data;
   }
 
+  /**
+   * What Node's util.inspect shows (a notebook cell's value): displays the result through the registered renderer
+   * (then returns ""), else `describe()`.
+   * @internal
+   */
   [inspectSymbol](): string {
     return renderOrDescribe(this);
   }
 }
 
+/** A number for display: integers as they are, else 4 significant digits (exponential below 1e-3 or from 1e5). */
 export function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);

@@ -19,11 +19,13 @@ function math(): { parse(expr: string): MathNode } {
   return mathjs!;
 }
 
+/** One entry of `PREDICTIONS`: a paper's prediction as a mathjs expression, with where it comes from and what its variables mean. */
 export interface PredictionSpec {
   /** mathjs expression; several statements separated by ";" (the last one is the prediction) */
   expression: string;
   /** what it predicts, and where the paper states it */
   title: string;
+  /** the paper and the statement (section, fact, theorem) it comes from */
   where: string;
   /** the free variables and what they mean */
   variables: Record<string, string>;
@@ -103,6 +105,7 @@ export class Prediction implements RichObject {
     return n;
   }
 
+  /** One line: title, source and expression. */
   describe(): string {
     return `${this.title}${this.where ? ` (${this.where})` : ""}: ${this.expression}`;
   }
@@ -113,6 +116,11 @@ export class Prediction implements RichObject {
     return `<div><b>${esc(this.title)}</b>${this.where ? ` <span style="color:#555">— ${esc(this.where)}</span>` : ""}<br>$$${esc(this.tex())}$$<code style="font-size:11px">${esc(this.expression)}</code></div>`;
   }
 
+  /**
+   * What Node's util.inspect shows (a notebook cell's value): displays the prediction through the registered renderer
+   * (then returns ""), else `describe()`.
+   * @internal
+   */
   [inspectSymbol](): string {
     return renderOrDescribe(this);
   }
@@ -125,6 +133,7 @@ export function prediction(name: string): Prediction {
   return new Prediction(spec.expression, spec.title, spec.where);
 }
 
+/** Options of `overlay`; `x` is required. */
 export interface OverlayOptions {
   /** the variable the figure's x axis shows (e.g. "N") */
   x: string;

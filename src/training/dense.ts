@@ -18,7 +18,9 @@ import { ADAM } from "./optimizers";
 import { runSchedule, TrainResult } from "./schedule";
 import type { TrainOptions } from "./index";
 
+/** The precisions `trainDense` trains in. */
 export const PRECISIONS = ["float64", "float32"] as const;
+/** "float64" (default of `trainDense`) or "float32". */
 export type Precision = (typeof PRECISIONS)[number];
 
 type Arr = Float64Array | Float32Array;
@@ -35,7 +37,10 @@ interface NativeBlas {
 /** Activations the addon evaluates itself (the others, e.g. gelu, run in TypeScript). */
 const NATIVE_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "leaky-relu", "tanh", "sigmoid"];
 
-/** The addon's in-place BLAS and element-wise entry points, or undefined when only the TypeScript fallback is active. */
+/**
+ * The addon's in-place BLAS and element-wise entry points, or undefined when only the TypeScript fallback is active.
+ * @internal
+ */
 export function nativeBlas(): NativeBlas | undefined {
   const k = kernels() as unknown as Partial<NativeBlas> & { name: string };
   const fns = ["gemmInto", "axpy", "activate", "hadamard", "adam"] as const;
@@ -58,7 +63,8 @@ function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr): vo
 
 /**
  * One network's training state on the native path: parameters, gradient and every activation buffer
- * allocated once for batches of up to `maxBatch` rows.
+ * allocated once per batch size.
+ * @internal
  */
 export class DenseStepper {
   readonly params: Arr;

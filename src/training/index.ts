@@ -28,16 +28,24 @@ export { trainDense, DenseStepper, PRECISIONS } from "./dense";
 export type { Precision } from "./dense";
 export type { OptimizerName, TrainSettings, TrainResult } from "./schedule";
 
+/** Options of `train`, `trainFloat64` and `trainDense`: a dense network, its initial parameters and the shared settings. */
 export interface TrainOptions extends TrainSettings {
+  /** the network */
   spec: NetSpec;
   /** initial float64 parameters (rankscope layout) */
   params: Float64Array;
+  /**
+   * called (and awaited) at every step listed in `checkpoints` with a float64 copy of the parameters and the last recorded
+   * training loss (NaN at step 0)
+   */
   onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => void | Promise<void>;
 }
 
+/** Options of `trainModel`: any tfjs model and the shared settings. */
 export interface ModelTrainOptions extends TrainSettings {
   /** any tfjs model whose input is a row of X (reshaped to the model's input shape) and whose output has Y's width */
   model: tfType.LayersModel;
+  /** called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training loss (NaN at step 0) */
   onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => void | Promise<void>;
 }
 
@@ -69,13 +77,19 @@ function checkDense(o: TrainOptions): void {
   }
 }
 
-/** Validates a dense training call (spec, parameters, data, optimiser, batch) before any work. */
+/**
+ * Validates a dense training call (spec, parameters, data, optimiser, batch) before any work.
+ * @internal
+ */
 export function checkTrainOptions(o: TrainOptions): { loss: LossName; optName: OptimizerName; B: number } {
   checkDense(o);
   return checkSettings(o);
 }
 
-/** Trains a dense network given by spec + float64 parameters in tfjs; checkpoints receive float64 parameters. */
+/**
+ * Trains a dense network given by spec + float64 parameters in tfjs (float32); checkpoints receive float64 parameters.
+ * Defaults: loss "mse", optimizer "adam", full-batch, seed 0. Throws when the spec, parameters, data or settings are invalid.
+ */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   checkDense(o);
   checkSettings(o);

@@ -12,6 +12,10 @@ export type Float64OptimizerName = (typeof FLOAT64_OPTIMIZERS)[number];
 /** Adam's constants (as PyTorch's and tfjs's defaults), shared by every Adam in rankscope. */
 export const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
+/**
+ * A first-order optimiser ("sgd", "adam" or "adamw", formulas above) that updates float64 (or float32) parameter blocks
+ * in place. Throws for an unknown name or lr ≤ 0; `weightDecay` (default 0) is used by "adamw" only.
+ */
 export class Float64Optimizer {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];

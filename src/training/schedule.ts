@@ -7,14 +7,22 @@ import type { LossName } from "../nets/losses";
 import { Rng } from "../util/random";
 import { Progress } from "../progress";
 
+/** The optimisers every training loop accepts. */
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
+/** "sgd", "adam" or "adamw" (Adam with decoupled weight decay); Adam uses β₁ 0.9, β₂ 0.999, ε 1e-8. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+/** The settings every training loop shares (data, loss, optimiser, schedule); `lr` and `steps` are required. */
 export interface TrainSettings {
+  /** inputs, N×d */
   X: Matrix;
+  /** targets, N×K */
   Y: Matrix;
+  /** default "mse" */
   loss?: LossName;
+  /** default "adam" */
   optimizer?: OptimizerName;
+  /** learning rate, > 0 */
   lr: number;
   /** decoupled weight decay for "adamw" */
   weightDecay?: number;
@@ -22,7 +30,9 @@ export interface TrainSettings {
   l2?: number;
   /** mini-batch size (default: the whole set) */
   batchSize?: number;
+  /** number of optimiser updates (integer ≥ 0) */
   steps: number;
+  /** seed of the mini-batch order (default 0) */
   seed?: number;
   /** steps (0..steps) at which `onCheckpoint` is called */
   checkpoints?: number[];
@@ -30,10 +40,13 @@ export interface TrainSettings {
   progress?: string;
 }
 
+/** What a training loop returns. */
 export interface TrainResult {
+  /** the final parameters, float64 (rankscope layout) */
   params: Float64Array;
   /** (step, mean training loss on the last mini-batch) every `record` steps */
   losses: { step: number; loss: number }[];
+  /** which engine ran, e.g. "float64", a tfjs backend name, or "native float64 (OpenBLAS dgemm)" */
   backend: string;
   /** the step at which the loss or the parameters stopped being finite; training stopped there */
   divergedAt?: number;

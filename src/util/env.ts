@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { assertWritablePlace } from "./files";
 
+/** Every RANKSCOPE_* environment variable rankscope reads, with what it accepts and its default; any other RANKSCOPE_* name is an error. */
 export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_WORKERS: "worker threads for studies' sweeps (integer ≥ 1; default min(2, cores))",
   RANKSCOPE_PROGRESS: "0 silences progress on the terminal, 1 shows it (default 1)",
@@ -18,6 +19,7 @@ export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_TORCH_REFERENCE: "bench only: path of torch_reference.py (default ../shared/bench/torch_reference.py)",
 };
 
+/** Thrown for a RANKSCOPE_* environment variable with a value it does not accept, or an unknown RANKSCOPE_* name; the message names the variable. */
 export class EnvError extends Error {
   constructor(message: string) {
     super(message);

@@ -26,6 +26,7 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** The next raw 32-bit output of sfc32, an integer in [0, 2³²). */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;
@@ -73,6 +74,7 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
+  /** n independent N(0, scale²) values (scale default 1) as a new Float64Array. */
   normals(n: number, scale = 1): Float64Array {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = scale * this.normal();
