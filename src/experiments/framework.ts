@@ -13,12 +13,15 @@ import { checkEnvironment } from "../util/env";
 import type { ClaimSet } from "../report/ledger";
 import { runStudyParts, AnyPart, StudyIntro } from "./parts";
 
+/** "paper": the paper's settings (every option's default); "quick": smaller sizes for a first look in seconds to a minute. */
 export type Preset = "quick" | "paper";
+/** The presets every study offers. */
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
 
 import { OptionError } from "../util/options";
 export { OptionError };
 
+/** Options every study and figure call takes besides its own: preset, cache use and folder. */
 export interface RunControls {
   /** "paper" (default: the study's own settings) or "quick" (small, for a first look) */
   preset?: Preset;
@@ -29,8 +32,10 @@ export interface RunControls {
   cacheDir?: string;
 }
 
+/** What a study written as one computation returns (studies written as parts return `PartOutput`s instead). */
 export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes"> & Partial<Pick<ResultData, "ledger" | "timings">>;
 
+/** A study: its name, paper, options with the paper's defaults, presets, validation, and its parts (figures) and claims. */
 export interface ExperimentDefinition<O extends object> {
   name: string;
   title: string;
@@ -87,6 +92,11 @@ export function experimentCacheKey(name: string, options: object): string {
   return cacheKey(name, keyed, `${packageVersion()} ${codeHash()}`);
 }
 
+/**
+ * Runs a whole study: options resolved (paper defaults ← preset ← yours) and validated before any work, each figure
+ * from the disk cache or computed (with progress and checkpoints), the claims judged; returns a result that renders
+ * itself in a notebook and serialises to JSON.
+ */
 export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`)): Promise<ExperimentResult> {
   if (def.parts) return runStudyParts(def, given);
   if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
@@ -144,22 +154,26 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
 }
 
 // ---- option validators (each error names the option and what is allowed) ----
+/** Throws OptionError naming the option and its allowed values unless `value` is one of them. */
 export function checkChoice(study: string, name: string, value: unknown, allowed: readonly unknown[]): void {
   if (!allowed.includes(value)) throw new OptionError(`${study}: option ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`);
 }
 
+/** Throws OptionError unless `value` is an integer in [min, max]. */
 export function checkInt(study: string, name: string, value: unknown, min: number, max = Infinity): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new OptionError(`${study}: option ${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);
   }
 }
 
+/** Throws OptionError unless `value` is a list of at least `minLength` (default 1) integers ≥ min. */
 export function checkIntList(study: string, name: string, value: unknown, min: number, opts: { minLength?: number } = {}): void {
   if (!Array.isArray(value) || value.length < (opts.minLength ?? 1) || value.some((v) => !Number.isInteger(v) || v < min)) {
     throw new OptionError(`${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ${min}; got ${JSON.stringify(value)}`);
   }
 }
 
+/** Throws OptionError unless `value` is a finite number in [min, max]. */
 export function checkNumber(study: string, name: string, value: unknown, min: number, max = Infinity): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
     throw new OptionError(`${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);

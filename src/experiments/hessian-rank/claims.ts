@@ -111,6 +111,63 @@ function converged(m: TrainingRecord): Assessment | undefined {
   return { verdict: "not assessed", numbers: { "initial loss": +m.initialLoss.toPrecision(3), "final loss": +m.finalLoss.toPrecision(3) }, detail: `training did not converge: final/initial loss ${ratio.toExponential(2)} > ${CONVERGED_RATIO} (H_f is linear in the residual and only falls under the rank tolerance ≈ 1e-13·λ_max near zero loss)` };
 }
 
+
+/** Theorem 5: per configuration, the measured rank of each layer's column block of H_f beside the theorem's value. */
+export interface ColumnBlocks {
+  configs: { label: string; measured: number[]; formula: number[] }[];
+}
+
+function columnBlockRule(m: ColumnBlocks): Assessment {
+  const per = m.configs.map((c) => ({ label: c.label, holds: c.measured.filter((v, i) => v === c.formula[i]).length, total: c.measured.length }));
+  const a = formulaRule("rank of each layer's column block of H_f = Theorem 5")({ parts: per });
+  const misses = m.configs.flatMap((c) => c.measured.map((v, i) => (v === c.formula[i] ? "" : `${c.label} layer ${i + 1}: ${v} vs ${c.formula[i]}`)).filter(Boolean));
+  return misses.length ? { ...a, detail: `${a.detail}; misses: ${misses.join("; ")}` } : a;
+}
+
+/** Block-column independence: Σ_l rank of H_f's column block l against rank H_f, per configuration. */
+export interface BlockSums {
+  configs: { label: string; blockSum: number; rankHf: number }[];
+}
+
+/** A sequence of measured rank(H)/p against a size (width or depth), sorted by the size. */
+export interface RatioSeries {
+  what: string;
+  x: number[];
+  ratio: number[];
+  /** sizes below this are reported, not judged (Fig. 2c: widths under min(r, K), where q still grows with the width) */
+  judgedFrom?: number;
+}
+
+/** Fig. 2c rule: "flattens" = the last step's fall per unit of width is at most this fraction of the steepest step's. */
+export const FLATTEN_FRACTION = 0.5;
+
+/** Theorem 9 / Fact 11 sweep (bias-free ReLU): one point per architecture and N. */
+export interface ReluPoint {
+  label: string;
+  /** number of hidden layers */
+  layers: number;
+  N: number;
+  d: number;
+  r: number;
+  /** measured rank H_o at the default tolerance */
+  rank: number;
+  /** Theorem 9 (one hidden layer, with M̃ active neurons) / Fact 11: p − M_1(d − r) − Σ M_i */
+  bound: number;
+  /** hidden neurons active on no sample */
+  dead: number;
+  /** first-layer neurons active on some sample, and those whose E[α x xᵀ] has rank r (assumption A2) */
+  active1: number;
+  a2: number;
+  /** one hidden layer: Σ_j rk E[α_j x xᵀ] + M̃(K − 1) (our count; equal to the bound exactly when A2 holds) */
+  refined: number | null;
+}
+
+export interface ReluSweep {
+  points: ReluPoint[];
+}
+
+const reluPoint = (label: string, layers: number, N: number, rank: number, bound: number, a2: number, refined: number | null): ReluPoint => ({ label, layers, N, d: 64, r: 63, rank, bound, dead: 0, active1: 12, a2, refined });
+
 const trained = (finalLoss: number, final: TrainingRecord["final"]): TrainingRecord => ({ initialLoss: 10, finalLoss, initial: { H: 760, Ho: 100, Hf: 760 }, final });
 
 const SETUP = [
@@ -279,4 +336,166 @@ export const CLAIMS: ClaimSet = {
     example: trained(1e-29, { H: 100, Ho: 100, Hf: 0 }),
     counterexample: trained(1e-29, { H: 760, Ho: 100, Hf: 760 }),
   } as ClaimSpec<TrainingRecord>,
+
+  "thm5-column-blocks": {
+    id: "thm5-column-blocks",
+    claim: "For a linear network without bias, the l-th column block of the functional Hessian (the derivatives by layer l's weights) has rank q̂M_(l−1) + q̂M_l − q̂² for hidden layers, q̂M_1 + q̂s − q̂² for l = 1 and q̂M_(L−1) + q̂s − q̂² for l = L (Theorem 5).",
+    where: "Theorem 5 (Sec. 4.3)",
+    rule: "For every linear configuration of the Theorem 5 sweep and every layer l, the rank of H_f[:, layer l] (σ > σ_max · max(rows, cols) · eps) equals Theorem 5 with s = rank Ω measured and q̂ = min(q, s): reproduced when in every column block, partly when in at least half, else not reproduced.",
+    differences: [
+      ...SETUP,
+      "Theorem 5 is stated for Ĥ_f, whose column block l takes the derivative by W_lᵀ: the same columns as H_f's block l in another order, so the same rank; we measure H_f's blocks.",
+      "The paper has no figure for Theorem 5: the architectures are options (default its Fig. 3/4 network [30, 20], Fig. 2a network [50, 20, 20, 20], and a bottleneck [30, 5, 20] of ours; quick preset [12, 8] and [10, 4, 10]) at N = thm5N.",
+      "Theorem 5's formulas are intact in our copy of the paper (nothing reconstructed); note that layer 1's formula uses s where the middle layers' uses M_(l−1), so M_0 = d does not enter.",
+    ],
+    assess: columnBlockRule,
+    example: { configs: [{ label: "[12, 8]", measured: [112, 96, 80], formula: [112, 96, 80] }, { label: "[10, 4, 10]", measured: [64, 40, 40, 64], formula: [64, 40, 40, 64] }] },
+    counterexample: { configs: [{ label: "[12, 8]", measured: [120, 96, 90], formula: [112, 90, 80] }, { label: "[10, 4, 10]", measured: [70, 40, 44, 66], formula: [64, 36, 40, 64] }] },
+  } as ClaimSpec<ColumnBlocks>,
+  "thm5-block-independence": {
+    id: "thm5-block-independence",
+    claim: "Block-column independence: the ranks of the layer-wise column blocks of H_f add up to the rank of H_f (their column spaces do not overlap), at any depth, and also for ReLU and tanh networks.",
+    where: "Sec. 4.3, 'Block-column independence' (after Corollary 6)",
+    rule: "For every configuration of the Theorem 5 sweep (each architecture × activation of thm5Activations), Σ_l rank(H_f[:, layer l]) (each block at its own default tolerance) equals rank(H_f) at the default tolerance max|λ| · p · eps: reproduced when in all, partly when in at least half, else not reproduced.",
+    differences: [...SETUP, "The paper gives no numbers for this remark; for ReLU and tanh the ranks are at machine precision (the default tolerance), the notion the remark's 'rank' is read as."],
+    assess: (m: BlockSums): Assessment => {
+      const a = holdsInAll(m.configs.filter((c) => c.blockSum === c.rankHf).length, m.configs.length, "Σ_l rank of H_f's column blocks = rank H_f");
+      const each = m.configs.map((c) => `${c.label}: ${c.blockSum} vs ${c.rankHf}`).join("; ");
+      return { ...a, detail: `${a.detail} (${each})` };
+    },
+    example: { configs: [{ label: "linear [12, 8]", blockSum: 288, rankHf: 288 }, { label: "relu [12, 8]", blockSum: 334, rankHf: 334 }] },
+    counterexample: { configs: [{ label: "linear [12, 8]", blockSum: 288, rankHf: 200 }, { label: "relu [12, 8]", blockSum: 334, rankHf: 300 }] },
+  } as ClaimSpec<BlockSums>,
+  "fig2c-rank-over-p-falls": {
+    id: "fig2c-rank-over-p-falls",
+    claim: "rank(H)/#params, the fraction of effective parameters, falls as the width grows and saturates down to a small level (Fig. 2c).",
+    where: "Sec. 5.1, Fig. 2c",
+    rule: `On the measured rank(H)/p of the Fig. 2b/2c width sweep at the widths M ≥ min(r, K) (where q = min(r, M, K) no longer grows with M; narrower widths are reported, not judged), sorted by width: (a) it never rises from one width to the next (by more than 1e-12) and is lower at the largest width than at the smallest; (b) it flattens: the fall per unit of width over the last step is at most ${FLATTEN_FRACTION} × the steepest fall per unit of width between consecutive widths. Reproduced when (a) and (b), partly when (a) only, not reproduced when (a) fails; not assessed with fewer than 3 widths.`,
+    differences: [
+      ...SETUP,
+      "'Saturates down to a small level' is read as (b), a flattening fall: the paper gives no level; for [M, M] the formula's rank/p keeps falling like 1/M.",
+      "The scope M ≥ min(r, K) was added after the first quick run: below it Fact 7 gives rank/p = (M + r + K)/(M + d + K), constant 1 when r = d (the paper's CIFAR-10) but rising slightly when r < d (downscaled Fashion-MNIST, r = 62 of 64).",
+    ],
+    assess: (full: RatioSeries): Assessment => {
+      const numbers: Numbers = {};
+      full.x.forEach((x, i) => (numbers[`rank/p at ${x}`] = +full.ratio[i].toPrecision(4)));
+      const keep = full.x.map((x, i) => i).filter((i) => full.x[i] >= (full.judgedFrom ?? -Infinity));
+      const m = { what: full.what, x: keep.map((i) => full.x[i]), ratio: keep.map((i) => full.ratio[i]) };
+      if (full.judgedFrom !== undefined) numbers["judged from width"] = full.judgedFrom;
+      if (m.x.length < 3) return { verdict: "not assessed", numbers, detail: `${m.what}: ${m.x.length} sizes, the rule needs at least 3` };
+      const rises = m.x.slice(1).filter((_, i) => m.ratio[i + 1] > m.ratio[i] + 1e-12).length;
+      const a = rises === 0 && m.ratio[m.ratio.length - 1] < m.ratio[0];
+      const slopes = m.x.slice(1).map((x, i) => (m.ratio[i] - m.ratio[i + 1]) / (x - m.x[i]));
+      const steepest = Math.max(...slopes);
+      const last = slopes[slopes.length - 1];
+      const b = steepest > 0 && last <= FLATTEN_FRACTION * steepest;
+      numbers["steepest fall per unit"] = +steepest.toPrecision(3);
+      numbers["last fall per unit"] = +last.toPrecision(3);
+      const verdict: Verdict = a && b ? "reproduced" : a ? "partly" : "not reproduced";
+      return { verdict, numbers, detail: `${m.what}: rank/p ${m.ratio[0].toPrecision(3)} at ${m.x[0]} → ${m.ratio[m.ratio.length - 1].toPrecision(3)} at ${m.x[m.x.length - 1]}, ${rises} rise(s) between consecutive sizes; last step falls ${last.toPrecision(3)} per unit vs steepest ${steepest.toPrecision(3)} (${b ? "≤" : ">"} ${FLATTEN_FRACTION}×)` };
+    },
+    example: { what: "Fig. 2c", x: [4, 8, 12, 16, 20, 24], ratio: [0.97, 0.98, 0.89, 0.75, 0.66, 0.6], judgedFrom: 10 },
+    counterexample: { what: "Fig. 2c", x: [4, 8, 12, 16, 20, 24], ratio: [0.5, 0.6, 0.7, 0.75, 0.8, 0.82], judgedFrom: 10 },
+  } as ClaimSpec<RatioSeries>,
+  "s91-depth-fact7": {
+    id: "s91-depth-fact7",
+    claim: "Fact 7 holds at any depth: for linear networks with 1, 2, … hidden layers of a fixed width, rank(H) = 2qM − Lq² + q(r + K).",
+    where: "Fact 7; Sec. 5.1 ('similar plots across depth … S9.1')",
+    rule: "Measured rank(H) at the default tolerance equals Fact 7 at every depth of the depth sweep: reproduced when at all, partly when at at least half, else not reproduced.",
+    differences: [...SETUP, "A claim of its own, not fed into fact7-rank-H (whose configurations stay those of Figs. 1–5).", "Depth sweep as the authors' script (width 25, d = 16, N = 50, up to 10 layers, read as 1–10 hidden layers); quick preset width 16, 1–4 hidden layers. Appendix S9.1 itself is not in our copy of the paper."],
+    assess: formulaRule("rank H = Fact 7 across depth"),
+    example: { parts: [{ label: "depth sweep", holds: 4, total: 4 }] },
+    counterexample: { parts: [{ label: "depth sweep", holds: 1, total: 4 }] },
+  } as ClaimSpec<FormulaHits>,
+  "sec8-depth-rank-over-p": {
+    id: "sec8-depth-rank-over-p",
+    claim: "Depth decreases the rank/#params ratio (with width and bias, one of the factors the paper lists as lowering it).",
+    where: "Sec. 8, Discussion (iii) (Figs. S8b, S8c, S3 are not in our copy)",
+    rule: "On the measured rank(H)/p of the depth sweep, sorted by the number of hidden layers: reproduced when it falls at every step, partly when it is lower at the deepest than at the shallowest network but rises somewhere, not reproduced otherwise; not assessed with fewer than 2 depths.",
+    differences: [...SETUP, "Depth sweep as s91-depth-fact7. Whether rank/p falls with depth depends on the width: with q = min(r, K) fixed, Fact 7 gives rank/p → (2qW − q²)/W² for many layers of width W, below the shallow value for the authors' width 25 (d = 16, K = 10)."],
+    assess: (m: RatioSeries): Assessment => {
+      const numbers: Numbers = {};
+      m.x.forEach((x, i) => (numbers[`rank/p at ${x}`] = +m.ratio[i].toPrecision(4)));
+      if (m.x.length < 2) return { verdict: "not assessed", numbers, detail: `${m.what}: one depth only` };
+      const falls = m.x.slice(1).filter((_, i) => m.ratio[i + 1] < m.ratio[i]).length;
+      const all = falls === m.x.length - 1;
+      const overall = m.ratio[m.ratio.length - 1] < m.ratio[0];
+      const verdict: Verdict = all ? "reproduced" : overall ? "partly" : "not reproduced";
+      return { verdict, numbers, detail: `${m.what}: rank/p ${m.ratio.map((v) => v.toPrecision(3)).join(" → ")} over ${m.x.join(", ")} hidden layers; falls at ${falls} of ${m.x.length - 1} steps` };
+    },
+    example: { what: "depth sweep", x: [1, 2, 3, 4], ratio: [0.91, 0.89, 0.88, 0.877] },
+    counterexample: { what: "depth sweep", x: [1, 2, 3, 4], ratio: [0.9, 0.92, 0.94, 0.95] },
+  } as ClaimSpec<RatioSeries>,
+  "fact11-relu-Ho-bound": {
+    id: "fact11-relu-Ho-bound",
+    claim: "For ReLU networks with several hidden layers and no dead neurons, rank(H_o) ≤ p − M_1(d − r) − Σ_i M_i (Fact 11, the empirical generalisation of Theorem 9).",
+    where: "Fact 11 (Sec. 7.1)",
+    rule: "For every configuration of the Theorem 9 sweep with at least two hidden layers and no hidden neuron inactive on all N samples, the measured rank(H_o) at the default tolerance is ≤ Fact 11's bound: reproduced when in all, partly when in at least half, else not reproduced (no such configuration: not assessed). How close it comes (bound − rank, configurations at the bound) is reported, not judged.",
+    differences: [...SETUP, "Fact 11's and Theorem 9's formulas are intact in our copy (nothing reconstructed). The paper gives no numbers for Fact 11; architectures (default [30, 20]; quick [12, 8]) and sample sizes are options. One hidden layer is Theorem 9 (proved: a software check)."],
+    assess: (m: ReluSweep): Assessment => {
+      const pts = m.points.filter((q) => q.layers >= 2 && q.dead === 0);
+      const skipped = m.points.filter((q) => q.layers >= 2 && q.dead > 0).length;
+      if (!pts.length) return { verdict: "not assessed", numbers: { "dead-neuron configurations skipped": skipped }, detail: "no configuration with at least two hidden layers and no dead neurons" };
+      const a = holdsInAll(pts.filter((q) => q.rank <= q.bound).length, pts.length, "rank H_o ≤ Fact 11");
+      const numbers: Numbers = { ...a.numbers, "at the bound": pts.filter((q) => q.rank === q.bound).length, "dead-neuron configurations skipped": skipped };
+      for (const q of pts) numbers[`${q.label}: rank / bound`] = `${q.rank} / ${q.bound}`;
+      return { ...a, numbers, detail: `${a.detail} (${pts.map((q) => `${q.label}: ${q.rank} ≤ ${q.bound}?`).join("; ")})` };
+    },
+    example: { points: [reluPoint("[12, 8] N=100", 2, 100, 345, 900, 0, null), reluPoint("[12, 8] N=400", 2, 400, 907, 912, 10, null)] },
+    counterexample: { points: [reluPoint("[12, 8] N=100", 2, 100, 905, 900, 0, null), reluPoint("[12, 8] N=400", 2, 400, 920, 912, 10, null)] },
+  } as ClaimSpec<ReluSweep>,
+  "thm9-A2-mild": {
+    id: "thm9-A2-mild",
+    claim: "Assumption A2 (each active hidden neuron's weighted input covariance E[α x xᵀ] has rank r) is mild: in the finite-sample case it holds as soon as N > 2d, for typical initialisation.",
+    where: "Sec. 7.1, after Theorem 9",
+    rule: "For every configuration of the Theorem 9 sweep with N > 2d, every first-layer neuron active on some sample has rank(E[α x xᵀ]) = r (numerical rank of the active samples' inputs at the default tolerance): reproduced when in all such configurations, partly when in at least half, else not reproduced; not assessed when no N exceeds 2d.",
+    differences: [...SETUP, "A2 is checked on the first hidden layer of every architecture of the sweep (for one hidden layer, the theorem's setting). Downscaled Fashion-MNIST / MNIST have pixels that are non-zero on few images; a neuron whose active samples miss them has a weighted covariance of lower rank (the paper's CIFAR-10 has no such pixels)."],
+    assess: (m: ReluSweep): Assessment => {
+      const pts = m.points.filter((q) => q.N > 2 * q.d);
+      if (!pts.length) return { verdict: "not assessed", numbers: {}, detail: `no configuration with N > 2d (N: ${m.points.map((q) => q.N).join(", ")})` };
+      const a = holdsInAll(pts.filter((q) => q.a2 === q.active1).length, pts.length, "A2 holds for every active first-layer neuron at N > 2d");
+      const numbers: Numbers = { ...a.numbers };
+      for (const q of pts) numbers[`${q.label}: neurons with A2 / active`] = `${q.a2} / ${q.active1}`;
+      return { ...a, numbers, detail: `${a.detail} (${pts.map((q) => `${q.label}: ${q.a2}/${q.active1}`).join("; ")})` };
+    },
+    example: { points: [reluPoint("[12] N=200", 1, 200, 852, 852, 12, 852), reluPoint("[12] N=400", 1, 400, 864, 864, 12, 864)] },
+    counterexample: { points: [reluPoint("[12] N=200", 1, 200, 845, 852, 9, 845), reluPoint("[12] N=400", 1, 400, 860, 864, 10, 860)] },
+  } as ClaimSpec<ReluSweep>,
+  "thm9-attained-iff-A2": {
+    id: "thm9-attained-iff-A2",
+    claim: "Extension, not a claim of the paper: for one hidden ReLU layer, rank(H_o) = Σ_j rk(E[α_j x xᵀ]) + M̃(K − 1) over the active neurons j, so Theorem 9's bound r·M̃ + M̃K − M̃ is attained exactly when assumption A2 holds.",
+    where: "Theorem 9 (Sec. 7.1); our count, on the Theorem 9 sweep",
+    rule: "For every one-hidden-layer configuration of the Theorem 9 sweep, the measured rank(H_o) equals Σ_j rk(E[α_j x xᵀ]) + M̃(K − 1) (each rank measured on the neuron's active samples): reproduced when in all, partly when in at least half, else not reproduced.",
+    differences: [...SETUP, "Our derivation: per sample the Jacobian's first-layer part spans at most the active neurons' directions, the output layer's part K·M̃ directions, less one rescaling direction per neuron."],
+    assess: (m: ReluSweep): Assessment => {
+      const pts = m.points.filter((q) => q.layers === 1 && q.refined !== null);
+      if (!pts.length) return { verdict: "not assessed", numbers: {}, detail: "no one-hidden-layer configuration in the sweep" };
+      const a = holdsInAll(pts.filter((q) => q.rank === q.refined).length, pts.length, "rank H_o = Σ_j rk E[α_j x xᵀ] + M̃(K − 1)");
+      const numbers: Numbers = { ...a.numbers, "at Theorem 9's bound": pts.filter((q) => q.rank === q.bound).length, "with A2": pts.filter((q) => q.a2 === q.active1).length };
+      for (const q of pts) numbers[`${q.label}: rank / count / bound`] = `${q.rank} / ${q.refined} / ${q.bound}`;
+      return { ...a, numbers, detail: `${a.detail} (${pts.map((q) => `${q.label}: ${q.rank} vs ${q.refined}, bound ${q.bound}`).join("; ")})` };
+    },
+    example: { points: [reluPoint("[12] N=100", 1, 100, 697, 852, 0, 697), reluPoint("[12] N=400", 1, 400, 860, 864, 10, 860)] },
+    counterexample: { points: [reluPoint("[12] N=100", 1, 100, 697, 852, 0, 720), reluPoint("[12] N=400", 1, 400, 860, 864, 10, 864)] },
+  } as ClaimSpec<ReluSweep>,
+  "s51-losses-linear": {
+    id: "s51-losses-linear",
+    claim: "The rank formulas hold for linear networks whatever the loss — MSE, cross-entropy (with K − 1), cosh ('our theory extends to all these settings').",
+    where: "Sec. 5.1, Setup (results in Appendix S9, not in our copy)",
+    rule: "For every linear configuration of the appendix sweep (each loss × depth), measured rank(H) at the default tolerance equals Fact 7 (K − 1 for cross-entropy): reproduced when in all, partly when in at least half, else not reproduced.",
+    differences: [...SETUP, "The paper's 'cosh' loss is taken as log-cosh, Σ log cosh(f − y). The appendix's own settings are not in our copy: losses, activations, depths (hidden layers of one width) and N are options (quick preset: MSE and cross-entropy only, width 12, 1–2 layers, N = 100)."],
+    assess: formulaRule("rank H = linear formula, per loss"),
+    example: { parts: [{ label: "mse", holds: 2, total: 2 }, { label: "ce", holds: 2, total: 2 }] },
+    counterexample: { parts: [{ label: "mse", holds: 0, total: 2 }, { label: "ce", holds: 1, total: 2 }] },
+  } as ClaimSpec<FormulaHits>,
+  "s94-nonlinear-bulk": {
+    id: "s94-nonlinear-bulk",
+    claim: "For other non-linearities and losses too, the Hessian's spectrum drops at the linear rank formula ('similar results for other non-linearities, loss functions, datasets').",
+    where: "Sec. 5.2 → Appendix S9.4 (not in our copy)",
+    rule: `The sec52-tanh-bulk test on H of every non-linear configuration of the appendix sweep (activation × loss × depth): the spectrum drops at f when |λ|_(f)/|λ|_(f+1) ≥ ${GAP_MIN} and its largest gap below the top K, or its fall into the float64 noise floor, lies within ${GAP_INDEX_TOLERANCE * 100} % of f. Reproduced when every spectrum drops at f, partly when some do, not reproduced when none does.`,
+    differences: [...SETUP, "Appendix S9.4's settings are not in our copy: activations, losses, depths (hidden layers of one width) and N are options (default ReLU and tanh × MSE, cross-entropy, log-cosh × 1–3 hidden layers of width 25, N = 200; quick MSE and cross-entropy, width 12, 1–2 layers, N = 100)."],
+    assess: bulkRule("non-linear spectra at the linear formula's index"),
+    example: { spectra: [gapsOf("relu mse 1", 700, 1e3, 700, 1e3), gapsOf("tanh ce 2", 800, 50, 805, 60)] },
+    counterexample: { spectra: [gapsOf("relu mse 1", 700, 1.01, 650, 3), gapsOf("tanh ce 2", 800, 1.0, 990, 2)] },
+  } as ClaimSpec<BulkGaps>,
 };

@@ -9,6 +9,7 @@ import { IMAGE_SOURCES, ImageSource } from "../data-source";
 import { measure, spectrumGaps, InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
 import { DEFAULT_INPUTS, DEFAULT_DOWNSCALE } from "./options";
 
+/** Options of `rankExplorer`: hidden widths, samples N, input dimension d, outputs K, bias, activation, loss, data and its pre-processing, seed. */
 export interface RankExplorerOptions {
   widths: number[];
   N: number;

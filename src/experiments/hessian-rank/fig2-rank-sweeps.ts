@@ -1,6 +1,8 @@
 /** Figs. 2a–2c: rank of H, H_o, H_f of linear networks against the sample size N and the width M, beside Fact 7, Cor. 4, Cor. 6. */
 import { lineFigure } from "../../figures";
 import { PartOutput } from "../parts";
+import type { RatioSeries } from "./claims";
+import type { Measurement } from "./measure";
 import { part, DATA_READS, baseArgs, sweep, formulaEvidence, misses, missNotes, rankSeries } from "./sweeps";
 
 type Parts = ("H" | "Ho" | "Hf")[];
@@ -53,7 +55,14 @@ export const fig2bc = part({
       summary: { "fig2c rank/p at largest width": res[res.length - 1].ranks.H! / res[res.length - 1].p },
       tables: [{ title: "Fig. 2b rank vs width", columns: ["M", "p", "rank H", "Fact 7", "rank/p", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.H! / m.p, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) }],
       notes: missNotes(misses("Fig. 2b M =", res, o.widths), o),
-      evidence: formulaEvidence("Fig. 2b", res),
+      evidence: { ...formulaEvidence("Fig. 2b", res), "fig2c-rank-over-p-falls": ratioByWidth(o.widths, res, o.K) },
     };
   },
 });
+
+/** Fig. 2c's measured rank(H)/p, sorted by width, for fig2c-rank-over-p-falls (judged from width min(r, K)). */
+function ratioByWidth(widths: number[], res: Measurement[], K: number): RatioSeries {
+  const pts = widths.map((M, i) => ({ M, v: res[i].ranks.H! / res[i].p })).sort((a, b) => a.M - b.M);
+  // judged where q = min(r, M, K) has stopped growing with M (r is the same at every width: same N, same data)
+  return { what: "Fig. 2c", x: pts.map((q) => q.M), ratio: pts.map((q) => q.v), judgedFrom: Math.min(res[0].r, K) };
+}

@@ -2,9 +2,11 @@
  * Study: Singh, Bachmann & Hofmann (2021), "Analytic Insights into Structure and Rank of Neural
  * Network Hessian Maps" (shared/papers/singh-2021-hessian-rank.md).
  *
- * One module per figure, in the paper's order: fig1-spectra (Fig. 1), fig2-rank-sweeps (Figs. 2a–2c),
- * fig6-bias (Fig. 6, Sec. 6), fig3-spectra (Fig. 3 and the regime sweep of Sec. 5.2), fig4-reconstruction
- * (Fig. 4), fig5-training (Fig. 5). The claims ledger is claims.ts; the options and presets options.ts;
+ * One module per figure, in the paper's order: fig1-spectra (Fig. 1), thm5-column-blocks (Theorem 5 and
+ * block-column independence, Sec. 4.3), fig2-rank-sweeps (Figs. 2a–2c), s91-depth (rank vs depth, Sec. 5.1 /
+ * S9.1), fig6-bias (Fig. 6, Sec. 6), fig3-spectra (Fig. 3 and the regime sweep of Sec. 5.2),
+ * fig4-reconstruction (Fig. 4), fig5-training (Fig. 5), thm9-relu-bound (Theorem 9 / Fact 11, Sec. 7.1),
+ * s9-appendix (activations × losses × depths, Appendix S9). The claims ledger is claims.ts; the options and presets options.ts;
  * the measurement of one configuration (run in the worker pool) measure.ts. Each figure is its own call
  * (`singh.fig2a({ ... })`, cached on its own); `hessianRank()` runs them all. Plus `rankExplorer`.
  */
@@ -20,6 +22,10 @@ import { fig6 } from "./fig6-bias";
 import { fig3, fig3Regime } from "./fig3-spectra";
 import { fig4 } from "./fig4-reconstruction";
 import { fig5 } from "./fig5-training";
+import { thm5 } from "./thm5-column-blocks";
+import { depth } from "./s91-depth";
+import { thm9 } from "./thm9-relu-bound";
+import { appendix } from "./s9-appendix";
 import { measure, spectrumGaps } from "./measure";
 
 export type { HessianRankOptions } from "./options";
@@ -27,6 +33,7 @@ export { hessianRankDefaults } from "./options";
 export { rankExplorer } from "./explorer";
 export type { RankExplorerOptions } from "./explorer";
 
+/** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
 export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
   name: NAME,
   title: "Hessian rank of neural networks (Singh et al. 2021)",
@@ -46,7 +53,7 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
       ],
     }),
   },
-  parts: [fig1, fig2a, fig2bc, fig6, fig3, fig3Regime, fig4, fig5],
+  parts: [fig1, thm5, fig2a, fig2bc, depth, fig6, fig3, fig3Regime, fig4, fig5, thm9, appendix],
 };
 
 /** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
@@ -56,15 +63,20 @@ export function hessianRank(options: Partial<HessianRankOptions> & RunControls =
 
 /** The paper's figures one call each, e.g. `singh.fig2a({ sweepN: [10, 20, 40] })`; `singh.study()` runs all. */
 export const singh = {
+  /** every figure and the ledger over all of them (the same as `hessianRank`) */
   study: hessianRank,
   fig1: partCall(hessianRankStudy, fig1),
+  thm5: partCall(hessianRankStudy, thm5),
   fig2a: partCall(hessianRankStudy, fig2a),
   fig2bc: partCall(hessianRankStudy, fig2bc),
+  depth: partCall(hessianRankStudy, depth),
   fig6: partCall(hessianRankStudy, fig6),
   fig3: partCall(hessianRankStudy, fig3),
   fig3Regime: partCall(hessianRankStudy, fig3Regime),
   fig4: partCall(hessianRankStudy, fig4),
   fig5: partCall(hessianRankStudy, fig5),
+  thm9: partCall(hessianRankStudy, thm9),
+  appendix: partCall(hessianRankStudy, appendix),
 };
 
 export { measure, spectrumGaps };

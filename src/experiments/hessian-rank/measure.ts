@@ -165,4 +165,95 @@ export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number, skipTop 
   };
 }
 
+/** Theorem 5 and block-column independence: the ranks of each layer's column block of H_f and H_o. */
+export interface BlockMeasurement {
+  p: number;
+  r: number;
+  /** rank Ω = E[δxᵀ] measured (MSE), as the Cor. 6 formula points use */
+  s: number;
+  sizes: number[];
+  /**
+   * per layer l = 1..L: rank of the column block H_f[:, layer l] (all p rows, layer l's M_l·M_(l−1)
+   * columns) at the block's own default tolerance σ_max · max(rows, cols) · eps. Ĥ_f of Theorem 5 takes
+   * one derivative w.r.t. W_lᵀ: a permutation of these columns, so the rank is the same.
+   */
+  HfBlocks: number[];
+  /** the same for H_o (linear networks without bias only: empty otherwise) */
+  HoBlocks: number[];
+  /** rank of the whole H_f at its default tolerance max|λ| · p · eps */
+  Hf: number;
+  dataDescription: string;
+  seconds: number;
+}
+
+export function measureBlocks(a: MeasureArgs): BlockMeasurement {
+  const t0 = Date.now();
+  const { problem, description } = problemFor(a);
+  const linearNoBias = a.activation === "linear" && !a.bias && a.loss === "mse";
+  const res = linearNoBias ? cv.linearHessianClosedForm(problem, { parts: ["Ho", "Hf"] }) : cv.hessian(problem, { parts: ["Ho", "Hf"] });
+  const rows = Array.from({ length: res.p }, (_, i) => i);
+  const L = problem.spec.sizes.length - 1;
+  const HfBlocks: number[] = [];
+  const HoBlocks: number[] = [];
+  for (let l = 1; l <= L; l++) {
+    const cols = cv.layerIndices(problem.spec, l);
+    HfBlocks.push(rank(cv.denseBlock(res.Hf!, rows, cols)));
+    if (linearNoBias) HoBlocks.push(rank(cv.denseBlock(res.Ho!, rows, cols)));
+  }
+  const s = a.loss === "mse" ? rank(cv.linearStatistics(problem).omega) : Math.min(rank(problem.X), a.K - (a.loss === "ce" ? 1 : 0));
+  return { p: res.p, r: rank(problem.X), s, sizes: problem.spec.sizes, HfBlocks, HoBlocks, Hf: cv.spectrumOf(res.Hf!).rank, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Theorem 9 / Fact 11: rank of H_o of a bias-free ReLU network, its neurons' activity and assumption A2. */
+export interface ReluMeasurement {
+  p: number;
+  r: number;
+  sizes: number[];
+  /** rank of H_o at the default tolerance */
+  Ho: number;
+  /** per hidden layer: neurons active (pre-activation > 0) on at least one sample */
+  active: number[];
+  /** first-layer neurons whose weighted input covariance E[α x xᵀ] (α = 1 where the neuron is active) has rank r: assumption A2 */
+  a2: number;
+  /** per first-layer neuron: the number of samples on which it is active */
+  firstLayerActivity: number[];
+  /** per first-layer neuron: rank of its weighted input covariance E[α x xᵀ] (0 for a dead neuron) */
+  firstLayerRanks: number[];
+  seconds: number;
+}
+
+export function measureRelu(a: MeasureArgs): ReluMeasurement {
+  const t0 = Date.now();
+  const { problem } = problemFor(a);
+  const { Ho } = cv.hessian(problem, { parts: ["Ho"] });
+  const X = problem.X;
+  const r = rank(X);
+  const fw = nets.forward(problem.spec, problem.params, X, { derivatives: false });
+  const L = problem.spec.sizes.length - 1;
+  const active: number[] = [];
+  let firstLayerActivity: number[] = [];
+  const firstLayerRanks: number[] = [];
+  let a2 = 0;
+  for (let l = 1; l < L; l++) {
+    const Z = fw.Z[l];
+    const counts = new Array(Z.cols).fill(0);
+    for (let i = 0; i < Z.rows; i++) for (let j = 0; j < Z.cols; j++) if (Z.data[i * Z.cols + j] > 0) counts[j]++;
+    active.push(counts.filter((c) => c > 0).length);
+    if (l === 1) {
+      firstLayerActivity = counts;
+      for (let j = 0; j < Z.cols; j++) {
+        firstLayerRanks.push(0);
+        if (!counts[j]) continue;
+        // E[α x xᵀ] = X_Aᵀ X_A / N over the samples A where neuron j is active: its rank is rank(X_A)
+        const A = new Matrix(counts[j], X.cols);
+        let k = 0;
+        for (let i = 0; i < Z.rows; i++) if (Z.data[i * Z.cols + j] > 0) A.data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), X.cols * k++);
+        firstLayerRanks[j] = rank(A);
+        if (firstLayerRanks[j] === r) a2++;
+      }
+    }
+  }
+  return { p: Ho!.rows, r, sizes: problem.spec.sizes, Ho: cv.spectrumOf(Ho!).rank, active, a2, firstLayerActivity, firstLayerRanks, seconds: (Date.now() - t0) / 1000 };
+}
+
 export const measureModule = __filename;

@@ -4,10 +4,11 @@
  */
 import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
-import { Preset, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import { Preset, checkChoice, checkInt, checkIntList, checkNumber, OptionError } from "../framework";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
 import { InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
 
+/** Options of the Singh et al. study; each figure reads its own subset (see `singh.<figure>.options()`). */
 export interface HessianRankOptions {
   /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
   source: ImageSource;
@@ -57,6 +58,36 @@ export interface HessianRankOptions {
   fig5Steps: number;
   fig5Checkpoints: number;
   fig5Lr: number;
+  /**
+   * Theorem 5 (Sec. 4.3): hidden widths of the networks whose per-layer column blocks of H_f and H_o are
+   * measured (the paper gives no figure: default its Fig. 3/4 and Fig. 2a architectures and a bottleneck
+   * [30, 5, 20] of ours), samples, and the activations for the block-column independence remark (linear,
+   * ReLU, tanh: the ones it names); the Theorem 5 formula is compared on the linear networks only
+   */
+  thm5Hidden: number[][];
+  thm5N: number;
+  thm5Activations: nets.Activation[];
+  /**
+   * Rank vs depth (Sec. 5.1 "similar plots across depth … S9.1", Sec. 8 (iii)): linear networks with each
+   * count of hidden layers in `depthLayers`, all of width `depthWidth`, input dimension `depthD`, N =
+   * `depthN` (the authors' depth script: width 25, d = 16, n = 50, up to 10 layers)
+   */
+  depthLayers: number[];
+  depthWidth: number;
+  depthD: number;
+  depthN: number;
+  /** Theorem 9 / Fact 11 (Sec. 7.1): bias-free ReLU networks (hidden widths) at each sample size N */
+  thm9Hidden: number[][];
+  thm9N: number[];
+  /**
+   * Appendix sweeps (Sec. 5.1 setup, Sec. 5.2 → S9.3/S9.4): every activation × loss × depth (hidden
+   * layers of width `appendixWidth`), N = `appendixN`, measured rank of H beside the linear formula
+   */
+  appendixActivations: nets.Activation[];
+  appendixLosses: nets.LossName[];
+  appendixDepths: number[];
+  appendixWidth: number;
+  appendixN: number;
   /** worker threads for the sweeps (default: both cores) */
   workers: number;
 }
@@ -65,6 +96,7 @@ export interface HessianRankOptions {
 export const DEFAULT_INPUTS: InputTreatment = "standardized";
 export const DEFAULT_DOWNSCALE: Downscale = "nearest";
 
+/** The paper's settings (the paper preset). */
 export const hessianRankDefaults: HessianRankOptions = {
   source: "auto",
   cifarDir: null,
@@ -92,6 +124,24 @@ export const hessianRankDefaults: HessianRankOptions = {
   fig5Steps: 4000,
   fig5Checkpoints: 16,
   fig5Lr: 0.05,
+  thm5Hidden: [
+    [30, 20],
+    [50, 20, 20, 20],
+    [30, 5, 20],
+  ],
+  thm5N: 200,
+  thm5Activations: ["linear", "relu", "tanh"],
+  depthLayers: Array.from({ length: 10 }, (_, i) => i + 1),
+  depthWidth: 25,
+  depthD: 16,
+  depthN: 50,
+  thm9Hidden: [[30], [30, 20]],
+  thm9N: [50, 100, 200, 400],
+  appendixActivations: ["linear", "relu", "tanh"],
+  appendixLosses: ["mse", "ce", "logcosh"],
+  appendixDepths: [1, 2, 3],
+  appendixWidth: 25,
+  appendixN: 200,
   workers: defaultWorkers(),
 };
 
@@ -117,6 +167,19 @@ export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
     fig5N: 100,
     fig5Steps: 6000,
     fig5Checkpoints: 12,
+    thm5Hidden: [
+      [12, 8],
+      [10, 4, 10],
+    ],
+    thm5N: 100,
+    depthLayers: [1, 2, 3, 4],
+    depthWidth: 16,
+    thm9Hidden: [[12], [12, 8]],
+    thm9N: [50, 100, 200, 400],
+    appendixLosses: ["mse", "ce"],
+    appendixDepths: [1, 2],
+    appendixWidth: 12,
+    appendixN: 100,
   },
 };
 
@@ -138,5 +201,30 @@ export function validateHessianRank(o: HessianRankOptions): void {
   checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
   checkInt(NAME, "fig2SplitEvery", o.fig2SplitEvery, 1);
   checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
+  for (const k of ["thm5Hidden", "thm9Hidden"] as const) checkHiddenList(k, o[k]);
+  for (const k of ["thm5N", "depthN", "appendixN"] as const) checkInt(NAME, k, o[k], 2);
+  for (const k of ["depthWidth", "appendixWidth"] as const) checkInt(NAME, k, o[k], 1);
+  checkIntList(NAME, "depthLayers", o.depthLayers, 1);
+  checkIntList(NAME, "appendixDepths", o.appendixDepths, 1);
+  checkIntList(NAME, "thm9N", o.thm9N, 2);
+  checkInt(NAME, "depthD", o.depthD, 1, 3072);
+  if (Math.round(Math.sqrt(o.depthD)) ** 2 !== o.depthD) checkChoice(NAME, "depthD", o.depthD, [4, 9, 16, 25, 36, 64]);
+  checkChoiceList("thm5Activations", o.thm5Activations, nets.ACTIVATIONS);
+  checkChoiceList("appendixActivations", o.appendixActivations, nets.ACTIVATIONS);
+  checkChoiceList("appendixLosses", o.appendixLosses, nets.LOSSES);
   checkInt(NAME, "workers", o.workers, 1, 64);
+}
+
+/** A list of architectures: each a non-empty list of hidden widths ≥ 1. */
+function checkHiddenList(name: string, v: unknown): void {
+  if (!Array.isArray(v) || !v.length || v.some((h) => !Array.isArray(h) || !h.length || h.some((w) => !Number.isInteger(w) || w < 1))) {
+    throw new OptionError(`${NAME}: option ${name} must be a non-empty list of hidden-width lists (integers ≥ 1), e.g. [[30, 20], [12, 8, 8]]; got ${JSON.stringify(v)}`);
+  }
+}
+
+/** A non-empty list of choices, without repeats. */
+function checkChoiceList(name: string, v: unknown, allowed: readonly string[]): void {
+  if (!Array.isArray(v) || !v.length || v.some((x) => !allowed.includes(x)) || new Set(v).size !== v.length) {
+    throw new OptionError(`${NAME}: option ${name} must be a non-empty list without repeats of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(v)}`);
+  }
 }

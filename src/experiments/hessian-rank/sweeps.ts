@@ -28,6 +28,14 @@ export async function sweep(label: string, args: MeasureArgs[], workers: number)
   return out;
 }
 
+/** A sweep of one of measure.ts's other measurements (`measureBlocks`, `measureRelu`) through the worker pool. */
+export async function sweepWith<R>(label: string, fn: "measureBlocks" | "measureRelu", args: MeasureArgs[], workers: number): Promise<R[]> {
+  const bar = new Progress(label, args.length);
+  const out = await mapTasks<R>(args.map((a) => ({ module: measureModule, fn, args: a })), { workers, onDone: () => bar.tick() });
+  bar.finish();
+  return out;
+}
+
 /** Counts configurations whose measured rank of `part` equals its formula value. */
 export function hits(label: string, res: Measurement[], part: "H" | "Ho" | "Hf"): FormulaHits["parts"][number] {
   const measured = res.filter((m) => m.ranks[part] !== undefined && (part !== "Hf" || m.formula.Hf !== undefined));
