@@ -32,7 +32,7 @@ export type { Preset, RunControls, ExperimentDefinition } from "./experiments/fr
 export { STUDIES } from "./experiments/registry";
 export { hessianRank, rankExplorer, hessianRankStudy, hessianRankDefaults, singh } from "./experiments/hessian-rank";
 export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hessian-rank";
-export { infoLoss, infoLossStudy, infoLossDefaults } from "./experiments/info-loss";
+export { infoLoss, infoLossStudy, infoLossDefaults, hebbar } from "./experiments/info-loss";
 export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
 export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults } from "./experiments/flatness-compression";

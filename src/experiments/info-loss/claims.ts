@@ -1,7 +1,9 @@
 /**
  * The claims ledger of the Hebbar (2022) study. Parts 1–3 of the post hold by construction or by
- * algebra (they are unit tests); the claims here are the ones the Part 4 experiment measures:
- * which zero-loss solutions training finds, and how that changes with the parameter count.
+ * algebra (they are unit tests); the claims here are the ones measured: the post's parameter-count
+ * condition for a collision at a middle layer (Part 3b), whether manifold dimension predicts which
+ * solution training finds (Part 4a), and which zero-loss solutions training finds as the parameter
+ * count grows (Part 4).
  */
 import { ClaimSpec, ClaimSet, Assessment, Verdict, Numbers, combine } from "../../report/ledger";
 import { wilson } from "../../util/stats";
@@ -32,6 +34,85 @@ export interface SpreadTrend {
 export interface DeficientExist {
   sets: { name: string; counts: SizeCounts }[];
 }
+
+/** Part 3b: rank G per construction, for the two kinds of collision at layer L and each P_B swept. */
+export interface MiddleLayerSweep {
+  /** colliding inputs m, of k */
+  m: number;
+  k: number;
+  rows: { collision: string; pBefore: number; seed: number; rankG: number; rankColliding: number }[];
+}
+
+function middleLayerBound(s: MiddleLayerSweep): Assessment {
+  const below = s.rows.filter((r) => r.pBefore < s.m);
+  const numbers: Numbers = { m: s.m, k: s.k, "constructions with P_B < m": below.length };
+  if (!below.length) return { verdict: "not assessed", numbers, detail: `no construction with fewer than m = ${s.m} parameters before layer L was measured` };
+  const fails = below.filter((r) => r.rankG >= s.k);
+  const failsBelow = fails.filter((r) => r.pBefore <= s.m - 2);
+  numbers["P_B < m with rank G = k (independent)"] = fails.length;
+  numbers["of them with P_B ≤ m − 2"] = failsBelow.length;
+  const kinds = [...new Set(s.rows.map((r) => r.collision))];
+  for (const c of kinds) {
+    const at = s.rows.filter((r) => r.collision === c && r.pBefore === s.m - 1);
+    if (at.length) numbers[`${c}: rank G at P_B = m − 1`] = [...new Set(at.map((r) => r.rankG))].join("/");
+  }
+  const where = (rs: typeof fails) => [...new Set(rs.map((r) => `${r.collision} P_B = ${r.pBefore}`))].join(", ");
+  if (!fails.length) return { verdict: "reproduced", numbers, detail: `in all ${below.length} constructions with P_B < m = ${s.m} the k = ${s.k} behavioral gradients are dependent (rank G < k)` };
+  if (!failsBelow.length)
+    return { verdict: "partly", numbers, detail: `dependent in every construction with P_B ≤ m − 2, but ${fails.length} of ${below.length} with P_B < m have rank G = k, all at P_B = m − 1 (${where(fails)}): the guarantee needs P_B < m − 1` };
+  return { verdict: "not reproduced", numbers, detail: `${failsBelow.length} constructions with P_B ≤ m − 2 have rank G = k (${where(failsBelow)})` };
+}
+
+/** Part 4a: per target set, Spearman ρ over solution kinds between manifold dimension and how often the kind is found. */
+export interface DimensionVsFrequency {
+  sets: {
+    name: string;
+    kinds: number;
+    kindsFound: number;
+    distinctDims: number;
+    seeds: number;
+    converged: number;
+    rho: number;
+    /** 2.5 % and 97.5 % points of ρ with the dimensions shuffled over the kinds (no association) */
+    nullLow: number;
+    nullHigh: number;
+    /** one-sided permutation p-values P(ρ_perm ≥ ρ) and P(ρ_perm ≤ ρ) (ties count, +1 for the observed labelling) */
+    pHigh: number;
+    pLow: number;
+  }[];
+}
+
+function dimensionNotPredictive(m: DimensionVsFrequency): Assessment {
+  const numbers: Numbers = {};
+  const texts: string[] = [];
+  const judged: Verdict[] = [];
+  const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "undefined");
+  for (const s of m.sets) {
+    numbers[`${s.name}: kinds (found)`] = `${s.kinds} (${s.kindsFound})`;
+    numbers[`${s.name}: distinct dimensions`] = s.distinctDims;
+    numbers[`${s.name}: ρ`] = Number.isFinite(s.rho) ? +s.rho.toFixed(3) : null;
+    numbers[`${s.name}: permutation 2.5%`] = Number.isFinite(s.nullLow) ? +s.nullLow.toFixed(3) : null;
+    numbers[`${s.name}: permutation 97.5%`] = Number.isFinite(s.nullHigh) ? +s.nullHigh.toFixed(3) : null;
+    numbers[`${s.name}: P(ρ_perm ≥ ρ)`] = Number.isFinite(s.pHigh) ? +s.pHigh.toPrecision(2) : null;
+    numbers[`${s.name}: P(ρ_perm ≤ ρ)`] = Number.isFinite(s.pLow) ? +s.pLow.toPrecision(2) : null;
+    if (s.kinds < 3 || s.distinctDims < 2 || !Number.isFinite(s.rho) || !Number.isFinite(s.pHigh) || !Number.isFinite(s.pLow)) {
+      texts.push(`${s.name}: ${s.kinds} kinds with ${s.distinctDims} distinct manifold dimension(s) — not judged`);
+      continue;
+    }
+    const v: Verdict = s.pHigh < DIM_ALPHA ? "not reproduced" : s.pLow < DIM_ALPHA ? "partly" : "reproduced";
+    judged.push(v);
+    const what = v === "not reproduced" ? "higher-dimensional kinds are found more often: dimension predicts, as the volume argument says" : v === "partly" ? "higher-dimensional kinds are found less often: not favoured, but dimension predicts (in reverse)" : "no association detected";
+    texts.push(`${s.name}: ρ = ${f2(s.rho)} over ${s.kinds} kinds (${s.kindsFound} found), permutation 95 % range [${f2(s.nullLow)}, ${f2(s.nullHigh)}], P(ρ_perm ≥ ρ) = ${s.pHigh.toPrecision(2)}, P(ρ_perm ≤ ρ) = ${s.pLow.toPrecision(2)} — ${what}`);
+  }
+  if (!judged.length) return { verdict: "not assessed", numbers, detail: texts.join("; ") };
+  const verdict: Verdict = judged.every((v) => v === "reproduced") ? "reproduced" : judged.every((v) => v === "not reproduced") ? "not reproduced" : "partly";
+  return { verdict, numbers, detail: texts.join("; ") };
+}
+
+/** Part 4a: each one-sided permutation test at 2.5 % (a two-sided 5 % test). */
+export const DIM_ALPHA = 0.025;
+
+const dimSet = (name: string, rho: number, pHigh: number, pLow: number) => ({ name, kinds: 40, kindsFound: 12, distinctDims: 3, seeds: 200, converged: 190, rho, nullLow: -0.3, nullHigh: 0.3, pHigh, pLow });
 
 /** Lower limit the Wilson interval of the rank-deficient fraction must exceed for "such solutions are found". */
 export const EXIST_MIN = 0.01;
@@ -103,12 +184,45 @@ const counts = (p: number, converged: number, deficient: number, failed = 0): Si
 const SETUP = [
   "The post gives no data, widths, optimiser or seed count for its 5/19 experiment ('ultra-small datasets', '~20 params / 4 data pts'); ours: 4 points x = (−1, −0.3, 0.4, 1) with two target sets (linear y = 0.5x + 0.1, and zig-zag), [1, w, 1] ReLU with bias, He initialisation, full-batch GD (lr 0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < 1e-20, in float64.",
   "At initialisation the biases are zero, so every ReLU kink of the [1, w, 1] net starts at x = 0; whether rank G < 4 then depends on how far training moves the kinks among the 4 points. The linear targets admit a one-region (rank 2) solution by construction of the target set; the zig-zag targets do not.",
-  "Seeds that do not reach zero loss are excluded from the fractions and spreads (their counts per size are in the tables and numbers).",
+  "Seeds that do not reach zero loss are excluded from the fractions and spreads; their counts per size are in the tables and numbers, and the notes and summary give per size the fraction with them counted as full rank and as deficient (bounds on what the exclusion can change).",
   "rank G at the default tolerance σ_max · max(m, n) · eps; no code of the post exists.",
   "Quick preset: widths 3, 7, 14, 33 and 40 seeds per size (paper preset: 8 widths, 200 seeds).",
 ];
 
+const MIDDLE_SETUP = [
+  "The post gives the condition in words only ('If the number of parameters before L is less than m, then there is guaranteed to be linear dependence'); the networks are this reproduction's construction: one-unit layer L = φ(uᵀx) on inputs x ∈ R^P_B, 3w + 1 tanh parameters after it, m inputs made to collide at L explicitly (distinct inputs on a hyperplane of u, or pre-activations folded together by sin), the other k − m inputs generic.",
+  "Targets are the network's own outputs (a zero-loss point); rank G at the default tolerance σ_max · max(m, n) · eps.",
+];
+
+const sweepRow = (collision: string, pBefore: number, rankG: number) => ({ collision, pBefore, seed: 0, rankG, rankColliding: rankG - 2 });
+
+const DIMENSION_SETUP = [
+  "The post gives no data, network or seed count for its ~20-parameter / 4-point experiment; ours: the Part 4 points and both target sets, [1, w, 1] ReLU with bias (w = 6: 19 parameters; 400 seeds per target set in the paper preset, 100 in the quick one), He initialisation, full-batch GD then minimum-norm Gauss–Newton to zero loss, in float64.",
+  "'Which solution' is made concrete as the solution's kind: the set of distinct activation patterns of its hidden units on the 4 inputs (it fixes rank G and so the manifold dimension). Kinds that exist but that no seed found enter with frequency 0; they are found by an explicit construction that may miss some existing kinds. The frequency of a kind over He-initialised seeds is its initialisation-weighted basin volume (the post's footnote 4).",
+  "Seeds that do not reach zero loss are left out (their number is in the notes).",
+];
+
 export const CLAIMS: ClaimSet = {
+  "part3b-middle-layer-bound": {
+    id: "part3b-middle-layer-bound",
+    claim: "When m inputs have identical activations at a layer L, their behavioral gradients are guaranteed to be linearly dependent if fewer than m parameters come before L — also when the inputs are distinct before L.",
+    where: "'Low rank G indicates information loss'",
+    rule: "Over every construction with P_B < m parameters before L (both kinds of collision, every seed): the condition holds in one when rank G < k. Reproduced when it holds in all of them; partly when it fails only at P_B = m − 1 (so the guarantee holds for P_B ≤ m − 2, the algebraic bound rank ≤ k − m + 1 + P_B); not reproduced when it fails at some P_B ≤ m − 2; not assessed when no construction has P_B < m.",
+    differences: MIDDLE_SETUP,
+    assess: middleLayerBound,
+    example: { m: 6, k: 8, rows: [sweepRow("fold", 3, 6), sweepRow("fold", 5, 7), sweepRow("projection", 5, 7), sweepRow("fold", 6, 8)] },
+    counterexample: { m: 6, k: 8, rows: [sweepRow("fold", 3, 8), sweepRow("fold", 5, 8), sweepRow("fold", 6, 8)] },
+  } as ClaimSpec<MiddleLayerSweep>,
+  "part4a-dimension-not-predictive": {
+    id: "part4a-dimension-not-predictive",
+    claim: "In very small networks (~20 parameters, 4 points) manifold dimension does not predict which solution training finds: higher-dimensional solution manifolds are not found more often (the volume argument's prediction is 'not at all dominant').",
+    where: "'Empirical results' (~20 params / 4 data pts) and footnote 5",
+    rule: "Per target set with at least 3 solution kinds of at least 2 distinct manifold dimensions: Spearman ρ over the kinds between manifold dimension N − rank G and the fraction of converged seeds that find the kind, set against its permutation distribution (the dimensions shuffled over the kinds, 5000 permutations, fixed RNG seed) by the one-sided p-values P(ρ_perm ≥ ρ) and P(ρ_perm ≤ ρ) (ties count as extreme). The set contradicts the claim (not reproduced) when P(ρ_perm ≥ ρ) < 0.025 (higher dimension found more often); it is 'partly' when P(ρ_perm ≤ ρ) < 0.025 (higher dimension found less often: not favoured, yet predictive in reverse); otherwise it supports it (reproduced: no association detected at the two-sided 5 % level). Over the judged sets: reproduced when all are reproduced, not reproduced when all are not reproduced, partly otherwise; not assessed when no set can be judged.",
+    differences: DIMENSION_SETUP,
+    assess: dimensionNotPredictive,
+    example: { sets: [dimSet("linear targets", 0.05, 0.35, 0.7), dimSet("zig-zag targets", -0.1, 0.8, 0.25)] },
+    counterexample: { sets: [dimSet("linear targets", 0.6, 0.001, 1), dimSet("zig-zag targets", 0.45, 0.004, 0.99)] },
+  } as ClaimSpec<DimensionVsFrequency>,
   "part4-fewer-deficient": {
     id: "part4-fewer-deficient",
     claim: "The more overparameterised the network, the less likely training finds a solution with a non-full-rank Hessian (rank G < k).",

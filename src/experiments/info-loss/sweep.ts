@@ -18,6 +18,8 @@ export interface SeedBatchArgs {
   lr: number;
   grid: number[];
   tol: number;
+  /** also return each solution's kind (`solutionKind`) */
+  kinds?: boolean;
 }
 
 export interface SeedOutcome {
@@ -26,6 +28,26 @@ export interface SeedOutcome {
   loss: number;
   rankG: number;
   curve: number[];
+  kind?: string;
+}
+
+/**
+ * The kind of a [1, w, 1] ReLU solution: the distinct activation patterns of its hidden units on the
+ * training inputs (a bit per input, in the order given; units inactive on every input and units with a
+ * zero output weight left out), sorted and joined, e.g. "0011,1100". The kind fixes rank G: the unit's
+ * gradients span {m∘x, m∘1} for its pattern m, plus the output bias's 1.
+ */
+export function solutionKind(spec: nets.NetSpec, params: Float64Array, xs: number[]): string {
+  const [first, second] = nets.layout(spec);
+  const patterns = new Set<string>();
+  for (let j = 0; j < first.rows; j++) {
+    const a = params[first.wOffset + j];
+    const b = first.bOffset >= 0 ? params[first.bOffset + j] : 0;
+    if (params[second.wOffset + j] === 0) continue;
+    const m = xs.map((x) => (a * x + b > 0 ? "1" : "0")).join("");
+    if (m.includes("1")) patterns.add(m);
+  }
+  return [...patterns].sort().join(",");
 }
 
 export function trainSeeds(a: SeedBatchArgs): { p: number; outcomes: SeedOutcome[] } {
@@ -38,7 +60,9 @@ export function trainSeeds(a: SeedBatchArgs): { p: number; outcomes: SeedOutcome
     const sol = solveToZeroLoss({ spec, params, X, Y }, { gdSteps: a.gdSteps, lr: a.lr, tol: a.tol });
     const converged = sol.loss < a.tol;
     const J = cv.parameterJacobian({ spec, params: sol.params, X, Y });
-    return { seed, converged, loss: sol.loss, rankG: rank(J), curve: Array.from(nets.predict(spec, sol.params, grid).data) };
+    const out: SeedOutcome = { seed, converged, loss: sol.loss, rankG: rank(J), curve: Array.from(nets.predict(spec, sol.params, grid).data) };
+    if (a.kinds) out.kind = solutionKind(spec, sol.params, a.xs);
+    return out;
   });
   return { p: nets.paramCount(spec), outcomes };
 }
