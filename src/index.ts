@@ -39,7 +39,7 @@ export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefau
 export type { FlatnessCompressionOptions } from "./experiments/flatness-compression";
 export { bottleneck, bottleneckStudy, bottleneckDefaults, jacot } from "./experiments/bottleneck";
 export type { BottleneckOptions } from "./experiments/bottleneck";
-export { localRankExperiment, localRankStudy, localRankDefaults } from "./experiments/local-rank";
+export { localRankExperiment, localRankStudy, localRankDefaults, patel } from "./experiments/local-rank";
 export type { LocalRankStudyOptions } from "./experiments/local-rank";
 export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-rank/gaussian-vib";
 export { cacheKey, defaultCacheDir, cached } from "./cache";
