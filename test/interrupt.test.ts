@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readCache } from "../src/cache";
-import { experimentCacheKey, resolveOptions } from "../src/experiments/framework";
+import { resolveOptions } from "../src/experiments/framework";
+import { partCacheKey } from "../src/experiments/parts";
 import { infoLossStudy } from "../src/experiments/info-loss";
 import { writeFileAtomic } from "../src/util/files";
 import { ENV_VARS } from "../src/util/env";
@@ -67,15 +68,19 @@ describe("interrupts and resumption", () => {
     const fresh = path.join(root, "fresh");
     const r3 = await startCli(args, { ...env, RANKSCOPE_CACHE_DIR: fresh }).done;
     assert.equal(r3.code, 0, r3.stderr.slice(-800));
-    const key = experimentCacheKey("info-loss", resolveOptions(infoLossStudy, { preset: "quick" }));
-    const a = readCache<{ figures: unknown; ledger: unknown; summary: unknown }>(key, cache);
-    const b = readCache<{ figures: unknown; ledger: unknown; summary: unknown }>(key, fresh);
-    assert.equal(a.status, "hit");
-    assert.equal(b.status, "hit");
-    if (a.status === "hit" && b.status === "hit") {
-      assert.deepEqual(a.value.figures, b.value.figures);
-      assert.deepEqual(a.value.ledger, b.value.ledger);
-      assert.deepEqual(a.value.summary, b.value.summary);
+    // the study is written as parts: each part's cache entry from the resumed run equals the uninterrupted run's
+    const options = resolveOptions(infoLossStudy, { preset: "quick" });
+    for (const part of infoLossStudy.parts!) {
+      const key = partCacheKey("info-loss", part.id, options, part.reads);
+      const a = readCache<{ output: { figures: unknown; evidence: unknown; summary: unknown } }>(key, cache);
+      const b = readCache<{ output: { figures: unknown; evidence: unknown; summary: unknown } }>(key, fresh);
+      assert.equal(a.status, "hit", part.id);
+      assert.equal(b.status, "hit", part.id);
+      if (a.status === "hit" && b.status === "hit") {
+        assert.deepEqual(a.value.output.figures, b.value.output.figures);
+        assert.deepEqual(a.value.output.evidence, b.value.output.evidence);
+        assert.deepEqual(a.value.output.summary, b.value.output.summary);
+      }
     }
     fs.rmSync(root, { recursive: true, force: true });
   });
