@@ -38,6 +38,22 @@ describe("notebooks", () => {
       assert.equal(code[code.length - 1].source.join("").trim(), "rs.ledgerTable(result)");
       assert.equal(nb.cells[nb.cells.length - 1].cell_type, "code", "nothing after the table");
     });
+    if (study.namespace) {
+      it(`${NOTEBOOK_OF[study.name]}.ipynb has a cell per figure: every part of ${study.name} called as rs.${study.namespace}.<part>`, () => {
+        const rs = require("../src") as Record<string, Record<string, unknown>>;
+        const ns = rs[study.namespace!];
+        assert.ok(ns && typeof ns.study === "function", `rs.${study.namespace}.study`);
+        const parts = study.definition().parts ?? [];
+        assert.ok(parts.length >= 2, "a study written as parts has one per figure");
+        const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"));
+        const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").map((c: { source: string[] }) => c.source.join("")).join("\n");
+        for (const part of parts) {
+          assert.equal(typeof ns[part.id], "function", `rs.${study.namespace}.${part.id} is exported`);
+          assert.ok(code.includes(`rs.${study.namespace}.${part.id}(`), `the notebook calls rs.${study.namespace}.${part.id}(…)`);
+        }
+        assert.ok(code.includes(`rs.${study.namespace}.study(`), "the whole study (for the ledger table) is called");
+      });
+    }
   }
 });
 

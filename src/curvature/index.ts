@@ -14,3 +14,4 @@ export * from "./operators";
 export * from "./spectrum";
 export * from "./rank-formulas";
 export * from "./spectral";
+export * from "./model-operator";

@@ -3,6 +3,7 @@ import type { ExperimentResult } from "../report/result";
 import type { Preset, ExperimentDefinition } from "./framework";
 import type { ClaimSet } from "../report/ledger";
 
+/** One study in the registry that `reproduce`, `claims` and the notebooks runner iterate over. */
 export interface StudyEntry {
   name: string;
   paper: string;
@@ -17,6 +18,7 @@ export interface StudyEntry {
   definition: () => ExperimentDefinition<object>;
 }
 
+/** The five studies, in the order `reproduce` runs them. */
 export const STUDIES: StudyEntry[] = [
   {
     name: "hessian-rank",
