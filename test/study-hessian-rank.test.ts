@@ -229,3 +229,27 @@ describe("study: Singh et al. Hessian rank (quick preset)", () => {
     await assert.rejects(hessianRank({ source: "imagenet" as never }), /option source must be one of "auto", "cifar10", "fashion-mnist", "mnist"; got "imagenet"/);
   });
 });
+
+describe("Theorem 9 / Fact 11 rules: bounds implied by the row count N·K are reported, not judged", () => {
+  // the numbers of the 1367728 record's [30, 20] and [30] sweeps (K = 10): N = 50 … 400
+  const pt = (layers: number, N: number, rank: number, bound: number, refined: number | null) => ({ label: `N=${N}`, layers, N, d: 64, r: 62, rank, rows: 10 * N, bound, dead: 0, active1: 30, a2: 25, refined });
+  it("Fact 11 is judged only where N·K exceeds the bound; a miss there says not reproduced", () => {
+    const implied = [pt(2, 50, 500, 2220, null), pt(2, 100, 1000, 2610, null), pt(2, 200, 1943, 2610, null)];
+    const onlyImplied = CLAIMS["fact11-relu-Ho-bound"].assess({ points: implied });
+    assert.equal(onlyImplied.verdict, "not assessed");
+    const held = CLAIMS["fact11-relu-Ho-bound"].assess({ points: [...implied, pt(2, 400, 2608, 2640, null)] });
+    assert.equal(held.verdict, "reproduced");
+    assert.equal(held.numbers.configurations, 1);
+    assert.equal(held.numbers["implied by N·K (not judged)"], 3);
+    assert.equal(CLAIMS["fact11-relu-Ho-bound"].assess({ points: [...implied, pt(2, 400, 2641, 2640, null)] }).verdict, "not reproduced");
+  });
+  it("the A2-equality count is judged only where it is below N·K", () => {
+    const capped = [pt(1, 50, 500, 1740, 1024), pt(1, 100, 1000, 2130, 1803), pt(1, 200, 2000, 2130, 2116)];
+    const a = CLAIMS["thm9-attained-iff-A2"].assess({ points: [...capped, pt(1, 400, 2153, 2160, 2153)] });
+    assert.equal(a.verdict, "reproduced");
+    assert.equal(a.numbers.configurations, 1);
+    assert.equal(a.numbers["count ≥ N·K (not judged)"], 3);
+    assert.equal(CLAIMS["thm9-attained-iff-A2"].assess({ points: [...capped, pt(1, 400, 2150, 2160, 2153)] }).verdict, "not reproduced");
+    assert.equal(CLAIMS["thm9-attained-iff-A2"].assess({ points: capped }).verdict, "not assessed");
+  });
+});

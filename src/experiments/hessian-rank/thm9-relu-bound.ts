@@ -45,6 +45,7 @@ export const thm9 = part({
         d: m.sizes[0],
         r: m.r,
         rank: m.Ho,
+        rows: configs[i].N * K,
         bound: one ? theorem9Bound(m.r, m.active[0], K) : fact11Bound(m.sizes, m.r),
         dead,
         active1: m.active[0],

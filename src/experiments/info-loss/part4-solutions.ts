@@ -4,15 +4,13 @@
  * functions spread across seeds.
  */
 import { Figure, lineFigure, houseLayout, colour, Trace, panelRow, panelAxes } from "../../figures";
-import { Progress } from "../../progress";
-import { mapTasks } from "../../parallel";
 import { Table } from "../../report/result";
 import { wilson, std } from "../../util/stats";
 import { Rng } from "../../util/random";
 import { PartOutput } from "../parts";
-import { SeedBatchArgs, trainSeeds, sweepModule } from "./sweep";
+
 import type { SizeCounts, DeficientTrend, SpreadTrend, DeficientExist } from "./claims";
-import { part } from "./shared";
+import { part, targetSets, trainSeedBatches } from "./shared";
 
 /** "on the line y = ax + b" when the targets are affine in x (to rounding), else how often the slope between neighbours changes sign. */
 export function describeTargets(xs: number[], ys: number[]): string {
@@ -42,22 +40,8 @@ export const part4 = part({
     const summary: PartOutput["summary"] = {};
     const add = (f: Figure) => figures.push(f);
     const grid = Array.from({ length: 61 }, (_, i) => -1.5 + (3 * i) / 60);
-    const sets = [
-      { name: "linear targets", ys: o.ys },
-      { name: "zig-zag targets", ys: o.ysAlt },
-    ];
-    const chunk = 25;
-    const tasks: { module: string; fn: string; args: SeedBatchArgs; set: number }[] = [];
-    sets.forEach((set, si) => {
-      for (const width of o.widths)
-        for (let s0 = 0; s0 < o.seeds; s0 += chunk) {
-          const seeds = Array.from({ length: Math.min(chunk, o.seeds - s0) }, (_, i) => s0 + i);
-          tasks.push({ set: si, module: sweepModule, fn: "trainSeeds", args: { width, activation: o.activation, seeds, xs: o.xs, ys: set.ys, gdSteps: o.gdSteps, lr: o.lr, grid, tol: o.tol } });
-        }
-    });
-    const bar = new Progress("Part 4: training seeds", tasks.length);
-    const results = await mapTasks<ReturnType<typeof trainSeeds>>(tasks, { workers: o.workers, onDone: () => bar.tick() });
-    bar.finish();
+    const sets = targetSets(o);
+    const { tasks, results } = await trainSeedBatches("Part 4: training seeds", sets, o.widths, o.seeds, { activation: o.activation, xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid, tol: o.tol }, o.workers);
     const k = o.xs.length;
     const spreadOf = (curves: number[][]) => grid.reduce((acc, _, gi) => acc + std(curves.map((c) => c[gi])), 0) / grid.length;
     const perSet = sets.map((set, si) =>

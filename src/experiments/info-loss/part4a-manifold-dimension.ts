@@ -18,16 +18,14 @@ import { Matrix, lstsq, rank } from "../../linalg";
 import * as nets from "../../nets";
 import * as cv from "../../curvature";
 import { lineFigure } from "../../figures";
-import { Progress } from "../../progress";
-import { mapTasks } from "../../parallel";
 import { Check, Table } from "../../report/result";
 import { Rng } from "../../util/random";
 import { PartOutput } from "../parts";
 import type { InfoLossOptions } from "./options";
 import type { DimensionVsFrequency } from "./claims";
-import { SeedBatchArgs, trainSeeds, sweepModule, solutionKind } from "./sweep";
+import { solutionKind } from "./sweep";
 import { sumSquares } from "./solve";
-import { part } from "./shared";
+import { part, targetSets, trainSeedBatches } from "./shared";
 
 /** Average ranks (ties share the mean rank). */
 export function midRanks(v: number[]): number[] {
@@ -156,21 +154,8 @@ export const part4a = part({
     const spec: nets.NetSpec = { sizes: [1, width, 1], activation: "relu", bias: true };
     const N = nets.paramCount(spec);
     const k = o.xs.length;
-    const sets = [
-      { name: "linear targets", ys: o.ys },
-      { name: "zig-zag targets", ys: o.ysAlt },
-    ];
-    const chunk = 25;
-    const tasks: { module: string; fn: string; args: SeedBatchArgs; set: number }[] = [];
-    sets.forEach((set, si) => {
-      for (let s0 = 0; s0 < o.dimSeeds; s0 += chunk) {
-        const seeds = Array.from({ length: Math.min(chunk, o.dimSeeds - s0) }, (_, i) => s0 + i);
-        tasks.push({ set: si, module: sweepModule, fn: "trainSeeds", args: { width, activation: "relu", seeds, xs: o.xs, ys: set.ys, gdSteps: o.gdSteps, lr: o.lr, grid: [0], tol: o.tol, kinds: true } });
-      }
-    });
-    const bar = new Progress("Part 4a: training seeds", tasks.length);
-    const results = await mapTasks<ReturnType<typeof trainSeeds>>(tasks, { workers: o.workers, onDone: () => bar.tick() });
-    bar.finish();
+    const sets = targetSets(o);
+    const { tasks, results } = await trainSeedBatches("Part 4a: training seeds", sets, [width], o.dimSeeds, { activation: "relu", xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid: [0], tol: o.tol, kinds: true }, o.workers);
 
     const tables: Table[] = [];
     const notes: string[] = [];

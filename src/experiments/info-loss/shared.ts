@@ -6,8 +6,11 @@ import { Matrix, gemm } from "../../linalg";
 import * as cv from "../../curvature";
 import { houseLayout } from "../../figures";
 import { Check } from "../../report/result";
+import { Progress } from "../../progress";
+import { mapTasks } from "../../parallel";
 import { definePart, PartOutput } from "../parts";
 import type { InfoLossOptions } from "./options";
+import { SeedBatchArgs, trainSeeds, sweepModule } from "./sweep";
 
 /** Declares one part of the post (its options type checked). */
 export const part = definePart<InfoLossOptions>();
@@ -60,4 +63,40 @@ export function scene3d(title: string): Record<string, unknown> {
   };
   layout.legend = { ...(layout.legend as Record<string, unknown>), x: 0.69, xanchor: "left", y: 0.95, yanchor: "top" };
   return layout;
+}
+
+/** The post's two target sets, run side by side: a line through the points (`ys`) and a zig-zag (`ysAlt`). */
+export function targetSets(o: Pick<InfoLossOptions, "ys" | "ysAlt">): { name: string; ys: number[] }[] {
+  return [
+    { name: "linear targets", ys: o.ys },
+    { name: "zig-zag targets", ys: o.ysAlt },
+  ];
+}
+
+/** One worker task: up to 25 seeds of one network width on one target set. */
+export interface SeedTask {
+  set: number;
+  module: string;
+  fn: string;
+  args: SeedBatchArgs;
+}
+
+/**
+ * Trains `seeds` seeds of every width on every target set in the worker pool (25 seeds per task, with
+ * progress); `args` holds what the tasks share. Returns the tasks and their results, in the same order.
+ */
+export async function trainSeedBatches(label: string, sets: { ys: number[] }[], widths: number[], seeds: number, args: Omit<SeedBatchArgs, "width" | "seeds" | "ys">, workers: number): Promise<{ tasks: SeedTask[]; results: ReturnType<typeof trainSeeds>[] }> {
+  const chunk = 25;
+  const tasks: SeedTask[] = [];
+  sets.forEach((set, si) => {
+    for (const width of widths)
+      for (let s0 = 0; s0 < seeds; s0 += chunk) {
+        const batch = Array.from({ length: Math.min(chunk, seeds - s0) }, (_, i) => s0 + i);
+        tasks.push({ set: si, module: sweepModule, fn: "trainSeeds", args: { ...args, width, seeds: batch, ys: set.ys } });
+      }
+  });
+  const bar = new Progress(label, tasks.length);
+  const results = await mapTasks<ReturnType<typeof trainSeeds>>(tasks, { workers, onDone: () => bar.tick() });
+  bar.finish();
+  return { tasks, results };
 }
