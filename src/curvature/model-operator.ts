@@ -19,6 +19,7 @@ import { loadTf } from "../backend";
 import { bool, checkOptions, fn, int, num, oneOf } from "../util/options";
 import type { SymmetricOperator } from "./operators";
 import { NetSpec, layout, paramCount } from "../nets/spec";
+import { lossTensor } from "../nets/tfjs";
 
 type Tf = typeof tfType;
 type Tensor = tfType.Tensor;
@@ -316,8 +317,8 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
     return { xb, yb: tf.cast(yb, "float32") };
   };
   const forward = (xb: Tensor): Tensor => model.apply(xb, { training: false }) as Tensor;
-  const lossOf = (f: Tensor, yb: Tensor): tfType.Scalar =>
-    (loss === "mse" ? tf.mul(0.5 / N, tf.sum(tf.square(tf.sub(f, yb)))) : tf.mul(-1 / N, tf.sum(tf.mul(yb, tf.logSoftmax(f))))) as tfType.Scalar;
+  // the batch's share of the mean loss over all N samples
+  const lossOf = (f: Tensor, yb: Tensor): tfType.Scalar => tf.mul(lossTensor(tf, loss, f, yb), f.shape[0] / N) as tfType.Scalar;
   // H_out u (per sample, including the 1/N of the mean), at outputs f0
   const outputHessian = (f0: Tensor, yb: Tensor, u: Tensor): Tensor => {
     if (loss === "mse") return tf.mul(u, 1 / N);

@@ -7,6 +7,7 @@
 import type * as tfType from "@tensorflow/tfjs";
 import { NetSpec, normalizeSpec, layout, paramCount, SpecError } from "./spec";
 import { Activation, LEAKY_SLOPE } from "./activations";
+import type { LossName } from "./losses";
 
 type Tf = typeof tfType;
 
@@ -80,4 +81,16 @@ export function fromTfModel(model: tfType.LayersModel): { spec: NetSpec; params:
     if (b) params.set(Float64Array.from(b), s.bOffset);
   });
   return { spec, params };
+}
+
+/**
+ * The losses of src/nets/losses.ts as a tfjs scalar, the mean over the rows of `pred` and `y` ([n, K], float32): mse
+ * = ½‖f − y‖², ce = −Σ y log softmax(f), logcosh = Σ log cosh(f − y) (written stably). Used by tfjs training and by
+ * `modelOperator`.
+ */
+export function lossTensor(tf: Tf, loss: LossName, pred: tfType.Tensor, y: tfType.Tensor): tfType.Scalar {
+  if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
+  if (loss === "ce") return tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(pred)), 1))) as tfType.Scalar;
+  const u = tf.sub(pred, y);
+  return tf.mean(tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1)) as tfType.Scalar;
 }

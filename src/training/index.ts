@@ -13,7 +13,7 @@
 import type * as tfType from "@tensorflow/tfjs";
 import { Matrix, LinalgError } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
-import { toTfModel, fromTfModel } from "../nets/tfjs";
+import { toTfModel, fromTfModel, lossTensor } from "../nets/tfjs";
 import { LossName, checkLoss } from "../nets/losses";
 import { loadTf } from "../backend";
 import { Rng } from "../util/random";
@@ -47,13 +47,6 @@ export interface ModelTrainOptions extends TrainSettings {
   model: tfType.LayersModel;
   /** called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training loss (NaN at step 0) */
   onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => void | Promise<void>;
-}
-
-function lossTensor(tf: typeof tfType, loss: LossName, pred: tfType.Tensor, y: tfType.Tensor): tfType.Scalar {
-  if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
-  if (loss === "ce") return tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(pred)), 1))) as tfType.Scalar;
-  const u = tf.sub(pred, y);
-  return tf.mean(tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1)) as tfType.Scalar;
 }
 
 function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
