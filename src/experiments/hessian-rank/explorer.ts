@@ -6,6 +6,7 @@ import { checkChoice, checkInt, checkIntList } from "../framework";
 import { Table, ExperimentResult } from "../../report/result";
 import { packageVersion } from "../../cache";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
+import { singhSource } from "./sweeps";
 import { measure, spectrumGaps, InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
 import { DEFAULT_INPUTS, DEFAULT_DOWNSCALE } from "./options";
 
@@ -42,7 +43,7 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
   checkChoice(EXP, "inputs", o.inputs, INPUT_TREATMENTS);
   checkChoice(EXP, "downscale", o.downscale, DOWNSCALES);
   const t0 = Date.now();
-  const m = measure({ hidden: o.widths, n: o.N, d: o.d, K: o.K, activation: o.activation, bias: o.bias, loss: o.loss, init: "glorot-normal", seed: o.seed, source: o.source, inputs: o.inputs, downscale: o.downscale, parts: ["H", "Ho", "Hf"], keepSpectra: true });
+  const m = measure({ hidden: o.widths, n: o.N, d: o.d, K: o.K, activation: o.activation, bias: o.bias, loss: o.loss, init: "glorot-normal", seed: o.seed, source: singhSource({ source: o.source, cifarDir: null }), inputs: o.inputs, downscale: o.downscale, parts: ["H", "Ho", "Hf"], keepSpectra: true });
   const f = m.formula;
   const rows: Table["rows"] = (["H", "Ho", "Hf"] as const).map((part) => {
     const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : f.Hf ?? null;

@@ -13,7 +13,7 @@
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
-import { resolveSource } from "../data-source";
+import { singhSource } from "./sweeps";
 import { CLAIMS } from "./claims";
 import { HessianRankOptions, hessianRankDefaults, hessianRankPresets, validateHessianRank, NAME } from "./options";
 import { fig1 } from "./fig1-spectra";
@@ -45,7 +45,7 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
   intro: {
     reads: ["source", "cifarDir", "downscale", "d", "inputs"],
     run: (o) => ({
-      summary: { data: `${resolveSource(o.source, o.cifarDir ?? undefined)} ${o.downscale}-downscaled to d = ${o.d}, inputs ${o.inputs}` },
+      summary: { data: `${singhSource(o)} ${o.downscale}-downscaled to d = ${o.d}, inputs ${o.inputs}` },
       notes: [
         "Rank = number of eigenvalues with |λ| > max|λ| · p · eps (float64), as the authors' code and numpy's matrix_rank.",
         "For cross-entropy the formulas use K − 1 (the softmax Hessian has rank K − 1), as the authors' code does.",

@@ -8,6 +8,7 @@ import { mapTasks } from "../../parallel";
 import { definePart } from "../parts";
 import { MeasureArgs, Measurement, measureModule } from "./measure";
 import type { HessianRankOptions } from "./options";
+import type { ImageSource } from "../data-source";
 import type { FormulaHits } from "./claims";
 
 /** Declares one figure of this study (its options type checked). */
@@ -17,8 +18,17 @@ export const part = definePart<HessianRankOptions>();
 export const DATA_READS = ["source", "cifarDir", "inputs", "downscale", "d", "K", "init"] as const;
 type DataOptions = Pick<HessianRankOptions, (typeof DATA_READS)[number]>;
 
+/**
+ * This study's data: "auto" is CIFAR-10 when cifarDir is given (the paper's Fig. 2), else MNIST (the
+ * paper's Fig. 3 and the authors' scripts' data; CIFAR-10 cannot be installed offline here).
+ */
+export function singhSource(o: Pick<HessianRankOptions, "source" | "cifarDir">): Exclude<ImageSource, "auto"> {
+  if (o.source !== "auto") return o.source;
+  return o.cifarDir ? "cifar10" : "mnist";
+}
+
 export function baseArgs(o: DataOptions): Omit<MeasureArgs, "hidden" | "n" | "activation" | "bias" | "loss" | "seed" | "parts"> {
-  return { d: o.d, K: o.K, init: o.init, source: o.source, cifarDir: o.cifarDir ?? undefined, inputs: o.inputs, downscale: o.downscale };
+  return { d: o.d, K: o.K, init: o.init, source: singhSource(o), cifarDir: o.cifarDir ?? undefined, inputs: o.inputs, downscale: o.downscale };
 }
 
 export async function sweep(label: string, args: MeasureArgs[], workers: number): Promise<Measurement[]> {
