@@ -35,7 +35,7 @@ export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hess
 export { infoLoss, infoLossStudy, infoLossDefaults, hebbar } from "./experiments/info-loss";
 export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
-export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults } from "./experiments/flatness-compression";
+export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults, chen } from "./experiments/flatness-compression";
 export type { FlatnessCompressionOptions } from "./experiments/flatness-compression";
 export { bottleneck, bottleneckStudy, bottleneckDefaults, jacot } from "./experiments/bottleneck";
 export type { BottleneckOptions } from "./experiments/bottleneck";

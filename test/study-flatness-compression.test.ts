@@ -1,56 +1,89 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { flatnessCompression, chenCheckpoints, interpolationIndex } from "../src/experiments/flatness-compression";
-import { ChenRun } from "../src/experiments/flatness-compression/run";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { flatnessCompression, chenCheckpoints, interpolationIndex, chen } from "../src/experiments/flatness-compression";
+import { ChenRun, effectiveLr } from "../src/experiments/flatness-compression/run";
 import { CLAIMS, CLAIM, correlationBeyond } from "../src/experiments/flatness-compression/claims";
 import * as nets from "../src/nets";
 import * as metrics from "../src/metrics";
 import { Matrix } from "../src/linalg";
 import { Rng } from "../src/util/random";
 
+/** The entries of `o` whose keys are in `keys`. */
+function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
+}
+
 describe("study: Chen et al. flatness and compression (a short run)", () => {
-  it("software checks pass, diverged runs are reported and left out, every claim has a ledger entry, every figure, the VGG path; bad options refused", { timeout: 300000 }, async () => {
-    const r = await flatnessCompression({
-      // lr 10 diverges: its runs must be reported and left out, not crash the study
-      hidden: [32, 32], learningRates: [0.1, 0.2, 10], batchSizes: [20], seeds: 2, steps: 400, checkpoints: 6, nTrain: 300, nTest: 200, nEval: 30, nTestEval: 30,
-      traceProbes: 16, vggLearningRates: [0.1], vggBatchSizes: [20], vggSeeds: 1, vggSteps: 20, vggSharpnessSamples: 4, cache: false,
-    });
-    for (const c of r.checks) {
-      assert.match(c.name, /^software check: /, "checks are software checks only");
-      assert.ok(c.pass, `${c.name}: ${c.detail}`);
+  it("software checks pass, diverged runs are reported and left out, every claim has a ledger entry, every figure, runs shared between figures; bad options refused", { timeout: 300000 }, async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-chen-"));
+    try {
+      const opts = {
+        // lr 10 (in ½‖f − y‖² units) diverges: its runs must be reported and left out, not crash the study
+        hidden: [32, 32], mlpClasses: [0, 1, 2], lrUnits: "half-squared" as const, learningRates: [0.1, 0.2, 10], batchSizes: [20], seeds: 2, steps: 400, checkpoints: 6, nTrain: 300, nTest: 200, nEval: 30, nTestEval: 30,
+        traceProbes: 16, vggLearningRates: [0.1], vggBatchSizes: [20], vggSeeds: 2, vggSteps: 20, vggTrain: 60, vggSharpnessSamples: 4, cacheDir,
+      };
+      const r = await flatnessCompression(opts);
+      for (const c of r.checks) {
+        assert.match(c.name, /^software check: /, "checks are software checks only");
+        assert.ok(c.pass, `${c.name}: ${c.detail}`);
+      }
+      const bounds = r.checks.find((c) => /Eq\. 28/.test(c.name))!;
+      assert.ok(r.checks.some((c) => /Eqs\. 11–12.*MLP/.test(c.name)) && r.checks.some((c) => /Eqs\. 11–12.*VGG/.test(c.name)), "the Eq. 12 (AM–GM) checks are reported");
+      assert.ok(r.data.notes.some((n: string) => /^Diverged \(left out of the figure and the claims\): mlp lr 10 batch 20 seed 0 at step \d+; mlp lr 10 batch 20 seed 1 at step \d+\.$/.test(n)), r.data.notes.join("\n"));
+      // 2 finite settings × 2 seeds with every checkpoint of chenCheckpoints(400, 6), plus the diverged runs' checkpoints before divergence
+      const perRun = chenCheckpoints(400, 6).length;
+      const [, total, runs] = /^(\d+) checkpoints over (\d+) runs/.exec(bounds.detail)!.map(Number);
+      assert.equal(runs, 6);
+      assert.ok(total >= 4 * perRun + 2 && total < 6 * perRun, `${total} checkpoints`);
+      // every training run was trained once and shared between the figures that use it (6 MLP + 2 VGG)
+      const store = path.join(cacheDir, "tasks", "flatness-compression");
+      const files = fs.readdirSync(store).flatMap((d) => fs.readdirSync(path.join(store, d)));
+      assert.equal(files.length, 8, files.join(", "));
+      // the ledger: every declared claim, in order, with a verdict and a stated detail
+      assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
+      for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
+      // lr 10 diverged in every seed: the pair (0.2, 10) is not assessed and named; (0.1, 0.2) is
+      const lr = r.claim(CLAIM.lr.id);
+      assert.match(lr.detail, /\[0\.2 vs 10\] not assessed/);
+      assert.notEqual(lr.verdict, "not assessed");
+      // the one-batch sweep cannot be assessed
+      assert.equal(r.claim(CLAIM.batch.id).verdict, "not assessed");
+      assert.ok(r.tables.some((t) => /^Eq\. 3 vs Tr H/.test(t.title)), "the Eq. 3 vs Tr H table is reported");
+      assert.deepEqual(r.figures.map((f) => f.name), ["fig1-vgg-learning-rates", "fig2-vgg-batch-sizes", "fig3-test-set", "figD5-correlations", "figD5-rho", "figE8-mlp-learning-rates", "figE7-mlp-batch-sizes", "fig3Mlp-test-set", "figD4-bounds", "lemmaA1-trace-gap", "figD6-correlations", "figD6-rho"]);
+      const heat = r.data.figures.find((f) => f.name === "figD6-rho")!.layout as Record<string, { type?: string }>;
+      assert.equal(heat.xaxis.type, "category");
+      assert.equal(heat.yaxis.type, "category");
+      assert.ok(r.data.timings && Object.values(r.data.timings).every((s) => s >= 0), "timings reported");
+      // how far each run got, and every checkpoint's metrics, per figure
+      const progress = r.tables.find((t) => t.title === "Fig. 1: how far each run got")!;
+      assert.equal(progress.rows.length, 2);
+      const metricsTable = r.tables.find((t) => t.title === "Fig. E.8: metrics of every run at every checkpoint")!;
+      assert.ok(metricsTable.rows.length >= 4 * perRun, `${metricsTable.rows.length} rows`);
+      const vggRow = r.tables.find((t) => t.title === "Fig. D.5: final state of every VGG run")!.rows[0];
+      assert.ok(vggRow.slice(3).every((v) => typeof v === "number" && Number.isFinite(v)), `VGG metrics: ${vggRow}`);
+      // one figure alone comes from the same cache entries, and refuses options it does not read
+      const t0 = Date.now();
+      const f1 = await chen.fig1({ ...pick(opts, Object.keys(chen.fig1.options())), cacheDir });
+      assert.ok(f1.cached, "Fig. 1 alone is served from the study's entry");
+      assert.ok(Date.now() - t0 < 5000);
+      await assert.rejects(chen.fig1({ hidden: [8] } as never), /hidden/);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
     }
-    const bounds = r.checks.find((c) => /Eq\. 28/.test(c.name))!;
-    assert.ok(r.checks.some((c) => /Eqs\. 11–12/.test(c.name)), "the Eq. 12 (AM–GM) check is reported");
-    assert.match(String(r.summary["diverged runs (left out of trends and statistics)"]), /^mlp lr 10 batch 20 seed 0 at step \d+; mlp lr 10 batch 20 seed 1 at step \d+$/);
-    // 2 finite settings × 2 seeds with every checkpoint of chenCheckpoints(400, 6), plus the diverged runs' checkpoints before divergence
-    const perRun = chenCheckpoints(400, 6).length;
-    const [, total, runs] = /^(\d+) checkpoints over (\d+) runs/.exec(bounds.detail)!.map(Number);
-    assert.equal(runs, 6);
-    assert.ok(total >= 4 * perRun + 2 && total < 6 * perRun, `${total} checkpoints`);
-    assert.match(String(r.summary["runs"]), /^4 MLP/);
-    // the ledger: every declared claim, in order, with a verdict and a stated detail
-    assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
-    for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
-    assert.ok(!Object.keys(r.summary).some((k) => /^claim/.test(k)), "no verdict strings in the summary");
-    // lr 10 diverged in every seed: the pair (0.2, 10) is not assessed and named; (0.1, 0.2) is
-    const lr = r.claim(CLAIM.lr.id);
-    assert.match(lr.detail, /\[0\.2 vs 10\] not assessed/);
-    assert.notEqual(lr.verdict, "not assessed");
-    // the one-batch sweep cannot be assessed
-    assert.equal(r.claim(CLAIM.batch.id).verdict, "not assessed");
-    assert.ok(r.tables.some((t) => /^Eq\. 3 vs Tr H/.test(t.title)), "the Eq. 3 vs Tr H table is reported");
-    assert.deepEqual(r.figures.map((f) => f.name), ["fig-E8-mlp-learning-rates", "fig-E7-mlp-batch-sizes", "fig3-test-set", "fig-D4-bounds", "fig-D6-correlations", "fig-D6-rho", "fig1-vgg-learning-rates"]);
-    const heat = r.data.figures.find((f) => f.name === "fig-D6-rho")!.layout as Record<string, { type?: string }>;
-    assert.equal(heat.xaxis.type, "category");
-    assert.equal(heat.yaxis.type, "category");
-    assert.ok(r.data.timings && Object.values(r.data.timings).every((s) => s >= 0), "timings reported");
-    const vgg = r.tables.find((t) => t.title === "VGG runs, final state")!;
-    assert.equal(vgg.rows.length, 1);
-    assert.ok(vgg.rows[0].slice(3, 11).every((v) => typeof v === "number" && Number.isFinite(v)), `VGG metrics: ${vgg.rows[0]}`);
-    await assert.rejects(flatnessCompression({ classes: [3] }), /option classes must be at least two distinct labels in 0\.\.9; got \[3\]/);
+    await assert.rejects(flatnessCompression({ mlpClasses: [3] }), /option mlpClasses must be at least two distinct labels in 0\.\.9; got \[3\]/);
+    await assert.rejects(flatnessCompression({ lrUnits: "pytorch" as never }), /option lrUnits must be one of "authors", "half-squared"; got "pytorch"/);
     await assert.rejects(flatnessCompression({ source: "imagenet" as never }), /option source must be one of "auto", "cifar10", "fashion-mnist", "mnist"; got "imagenet"/);
     await assert.rejects(flatnessCompression({ vggLayers: [16, "M", "M", "M", "M", "M", "M"] }), /options vggLayers \/ vggHidden: vgg: the feature map vanishes/);
     await assert.rejects(flatnessCompression({ source: "cifar10" }), /source "cifar10" needs the option cifarDir/);
+  });
+
+  it("learning-rate units: the authors' MSELoss (mean over K outputs of (f − y)²) is 2/K of ½‖f − y‖²", () => {
+    assert.equal(effectiveLr(0.1, "authors", 10), 0.02);
+    assert.equal(effectiveLr(0.1, "authors", 2), 0.1);
+    assert.equal(effectiveLr(0.1, "half-squared", 10), 0.1);
   });
 
   it("checkpoints: log-spaced early, evenly spaced late, from 0 to the last step", () => {

@@ -13,7 +13,7 @@ import * as zlib from "node:zlib";
 import { Matrix } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
-import { checkOptions, int, listOf, OptionRule } from "../util/options";
+import { checkOptions, int, listOf, bool, OptionRule } from "../util/options";
 import { envFashionDir } from "../util/env";
 
 /** Which part of an image set to load: "train" or "test". */
@@ -218,56 +218,77 @@ function readFashion(dir: string, split: Split): Dataset {
 }
 
 /**
- * CIFAR-10 binary format: records of 1 label byte + 3072 pixel bytes (1024 red, 1024 green, 1024 blue,
- * each 32×32 row-major). X rows are laid out channel-last (h, w, c) after loading.
+ * CIFAR-10 from `dir` in the official binary format: data_batch_1.bin … data_batch_5.bin ("train", 50 000 images)
+ * or test_batch.bin ("test", 10 000), read in that order. Each record is 1 label byte + 3072 pixel bytes (1024 red,
+ * 1024 green, 1024 blue, each 32×32 row-major). X rows are laid out channel-last (h, w, c): column (y·32 + x)·3 + c
+ * holds channel c of pixel (y, x), as byte / 255 in [0, 1]; with `grey: true` one channel, 0.299R + 0.587G + 0.114B
+ * of those values. Y is one-hot N×10 (N×k after `classes`). Only the rows kept by `classes` and `n` are decoded.
+ * A train batch that is absent is skipped and named in the description; throws a `DataError` naming the folder or
+ * file when the folder or all of a split's files are missing, a file's size is not a positive multiple of 3073 bytes,
+ * or a label byte is above 9 (an `OptionError` for an unknown option or a value of the wrong type).
  */
 export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boolean }): Dataset {
+  checkOptions("loadCifar10", opts, { ...IMAGE_RULES, dir: dirRule, grey: bool });
+  if (!opts || opts.dir === undefined) throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
   const split = checkSplit("loadCifar10", opts.split ?? "train");
-  if (!opts || typeof opts.dir !== "string") throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
   if (!fs.existsSync(opts.dir)) throw new DataError(`loadCifar10: directory ${opts.dir} does not exist`);
   const names = split === "train" ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ["test_batch.bin"];
-  const files = names.map((f) => path.join(opts.dir, f)).filter((f) => fs.existsSync(f));
+  const missing = names.filter((f) => !fs.existsSync(path.join(opts.dir, f)));
+  const files = names.filter((f) => !missing.includes(f)).map((f) => path.join(opts.dir, f));
   if (!files.length) throw new DataError(`loadCifar10: none of ${names.join(", ")} found in ${opts.dir}`);
   const REC = 3073;
   const bufs = files.map((f) => {
     const b = fs.readFileSync(f);
-    if (b.length === 0 || b.length % REC !== 0) throw new DataError(`loadCifar10: ${f} has ${b.length} bytes, not a multiple of the ${REC}-byte record`);
+    if (b.length === 0) throw new DataError(`loadCifar10: ${f} is empty (0 bytes; records are ${REC} bytes)`);
+    if (b.length % REC !== 0) throw new DataError(`loadCifar10: ${f} has ${b.length} bytes, not a multiple of the ${REC}-byte record`);
     return b;
   });
+  // labels of every record and where it lies; the pixels are decoded only for the rows kept
   const n = bufs.reduce((s, b) => s + b.length / REC, 0);
+  const labels = new Int32Array(n);
+  const fileOf = new Int32Array(n);
+  const offsetOf = new Float64Array(n);
+  let row = 0;
+  bufs.forEach((b, fi) => {
+    for (let r = 0; r < b.length / REC; r++, row++) {
+      const label = b[r * REC];
+      if (label > 9) throw new DataError(`loadCifar10: ${files[fi]}: record ${r} has label ${label} (expected 0..9)`);
+      labels[row] = label;
+      fileOf[row] = fi;
+      offsetOf[row] = r * REC;
+    }
+  });
   const grey = opts.grey ?? false;
   const c = grey ? 1 : 3;
-  const X = new Matrix(n, 1024 * c);
-  const labels = new Int32Array(n);
-  let row = 0;
-  for (const b of bufs) {
-    for (let r = 0; r < b.length / REC; r++, row++) {
-      const o = r * REC;
-      const label = b[o];
-      if (label > 9) throw new DataError(`loadCifar10: record ${r} has label ${label} (expected 0..9)`);
-      labels[row] = label;
-      const dst = row * 1024 * c;
-      for (let p = 0; p < 1024; p++) {
-        const R = b[o + 1 + p] / 255;
-        const G = b[o + 1 + 1024 + p] / 255;
-        const B = b[o + 1 + 2048 + p] / 255;
-        if (grey) X.data[dst + p] = 0.299 * R + 0.587 * G + 0.114 * B;
-        else {
-          X.data[dst + 3 * p] = R;
-          X.data[dst + 3 * p + 1] = G;
-          X.data[dst + 3 * p + 2] = B;
-        }
-      }
-    }
-  }
-  const ds: Dataset = {
+  const gap = missing.length ? `; ${missing.join(", ")} missing (${n} images from the other batches)` : "";
+  // the selection runs on a one-column stand-in for X holding each row's record number
+  const index: Dataset = {
     name: "cifar10",
-    X,
+    X: new Matrix(n, 1, Float64Array.from({ length: n }, (_, i) => i)),
     Y: oneHot(labels, 10),
     labels,
     numClasses: 10,
     imageShape: [32, 32, c],
-    description: `CIFAR-10 (${opts.dir}, ${split} split${grey ? ", grey = 0.299R + 0.587G + 0.114B" : ""}), pixels in [0, 1]`,
+    description: `CIFAR-10 (${opts.dir}, ${split} split${grey ? ", grey = 0.299R + 0.587G + 0.114B" : ""}), pixels in [0, 1]${gap}`,
   };
-  return finish(ds, opts, "loadCifar10");
+  const kept = finish(index, opts, "loadCifar10");
+  const X = new Matrix(kept.X.rows, 1024 * c);
+  for (let i = 0; i < kept.X.rows; i++) {
+    const rec = kept.X.data[i];
+    const b = bufs[fileOf[rec]];
+    const o = offsetOf[rec] + 1;
+    const dst = i * 1024 * c;
+    for (let p = 0; p < 1024; p++) {
+      const R = b[o + p] / 255;
+      const G = b[o + 1024 + p] / 255;
+      const B = b[o + 2048 + p] / 255;
+      if (grey) X.data[dst + p] = 0.299 * R + 0.587 * G + 0.114 * B;
+      else {
+        X.data[dst + 3 * p] = R;
+        X.data[dst + 3 * p + 1] = G;
+        X.data[dst + 3 * p + 2] = B;
+      }
+    }
+  }
+  return { ...kept, X };
 }

@@ -111,7 +111,9 @@ async function runPartCached<O extends object>(def: ExperimentDefinition<O>, par
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
   if (partial && controls.force) clearCheckpoints(partial);
   const view = restrictOptions(def.name, part.id, options, part.reads);
-  const { value, restored } = await withCheckpoints(partial, () => part.run(view as never), (s) => log(`${def.name}/${part.id}: ${s}`));
+  // tasks a part marks `shared` (training runs several figures use) live on in <cacheDir>/tasks/<study>/<code hash>
+  const shared = useCache ? { dir: path.join(dir, "tasks", def.name, codeHash().slice(0, 16)), restore: !controls.force } : undefined;
+  const { value, restored } = await withCheckpoints(partial, () => part.run(view as never), (s) => log(`${def.name}/${part.id}: ${s}`), shared);
   if (restored) log(`${def.name}/${part.id}: ${restored} task(s) came from checkpoints of an interrupted run`);
   // a plain-data copy: what is cached is what a rerun gets back
   const run = { output: JSON.parse(JSON.stringify(value)) as PartOutput, seconds: (Date.now() - t0) / 1000 };

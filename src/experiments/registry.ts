@@ -40,6 +40,7 @@ export const STUDIES: StudyEntry[] = [
   },
   {
     name: "flatness-compression",
+    namespace: "chen",
     definition: () => require("./flatness-compression").flatnessCompressionStudy,
     paper: "chen-2024-flatness-compression.txt",
     title: "Flatness and compressed representations",

@@ -22,14 +22,20 @@ export interface CheckpointContext {
   /** set after the first failed write: checkpoints are then skipped (the run itself goes on) */
   disabled?: string;
   log: (s: string) => void;
+  /**
+   * where tasks marked `shared` are kept for good (not cleared when the run completes), so another part
+   * of the study that needs the same task (e.g. the same training run) restores it; `restore: false`
+   * (a forced rerun) recomputes them and overwrites the stored copies
+   */
+  shared?: { dir: string; restore: boolean };
 }
 
 const store = new AsyncLocalStorage<CheckpointContext>();
 
 /** Runs `fn` with task checkpoints in `dir` (no checkpoints when `dir` is undefined). */
-export async function withCheckpoints<T>(dir: string | undefined, fn: () => Promise<T>, log: (s: string) => void = () => {}): Promise<{ value: T; restored: number; saved: number }> {
+export async function withCheckpoints<T>(dir: string | undefined, fn: () => Promise<T>, log: (s: string) => void = () => {}, shared?: CheckpointContext["shared"]): Promise<{ value: T; restored: number; saved: number }> {
   if (!dir) return { value: await fn(), restored: 0, saved: 0 };
-  const ctx: CheckpointContext = { dir, restored: 0, saved: 0, log };
+  const ctx: CheckpointContext = { dir, restored: 0, saved: 0, log, shared };
   const value = await store.run(ctx, fn);
   return { value, restored: ctx.restored, saved: ctx.saved };
 }
@@ -52,6 +58,12 @@ export function taskKey(task: { module: string; fn: string; args: unknown }): st
 
 function fileOf(ctx: CheckpointContext, key: string): string {
   return path.join(ctx.dir, `${key}.v8`);
+}
+
+/** The context for a `shared` task: its files live in the shared folder (restored only when allowed). */
+export function sharedContext(ctx: CheckpointContext): CheckpointContext | undefined {
+  if (!ctx.shared) return undefined;
+  return { ...ctx, dir: ctx.shared.dir };
 }
 
 /** The stored result of a task, or undefined (missing or unreadable: then it is computed again). */

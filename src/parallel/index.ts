@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { getThreads, setThreads } from "../linalg";
 import { onInterrupt, interrupted } from "../util/interrupt";
-import { checkpointContext, restoreTask, saveTask, taskKey } from "./checkpoint";
+import { checkpointContext, restoreTask, saveTask, taskKey, sharedContext } from "./checkpoint";
 import { envWorkers } from "../util/env";
 
 export { withCheckpoints, clearCheckpoints } from "./checkpoint";
@@ -32,24 +32,32 @@ export function defaultWorkers(): number {
  * Runs the tasks (in a pool of `workers` threads, or on this thread when workers = 1) and returns
  * their results in task order. Inside `withCheckpoints` (as every study run through the framework
  * is), each finished task is checkpointed and tasks already checkpointed are restored, not rerun.
+ * With `shared`, the tasks are kept in the study's shared folder after the run completes, so another
+ * part of the study needing the very same task (module, function, arguments, compiled code) restores it.
  * While the pool is up, an interrupt (see `util/interrupt`) terminates its workers.
  */
-export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDone?: (index: number) => void } = {}): Promise<R[]> {
+export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDone?: (index: number) => void; shared?: boolean } = {}): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
-  const ctx = checkpointContext();
+  const outer = checkpointContext();
+  // shared tasks (e.g. training runs several figures use) are kept in the study's shared folder for good
+  const ctx = outer && opts.shared ? sharedContext(outer) ?? outer : outer;
+  const mayRestore = !(outer && opts.shared && outer.shared && !outer.shared.restore);
   const keys = ctx ? tasks.map(taskKey) : [];
   const todo: number[] = [];
   for (let i = 0; i < tasks.length; i++) {
-    const hit = ctx ? restoreTask<R>(ctx, keys[i]) : undefined;
+    const hit = ctx && mayRestore ? restoreTask<R>(ctx, keys[i]) : undefined;
     if (hit) {
       results[i] = hit.value;
       opts.onDone?.(i);
     } else todo.push(i);
   }
-  if (ctx && todo.length < tasks.length) ctx.log(`resuming: ${tasks.length - todo.length} of ${tasks.length} tasks restored from checkpoints in ${ctx.dir}`);
+  if (ctx && todo.length < tasks.length && ctx === outer) ctx.log(`resuming: ${tasks.length - todo.length} of ${tasks.length} tasks restored from checkpoints in ${ctx.dir}`);
   const finish = (i: number, value: R) => {
     results[i] = value;
-    if (ctx) saveTask(ctx, keys[i], value);
+    if (ctx) {
+      saveTask(ctx, keys[i], value);
+      if (ctx !== outer && ctx.disabled && outer) outer.disabled = ctx.disabled;
+    }
     opts.onDone?.(i);
   };
   const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);

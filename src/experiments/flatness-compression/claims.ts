@@ -13,17 +13,21 @@ import { pearson, mean } from "../../util/stats";
 
 // ---- measurements ----
 
-/** Per-run values (one per MLP run that did not diverge and had the needed checkpoints). */
+/** Per-run values (one per run that did not diverge and had the needed checkpoints). */
 export interface PerRun {
   values: number[];
   /** runs that could not contribute (e.g. never interpolated), with the reason */
   excluded?: number;
+  /** the runs' labels, so that figures sharing a run count it once when combined */
+  keys?: string[];
+  excludedKeys?: string[];
 }
 
 /** Claim 1: per-run changes from the interpolation checkpoint to the end. */
 export interface FallTogether {
   dSqrtS: number[];
   dLogV: number[];
+  keys?: string[];
 }
 
 /** Claims 2a / 2b: the final √S of each run, grouped by setting (the swept value). */
@@ -131,12 +135,48 @@ const up = neg(down);
  */
 function signClaim(spec: Omit<ClaimSpec<PerRun>, "assess" | "example" | "counterexample">, direction: "negative" | "positive", what: string): ClaimSpec<PerRun> {
   const [yes, no] = direction === "positive" ? [up, down] : [down, up];
-  return { ...spec, assess: perRunSign(direction, what), example: { values: yes }, counterexample: { values: no } };
+  return { ...spec, assess: perRunSign(direction, what), combine: combinePerRun, example: { values: yes }, counterexample: { values: no } };
 }
 
-const DIFF_MLP = "MLP runs (Figs. E.7 / E.8 setting), not the paper's VGG10 on CIFAR-10 (Figs. 1–3); the VGG runs here are too few for a rule and are shown as figures only; the MLP here has 2 outputs (classes 0, 1: option classes), the authors' MLP 10, so ∇_x f has only 2 singular values for log V, G, MLS and local dimensionality";
-const DIFF_STEPS = "far fewer SGD steps than the authors' 750 000 (options steps; the quick preset 1 500)";
+const DIFF_MLP = "MLP runs (Figs. E.7 / E.8 setting: the authors' 784-500-500-500-10 tanh MLP on Fashion-MNIST, ten classes by default: option mlpClasses), on options nTrain training images (the authors: all 60 000)";
+const DIFF_STEPS = "far fewer SGD steps than the authors' 750 000 (option steps; the quick preset 1 500); how far each run got is in the run table";
 const DIFF_POOL = "runs of every (learning rate, batch size) setting are pooled; the sign test counts runs, each an independent seed";
+
+/** Joins per-run evidence of several figures, each run (by key) once. */
+export function combinePerRun<T extends PerRun>(pieces: T[]): T {
+  const seen = new Set<string>();
+  const left = new Set<string>();
+  const out = { ...pieces[0], values: [] as number[], keys: [] as string[] } as T;
+  for (const p of pieces) {
+    p.values.forEach((v, i) => {
+      const k = p.keys?.[i];
+      if (k !== undefined && seen.has(k)) return;
+      if (k !== undefined) seen.add(k);
+      out.values.push(v);
+      out.keys!.push(k ?? "");
+    });
+    (p.excludedKeys ?? []).forEach((k) => left.add(k));
+  }
+  out.excludedKeys = [...left];
+  out.excluded = left.size;
+  return out;
+}
+
+/** Joins the fall-after-interpolation evidence of several figures, each run once. */
+export function combineFall(pieces: FallTogether[]): FallTogether {
+  const seen = new Set<string>();
+  const out: FallTogether = { dSqrtS: [], dLogV: [], keys: [] };
+  for (const p of pieces)
+    p.dLogV.forEach((v, i) => {
+      const k = p.keys?.[i];
+      if (k !== undefined && seen.has(k)) return;
+      if (k !== undefined) seen.add(k);
+      out.dLogV.push(v);
+      out.dSqrtS.push(p.dSqrtS[i]);
+      out.keys!.push(k ?? "");
+    });
+  return out;
+}
 
 const claim1: ClaimSpec<FallTogether> = {
   id: "volume-falls-after-interpolation",
@@ -151,6 +191,7 @@ const claim1: ClaimSpec<FallTogether> = {
     const falls = s.filter((x) => x < 0).length;
     return { ...a, numbers: { ...a.numbers, "runs with Δ√S < 0 (reported)": falls, "mean Δ√S (reported)": s.length ? +(s.reduce((x, y) => x + y, 0) / s.length).toPrecision(3) : null }, detail: `${a.detail}; √S fell in ${falls} of ${s.length} runs (reported, not judged)` };
   },
+  combine: combineFall,
   example: { dSqrtS: up, dLogV: down },
   counterexample: { dSqrtS: down, dLogV: up },
 };
@@ -187,6 +228,7 @@ const claim3: ClaimSpec<PerRun> = {
     const a = perRunSign("positive", "ρ(G, S) over checkpoints > 0")(m);
     return { ...a, numbers: { ...a.numbers, "mean ρ": p3(mean(m.values)) } };
   },
+  combine: combinePerRun,
   example: { values: [0.9, 0.8, 0.95, 0.7, 0.85, 0.9] },
   counterexample: { values: [-0.9, -0.8, 0.1, -0.7, -0.85, -0.9] },
 };
@@ -378,13 +420,63 @@ const claimLD = signClaim(
     claim: "Local dimensionality decreases as the loss decreases to near 0 (rapidly with the onset of training)",
     where: "Sec. 4.3; Sec. 3.2; Figs. 1, 2, E.7, E.8",
     rule: "Per run that reaches interpolation (as in volume-falls-after-interpolation), local dimensionality on the training inputs at that checkpoint minus at step 0; one-sided sign test (α = 0.05) that it is < 0.",
-    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "with K = 2 outputs local dimensionality lies in [1, 2]"],
+    differences: [DIFF_MLP, DIFF_STEPS, DIFF_POOL, "local dimensionality lies in [1, K]: with the paper's two classes (option mlpClasses) in [1, 2]"],
   },
   "negative",
   "local dim at interpolation minus at step 0 < 0",
 );
 
+// ---- the VGG (the paper's Figs. 1–3 and D.5) ----
+
+const DIFF_VGG = "the VGG-style net of the authors' code (conv 16, M, 16, M, 32, M, 64, M, 64, M, 3×3 with padding 2, then FC 128) on two classes, Fashion-MNIST T-shirt / trouser here (the paper's CIFAR-10 classes 0, 1 run with option cifarDir), option vggTrain training images; Eq. 3 from float32 autodiff on the first vggSharpnessSamples inputs of each set (the authors' code: 20)";
+const DIFF_VGG_STEPS = "far fewer SGD steps than the paper's (its Fig. 2 runs past 50 000 iterations; here option vggSteps, tfjs on wasm) and vggSeeds seeds per setting (the paper: 5); how far each run got is in the run table";
+const NOT_VGG = new Set([DIFF_MLP, DIFF_STEPS, DIFF_D6]);
+
+/** The VGG version of an MLP claim: same rule, the VGG runs, the paper's own figure. */
+function forVgg<M>(spec: ClaimSpec<M>, o: { where: string; claim?: string; extra?: string[] } & Partial<Pick<ClaimSpec<M>, "rule" | "assess" | "example" | "counterexample">>): ClaimSpec<M> {
+  return {
+    ...spec,
+    id: `vgg-${spec.id}`,
+    claim: o.claim ?? `VGG: ${spec.claim}`,
+    where: o.where,
+    differences: [DIFF_VGG, DIFF_VGG_STEPS, ...spec.differences.filter((d) => !NOT_VGG.has(d)), ...(o.extra ?? [])],
+    ...(o.rule ? { rule: o.rule } : {}),
+    ...(o.assess ? { assess: o.assess } : {}),
+    ...(o.example ? { example: o.example } : {}),
+    ...(o.counterexample ? { counterexample: o.counterexample } : {}),
+  };
+}
+
+const vggFall = forVgg(claim1, {
+  claim: "For the VGG, after the loss is minimized (an approximate interpolation solution is found) sharpness and volume decrease together",
+  where: "Figs. 1, 2 (captions); Sec. 4.1",
+  rule: "Over the VGG runs that reach interpolation (zero training error, else ≥ 99 % training accuracy) before their last checkpoint: one-sided sign tests (α = 0.05) that Δ√S < 0 and that Δlog V < 0 from that checkpoint to the end; both reproduced → reproduced, both not reproduced → not reproduced, else partly; each needs ≥ 5 runs.",
+  assess: (m) => combine([
+    { label: "√S falls", a: signTest(m.dSqrtS, { direction: "negative", what: "√S falls after interpolation" }) },
+    { label: "log V falls", a: signTest(m.dLogV, { direction: "negative", what: "log V falls after interpolation" }) },
+  ]),
+  example: { dSqrtS: down, dLogV: down },
+  counterexample: { dSqrtS: up, dLogV: up },
+});
+const vggLr = forVgg(claim2a, { where: "Fig. 1; Sec. 4.1", extra: ["learning rates in the authors' units (option lrUnits), equal to ours for K = 2 outputs"] });
+const vggBatch = forVgg(claim2b, { where: "Fig. 2; Sec. 4.1" });
+const vggG = forVgg(claim3, { claim: "VGG: G decreases with the sharpness (it follows the trend of sharpness during training)", where: "Figs. 1, 2; Sec. 4.1" });
+const vggLD = forVgg(claimLD, { where: "Sec. 4.3; Figs. 1, 2" });
+const vggTestS = forVgg(claimTestS, { where: "Fig. 3; Sec. 4.2", extra: ["every setting's runs are pooled (Fig. 3 shows lr 0.1, batch 20)"] });
+const vggMisS = forVgg(claimMisS, { where: "Fig. 3; Sec. 4.2" });
+const vggTestG = forVgg(claimTestG, { where: "Fig. 3; Sec. 4.2" });
+const vggTestV = forVgg(claimTestV, { where: "Fig. 3; Sec. 4.2" });
+const vggMisV = forVgg(claimMisV, { where: "Fig. 3; Sec. 4.2" });
+const DIFF_D5 = "final states of the VGG runs (options vggSeeds × settings; the paper's Fig. D.5: 20 VGG10 networks on CIFAR-10)";
+const vggMls = forVgg(claim4, { where: "App. D.2 finding 4; Fig. D.5", extra: [DIFF_D5] });
+const vggD2G = forVgg(claimD2G, { where: "App. D.2 finding 1; Fig. D.5", extra: [DIFF_D5] });
+const vggD2V = forVgg(claimD2V, { where: "App. D.2 finding 2; Fig. D.5", extra: [DIFF_D5] });
+const vggD2T = forVgg(claimD2T, { where: "App. D.2 finding 3; Fig. D.5", extra: [DIFF_D5] });
+
+const VGG_CLAIMS = [vggFall, vggLr, vggBatch, vggG, vggLD, vggTestS, vggMisS, vggTestG, vggTestV, vggMisV, vggMls, vggD2G, vggD2V, vggD2T] as ClaimSpec<unknown>[];
+
 export const CLAIMS: ClaimSet = {
+  ...Object.fromEntries(VGG_CLAIMS.map((c) => [c.id, c])),
   [claim1.id]: claim1,
   [claim2a.id]: claim2a,
   [claim2b.id]: claim2b,
@@ -406,6 +498,7 @@ export const CLAIMS: ClaimSet = {
 
 /** Typed access to the claims (the same objects as in CLAIMS). */
 export const CLAIM = {
+  vgg: { fallTogether: vggFall, lr: vggLr, batch: vggBatch, gTracks: vggG, localDim: vggLD, testS: vggTestS, misS: vggMisS, testG: vggTestG, testV: vggTestV, misV: vggMisV, mlsBest: vggMls, d2G: vggD2G, d2V: vggD2V, d2T: vggD2T },
   fallTogether: claim1, lr: claim2a, batch: claim2b, gTracks: claim3, mlsBest: claim4, localDim: claimLD, gaps: claimGaps, lemma: claimLemma,
   testS: claimTestS, misS: claimMisS, testG: claimTestG, testV: claimTestV, misV: claimMisV, d2G: claimD2G, d2V: claimD2V, d2T: claimD2T, d6: claimD6,
 };

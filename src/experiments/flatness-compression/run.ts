@@ -2,9 +2,11 @@
  * One training run of the flatness–compression study (a worker-pool task): plain SGD on the quadratic
  * loss with one-hot targets, and at every checkpoint the study's metrics on a fixed set of training
  * inputs, on test inputs and on the misclassified test inputs.
- * - "mlp": a dense network trained in tfjs (float32); the metrics are exact float64 (the engine's
- *   reverse pass), with the bound chain of Eq. 28, and at the end Tr H_f by Hutchinson (the gap between
- *   Tr H and Eq. 3).
+ * - "mlp": a dense network trained on the native BLAS path (option mlpPrecision); the metrics are exact
+ *   float64 (the engine's reverse pass), with the bound chain of Eq. 28, and at the end Tr H_f by
+ *   Hutchinson (the gap between Tr H and Eq. 3).
+ * Learning rates are nominal, in the units of `lrUnits` (`effectiveLr` converts them to the step taken on
+ * the mean ½‖f − y‖²); "authors-code" definitions give √(S/K) and the log volume over the top 3 σ.
  * - "vgg": a VGG-style conv net in tfjs; Jacobians by float32 autodiff, singular values in float64.
  */
 import type * as tfType from "@tensorflow/tfjs";
@@ -19,12 +21,15 @@ import { Rng } from "../../util/random";
 import { imageData, ImageSource } from "../data-source";
 import type { FlatnessCompressionOptions } from "./index";
 
-/** One run: the study's settings it needs, plus the run's own model, data source, learning rate, batch, steps, seed. */
-export type ChenRunArgs = Pick<FlatnessCompressionOptions, "classes" | "hidden" | "activation" | "vggLayers" | "vggHidden" | "nTrain" | "nEval" | "nTest" | "nTestEval" | "volumeTop" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision"> & {
+/** One run: the data and metric settings it needs, plus its own model, classes, learning rate, batch, steps, seed. */
+export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activation" | "vggLayers" | "vggHidden" | "nEval" | "nTest" | "nTestEval" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision" | "lrUnits" | "definitions"> & {
   model: "mlp" | "vgg";
   /** already resolved ("auto" → a concrete source) */
   source: ImageSource;
   cifarDir?: string;
+  classes: number[];
+  nTrain: number;
+  /** nominal learning rate, in the units of `lrUnits` */
   lr: number;
   batch: number;
   steps: number;
@@ -32,8 +37,16 @@ export type ChenRunArgs = Pick<FlatnessCompressionOptions, "classes" | "hidden" 
   seed: number;
 };
 
+/** The step size SGD takes on the mean ½‖f − y‖² for a nominal `lr` in `units`, with K outputs. */
+export function effectiveLr(lr: number, units: ChenRunArgs["lrUnits"], K: number): number {
+  return units === "authors" ? (lr * 2) / K : lr;
+}
+
 export interface MetricRow {
+  /** the sharpness the figures plot: √S of Eq. 3 ("paper"), or √(S/K) ("authors-code") */
   sqrtSharpness: number;
+  /** S of Eq. 3 itself, (1/n) Σ ‖∇_θ f(x_i)‖²_F */
+  S: number;
   logVolume: number;
   G: number;
   mls: number;
@@ -58,7 +71,9 @@ export interface ChenCheckpoint {
 
 export interface ChenRun {
   model: "mlp" | "vgg";
+  /** nominal learning rate (units: lrUnits) and the step size taken on the mean ½‖f − y‖² */
   lr: number;
+  lrEffective: number;
   batch: number;
   seed: number;
   source: string;
@@ -74,7 +89,14 @@ export interface ChenRun {
   seconds: number;
 }
 
-const row = (m: FlatnessMetrics): MetricRow => ({ sqrtSharpness: m.sqrtSharpness, logVolume: m.logVolume, G: m.G, mls: m.mls, localDim: m.localDim });
+const rowOf = (definitions: ChenRunArgs["definitions"], K: number) => (m: FlatnessMetrics): MetricRow => ({
+  sqrtSharpness: definitions === "authors-code" ? Math.sqrt(m.sharpness / K) : m.sqrtSharpness,
+  S: m.sharpness,
+  logVolume: m.logVolume,
+  G: m.G,
+  mls: m.mls,
+  localDim: m.localDim,
+});
 
 /** Mean ½‖f − y‖² and accuracy (argmax) of predictions F (N × K) against one-hot Y. */
 export function lossAndAccuracy(F: ArrayLike<number>, ds: Dataset): { loss: number; acc: number; wrong: number[] } {
@@ -105,10 +127,13 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const Xeval = takeRows(trainSet, evalRows);
   const testEval = (wrong: number[]) => takeRows(testSet, wrong.slice(0, a.nTestEval));
   const Xtest = takeRows(testSet, Array.from({ length: Math.min(a.nTestEval, testSet.X.rows) }, (_, i) => i)).X;
-  const volumeTop = a.volumeTop > 0 ? a.volumeTop : undefined;
+  // the authors' code: log volume over the top 3 singular values; the paper's Eq. 10: all of them
+  const volumeTop = a.definitions === "authors-code" ? 3 : undefined;
   const K = trainSet.Y.cols;
   const d = trainSet.X.cols;
-  const out: ChenRun = { model: a.model, lr: a.lr, batch: a.batch, seed: a.seed, source: trainSet.name, d, K, p: 0, checkpoints: [], backend: "", seconds: 0 };
+  const row = rowOf(a.definitions, K);
+  const lr = effectiveLr(a.lr, a.lrUnits, K);
+  const out: ChenRun = { model: a.model, lr: a.lr, lrEffective: lr, batch: a.batch, seed: a.seed, source: trainSet.name, d, K, p: 0, checkpoints: [], backend: "", seconds: 0 };
   const record = async (step: number, F: { train: ArrayLike<number>; test: ArrayLike<number> }, m: { train: FlatnessMetrics; test: FlatnessMetrics; mis: (rows: Matrix) => FlatnessMetrics | Promise<FlatnessMetrics> }) => {
     const tr = lossAndAccuracy(F.train, trainSet);
     const te = lossAndAccuracy(F.test, testSet);
@@ -133,7 +158,7 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     let last: Float64Array | undefined;
     const res = await trainDense({
       precision: a.mlpPrecision,
-      spec, params: nets.initParams(spec, { init: "uniform", seed: a.seed }), X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
+      spec, params: nets.initParams(spec, { init: "uniform", seed: a.seed }), X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
       checkpoints: a.checkpoints,
       onCheckpoint: async (step, params) => {
         last = params;
@@ -150,7 +175,7 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
       const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
       const ck = out.checkpoints[out.checkpoints.length - 1];
-      out.trace = { eq3: ck.train.sqrtSharpness ** 2, trHf: est.trace, stderr: est.stderr, probes: est.samples, loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss };
+      out.trace = { eq3: ck.train.S, trHf: est.trace, stderr: est.stderr, probes: est.samples, loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss };
     }
   } else {
     const { tf, backend } = await loadTf();
@@ -171,7 +196,7 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     const metrics = async (m: tfType.LayersModel, X: Matrix) => flatnessFromJacobians(await tfJacobianData(m, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
     try {
       const res = await trainModel({
-        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr: a.lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
+        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
         checkpoints: a.checkpoints,
         onCheckpoint: async (step, m) => {
           await record(step, { train: predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) });

@@ -1,0 +1,103 @@
+/**
+ * Figs. 1 and 2 (the VGG) and their MLP counterparts Figs. E.8 and E.7: train loss, test accuracy,
+ * √sharpness, log volume, G and local dimensionality over SGD training, for learning rates at batch 20
+ * (Figs. 1, E.8) and batch sizes at learning rate 0.1 (Figs. 2, E.7); mean ± sd over seeds.
+ * Feeds the sweep claims (final √S by setting) and the per-run claims on the runs drawn (fall after
+ * interpolation, G tracking S, local dimensionality at interpolation), which Figs. 1 and 2 (or E.7 and
+ * E.8) share: their base setting is one set of runs, counted once.
+ */
+import { ChenRun } from "./run";
+import { CLAIM } from "./claims";
+import { PartOutput } from "../parts";
+import { pearson } from "../../util/stats";
+import { part, MLP_READS, VGG_READS, Model, Setting, trainRuns, finite, group, final, interpolationIndex, trendPanels, trendsFigure, unitsNote, keyed, progressTable, metricsTable, fmt } from "./shared";
+
+type Sweep = "lr" | "batch";
+
+interface SweepOptions {
+  lrs: number[];
+  batches: number[];
+  baseLr: number;
+  baseBatch: number;
+}
+
+/** The runs' per-run evidence for the pooled claims of `model`. */
+export function perRunEvidence(model: Model, runs: ChenRun[]): Record<string, unknown> {
+  const c = model === "vgg" ? CLAIM.vgg : CLAIM;
+  const interp = (r: ChenRun) => {
+    const i = interpolationIndex(r).index;
+    return i >= 0 && i < r.checkpoints.length - 1 ? i : undefined;
+  };
+  const fall = keyed(runs, (r) => (interp(r) === undefined ? undefined : final(r).train.logVolume - r.checkpoints[interp(r)!].train.logVolume));
+  const dS = keyed(runs, (r) => (interp(r) === undefined ? undefined : final(r).train.sqrtSharpness - r.checkpoints[interp(r)!].train.sqrtSharpness));
+  return {
+    [c.fallTogether.id]: { dSqrtS: dS.values, dLogV: fall.values, keys: fall.keys },
+    [c.localDim.id]: keyed(runs, (r) => (interp(r) === undefined ? undefined : r.checkpoints[interp(r)!].train.localDim - r.checkpoints[0].train.localDim)),
+    [c.gTracks.id]: keyed(runs, (r) => pearson(r.checkpoints.map((k) => k.train.G), r.checkpoints.map((k) => k.train.S))),
+  };
+}
+
+function trendsPart(model: Model, sweep: Sweep, id: string, fig: string) {
+  const vgg = model === "vgg";
+  const reads = [...(vgg ? VGG_READS : MLP_READS), ...(sweep === "lr" ? [vgg ? "vggLearningRates" : "learningRates"] : [vgg ? "vggBatchSizes" : "batchSizes"])] as const;
+  return part({
+    id,
+    title: `${fig} — ${vgg ? "VGG" : "MLP"} training trends over ${sweep === "lr" ? "learning rates" : "batch sizes"}`,
+    reads: reads as unknown as (typeof VGG_READS[number] | typeof MLP_READS[number] | "vggLearningRates" | "learningRates" | "vggBatchSizes" | "batchSizes")[],
+    async run(o): Promise<PartOutput> {
+      const so: SweepOptions = sweep === "lr"
+        ? { lrs: vgg ? o.vggLearningRates : o.learningRates, batches: [], baseLr: o.baseLr, baseBatch: o.baseBatch }
+        : { lrs: [], batches: vgg ? o.vggBatchSizes : o.batchSizes, baseLr: o.baseLr, baseBatch: o.baseBatch };
+      const settings: Setting[] = sweep === "lr" ? so.lrs.map((lr) => ({ lr, batch: so.baseBatch })) : so.batches.map((batch) => ({ lr: so.baseLr, batch }));
+      const all = await trainRuns(o as never, model, settings, fig);
+      const { ok, note } = finite(all);
+      const notes: string[] = [];
+      if (note) notes.push(note);
+      if (!ok.length) return { figures: [], notes, unassessed: { [(vgg ? CLAIM.vgg : CLAIM)[sweep === "lr" ? "lr" : "batch"].id]: "every run diverged" } };
+      const r0 = ok[0];
+      const seeds = vgg ? o.vggSeeds : o.seeds;
+      const groups = settings.map((s) => {
+        const n = group(all, s).length;
+        const runs = group(ok, s);
+        const label = sweep === "lr" ? `lr ${s.lr}` : `batch ${s.batch}`;
+        return { label: runs.length < n ? `${label} (${n - runs.length} of ${n} seeds diverged)` : label, runs };
+      }).filter((g) => g.runs.length);
+      const arch = vgg
+        ? `VGG-style [${o.vggLayers.join(", ")}] + [${o.vggHidden.join(", ")}], p = ${r0.p}, on ${r0.source} classes [${o.vggClasses}] (${o.vggTrain} images)`
+        : `MLP [${[r0.d, ...o.hidden, r0.K].join(", ")}] ${o.activation}, p = ${r0.p}, on ${r0.source} classes [${o.mlpClasses}] (${o.nTrain} images)`;
+      const what = sweep === "lr" ? `SGD at batch ${o.baseBatch}, learning rates ${so.lrs.join(", ")}` : `SGD at lr ${o.baseLr}, batch sizes ${so.batches.join(", ")}`;
+      const figure = trendsFigure(
+        `${id}-${vgg ? "vgg" : "mlp"}-${sweep === "lr" ? "learning-rates" : "batch-sizes"}`,
+        `${fig} — ${arch}: ${what} (mean ± sd over ${seeds} seed${seeds > 1 ? "s" : ""}; metrics on ${o.nEval} training inputs${vgg ? `, Eq. 3 on the first ${o.vggSharpnessSamples}` : ""})`,
+        groups, trendPanels(o), sweep === "lr" ? "learning rate" : "batch size",
+      );
+      const c = vgg ? CLAIM.vgg : CLAIM;
+      const sweepClaim = sweep === "lr" ? c.lr : c.batch;
+      const evidence: Record<string, unknown> = {
+        [sweepClaim.id]: { groups: settings.map((s) => ({ value: sweep === "lr" ? s.lr : s.batch, sqrtS: group(ok, s).map((r) => final(r).train.sqrtSharpness) })) },
+        ...perRunEvidence(model, ok),
+      };
+      const zero = ok.filter((r) => r.checkpoints.some((k) => k.trainAcc === 1)).length;
+      notes.push(
+        unitsNote(o, r0.K, model),
+        `${zero} of ${ok.length} runs reached zero training error within ${vgg ? o.vggSteps : o.steps} steps; final training loss ${fmt(Math.min(...ok.map((r) => final(r).trainLoss)), 2)}–${fmt(Math.max(...ok.map((r) => final(r).trainLoss)), 2)} (the run table says how far each got).`,
+      );
+      return {
+        figures: [figure.toJSON()],
+        tables: [progressTable(`${fig}: how far each run got`, all), metricsTable(`${fig}: metrics of every run at every checkpoint`, all)],
+        notes,
+        evidence,
+        timings: { "training and metrics, summed over runs": +all.reduce((a, r) => a + r.seconds, 0).toFixed(1) },
+      };
+    },
+  });
+}
+
+/** Fig. 1: the VGG at batch 20 over learning rates. */
+export const fig1 = trendsPart("vgg", "lr", "fig1", "Fig. 1");
+/** Fig. 2: the VGG at learning rate 0.1 over batch sizes. */
+export const fig2 = trendsPart("vgg", "batch", "fig2", "Fig. 2");
+/** Fig. E.8: the MLP at batch 20 over learning rates. */
+export const figE8 = trendsPart("mlp", "lr", "figE8", "Fig. E.8");
+/** Fig. E.7: the MLP at learning rate 0.1 over batch sizes. */
+export const figE7 = trendsPart("mlp", "batch", "figE7", "Fig. E.7");
