@@ -80,6 +80,34 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
     await assert.rejects(flatnessCompression({ source: "cifar10" }), /source "cifar10" needs the option cifarDir/);
   });
 
+  it("the CIFAR-10 path: the VGG and the MLP train on files in the official binary format (cifarDir)", { timeout: 300000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-chen-cifar-"));
+    try {
+      // official layout: records of 1 label byte + 3072 pixel bytes (1024 R, 1024 G, 1024 B, 32×32 row-major)
+      const rng = new Rng(5);
+      const batch = (n: number) => Buffer.concat(Array.from({ length: n }, (_, i) => {
+        const label = i % 3; // classes 0, 1, 2
+        const rec = Buffer.alloc(3073);
+        rec[0] = label;
+        for (let t = 1; t < 3073; t++) rec[t] = Math.min(255, Math.floor(rng.uniform() * 96 + 80 * label));
+        return rec;
+      }));
+      for (let b = 1; b <= 5; b++) fs.writeFileSync(path.join(dir, `data_batch_${b}.bin`), batch(24));
+      fs.writeFileSync(path.join(dir, "test_batch.bin"), batch(30));
+      const common = { cifarDir: dir, source: "auto" as const, nEval: 10, nTest: 20, nTestEval: 10, checkpoints: 4, cache: false };
+      const v = await chen.fig1({ ...common, vggClasses: [0, 1], vggLearningRates: [0.1], vggSeeds: 1, vggSteps: 5, vggTrain: 40, vggSharpnessSamples: 2 });
+      const run = v.tables.find((t) => /how far each run got/.test(t.title))!.rows[0];
+      assert.equal(run[0], "vgg");
+      assert.match((v.figures[0].layout.title as { text: string }).text, /cifar10 classes \[0,1\] \(40 images\)/);
+      const m = await chen.figE8({ ...common, mlpClasses: [0, 1, 2], hidden: [8], learningRates: [0.1], seeds: 1, steps: 5, nTrain: 60, traceProbes: 0 });
+      const table = m.tables.find((t) => /metrics of every run/.test(t.title))!;
+      assert.ok(table.rows.length >= 3 && table.rows.every((r) => Number.isFinite(r[9] as number)), "finite √S at every checkpoint");
+      assert.match((m.figures[0].layout.title as { text: string }).text, /MLP \[1024, 8, 3\]/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("learning-rate units: the authors' MSELoss (mean over K outputs of (f − y)²) is 2/K of ½‖f − y‖²", () => {
     assert.equal(effectiveLr(0.1, "authors", 10), 0.02);
     assert.equal(effectiveLr(0.1, "authors", 2), 0.1);

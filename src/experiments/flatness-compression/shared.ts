@@ -73,7 +73,7 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
   }
   const v = o as VggOptions;
   return {
-    ...common, model, classes: v.vggClasses, nTrain: v.vggTrain, vggLayers: v.vggLayers, vggHidden: v.vggHidden, vggSharpnessSamples: v.vggSharpnessSamples,
+    ...common, model, classes: v.vggClasses, nTrain: v.vggTrain, vggLayers: v.vggLayers, vggHidden: v.vggHidden, vggSharpnessSamples: Math.min(v.vggSharpnessSamples, v.nEval),
     steps: v.vggSteps, checkpoints: chenCheckpoints(v.vggSteps, Math.min(v.checkpoints, 12)),
     hidden: [], activation: "linear", mlpPrecision: "float32", traceProbes: 0,
   };
