@@ -26,10 +26,22 @@ export interface AxisOptions {
   range?: [number, number];
 }
 
+/**
+ * The tick keys of every house log axis. Plotly labels the ticks between powers of ten with bare digits
+ * ("2", "5"), which on a static image cannot be told apart from one decade to the next; here a label is
+ * always a whole value: powers of ten as 10⁻³ (`exponentformat: "power"`), the 2 … 9 ticks between them
+ * kept as unlabelled ticks and grid lines (`minorloglabels: "none"`), and an axis spanning less than a
+ * decade keeps Plotly's linear ticks with full labels (0.02, 0.04, 2×10⁻⁵ …). `lineFigure` also labels
+ * the 2 and 5 ticks (as 2×10⁻³, 5×10⁻³) when its data spans 0.7 to 2 decades (see `fitLogTicks`).
+ * `automargin` lets Plotly widen the margin when these labels (larger than digits) would run into the axis title.
+ */
+export const LOG_TICKS: Readonly<Record<string, unknown>> = Object.freeze({ exponentformat: "power", minorloglabels: "none", automargin: true });
+
 function axis(a: AxisOptions): Record<string, unknown> {
   return {
     title: { text: a.title },
     type: a.log ? "log" : "linear",
+    ...(a.log ? LOG_TICKS : {}),
     showline: true,
     linecolor: "#444",
     ticks: "outside",
@@ -49,7 +61,7 @@ export interface LayoutOptions {
   y: AxisOptions;
   /** pixels (default 760) */
   width?: number;
-  /** pixels (default 480, plus 20 per extra title line) */
+  /** pixels (default 480, plus 22 per extra title line, the top margin it needs) */
   height?: number;
   /** title of the legend */
   legendTitle?: string;
@@ -75,21 +87,50 @@ export function wrapTitle(text: string, width = 80): string {
   return lines.join("<br>");
 }
 
+/** Font size (px) of a house figure's title. */
+const TITLE_SIZE = 16;
+/** Distance (px) from the top edge of the image to the baseline of the title's first line. */
+const TITLE_BASELINE = 24;
+/** Top margin (px) of a house layout per title line (a line is 1.3 × 16 ≈ 21 px; the rest is room for labels above the plot). */
+const TITLE_LINE_MARGIN = 22;
+
+/**
+ * The top margin of a house layout whose title has `lines` lines: 40 px plus `TITLE_LINE_MARGIN` per line, so the
+ * last line ends ≥ 30 px above the plot (room for the labels of vertical reference lines and panel titles).
+ */
+function titleMargin(lines: number): number {
+  return 40 + TITLE_LINE_MARGIN * lines;
+}
+
+/**
+ * The house title object: left-aligned, its first line's baseline `TITLE_BASELINE` px below the top edge
+ * of the image, further lines growing down into the top margin made for them (`titleMargin`).
+ * Plotly 4 places a one-line title anchored at the top 0.7 em above its baseline, but draws every line of a
+ * multi-line title (without title.automargin) from its own y with no such shift: the first line's baseline
+ * *is* y, which put it at the top edge, half clipped. So y is set per case to give both the same baseline.
+ * @internal
+ */
+function houseTitle(text: string, height: number): Record<string, unknown> {
+  const lines = text.split("<br>").length;
+  const top = lines > 1 ? TITLE_BASELINE : TITLE_BASELINE - 0.7 * TITLE_SIZE;
+  return { text, x: 0.02, xanchor: "left", y: 1 - top / height, yref: "container", yanchor: "top", font: { size: TITLE_SIZE } };
+}
+
 /** A Plotly layout in the house style (font, white background, outside ticks, light grid, wrapped title) from the title and axes. */
 export function houseLayout(o: LayoutOptions): Layout {
   const width = o.width ?? 760;
   const title = wrapTitle(o.title, Math.max(40, Math.floor(width / 9.5)));
   const lines = title.split("<br>").length;
-  const height = (o.height ?? 480) + 20 * (lines - 1);
+  // each extra title line adds its margin to the height, so the plot area keeps its size
+  const height = (o.height ?? 480) + TITLE_LINE_MARGIN * (lines - 1);
   return {
-    // anchored to the top so a wrapped title grows down into the margin made for it, never over the panels
-    title: { text: title, x: 0.02, xanchor: "left", y: 1 - 12 / height, yref: "container", yanchor: "top", font: { size: 16 } },
+    title: houseTitle(title, height),
     font: FONT,
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     width,
     height,
-    margin: { l: 70, r: 20, t: 40 + 22 * lines, b: 60 },
+    margin: { l: 70, r: 20, t: titleMargin(lines), b: 60 },
     xaxis: axis(o.x),
     yaxis: axis(o.y),
     legend: { title: o.legendTitle ? { text: o.legendTitle } : undefined, bgcolor: "rgba(255,255,255,0.8)" },
@@ -143,24 +184,83 @@ export function seriesTraces(s: Series, i: number): Trace[] {
   return traces;
 }
 
-/** A line/marker chart of several series with optional dashed reference lines. */
+/** A line/marker chart of several series with optional dashed reference lines (each labelled at its line, on log axes too); log axes spanning 0.7–2 decades get their 2 and 5 ticks labelled (`fitLogTicks`). */
 export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; hlines?: { y: number; label: string }[]; vlines?: { x: number; label: string }[] }): Figure {
   const data = o.series.flatMap((s, i) => seriesTraces(s, i));
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
+  const layout = houseLayout(o);
+  // shapes take data values on a log axis, annotations its log10 (Plotly's convention): a label placed at the raw
+  // value would float away from its line
+  const isLog = (key: string) => (layout[key] as { type?: string } | undefined)?.type === "log";
+  const at = (v: number, log: boolean) => (log && v > 0 ? Math.log10(v) : v);
   for (const h of o.hlines ?? []) {
     shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: h.y, y1: h.y, line: { dash: "dash", color: "#333", width: 1.5 } });
-    annotations.push({ xref: "paper", x: 1, y: h.y, text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 12 } });
+    annotations.push({ xref: "paper", x: 1, y: at(h.y, isLog("yaxis")), text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 12 } });
   }
   for (const v of o.vlines ?? []) {
     shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v.x, x1: v.x, line: { dash: "dash", color: "#333", width: 1.5 } });
-    annotations.push({ yref: "paper", y: 1, x: v.x, text: v.label, showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 11 } });
+    annotations.push({ yref: "paper", y: 1, x: at(v.x, isLog("xaxis")), text: v.label, showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 11 } });
   }
-  const layout = houseLayout(o);
   const extra = (o.extra ?? {}) as { shapes?: unknown[]; annotations?: unknown[] };
   layout.shapes = [...(extra.shapes ?? []), ...shapes];
   layout.annotations = [...(extra.annotations ?? []), ...annotations];
+  fitLogTicks(data, layout);
   return new Figure(name, data, layout);
+}
+
+/**
+ * Labels the 2 and 5 ticks too (as 2×10⁻³, 5×10⁻³; `dtick: "D2"`, `minorloglabels: "complete"`) on each house
+ * log axis (one with `LOG_TICKS` and no dtick or tick values of its own) whose extent spans 0.7 to 2 decades:
+ * with only the powers of ten labelled, such an axis carries one or two labels, sometimes only at its very ends
+ * (Plotly pads the range). Under 0.7 decades Plotly labels linear ticks in full; from 2 decades on the powers of
+ * ten alone read well. The extent is the axis `range` when set, else the positive values drawn on it (traces
+ * on that axis, their error bars, and shapes in data coordinates). Changes `layout` in place and returns it.
+ */
+export function fitLogTicks(data: Trace[], layout: Layout): Layout {
+  for (const key of Object.keys(layout)) {
+    const m = /^([xy])axis(\d*)$/.exec(key);
+    const ax = layout[key] as Record<string, unknown> | undefined;
+    if (!m || !ax || ax.type !== "log" || ax.minorloglabels !== LOG_TICKS.minorloglabels || ax.exponentformat !== LOG_TICKS.exponentformat) continue;
+    if (ax.dtick !== undefined || ax.tickvals !== undefined || (ax.tickmode !== undefined && ax.tickmode !== "auto")) continue;
+    const [letter, id] = [m[1] as "x" | "y", m[1] + m[2]];
+    let lo = Infinity;
+    let hi = -Infinity;
+    const see = (v: unknown) => {
+      if (typeof v === "number" && v > 0 && Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    };
+    const range = ax.range as [number, number] | undefined;
+    if (Array.isArray(range) && range.length === 2 && range.every((r) => typeof r === "number" && Number.isFinite(r))) {
+      for (const r of range) see(Math.pow(10, r));
+    } else {
+      for (const t of data) {
+        if ((t[`${letter}axis`] ?? letter) !== id || t.visible === false) continue;
+        const values = (t[letter] as unknown[] | undefined) ?? [];
+        const err = t[`error_${letter}`] as { array?: number[]; visible?: boolean } | undefined;
+        values.forEach((v, i) => {
+          see(v);
+          const e = err && err.visible !== false ? err.array?.[i] : undefined;
+          if (typeof v === "number" && typeof e === "number") [v - e, v + e].forEach(see);
+        });
+      }
+      for (const s of (layout.shapes as Record<string, unknown>[] | undefined) ?? []) {
+        if ((s[`${letter}ref`] ?? letter) === id) [s[`${letter}0`], s[`${letter}1`]].forEach(see);
+      }
+    }
+    if (!(hi >= lo)) continue;
+    const decades = Math.log10(hi / lo);
+    if (!(decades >= 0.7 && decades < 2)) continue;
+    // Plotly writes these labels as "2x10<sup>−3</sup>" (a letter x): aliases give them the × of its other labels
+    const alias: Record<string, string> = {};
+    for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)) + 1; k++) {
+      if (k === 0) continue;
+      const power = k === 1 ? "10" : `10<sup>${k < 0 ? "\u2212" : ""}${Math.abs(k)}</sup>`;
+      // 20 and 50 as digits, like Plotly's own 1 and 10
+      for (const d of [2, 5]) alias[`${d}x${power}`] = k === 1 ? `${d}0` : `${d}×${power}`;
+    }
+    Object.assign(ax, { dtick: "D2", minorloglabels: "complete", labelalias: { ...alias, ...((ax.labelalias as object | undefined) ?? {}) } });
+  }
+  return layout;
 }
 
 /**
@@ -210,8 +310,8 @@ export function panelGrid(layout: Layout, titles: string[], opts: { cols: number
     const yLog = Array.isArray(opts.yLog) ? opts.yLog[i] : opts.yLog;
     // several rows: the shared x title only under the bottom panel of each column
     const xTitle = rows > 1 ? (i + cols >= n ? opts.xTitle : undefined) : titles[i];
-    layout[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log" } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
-    layout[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log" } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
+    layout[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log", ...LOG_TICKS } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
+    layout[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log", ...LOG_TICKS } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
     if (rows > 1) annotations.push({ text: titles[i], xref: "paper", yref: "paper", x: (c + 0.5) / cols + 0.01, y: top, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
   }
   if (rows > 1) layout.annotations = annotations;
