@@ -11,6 +11,14 @@ import * as path from "node:path";
 import { ExperimentDefinition, runExperiment, OptionError, checkInt } from "../src/experiments/framework";
 import { definePart, partCall, runPart, assessFromParts } from "../src/experiments/parts";
 import { ClaimSpec, holdsInAll } from "../src/report/ledger";
+import { mapTasks } from "../src/parallel";
+
+/** A worker task that counts its calls (workers = 1 runs it on this thread, so the counter is this module's). */
+const taskCalls: number[] = [];
+export function countedTask(x: number): number {
+  taskCalls.push(x);
+  return x * x;
+}
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-parts-"));
 
@@ -123,5 +131,27 @@ describe("studies as parts", () => {
   it("a part that reads an option it does not declare fails (its cache key would miss it)", async () => {
     const s2: ExperimentDefinition<ToyOptions> = { ...study, name: "toy-sneaky", parts: [sneaky] };
     await assert.rejects(() => runExperiment(s2, { cache: false }), /toy-sneaky\/figS read option "b", which it does not declare in `reads`/);
+  });
+
+  it("shared tasks (training runs several figures use) are computed once per study run, also when forced", async () => {
+    const dir = tmp();
+    const task = (x: number) => ({ module: __filename, fn: "countedTask", args: x });
+    const P = part({ id: "figP", title: "Fig. P", reads: ["a"], async run(o) { const v = await mapTasks<number>([1, 2].map(task), { workers: 1, shared: true }); return { figures: [], summary: { p: v.join(",") + o.a } }; } });
+    const Q = part({ id: "figQ", title: "Fig. Q", reads: ["b"], async run(o) { const v = await mapTasks<number>([2, 3].map(task), { workers: 1, shared: true }); return { figures: [], summary: { q: v.join(",") + o.b } }; } });
+    const s3: ExperimentDefinition<ToyOptions> = { ...study, name: "toy-shared", parts: [P, Q] };
+    try {
+      taskCalls.length = 0;
+      const r = await runExperiment(s3, { cacheDir: dir });
+      assert.deepEqual(r.summary, { p: "1,42", q: "4,91" });
+      assert.deepEqual(taskCalls, [1, 2, 3], "task 2 is shared by both figures and computed once");
+      taskCalls.length = 0;
+      await runExperiment(s3, { cacheDir: dir, force: true });
+      assert.deepEqual(taskCalls, [1, 2, 3], "a forced run recomputes every task, each once");
+      taskCalls.length = 0;
+      await runPart(s3, "figQ", { cacheDir: dir, b: 5 });
+      assert.deepEqual(taskCalls, [], "a new figure entry restores the stored tasks");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

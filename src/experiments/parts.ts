@@ -98,7 +98,17 @@ interface PartRun {
 const log = (s: string) => process.stderr.write(`rankscope: ${s}\n`);
 
 /** Runs one part through the cache (and the checkpoints of interrupted runs). */
-async function runPartCached<O extends object>(def: ExperimentDefinition<O>, part: AnyPart<O>, options: O, controls: RunControls): Promise<PartRun> {
+/**
+ * The shared task store of one study run: training runs several parts need are kept in
+ * <cacheDir>/tasks/<study>/<code hash>; a forced run restores only what it computed itself.
+ */
+function sharedStore(def: { name: string }, controls: RunControls): { dir: string; fresh?: Set<string> } | undefined {
+  if (!(controls.cache ?? true)) return undefined;
+  const dir = path.join(controls.cacheDir ?? defaultCacheDir(), "tasks", def.name, codeHash().slice(0, 16));
+  return controls.force ? { dir, fresh: new Set() } : { dir };
+}
+
+async function runPartCached<O extends object>(def: ExperimentDefinition<O>, part: AnyPart<O>, options: O, controls: RunControls, shared = sharedStore(def, controls)): Promise<PartRun> {
   const useCache = controls.cache ?? true;
   const dir = controls.cacheDir ?? defaultCacheDir();
   const key = partCacheKey(def.name, part.id, options, part.reads);
@@ -111,8 +121,6 @@ async function runPartCached<O extends object>(def: ExperimentDefinition<O>, par
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
   if (partial && controls.force) clearCheckpoints(partial);
   const view = restrictOptions(def.name, part.id, options, part.reads);
-  // tasks a part marks `shared` (training runs several figures use) live on in <cacheDir>/tasks/<study>/<code hash>
-  const shared = useCache ? { dir: path.join(dir, "tasks", def.name, codeHash().slice(0, 16)), restore: !controls.force } : undefined;
   const { value, restored } = await withCheckpoints(partial, () => part.run(view as never), (s) => log(`${def.name}/${part.id}: ${s}`), shared);
   if (restored) log(`${def.name}/${part.id}: ${restored} task(s) came from checkpoints of an interrupted run`);
   // a plain-data copy: what is cached is what a rerun gets back
@@ -158,7 +166,8 @@ export async function runStudyParts<O extends object>(def: ExperimentDefinition<
   const options = resolveOptions(def, given);
   const preset = given.preset ?? "paper";
   const runs: PartRun[] = [];
-  for (const part of parts) runs.push(await runPartCached(def, part, options, given));
+  const shared = sharedStore(def, given);
+  for (const part of parts) runs.push(await runPartCached(def, part, options, given, shared));
   const intro = def.intro ? def.intro.run(restrictOptions(def.name, "intro", options, def.intro.reads) as never) : {};
   const outputs = runs.map((r) => r.output);
   const timings: Record<string, number> = {};

@@ -24,10 +24,11 @@ export interface CheckpointContext {
   log: (s: string) => void;
   /**
    * where tasks marked `shared` are kept for good (not cleared when the run completes), so another part
-   * of the study that needs the same task (e.g. the same training run) restores it; `restore: false`
-   * (a forced rerun) recomputes them and overwrites the stored copies
+   * of the study that needs the same task (e.g. the same training run) restores it. In a forced rerun
+   * `fresh` holds the keys computed during that rerun: only those are restored (each task is computed
+   * once per forced study run, not once per part that needs it)
    */
-  shared?: { dir: string; restore: boolean };
+  shared?: { dir: string; fresh?: Set<string> };
 }
 
 const store = new AsyncLocalStorage<CheckpointContext>();
@@ -60,7 +61,7 @@ function fileOf(ctx: CheckpointContext, key: string): string {
   return path.join(ctx.dir, `${key}.v8`);
 }
 
-/** The context for a `shared` task: its files live in the shared folder (restored only when allowed). */
+/** The context for a `shared` task: its files live in the shared folder. */
 export function sharedContext(ctx: CheckpointContext): CheckpointContext | undefined {
   if (!ctx.shared) return undefined;
   return { ...ctx, dir: ctx.shared.dir };

@@ -41,11 +41,12 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
   const outer = checkpointContext();
   // shared tasks (e.g. training runs several figures use) are kept in the study's shared folder for good
   const ctx = outer && opts.shared ? sharedContext(outer) ?? outer : outer;
-  const mayRestore = !(outer && opts.shared && outer.shared && !outer.shared.restore);
+  // a forced rerun restores only the shared tasks it has itself computed
+  const fresh = ctx !== outer ? outer?.shared?.fresh : undefined;
   const keys = ctx ? tasks.map(taskKey) : [];
   const todo: number[] = [];
   for (let i = 0; i < tasks.length; i++) {
-    const hit = ctx && mayRestore ? restoreTask<R>(ctx, keys[i]) : undefined;
+    const hit = ctx && (!fresh || fresh.has(keys[i])) ? restoreTask<R>(ctx, keys[i]) : undefined;
     if (hit) {
       results[i] = hit.value;
       opts.onDone?.(i);
@@ -56,6 +57,7 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
     results[i] = value;
     if (ctx) {
       saveTask(ctx, keys[i], value);
+      fresh?.add(keys[i]);
       if (ctx !== outer && ctx.disabled && outer) outer.disabled = ctx.disabled;
     }
     opts.onDone?.(i);

@@ -10,7 +10,7 @@ import { ChenRun } from "./run";
 import { CLAIM } from "./claims";
 import { PartOutput } from "../parts";
 import { pearson } from "../../util/stats";
-import { part, MLP_READS, VGG_READS, Model, Setting, trainRuns, finite, group, final, interpolationIndex, trendPanels, trendsFigure, unitsNote, keyed, progressTable, metricsTable, fmt } from "./shared";
+import { part, MLP_READS, VGG_READS, Model, Setting, trainRuns, finite, group, final, interpolationCheckpoint, runLabel, trendPanels, trendsFigure, unitsNote, keyed, progressTable, metricsTable, fmt } from "./shared";
 
 type Sweep = "lr" | "batch";
 
@@ -24,15 +24,15 @@ interface SweepOptions {
 /** The runs' per-run evidence for the pooled claims of `model`. */
 export function perRunEvidence(model: Model, runs: ChenRun[]): Record<string, unknown> {
   const c = model === "vgg" ? CLAIM.vgg : CLAIM;
-  const interp = (r: ChenRun) => {
-    const i = interpolationIndex(r).index;
-    return i >= 0 && i < r.checkpoints.length - 1 ? i : undefined;
-  };
-  const fall = keyed(runs, (r) => (interp(r) === undefined ? undefined : final(r).train.logVolume - r.checkpoints[interp(r)!].train.logVolume));
-  const dS = keyed(runs, (r) => (interp(r) === undefined ? undefined : final(r).train.sqrtSharpness - r.checkpoints[interp(r)!].train.sqrtSharpness));
+  const at = new Map(runs.map((r) => [r, interpolationCheckpoint(r)]));
+  const reached = runs.filter((r) => at.get(r));
   return {
-    [c.fallTogether.id]: { dSqrtS: dS.values, dLogV: fall.values, keys: fall.keys },
-    [c.localDim.id]: keyed(runs, (r) => (interp(r) === undefined ? undefined : r.checkpoints[interp(r)!].train.localDim - r.checkpoints[0].train.localDim)),
+    [c.fallTogether.id]: {
+      dSqrtS: reached.map((r) => final(r).train.sqrtSharpness - at.get(r)!.train.sqrtSharpness),
+      dLogV: reached.map((r) => final(r).train.logVolume - at.get(r)!.train.logVolume),
+      keys: reached.map(runLabel),
+    },
+    [c.localDim.id]: keyed(runs, (r) => (at.get(r) ? at.get(r)!.train.localDim - r.checkpoints[0].train.localDim : undefined)),
     [c.gTracks.id]: keyed(runs, (r) => pearson(r.checkpoints.map((k) => k.train.G), r.checkpoints.map((k) => k.train.S))),
   };
 }

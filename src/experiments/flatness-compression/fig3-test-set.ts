@@ -10,7 +10,7 @@ import { pearson } from "../../util/stats";
 import { PartOutput } from "../parts";
 import { ChenCheckpoint, MetricRow } from "./run";
 import { CLAIM } from "./claims";
-import { part, MLP_READS, VGG_READS, Model, trainRuns, finite, group, final, interpolationIndex, band, keyed, allSettings, STEP_AXIS } from "./shared";
+import { part, MLP_READS, VGG_READS, Model, trainRuns, finite, group, final, interpolationCheckpoint, band, keyed, allSettings, STEP_AXIS } from "./shared";
 
 function testSetPart(model: Model, id: string, fig: string) {
   const vgg = model === "vgg";
@@ -52,17 +52,16 @@ function testSetPart(model: Model, id: string, fig: string) {
       const r0 = baseRuns[0];
       const layout = houseLayout({ title: `${fig} — test-set view, ${vgg ? "VGG" : "MLP"} (p = ${r0.p}) on ${r0.source}, lr ${o.baseLr}, batch ${o.baseBatch} (mean over ${baseRuns.length} seeds; misclassified: those wrong at each checkpoint)`, x: { title: STEP_AXIS }, y: { title: "" }, width: 1080, height: 660 });
       panelGrid(layout, panels.map((p) => p.title), { cols: 3, yLog: panels.map((p) => Boolean(p.log)), xTitle: STEP_AXIS, xLog: true });
-      const interp = (r: (typeof ok)[number]) => {
-        const i = interpolationIndex(r).index;
-        return i >= 0 && i < r.checkpoints.length - 1 ? i : undefined;
-      };
       const mis = (r: (typeof ok)[number]) => final(r).misclassified;
       const evidence = {
         [c.testS.id]: keyed(ok, (r) => final(r).test.sqrtSharpness - r.checkpoints[0].test.sqrtSharpness),
         [c.misS.id]: keyed(ok, (r) => (mis(r) ? mis(r)!.sqrtSharpness - final(r).test.sqrtSharpness : undefined)),
         [c.misV.id]: keyed(ok, (r) => (mis(r) ? mis(r)!.logVolume - final(r).test.logVolume : undefined)),
         [c.testG.id]: keyed(ok, (r) => pearson(r.checkpoints.map((k) => k.test.G), r.checkpoints.map((k) => k.test.S))),
-        [c.testV.id]: keyed(ok, (r) => (interp(r) === undefined ? undefined : final(r).test.logVolume - r.checkpoints[interp(r)!].test.logVolume)),
+        [c.testV.id]: keyed(ok, (r) => {
+          const k = interpolationCheckpoint(r);
+          return k ? final(r).test.logVolume - k.test.logVolume : undefined;
+        }),
       };
       return { figures: [new Figure(`${id}-test-set`, data, layout).toJSON()], notes: note ? [note] : [], evidence };
     },

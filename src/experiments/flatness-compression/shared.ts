@@ -13,7 +13,6 @@ import { definePart } from "../parts";
 import { resolveSource } from "../data-source";
 import { ChenRunArgs, ChenRun, ChenCheckpoint, MetricRow, chenRunModule, effectiveLr } from "./run";
 import type { FlatnessCompressionOptions } from "./options";
-import { NAME } from "./options";
 import type { PerRun } from "./claims";
 
 /** Declares one figure of this study (its options type checked). */
@@ -111,6 +110,12 @@ export function interpolationIndex(run: ChenRun): { index: number; criterion: st
   if (i >= 0) return { index: i, criterion: "zero training error" };
   i = run.checkpoints.findIndex((c) => c.trainAcc >= 0.99);
   return { index: i, criterion: i >= 0 ? "≥ 99 % training accuracy (zero error not reached)" : "not reached" };
+}
+
+/** The checkpoint where a run reaches interpolation, when that is before its last one (else undefined). */
+export function interpolationCheckpoint(run: ChenRun): ChenCheckpoint | undefined {
+  const i = interpolationIndex(run).index;
+  return i >= 0 && i < run.checkpoints.length - 1 ? run.checkpoints[i] : undefined;
 }
 
 export const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toPrecision(digits) : String(v));
@@ -229,4 +234,3 @@ export function progressTable(title: string, runs: ChenRun[]): { title: string; 
   };
 }
 
-export { NAME };
