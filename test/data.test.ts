@@ -211,4 +211,29 @@ describe("synthetic generators", () => {
     assert.deepEqual([a.X.cols, a.Y.cols, a.Z.cols], [10, 4, 2]);
     assert.notDeepEqual(a.X.data, data.latentData({ n: 30, k: 2, dIn: 10, dOut: 4, seed: 2 }).X.data);
   });
+
+  it("latent distributions: |N(0, I)| is the Gaussian draw's absolute value through the same g and h, U[0, 1]^k lies in the cube, the shift adds", () => {
+    const base = { n: 200, k: 2, dIn: 6, dOut: 3, seed: 5 };
+    const g = data.latentData(base);
+    assert.deepEqual(data.latentData({ ...base, latent: "gaussian" }).X.data, g.X.data, "gaussian is the default");
+    const h = data.latentData({ ...base, latent: "half-gaussian" });
+    assert.deepEqual(Array.from(h.Z.data), Array.from(g.Z.data, Math.abs));
+    // the same generators: rows whose Gaussian z is already non-negative map to the same x and y
+    let same = 0;
+    for (let i = 0; i < base.n; i++) {
+      if (g.Z.data[2 * i] < 0 || g.Z.data[2 * i + 1] < 0) continue;
+      same++;
+      for (let j = 0; j < 6; j++) assert.equal(h.X.get(i, j), g.X.get(i, j));
+      for (let j = 0; j < 3; j++) assert.equal(h.Y.get(i, j), g.Y.get(i, j));
+    }
+    assert.ok(same > 20, `${same} rows in the positive quadrant`);
+    const u = data.latentData({ ...base, latent: "uniform" });
+    assert.ok(u.Z.data.every((v) => v >= 0 && v < 1));
+    const mean = u.Z.data.reduce((a, v) => a + v, 0) / u.Z.data.length;
+    assert.ok(Math.abs(mean - 0.5) < 0.05, `uniform mean ${mean}`);
+    const s = data.latentData({ ...base, latent: "half-gaussian", shift: 3 });
+    assert.deepEqual(Array.from(s.Z.data), Array.from(h.Z.data, (v) => v + 3));
+    assert.match(s.description, /z ~ \|N\(0, I\)\| \+ 3/);
+    assert.throws(() => data.latentData({ ...base, latent: "laplace" as never }), /latentData: option latent must be one of/);
+  });
 });

@@ -271,7 +271,7 @@ describe("data", () => {
   });
 
   it("latentData", () => {
-    refuses(() => data.latentData(bad({ n: 5, k: 2, dIn: 3, dOut: 2, widht: 10 })), /^latentData: unknown option "widht"; allowed: n, k, dIn, dOut, width, seed$/);
+    refuses(() => data.latentData(bad({ n: 5, k: 2, dIn: 3, dOut: 2, widht: 10 })), /^latentData: unknown option "widht"; allowed: n, k, dIn, dOut, width, latent, shift, biasScale, seed$/);
     refuses(() => data.latentData(bad({ n: 5, k: 2, dIn: 3, dOut: 2, width: "10" })), /latentData: option width must be a positive integer; got "10"/);
     refuses(() => data.latentData(bad({ n: 5, dIn: 3, dOut: 2 })), /latentData: option k is required \(a positive integer\)/);
     const l = data.latentData({ n: 5, k: 2, dIn: 3, dOut: 2, width: 10, seed: 1 });

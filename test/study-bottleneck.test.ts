@@ -10,9 +10,9 @@ import { CLAIMS, fisherOneSided, trendExactP, RunFacts } from "../src/experiment
 import { mode, weightAndBiasSqNorms, homogeneityError } from "../src/experiments/bottleneck/run";
 import { symmetryTask, gdStep, summaryStats, taskLoss, vectorAt, symmetryData, gdPath } from "../src/experiments/bottleneck/symmetry";
 import { segmentsCross, countCrossings, knnR2, trimNearCommonEnd, Point } from "../src/experiments/bottleneck/analysis";
-import { weightSpectra, representationSpectra } from "../src/metrics";
+import { weightSpectra, representationSpectra, dataWeightSpectra } from "../src/metrics";
 import * as nets from "../src/nets";
-import { Matrix, svdvals, rankOfSpectrum } from "../src/linalg";
+import { Matrix, svdvals, rankOfSpectrum, eigh, gemm } from "../src/linalg";
 import { pcaFit } from "../src/data";
 import { Rng } from "../src/util/random";
 
@@ -149,12 +149,57 @@ describe("study: Jacot bottleneck structure", () => {
     assert.ok(e > 0.01 && e < 10, `with biases 0.5: ${e}`);
   });
 
+  it("data-used spectra: σ(H_(l−1)W_lᵀ)/√N against the Gram eigenvalues, a direction no input reaches drops out; uncentred spectra keep the offset", () => {
+    const spec: nets.NetSpec = { sizes: [3, 5, 4, 2], activation: "relu", bias: true };
+    const params = nets.initParams(spec, { init: "he", seed: 2 });
+    // unit 1 of layer 1 never fires: a large negative bias; W_2's column 1 then meets no input
+    const [s1, s2] = nets.layout(spec);
+    params[s1.bOffset] = -1e3;
+    for (let i = 0; i < s2.rows; i++) params[s2.wOffset + i * s2.cols] = 10 * (i + 1);
+    const X = new Matrix(50, 3, new Rng(3).normals(150));
+    const dsv = dataWeightSpectra(spec, params, X);
+    assert.equal(dsv.length, 3);
+    // layer 1: squared singular values = eigenvalues of W_1 (XᵀX/N) W_1ᵀ, by a symmetric eigensolver
+    const W1 = nets.weight(spec, params, 1);
+    const G = new Matrix(3, 3);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) { let t = 0; for (let i = 0; i < 50; i++) t += X.get(i, a) * X.get(i, b); G.set(a, b, t / 50); }
+    const M = new Matrix(5, 5);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) { let t = 0; for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) t += W1.get(i, a) * G.get(a, b) * W1.get(j, b); M.set(i, j, t); }
+    const ev = Array.from(eigh(M).values).sort((a, b) => b - a).slice(0, 3);
+    dsv[0].slice(0, 3).forEach((v, i) => assert.ok(Math.abs(v * v - ev[i]) < 1e-10 * ev[0], `layer 1, σ${i + 1}`));
+    // layer 2: W_2's largest singular value lies along the dead unit's column (norm ≥ 10·√30) and is invisible to the data
+    const w2 = weightSpectra(spec, params)[1];
+    assert.ok(w2[0] > 50, `raw σ1(W_2) = ${w2[0]}`);
+    const W2 = nets.weight(spec, params, 2);
+    const W2live = new Matrix(4, 5, W2.data.map((v, i) => (i % 5 === 0 ? 0 : v)));
+    const H1 = nets.forward(spec, params, X, { derivatives: false }).H[1];
+    assert.ok(H1.data.every((v, i) => i % 5 !== 0 || v === 0), "unit 1 is dead");
+    const expect = Array.from(svdvals(gemm(H1, W2live, { transB: true })), (v) => v / Math.sqrt(50));
+    dsv[1].forEach((v, i) => assert.ok(Math.abs(v - expect[i]) < 1e-12 * expect[0] + 1e-14, `layer 2, σ${i + 1}: ${v} vs ${expect[i]}`));
+    assert.ok(dsv[1][0] < w2[0] / 5, "the dead direction does not dominate the data-used spectrum");
+    // uncentred: Σσ² = ‖Z_l‖²_F / N; centred: Σσ² = ‖Z_l − mean‖²_F / N (smaller by the squared mean)
+    const Z = nets.forward(spec, params, X, { derivatives: false }).Z;
+    const unc = representationSpectra(spec, params, X, { centred: false });
+    const cen = representationSpectra(spec, params, X);
+    for (let l = 1; l <= 3; l++) {
+      const fro = Z[l].data.reduce((a, v) => a + v * v, 0) / 50;
+      const s2u = unc[l - 1].singularValues.reduce((a, v) => a + v * v, 0);
+      assert.ok(Math.abs(s2u - fro) < 1e-10 * fro, `layer ${l} uncentred`);
+      assert.ok(cen[l - 1].singularValues.reduce((a, v) => a + v * v, 0) <= s2u + 1e-12);
+    }
+  });
+
   it("a short study run: figures, per-depth numbers, every claim in the ledger, no software check left; bad options refused", { timeout: 300000 }, async () => {
-    const r = await bottleneck({ n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3, cache: false });
-    assert.deepEqual(r.figures.map((f) => f.name), ["figa-weight-spectra", "figb-representation-spectra", "figc-norm-vs-depth", "fig-learned-rank-vs-k", "fig2-symmetry-representation", "fig2-symmetry-true-statistics", "fig2-symmetry-explained-variance"]);
+    const r = await bottleneck({ n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, contrastDepths: [3], contrastSeeds: 1, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3, cache: false });
+    assert.deepEqual(r.figures.map((f) => f.name), ["figa-weight-spectra", "figa2-data-weight-spectra", "figb-representation-spectra", "figc-norm-vs-depth", "fig-learned-rank-vs-k", "fig-learned-rank-vs-depth", "fig2-symmetry-representation", "fig2-symmetry-true-statistics", "fig2-symmetry-explained-variance"]);
     const perDepth = r.tables.find((t) => t.title.startsWith("Per depth"))!;
     assert.deepEqual(perDepth.rows.map((row) => [row[0], row[1], row[2]]), [[3, 2, 1], [5, 2, 3]]);
-    assert.equal(r.tables.find((t) => t.title === "Every run")!.rows.length, 5, "2 depths × 2 seeds + the k = 1 run");
+    const every = r.tables.find((t) => t.title === "Every run")!;
+    assert.equal(every.rows.length, 6, "2 depths × 2 seeds + the k = 1 run + one contrast run");
+    assert.deepEqual(every.rows.map((row) => row[0]).sort(), ["z ~ N(0, I_2)", "z ~ |N(0, I_1)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|"]);
+    // the learned-rank-vs-depth figure: the task's latent and the contrast, each with the weight and the data-used count
+    const vsDepth = r.figures.find((f) => f.name === "fig-learned-rank-vs-depth")!;
+    assert.deepEqual(vsDepth.data.map((t) => (t as { name?: string }).name), ["z ~ |N(0, I_2)|: weights", "z ~ |N(0, I_2)|: data-used", "z ~ N(0, I_2) (contrast): weights", "z ~ N(0, I_2) (contrast): data-used"]);
     assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
     for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
     // two depths only: no family of minima spans the three depths a line fit needs
@@ -167,7 +212,7 @@ describe("study: Jacot bottleneck structure", () => {
     await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
   });
   it("a figure's own call gives the whole study's ledger entries for the claims it alone feeds; it refuses options it does not read", { timeout: 300000 }, async () => {
-    const opts = { n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3 } as Record<string, unknown>;
+    const opts = { n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, contrastDepths: [3], contrastSeeds: 1, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3 } as Record<string, unknown>;
     const only = (reads: readonly string[]) => Object.fromEntries(Object.entries(opts).filter(([k]) => reads.includes(k)));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-jacot-"));
     try {

@@ -16,7 +16,10 @@ const GAUSSIAN_RULES: Record<string, OptionRule> = {
   seed: int(),
 };
 const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: int() };
-const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, seed: int() };
+/** Distributions of the latent z of `latentData`. */
+export const LATENT_DISTRIBUTIONS = ["gaussian", "half-gaussian", "uniform"] as const;
+export type LatentDistribution = (typeof LATENT_DISTRIBUTIONS)[number];
+const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, latent: oneOf(LATENT_DISTRIBUTIONS), shift: num(), biasScale: num(0), seed: int() };
 
 /** Options of `gaussianPairs`; n, dIn and dOut are required. */
 export interface GaussianOptions {
@@ -124,23 +127,34 @@ export interface LatentOptions {
   dOut: number;
   /** hidden width of the random shallow ReLU networks g and h (default 100) */
   width?: number;
+  /**
+   * distribution of z before the shift: "gaussian" N(0, I_k) (default; symmetric about 0), "half-gaussian"
+   * |N(0, I_k)| coordinate-wise (one-signed), "uniform" on [0, 1]^k
+   */
+  latent?: LatentDistribution;
+  /** added to every coordinate of z (default 0) */
+  shift?: number;
+  /** standard deviation of the biases b₁ of g and h (default 0.1) */
+  biasScale?: number;
   /** default 0 */
   seed?: number;
 }
 
 /**
- * "Latent k-dim" data: z ~ N(0, I_k), x = g(z), y = h(z) where g, h are random shallow ReLU networks
- * u ↦ A₂ relu(A₁ u + b₁) with N(0, 1/fan_in) weights. The inputs lie on a k-dimensional manifold.
+ * "Latent k-dim" data: z from `latent` (default N(0, I_k)) plus `shift`, x = g(z), y = h(z) where g, h are
+ * random shallow ReLU networks u ↦ A₂ relu(A₁ u + b₁) with N(0, 1/fan_in) weights and N(0, biasScale²)
+ * biases. The inputs lie on a k-dimensional manifold. With the default (z symmetric about 0, small biases)
+ * g and h are nearly positively homogeneous; a one-signed or shifted latent is not.
  */
 export function latentData(opts: LatentOptions): Dataset & { Z: Matrix } {
   checkOptions("latentData", opts, LATENT_RULES);
   requireOptions("latentData", opts, LATENT_RULES, ["n", "k", "dIn", "dOut"]);
-  const { n, k, dIn, dOut, width = 100, seed = 0 } = opts;
+  const { n, k, dIn, dOut, width = 100, latent = "gaussian", shift = 0, biasScale = 0.1, seed = 0 } = opts;
   for (const [name, v] of Object.entries({ n, k, dIn, dOut, width })) checkCount("latentData", name, v);
   const rng = new Rng(seed);
   const randomNet = (dOutNet: number) => {
     const A1 = new Matrix(width, k, rng.normals(width * k, 1 / Math.sqrt(k)));
-    const b1 = rng.normals(width, 0.1);
+    const b1 = rng.normals(width, biasScale);
     const A2 = new Matrix(dOutNet, width, rng.normals(dOutNet * width, 1 / Math.sqrt(width)));
     return (Z: Matrix) => {
       const Hd = gemm(Z, A1, { transB: true });
@@ -150,6 +164,9 @@ export function latentData(opts: LatentOptions): Dataset & { Z: Matrix } {
   };
   const g = randomNet(dIn);
   const h = randomNet(dOut);
-  const Z = new Matrix(n, k, rng.normals(n * k));
-  return { name: "latent", X: g(Z), Y: h(Z), Z, description: `latent k = ${k}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ R^${dOut}, random shallow ReLU nets of width ${width}, seed ${seed}` };
+  // the generators are drawn first, so the same seed gives the same g and h whatever the latent
+  const raw = latent === "uniform" ? Float64Array.from({ length: n * k }, () => rng.uniform()) : rng.normals(n * k);
+  const Z = new Matrix(n, k, raw.map((v) => (latent === "half-gaussian" ? Math.abs(v) : v) + shift));
+  const zText = { gaussian: "N(0, I)", "half-gaussian": "|N(0, I)|", uniform: "U[0, 1]^k" }[latent] + (shift ? ` + ${shift}` : "");
+  return { name: "latent", X: g(Z), Y: h(Z), Z, description: `latent k = ${k}, z ~ ${zText}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ R^${dOut}, random shallow ReLU nets of width ${width} (bias sd ${biasScale}), seed ${seed}` };
 }

@@ -17,6 +17,8 @@ export interface RunFacts {
   seed: number;
   /** mode over the middle layers of the number of weight singular values above the threshold */
   learnedRank: number;
+  /** mode over the middle layers of the number of singular values of W_l on the layer's training inputs above the data cut (reported beside the rule's count) */
+  dataRank?: number;
   /** MSE / target variance at the end of training */
   relMse: number;
   paramSqNorm: number;
@@ -59,7 +61,7 @@ const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
   where: "Sec. 3.1 and Fig. 1 (families of minima recovering / over- / under-estimating k); Theorem 6",
   rule: "At the deepest depth trained, f = fraction of runs (seeds) whose learned rank (mode over layers 2 … L − 1 of the number of weight singular values > threshold) equals k: reproduced when f ≥ 1/2 and its Wilson 95 % lower bound > 0.25; partly when f ≥ 1/2 but the lower bound ≤ 0.25; not reproduced when f < 1/2; not assessed when a run at that depth does not fit its data, or when there are too few runs for even a unanimous result to give a lower bound > 0.25 (fewer than 4)",
   differences: [
-    "The task is reconstructed (the paper's formulas and Appendix E are lost): z ~ N(0, I_k), x = g(z), y = h(z) with random shallow ReLU nets g, h; widths, λ, step and steps are this reproduction's choices.",
+    "The task is reconstructed (the paper's formulas and Appendix E are lost): x = g(z), y = h(z) with random shallow ReLU nets g, h; the latent's distribution is lost too. Default here: z ~ |N(0, I_k)| (one-signed). A latent symmetric about 0 (z ~ N(0, I_k)) with the generators' small biases makes the target nearly positively homogeneous, and a non-negative homogeneous image of a neighbourhood of 0 in ℝ^k needs k + 1 directions (the 'completely positive' condition of Sec. 3.1): there trained networks learn k + 1 — measured in the study's contrast runs (option contrastLatent). Widths, λ, step and steps are this reproduction's choices.",
     "'Large learning rate' is read as a large full-batch Adam step, in float64; the threshold on singular values (0.5, between 'near 1' and 'near 0' of Theorem 6) is our choice.",
   ],
   assess(m) {
@@ -69,7 +71,7 @@ const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
     const hits = m.runs.filter((r) => r.learnedRank === m.k).length;
     const [lo, hi] = wilson(hits, n);
     const f = n ? hits / n : NaN;
-    const numbers: Numbers = { depth: m.runs[0]?.depth ?? null, k: m.k, runs: n, "runs recovering k": hits, "learned ranks": m.runs.map((r) => r.learnedRank).join(" "), "Wilson 95% low": r3(lo), "Wilson 95% high": r3(hi) };
+    const numbers: Numbers = { depth: m.runs[0]?.depth ?? null, k: m.k, runs: n, "runs recovering k": hits, "learned ranks": m.runs.map((r) => r.learnedRank).join(" "), "data-used ranks": m.runs.map((r) => r.dataRank ?? "–").join(" "), "Wilson 95% low": r3(lo), "Wilson 95% high": r3(hi) };
     if (!n) return { verdict: "not assessed", numbers, detail: "no run at the deepest depth" };
     if (wilson(n, n)[0] <= 0.25) return { verdict: "not assessed", numbers, detail: `only ${n} run(s) at L = ${m.runs[0].depth}: even ${n}/${n} could not give a Wilson lower bound > 0.25 (learned ranks ${m.runs.map((r) => r.learnedRank).join(", ")})` };
     const verdict: Verdict = f >= 0.5 ? (lo > 0.25 ? "reproduced" : "partly") : "not reproduced";
@@ -90,7 +92,7 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
   id: "recovery-rises-with-depth",
   claim: "Increasing the depth helps the network recover the true rank k (fewer rank-overestimating minima at larger depth)",
   where: "Sec. 3.1 (“it seems that increasing the depth helps (see Figure 1)”)",
-  rule: "Fractions f_deep, f_shallow of runs recovering k at the deepest and the shallowest depth: reproduced when f_deep > f_shallow with a one-sided Fisher exact p < 0.05; partly when f_deep > f_shallow with p ≥ 0.05; not reproduced when f_deep ≤ f_shallow; not assessed when a run at either depth does not fit its data, or when even the most extreme split (all deep runs recover, no shallow run does) could not reach p < 0.05 with these run counts",
+  rule: "Fractions f_deep, f_shallow of runs recovering k at the deepest and the shallowest depth: reproduced when f_deep > f_shallow with a one-sided Fisher exact p < 0.05; partly when f_deep > f_shallow with p ≥ 0.05; not reproduced when f_deep ≤ f_shallow; not assessed when a run at either depth does not fit its data, when every shallow run already recovers k (f_shallow = 1: nothing for depth to raise), or when even the most extreme split (all deep runs recover, no shallow run does) could not reach p < 0.05 with these run counts",
   differences: ["Same networks as rank-recovery; depths and seeds per depth are this reproduction's choice (the paper's Fig. 1 grid is lost)."],
   assess(m) {
     const pre = unfitting([...m.shallow, ...m.deep], "recovery against depth");
@@ -103,6 +105,7 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
     const Ls = m.shallow[0]?.depth ?? null;
     if (!n1 || !n2) return { verdict: "not assessed", numbers: { "deep runs": n1, "shallow runs": n2 }, detail: "a depth has no runs" };
     const p = fisherOneSided(a, n1, c, n2);
+    if (c === n2) return { verdict: "not assessed", numbers: { "shallow depth": Ls, "deep depth": Ld, "recovering at shallow": `${c}/${n2}`, "recovering at deep": `${a}/${n1}` }, detail: `every run at the shallowest depth L = ${Ls} already recovers k = ${m.k} (${c}/${n2}; ${a}/${n1} at L = ${Ld}): nothing left for depth to raise` };
     if (fisherOneSided(n1, n1, 0, n2) >= 0.05) return { verdict: "not assessed", numbers: { "shallow depth": Ls, "deep depth": Ld, "recovering at shallow": `${c}/${n2}`, "recovering at deep": `${a}/${n1}` }, detail: `with ${n2} and ${n1} runs even ${n1}/${n1} against 0/${n2} gives a one-sided Fisher p ≥ 0.05; recovering k = ${m.k}: ${c}/${n2} at L = ${Ls}, ${a}/${n1} at L = ${Ld}` };
     const numbers: Numbers = { "shallow depth": Ls, "deep depth": Ld, "recovering at shallow": `${c}/${n2}`, "recovering at deep": `${a}/${n1}`, "Fisher one-sided p": r3(p) };
     const rises = a / n1 > c / n2;
@@ -110,7 +113,7 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
     return { verdict, numbers, detail: `runs recovering k = ${m.k}: ${c}/${n2} at L = ${Ls}, ${a}/${n1} at L = ${Ld}; ${rises ? `rises, one-sided Fisher exact p = ${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)` : "does not rise with depth"}` };
   },
   example: { k: 2, shallow: [0, 1, 2, 3].map((seed) => ({ depth: 4, k: 2, seed, learnedRank: 3, relMse: 0.01, paramSqNorm: 10 })), deep: [0, 1, 2, 3].map((seed) => ({ depth: 12, k: 2, seed, learnedRank: 2, relMse: 0.01, paramSqNorm: 30 })) },
-  counterexample: { k: 2, shallow: [0, 1, 2, 3].map((seed) => ({ depth: 4, k: 2, seed, learnedRank: 2, relMse: 0.01, paramSqNorm: 10 })), deep: [0, 1, 2, 3].map((seed) => ({ depth: 12, k: 2, seed, learnedRank: 3, relMse: 0.01, paramSqNorm: 30 })) },
+  counterexample: { k: 2, shallow: [0, 1, 2, 3].map((seed) => ({ depth: 4, k: 2, seed, learnedRank: seed < 2 ? 2 : 3, relMse: 0.01, paramSqNorm: 10 })), deep: [0, 1, 2, 3].map((seed) => ({ depth: 12, k: 2, seed, learnedRank: 3, relMse: 0.01, paramSqNorm: 30 })) },
 };
 
 /**

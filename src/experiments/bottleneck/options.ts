@@ -5,10 +5,19 @@
  */
 import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
+import { LATENT_DISTRIBUTIONS, LatentDistribution } from "../../data";
 
 export interface BottleneckOptions {
   /** latent dimension k, input and output dimensions, training points */
   k: number;
+  /**
+   * the task's latent z (the paper's distribution is lost): "half-gaussian" |N(0, I_k)| (default, one-signed),
+   * "gaussian" N(0, I_k) (symmetric about 0), "uniform" U[0, 1]^k; latentShift is added to every coordinate
+   */
+  latent: LatentDistribution;
+  latentShift: number;
+  /** standard deviation of the biases of the random generator nets g and h */
+  generatorBias: number;
   dIn: number;
   dOut: number;
   n: number;
@@ -21,6 +30,12 @@ export interface BottleneckOptions {
   steps: number;
   /** a weight singular value above this counts towards the layer's rank */
   threshold: number;
+  /** a singular value of W_l·H_(l−1) (W_l on the layer's training inputs) above this fraction of the largest counts towards the layer's data-used rank */
+  dataThreshold: number;
+  /** the contrast: networks on the same task with this latent (default the symmetric N(0, I_k)) at these depths, this many seeds */
+  contrastLatent: LatentDistribution;
+  contrastDepths: number[];
+  contrastSeeds: number;
   /** other latent dimensions trained at sweepDepth (learned rank against k) */
   latentSweep: number[];
   sweepDepth: number;
@@ -43,16 +58,23 @@ export const NAME = "bottleneck";
 
 export const bottleneckDefaults: BottleneckOptions = {
   k: 2,
+  latent: "half-gaussian",
+  latentShift: 0,
+  generatorBias: 0.1,
   dIn: 10,
   dOut: 10,
   n: 200,
-  depths: [4, 6, 8, 10, 12],
+  depths: [4, 8, 12, 16, 20],
   seeds: 4,
   width: 100,
   lr: 0.002,
   lambda: 0.02,
   steps: 10000,
   threshold: 0.5,
+  dataThreshold: 0.05,
+  contrastLatent: "gaussian",
+  contrastDepths: [4, 12, 20],
+  contrastSeeds: 2,
   latentSweep: [1, 3],
   sweepDepth: 8,
   symmetry: true,
@@ -70,11 +92,14 @@ export const bottleneckDefaults: BottleneckOptions = {
 
 export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
   paper: {},
-  quick: { n: 100, depths: [4, 6, 8], seeds: 2, width: 50, lr: 0.003, steps: 3000, sweepDepth: 6, symN: 300, symSteps: 3000 },
+  quick: { n: 100, depths: [4, 6, 8], seeds: 2, width: 50, lr: 0.003, steps: 3000, sweepDepth: 6, contrastDepths: [4, 8], contrastSeeds: 1, symN: 300, symSteps: 3000 },
 };
 
 export function validateBottleneck(o: BottleneckOptions): void {
   checkInt(NAME, "k", o.k, 1, 16);
+  checkChoice(NAME, "latent", o.latent, LATENT_DISTRIBUTIONS);
+  checkNumber(NAME, "latentShift", o.latentShift, -100, 100);
+  checkNumber(NAME, "generatorBias", o.generatorBias, 0);
   checkInt(NAME, "dIn", o.dIn, 1);
   checkInt(NAME, "dOut", o.dOut, 1);
   checkInt(NAME, "n", o.n, 10);
@@ -87,6 +112,10 @@ export function validateBottleneck(o: BottleneckOptions): void {
   checkNumber(NAME, "lambda", o.lambda, 0);
   checkInt(NAME, "steps", o.steps, 1);
   checkNumber(NAME, "threshold", o.threshold, 0);
+  checkNumber(NAME, "dataThreshold", o.dataThreshold, 0, 1);
+  checkChoice(NAME, "contrastLatent", o.contrastLatent, LATENT_DISTRIBUTIONS);
+  checkIntList(NAME, "contrastDepths", o.contrastDepths, 2, { minLength: 0 });
+  checkInt(NAME, "contrastSeeds", o.contrastSeeds, 1, 100);
   checkIntList(NAME, "latentSweep", o.latentSweep, 1, { minLength: 0 });
   checkInt(NAME, "sweepDepth", o.sweepDepth, 2);
   checkChoice(NAME, "symmetry", o.symmetry, [true, false]);

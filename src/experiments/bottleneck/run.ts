@@ -5,8 +5,8 @@
 import { Matrix, rankOfSpectrum } from "../../linalg";
 import * as nets from "../../nets";
 import { trainDense } from "../../training";
-import { weightSpectra, representationSpectra } from "../../metrics";
-import { latentData, pcaFit, pcaTransform, columnMeans } from "../../data";
+import { weightSpectra, representationSpectra, dataWeightSpectra } from "../../metrics";
+import { latentData, pcaFit, pcaTransform, columnMeans, LatentDistribution } from "../../data";
 import { lossValue } from "../../curvature";
 import { Rng } from "../../util/random";
 import { symmetryTask, symmetryData, summaryStats, gdPath, vectorAt } from "./symmetry";
@@ -27,8 +27,14 @@ export interface BnRankArgs extends TrainSettings {
   dIn: number;
   dOut: number;
   n: number;
+  /** the task's latent: distribution, shift of every coordinate, bias scale of the generators g and h */
+  latent: LatentDistribution;
+  latentShift: number;
+  generatorBias: number;
   /** weight singular values above this count towards a layer's rank */
   threshold: number;
+  /** a singular value of W_l·H_(l−1) counts towards the layer's data-used rank above this fraction of the largest */
+  dataThreshold: number;
   /** singular values kept per layer in the result */
   keep: number;
 }
@@ -37,6 +43,8 @@ export interface BnRankRun {
   depth: number;
   k: number;
   seed: number;
+  latent: LatentDistribution;
+  latentShift: number;
   /** mean ½‖f − y‖² at the end, and the same for the best constant prediction (the target variance) */
   mse: number;
   targetVariance: number;
@@ -51,10 +59,17 @@ export interface BnRankRun {
   /** top singular values (/√N) of the centred pre-activations of layers 1 … L, and cumulative explained variance */
   repSV: number[][];
   repVariance: number[][];
+  /** top singular values (/√N) of the uncentred pre-activations of layers 1 … L */
+  repSVUncentred: number[][];
+  /** top singular values (/√N) of W_l applied to the training inputs of layer l, H_(l−1)·W_lᵀ, l = 1 … L */
+  dataSV: number[][];
   /** weight singular values above the threshold for the middle layers 2 … L − 1 */
   middleRanks: number[];
   /** the most frequent of middleRanks (the larger on a tie) */
   learnedRank: number;
+  /** for the middle layers: singular values of H_(l−1)·W_lᵀ above dataThreshold × the largest, and their mode */
+  middleDataRanks: number[];
+  dataRank: number;
   seconds: number;
 }
 
@@ -109,7 +124,7 @@ export function homogeneityError(spec: nets.NetSpec, params: Float64Array, X: Ma
 export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const t0 = Date.now();
   // the same data for every seed of a given k (data seed 0); seeds change the initialisation
-  const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0 });
+  const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0, latent: a.latent, shift: a.latentShift, biasScale: a.generatorBias });
   const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
   const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
@@ -117,11 +132,15 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
   const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => rankOfSpectrum(sv, a.threshold));
+  const dsv = dataWeightSpectra(spec, th, ds.X);
+  const middleDataRanks = dsv.slice(1, a.depth - 1).map((sv) => sv.filter((v) => v > a.dataThreshold * sv[0]).length);
   const norms = weightAndBiasSqNorms(spec, th);
   return {
     depth: a.depth,
     k: a.k,
     seed: a.seed,
+    latent: a.latent,
+    latentShift: a.latentShift,
     mse: lossValue({ spec, params: th, X: ds.X, Y: ds.Y, loss: "mse" }),
     targetVariance: targetVariance(ds.Y),
     paramSqNorm: th.reduce((s, v) => s + v * v, 0),
@@ -131,8 +150,12 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     weightSV: wsv.map((sv) => sv.slice(0, a.keep)),
     repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
     repVariance: reps.map((r) => r.cumulativeVariance.slice(0, a.keep)),
+    repSVUncentred: representationSpectra(spec, th, ds.X, { centred: false }).map((r) => r.singularValues.slice(0, a.keep)),
+    dataSV: dsv.map((sv) => sv.slice(0, a.keep)),
     middleRanks,
     learnedRank: middleRanks.length ? mode(middleRanks) : rankOfSpectrum(wsv[0], a.threshold),
+    middleDataRanks,
+    dataRank: middleDataRanks.length ? mode(middleDataRanks) : dsv[0].filter((v) => v > a.dataThreshold * dsv[0][0]).length,
     seconds: (Date.now() - t0) / 1000,
   };
 }
