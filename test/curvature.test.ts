@@ -83,6 +83,41 @@ describe("gradient and Hessian against central finite differences (float64)", ()
       }
 });
 
+describe("rank of H_o at scale: the N·K × N·K Gram of the loss-weighted Jacobian", () => {
+  for (const loss of nets.LOSSES)
+    for (const bias of [false, true])
+      it(`${loss}, ${bias ? "bias" : "no bias"}: Γ = (1/N)(SJ)(SJ)ᵀ from the explicit Jacobian; its spectrum is H_o's non-zero one, and its rank the dense rank`, () => {
+        // N·K = 24 < p: H_o (p × p) has at most 24 non-zero eigenvalues
+        const prob = smallProblem("tanh", loss, bias, 4, [5, 7, 6, 3], 8);
+        const gram = cv.gaussNewtonGram(prob);
+        const N = 8, K = 3;
+        assert.deepEqual([gram.rows, gram.cols], [N * K, N * K]);
+        // MSE (S = I): Γ = J Jᵀ / N from the explicit Jacobian by a naive product
+        const J = cv.parameterJacobian(prob);
+        const p = J.cols;
+        if (loss === "mse") {
+          const ref = naiveMul(J, J.transpose()).data.map((v) => v / N);
+          assert.ok(maxAbsDiff(gram.data, ref) <= 1e-12 * maxAbs(ref), `Gram vs JJᵀ/N: ${maxAbsDiff(gram.data, ref)}`);
+        }
+        // every loss: the non-zero eigenvalues of Γ are those of the dense H_o = Jᵀ Λ J / N
+        const evG = Array.from(la.eigvalsh(gram)).sort((a, b) => b - a);
+        const Ho = cv.gaussNewtonFromJacobian(prob);
+        const evH = Array.from(la.eigvalsh(Ho)).sort((a, b) => b - a).slice(0, N * K);
+        assert.ok(maxAbsDiff(evG, evH) <= 1e-10 * evH[0], `spectra: ${maxAbsDiff(evG, evH)}`);
+        const sp = cv.gaussNewtonSpectrum(prob);
+        assert.equal(sp.p, p);
+        assert.equal(sp.rank, cv.spectrumOf(Ho).rank, "rank from the Gram = dense rank of H_o");
+      });
+  it("a bottleneck the Gram sees: a width-1 layer caps rank H_o for MSE at the Jacobian's rank; refused before allocating when too large", () => {
+    const prob = smallProblem("linear", "mse", false, 2, [6, 1, 4], 10);
+    const sp = cv.gaussNewtonSpectrum(prob);
+    assert.equal(sp.rank, cv.spectrumOf(cv.gaussNewtonFromJacobian(prob)).rank);
+    // Singh et al. Fact 7 / Cor. 4 for a linear [6, 1, 4] net: rank H_o = q(d + K) − q² with q = min(6, 1, 4) = 1 → 9
+    assert.equal(sp.rank, 9);
+    assert.throws(() => cv.gaussNewtonGram(prob, { maxBytes: 1000 }), /gaussNewtonGram: two N·K × N·K = 40 × 40 float64 matrices need .* GiB, over the limit .*option maxBytes/);
+  });
+});
+
 describe("linear networks", () => {
   it("the closed form (Σ_xx, Ω) equals the general Hessian to 1e-10", () => {
     for (const [sizes, N, seed] of [[[6, 5, 4, 3], 20, 1], [[8, 3, 6, 2], 5, 2], [[4, 7, 7, 7, 3], 9, 3], [[5, 2], 8, 4]] as [number[], number, number][]) {

@@ -9,13 +9,13 @@
  * - Input Jacobians of every layer's pre-activations, ∂z_l/∂x (M_l × d) per sample, streamed in
  *   chunks of samples (they can be large), and their singular values.
  */
-import { Matrix, gemmTrusted as gemm, syrk, svdvals } from "../linalg";
+import { Matrix, gemmTrusted as gemm, syrk, svdvals, eigvalsh } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
 import { Problem, prepare, Prepared } from "./problem";
 import { DEFAULT_MAX_DENSE_BYTES } from "./hessian";
-import { checkOptions, int } from "../util/options";
+import { checkOptions, int, num } from "../util/options";
 
 /**
  * Reverse mode for every output at once: visits layers l = L, …, 1 with the adjoints
@@ -198,6 +198,96 @@ export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions 
     }
   }
   return syrk(Jt, { trans: true, alpha: 1 / N });
+}
+
+/**
+ * The N·K × N·K Gram of the loss-weighted Jacobian, Γ = (1/N)·(S J)(S J)ᵀ with S = diag(S_1 … S_N), Λ_n = S_nᵀ S_n:
+ * its eigenvalues are the non-zero eigenvalues of H_o = (1/N) Jᵀ Λ J (p × p), padded with zeros — so rank H_o and
+ * H_o's non-zero spectrum come from an N·K × N·K matrix when p is too large for the dense p × p Hessian.
+ * J is never formed: per layer, ∇_{W_l} f_k(x_n) = G_l[n, k] ⊗ h_{l−1}(x_n) gives
+ *   (J Jᵀ)[(n, k), (m, j)] = Σ_l (G_l G_lᵀ)[(n, k), (m, j)] · (h_{l−1}(x_n)·h_{l−1}(x_m) + [bias])
+ * (the empirical neural tangent kernel), at O((N·K)²·widest + N²·widest) work and (N·K)² memory.
+ * Throws before allocating when two N·K × N·K matrices would exceed `maxBytes` (default 8 GiB).
+ */
+export function gaussNewtonGram(problem: Problem, opts: JacobianOptions = {}): Matrix {
+  checkOptions("gaussNewtonGram", opts, { maxBytes: num(1) });
+  const N0 = problem.X.rows;
+  const K0 = normalizeSpec(problem.spec).sizes.slice(-1)[0];
+  const bytes = 8 * 2 * (N0 * K0) ** 2;
+  const max = opts.maxBytes ?? DEFAULT_MAX_DENSE_BYTES;
+  if (bytes > max) throw new Error(`gaussNewtonGram: two N·K × N·K = ${N0 * K0} × ${N0 * K0} float64 matrices need ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes); use fewer samples or the matrix-free operators (curvatureOperator, spectralDensity)`);
+  const prep = prepare("gaussNewtonGram", problem);
+  const { N, K, cache } = prep;
+  const NK = N * K;
+  const gram = new Float64Array(NK * NK);
+  backpropOutputs(cache, prep.params, (l, G) => {
+    const s = cache.slots[l - 1];
+    const A = syrk(new Matrix(NK, s.rows, G)).data; // G_l G_lᵀ
+    const B = syrk(cache.H[l - 1]).data; // H_(l−1) H_(l−1)ᵀ, N × N
+    const b = s.bOffset >= 0 ? 1 : 0;
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < K; k++) {
+        const row = (n * K + k) * NK;
+        for (let m = 0; m < N; m++) {
+          const h = B[n * N + m] + b;
+          const o = row + m * K;
+          for (let j = 0; j < K; j++) gram[o + j] += A[o + j] * h;
+        }
+      }
+  });
+  let out = new Matrix(NK, NK, gram);
+  if (prep.loss !== "mse") {
+    // Γ = S (J Jᵀ) Sᵀ with S block-diagonal: scale block rows, then block columns
+    const S = new Float64Array(K * K);
+    const Ss: Float64Array[] = [];
+    for (let n = 0; n < N; n++) {
+      outputHessianFactor(prep.loss, prep.F, prep.Y, n, K, S);
+      Ss.push(S.slice());
+    }
+    const rows = new Matrix(NK, NK);
+    for (let n = 0; n < N; n++) rows.data.set(gemm(new Matrix(K, K, Ss[n]), new Matrix(K, NK, gram.subarray(n * K * NK, (n + 1) * K * NK))).data, n * K * NK);
+    out = new Matrix(NK, NK);
+    for (let m = 0; m < N; m++) {
+      // columns m·K … m·K + K − 1: (rows[:, block m]) · S_mᵀ
+      const block = new Matrix(NK, K);
+      for (let r = 0; r < NK; r++) for (let j = 0; j < K; j++) block.data[r * K + j] = rows.data[r * NK + m * K + j];
+      const scaled = gemm(block, new Matrix(K, K, Ss[m]), { transB: true });
+      for (let r = 0; r < NK; r++) for (let j = 0; j < K; j++) out.data[r * NK + m * K + j] = scaled.data[r * K + j];
+    }
+  }
+  for (let i = 0; i < out.data.length; i++) out.data[i] /= N;
+  // exact symmetry (rounding in the two-sided scaling)
+  for (let i = 0; i < NK; i++) for (let j = i + 1; j < NK; j++) { const v = 0.5 * (out.data[i * NK + j] + out.data[j * NK + i]); out.data[i * NK + j] = v; out.data[j * NK + i] = v; }
+  return out;
+}
+
+/** The non-zero spectrum of H_o and its rank from `gaussNewtonGram` (returned by `gaussNewtonSpectrum`). */
+export interface GaussNewtonSpectrum {
+  /** eigenvalues of the N·K × N·K Gram, ascending: H_o's non-zero eigenvalues and N·K − rank zeros (to rounding) */
+  eigenvalues: Float64Array;
+  /** parameters p: H_o is p × p */
+  p: number;
+  /** max|λ| · max(p, N·K) · eps: the dense route's default tolerance when N·K ≤ p (the same rank as `spectrumOf(H_o)` where both apply) */
+  tolerance: number;
+  /** rank H_o at that tolerance */
+  rank: number;
+}
+
+/**
+ * rank H_o and H_o's non-zero eigenvalues without the p × p matrix, from the N·K × N·K Gram (`gaussNewtonGram`).
+ * The tolerance is the dense route's, max|λ| · p · eps (max(p, N·K) in place of p when N·K > p), so the two agree where both can run; the Gram's own rounding
+ * (≈ max|λ| · N·K · eps) stays below it whenever N·K ≤ p.
+ */
+export function gaussNewtonSpectrum(problem: Problem, opts: JacobianOptions = {}): GaussNewtonSpectrum {
+  const gram = gaussNewtonGram(problem, opts);
+  const eigenvalues = eigvalsh(gram);
+  const p = paramCount(problem.spec);
+  let maxAbs = 0;
+  for (const v of eigenvalues) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const tolerance = maxAbs * Math.max(p, gram.rows) * Number.EPSILON;
+  let rank = 0;
+  for (const v of eigenvalues) if (Math.abs(v) > tolerance) rank++;
+  return { eigenvalues, p, tolerance, rank };
 }
 
 /** One chunk of samples' input Jacobians, passed to the callback of `forEachInputJacobian`. */
