@@ -18,6 +18,7 @@ const GAUSSIAN_RULES: Record<string, OptionRule> = {
 const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: int() };
 /** Distributions of the latent z of `latentData`. */
 export const LATENT_DISTRIBUTIONS = ["gaussian", "half-gaussian", "uniform"] as const;
+/** One of `LATENT_DISTRIBUTIONS`. */
 export type LatentDistribution = (typeof LATENT_DISTRIBUTIONS)[number];
 const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, latent: oneOf(LATENT_DISTRIBUTIONS), shift: num(), biasScale: num(0), seed: int() };
 

@@ -28,6 +28,7 @@ import { symmetryLearning } from "./fig2-symmetry-learning";
 export type { BottleneckOptions } from "./options";
 export { bottleneckDefaults } from "./options";
 
+/** The study's definition: options with this reproduction's defaults, presets, its figures (parts) and claims. */
 export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
   name: NAME,
   title: "Bottleneck structure in deep L2-regularized networks (Jacot 2023)",
@@ -56,6 +57,7 @@ export function bottleneck(options: Partial<BottleneckOptions> & RunControls = {
 
 /** The paper's figures one call each, e.g. `jacot.depthSweep({ depths: [4, 8, 12] })`; `jacot.study()` runs all. */
 export const jacot = {
+  /** every figure and the ledger over all of them (the same as `bottleneck`) */
   study: bottleneck,
   depthSweep: partCall(bottleneckStudy, depthSweep),
   symmetryLearning: partCall(bottleneckStudy, symmetryLearning),

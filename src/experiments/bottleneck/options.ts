@@ -7,6 +7,7 @@ import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
 import { LATENT_DISTRIBUTIONS, LatentDistribution } from "../../data";
 
+/** Options of the Jacot (2023) study; each figure reads its own subset (see `jacot.<figure>.options()`). */
 export interface BottleneckOptions {
   /** latent dimension k, input and output dimensions, training points */
   k: number;
@@ -56,6 +57,7 @@ export interface BottleneckOptions {
 
 export const NAME = "bottleneck";
 
+/** The paper preset's settings (the paper's where the text gives them, else this reproduction's, see the notes). */
 export const bottleneckDefaults: BottleneckOptions = {
   k: 2,
   latent: "half-gaussian",

@@ -24,6 +24,7 @@ export type { FlatnessCompressionOptions } from "./options";
 export { flatnessCompressionDefaults } from "./options";
 export { chenCheckpoints, interpolationIndex } from "./shared";
 
+/** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
 export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionOptions> = {
   name: NAME,
   title: "Flatness and compressed representations (Chen, Recanatesi & Shea-Brown 2024)",
@@ -58,6 +59,7 @@ export function flatnessCompression(options: Partial<FlatnessCompressionOptions>
 
 /** The paper's figures one call each, e.g. `chen.fig1({ vggSteps: 500 })`; `chen.study()` runs all. */
 export const chen = {
+  /** every figure and the ledger over all of them (the same as `flatnessCompression`) */
   study: flatnessCompression,
   fig1: partCall(flatnessCompressionStudy, fig1),
   fig2: partCall(flatnessCompressionStudy, fig2),

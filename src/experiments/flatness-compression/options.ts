@@ -20,6 +20,7 @@ export type LrUnits = (typeof LR_UNITS)[number];
 export const DEFINITIONS = ["paper", "authors-code"] as const;
 export type Definitions = (typeof DEFINITIONS)[number];
 
+/** Options of the Chen et al. (2024) study; each figure reads its own subset (see `chen.<figure>.options()`). */
 export interface FlatnessCompressionOptions {
   /** image data: "auto" = CIFAR-10 if cifarDir is set, else Fashion-MNIST (Debian), else MNIST */
   source: ImageSource;
@@ -78,6 +79,7 @@ export interface FlatnessCompressionOptions {
 
 export const ALL_CLASSES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
+/** The paper's settings (the paper preset); where the paper is silent, the authors' code. */
 export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
   source: "fashion-mnist",
   cifarDir: null,

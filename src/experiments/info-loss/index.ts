@@ -30,6 +30,7 @@ import { part4 } from "./part4-solutions";
 export type { InfoLossOptions } from "./options";
 export { infoLossDefaults } from "./options";
 
+/** The study's definition: options with the defaults, presets, its parts and claims. */
 export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
   name: NAME,
   title: "Information loss and basin flatness (Hebbar 2022)",
@@ -69,6 +70,7 @@ export function infoLoss(options: Partial<InfoLossOptions> & RunControls = {}): 
 
 /** The post's parts one call each, e.g. `hebbar.part4({ seeds: 100 })`; `hebbar.study()` runs all. */
 export const hebbar = {
+  /** every part and the ledger over all of them (the same as `infoLoss`) */
   study: infoLoss,
   part1: partCall(infoLossStudy, part1),
   part2: partCall(infoLossStudy, part2),

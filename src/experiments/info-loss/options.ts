@@ -7,6 +7,7 @@ import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 
+/** Options of the Hebbar (2022) study; each part reads its own subset (see `hebbar.<part>.options()`). */
 export interface InfoLossOptions {
   /** Part 4: hidden widths w of [1, w, 1] (p = 3w + 1) */
   widths: number[];
@@ -38,6 +39,7 @@ export interface InfoLossOptions {
   workers: number;
 }
 
+/** The post's settings where it gives them, else this reproduction's (the paper preset). */
 export const infoLossDefaults: InfoLossOptions = {
   widths: [3, 5, 7, 10, 14, 19, 25, 33],
   seeds: 200,
