@@ -13,10 +13,17 @@
  * Gaussian IB (Chechik et al. 2003): with λ_i the eigenvalues of Σ_{x|y} Σ_x⁻¹, the critical values are
  * β_i^c = 1/(1 − λ_i). For one direction with correlation c (x, y unit variance) and this VIB,
  * a = 0 stops being a minimum exactly when β_vib < c², i.e. β > 1/c² = β^c.
+ *
+ * Below: the same VIB's optimum in closed form (gaussianVibOptimum), and the Deep VIB of the paper's Fig. 2
+ * trained on samples (trainSampledGaussianVib: μ(x) and log σ(x) from a deep linear encoder, reparameterised
+ * noise, mini-batch Adam), whose local-rank steps are the evidence of fig2-ib-transitions.
  */
 import { Matrix, gemm, eigvalsh, svdvals, solve } from "../../linalg";
 import { Rng } from "../../util/random";
-import { Float64Optimizer } from "../../training/optimizers";
+import { Float64Optimizer, ADAM } from "../../training/optimizers";
+import { NetSpec, layout, paramCount } from "../../nets";
+import { localRank } from "../../metrics";
+import { gaussianPairs } from "../../data";
 
 export interface GaussianIbCritical {
   /** λ_i of Σ_{x|y} Σ_x⁻¹, ascending */
@@ -145,3 +152,346 @@ export function trainGaussianVib(a: VibArgs): VibResult {
 }
 
 export const vibModule = __filename;
+
+// ---------------------------------------------------------------------------------------------
+// The Deep VIB of Fig. 2 trained on samples (the paper's setting): a deep linear encoder giving μ(x) and
+// log σ(x), reparameterised noise, a linear Gaussian decoder, mini-batches of n samples of the Gaussian pair.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The Gaussian IB optimum of the VIB above per direction, in closed form. For X, Y unit-variance with
+ * canonical correlations c_i (Σ_XY = diag(c)), minimising E½‖y − D t‖² + β_vib·E KL over A, σ and D decouples
+ * into directions; for β = 1/β_vib > β_c,i = 1/c_i² the minimiser has encoder gain a_i = √(1 − β_c,i/β),
+ * noise σ_i² = β_c,i/β and KL_i = ½ ln(β/β_c,i); below β_c,i the direction is off (a_i = 0, KL_i = 0).
+ * (From ∂/∂D: d = a c/(a² + σ²); then ∂/∂a² and ∂/∂σ² give a² + σ² = 1 and σ² = β_vib c⁻².)
+ * The KL, summed over directions, is the Gaussian IB's I(X;T) at β.
+ */
+export function gaussianVibOptimum(criticalBetas: number[], beta: number): { gains: number[]; kl: number; rank: number } {
+  const on = criticalBetas.filter((b) => b < beta);
+  return {
+    gains: criticalBetas.map((b) => (b < beta ? Math.sqrt(1 - b / beta) : 0)).sort((a, b) => b - a),
+    kl: on.reduce((s, b) => s + 0.5 * Math.log(beta / b), 0),
+    rank: on.length,
+  };
+}
+
+/** The samples of Fig. 2: X ~ N(0, I_dX), Y = Σ_yx X + (I − Σ_yx Σ_yxᵀ)^{1/2} E (Σ_xx = Σ_yy = I). */
+export function gaussianVibSamples(crossCov: number[][], n: number, seed: number): { X: Matrix; Y: Matrix } {
+  const C = Matrix.from(crossCov);
+  const ds = gaussianPairs({ n, dIn: C.cols, dOut: C.rows, crossCov: C, seed });
+  return { X: ds.X, Y: ds.Y };
+}
+
+/** Critical β of the Gaussian IB from the sample covariances of (X, Y) (centred, divided by n − 1). */
+export function sampleCriticalBetas(X: Matrix, Y: Matrix): GaussianIbCritical {
+  const n = X.rows;
+  const centred = (M: Matrix) => {
+    const out = new Matrix(M.rows, M.cols, M.data.slice());
+    for (let j = 0; j < M.cols; j++) {
+      let m = 0;
+      for (let i = 0; i < M.rows; i++) m += M.get(i, j);
+      m /= M.rows;
+      for (let i = 0; i < M.rows; i++) out.set(i, j, M.get(i, j) - m);
+    }
+    return out;
+  };
+  const Xc = centred(X);
+  const Yc = centred(Y);
+  const scale = (M: Matrix) => new Matrix(M.rows, M.cols, M.data.map((v) => v / (n - 1)));
+  return gaussianIbCriticalBetas(scale(gemm(Xc, Xc, { transA: true })), scale(gemm(Xc, Yc, { transA: true })), scale(gemm(Yc, Yc, { transA: true })));
+}
+
+/**
+ * A sampled Deep VIB's parameters. Encoder: a deep linear trunk h = W_L ⋯ W_1 x (no biases; `mu` holds
+ * the trunk and the μ head as one linear net in rankscope's layout, spec `muSpec`), μ = W_μ h, log σ = W_ρ h + b_ρ.
+ * Decoder: ŷ = D t + b_D with t = μ + σ ⊙ ε.
+ */
+export interface SampledVib {
+  muSpec: NetSpec;
+  /** trunk and μ head, rankscope layout of `muSpec` (linear, no bias) */
+  mu: Float64Array;
+  /** log σ head: W_ρ (dT × width of the last trunk layer, row-major) and b_ρ */
+  rhoW: Float64Array;
+  rhoB: Float64Array;
+  /** decoder D (dY × dT, row-major) and b_D */
+  dec: Float64Array;
+  decB: Float64Array;
+}
+
+/** Forward values of one sample: the trunk activations h_0 = x … h_L, μ, ρ = log σ. */
+function encode(m: SampledVib, x: Float64Array | number[]): { hs: Float64Array[]; mu: Float64Array; rho: Float64Array } {
+  const slots = layout(m.muSpec);
+  const hs: Float64Array[] = [Float64Array.from(x)];
+  for (let l = 0; l < slots.length - 1; l++) {
+    const s = slots[l];
+    const h = new Float64Array(s.rows);
+    const prev = hs[l];
+    for (let r = 0; r < s.rows; r++) {
+      let v = 0;
+      for (let c = 0; c < s.cols; c++) v += m.mu[s.wOffset + r * s.cols + c] * prev[c];
+      h[r] = v;
+    }
+    hs.push(h);
+  }
+  const head = slots[slots.length - 1];
+  const hL = hs[hs.length - 1];
+  const mu = new Float64Array(head.rows);
+  const rho = new Float64Array(head.rows);
+  for (let j = 0; j < head.rows; j++) {
+    let v = 0;
+    let w = m.rhoB[j];
+    for (let c = 0; c < head.cols; c++) {
+      v += m.mu[head.wOffset + j * head.cols + c] * hL[c];
+      w += m.rhoW[j * head.cols + c] * hL[c];
+    }
+    mu[j] = v;
+    rho[j] = w;
+  }
+  return { hs, mu, rho };
+}
+
+/** KL(N(μ, σ²) ‖ N(0, I)) of one sample, in closed form: ½ Σ_j (μ_j² + σ_j² − 1 − 2 log σ_j). */
+export function gaussianKl(mu: ArrayLike<number>, logSigma: ArrayLike<number>): number {
+  let k = 0;
+  for (let j = 0; j < mu.length; j++) k += 0.5 * (mu[j] * mu[j] + Math.exp(2 * logSigma[j]) - 1 - 2 * logSigma[j]);
+  return k;
+}
+
+/** y ← W x for a row-major W (rows × cols) stored at `off` of `w`, over a batch of B rows (x: B×cols, y: B×rows). */
+function batchMatVec(w: Float64Array, off: number, rows: number, cols: number, x: Float64Array, y: Float64Array, B: number): void {
+  for (let b = 0; b < B; b++)
+    for (let r = 0; r < rows; r++) {
+      let v = 0;
+      const wo = off + r * cols;
+      const xo = b * cols;
+      for (let c = 0; c < cols; c++) v += w[wo + c] * x[xo + c];
+      y[b * rows + r] = v;
+    }
+}
+
+/**
+ * The sampled VIB objective on a mini-batch (rows of X, Y) with given noise E (B × dT, row i is ε_i) and its exact
+ * gradient: mean_i [½‖y_i − D(μ_i + σ_i ⊙ ε_i) − b_D‖² + β_vib · KL_i], KL_i in closed form. Gradients in the blocks of `SampledVib`.
+ */
+export function sampledVibLossAndGrad(m: SampledVib, X: Matrix, Y: Matrix, rows: number[], E: Float64Array, betaVib: number): { loss: number; rec: number; kl: number; grads: SampledVib } {
+  const slots = layout(m.muSpec);
+  const head = slots[slots.length - 1];
+  const dT = head.rows;
+  const w = head.cols;
+  const dY = Y.cols;
+  const dX = X.cols;
+  const B = rows.length;
+  const W = m.mu;
+  const Wr = m.rhoW;
+  const D = m.dec;
+  const Xd = X.data;
+  const Yd = Y.data;
+  const g: SampledVib = { muSpec: m.muSpec, mu: new Float64Array(W.length), rhoW: new Float64Array(Wr.length), rhoB: new Float64Array(dT), dec: new Float64Array(D.length), decB: new Float64Array(dY) };
+  const gW = g.mu;
+  const gWr = g.rhoW;
+  const gD = g.dec;
+  // forward: H_0 = X rows, H_l = H_{l−1} W_lᵀ, μ = H_L W_μᵀ, ρ = H_L W_ρᵀ + b_ρ
+  const hs: Float64Array[] = [new Float64Array(B * dX)];
+  for (let b = 0; b < B; b++) hs[0].set(Xd.subarray(rows[b] * dX, (rows[b] + 1) * dX), b * dX);
+  for (let l = 0; l < slots.length - 1; l++) {
+    const sl = slots[l];
+    hs.push(new Float64Array(B * sl.rows));
+    batchMatVec(W, sl.wOffset, sl.rows, sl.cols, hs[l], hs[l + 1], B);
+  }
+  const hL = hs[hs.length - 1];
+  const mu = new Float64Array(B * dT);
+  const rho = new Float64Array(B * dT);
+  batchMatVec(W, head.wOffset, dT, w, hL, mu, B);
+  batchMatVec(Wr, 0, dT, w, hL, rho, B);
+  let rec = 0;
+  let kl = 0;
+  const gMu = new Float64Array(B * dT);
+  const gRho = new Float64Array(B * dT);
+  const t = new Float64Array(dT);
+  const r = new Float64Array(dY);
+  const invB = 1 / B;
+  for (let b = 0; b < B; b++) {
+    const o = b * dT;
+    for (let j = 0; j < dT; j++) {
+      rho[o + j] += m.rhoB[j];
+      t[j] = mu[o + j] + Math.exp(rho[o + j]) * E[o + j];
+    }
+    const yo = rows[b] * dY;
+    for (let i = 0; i < dY; i++) {
+      let v = m.decB[i] - Yd[yo + i];
+      const io = i * dT;
+      for (let j = 0; j < dT; j++) v += D[io + j] * t[j];
+      r[i] = v;
+      rec += 0.5 * v * v;
+      g.decB[i] += v * invB;
+      const vb = v * invB;
+      for (let j = 0; j < dT; j++) gD[io + j] += vb * t[j];
+    }
+    for (let j = 0; j < dT; j++) {
+      let gt = 0; // (Dᵀ r)_j
+      for (let i = 0; i < dY; i++) gt += D[i * dT + j] * r[i];
+      const rj = rho[o + j];
+      const sj = Math.exp(rj);
+      const mj = mu[o + j];
+      kl += 0.5 * (mj * mj + sj * sj - 1 - 2 * rj);
+      // ∂/∂μ = Dᵀr + β_vib μ; ∂/∂ρ = (Dᵀr) ε σ + β_vib (σ² − 1)
+      gMu[o + j] = (gt + betaVib * mj) * invB;
+      const gr = (gt * E[o + j] * sj + betaVib * (sj * sj - 1)) * invB;
+      gRho[o + j] = gr;
+      g.rhoB[j] += gr;
+    }
+  }
+  rec *= invB;
+  kl *= invB;
+  // heads: ∂W_μ = gMuᵀ H_L, ∂W_ρ = gRhoᵀ H_L; ∂H_L = gMu W_μ + gRho W_ρ
+  let gh = new Float64Array(B * w);
+  const ho = head.wOffset;
+  for (let b = 0; b < B; b++) {
+    const bo = b * w;
+    for (let j = 0; j < dT; j++) {
+      const gm = gMu[b * dT + j];
+      const gr = gRho[b * dT + j];
+      const wo = ho + j * w;
+      const ro = j * w;
+      for (let c = 0; c < w; c++) {
+        const h = hL[bo + c];
+        gW[wo + c] += gm * h;
+        gWr[ro + c] += gr * h;
+        gh[bo + c] += W[wo + c] * gm + Wr[ro + c] * gr;
+      }
+    }
+  }
+  // the linear trunk, backwards: ∂W_l = ∂H_lᵀ H_{l−1}, ∂H_{l−1} = ∂H_l W_l
+  for (let l = slots.length - 2; l >= 0; l--) {
+    const rowsL = slots[l].rows;
+    const cols = slots[l].cols;
+    const off = slots[l].wOffset;
+    const prev = hs[l];
+    const gPrev = new Float64Array(B * cols);
+    for (let b = 0; b < B; b++) {
+      const po = b * cols;
+      for (let a = 0; a < rowsL; a++) {
+        const ga = gh[b * rowsL + a];
+        const wo = off + a * cols;
+        for (let c = 0; c < cols; c++) {
+          gW[wo + c] += ga * prev[po + c];
+          gPrev[po + c] += W[wo + c] * ga;
+        }
+      }
+    }
+    gh = gPrev;
+  }
+  return { loss: rec + betaVib * kl, rec, kl, grads: g };
+}
+
+export interface SampledVibArgs {
+  /** Σ_yx (dY × dX); Σ_xx = Σ_yy = I */
+  crossCov: number[][];
+  /** training samples (drawn with `seed`) */
+  n: number;
+  /** KL weight β_vib (= 1/β) */
+  betaVib: number;
+  /** widths of the deep linear trunk */
+  hidden: number[];
+  dT: number;
+  steps: number;
+  batch: number;
+  /** Adam's learning rate at the start; cosine decay to lr/100 at the last step */
+  lr: number;
+  eps: number;
+  /** inputs (the first training samples) on which the local rank of μ(x) is averaged */
+  evalSamples: number;
+  seed: number;
+}
+
+export interface SampledVibResult {
+  betaVib: number;
+  beta: number;
+  /** on the whole training set at the end: mean closed-form KL, mean ½‖y − ŷ‖² over the noise (exact), and their VIB sum */
+  kl: number;
+  rec: number;
+  loss: number;
+  /** singular values of the μ map's Jacobian W_μ W_L ⋯ W_1 (descending) */
+  singularValues: number[];
+  /** local rank of μ(x) at `eps` (rankscope's localRank on the linear μ net) */
+  localRank: number;
+  /** mean noise scale σ per dimension of T over the training set */
+  sigma: number[];
+}
+
+/**
+ * Initial parameters as PyTorch's nn.Linear default: every weight U(−1/√fan-in, 1/√fan-in), the biases b_ρ and b_D
+ * likewise (fan-in of their layer).
+ */
+export function initSampledVib(dX: number, hidden: number[], dT: number, dY: number, seed: number): SampledVib {
+  const muSpec: NetSpec = { sizes: [dX, ...hidden, dT], activation: "linear", bias: false };
+  const rng = new Rng(seed);
+  const uniform = (n: number, fanIn: number) => Float64Array.from({ length: n }, () => rng.uniformIn(-1, 1) / Math.sqrt(fanIn));
+  const mu = new Float64Array(paramCount(muSpec));
+  for (const s of layout(muSpec)) mu.set(uniform(s.rows * s.cols, s.cols), s.wOffset);
+  const w = hidden.length ? hidden[hidden.length - 1] : dX;
+  return { muSpec, mu, rhoW: uniform(dT * w, w), rhoB: uniform(dT, w), dec: uniform(dY * dT, dT), decB: uniform(dY, dT) };
+}
+
+/** Trains the Deep VIB of Fig. 2 on n samples (Adam, float64, mini-batches with fresh seeded noise every step). */
+export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
+  const { X, Y } = gaussianVibSamples(a.crossCov, a.n, a.seed);
+  const m = initSampledVib(X.cols, a.hidden, a.dT, Y.cols, a.seed + 1);
+  const blocks = (v: SampledVib) => [v.mu, v.rhoW, v.rhoB, v.dec, v.decB];
+  const params = blocks(m);
+  const mom = params.map((p) => new Float64Array(p.length));
+  const vel = params.map((p) => new Float64Array(p.length));
+  const rng = new Rng(a.seed + 2);
+  const B = Math.min(a.batch, a.n);
+  let perm = rng.permutation(a.n);
+  let pos = 0;
+  for (let step = 1; step <= a.steps; step++) {
+    if (pos + B > a.n) {
+      perm = rng.permutation(a.n);
+      pos = 0;
+    }
+    const rows = Array.from(perm.slice(pos, pos + B));
+    pos += B;
+    const E = rng.normals(B * a.dT);
+    const { grads } = sampledVibLossAndGrad(m, X, Y, rows, E, a.betaVib);
+    const lr = a.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, a.steps - 1))));
+    const c1 = 1 - ADAM.beta1 ** step;
+    const c2 = 1 - ADAM.beta2 ** step;
+    blocks(grads).forEach((gb, k) => {
+      const p = params[k];
+      const mk = mom[k];
+      const vk = vel[k];
+      for (let i = 0; i < p.length; i++) {
+        mk[i] = ADAM.beta1 * mk[i] + (1 - ADAM.beta1) * gb[i];
+        vk[i] = ADAM.beta2 * vk[i] + (1 - ADAM.beta2) * gb[i] * gb[i];
+        p[i] -= (lr * (mk[i] / c1)) / (Math.sqrt(vk[i] / c2) + ADAM.eps);
+      }
+    });
+  }
+  // the whole training set at the end: closed-form KL, and the reconstruction averaged exactly over the noise
+  const dT = a.dT;
+  const dY = Y.cols;
+  let kl = 0;
+  let rec = 0;
+  const sigma = new Array<number>(dT).fill(0);
+  for (let i = 0; i < a.n; i++) {
+    const { mu, rho } = encode(m, X.data.subarray(i * X.cols, (i + 1) * X.cols));
+    kl += gaussianKl(mu, rho) / a.n;
+    for (let j = 0; j < dT; j++) sigma[j] += Math.exp(rho[j]) / a.n;
+    for (let k = 0; k < dY; k++) {
+      let v = m.decB[k] - Y.get(i, k);
+      let noise = 0;
+      for (let j = 0; j < dT; j++) {
+        v += m.dec[k * dT + j] * mu[j];
+        noise += m.dec[k * dT + j] ** 2 * Math.exp(2 * rho[j]);
+      }
+      rec += (0.5 * (v * v + noise)) / a.n;
+    }
+  }
+  const slots = layout(m.muSpec);
+  let A = Matrix.identity(X.cols);
+  for (const s of slots) A = gemm(new Matrix(s.rows, s.cols, m.mu.subarray(s.wOffset, s.wOffset + s.rows * s.cols)), A);
+  const evalX = new Matrix(Math.min(a.evalSamples, a.n), X.cols, X.data.slice(0, Math.min(a.evalSamples, a.n) * X.cols));
+  const lr = localRank(m.muSpec, m.mu, evalX, { eps: a.eps, layers: [m.muSpec.sizes.length - 1] })[0].localRank;
+  return { betaVib: a.betaVib, beta: 1 / a.betaVib, kl, rec, loss: rec + a.betaVib * kl, singularValues: Array.from(svdvals(A)), localRank: lr, sigma };
+}

@@ -22,6 +22,7 @@ import { fig3 } from "./fig3-image-vib";
 export type { LocalRankStudyOptions } from "./options";
 export { localRankDefaults } from "./options";
 
+/** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
 export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
   name: NAME,
   title: "Local rank and information compression (Patel & Shwartz-Ziv 2024)",
@@ -44,6 +45,7 @@ export function localRankExperiment(options: Partial<LocalRankStudyOptions> & Ru
 
 /** The paper's figures one call each, e.g. `patel.fig2({ vibSteps: 2000 })`; `patel.study()` runs all. */
 export const patel = {
+  /** every figure and the ledger over all of them (the same as `localRankExperiment`) */
   study: localRankExperiment,
   fig1: partCall(localRankStudy, fig1),
   fig2: partCall(localRankStudy, fig2),

@@ -4,9 +4,10 @@
  * their validation (every error names the option and what it allows).
  */
 import { defaultWorkers } from "../../parallel";
-import { Preset, OptionError, checkInt, checkIntList, checkNumber } from "../framework";
+import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { definePart } from "../parts";
 
+/** Options of the Patel & Shwartz-Ziv (2024) study; each figure reads its own subset (see `patel.<figure>.options()`). */
 export interface LocalRankStudyOptions {
   /** ε of the local rank (absolute singular-value threshold) */
   eps: number;
@@ -15,19 +16,43 @@ export interface LocalRankStudyOptions {
   /** Figure 1: hidden widths of the Gaussian (input 100, output 2) and MNIST MLPs */
   gaussianHidden: number[];
   mnistHidden: number[];
-  /** training samples, Adam steps, learning rate, checkpoints, evaluation inputs */
+  /**
+   * Figure 1's training: "adamw" (Adam with decoupled weight decay θ ← θ − lr·weightDecay·θ each step; the
+   * weight-decay regime of the authors' later code) or "adam" (no decay, weightDecay 0: the regime in which a
+   * network memorises its training set and then nothing changes — a contrast)
+   */
+  optimizer: "adamw" | "adam";
+  weightDecay: number;
+  /** Figure 1: Gaussian training samples (a fresh set per seed; the test loss uses 10 000 more), MNIST training images (of 8 495), mini-batch size (≥ the set: full batch) */
   n: number;
+  mnistN: number;
+  batchSize: number;
+  /** Figure 1: optimiser steps (Gaussian, MNIST), learning rate, log-spaced checkpoints, evaluation inputs of the local rank */
   steps: number;
   mnistSteps: number;
   lr: number;
   checkpoints: number;
   evalSamples: number;
-  /** Figure 2: Σ_XY diagonal, β values (paper convention, weighs I(T;Y)), encoder hidden widths, Adam steps */
+  /** Figure 1: Gaussian runs (seeds seed, seed + 1, …; ≥ 5 lets the ledger use a sign test over seeds) */
+  gaussianSeeds: number;
+  /** Figure 1: relative threshold of the second local-rank curve, σ > epsRel · σ_max of each input's Jacobian */
+  epsRel: number;
+  /**
+   * Figure 2: Σ_XY diagonal, β values, deep linear encoder hidden widths, Adam steps of the exact-objective (analytic)
+   * VIB. β is the paper's (Eq. 8, L = I(X;T) − β I(T;Y): a larger β weighs prediction more); the VIB loss's KL weight is β_vib = 1/β.
+   */
   crossCov: number[];
   betas: number[];
   vibHidden: number[];
   vibSteps: number;
-  /** Figure 3: Deep VIB on MNIST and Fashion-MNIST: β values, encoder widths, dim T, samples, steps */
+  /** Figure 2, the Deep VIB trained on samples (the paper's setting): samples of (X, Y), Adam steps (lr 0.01, cosine decay), mini-batch size */
+  vibN: number;
+  vibSampleSteps: number;
+  vibBatch: number;
+  /**
+   * Figure 3: Deep VIB on MNIST and Fashion-MNIST: β values (Eq. 8's β as in Fig. 2: the KL weight of the loss is
+   * β_vib = 1/β; the paper's Fig. 3 caption reads β this way, see the claims), encoder widths, dim T, samples, steps
+   */
   imageBetas: number[];
   imageHidden: number[];
   imageDT: number;
@@ -40,27 +65,45 @@ export interface LocalRankStudyOptions {
 /** n values from lo to hi, evenly spaced in log. */
 export const logGrid = (lo: number, hi: number, n: number) => Array.from({ length: n }, (_, i) => Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (n - 1)));
 
+/** The paper preset's settings: the paper's where it gives them, else the authors' later code's or this reproduction's (said in the notes). */
 export const localRankDefaults: LocalRankStudyOptions = {
   eps: 0.01,
   epsList: [1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1],
   gaussianHidden: [200, 200],
   mnistHidden: [200, 200, 200],
-  n: 1000,
-  steps: 20000,
-  mnistSteps: 10000,
+  // Fig. 1: the authors' later code trains AdamW lr 1e-4, weight decay 0.01 for 10⁶ steps (lr·wd·steps = 1); here
+  // weight decay 1 reaches lr·wd·steps = 5 in 5·10⁴ steps (the budget), on mini-batches of a training set too
+  // large to memorise (Gaussian) or all MNIST training images
+  optimizer: "adamw",
+  weightDecay: 1,
+  n: 50000,
+  mnistN: 8495,
+  batchSize: 64,
+  steps: 50000,
+  mnistSteps: 50000,
   lr: 1e-4,
-  checkpoints: 20,
+  checkpoints: 30,
   evalSamples: 64,
+  gaussianSeeds: 5,
+  epsRel: 0.01,
   crossCov: [0.1, 0.1, 0.5, 0.5, 0.5],
   // shifted off the critical values so no grid point sits exactly on one
   betas: logGrid(1.05, 1050, 31),
   vibHidden: [8, 8],
   vibSteps: 6000,
-  imageBetas: logGrid(1, 10000, 9),
+  // Fig. 2 on samples (the paper gives no n, steps or batch): 5·10⁴ samples put the sample β_c of the c = 0.1 pair
+  // within ~10 % of 100; 2·10⁴ Adam steps of 100 (lr 0.01, PyTorch's default init; ~0.3 ms a step): the c = 0.5
+  // directions settle, the weak c = 0.1 pair still moves slowly near its β_c (its gap c² − 1/β is below 0.01)
+  vibN: 50000,
+  vibSampleSteps: 20000,
+  vibBatch: 100,
+  // Fig. 3: dense between β = 1 and 10 (KL weight 1 … 0.1, where accuracy and local rank move), then to 10⁴;
+  // dim T 64 (at 16 the local rank sat at its cap from β = 10); 1 500 steps of 100 (~20–26 ms a step) fit the budget
+  imageBetas: [...logGrid(1, 10, 9), ...[1.5, 2, 2.5, 3, 4].map((e) => 10 ** e)],
   imageHidden: [256, 256],
-  imageDT: 16,
+  imageDT: 64,
   imageN: 5000,
-  imageSteps: 3000,
+  imageSteps: 1500,
   seed: 0,
   workers: defaultWorkers(),
 };
@@ -69,7 +112,8 @@ export const NAME = "local-rank";
 
 export const localRankPresets: Record<Preset, Partial<LocalRankStudyOptions>> = {
   paper: {},
-  quick: { steps: 2000, mnistSteps: 500, checkpoints: 10, evalSamples: 32, n: 500, betas: logGrid(1.05, 1050, 25), vibSteps: 4000, imageBetas: [1, 10, 100, 1000, 10000], imageHidden: [128, 128], imageN: 1000, imageSteps: 600 },
+  // Fig. 1 quick: weight decay 10 reaches lr·wd·steps = 5 (Gaussian) and 4 (MNIST) in a few thousand steps; one Gaussian seed
+  quick: { weightDecay: 10, n: 20000, steps: 5000, mnistSteps: 4000, checkpoints: 12, evalSamples: 16, gaussianSeeds: 1, betas: logGrid(1.05, 1050, 13), vibSteps: 4000, vibN: 20000, vibSampleSteps: 6000, imageBetas: [1, 1.5, 2.5, 4, 10, 1000], imageHidden: [128, 128], imageDT: 32, imageN: 1000, imageSteps: 300 },
 };
 
 export function validateLocalRank(o: LocalRankStudyOptions): void {
@@ -77,18 +121,30 @@ export function validateLocalRank(o: LocalRankStudyOptions): void {
   for (const e of o.epsList) checkNumber(NAME, "epsList", e, 0);
   checkIntList(NAME, "gaussianHidden", o.gaussianHidden, 1);
   checkIntList(NAME, "mnistHidden", o.mnistHidden, 1);
-  checkInt(NAME, "n", o.n, 10, 8495);
+  checkChoice(NAME, "optimizer", o.optimizer, ["adamw", "adam"]);
+  checkNumber(NAME, "weightDecay", o.weightDecay, 0, 1000);
+  if (o.optimizer === "adam" && o.weightDecay !== 0) {
+    throw new OptionError(`${NAME}: option weightDecay must be 0 with optimizer "adam" (decoupled weight decay is "adamw"'s; plain Adam is the no-decay contrast); got ${o.weightDecay}`);
+  }
+  checkInt(NAME, "n", o.n, 10, 200000);
+  checkInt(NAME, "mnistN", o.mnistN, 10, 8495);
+  checkInt(NAME, "batchSize", o.batchSize, 1);
   checkInt(NAME, "steps", o.steps, 1);
   checkInt(NAME, "mnistSteps", o.mnistSteps, 1);
   checkNumber(NAME, "lr", o.lr, 1e-8, 1);
   checkInt(NAME, "checkpoints", o.checkpoints, 3, 200);
-  checkInt(NAME, "evalSamples", o.evalSamples, 1, o.n);
+  checkInt(NAME, "evalSamples", o.evalSamples, 1, Math.min(o.n, o.mnistN));
+  checkInt(NAME, "gaussianSeeds", o.gaussianSeeds, 1, 50);
+  checkNumber(NAME, "epsRel", o.epsRel, 0, 1);
   if (!Array.isArray(o.crossCov) || !o.crossCov.length || o.crossCov.some((c) => !(c > 0 && c < 1))) {
     throw new OptionError(`${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${JSON.stringify(o.crossCov)}`);
   }
   for (const b of o.betas) checkNumber(NAME, "betas", b, 1e-6);
   checkIntList(NAME, "vibHidden", o.vibHidden, 1, { minLength: 0 });
   checkInt(NAME, "vibSteps", o.vibSteps, 1);
+  checkInt(NAME, "vibN", o.vibN, 10, 1000000);
+  checkInt(NAME, "vibSampleSteps", o.vibSampleSteps, 1);
+  checkInt(NAME, "vibBatch", o.vibBatch, 1, o.vibN);
   for (const b of o.imageBetas) checkNumber(NAME, "imageBetas", b, 1e-6);
   checkIntList(NAME, "imageHidden", o.imageHidden, 1);
   checkInt(NAME, "imageDT", o.imageDT, 1, 256);
