@@ -18,6 +18,7 @@
  * trained on samples (trainSampledGaussianVib: μ(x) and log σ(x) from a deep linear encoder, reparameterised
  * noise, mini-batch Adam), whose local-rank steps are the evidence of fig2-ib-transitions.
  */
+import type { VibTrainingArgs } from "./vib-images";
 import { Matrix, gemm, eigvalsh, svdvals, solve } from "../../linalg";
 import { Rng } from "../../util/random";
 import { Float64Optimizer, ADAM } from "../../training/optimizers";
@@ -384,24 +385,16 @@ export function sampledVibLossAndGrad(m: SampledVib, X: Matrix, Y: Matrix, rows:
   return { loss: rec + betaVib * kl, rec, kl, grads: g };
 }
 
-export interface SampledVibArgs {
+/**
+ * A sampled Gaussian Deep VIB run: the common VIB settings (`hidden` is the deep linear trunk, `n` samples drawn with
+ * `seed`, `lr` Adam's at the start with cosine decay to lr/100 at the last step, local rank on the first `evalSamples`
+ * training samples) and the task.
+ */
+export interface SampledVibArgs extends VibTrainingArgs {
   /** Σ_yx (dY × dX); Σ_xx = Σ_yy = I */
   crossCov: number[][];
-  /** training samples (drawn with `seed`) */
-  n: number;
   /** KL weight β_vib (= 1/β) */
   betaVib: number;
-  /** widths of the deep linear trunk */
-  hidden: number[];
-  dT: number;
-  steps: number;
-  batch: number;
-  /** Adam's learning rate at the start; cosine decay to lr/100 at the last step */
-  lr: number;
-  eps: number;
-  /** inputs (the first training samples) on which the local rank of μ(x) is averaged */
-  evalSamples: number;
-  seed: number;
 }
 
 export interface SampledVibResult {

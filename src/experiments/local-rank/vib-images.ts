@@ -14,19 +14,26 @@ import { loadTf } from "../../backend";
 import { imageData } from "../data-source";
 import { Rng } from "../../util/random";
 
-export interface VibImageArgs {
-  source: "mnist" | "fashion-mnist";
-  beta: number;
+/** What every Deep VIB run of the study is trained and measured with (the image VIB here, the sampled Gaussian VIB of Fig. 2). */
+export interface VibTrainingArgs {
+  /** hidden widths of the encoder's trunk, and the dimension of T */
   hidden: number[];
   dT: number;
+  /** training samples, Adam steps, mini-batch size and learning rate */
   n: number;
-  nTest: number;
   steps: number;
   batch: number;
   lr: number;
+  /** local rank of μ(x): absolute ε, averaged over this many inputs */
   eps: number;
   evalSamples: number;
   seed: number;
+}
+
+export interface VibImageArgs extends VibTrainingArgs {
+  source: "mnist" | "fashion-mnist";
+  beta: number;
+  nTest: number;
 }
 
 export interface VibImageResult {
