@@ -115,6 +115,9 @@ describe("rank of H_o at scale: the N·K × N·K Gram of the loss-weighted Jacob
     // Singh et al. Fact 7 / Cor. 4 for a linear [6, 1, 4] net: rank H_o = q(d + K) − q² with q = min(6, 1, 4) = 1 → 9
     assert.equal(sp.rank, 9);
     assert.throws(() => cv.gaussNewtonGram(prob, { maxBytes: 1000 }), /gaussNewtonGram: two N·K × N·K = 40 × 40 float64 matrices need .* GiB, over the limit .*option maxBytes/);
+    // 40 × 40 doubles: 2 copies = 25 600 bytes (MSE), 3 = 38 400 (CE, which holds the scaled copy and its transpose too)
+    assert.doesNotThrow(() => cv.gaussNewtonGram(prob, { maxBytes: 25600 }));
+    assert.throws(() => cv.gaussNewtonGram({ ...prob, loss: "ce" }, { maxBytes: 25600 }), /gaussNewtonGram: three N·K × N·K = 40 × 40 float64 matrices/);
   });
 });
 

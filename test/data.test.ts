@@ -233,7 +233,7 @@ describe("synthetic generators", () => {
     assert.ok(Math.abs(mean - 0.5) < 0.05, `uniform mean ${mean}`);
     const s = data.latentData({ ...base, latent: "half-gaussian", shift: 3 });
     assert.deepEqual(Array.from(s.Z.data), Array.from(h.Z.data, (v) => v + 3));
-    assert.match(s.description, /z ~ \|N\(0, I\)\| \+ 3/);
+    assert.match(s.description, /latent k = 2, z ~ \|N\(0, I_2\)\| \+ 3:/);
     assert.throws(() => data.latentData({ ...base, latent: "laplace" as never }), /latentData: option latent must be one of/);
   });
 });

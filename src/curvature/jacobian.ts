@@ -207,15 +207,18 @@ export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions 
  * J is never formed: per layer, ∇_{W_l} f_k(x_n) = G_l[n, k] ⊗ h_{l−1}(x_n) gives
  *   (J Jᵀ)[(n, k), (m, j)] = Σ_l (G_l G_lᵀ)[(n, k), (m, j)] · (h_{l−1}(x_n)·h_{l−1}(x_m) + [bias])
  * (the empirical neural tangent kernel), at O((N·K)²·widest + N²·widest) work and (N·K)² memory.
- * Throws before allocating when two N·K × N·K matrices would exceed `maxBytes` (default 8 GiB).
+ * Throws before allocating when the two (MSE) or three (other losses) N·K × N·K matrices it holds at once would exceed
+ * `maxBytes` (default 8 GiB).
  */
 export function gaussNewtonGram(problem: Problem, opts: JacobianOptions = {}): Matrix {
   checkOptions("gaussNewtonGram", opts, { maxBytes: num(1) });
   const N0 = problem.X.rows;
   const K0 = normalizeSpec(problem.spec).sizes.slice(-1)[0];
-  const bytes = 8 * 2 * (N0 * K0) ** 2;
+  // at the peak: the Gram and one layer's G_l G_lᵀ; for a loss other than MSE, the Gram and the scaled copy and its transpose
+  const copies = (problem.loss ?? "mse") === "mse" ? 2 : 3;
+  const bytes = 8 * copies * (N0 * K0) ** 2;
   const max = opts.maxBytes ?? DEFAULT_MAX_DENSE_BYTES;
-  if (bytes > max) throw new Error(`gaussNewtonGram: two N·K × N·K = ${N0 * K0} × ${N0 * K0} float64 matrices need ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes); use fewer samples or the matrix-free operators (curvatureOperator, spectralDensity)`);
+  if (bytes > max) throw new Error(`gaussNewtonGram: ${copies === 2 ? "two" : "three"} N·K × N·K = ${N0 * K0} × ${N0 * K0} float64 matrices need ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes); use fewer samples or the matrix-free operators (curvatureOperator, spectralDensity)`);
   const prep = prepare("gaussNewtonGram", problem);
   const { N, K, cache } = prep;
   const NK = N * K;
@@ -237,23 +240,18 @@ export function gaussNewtonGram(problem: Problem, opts: JacobianOptions = {}): M
   });
   let out = new Matrix(NK, NK, gram);
   if (prep.loss !== "mse") {
-    // Γ = S (J Jᵀ) Sᵀ with S block-diagonal: scale block rows, then block columns
-    const S = new Float64Array(K * K);
-    const Ss: Float64Array[] = [];
-    for (let n = 0; n < N; n++) {
+    // Γ = S (J Jᵀ) Sᵀ = S (S (J Jᵀ))ᵀ with S block-diagonal (J Jᵀ symmetric): scale the block rows, transpose, again
+    const Ss = Array.from({ length: N }, (_, n) => {
+      const S = new Float64Array(K * K);
       outputHessianFactor(prep.loss, prep.F, prep.Y, n, K, S);
-      Ss.push(S.slice());
-    }
-    const rows = new Matrix(NK, NK);
-    for (let n = 0; n < N; n++) rows.data.set(gemm(new Matrix(K, K, Ss[n]), new Matrix(K, NK, gram.subarray(n * K * NK, (n + 1) * K * NK))).data, n * K * NK);
-    out = new Matrix(NK, NK);
-    for (let m = 0; m < N; m++) {
-      // columns m·K … m·K + K − 1: (rows[:, block m]) · S_mᵀ
-      const block = new Matrix(NK, K);
-      for (let r = 0; r < NK; r++) for (let j = 0; j < K; j++) block.data[r * K + j] = rows.data[r * NK + m * K + j];
-      const scaled = gemm(block, new Matrix(K, K, Ss[m]), { transB: true });
-      for (let r = 0; r < NK; r++) for (let j = 0; j < K; j++) out.data[r * NK + m * K + j] = scaled.data[r * K + j];
-    }
+      return new Matrix(K, K, S);
+    });
+    const scaleBlockRows = (A: Matrix) => {
+      const R = new Matrix(NK, NK);
+      for (let n = 0; n < N; n++) R.data.set(gemm(Ss[n], new Matrix(K, NK, A.data.subarray(n * K * NK, (n + 1) * K * NK))).data, n * K * NK);
+      return R;
+    };
+    out = scaleBlockRows(scaleBlockRows(out).transpose());
   }
   for (let i = 0; i < out.data.length; i++) out.data[i] /= N;
   // exact symmetry (rounding in the two-sided scaling)

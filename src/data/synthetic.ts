@@ -141,6 +141,12 @@ export interface LatentOptions {
   seed?: number;
 }
 
+/** The latent of `latentData` in words, e.g. "z ~ |N(0, I_2)| + 3". */
+export function latentText(latent: LatentDistribution, shift: number, k: number): string {
+  const base = { gaussian: `N(0, I_${k})`, "half-gaussian": `|N(0, I_${k})|`, uniform: `U[0, 1]^${k}` }[latent];
+  return `z ~ ${base}${shift ? ` + ${shift}` : ""}`;
+}
+
 /**
  * "Latent k-dim" data: z from `latent` (default N(0, I_k)) plus `shift`, x = g(z), y = h(z) where g, h are
  * random shallow ReLU networks u ↦ A₂ relu(A₁ u + b₁) with N(0, 1/fan_in) weights and N(0, biasScale²)
@@ -168,6 +174,5 @@ export function latentData(opts: LatentOptions): Dataset & { Z: Matrix } {
   // the generators are drawn first, so the same seed gives the same g and h whatever the latent
   const raw = latent === "uniform" ? Float64Array.from({ length: n * k }, () => rng.uniform()) : rng.normals(n * k);
   const Z = new Matrix(n, k, raw.map((v) => (latent === "half-gaussian" ? Math.abs(v) : v) + shift));
-  const zText = { gaussian: "N(0, I)", "half-gaussian": "|N(0, I)|", uniform: "U[0, 1]^k" }[latent] + (shift ? ` + ${shift}` : "");
-  return { name: "latent", X: g(Z), Y: h(Z), Z, description: `latent k = ${k}, z ~ ${zText}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ R^${dOut}, random shallow ReLU nets of width ${width} (bias sd ${biasScale}), seed ${seed}` };
+  return { name: "latent", X: g(Z), Y: h(Z), Z, description: `latent k = ${k}, ${latentText(latent, shift, k)}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ R^${dOut}, random shallow ReLU nets of width ${width} (bias sd ${biasScale}), seed ${seed}` };
 }

@@ -38,11 +38,12 @@ export class Float64Optimizer {
     this.v = sizes.map((n) => new Float64Array(moments ? n : 0));
   }
 
-  /** One update of every block in place with its gradient. */
-  step(params: (Float64Array | Float32Array)[], grads: (Float64Array | Float32Array)[]): void {
+  /** One update of every block in place with its gradient; `lr` overrides the constructor's for this step (a schedule). */
+  step(params: (Float64Array | Float32Array)[], grads: (Float64Array | Float32Array)[], lr = this.lr): void {
     if (params.length !== this.m.length || grads.length !== this.m.length) throw new Error(`optimizer: expected ${this.m.length} parameter and gradient blocks, got ${params.length} and ${grads.length}`);
+    if (!(lr > 0)) throw new Error(`optimizer: lr must be > 0, got ${lr}`);
     this.t++;
-    const { lr, beta1: b1, beta2: b2, eps } = this;
+    const { beta1: b1, beta2: b2, eps } = this;
     const c1 = 1 - b1 ** this.t;
     const c2 = 1 - b2 ** this.t;
     params.forEach((p, k) => {

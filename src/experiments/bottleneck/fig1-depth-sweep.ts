@@ -15,6 +15,7 @@ import { mean, wilson, lineFit } from "../../util/stats";
 import { definePart, PartOutput } from "../parts";
 import { BnRankArgs, BnRankRun, bottleneckRunModule } from "./run";
 import { RunFacts, FIT_FRACTION } from "./claims";
+import { latentText } from "../../data";
 import type { BottleneckOptions } from "./options";
 
 const part = definePart<BottleneckOptions>();
@@ -34,11 +35,6 @@ export function settingText(o: Pick<BottleneckOptions, (typeof TRAIN_READS)[numb
   return `[${o.dIn}, ${o.width}×(L−1), ${o.dOut}] ReLU with bias, Adam lr ${o.lr}, λ = ${o.lambda}, ${o.steps} full-batch steps on ${o.n} points`;
 }
 
-/** The latent of the task in words, e.g. "z ~ |N(0, I_2)|". */
-export function latentText(latent: BottleneckOptions["latent"], shift: number, k: number): string {
-  const base = { gaussian: `N(0, I_${k})`, "half-gaussian": `|N(0, I_${k})|`, uniform: `U[0, 1]^${k}` }[latent];
-  return `z ~ ${base}${shift ? ` + ${shift}` : ""}`;
-}
 
 export const depthSweep = part({
   id: "depthSweep",

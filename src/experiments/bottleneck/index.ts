@@ -22,7 +22,8 @@ import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
 import { CLAIMS } from "./claims";
 import { BottleneckOptions, bottleneckDefaults, bottleneckPresets, validateBottleneck, NAME } from "./options";
-import { depthSweep, settingText, latentText, TRAIN_READS, TASK_READS } from "./fig1-depth-sweep";
+import { depthSweep, settingText, TRAIN_READS, TASK_READS } from "./fig1-depth-sweep";
+import { latentText } from "../../data";
 import { symmetryLearning } from "./fig2-symmetry-learning";
 
 export type { BottleneckOptions } from "./options";

@@ -21,7 +21,7 @@
 import type { VibTrainingArgs } from "./vib-images";
 import { Matrix, gemm, eigvalsh, svdvals, solve } from "../../linalg";
 import { Rng } from "../../util/random";
-import { Float64Optimizer, ADAM } from "../../training/optimizers";
+import { Float64Optimizer } from "../../training/optimizers";
 import { NetSpec, layout, paramCount } from "../../nets";
 import { localRank } from "../../metrics";
 import { gaussianPairs } from "../../data";
@@ -432,8 +432,7 @@ export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
   const m = initSampledVib(X.cols, a.hidden, a.dT, Y.cols, a.seed + 1);
   const blocks = (v: SampledVib) => [v.mu, v.rhoW, v.rhoB, v.dec, v.decB];
   const params = blocks(m);
-  const mom = params.map((p) => new Float64Array(p.length));
-  const vel = params.map((p) => new Float64Array(p.length));
+  const adam = new Float64Optimizer("adam", a.lr, params.map((p) => p.length));
   const rng = new Rng(a.seed + 2);
   const B = Math.min(a.batch, a.n);
   let perm = rng.permutation(a.n);
@@ -447,19 +446,8 @@ export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
     pos += B;
     const E = rng.normals(B * a.dT);
     const { grads } = sampledVibLossAndGrad(m, X, Y, rows, E, a.betaVib);
-    const lr = a.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, a.steps - 1))));
-    const c1 = 1 - ADAM.beta1 ** step;
-    const c2 = 1 - ADAM.beta2 ** step;
-    blocks(grads).forEach((gb, k) => {
-      const p = params[k];
-      const mk = mom[k];
-      const vk = vel[k];
-      for (let i = 0; i < p.length; i++) {
-        mk[i] = ADAM.beta1 * mk[i] + (1 - ADAM.beta1) * gb[i];
-        vk[i] = ADAM.beta2 * vk[i] + (1 - ADAM.beta2) * gb[i] * gb[i];
-        p[i] -= (lr * (mk[i] / c1)) / (Math.sqrt(vk[i] / c2) + ADAM.eps);
-      }
-    });
+    // cosine decay from lr to lr/100 over the run
+    adam.step(params, blocks(grads), a.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, a.steps - 1)))));
   }
   // the whole training set at the end: closed-form KL, and the reconstruction averaged exactly over the noise
   const dT = a.dT;
