@@ -14,7 +14,7 @@ import { runReference } from "./reference";
 
 const { values: flags } = parseArgs({ args: process.argv.slice(2), strict: true, options: { json: { type: "boolean" }, reps: { type: "string" }, "density-sizes": { type: "string" }, "density-n": { type: "string" }, "density-steps": { type: "string" }, "density-probes": { type: "string" } } });
 const asJson = flags.json === true;
-const reps = Number(flags.reps ?? 20);
+const reps = Number(flags.reps ?? 50);
 if (!Number.isInteger(reps) || reps < 2) throw new Error(`--reps must be an integer ≥ 2, got ${flags.reps}`);
 const log = (s: string) => { if (!asJson) console.log(s); };
 
@@ -32,8 +32,9 @@ function problemOf(c: Case) {
   return { spec, params: nets.initParams(spec, { seed: 0 }), X, Y, loss: "mse" as const };
 }
 
-function msPer(f: () => void, n: number): number {
-  f();
+/** ms per call after `warm` untimed calls (V8 optimises the products' loops only after several calls: the first takes ~3× longer) */
+function msPer(f: () => void, n: number, warm = 20): number {
+  for (let i = 0; i < warm; i++) f();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) f();
   return Number(process.hrtime.bigint() - t0) / 1e6 / n;
@@ -50,7 +51,7 @@ function main() {
     const v1 = new Matrix(1, op.p, rng.normals(op.p));
     const v16 = new Matrix(16, op.p, rng.normals(16 * op.p));
     const one = msPer(() => op.apply(v1), reps);
-    const block = msPer(() => op.apply(v16), Math.max(2, Math.round(reps / 4))) / 16;
+    const block = msPer(() => op.apply(v16), Math.max(2, Math.round(reps / 4)), 3) / 16;
     const ref = runReference(["hvp", "--sizes", c.sizes.join(","), "--N", String(c.N), "--act", c.act, "--reps", String(reps), "--dtype", "float64", "--threads", "1"]);
     const torchMs = typeof ref.ms_per_hvp === "number" ? ref.ms_per_hvp : NaN;
     const row = { sizes: c.sizes, N: c.N, act: c.act, p: op.p, ms_per_hvp: +one.toFixed(3), ms_per_hvp_in_block_of_16: +block.toFixed(3), torch_ms_per_hvp: torchMs, ratio: +(one / torchMs).toFixed(3), ratio_block: +(block / torchMs).toFixed(3), torch: ref.engine ?? ref.error };

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as la from "../src/linalg";
 import { Matrix } from "../src/linalg";
+import { assertSymmetric } from "../src/linalg/matrix";
 import { randn, naiveMul, symmetricWithSpectrum, matrixWithSingularValues, maxAbsDiff, maxAbs, randomOrthogonal } from "./helpers";
 
 const backends: la.BackendName[] = la.nativeAvailable() ? ["lapack", "typescript"] : ["typescript"];
@@ -157,6 +158,22 @@ for (const name of backends) {
       assert.throws(() => la.eigvalsh(inf), /eigvalsh: .*non-finite entry Infinity/);
       assert.throws(() => la.eigvalsh(randn(3, 3, 5)), /eigvalsh: input \(3×3\) is not symmetric/);
       assert.throws(() => la.eigh(randn(3, 4, 5)), /eigh: input must be square, got 3×4/);
+      // a larger matrix (several 64×64 tiles): the first offending pair in row-major order, and the first non-finite entry
+      const S = la.syrk(randn(150, 150, 8));
+      S.set(140, 20, S.get(140, 20) + 1e-3);
+      S.set(70, 130, S.get(70, 130) - 2e-3);
+      S.set(70, 100, S.get(70, 100) + 1e-20); // below the tolerance
+      let tsMessage = "";
+      try {
+        assertSymmetric("eigvalsh", S);
+      } catch (e) {
+        tsMessage = (e as Error).message;
+      }
+      assert.match(tsMessage, /\|a\[20,140\] − a\[140,20\]\|/);
+      assert.throws(() => la.eigvalsh(S), (e: Error) => e.message === tsMessage);
+      S.set(90, 3, NaN);
+      S.set(120, 5, Infinity);
+      assert.throws(() => la.eigh(S), /eigh: input \(150×150\) has a non-finite entry NaN at \(90, 3\)/);
       assert.throws(() => la.solve(randn(3, 3, 6), randn(4, 1, 7)), /solve: A is 3×3 but B is 4×1/);
       assert.throws(() => new Matrix(2, 2, new Float64Array(3)), /2×2 needs 4 entries, got 3/);
     });

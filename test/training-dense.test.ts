@@ -70,6 +70,41 @@ describe("native dense training (BLAS path)", { skip: nativeBlas() ? false : "th
     assert.ok(r.divergedAt !== undefined && r.divergedAt <= 400, `divergedAt ${r.divergedAt}`);
   });
 
+  it("element-wise kernels: tanh/sigmoid within a few ulp of Math's (vector lanes and tail), gather and bias against loops", () => {
+    const blas = nativeBlas()!;
+    const z = Float64Array.from({ length: 1003 }, (_, i) => (i < 8 ? [0, -0, 1e-9, -1e-9, 30, -30, 800, -800][i] : 6 * Math.sin(i * 0.731)));
+    for (const [kind, f, d1] of [
+      [3, Math.tanh, (v: number) => 1 - Math.tanh(v) ** 2],
+      [4, (v: number) => 1 / (1 + Math.exp(-v)), (v: number) => Math.exp(-v) / (1 + Math.exp(-v)) ** 2],
+    ] as const) {
+      for (const [T, tol] of [[Float64Array, 1e-15], [Float32Array, 4e-7]] as const) {
+        const Z = T.from(z);
+        const H = new T(z.length);
+        const D = new T(z.length);
+        blas.activate(kind, Z, H, D);
+        for (let i = 0; i < z.length; i++) {
+          const want = f(Z[i]);
+          const wantD = Number.isFinite(d1(Z[i])) ? d1(Z[i]) : 0;
+          assert.ok(Math.abs(H[i] - want) <= tol * Math.max(Math.abs(want), 1e-300) + 1e-300, `kind ${kind} ${T.name} z=${Z[i]}: ${H[i]} vs ${want}`);
+          assert.ok(Math.abs(D[i] - wantD) <= 8 * tol * Math.max(Math.abs(wantD), 1e-30) + 4 * tol * Math.abs(want) ** 2, `σ′ kind ${kind} ${T.name} z=${Z[i]}: ${D[i]} vs ${wantD}`);
+        }
+      }
+    }
+    const src = Float64Array.from({ length: 7 * 5 }, (_, i) => i + 0.1);
+    const dst = new Float32Array(3 * 5);
+    blas.gatherRows(dst, src, Int32Array.from([6, 0, 3]), 5);
+    assert.deepEqual(Array.from(dst), [6, 0, 3].flatMap((r) => [0, 1, 2, 3, 4].map((j) => Math.fround(r * 5 + j + 0.1))));
+    assert.throws(() => blas.gatherRows(dst, src, Int32Array.from([6, 7, 0]), 5), /gatherRows: row index 7 outside 0..7/);
+    assert.throws(() => blas.gatherRows(new Float64Array(15), src, [6, 0, 3] as never, 5), /argument 3 must be an Int32Array/);
+    const Z = Float64Array.from({ length: 12 }, (_, i) => i);
+    blas.addBias(Z, Float64Array.from([10, 20, 30]));
+    assert.deepEqual(Array.from(Z), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((v, i) => v + [10, 20, 30][i % 3]));
+    const g = new Float64Array(3);
+    blas.biasGradient(Float64Array.from({ length: 12 }, (_, i) => i), g);
+    assert.deepEqual(Array.from(g), [0 + 3 + 6 + 9, 1 + 4 + 7 + 10, 2 + 5 + 8 + 11]);
+    assert.throws(() => blas.addBias(new Float64Array(10), new Float64Array(3)), /addBias: Z's length is not a multiple of b's/);
+  });
+
   it("refuses a bad precision before any work", async () => {
     await assert.rejects(trainDense({ ...problem("tanh", false), lr: 0.1, steps: 1, precision: "float16" as never }), /precision must be one of float64, float32; got "float16"/);
   });

@@ -32,6 +32,12 @@ interface NativeBlas {
   activate(kind: number, Z: Arr, H: Arr, D: Arr): void;
   hadamard(G: Arr, D: Arr): void;
   adam(p: Arr, g: Arr, m: Float64Array, v: Float64Array, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
+  /** row i of dst (width d, the training precision) = row rows[i] of src (float64) */
+  gatherRows(dst: Arr, src: Float64Array, rows: Int32Array, d: number): void;
+  /** Z (rows × c) += b on every row */
+  addBias(Z: Arr, b: Arr): void;
+  /** g = the column sums of G (rows × c) */
+  biasGradient(G: Arr, g: Arr): void;
 }
 
 /** Activations the addon evaluates itself (the others, e.g. gelu, run in TypeScript). */
@@ -43,7 +49,7 @@ const NATIVE_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "leaky-relu
  */
 export function nativeBlas(): NativeBlas | undefined {
   const k = kernels() as unknown as Partial<NativeBlas> & { name: string };
-  const fns = ["gemmInto", "axpy", "activate", "hadamard", "adam"] as const;
+  const fns = ["gemmInto", "axpy", "activate", "hadamard", "adam", "gatherRows", "addBias", "biasGradient"] as const;
   return k.name === "lapack" && fns.every((f) => typeof k[f] === "function") ? (k as NativeBlas) : undefined;
 }
 
@@ -74,7 +80,10 @@ export class DenseStepper {
   private readonly W: Arr[] = [];
   private readonly gW: Arr[] = [];
   /** per batch size: Z_l, H_l, D_l, G_l views */
-  private readonly bufs = new Map<number, { X: Arr; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  private readonly bufs = new Map<number, { X: Arr; rows: Int32Array; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  /** per layer: the bias slice of the parameters and of the gradient (undefined without bias) */
+  private readonly b: (Arr | undefined)[] = [];
+  private readonly gb: (Arr | undefined)[] = [];
   private readonly make: (n: number) => Arr;
   /** a value as the training precision stores it (targets are kept in float64 for the loss) */
   private readonly round: (v: number) => number;
@@ -90,6 +99,10 @@ export class DenseStepper {
     for (const s of this.slots) {
       this.W[s.layer] = this.params.subarray(s.wOffset, s.wOffset + s.rows * s.cols);
       this.gW[s.layer] = this.gradient.subarray(s.wOffset, s.wOffset + s.rows * s.cols);
+      if (s.bOffset >= 0) {
+        this.b[s.layer] = this.params.subarray(s.bOffset, s.bOffset + s.rows);
+        this.gb[s.layer] = this.gradient.subarray(s.bOffset, s.bOffset + s.rows);
+      }
     }
   }
 
@@ -98,7 +111,7 @@ export class DenseStepper {
     if (!b) {
       const sizes = this.spec.sizes;
       const K = sizes[sizes.length - 1];
-      b = { X: this.make(B * sizes[0]), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
+      b = { X: this.make(B * sizes[0]), rows: new Int32Array(B), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
       for (let l = 1; l < sizes.length; l++) {
         b.Z[l] = this.make(B * sizes[l]);
         b.H[l] = l === sizes.length - 1 ? b.Z[l] : this.make(B * sizes[l]);
@@ -124,9 +137,10 @@ export class DenseStepper {
     if (rows) {
       for (let i = 0; i < B; i++) {
         const r = rows[i];
-        for (let j = 0; j < d; j++) b.X[i * d + j] = X[r * d + j];
+        b.rows[i] = r;
         for (let k = 0; k < K; k++) b.Y64[i * K + k] = this.round(Y[r * K + k]);
       }
+      this.blas.gatherRows(b.X, X, b.rows, d);
     } else {
       b.X.set(X);
       for (let i = 0; i < B * K; i++) b.Y64[i] = this.round(Y[i]);
@@ -138,11 +152,8 @@ export class DenseStepper {
       const Hprev = l === 1 ? b.X : b.H[l - 1];
       const Z = b.Z[l];
       gemmInto(Z, Hprev, B, s.cols, false, this.W[l], s.rows, true, 1, 0);
-      if (s.bOffset >= 0) {
-        const p = this.params;
-        const o = s.bOffset;
-        for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) Z[n * s.rows + j] += p[o + j];
-      }
+      const bias = this.b[l];
+      if (bias) this.blas.addBias(Z, bias);
       if (l < L) activate(this.blas, this.acts[l - 1], Z, b.H[l], b.D[l]);
     }
     // loss and ∂L/∂f (mean over the batch), in float64
@@ -163,12 +174,8 @@ export class DenseStepper {
       const G = b.G[l];
       const Hprev = l === 1 ? b.X : b.H[l - 1];
       gemmInto(this.gW[l], G, s.rows, B, true, Hprev, s.cols, false, 1, 0);
-      if (s.bOffset >= 0) {
-        const g = this.gradient;
-        const o = s.bOffset;
-        for (let j = 0; j < s.rows; j++) g[o + j] = 0;
-        for (let n = 0; n < B; n++) for (let j = 0; j < s.rows; j++) g[o + j] += G[n * s.rows + j];
-      }
+      const gb = this.gb[l];
+      if (gb) this.blas.biasGradient(G, gb);
       if (l > 1) {
         const Gp = b.G[l - 1];
         gemmInto(Gp, G, B, s.rows, false, this.W[l], s.cols, false, 1, 0);

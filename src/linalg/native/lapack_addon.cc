@@ -8,6 +8,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -50,6 +51,7 @@ bool ArgsOk(const Napi::CallbackInfo& info, const char* op, const char* kinds) {
       case 'F': ok = v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array; want = "a Float32Array"; break;
       case 'n': ok = v.IsNumber(); want = "a number"; break;
       case 'b': ok = v.IsBoolean(); want = "a boolean"; break;
+      case 'I': ok = v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array; want = "an Int32Array"; break;
     }
     if (!ok) {
       Napi::TypeError::New(env, std::string(op) + ": argument " + std::to_string(i + 1) + " must be " + want).ThrowAsJavaScriptException();
@@ -114,6 +116,43 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
 }
 
 // eigh(A, n, wantVectors) -> { values (ascending), vectors (row-major, column j = eigenvector j) }
+// symmetryScan(A, n) -> Float64Array [firstNonFinite, maxAbs, i, j, diff]: the index of the first non-finite
+// entry (−1 when none), max |a_ij|, and the first pair i < j (row-major order) with |a_ij − a_ji| > 1e-10·maxAbs
+// (i = −1 when none). Walks the matrix in 64×64 tiles, so the transposed reads stay in cache.
+Napi::Value SymmetryScan(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgsOk(info, "symmetryScan", "Dn")) return env.Null();
+  auto A = info[0].As<Napi::Float64Array>();
+  int64_t n = info[1].As<Napi::Number>().Int64Value();
+  if (n < 0 || !CheckLen(env, A, (size_t)n * n, "symmetryScan A")) return env.Null();
+  auto out = NewArray(env, 5);
+  if (!Made(out)) return env.Null();
+  const double* a = A.Data();
+  double* o = out.Data();
+  o[0] = -1; o[1] = 0; o[2] = -1; o[3] = -1; o[4] = 0;
+  size_t nn = (size_t)n * n;
+  double maxAbs = 0;
+  for (size_t k = 0; k < nn; k++) {
+    double v = std::fabs(a[k]);
+    if (!(v <= 1.7976931348623157e308)) { o[0] = (double)k; return out; }
+    if (v > maxAbs) maxAbs = v;
+  }
+  o[1] = maxAbs;
+  const double tol = 1e-10 * maxAbs;
+  const int64_t T = 64;
+  int64_t bi = -1, bj = -1;
+  double bd = 0;
+  for (int64_t i0 = 0; i0 < n; i0 += T)
+    for (int64_t j0 = i0; j0 < n; j0 += T)
+      for (int64_t i = i0; i < std::min(n, i0 + T); i++)
+        for (int64_t j = std::max(j0, i + 1); j < std::min(n, j0 + T); j++) {
+          double d = std::fabs(a[i * n + j] - a[j * n + i]);
+          if (d > tol && (bi < 0 || i < bi || (i == bi && j < bj))) { bi = i; bj = j; bd = d; }
+        }
+  o[2] = (double)bi; o[3] = (double)bj; o[4] = bd;
+  return out;
+}
+
 Napi::Value Eigh(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgsOk(info, "eigh", "Dnb")) return env.Null();
@@ -295,6 +334,89 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
 }
 
 // ---- element-wise kernels of the dense training loop (float64 or float32 buffers, in place) ----
+// On x86-64 with glibc, tanh and exp run four (float64) or eight (float32) at a time through glibc's libmvec
+// (_ZGVdN4v_tanh etc., at most 4 ulp from the scalar functions) when the CPU has AVX2; the loops of the
+// Adam update and the other kernels are compiled twice (AVX2 and baseline) and chosen at load time.
+// Neither enables FMA, so every product and sum rounds as in the scalar code.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
+#define RS_MVEC 1
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target("avx2")
+extern "C" {
+__m256d _ZGVdN4v_tanh(__m256d);
+__m256 _ZGVdN8v_tanhf(__m256);
+__m256d _ZGVdN4v_exp(__m256d);
+__m256 _ZGVdN8v_expf(__m256);
+}
+// h = tanh(z) for the first n - n % lanes elements; returns how many were done.
+size_t TanhAvx2(const double* z, double* h, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(h + i, _ZGVdN4v_tanh(_mm256_loadu_pd(z + i)));
+  return i;
+}
+size_t TanhAvx2(const float* z, float* h, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(h + i, _ZGVdN8v_tanhf(_mm256_loadu_ps(z + i)));
+  return i;
+}
+// h = exp(-|z|)
+size_t ExpNegAbsAvx2(const double* z, double* h, size_t n) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(h + i, _ZGVdN4v_exp(_mm256_or_pd(_mm256_loadu_pd(z + i), sign)));
+  return i;
+}
+size_t ExpNegAbsAvx2(const float* z, float* h, size_t n) {
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(h + i, _ZGVdN8v_expf(_mm256_or_ps(_mm256_loadu_ps(z + i), sign)));
+  return i;
+}
+#pragma GCC pop_options
+const bool kAvx2 = __builtin_cpu_supports("avx2");
+#define RS_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define RS_CLONES
+#endif
+
+// h = tanh(z); d = 1 − h²
+template <typename T>
+void TanhKernel(const T* z, T* h, T* d, size_t n) {
+  size_t i = 0;
+#ifdef RS_MVEC
+  if (kAvx2) {
+    i = TanhAvx2(z, h, n);
+    for (size_t j = 0; j < i; j++) d[j] = (T)(1 - h[j] * h[j]);
+  }
+#endif
+  for (; i < n; i++) { T t = (T)std::tanh(z[i]); h[i] = t; d[i] = (T)(1 - t * t); }
+}
+
+// h = σ(z) = 1 / (1 + e^−z) computed from e = e^−|z| (no overflow); d = σ(1 − σ)
+template <typename T>
+void SigmoidKernel(const T* z, T* h, T* d, size_t n) {
+  size_t i = 0;
+#ifdef RS_MVEC
+  if (kAvx2) i = ExpNegAbsAvx2(z, h, n);  // h holds e until the loop below
+#endif
+  for (size_t j = 0; j < i; j++) { T e = h[j]; T s = z[j] >= 0 ? 1 / (1 + e) : e / (1 + e); h[j] = s; d[j] = s * (1 - s); }
+  for (; i < n; i++) { T e = (T)std::exp(-std::fabs(z[i])); T s = z[i] >= 0 ? 1 / (1 + e) : e / (1 + e); h[i] = s; d[i] = s * (1 - s); }
+}
+
+template <typename T>
+void PiecewiseKernel(int kind, const T* z, T* h, T* d, size_t n) {
+  switch (kind) {
+    case 0: for (size_t i = 0; i < n; i++) { h[i] = z[i]; d[i] = 1; } break;
+    case 1: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : 0; d[i] = v > 0 ? 1 : 0; } break;
+    case 2: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : (T)(0.01 * v); d[i] = v > 0 ? 1 : (T)0.01; } break;
+  }
+}
+RS_CLONES void Piecewise64(int kind, const double* z, double* h, double* d, size_t n) { PiecewiseKernel(kind, z, h, d, n); }
+RS_CLONES void Piecewise32(int kind, const float* z, float* h, float* d, size_t n) { PiecewiseKernel(kind, z, h, d, n); }
+void Piecewise(int kind, const double* z, double* h, double* d, size_t n) { Piecewise64(kind, z, h, d, n); }
+void Piecewise(int kind, const float* z, float* h, float* d, size_t n) { Piecewise32(kind, z, h, d, n); }
+
 // activate(kind, Z, H, D): H = σ(Z), D = σ'(Z); kind 0 linear, 1 relu, 2 leaky-relu (0.01), 3 tanh, 4 sigmoid.
 template <typename T>
 void ActivateT(const Napi::CallbackInfo& info) {
@@ -306,11 +428,9 @@ void ActivateT(const Napi::CallbackInfo& info) {
   if (H.ElementLength() != n || D.ElementLength() != n) { Napi::TypeError::New(info.Env(), "activate: Z, H, D differ in length").ThrowAsJavaScriptException(); return; }
   T* z = Z.Data(); T* h = H.Data(); T* d = D.Data();
   switch (kind) {
-    case 0: for (size_t i = 0; i < n; i++) { h[i] = z[i]; d[i] = 1; } break;
-    case 1: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : 0; d[i] = v > 0 ? 1 : 0; } break;
-    case 2: for (size_t i = 0; i < n; i++) { T v = z[i]; h[i] = v > 0 ? v : (T)(0.01 * v); d[i] = v > 0 ? 1 : (T)0.01; } break;
-    case 3: for (size_t i = 0; i < n; i++) { double t = std::tanh((double)z[i]); h[i] = (T)t; d[i] = (T)(1 - t * t); } break;
-    case 4: for (size_t i = 0; i < n; i++) { double v = z[i]; double e = std::exp(-std::fabs(v)); double s = v >= 0 ? 1 / (1 + e) : e / (1 + e); h[i] = (T)s; d[i] = (T)(s * (1 - s)); } break;
+    case 0: case 1: case 2: Piecewise(kind, z, h, d, n); break;
+    case 3: TanhKernel(z, h, d, n); break;
+    case 4: SigmoidKernel(z, h, d, n); break;
     default: Napi::RangeError::New(info.Env(), "activate: unknown kind " + std::to_string(kind)).ThrowAsJavaScriptException();
   }
 }
@@ -319,22 +439,116 @@ Napi::Value Activate(const Napi::CallbackInfo& info) {
   return ByPrecision(info, 1, "activate", "nAAA", [&](auto t) { ActivateT<decltype(t)>(info); });
 }
 
+template <typename T>
+void HadamardKernel(T* g, const T* d, size_t n) { for (size_t i = 0; i < n; i++) g[i] *= d[i]; }
+RS_CLONES void Hadamard64(double* g, const double* d, size_t n) { HadamardKernel(g, d, n); }
+RS_CLONES void Hadamard32(float* g, const float* d, size_t n) { HadamardKernel(g, d, n); }
+void HadamardOf(double* g, const double* d, size_t n) { Hadamard64(g, d, n); }
+void HadamardOf(float* g, const float* d, size_t n) { Hadamard32(g, d, n); }
+
 // hadamard(G, D): G *= D element-wise.
 template <typename T>
 void HadamardT(const Napi::CallbackInfo& info) {
   auto G = info[0].As<Napi::TypedArrayOf<T>>();
   auto D = info[1].As<Napi::TypedArrayOf<T>>();
   if (G.ElementLength() != D.ElementLength()) { Napi::TypeError::New(info.Env(), "hadamard: G and D differ in length").ThrowAsJavaScriptException(); return; }
-  T* g = G.Data(); const T* d = D.Data();
-  for (size_t i = 0, n = G.ElementLength(); i < n; i++) g[i] *= d[i];
+  HadamardOf(G.Data(), D.Data(), G.ElementLength());
 }
 
 Napi::Value Hadamard(const Napi::CallbackInfo& info) {
   return ByPrecision(info, 0, "hadamard", "AA", [&](auto t) { HadamardT<decltype(t)>(info); });
 }
 
+// gatherRows(dst, src, rows, d): row i of dst (width d, the training precision) = row rows[i] of src
+// (Float64Array, width d), rounded to the precision; rows an Int32Array of indices into src.
+template <typename T>
+void GatherRowsT(const Napi::CallbackInfo& info) {
+  auto Dst = info[0].As<Napi::TypedArrayOf<T>>();
+  auto Src = info[1].As<Napi::Float64Array>();
+  auto Rows = info[2].As<Napi::Int32Array>();
+  int64_t d = info[3].As<Napi::Number>().Int64Value();
+  size_t B = Rows.ElementLength();
+  if (d < 0 || Dst.ElementLength() != B * (size_t)d || (d > 0 && Src.ElementLength() % (size_t)d != 0)) {
+    Napi::TypeError::New(info.Env(), "gatherRows: dst must hold rows.length × d elements and src whole rows of d").ThrowAsJavaScriptException();
+    return;
+  }
+  size_t n = d > 0 ? Src.ElementLength() / (size_t)d : 0;
+  const int32_t* r = Rows.Data();
+  for (size_t i = 0; i < B; i++) {
+    if (r[i] < 0 || (size_t)r[i] >= n) { Napi::RangeError::New(info.Env(), "gatherRows: row index " + std::to_string(r[i]) + " outside 0.." + std::to_string(n)).ThrowAsJavaScriptException(); return; }
+  }
+  T* out = Dst.Data(); const double* src = Src.Data();
+  for (size_t i = 0; i < B; i++) {
+    const double* row = src + (size_t)r[i] * d;
+    T* o = out + i * d;
+    for (int64_t j = 0; j < d; j++) o[j] = (T)row[j];
+  }
+}
+
+Napi::Value GatherRows(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "gatherRows", "ADIn", [&](auto t) { GatherRowsT<decltype(t)>(info); });
+}
+
+// addBias(Z, b): Z (rows × c, row-major) += b on every row, b of length c.
+// biasGradient(G, g): g (length c) = the column sums of G (rows × c).
+template <typename T>
+void AddBiasT(const Napi::CallbackInfo& info) {
+  auto Z = info[0].As<Napi::TypedArrayOf<T>>();
+  auto Bv = info[1].As<Napi::TypedArrayOf<T>>();
+  size_t c = Bv.ElementLength();
+  if (c == 0 || Z.ElementLength() % c != 0) { Napi::TypeError::New(info.Env(), "addBias: Z's length is not a multiple of b's").ThrowAsJavaScriptException(); return; }
+  T* z = Z.Data(); const T* b = Bv.Data();
+  for (size_t i = 0, rows = Z.ElementLength() / c; i < rows; i++)
+    for (size_t j = 0; j < c; j++) z[i * c + j] += b[j];
+}
+
+Napi::Value AddBias(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "addBias", "AA", [&](auto t) { AddBiasT<decltype(t)>(info); });
+}
+
+template <typename T>
+void BiasGradientT(const Napi::CallbackInfo& info) {
+  auto G = info[0].As<Napi::TypedArrayOf<T>>();
+  auto Out = info[1].As<Napi::TypedArrayOf<T>>();
+  size_t c = Out.ElementLength();
+  if (c == 0 || G.ElementLength() % c != 0) { Napi::TypeError::New(info.Env(), "biasGradient: G's length is not a multiple of g's").ThrowAsJavaScriptException(); return; }
+  const T* g = G.Data(); T* o = Out.Data();
+  for (size_t j = 0; j < c; j++) o[j] = 0;
+  for (size_t i = 0, rows = G.ElementLength() / c; i < rows; i++)
+    for (size_t j = 0; j < c; j++) o[j] += g[i * c + j];
+}
+
+Napi::Value BiasGradient(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "biasGradient", "AA", [&](auto t) { BiasGradientT<decltype(t)>(info); });
+}
+
+template <typename T>
+void AdamKernel(T* p, const T* g, double* m, double* v, size_t n, double lr, double b1, double b2, double eps, double c1, double c2, double decay) {
+  if (decay > 0) {
+    for (size_t i = 0; i < n; i++) {
+      double gi = g[i];
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      T q = (T)(p[i] - (lr * (m[i] / c1)) / (std::sqrt(v[i] / c2) + eps));
+      p[i] = (T)(q - lr * decay * q);
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      double gi = g[i];
+      m[i] = b1 * m[i] + (1 - b1) * gi;
+      v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+      p[i] = (T)(p[i] - (lr * (m[i] / c1)) / (std::sqrt(v[i] / c2) + eps));
+    }
+  }
+}
+RS_CLONES void Adam64(double* p, const double* g, double* m, double* v, size_t n, double lr, double b1, double b2, double eps, double c1, double c2, double decay) { AdamKernel(p, g, m, v, n, lr, b1, b2, eps, c1, c2, decay); }
+RS_CLONES void Adam32(float* p, const float* g, double* m, double* v, size_t n, double lr, double b1, double b2, double eps, double c1, double c2, double decay) { AdamKernel(p, g, m, v, n, lr, b1, b2, eps, c1, c2, decay); }
+void AdamOf(double* p, const double* g, double* m, double* v, size_t n, double lr, double b1, double b2, double eps, double c1, double c2, double decay) { Adam64(p, g, m, v, n, lr, b1, b2, eps, c1, c2, decay); }
+void AdamOf(float* p, const float* g, double* m, double* v, size_t n, double lr, double b1, double b2, double eps, double c1, double c2, double decay) { Adam32(p, g, m, v, n, lr, b1, b2, eps, c1, c2, decay); }
+
 // adam(p, g, m, v, lr, beta1, beta2, eps, c1, c2, decay): the Adam update of training/optimizers.ts in place
-// (m, v Float64Array); then p -= lr*decay*p when decay > 0 (AdamW's decoupled weight decay).
+// (m, v Float64Array); then p -= lr*decay*p when decay > 0 (AdamW's decoupled weight decay, applied to the
+// updated parameter rounded to its precision, as a second pass would).
 template <typename T>
 void AdamT(const Napi::CallbackInfo& info) {
   auto P = info[0].As<Napi::TypedArrayOf<T>>();
@@ -346,14 +560,7 @@ void AdamT(const Napi::CallbackInfo& info) {
   double decay = info[10].As<Napi::Number>().DoubleValue();
   size_t n = P.ElementLength();
   if (G.ElementLength() != n || M.ElementLength() != n || V.ElementLength() != n) { Napi::TypeError::New(info.Env(), "adam: p, g, m, v differ in length").ThrowAsJavaScriptException(); return; }
-  T* p = P.Data(); const T* g = G.Data(); double* m = M.Data(); double* v = V.Data();
-  for (size_t i = 0; i < n; i++) {
-    double gi = g[i];
-    m[i] = b1 * m[i] + (1 - b1) * gi;
-    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-    p[i] = (T)(p[i] - (lr * (m[i] / c1)) / (std::sqrt(v[i] / c2) + eps));
-  }
-  if (decay > 0) for (size_t i = 0; i < n; i++) p[i] = (T)(p[i] - lr * decay * p[i]);
+  AdamOf(P.Data(), G.Data(), M.Data(), V.Data(), n, lr, b1, b2, eps, c1, c2, decay);
 }
 
 Napi::Value Adam(const Napi::CallbackInfo& info) {
@@ -374,6 +581,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("syrk", Napi::Function::New(env, Syrk));
   exports.Set("eigh", Napi::Function::New(env, Eigh));
+  exports.Set("symmetryScan", Napi::Function::New(env, SymmetryScan));
   exports.Set("svd", Napi::Function::New(env, Svd));
   exports.Set("solve", Napi::Function::New(env, Solve));
   exports.Set("lstsq", Napi::Function::New(env, Lstsq));
@@ -382,6 +590,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("activate", Napi::Function::New(env, Activate));
   exports.Set("hadamard", Napi::Function::New(env, Hadamard));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("gatherRows", Napi::Function::New(env, GatherRows));
+  exports.Set("addBias", Napi::Function::New(env, AddBias));
+  exports.Set("biasGradient", Napi::Function::New(env, BiasGradient));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;
