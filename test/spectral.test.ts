@@ -87,8 +87,41 @@ describe("spectral tools", () => {
     }
     const c = d.countAbove!;
     assert.ok(Math.abs(c.estimate - 15) < 4 * c.stderr + 1e-9, `count ${c.estimate} ± ${c.stderr}`);
+    assert.ok(c.interval[0] <= 15 && 15 <= c.interval[1] && c.lower <= c.estimate && c.estimate <= c.upper, JSON.stringify(c));
     const fig = cv.densityFigure(d, { exact: vals });
     assert.equal(fig.data.length, 2);
+  });
+
+  it("the count's quadrature bracket holds probe by probe (Chebyshev–Markov–Stieltjes), against the exact spectral measure", () => {
+    // eigenvalues spread so that the threshold falls between Ritz values and the bracket is not trivial
+    const r = new Rng(13);
+    const vals = Array.from({ length: 120 }, () => 4 * r.uniform() - 1);
+    const A = symmetricWithSpectrum(vals, 14);
+    const { values, vectors } = eigh(A);
+    const p = vals.length;
+    for (const t of [0.3, 1.7, 2.9]) {
+      const d = cv.spectralDensity(cv.denseOperator(A), { probes: 6, steps: 8, seed: 5, threshold: t });
+      // the probes spectralDensity draws: Rademacher entries from Rng(seed), in order
+      const rng = new Rng(5);
+      let width = 0;
+      let quadratureError = 0;
+      for (let s = 0; s < 6; s++) {
+        const v = Float64Array.from({ length: p }, () => (rng.uniform() < 0.5 ? -1 : 1));
+        let exact = 0;
+        for (let i = 0; i < p; i++) {
+          if (values[i] <= t) continue;
+          let dot = 0;
+          for (let k = 0; k < p; k++) dot += v[k] * vectors.get(k, i);
+          exact += (dot * dot) / p;
+        }
+        const q = cv.quadratureMassAbove(d.nodes[s], d.weights[s], t);
+        assert.ok(q.lower - 1e-10 <= exact && exact <= q.upper + 1e-10, `t ${t} probe ${s}: exact ${exact} not in [${q.lower}, ${q.upper}] (quadrature ${q.mass})`);
+        width += q.upper - q.lower;
+        quadratureError = Math.max(quadratureError, Math.abs(exact - q.mass));
+      }
+      assert.ok(quadratureError > 1e-3, `at 8 steps the quadrature mass itself should miss the exact mass (max miss ${quadratureError})`);
+      assert.ok(width > 0.05, `the bracket should be informative but not empty at 8 steps (width ${width})`);
+    }
   });
 
   it("Hutch++ is exact for a matrix of rank ≤ matvecs/3 and close for a full-rank one; the diagonal estimate is exact for a diagonal matrix", () => {

@@ -154,6 +154,56 @@ export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: numb
   return { values: vals, vectors: Y, residuals, steps: n };
 }
 
+/**
+ * The number of eigenvalues above a threshold t from stochastic Lanczos quadrature, with both of its errors.
+ * For a Rademacher probe v, μ_v(t, ∞) = Σ_{λ_i > t} (vᵀu_i)² / p has expectation #{λ_i > t} / p, so
+ * `estimate` = p × the mean over probes of the quadrature mass above t, and `stderr` is the probes' standard
+ * error. The quadrature itself is not exact for a step function; the Chebyshev–Markov–Stieltjes inequalities
+ * bound each probe's true mass above t between its quadrature mass minus the weight of the first node above
+ * t and plus the weight of the last node at or below t. `lower` / `upper` are p × the mean of those bounds, so
+ * #{λ_i > t} lies in [lower, upper] up to the probes' sampling error (`stderrLower`, `stderrUpper`);
+ * `interval` = [lower − 2·stderrLower, upper + 2·stderrUpper] states both errors at once.
+ */
+export interface CountAbove {
+  threshold: number;
+  estimate: number;
+  stderr: number;
+  lower: number;
+  upper: number;
+  stderrLower: number;
+  stderrUpper: number;
+  interval: [number, number];
+}
+
+/** Mean and standard error of the mean (NaN for one value). */
+function meanAndStderr(xs: number[]): [number, number] {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : NaN;
+  return [m, sd / Math.sqrt(xs.length)];
+}
+
+/**
+ * Per probe: the quadrature mass above t, and its Chebyshev–Markov–Stieltjes bracket (see `CountAbove`).
+ * Nodes ascending.
+ * @internal
+ */
+export function quadratureMassAbove(nodes: ArrayLike<number>, weights: ArrayLike<number>, t: number): { mass: number; lower: number; upper: number } {
+  let mass = 0;
+  let firstAbove = -1;
+  for (let j = 0; j < nodes.length; j++) {
+    if (nodes[j] > t) {
+      mass += weights[j];
+      if (firstAbove < 0) firstAbove = j;
+    }
+  }
+  const lastBelow = firstAbove < 0 ? nodes.length - 1 : firstAbove - 1;
+  return {
+    mass,
+    lower: Math.max(0, mass - (firstAbove >= 0 ? weights[firstAbove] : 0)),
+    upper: Math.min(1, mass + (lastBelow >= 0 ? weights[lastBelow] : 0)),
+  };
+}
+
 /** A spectral density estimated by stochastic Lanczos quadrature (returned by `spectralDensity`). */
 export interface SpectralDensity {
   /** dimension of the operator */
@@ -168,8 +218,8 @@ export interface SpectralDensity {
   density: Float64Array;
   /** width of the Gaussian kernel */
   sigma: number;
-  /** estimated number of eigenvalues above `threshold` (p × the mean quadrature mass above it) and its standard error over probes */
-  countAbove?: { threshold: number; estimate: number; stderr: number };
+  /** the number of eigenvalues above `threshold`, estimated (see `CountAbove`) */
+  countAbove?: CountAbove;
 }
 
 /**
@@ -209,10 +259,12 @@ export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; 
   const out: SpectralDensity = { p: op.p, nodes, weights, grid, density, sigma };
   if (opts.threshold !== undefined) {
     const t = opts.threshold;
-    const per = nodes.map((nd, s) => op.p * nd.reduce((a, x, j) => a + (x > t ? weights[s][j] : 0), 0));
-    const mean = per.reduce((a, b) => a + b, 0) / probes;
-    const sd = probes > 1 ? Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / (probes - 1)) : NaN;
-    out.countAbove = { threshold: t, estimate: mean, stderr: sd / Math.sqrt(probes) };
+    const per = nodes.map((nd, s) => quadratureMassAbove(nd, weights[s], t));
+    const [estimate, stderr] = meanAndStderr(per.map((q) => op.p * q.mass));
+    const [lower, stderrLower] = meanAndStderr(per.map((q) => op.p * q.lower));
+    const [upper, stderrUpper] = meanAndStderr(per.map((q) => op.p * q.upper));
+    const widen = (se: number) => (Number.isFinite(se) ? 2 * se : 0);
+    out.countAbove = { threshold: t, estimate, stderr, lower, upper, stderrLower, stderrUpper, interval: [Math.max(0, lower - widen(stderrLower)), Math.min(op.p, upper + widen(stderrUpper))] };
   }
   return out;
 }
