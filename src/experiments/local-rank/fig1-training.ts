@@ -20,7 +20,8 @@ import type { TrainingCurve } from "./claims";
 
 /** The losses on a right-hand house log axis (powers of ten; 2 and 5 labelled too over 0.7–2 decades), the legend clear of its tick labels. */
 const LOSS_AXIS = { ...LOG_TICKS, title: { text: "loss (train, test)" }, type: "log", overlaying: "y", side: "right", showgrid: false };
-const LEGEND = { x: 1.14, xanchor: "left" };
+// right of the loss axis, its tick labels (as wide as 5×10⁻¹) and its title
+const LEGEND = { x: 1.2, xanchor: "left" };
 
 const num = (v: number) => String(+v.toPrecision(3));
 
