@@ -87,6 +87,11 @@ it("lineFigure labels the 2 and 5 ticks of a log axis spanning 0.7 to 2 decades,
   assert.deepEqual(tickKeys(fig([0.5, 0.9])), DECADE_LABELS); // under a decade: Plotly's full linear labels
   const ranged = fig([1e-6, 1], [-2, -0.5]); // a set range decides, not the data
   assert.deepEqual([ranged.dtick, ranged.minorloglabels], ["D2", "complete"]);
+  // from 8 decades on: whole-decade steps, at most seven ticks, all powers of ten (tick0 0)
+  const wide = fig([6e-30, 13]); // 30.3 decades → every 5
+  assert.deepEqual([wide.dtick, wide.tick0], [5, 0]);
+  assert.deepEqual([fig([1e-9, 0.5]).dtick, fig([1e-200, 1]).dtick], [2, 50]); // 8.7 decades → 2; 200 → 50
+  assert.equal(fig([1e-7, 1]).dtick, undefined); // 7 decades: Plotly's own powers of ten
   // fitLogTicks leaves an axis with its own dtick alone
   const layout = { yaxis: { type: "log", ...DECADE_LABELS, dtick: 1 } };
   fitLogTicks([{ y: [0.011, 0.09] }], layout);

@@ -214,7 +214,8 @@ export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; 
  * log axis (one with `LOG_TICKS` and no dtick or tick values of its own) whose extent spans 0.7 to 2 decades:
  * with only the powers of ten labelled, such an axis carries one or two labels, sometimes only at its very ends
  * (Plotly pads the range). Under 0.7 decades Plotly labels linear ticks in full; from 2 decades on the powers of
- * ten alone read well. The extent is the axis `range` when set, else the positive values drawn on it (traces
+ * ten alone read well; from 8 decades on, ticks go every 1, 2, 3, 5, 10 … decades (at most about seven, each a
+ * power of ten). The extent is the axis `range` when set, else the positive values drawn on it (traces
  * on that axis, their error bars, and shapes in data coordinates). Changes `layout` in place and returns it.
  */
 export function fitLogTicks(data: Trace[], layout: Layout): Layout {
@@ -249,6 +250,13 @@ export function fitLogTicks(data: Trace[], layout: Layout): Layout {
     }
     if (!(hi >= lo)) continue;
     const decades = Math.log10(hi / lo);
+    if (decades >= 8) {
+      // over many decades Plotly's own choice can land between powers of ten (labels like 4×10⁻⁸): ticks every
+      // 1, 2, 3, 5 or 10 … decades instead, at most about seven of them, each a power of ten
+      const step = [1, 2, 3, 5, 10, 20, 50, 100].find((k) => decades / k <= 7) ?? Math.ceil(decades / 7);
+      Object.assign(ax, { dtick: step, tick0: 0 });
+      continue;
+    }
     if (!(decades >= 0.7 && decades < 2)) continue;
     // Plotly writes these labels as "2x10<sup>−3</sup>" (a letter x): aliases give them the × of its other labels
     const alias: Record<string, string> = {};

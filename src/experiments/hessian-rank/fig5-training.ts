@@ -6,7 +6,7 @@ import * as nets from "../../nets";
 import * as cv from "../../curvature";
 import { eigvalsh, rank } from "../../linalg";
 import { linearTeacher } from "../../data";
-import { Figure, lineFigure, colour } from "../../figures";
+import { Figure, lineFigure, colour, LOG_TICKS, fitLogTicks } from "../../figures";
 import { Progress } from "../../progress";
 import { Check } from "../../report/result";
 import { PartOutput } from "../parts";
@@ -91,7 +91,10 @@ function trainingDynamics(o: Fig5Options): { figures: Figure[]; checks: Check[];
     hlines: [{ y: init.H, label: `bound H ${init.H}` }, { y: init.Ho, label: `H_o ${init.Ho}` }, { y: init.Hf!, label: `H_f ${init.Hf}` }],
   });
   hFig.data.push({ type: "scatter", mode: "lines", name: "train loss (right axis)", x, y: rec.map((r) => Math.max(r.loss, 1e-300)), yaxis: "y2", line: { color: colour(7), dash: "dot", width: 2 } });
-  hFig.layout.yaxis2 = { title: { text: "train loss (mean ½‖f − y‖²)" }, type: "log", overlaying: "y", side: "right", showgrid: false, exponentformat: "power" };
+  hFig.layout.yaxis2 = { ...LOG_TICKS, title: { text: "train loss (mean ½‖f − y‖²)" }, type: "log", overlaying: "y", side: "right", showgrid: false };
+  // right of the loss axis's tick labels and title
+  hFig.layout.legend = { ...(hFig.layout.legend as object), x: 1.2, xanchor: "left" };
+  fitLogTicks(hFig.data, hFig.layout);
   const first = rec[0];
   const last = rec[rec.length - 1];
   const fullAt = rec.filter((r) => r.W.every((w, l) => w === full[l])).length;
