@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as nets from "../src/nets";
 import { Matrix, rank, epsRank } from "../src/linalg";
-import { localRank, localRankSensitivity } from "../src/metrics";
+import { localRank, localRankSensitivity, rowArgmax } from "../src/metrics";
 import { inputJacobian } from "../src/curvature";
 import { train, trainFloat64, logSpacedSteps, Float64Optimizer } from "../src/training";
 import { lossAndGradient } from "../src/curvature";
@@ -221,4 +221,10 @@ describe("tfjs backend", () => {
       }
     assert.equal(cases, 8);
   });
+});
+
+it("rowArgmax: the first largest entry per row, and a clear error on a shape mismatch", () => {
+  assert.deepEqual(Array.from(rowArgmax([0.1, 0.7, 0.2, 5, 5, -1, -3, -2, -1], 3, 3)), [1, 0, 2]);
+  assert.deepEqual(Array.from(rowArgmax(new Float32Array([2, 1]), 2, 1)), [0, 0]);
+  assert.throws(() => rowArgmax([1, 2, 3], 2, 2), /rowArgmax: 3 values are not 2 rows × 2 columns/);
 });

@@ -3,3 +3,4 @@ export * from "./local-rank";
 export * from "./flatness";
 export * from "./tf-jacobians";
 export * from "./representations";
+export * from "./classification";

@@ -10,7 +10,7 @@ import { Matrix } from "../../linalg";
 import * as nets from "../../nets";
 import { lossAndResidual } from "../../nets/losses";
 import { trainDense, logSpacedSteps } from "../../training";
-import { localRankSensitivity } from "../../metrics";
+import { localRankSensitivity, rowArgmax } from "../../metrics";
 import { inputJacobianSingularValues } from "../../curvature/jacobian";
 import { participationRatio } from "../../linalg";
 import { gaussianPairs, loadMnist, takeRows } from "../../data";
@@ -127,15 +127,9 @@ function evaluate(spec: nets.NetSpec, params: Float64Array, X: Matrix, Y: Matrix
     const F = nets.predict(spec, params, Xc).data;
     const Yc = Y.data.subarray(start * K, (start + m) * K);
     total += lossAndResidual(loss, F, Yc, m, K) * m;
-    for (let i = 0; i < m; i++) {
-      let best = 0;
-      let label = 0;
-      for (let k = 1; k < K; k++) {
-        if (F[i * K + k] > F[i * K + best]) best = k;
-        if (Yc[i * K + k] > Yc[i * K + label]) label = k;
-      }
-      if (best === label) correct++;
-    }
+    const predicted = rowArgmax(F, m, K);
+    const labels = rowArgmax(Yc, m, K);
+    for (let i = 0; i < m; i++) if (predicted[i] === labels[i]) correct++;
   }
   return { loss: total / X.rows, accuracy: correct / X.rows };
 }
