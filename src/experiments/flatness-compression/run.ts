@@ -13,7 +13,7 @@ import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../../linalg";
 import * as nets from "../../nets";
 import { trainDense, trainModel } from "../../training";
-import { flatnessMetrics, flatnessFromJacobians, FlatnessMetrics, tfJacobianData } from "../../metrics";
+import { flatnessMetrics, flatnessFromJacobians, FlatnessMetrics, tfJacobianData, rowArgmax } from "../../metrics";
 import { curvatureOperator, hutchinsonTrace } from "../../curvature";
 import { Dataset, takeRows } from "../../data";
 import { loadTf } from "../../backend";
@@ -102,15 +102,10 @@ const rowOf = (definitions: ChenRunArgs["definitions"], K: number) => (m: Flatne
 export function lossAndAccuracy(F: ArrayLike<number>, ds: Dataset): { loss: number; acc: number; wrong: number[] } {
   const { rows: N, cols: K } = ds.Y;
   let loss = 0;
+  for (let i = 0; i < N * K; i++) loss += 0.5 * (F[i] - ds.Y.data[i]) ** 2;
+  const predicted = rowArgmax(F, N, K);
   const wrong: number[] = [];
-  for (let n = 0; n < N; n++) {
-    let best = 0;
-    for (let k = 0; k < K; k++) {
-      loss += 0.5 * (F[n * K + k] - ds.Y.data[n * K + k]) ** 2;
-      if (F[n * K + k] > F[n * K + best]) best = k;
-    }
-    if (ds.labels ? ds.labels[n] !== best : ds.Y.data[n * K + best] !== 1) wrong.push(n);
-  }
+  for (let n = 0; n < N; n++) if (ds.labels ? ds.labels[n] !== predicted[n] : ds.Y.data[n * K + predicted[n]] !== 1) wrong.push(n);
   return { loss: loss / N, acc: 1 - wrong.length / N, wrong };
 }
 
