@@ -119,10 +119,9 @@ Napi::Value Syrk(const Napi::CallbackInfo& info) {
   return C;
 }
 
-// eigh(A, n, wantVectors) -> { values (ascending), vectors (row-major, column j = eigenvector j) }
 // A copy of a matrix for LAPACK to overwrite. Copies of 4 MiB and more are 2 MiB-aligned and, on Linux, asked
 // for transparent huge pages (madvise): dsytrd streams the whole trailing matrix once per column, and with 4 KiB
-// pages the TLB misses cost ~5 % of eigvalsh on the p = 2720 Hessian.
+// pages the TLB misses cost ~19 % of eigvalsh on the p = 2720 Hessian (measured: 0.727 → 0.591 s).
 class WorkCopy {
  public:
   WorkCopy(const double* src, size_t count) : bytes_(count * sizeof(double)) {
@@ -185,6 +184,7 @@ Napi::Value SymmetryScan(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// eigh(A, n, wantVectors) -> { values (ascending), vectors (row-major, column j = eigenvector j) }
 Napi::Value Eigh(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgsOk(info, "eigh", "Dnb")) return env.Null();
