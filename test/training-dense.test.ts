@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { trainDense, trainFloat64, train, DenseStepper } from "../src/training";
+import { trainDense, trainFloat64, train, DenseStepper, levenbergMarquardt } from "../src/training";
+import { lstsq } from "../src/linalg";
 import { nativeBlas } from "../src/training/dense";
 import * as nets from "../src/nets";
 import { Matrix } from "../src/linalg";
@@ -107,5 +108,27 @@ describe("native dense training (BLAS path)", { skip: nativeBlas() ? false : "th
 
   it("refuses a bad precision before any work", async () => {
     await assert.rejects(trainDense({ ...problem("tanh", false), lr: 0.1, steps: 1, precision: "float16" as never }), /precision must be one of float64, float32; got "float16"/);
+  });
+});
+
+describe("Levenberg–Marquardt", () => {
+  it("on a linear one-layer net (least squares) it lands on lstsq's solution; on a realisable tanh net it reaches float64 zero", async () => {
+    const r = new Rng(7);
+    const X = new Matrix(30, 5, r.normals(150));
+    const Y = new Matrix(30, 3, r.normals(90));
+    const spec: nets.NetSpec = { sizes: [5, 3], activation: "linear", bias: false };
+    const res = await levenbergMarquardt({ spec, params: nets.initParams(spec, { seed: 3 }), X, Y, steps: 60, targetLoss: 0 });
+    // f = X Wᵀ: the minimiser is W = lstsq(X, Y)ᵀ
+    const W = lstsq(X, Y).x.transpose();
+    assert.ok(maxDiff(res.params, W.data) < 1e-10, `max |θ − lstsq| = ${maxDiff(res.params, W.data)}`);
+    for (let i = 1; i < res.losses.length; i++) assert.ok(res.losses[i].loss < res.losses[i - 1].loss, "every accepted step lowers the loss");
+    const tspec: nets.NetSpec = { sizes: [4, 6, 2], activation: "tanh", bias: true };
+    const Xt = new Matrix(5, 4, r.normals(20));
+    const Yt = nets.predict(tspec, nets.initParams(tspec, { seed: 9 }), Xt);
+    const fit = await levenbergMarquardt({ spec: tspec, params: nets.initParams(tspec, { seed: 4 }), X: Xt, Y: Yt, steps: 100 });
+    assert.equal(fit.stopped, "target");
+    assert.ok(fit.losses[fit.losses.length - 1].loss <= 1e-30);
+    await assert.rejects(levenbergMarquardt({ spec, params: new Float64Array(3), X, Y, steps: 1 }), /the spec has 15 parameters, got 3/);
+    await assert.rejects(levenbergMarquardt({ spec, params: nets.initParams(spec), X, Y, steps: -1 }), /option steps must be/);
   });
 });

@@ -25,6 +25,8 @@ import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult } fr
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
 export { trainDense, DenseStepper, PRECISIONS } from "./dense";
+export { levenbergMarquardt } from "./gauss-newton";
+export type { LevenbergMarquardtOptions, LevenbergMarquardtResult } from "./gauss-newton";
 export type { Precision } from "./dense";
 export type { OptimizerName, TrainSettings, TrainResult } from "./schedule";
 

@@ -5,7 +5,7 @@
  * One module per figure, in the paper's order: fig1-spectra (Fig. 1), thm5-column-blocks (Theorem 5 and
  * block-column independence, Sec. 4.3), fig2-rank-sweeps (Figs. 2a–2c), s91-depth (rank vs depth, Sec. 5.1 /
  * S9.1), fig6-bias (Fig. 6, Sec. 6), fig3-spectra (Fig. 3 and the regime sweep of Sec. 5.2),
- * fig4-reconstruction (Fig. 4), fig5-training (Fig. 5), thm9-relu-bound (Theorem 9 / Fact 11, Sec. 7.1),
+ * fig4-reconstruction (Fig. 4), fig5-training (Fig. 5), thm9-relu-bound (Theorem 9 / Fact 11, Sec. 7.1), cor10-relu-minimum (Corollary 10),
  * s9-appendix (activations × losses × depths, Appendix S9). The claims ledger is claims.ts; the options and presets options.ts;
  * the measurement of one configuration (run in the worker pool) measure.ts. Each figure is its own call
  * (`singh.fig2a({ ... })`, cached on its own); `hessianRank()` runs them all. Plus `rankExplorer`.
@@ -25,6 +25,7 @@ import { fig5 } from "./fig5-training";
 import { thm5 } from "./thm5-column-blocks";
 import { depth } from "./s91-depth";
 import { thm9 } from "./thm9-relu-bound";
+import { cor10 } from "./cor10-relu-minimum";
 import { appendix } from "./s9-appendix";
 import { measure, spectrumGaps } from "./measure";
 
@@ -53,7 +54,7 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
       ],
     }),
   },
-  parts: [fig1, thm5, fig2a, fig2bc, depth, fig6, fig3, fig3Regime, fig4, fig5, thm9, appendix],
+  parts: [fig1, thm5, fig2a, fig2bc, depth, fig6, fig3, fig3Regime, fig4, fig5, thm9, cor10, appendix],
 };
 
 /** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
@@ -76,6 +77,7 @@ export const singh = {
   fig4: partCall(hessianRankStudy, fig4),
   fig5: partCall(hessianRankStudy, fig5),
   thm9: partCall(hessianRankStudy, thm9),
+  cor10: partCall(hessianRankStudy, cor10),
   appendix: partCall(hessianRankStudy, appendix),
 };
 

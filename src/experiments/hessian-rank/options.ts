@@ -83,6 +83,22 @@ export interface HessianRankOptions {
   thm9Hidden: number[][];
   thm9N: number[];
   /**
+   * Corollary 10 (Sec. 7.1; no setting in the paper, ours): a bias-free ReLU [cor10D, cor10Hidden, K] trained to a
+   * minimum on targets of a ReLU teacher with `cor10Teacher` hidden neurons, inputs of rank `cor10R` < `cor10D`,
+   * N = `cor10N`, one run per seed: full-batch GD (`cor10Steps` steps at `cor10Lr`), then up to `cor10LmSteps`
+   * Levenberg–Marquardt steps
+   */
+  /** "relu" or "leaky-relu" (both satisfy Theorem 9's σ(z) = σ'(z)z) */
+  cor10Activation: "relu" | "leaky-relu";
+  cor10D: number;
+  cor10R: number;
+  cor10Hidden: number;
+  cor10Teacher: number;
+  cor10N: number;
+  cor10Steps: number;
+  cor10Lr: number;
+  cor10LmSteps: number;
+  /**
    * Appendix sweeps (Sec. 5.1 setup, Sec. 5.2 → S9.3/S9.4): every activation × loss × depth (hidden
    * layers of width `appendixWidth`), N = `appendixN`, measured rank of H beside the linear formula
    */
@@ -140,6 +156,18 @@ export const hessianRankDefaults: HessianRankOptions = {
   depthN: 50,
   thm9Hidden: [[30], [30, 20]],
   thm9N: [50, 100, 200, 400],
+  // bound 8·20 + 20·10 − 20 = 340 with every neuron active: below N·K = 600 and p = 840. Tried first: [64, 30, 10],
+  // teacher 5, r = 20, N = 100 (bound 870 < N·K 1000) stalls at loss 3e-6 – 1e-5 in 3 of 3 seeds (GD 2000 steps, then
+  // 200 Levenberg–Marquardt steps; also with Adam or a 30-neuron teacher), so no minimum to measure at
+  cor10Activation: "relu",
+  cor10D: 32,
+  cor10R: 8,
+  cor10Hidden: 20,
+  cor10Teacher: 3,
+  cor10N: 60,
+  cor10Steps: 3000,
+  cor10Lr: 0.05,
+  cor10LmSteps: 40,
   appendixActivations: ["linear", "relu", "tanh"],
   appendixLosses: ["mse", "ce", "logcosh"],
   appendixDepths: [1, 2, 3],
@@ -179,6 +207,13 @@ export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
     depthWidth: 16,
     thm9Hidden: [[12], [24, 16]], // [12, 8] keeps a dead neuron on raw MNIST at every N, so Fact 11 could not be judged
     thm9N: [50, 100, 200, 400],
+    // bound 6·10 + 10·10 − 10 = 150 below N·K = 200 and p = 260
+    cor10D: 16,
+    cor10R: 6,
+    cor10Hidden: 10,
+    cor10Teacher: 3,
+    cor10N: 20,
+    cor10Steps: 500,
     appendixLosses: ["mse", "ce"],
     appendixDepths: [1, 2],
     appendixWidth: 12,
@@ -210,6 +245,14 @@ export function validateHessianRank(o: HessianRankOptions): void {
   checkIntList(NAME, "depthLayers", o.depthLayers, 1);
   checkIntList(NAME, "appendixDepths", o.appendixDepths, 1);
   checkIntList(NAME, "thm9N", o.thm9N, 2);
+  checkChoice(NAME, "cor10Activation", o.cor10Activation, ["relu", "leaky-relu"]);
+  checkInt(NAME, "cor10D", o.cor10D, 1, 4096);
+  checkInt(NAME, "cor10R", o.cor10R, 1, o.cor10D);
+  for (const k of ["cor10Hidden", "cor10Teacher"] as const) checkInt(NAME, k, o[k], 1, 4096);
+  checkInt(NAME, "cor10N", o.cor10N, 2, 100000);
+  checkInt(NAME, "cor10Steps", o.cor10Steps, 0);
+  checkInt(NAME, "cor10LmSteps", o.cor10LmSteps, 0, 10000);
+  checkNumber(NAME, "cor10Lr", o.cor10Lr, 1e-6, 10);
   checkInt(NAME, "depthD", o.depthD, 1, 3072);
   if (Math.round(Math.sqrt(o.depthD)) ** 2 !== o.depthD) checkChoice(NAME, "depthD", o.depthD, [4, 9, 16, 25, 36, 64]);
   checkChoiceList("thm5Activations", o.thm5Activations, nets.ACTIVATIONS);

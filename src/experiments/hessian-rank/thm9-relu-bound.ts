@@ -86,7 +86,7 @@ export const thm9 = part({
       tables: [{ title: "Theorem 9 / Fact 11: ReLU H_o", columns: ["hidden", "N", "r", "p", "rank H_o", "bound", "bound − rank", "N·K", "dead neurons", "A2 neurons / active (layer 1)", "Σ_j rk E[α_j xxᵀ] + M̃(K−1)"], rows }],
       checks,
       notes: [
-        "Corollary 10 (at a minimum, rank H ≤ the same bound) is not measured: it needs a ReLU network trained to zero loss, and with N samples rank H_o ≤ N·K, so where a network of p parameters can interpolate (N·K below about p) the bound says little; Fig. 5 measures the same mechanism (H_f → 0 at zero residual) for linear networks.",
+        "Corollary 10 (at a minimum, rank H ≤ the same bound) is measured by its own part (`singh.cor10`): a ReLU network trained to float64 zero loss on a ReLU teacher's targets.",
       ],
       evidence: { "fact11-relu-Ho-bound": ev, "thm9-A2-mild": ev, "thm9-attained-iff-A2": ev },
     };
