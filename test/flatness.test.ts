@@ -196,3 +196,48 @@ describe("tfjs autodiff Jacobians (for conv nets) and the VGG builder", () => {
     assert.throws(() => nets.vggFeatureShape({ inputShape: [4, 4, 1], layers: ["M", "M", "M"], hidden: [], outputs: 2 }), /the feature map vanishes \(0×0\)/);
   });
 });
+
+describe("flatness metrics of a hidden layer (option layer: f = input → h_l)", () => {
+  it("equal those from finite differences of the layer's activations, in x and in the parameters before it; the output layer is the default", () => {
+    const spec: nets.NetSpec = { sizes: [5, 4, 3, 2], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 11 });
+    const N = 6;
+    const X = new Matrix(N, 5, new Rng(4).normals(N * 5));
+    const l = 2;
+    const M = 3;
+    const h = (p: Float64Array, x: Matrix) => nets.forward(spec, p, x, { derivatives: false }).H[l];
+    const m = metrics.flatnessMetrics(spec, params, X, { layer: l });
+    const eps = 1e-6;
+    // the parameters of layers 1..l come first in the layout
+    const before = nets.layout(spec)[l].wOffset;
+    for (let n = 0; n < N; n++) {
+      const x = new Matrix(1, 5, X.data.slice(n * 5, n * 5 + 5));
+      const J = new Matrix(M, 5);
+      for (let j = 0; j < 5; j++) {
+        const a = new Matrix(1, 5, x.data.slice());
+        const b = new Matrix(1, 5, x.data.slice());
+        a.data[j] += eps;
+        b.data[j] -= eps;
+        const ha = h(params, a).data, hb = h(params, b).data;
+        for (let i = 0; i < M; i++) J.data[i * 5 + j] = (ha[i] - hb[i]) / (2 * eps);
+      }
+      let G = 0;
+      for (const v of J.data) G += v * v;
+      assert.ok(rel(m.perSample.G[n], G) < 1e-6, `G sample ${n}: ${m.perSample.G[n]} vs FD ${G}`);
+      let S = 0;
+      for (let t = 0; t < before; t++) {
+        const pa = params.slice(), pb = params.slice();
+        pa[t] += eps;
+        pb[t] -= eps;
+        const ha = h(pa, x).data, hb = h(pb, x).data;
+        for (let i = 0; i < M; i++) S += ((ha[i] - hb[i]) / (2 * eps)) ** 2;
+      }
+      assert.ok(rel(m.perSample.sharpness[n], S) < 1e-6, `‖∇_θ h_l‖² sample ${n}: ${m.perSample.sharpness[n]} vs FD ${S}`);
+    }
+    const out = metrics.flatnessMetrics(spec, params, X);
+    assert.deepEqual(metrics.flatnessMetrics(spec, params, X, { layer: 3 }).perSample, out.perSample, "layer L is the output");
+    assert.notEqual(m.G, out.G);
+    assert.throws(() => metrics.flatnessMetrics(spec, params, X, { layer: 4 }), /option layer must be an integer in \[1, 3\]/);
+    assert.throws(() => metrics.flatnessMetrics(spec, params, X, { layer: 0 }), /option layer must be an integer layer index ≥ 1/);
+  });
+});

@@ -73,6 +73,20 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
     } finally {
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }
+    // a hidden layer as the measured representation: the figure says so, Lemma A.1 is left out, the metrics differ from the output's
+    const small = { hidden: [16, 16], mlpClasses: [0, 1, 2], learningRates: [0.1], seeds: 1, steps: 60, checkpoints: 4, nTrain: 100, nTest: 100, nEval: 10, nTestEval: 10, traceProbes: 4 };
+    const dirL = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-chen-layer-"));
+    try {
+      const out = await chen.figE8({ ...small, cacheDir: dirL });
+      const hid = await chen.figE8({ ...small, mlpLayer: 1, cacheDir: dirL });
+      assert.match(hid.data.figures[0].layout.title ? JSON.stringify(hid.data.figures[0].layout.title) : "", /metrics of hidden(<br>| )layer 1/);
+      const col = (r: typeof out) => { const t = r.tables.find((x) => /metrics of every run/.test(x.title))!; return t.rows.map((row) => row[t.columns.indexOf("G (train)")]); };
+      assert.notDeepEqual(col(hid), col(out));
+      assert.equal(col(hid).length, col(out).length);
+    } finally {
+      fs.rmSync(dirL, { recursive: true, force: true });
+    }
+    await assert.rejects(flatnessCompression({ mlpLayer: 4 }), /option mlpLayer must be one of "output", 1, 2, 3; got 4/);
     await assert.rejects(flatnessCompression({ mlpClasses: [3] }), /option mlpClasses must be at least two distinct labels in 0\.\.9; got \[3\]/);
     await assert.rejects(flatnessCompression({ lrUnits: "pytorch" as never }), /option lrUnits must be one of "authors", "half-squared"; got "pytorch"/);
     await assert.rejects(flatnessCompression({ source: "imagenet" as never }), /option source must be one of "auto", "cifar10", "fashion-mnist", "mnist"; got "imagenet"/);

@@ -17,11 +17,16 @@
  * Averages over samples are plain means of the per-sample values (the log volume is the mean of the
  * per-sample logs).
  *
+ * Any hidden layer l instead of the output (`layer`, the paper's Sec. 3: "our results apply to representations of
+ * any middle layer by defining f to be the transformation from input to the middle layer"): f = h_l = σ_l(z_l), the
+ * layer's activations, and θ the parameters of layers 1..l; every metric and bound above is then of that f.
+ *
  * Dense networks go through the exact float64 engine (curvature/jacobian.ts, `outputGradients`);
  * other models (e.g. a tfjs conv net) can hand their own Jacobians to `flatnessFromJacobians`.
  */
 import { Matrix, svdvals } from "../linalg";
-import { NetSpec, weight } from "../nets/spec";
+import { NetSpec, weight, normalizeSpec, layout, paramCount } from "../nets/spec";
+import type { Activation } from "../nets/activations";
 import { outputGradients } from "../curvature/jacobian";
 import { checkOptions, OptionRule } from "../util/options";
 
@@ -89,7 +94,35 @@ export interface FlatnessOptions {
   volumeTop?: number;
 }
 
+/** Options of `flatnessMetrics`: those of the metrics and the layer whose representation is measured. */
+export interface DenseFlatnessOptions extends FlatnessOptions {
+  /** hidden layer l = 1 … L − 1 whose activations h_l are f (default: the output, layer L) */
+  layer?: number;
+}
+
 const FLATNESS_RULES: Record<string, OptionRule> = { volumeTop: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "a positive integer") };
+const DENSE_RULES: Record<string, OptionRule> = { ...FLATNESS_RULES, layer: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "an integer layer index ≥ 1 (1 … L − 1 for a hidden layer, L for the output)") };
+
+/**
+ * The network whose output is hidden layer l's activations h_l: layers 1..l of `spec` followed by an identity layer
+ * (W = I, b = 0), so its output gradients are h_l's; the identity layer's own weights and bias are removed from the
+ * parameter-gradient norms by `flatnessMetrics`.
+ * @internal
+ */
+export function throughLayer(spec: NetSpec, params: Float64Array, l: number): { spec: NetSpec; params: Float64Array } {
+  const n = normalizeSpec(spec);
+  const L = n.sizes.length - 1;
+  if (!(Number.isInteger(l) && l >= 1 && l <= L)) throw new Error(`flatnessMetrics: option layer must be an integer in [1, ${L}] (1 … ${L - 1} hidden, ${L} the output); got ${l}`);
+  if (l === L) return { spec, params };
+  const M = n.sizes[l];
+  const cut: NetSpec = { sizes: [...n.sizes.slice(0, l + 1), M], activation: (n.activation as Activation[]).slice(0, l), bias: n.bias };
+  const slots = layout(spec);
+  const end = slots[l].wOffset; // layer l + 1 starts here: layers 1..l come first
+  const out = new Float64Array(paramCount(cut));
+  out.set(params.subarray(0, end));
+  for (let i = 0; i < M; i++) out[end + i * M + i] = 1;
+  return { spec: cut, params: out };
+}
 
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -125,10 +158,21 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
 }
 
 /** Every metric of the study and the bound chain of Eq. 28 for a dense network, exact in float64. */
-export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, opts: FlatnessOptions = {}): FlatnessMetrics {
-  checkOptions("flatnessMetrics", opts, FLATNESS_RULES);
-  const og = outputGradients(spec, params, X);
-  const m = flatnessFromJacobians({ n: og.N, K: og.K, d: og.d, inputJacobian: og.inputJacobian.data, paramSqNorm: og.paramSqNorm }, opts);
+export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, opts: DenseFlatnessOptions = {}): FlatnessMetrics {
+  checkOptions("flatnessMetrics", opts, DENSE_RULES);
+  const { layer, ...metricOpts } = opts;
+  const L = normalizeSpec(spec).sizes.length - 1;
+  const l = layer ?? L;
+  const net = throughLayer(spec, params, l);
+  const og = outputGradients(net.spec, net.params, X);
+  let paramSqNorm = og.paramSqNorm;
+  if (l < L) {
+    // drop the identity layer's gradients: ∇_{W} h_k = e_k ⊗ h_l (weightSqNorm[l]) and ∇_b h_k = e_k (M_l in all)
+    const M = og.K;
+    const bias = normalizeSpec(spec).bias;
+    paramSqNorm = og.paramSqNorm.map((v, i) => v - og.weightSqNorm[l][i] - (bias ? M : 0));
+  }
+  const m = flatnessFromJacobians({ n: og.N, K: og.K, d: og.d, inputJacobian: og.inputJacobian.data, paramSqNorm }, metricOpts);
   const W1 = weight(spec, params, 1);
   const w = svdvals(W1)[0];
   const n = og.N;

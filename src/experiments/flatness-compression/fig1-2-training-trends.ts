@@ -64,7 +64,7 @@ function trendsPart(model: Model, sweep: Sweep, id: string, fig: string) {
       }).filter((g) => g.runs.length);
       const arch = vgg
         ? `VGG-style [${o.vggLayers.join(", ")}] + [${o.vggHidden.join(", ")}], p = ${r0.p}, on ${r0.source} classes [${o.vggClasses}] (${o.vggTrain} images)`
-        : `MLP [${[r0.d, ...o.hidden, r0.K].join(", ")}] ${o.activation}, p = ${r0.p}, on ${r0.source} classes [${o.mlpClasses}] (${o.nTrain} images)`;
+        : `MLP [${[r0.d, ...o.hidden, r0.K].join(", ")}] ${o.activation}, p = ${r0.p}, on ${r0.source} classes [${o.mlpClasses}] (${o.nTrain} images)${o.mlpLayer === "output" ? "" : `, metrics of hidden layer ${o.mlpLayer}`}`;
       const what = sweep === "lr" ? `SGD at batch ${o.baseBatch}, learning rates ${so.lrs.join(", ")}` : `SGD at lr ${o.baseLr}, batch sizes ${so.batches.join(", ")}`;
       const figure = trendsFigure(
         `${id}-${vgg ? "vgg" : "mlp"}-${sweep === "lr" ? "learning-rates" : "batch-sizes"}`,

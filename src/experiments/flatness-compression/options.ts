@@ -33,6 +33,13 @@ export interface FlatnessCompressionOptions {
   hidden: number[];
   activation: Activation;
   /**
+   * the MLP layer whose representation is measured: "output" (the paper's figures) or a hidden layer 1 … hidden.length,
+   * where f is the map from the input to that layer's activations and θ the parameters before it (Sec. 3: "our results
+   * apply to representations of any middle layer by defining f to be the transformation from input to the middle
+   * layer"). Lemma A.1 (Eq. 3 ≈ Tr H of the loss) is about the output and is not assessed on a hidden layer.
+   */
+  mlpLayer: "output" | number;
+  /**
    * units of every learning rate: "authors" = PyTorch's MSELoss, the mean over samples and the K outputs
    * of (f − y)² (its gradient is 2/K times that of ours, so lr 0.1 there is an effective 0.2/K here), or
    * "half-squared" = the mean over samples of ½‖f − y‖²
@@ -87,6 +94,7 @@ export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
   vggClasses: [0, 1],
   hidden: [500, 500, 500],
   activation: "tanh",
+  mlpLayer: "output",
   lrUnits: "authors",
   definitions: "paper",
   learningRates: [0.05, 0.1, 0.2],
@@ -136,6 +144,9 @@ export function validateFlatnessCompression(o: FlatnessCompressionOptions): void
   checkClasses("vggClasses", o.vggClasses);
   checkIntList(NAME, "hidden", o.hidden, 1);
   checkChoice(NAME, "activation", o.activation, ACTIVATIONS);
+  if (o.mlpLayer !== "output" && !(Number.isInteger(o.mlpLayer) && (o.mlpLayer as number) >= 1 && (o.mlpLayer as number) <= o.hidden.length)) {
+    checkChoice(NAME, "mlpLayer", o.mlpLayer, ["output", ...o.hidden.map((_, i) => i + 1)]);
+  }
   checkChoice(NAME, "lrUnits", o.lrUnits, LR_UNITS);
   checkChoice(NAME, "definitions", o.definitions, DEFINITIONS);
   for (const [k, list] of [["learningRates", o.learningRates], ["vggLearningRates", o.vggLearningRates], ["baseLr", [o.baseLr]]] as const) {

@@ -22,7 +22,7 @@ import { imageData, ImageSource } from "../data-source";
 import type { FlatnessCompressionOptions } from "./index";
 
 /** One run: the data and metric settings it needs, plus its own model, classes, learning rate, batch, steps, seed. */
-export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activation" | "vggLayers" | "vggHidden" | "nEval" | "nTest" | "nTestEval" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision" | "lrUnits" | "definitions"> & {
+export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activation" | "mlpLayer" | "vggLayers" | "vggHidden" | "nEval" | "nTest" | "nTestEval" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision" | "lrUnits" | "definitions"> & {
   model: "mlp" | "vgg";
   /** already resolved ("auto" → a concrete source) */
   source: ImageSource;
@@ -150,6 +150,8 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   if (a.model === "mlp") {
     const spec: nets.NetSpec = { sizes: [d, ...a.hidden, K], activation: a.activation, bias: true };
     out.p = nets.paramCount(spec);
+    // the layer whose representation is measured (default the output, as the paper's figures)
+    const at = { volumeTop, layer: a.mlpLayer === "output" ? a.hidden.length + 1 : a.mlpLayer };
     let last: Float64Array | undefined;
     const res = await trainDense({
       precision: a.mlpPrecision,
@@ -160,13 +162,13 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
         await record(
           step,
           { train: nets.predict(spec, params, trainSet.X).data, test: nets.predict(spec, params, testSet.X).data },
-          { train: flatnessMetrics(spec, params, Xeval.X, { volumeTop }), test: flatnessMetrics(spec, params, Xtest, { volumeTop }), mis: (X) => flatnessMetrics(spec, params, X, { volumeTop }) },
+          { train: flatnessMetrics(spec, params, Xeval.X, at), test: flatnessMetrics(spec, params, Xtest, at), mis: (X) => flatnessMetrics(spec, params, X, at) },
         );
       },
     });
     out.backend = res.backend;
     out.divergedAt = res.divergedAt;
-    if (a.traceProbes > 0 && last && res.divergedAt === undefined) {
+    if (a.traceProbes > 0 && last && res.divergedAt === undefined && a.mlpLayer === "output") {
       const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
       const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
       const ck = out.checkpoints[out.checkpoints.length - 1];

@@ -21,7 +21,7 @@ export const part = definePart<FlatnessCompressionOptions>();
 /** Options every run reads (data, metrics, definitions, units). */
 const COMMON_READS = ["source", "cifarDir", "nEval", "nTest", "nTestEval", "lrUnits", "definitions", "baseLr", "baseBatch"] as const;
 /** The options an MLP run reads: a figure of MLP runs declares these (its cache key then covers the runs). */
-export const MLP_READS = [...COMMON_READS, "mlpClasses", "hidden", "activation", "steps", "checkpoints", "nTrain", "mlpPrecision", "traceProbes", "seeds"] as const;
+export const MLP_READS = [...COMMON_READS, "mlpClasses", "hidden", "activation", "mlpLayer", "steps", "checkpoints", "nTrain", "mlpPrecision", "traceProbes", "seeds"] as const;
 /** The options a VGG run reads. */
 export const VGG_READS = [...COMMON_READS, "vggClasses", "vggLayers", "vggHidden", "vggSteps", "checkpoints", "vggTrain", "vggSharpnessSamples", "vggSeeds"] as const;
 
@@ -64,7 +64,7 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
   if (model === "mlp") {
     const m = o as MlpOptions;
     return {
-      ...common, model, classes: m.mlpClasses, nTrain: m.nTrain, hidden: m.hidden, activation: m.activation, mlpPrecision: m.mlpPrecision, traceProbes: m.traceProbes,
+      ...common, model, classes: m.mlpClasses, nTrain: m.nTrain, hidden: m.hidden, activation: m.activation, mlpLayer: m.mlpLayer, mlpPrecision: m.mlpPrecision, traceProbes: m.traceProbes,
       steps: m.steps, checkpoints: chenCheckpoints(m.steps, m.checkpoints),
       // unused by an MLP run (fixed so the run's task key does not depend on VGG options)
       vggLayers: [], vggHidden: [], vggSharpnessSamples: 1,
@@ -74,7 +74,7 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
   return {
     ...common, model, classes: v.vggClasses, nTrain: v.vggTrain, vggLayers: v.vggLayers, vggHidden: v.vggHidden, vggSharpnessSamples: Math.min(v.vggSharpnessSamples, v.nEval),
     steps: v.vggSteps, checkpoints: chenCheckpoints(v.vggSteps, Math.min(v.checkpoints, 12)),
-    hidden: [], activation: "linear", mlpPrecision: "float32", traceProbes: 0,
+    hidden: [], activation: "linear", mlpLayer: "output", mlpPrecision: "float32", traceProbes: 0,
   };
 }
 
