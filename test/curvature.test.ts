@@ -320,3 +320,21 @@ describe("bad input is refused before heavy work, with the option named", () => 
     assert.throws(() => cv.hessian(prob, { parts: ["Hx" as never] }), /unknown part "Hx"; allowed: H, Ho, Hf/);
   });
 });
+
+describe("hessian's result type narrows on parts", () => {
+  it("asks only for H: H is a Matrix (no assertion needed), Ho and Hf are undefined at run time as the type says", () => {
+    const spec = { sizes: [3, 4, 2], activation: "tanh" as const, bias: true };
+    const params = nets.initParams(spec, { seed: 1 });
+    const X = new Matrix(5, 3, new Rng(1).normals(15));
+    const Y = new Matrix(5, 2, new Rng(2).normals(10));
+    const r = cv.hessian({ spec, params, X, Y }, { parts: ["H"] });
+    const H: Matrix = r.H; // compiles only because the type narrowed
+    assert.equal(H.rows, r.p);
+    const none: undefined = r.Ho;
+    assert.equal(none, undefined);
+    assert.equal(r.Hf, undefined);
+    const all = cv.hessian({ spec, params, X, Y });
+    const sum = all.Ho.data[0] + all.Hf.data[0];
+    assert.ok(Math.abs(sum - all.H.data[0]) < 1e-12 * (1 + Math.abs(all.H.data[0])));
+  });
+});

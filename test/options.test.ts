@@ -317,10 +317,10 @@ describe("curvature", () => {
   });
 
   it("hessian", () => {
-    refuses(() => cv.hessian(problem, bad({ onprogress: () => {} })), /^hessian: unknown option "onprogress"; allowed: parts, maxBytes, onProgress$/);
-    refuses(() => cv.hessian(problem, bad({ onProgress: 1 })), /hessian: option onProgress must be a function; got 1/);
+    refuses(() => cv.hessian(problem, bad<cv.HessianOptions>({ onprogress: () => {} })), /^hessian: unknown option "onprogress"; allowed: parts, maxBytes, onProgress$/);
+    refuses(() => cv.hessian(problem, bad<cv.HessianOptions>({ onProgress: 1 })), /hessian: option onProgress must be a function; got 1/);
     refuses(() => cv.hessian(problem, { maxBytes: -1 }), /hessian: option maxBytes must be a number of bytes > 0 \(Infinity for no limit\); got -1/);
-    refuses(() => cv.hessian(problem, bad({ parts: [1] })), /hessian: option parts must be a list of "H", "Ho", "Hf"; got \[1\]/);
+    refuses(() => cv.hessian(problem, bad<cv.HessianOptions>({ parts: [1] })), /hessian: option parts must be a list of "H", "Ho", "Hf"; got \[1\]/);
     const seen: number[] = [];
     const r = cv.hessian(problem, { parts: ["H", "Ho", "Hf"], maxBytes: 1e6, onProgress: (f) => seen.push(f) });
     assert.ok(seen.length > 0 && seen[seen.length - 1] <= 1);

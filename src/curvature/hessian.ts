@@ -17,21 +17,32 @@ import { checkOptions, fn, OptionRule } from "../util/options";
 export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
 
 /** Options of `hessian`. */
-export interface HessianOptions {
-  /** which matrices to build (default all three) */
-  parts?: ("H" | "Ho" | "Hf")[];
+/** The three dense curvature matrices `hessian` can build. */
+export type HessianPart = "H" | "Ho" | "Hf";
+
+export interface HessianOptions<P extends HessianPart = HessianPart> {
+  /** which matrices to build (default all three); the result's type has exactly these set */
+  parts?: readonly P[];
   /** refuse when the dense matrices would need more than this many bytes (default 8 GiB) */
   maxBytes?: number;
   /** called with the fraction done, for progress displays */
   onProgress?: (fraction: number) => void;
 }
 
-/** Dense curvature matrices (p×p, float64, symmetric) of the mean loss; only the parts asked for are set. */
-export interface HessianResult {
+/**
+ * Dense curvature matrices (p×p, float64, symmetric) of the mean loss; only the parts asked for are set, and the type
+ * says which: `hessian(problem, { parts: ["H"] }).H` is a `Matrix`, `.Ho` is `undefined`. With `parts` left out (or
+ * given as a plain `HessianPart[]`) all three are typed as set.
+ */
+export type HessianResult<P extends HessianPart = HessianPart> = {
   /** the number of parameters */
   p: number;
   /** the mean loss at the parameters */
   loss: number;
+} & { [K in P]: Matrix } & { [K in Exclude<HessianPart, P>]?: undefined } & HessianParts;
+
+/** What each part is (documentation for the fields of `HessianResult`). */
+interface HessianParts {
   /** the Hessian H = ∇²_θ L */
   H?: Matrix;
   /** the outer-product (Gauss–Newton) part H_o = (1/N) Σ_n J_nᵀ Λ_n J_n */
@@ -136,9 +147,9 @@ export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_
  * Throws a `SpecError` for an invalid problem, a `DenseTooLargeError` over `maxBytes` (default 8 GiB), and a
  * `NonFiniteCurvatureError` when the loss or a matrix overflows.
  */
-export function hessian(problem: Problem, opts: HessianOptions = {}): HessianResult {
+export function hessian<P extends HessianPart = HessianPart>(problem: Problem, opts: HessianOptions<P> = {}): HessianResult<P> {
   checkOptions("hessian", opts, { parts: partsRule, maxBytes: maxBytesRule, onProgress: fn });
-  const parts = opts.parts ?? ["H", "Ho", "Hf"];
+  const parts: readonly HessianPart[] = opts.parts ?? ["H", "Ho", "Hf"];
   for (const part of parts) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`hessian: unknown part "${part}"; allowed: H, Ho, Hf`);
   const prep = prepare("hessian", problem);
   // an overflowed loss means overflowed matrices: refuse before building them
@@ -156,7 +167,7 @@ export function hessian(problem: Problem, opts: HessianOptions = {}): HessianRes
   }
   const result = { p: prep.p, loss: prep.lossValue, H: parts.includes("H") ? H : undefined, Ho: parts.includes("Ho") ? Ho : undefined, Hf };
   checkFiniteMatrices("hessian", problem, prep.lossValue, { H: result.H, Ho: result.Ho, Hf });
-  return result;
+  return result as HessianResult<P>;
 }
 
 /**

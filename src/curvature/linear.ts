@@ -11,7 +11,7 @@
 import { Matrix, LinalgError, gemm, syrk } from "../linalg";
 import { normalizeSpec } from "../nets/spec";
 import { Problem, prepare, Prepared } from "./problem";
-import { checkDenseSize, HessianResult, partsRule, maxBytesRule, checkFiniteLoss, checkFiniteMatrices, nonFiniteError } from "./hessian";
+import { checkDenseSize, HessianResult, HessianPart, partsRule, maxBytesRule, checkFiniteLoss, checkFiniteMatrices, nonFiniteError } from "./hessian";
 import { checkOptions } from "../util/options";
 
 /** D[(r0 + a·C + c), (c0 + b·E + e)] += left[a, b] · right[c, e]  (the Kronecker block left ⊗ right). */
@@ -92,19 +92,19 @@ function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
  * bias, a non-linear activation or a loss other than "mse", a `DenseTooLargeError` over `maxBytes` (default 8 GiB),
  * and a `NonFiniteCurvatureError` on overflow.
  */
-export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" | "Ho" | "Hf")[]; maxBytes?: number } = {}): HessianResult {
+export function linearHessianClosedForm<P extends HessianPart = HessianPart>(problem: Problem, opts: { parts?: readonly P[]; maxBytes?: number } = {}): HessianResult<P> {
   checkOptions("linearHessianClosedForm", opts, { parts: partsRule, maxBytes: maxBytesRule });
   for (const part of opts.parts ?? []) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`linearHessianClosedForm: unknown part "${part}"; allowed: H, Ho, Hf`);
   const spec = normalizeSpec(problem.spec);
   if (spec.bias) throw new Error("linearHessianClosedForm: needs a network without bias (use hessian() for bias)");
   if (spec.activation.some((a) => a !== "linear")) throw new Error(`linearHessianClosedForm: every hidden activation must be "linear", got [${spec.activation}]`);
   if ((problem.loss ?? "mse") !== "mse") throw new Error(`linearHessianClosedForm: the closed form is for the MSE loss, got "${problem.loss}"`);
-  const parts = opts.parts ?? ["H", "Ho", "Hf"];
+  const parts: readonly HessianPart[] = opts.parts ?? ["H", "Ho", "Hf"];
   const prep = prepare("linearHessianClosedForm", problem);
   const { p } = prep;
   checkDenseSize(p, parts.length, opts.maxBytes);
   checkFiniteLoss("linearHessianClosedForm", problem, prep.lossValue);
-  let result: HessianResult;
+  let result: Loose;
   try {
     result = closedForm(prep, problem, spec.sizes, parts);
   } catch (err) {
@@ -113,10 +113,12 @@ export function linearHessianClosedForm(problem: Problem, opts: { parts?: ("H" |
     throw err;
   }
   checkFiniteMatrices("linearHessianClosedForm", problem, result.loss, { H: result.H, Ho: result.Ho, Hf: result.Hf });
-  return result;
+  return result as HessianResult<P>;
 }
 
-function closedForm(prep: Prepared, problem: Problem, sizes: number[], parts: readonly string[]): HessianResult {
+type Loose = { p: number; loss: number; H?: Matrix; Ho?: Matrix; Hf?: Matrix };
+
+function closedForm(prep: Prepared, problem: Problem, sizes: number[], parts: readonly string[]): Loose {
   const { p } = prep;
   const { sigmaXX, omega } = statisticsOf(prep, problem.X);
   const L = sizes.length - 1;
