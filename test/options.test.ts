@@ -102,7 +102,7 @@ describe("metrics", () => {
   });
 
   it("flatnessMetrics and logVolume", () => {
-    refuses(() => metrics.flatnessMetrics(linSpec, linParams, X, bad({ top: 1 })), /^flatnessMetrics: unknown option "top"; allowed: volumeTop$/);
+    refuses(() => metrics.flatnessMetrics(linSpec, linParams, X, bad({ top: 1 })), /^flatnessMetrics: unknown option "top"; allowed: volumeTop, layer$/);
     refuses(() => metrics.flatnessMetrics(linSpec, linParams, X, { volumeTop: 1.5 }), /flatnessMetrics: option volumeTop must be a positive integer; got 1\.5/);
     refuses(() => metrics.logVolume(linSpec, linParams, X, bad({ volume: 1 })), /^logVolume: unknown option "volume"; allowed: volumeTop$/);
     refuses(() => metrics.logVolume(linSpec, linParams, X, bad({ volumeTop: true })), /logVolume: option volumeTop must be a positive integer; got true/);
