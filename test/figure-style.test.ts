@@ -1,7 +1,7 @@
 import { it, after } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { houseLayout, panelGrid, lineFigure, fitLogTicks, wrapTitle } from "../src/figures";
+import { houseLayout, panelGrid, lineFigure, fitLogTicks, wrapTitle, slots, Layout } from "../src/figures";
 import { renderFigure, closeExporter, chromiumPath } from "../src/export";
 
 const hasChromium = fs.existsSync(chromiumPath());
@@ -9,7 +9,7 @@ after(() => closeExporter());
 
 type Axis = Record<string, unknown>;
 /** The tick keys a house log axis must carry: powers of ten as 10⁻³, the 2 … 9 ticks unlabelled, room for the labels. */
-const DECADE_LABELS = { exponentformat: "power", minorloglabels: "none", automargin: true };
+const DECADE_LABELS = { exponentformat: "power", minorloglabels: "none", automargin: true } as const;
 const TICK_KEYS = ["exponentformat", "minorloglabels", "automargin", "dtick", "labelalias"];
 const tickKeys = (ax: unknown) => Object.fromEntries(Object.entries(ax as Axis).filter(([k]) => TICK_KEYS.includes(k)));
 
@@ -27,8 +27,8 @@ it("houseLayout's log axes label every tick with its decade; linear axes are lef
 it("panelGrid's yLog / xLog axes label every tick with its decade", () => {
   const l = panelGrid(houseLayout({ title: "t", x: { title: "" }, y: { title: "" } }), ["a", "b", "c"], { cols: 2, yLog: [true, false, true], xLog: true, yTitle: "y", xTitle: "x" });
   for (const k of ["xaxis", "xaxis2", "xaxis3", "yaxis", "yaxis3"]) {
-    assert.equal((l[k] as Axis).type, "log", k);
-    assert.deepEqual(tickKeys(l[k]), DECADE_LABELS, k);
+    assert.equal((slots(l)[k] as Axis).type, "log", k);
+    assert.deepEqual(tickKeys(slots(l)[k]), DECADE_LABELS, k);
   }
   assert.equal((l.yaxis2 as Axis).type, "linear");
   assert.deepEqual(tickKeys(l.yaxis2), {});
@@ -93,7 +93,7 @@ it("lineFigure labels the 2 and 5 ticks of a log axis spanning 0.7 to 2 decades,
   assert.deepEqual([fig([1e-9, 0.5]).dtick, fig([1e-200, 1]).dtick], [2, 50]); // 8.7 decades → 2; 200 → 50
   assert.equal(fig([1e-7, 1]).dtick, undefined); // 7 decades: Plotly's own powers of ten
   // fitLogTicks leaves an axis with its own dtick alone
-  const layout = { yaxis: { type: "log", ...DECADE_LABELS, dtick: 1 } };
+  const layout: Layout = { yaxis: { type: "log", ...DECADE_LABELS, dtick: 1 } };
   fitLogTicks([{ y: [0.011, 0.09] }], layout);
   assert.deepEqual(layout.yaxis, { type: "log", ...DECADE_LABELS, dtick: 1 });
 });

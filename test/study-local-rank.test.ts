@@ -195,7 +195,7 @@ describe("study: Patel local rank", () => {
     assert.deepEqual(partsOf("fig1-terminal-fall-relative-eps"), ["Gaussian layer 1", "Gaussian layer 2", "MNIST layer 1", "MNIST layer 2", "MNIST layer 3"]);
     // two Gaussian seeds, each with its table; the Bayes ½MSE on the loss axis; the horizon lr·wd·steps in the title and the summary
     const g = r.figures.find((f) => f.name === "fig1-gaussian")!;
-    assert.ok(g.data.some((t) => t.name === "Bayes ½MSE (test-loss floor)" && t.yaxis === "y2"));
+    assert.ok(g.data.some((t) => t.name === "Bayes ½MSE (test-loss floor)" && "yaxis" in t && t.yaxis === "y2"));
     assert.match(String((g.layout.title as { text: string }).text).replace(/<br>/g, " "), /AdamW lr 0\.0001, weight decay 0\.1, batch 32 of n = 100, 60 steps: lr·wd·steps = 0\.0006/);
     assert.match(String(r.summary["fig1 Gaussian, MSE: regime"]), /lr·wd·steps = 0\.0006; 2 seeds/);
     assert.deepEqual(r.data.tables.filter((t) => /^Fig\. 1 Gaussian, MSE, seed \d: losses/.test(t.title)).map((t) => t.columns.slice(0, 4)), [["step", "train loss", "test loss", "‖θ‖"], ["step", "train loss", "test loss", "‖θ‖"]]);

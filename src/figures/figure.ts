@@ -2,12 +2,18 @@
  * A figure is a plain Plotly spec (data + layout) with a name, so it serialises to JSON, exports
  * through headless Chromium, and renders inline in a notebook.
  */
+import type { Data, Layout as PlotlyLayout } from "plotly.js";
 import { RichObject, renderOrDescribe, inspectSymbol } from "../report/render";
 
-/** One Plotly trace (e.g. `{ type: "scatter", x, y, name }`), as plain JSON. */
-export type Trace = Record<string, unknown>;
-/** A Plotly layout object (title, axes, margins, annotations, …), as plain JSON. */
-export type Layout = Record<string, unknown>;
+/** One Plotly trace (e.g. `{ type: "scatter", x, y, name }`), as plain JSON, typed by @types/plotly.js (editor completion). */
+export type Trace = Data;
+/** A Plotly layout object (title, axes, margins, annotations, …), as plain JSON, typed by @types/plotly.js. */
+export type Layout = Partial<PlotlyLayout>;
+
+/** A layout's slots by name, for keys built at run time (`xaxis${i}`, `yaxis${i}`) that the typed Layout does not index. */
+export function slots(layout: Layout): Record<string, unknown> {
+  return layout as Record<string, unknown>;
+}
 
 /** The JSON form of a figure: its name and Plotly spec (what `Figure.toJSON` returns and `Figure.from` reads). */
 export interface FigureSpec {

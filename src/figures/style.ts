@@ -3,7 +3,8 @@
  * index), axis titles with units, log axes where the papers use them, dashed reference lines for
  * predictions, legends that name the setting.
  */
-import { Figure, Trace, Layout } from "./figure";
+import type { Annotations, Shape } from "plotly.js";
+import { Figure, Trace, Layout, slots } from "./figure";
 import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule } from "../util/options";
 
 /** The house palette: ten colours (hex), series i gets PALETTE[i mod 10]. */
@@ -187,12 +188,12 @@ export function seriesTraces(s: Series, i: number): Trace[] {
 /** A line/marker chart of several series with optional dashed reference lines (each labelled at its line, on log axes too); log axes spanning 0.7–2 decades get their 2 and 5 ticks labelled (`fitLogTicks`). */
 export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; hlines?: { y: number; label: string }[]; vlines?: { x: number; label: string }[] }): Figure {
   const data = o.series.flatMap((s, i) => seriesTraces(s, i));
-  const shapes: Record<string, unknown>[] = [];
-  const annotations: Record<string, unknown>[] = [];
+  const shapes: Partial<Shape>[] = [];
+  const annotations: Partial<Annotations>[] = [];
   const layout = houseLayout(o);
   // shapes take data values on a log axis, annotations its log10 (Plotly's convention): a label placed at the raw
   // value would float away from its line
-  const isLog = (key: string) => (layout[key] as { type?: string } | undefined)?.type === "log";
+  const isLog = (key: string) => (slots(layout)[key] as { type?: string } | undefined)?.type === "log";
   const at = (v: number, log: boolean) => (log && v > 0 ? Math.log10(v) : v);
   for (const h of o.hlines ?? []) {
     shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: h.y, y1: h.y, line: { dash: "dash", color: "#333", width: 1.5 } });
@@ -202,7 +203,7 @@ export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; 
     shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v.x, x1: v.x, line: { dash: "dash", color: "#333", width: 1.5 } });
     annotations.push({ yref: "paper", y: 1, x: at(v.x, isLog("xaxis")), text: v.label, showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 11 } });
   }
-  const extra = (o.extra ?? {}) as { shapes?: unknown[]; annotations?: unknown[] };
+  const extra: Layout = o.extra ?? {};
   layout.shapes = [...(extra.shapes ?? []), ...shapes];
   layout.annotations = [...(extra.annotations ?? []), ...annotations];
   fitLogTicks(data, layout);
@@ -221,7 +222,7 @@ export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; 
 export function fitLogTicks(data: Trace[], layout: Layout): Layout {
   for (const key of Object.keys(layout)) {
     const m = /^([xy])axis(\d*)$/.exec(key);
-    const ax = layout[key] as Record<string, unknown> | undefined;
+    const ax = slots(layout)[key] as Record<string, unknown> | undefined;
     if (!m || !ax || ax.type !== "log" || ax.minorloglabels !== LOG_TICKS.minorloglabels || ax.exponentformat !== LOG_TICKS.exponentformat) continue;
     if (ax.dtick !== undefined || ax.tickvals !== undefined || (ax.tickmode !== undefined && ax.tickmode !== "auto")) continue;
     const [letter, id] = [m[1] as "x" | "y", m[1] + m[2]];
@@ -234,7 +235,8 @@ export function fitLogTicks(data: Trace[], layout: Layout): Layout {
     if (Array.isArray(range) && range.length === 2 && range.every((r) => typeof r === "number" && Number.isFinite(r))) {
       for (const r of range) see(Math.pow(10, r));
     } else {
-      for (const t of data) {
+      for (const trace of data) {
+        const t = trace as Record<string, unknown>;
         if ((t[`${letter}axis`] ?? letter) !== id || t.visible === false) continue;
         const values = (t[letter] as unknown[] | undefined) ?? [];
         const err = t[`error_${letter}`] as { array?: number[]; visible?: boolean } | undefined;
@@ -307,7 +309,7 @@ export function panelGrid(layout: Layout, titles: string[], opts: { cols: number
   const rows = Math.ceil(n / cols);
   const baseX = layout.xaxis as Record<string, unknown>;
   const baseY = layout.yaxis as Record<string, unknown>;
-  const annotations = (layout.annotations as unknown[] | undefined) ?? [];
+  const annotations = layout.annotations ?? [];
   const gap = rows > 1 ? 0.12 : 0;
   const height = (1 - gap * (rows - 1)) / rows;
   for (let i = 0; i < n; i++) {
@@ -318,8 +320,8 @@ export function panelGrid(layout: Layout, titles: string[], opts: { cols: number
     const yLog = Array.isArray(opts.yLog) ? opts.yLog[i] : opts.yLog;
     // several rows: the shared x title only under the bottom panel of each column
     const xTitle = rows > 1 ? (i + cols >= n ? opts.xTitle : undefined) : titles[i];
-    layout[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log", ...LOG_TICKS } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
-    layout[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log", ...LOG_TICKS } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
+    slots(layout)[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log", ...LOG_TICKS } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
+    slots(layout)[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log", ...LOG_TICKS } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
     if (rows > 1) annotations.push({ text: titles[i], xref: "paper", yref: "paper", x: (c + 0.5) / cols + 0.01, y: top, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
   }
   if (rows > 1) layout.annotations = annotations;

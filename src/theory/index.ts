@@ -7,7 +7,7 @@
  *   p.tex();  p.evaluate({ d: 64, N: 100, M: 40, Mmin: 20, K: 10, L: 3 });
  *   rs.theory.overlay(fig, "2*q*M - L*q^2 + q*(r+K) - 5", { x: "N", scope: { … } });
  */
-import { Figure, FigureSpec } from "../figures/figure";
+import { Figure, FigureSpec, Trace } from "../figures/figure";
 import { RichObject, inspectSymbol, renderOrDescribe } from "../report/render";
 import { checkOptions, requireOptions, str, num, int, listOf } from "../util/options";
 
@@ -163,6 +163,6 @@ export function overlay(fig: Figure | FigureSpec, pred: string | Prediction, opt
   const uniq = [...new Set(xs)].sort((a, b) => a - b);
   const ys = uniq.map((x) => p.evaluate({ ...(opts.scope ?? {}), [opts.x]: x }));
   const axes = opts.axes && opts.axes > 1 ? { xaxis: `x${opts.axes}`, yaxis: `y${opts.axes}` } : {};
-  const trace = { type: "scatter", mode: "lines", x: uniq, y: ys, name: opts.name ?? p.expression, line: { dash: "dash", color: "#444", width: 1.5 }, ...axes };
+  const trace: Trace = { type: "scatter", mode: "lines", x: uniq, y: ys, name: opts.name ?? p.expression, line: { dash: "dash", color: "#444", width: 1.5 }, ...axes };
   return new Figure(`${spec.name}-overlay`, [...spec.data, trace], spec.layout);
 }

@@ -4,7 +4,7 @@
  * loss (and, for the MLP, bounds C and D of Eq. 28), with Pearson ρ in each panel and as a heatmap.
  * Feeds the claims of App. D.2 on these final states.
  */
-import { Figure, houseLayout, colour, Trace } from "../../figures";
+import { Figure, houseLayout, colour, Trace, Layout } from "../../figures";
 import { pearson } from "../../util/stats";
 import { PartOutput } from "../parts";
 import { ChenCheckpoint } from "./run";
@@ -40,7 +40,7 @@ function correlationsPart(model: Model, id: string, fig: string) {
       const values = quantities.map((q) => runs.map((r) => q.get(final(r))));
       const rho = values.map((a) => values.map((b) => pearson(a, b)));
       const nq = quantities.length;
-      const annotations = [];
+      const annotations: Layout["annotations"] & object = [];
       for (let i = 0; i < nq; i++)
         for (let j = 0; j < nq; j++) {
           if (i === j) continue;
@@ -69,7 +69,7 @@ function correlationsPart(model: Model, id: string, fig: string) {
       rhoLayout.xaxis = { ...(rhoLayout.xaxis as object), type: "category" };
       rhoLayout.yaxis = { ...(rhoLayout.yaxis as object), type: "category", autorange: "reversed" };
       rhoLayout.margin = { ...(rhoLayout.margin as object), l: 110, b: 90 };
-      const heat: Trace = { type: "heatmap", z: rho, x: quantities.map((q) => q.label), y: quantities.map((q) => q.label), zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true, text: rho.map((r) => r.map((v) => fmt(v, 2))), texttemplate: "%{text}", hoverinfo: "x+y+z" };
+      const heat: Trace = { type: "heatmap", z: rho, x: quantities.map((q) => q.label), y: quantities.map((q) => q.label), zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true, text: rho.map((r) => r.map((v) => fmt(v, 2))) as unknown as string[] /* a heatmap takes 2-D text; the types say 1-D */, texttemplate: "%{text}", hoverinfo: "x+y+z" };
       const fs: FinalStates = {
         sqrtS: runs.map((r) => final(r).train.sqrtSharpness), logV: runs.map((r) => final(r).train.logVolume), G: runs.map((r) => final(r).train.G), mls: runs.map((r) => final(r).train.mls),
         localDim: runs.map((r) => final(r).train.localDim), testLoss: runs.map((r) => final(r).testLoss),

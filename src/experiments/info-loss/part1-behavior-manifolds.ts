@@ -25,7 +25,9 @@ function isoTrace(model: ToyModel, x: number, y: number, c: string, name: string
         Z.push(t[2]);
         V.push(toyOutput(model, t, x));
       }
-  return { type: "isosurface", name, x: X, y: Y, z: Z, value: V, isomin: y, isomax: y, surface: { count: 1 }, caps: { x: { show: false }, y: { show: false }, z: { show: false } }, colorscale: [[0, c], [1, c]], showscale: false, opacity: 0.35, showlegend: true };
+  // isosurface traces are not in @types/plotly.js: built as plain JSON
+  const iso: Record<string, unknown> = { type: "isosurface", name, x: X, y: Y, z: Z, value: V, isomin: y, isomax: y, surface: { count: 1 }, caps: { x: { show: false }, y: { show: false }, z: { show: false } }, colorscale: [[0, c], [1, c]], showscale: false, opacity: 0.35, showlegend: true };
+  return iso as Trace;
 }
 
 /** The two toy manifolds, their figures and the facts (rank G, the traced/sampled manifold stays on the solution set). */

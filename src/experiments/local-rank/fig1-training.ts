@@ -19,9 +19,9 @@ import { part } from "./options";
 import type { TrainingCurve } from "./claims";
 
 /** The losses on a right-hand house log axis (powers of ten; 2 and 5 labelled too over 0.7–2 decades), the legend clear of its tick labels. */
-const LOSS_AXIS = { ...LOG_TICKS, title: { text: "loss (train, test)" }, type: "log", overlaying: "y", side: "right", showgrid: false };
+const LOSS_AXIS: Layout["yaxis2"] = { ...LOG_TICKS, title: { text: "loss (train, test)" }, type: "log", overlaying: "y", side: "right", showgrid: false };
 // right of the loss axis, its tick labels (as wide as 5×10⁻¹) and its title
-const LEGEND = { x: 1.2, xanchor: "left" };
+const LEGEND: Layout["legend"] = { x: 1.2, xanchor: "left" };
 
 const num = (v: number) => String(+v.toPrecision(3));
 
@@ -167,6 +167,5 @@ function withFootnote(layout: Layout, text: string): void {
   const margin = layout.margin as { b: number };
   layout.margin = { ...margin, b: margin.b + extra };
   layout.height = (layout.height as number) + extra;
-  const annotations = (layout.annotations as unknown[] | undefined) ?? [];
-  layout.annotations = [...annotations, { xref: "paper", yref: "paper", x: 0, y: 0, yshift: -72, xanchor: "left", yanchor: "top", align: "left", showarrow: false, text, font: { size: 11, color: "#555" } }];
+  layout.annotations = [...(layout.annotations ?? []), { xref: "paper", yref: "paper", x: 0, y: 0, yshift: -72, xanchor: "left", yanchor: "top", align: "left", showarrow: false, text, font: { size: 11, color: "#555" } }];
 }

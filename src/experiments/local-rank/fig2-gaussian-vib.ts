@@ -63,7 +63,7 @@ export const fig2 = part({
     const figures: Figure[] = [];
     const levelsSeen = Array.from(new Set(lr)).sort((a, b) => a - b);
     const klTraces: Trace[] = [
-      ...levelsSeen.map((r) => ({ type: "scatter", mode: "markers", name: `local rank ${r}`, x: betas.filter((_, i) => lr[i] === r), y: sampled.filter((_, i) => lr[i] === r).map((v) => v.kl), marker: { size: 10, color: colour(r) } })),
+      ...levelsSeen.map((r): Trace => ({ type: "scatter", mode: "markers", name: `local rank ${r}`, x: betas.filter((_, i) => lr[i] === r), y: sampled.filter((_, i) => lr[i] === r).map((v) => v.kl), marker: { size: 10, color: colour(r) } })),
       { type: "scatter", mode: "lines", name: "optimum: ½ Σ ln(β/β_c), β_c < β", x: betas, y: optimum.map((p) => p.kl), line: { color: "#333", width: 1.5, dash: "dash" } },
     ];
     figures.push(new Figure("fig2-kl-vs-beta", klTraces, houseLayout({ title: `Fig. 2 (left) — KL term of the Deep VIB trained on ${o.vibN} samples vs β, coloured by its local rank (ε = ${o.eps})`, x: { title: axisTitle, log: true }, y: { title: "KL(q(t|x) ‖ N(0, I)), mean over the samples" }, extra: { legend: { x: 0.02, xanchor: "left", y: 0.98, yanchor: "top", bgcolor: "rgba(255,255,255,0.8)" } } })));
