@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { flatnessCompression, chenCheckpoints, interpolationIndex, chen } from "../src/experiments/flatness-compression";
 import { ChenRun, effectiveLr } from "../src/experiments/flatness-compression/run";
+import { band, sharedSteps, continuations, trendsFigure } from "../src/experiments/flatness-compression/shared";
 import { CLAIMS, CLAIM, correlationBeyond } from "../src/experiments/flatness-compression/claims";
 import * as nets from "../src/nets";
 import * as metrics from "../src/metrics";
@@ -135,6 +136,49 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
     for (const s of [200, 400, 600, 800]) assert.ok(c.includes(s), `evenly spaced ${s} in [${c}]`);
     assert.ok(c.filter((s) => s < 100).length >= 3, `early log-spaced steps in [${c}]`);
     assert.deepEqual(c, [...c].sort((a, b) => a - b));
+  });
+
+  it("a VGG run without zero training error at vggSteps trains on until it has it, then vggAfterZero steps more, with a checkpoint at each", { timeout: 120000 }, async () => {
+    const o = { vggClasses: [0, 1], vggLearningRates: [0.1], vggSeeds: 1, vggSteps: 5, vggMaxSteps: 400, vggAfterZero: 7, vggTrain: 40, nEval: 10, nTest: 40, nTestEval: 10, checkpoints: 4, vggSharpnessSamples: 2, cache: false };
+    const v = await chen.fig1(o);
+    const table = v.tables.find((t) => /metrics of every run/.test(t.title))!;
+    const steps = table.rows.map((r) => r[4] as number);
+    const acc = table.rows.map((r) => r[6] as number);
+    const scheduled = chenCheckpoints(5, 4);
+    assert.deepEqual(steps.slice(0, scheduled.length), scheduled);
+    assert.ok(acc.slice(0, scheduled.length).every((a) => a < 1), `no zero training error by step 5 (accuracies ${acc})`);
+    assert.equal(steps.length, scheduled.length + 2, `two checkpoints past the schedule: steps ${steps}`);
+    const [zero, end] = steps.slice(-2);
+    assert.ok(zero > 5 && zero <= 400 - 7, `zero training error at ${zero}`);
+    assert.equal(acc[acc.length - 2], 1, "the first added checkpoint has zero training error");
+    assert.equal(end, zero + 7, "then vggAfterZero steps more");
+    assert.match(v.data.notes.join(" "), /1 of them had no zero-error checkpoint before step 5 and trained on until they had/);
+    // one seed: its line is the whole run, to the last added checkpoint
+    const line = v.figures[0].data.find((t) => (t as { mode?: string }).mode === "lines+markers") as { x: number[] };
+    assert.equal(line.x[line.x.length - 1], end);
+    // vggMaxSteps = vggSteps: the schedule is the whole run
+    const off = await chen.fig1({ ...o, vggMaxSteps: 5 });
+    assert.deepEqual(off.tables.find((t) => /metrics of every run/.test(t.title))!.rows.map((r) => r[4]), scheduled);
+    await assert.rejects(chen.fig1({ ...o, vggMaxSteps: 4 }), /option vggMaxSteps \(4\) must be at least vggSteps \(5\)/);
+  });
+
+  it("trend bands average the checkpoint steps every run has; a run's own later checkpoints are its continuation", () => {
+    const ck = (step: number, v: number) => ({ step, trainLoss: v, trainAcc: 1, testLoss: 0, testAcc: 1, train: { sqrtSharpness: v, S: v * v, logVolume: 0, G: 0, mls: 0, localDim: 1 }, test: { sqrtSharpness: 0, S: 0, logVolume: 0, G: 0, mls: 0, localDim: 1 }, misclassified: null, misclassifiedCount: 0 });
+    const run = (seed: number, cks: [number, number][]) => ({ model: "vgg", lr: 0.1, lrEffective: 0.1, batch: 20, seed, source: "x", d: 1, K: 2, p: 1, checkpoints: cks.map(([s, v]) => ck(s, v)), backend: "", seconds: 0 }) as ChenRun;
+    const a = run(0, [[0, 1], [10, 3]]);
+    const b = run(1, [[0, 3], [10, 5], [13, 9], [20, 7]]);
+    assert.deepEqual(sharedSteps([a, b]), [0, 10]);
+    const bd = band([a, b], (c) => c.train.sqrtSharpness);
+    assert.deepEqual(bd.x, [1, 10]); // step 0 drawn at 1
+    assert.deepEqual(bd.m, [2, 4]);
+    const cont = continuations([a, b]);
+    assert.equal(cont.length, 1);
+    assert.equal(cont[0].run.seed, 1);
+    assert.deepEqual(cont[0].checkpoints.map((c) => c.step), [10, 13, 20], "from the last shared checkpoint on");
+    const fig = trendsFigure("t", "t", [{ label: "lr 0.1", runs: [a, b] }], [{ title: "√S", get: (c) => c.train.sqrtSharpness }], "lr");
+    const dotted = fig.data.filter((t) => (t as { line?: { dash?: string } }).line?.dash === "dot");
+    assert.equal(dotted.length, 1);
+    assert.deepEqual((dotted[0] as { x: number[]; y: number[] }).y, [5, 9, 7]);
   });
 
   it("interpolation is the first checkpoint with zero training error, else with ≥ 99 % accuracy", () => {

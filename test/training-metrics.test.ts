@@ -5,7 +5,7 @@ import * as nets from "../src/nets";
 import { Matrix, rank, epsRank } from "../src/linalg";
 import { localRank, localRankSensitivity, rowArgmax } from "../src/metrics";
 import { inputJacobian } from "../src/curvature";
-import { train, trainFloat64, logSpacedSteps, Float64Optimizer } from "../src/training";
+import { train, trainFloat64, trainDense, logSpacedSteps, Float64Optimizer } from "../src/training";
 import { lossAndGradient } from "../src/curvature";
 import { linearTeacher } from "../src/data";
 import { Rng } from "../src/util/random";
@@ -132,6 +132,22 @@ describe("training in float64 on the engine's gradient", () => {
     }
     const ok = await trainFloat64({ spec, params, X: data.X, Y: data.Y, optimizer: "sgd", lr: 0.05, steps: 50 });
     assert.equal(ok.divergedAt, undefined);
+  });
+
+  it("a checkpoint answering \"stop\" ends training there, in every loop: the parameters are those of a run of that many steps", async () => {
+    const spec: nets.NetSpec = { sizes: [4, 6, 2], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 4 });
+    const opts = { spec, params, X: data.X, Y: data.Y, optimizer: "sgd" as const, lr: 0.05, batchSize: 5, seed: 2 };
+    for (const trainer of [trainFloat64, train, trainDense]) {
+      const seen: number[] = [];
+      const stopped = await trainer({ ...opts, steps: 40, checkpoints: [5, 12, 30, 40], onCheckpoint: (s) => { seen.push(s); return s === 12 ? "stop" : undefined; } });
+      const short = await trainer({ ...opts, steps: 12 });
+      assert.deepEqual(seen, [5, 12], `${trainer.name}: no checkpoint after the stop`);
+      assert.equal(stopped.stoppedAt, 12);
+      assert.equal(short.stoppedAt, undefined);
+      assert.deepEqual(Array.from(stopped.params), Array.from(short.params), `${trainer.name}: the same parameters as 12 steps`);
+      assert.ok(stopped.losses.every((l) => l.step <= 12));
+    }
   });
 
   it("follows the same mini-batch trajectory as the tfjs loop (shared schedule), to float32 precision; bad options refused", async () => {

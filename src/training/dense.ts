@@ -216,7 +216,7 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
     return true;
   };
-  const { losses, divergedAt } = await runSchedule(
+  const { losses, divergedAt, stoppedAt } = await runSchedule(
     o,
     (batch) => {
       const value = st.lossAndGradient(o.X.data, o.Y.data, o.X.rows, batch);
@@ -234,8 +234,8 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
     },
     async (step, last) => {
       if (!finite()) return "diverged";
-      await o.onCheckpoint?.(step, st.params64(), last);
+      return o.onCheckpoint?.(step, st.params64(), last);
     },
   );
-  return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`, divergedAt };
+  return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`, divergedAt, stoppedAt };
 }

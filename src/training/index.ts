@@ -20,7 +20,7 @@ import { Rng } from "../util/random";
 import { Progress } from "../progress";
 import { lossAndGradient } from "../curvature/gradient";
 import { Float64Optimizer } from "./optimizers";
-import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult } from "./schedule";
+import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult, CheckpointAnswer } from "./schedule";
 
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
@@ -28,7 +28,7 @@ export { trainDense, DenseStepper, PRECISIONS } from "./dense";
 export { levenbergMarquardt } from "./gauss-newton";
 export type { LevenbergMarquardtOptions, LevenbergMarquardtResult } from "./gauss-newton";
 export type { Precision } from "./dense";
-export type { OptimizerName, TrainSettings, TrainResult } from "./schedule";
+export type { OptimizerName, TrainSettings, TrainResult, CheckpointAnswer } from "./schedule";
 
 /** Options of `train`, `trainFloat64` and `trainDense`: a dense network, its initial parameters and the shared settings. */
 export interface TrainOptions extends TrainSettings {
@@ -38,17 +38,20 @@ export interface TrainOptions extends TrainSettings {
   params: Float64Array;
   /**
    * called (and awaited) at every step listed in `checkpoints` with a float64 copy of the parameters and the last recorded
-   * training loss (NaN at step 0)
+   * training loss (NaN at step 0); answering "stop" ends training there (`stoppedAt` in the result)
    */
-  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => void | Promise<void>;
+  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
 /** Options of `trainModel`: any tfjs model and the shared settings. */
 export interface ModelTrainOptions extends TrainSettings {
   /** any tfjs model whose input is a row of X (reshaped to the model's input shape) and whose output has Y's width */
   model: tfType.LayersModel;
-  /** called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training loss (NaN at step 0) */
-  onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => void | Promise<void>;
+  /**
+   * called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training loss
+   * (NaN at step 0); answering "stop" ends training there (`stoppedAt` in the result)
+   */
+  onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
 function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
@@ -93,7 +96,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   try {
     const { onCheckpoint } = o;
     const res = await trainModel({ ...o, model, onCheckpoint: onCheckpoint && ((step, m, l) => onCheckpoint(step, fromTfModel(m).params, l)) });
-    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend, divergedAt: res.divergedAt };
+    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend, divergedAt: res.divergedAt, stoppedAt: res.stoppedAt };
   } finally {
     model.dispose();
   }
@@ -116,7 +119,7 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
     idx.forEach((r, i) => out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols));
     return out;
   };
-  const { losses, divergedAt } = await runSchedule(
+  const { losses, divergedAt, stoppedAt } = await runSchedule(
     o,
     (batch) => {
       const X = batch ? rows(o.X, batch) : o.X;
@@ -143,17 +146,17 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
     },
     async (step, last) => {
       if (!params.every(Number.isFinite)) return "diverged";
-      await o.onCheckpoint?.(step, params.slice(), last);
+      return o.onCheckpoint?.(step, params.slice(), last);
     },
   );
-  return { params, losses, backend: "float64", divergedAt };
+  return { params, losses, backend: "float64", divergedAt, stoppedAt };
 }
 
 /**
  * The training loop for any tfjs model (the model is trained in place and not disposed):
  * seeded mini-batch order, the loss of `loss`, SGD / Adam / AdamW, optional L2, checkpoints.
  */
-export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string; divergedAt?: number }> {
+export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string; divergedAt?: number; stoppedAt?: number }> {
   const { loss, optName } = checkSettings(o);
   const { tf, backend } = await loadTf();
   const model = o.model;
@@ -169,7 +172,7 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
   const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
   const finite = () => tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
   try {
-    const { losses, divergedAt } = await runSchedule(
+    const { losses, divergedAt, stoppedAt } = await runSchedule(
       o,
       async (batch, wantLoss) => {
         const idx = batch ? tf.tensor1d(Int32Array.from(batch), "int32") : undefined;
@@ -191,10 +194,10 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
       },
       async (step, last) => {
         if (!finite()) return "diverged";
-        await o.onCheckpoint?.(step, model, last);
+        return o.onCheckpoint?.(step, model, last);
       },
     );
-    return { losses, backend, divergedAt };
+    return { losses, backend, divergedAt, stoppedAt };
   } finally {
     Xt.dispose();
     Yt.dispose();

@@ -50,23 +50,31 @@ export interface TrainResult {
   backend: string;
   /** the step at which the loss or the parameters stopped being finite; training stopped there */
   divergedAt?: number;
+  /** the checkpoint at which `onCheckpoint` answered "stop" (training ended there, before `steps`) */
+  stoppedAt?: number;
 }
 
-/** What a schedule's checkpoint call may answer: "diverged" stops training (non-finite parameters). */
-export type EmitAnswer = void | "diverged";
+/** What a checkpoint callback may answer: "stop" ends training at this step (e.g. a target reached). */
+export type CheckpointAnswer = void | "stop";
+
+/**
+ * What a schedule's checkpoint call may answer: "diverged" stops training (non-finite parameters), "stop"
+ * ends it at this checkpoint (the caller's callback asked to).
+ */
+export type EmitAnswer = void | "diverged" | "stop";
 
 /**
  * The schedule every training loop shares: seeded mini-batch order (a fresh permutation whenever the
  * current one runs out), the loss recorded every steps/200 steps and at checkpoints, checkpoint calls,
  * progress. `step` makes one optimiser update on the batch (null = the whole set) and returns the
  * loss when `wantLoss`. Training stops at the first non-finite recorded loss, or when a checkpoint call
- * answers "diverged" (non-finite parameters), and says at which step.
+ * answers "diverged" (non-finite parameters) or "stop", and says at which step.
  */
 export async function runSchedule(
   o: TrainSettings,
   step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
   emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
-): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number }> {
+): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number; stoppedAt?: number }> {
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   const rng = new Rng(o.seed ?? 0);
@@ -78,7 +86,14 @@ export async function runSchedule(
   let last = NaN;
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
   try {
-    if (checkpoints.has(0) && (await emit(0, last)) === "diverged") return { losses, divergedAt: 0 };
+    const answer = async (s: number) => {
+      const a = await emit(s, last);
+      return a === "diverged" ? { losses, divergedAt: s } : a === "stop" ? { losses, stoppedAt: s } : undefined;
+    };
+    if (checkpoints.has(0)) {
+      const end = await answer(0);
+      if (end) return end;
+    }
     for (let s = 1; s <= o.steps; s++) {
       if (cursor + B > N) {
         order = rng.permutation(N);
@@ -93,7 +108,10 @@ export async function runSchedule(
         losses.push({ step: s, loss: last });
         if (!Number.isFinite(last)) return { losses, divergedAt: s };
       }
-      if (checkpoints.has(s) && (await emit(s, last)) === "diverged") return { losses, divergedAt: s };
+      if (checkpoints.has(s)) {
+        const end = await answer(s);
+        if (end) return end;
+      }
       bar?.tick();
     }
     return { losses };

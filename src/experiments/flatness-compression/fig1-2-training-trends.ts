@@ -77,10 +77,16 @@ function trendsPart(model: Model, sweep: Sweep, id: string, fig: string) {
         [sweepClaim.id]: { groups: settings.map((s) => ({ value: sweep === "lr" ? s.lr : s.batch, sqrtS: group(ok, s).map((r) => final(r).train.sqrtSharpness) })) },
         ...perRunEvidence(model, ok),
       };
-      const zero = ok.filter((r) => r.checkpoints.some((k) => k.trainAcc === 1)).length;
+      const zeroStep = (r: ChenRun) => r.checkpoints.find((k) => k.trainAcc === 1)?.step;
+      const zero = ok.filter((r) => zeroStep(r) !== undefined).length;
+      const steps = vgg ? o.vggSteps : o.steps;
+      const longer = ok.filter((r) => final(r).step > steps);
+      const continued = vgg && o.vggMaxSteps > o.vggSteps
+        ? ` ${longer.length} of them had no zero-error checkpoint before step ${steps} and trained on until they had, then ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps}; options vggMaxSteps, vggAfterZero), drawn dotted each: ${longer.map((r) => `${runLabel(r)} zero error at ${zeroStep(r) ?? "—"}, stopped at ${final(r).step}`).join("; ") || "none"}.`
+        : "";
       notes.push(
         unitsNote(o, r0.K, model),
-        `${zero} of ${ok.length} runs reached zero training error within ${vgg ? o.vggSteps : o.steps} steps; final training loss ${fmt(Math.min(...ok.map((r) => final(r).trainLoss)), 2)}–${fmt(Math.max(...ok.map((r) => final(r).trainLoss)), 2)} (the run table says how far each got).`,
+        `${zero} of ${ok.length} runs reached zero training error (within ${Math.max(...ok.map((r) => final(r).step))} steps); final training loss ${fmt(Math.min(...ok.map((r) => final(r).trainLoss)), 2)}–${fmt(Math.max(...ok.map((r) => final(r).trainLoss)), 2)} (the run table says how far each got).${continued}`,
       );
       return {
         figures: [figure.toJSON()],

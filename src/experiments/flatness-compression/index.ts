@@ -34,14 +34,14 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
   validate: validateFlatnessCompression,
   claims: CLAIMS,
   intro: {
-    reads: ["source", "cifarDir", "mlpClasses", "vggClasses", "lrUnits", "definitions", "steps", "vggSteps", "mlpLayer", "hidden"],
+    reads: ["source", "cifarDir", "mlpClasses", "vggClasses", "lrUnits", "definitions", "steps", "vggSteps", "vggMaxSteps", "vggAfterZero", "mlpLayer", "hidden"],
     run: (o) => {
       const source = resolveSource(o.source, o.cifarDir ?? undefined);
       return {
         summary: { data: `${source}: MLP classes [${o.mlpClasses}], VGG classes [${o.vggClasses}]`, "learning-rate units": o.lrUnits, definitions: o.definitions, "MLP representation measured": o.mlpLayer === "output" ? "the output (the paper's figures)" : `hidden layer ${o.mlpLayer} of ${o.hidden.length} (f = input → its activations)` },
         notes: [
           "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) singular values of ∇_x f (the authors' code: √(S/K) and the top 3, option definitions: \"authors-code\"); all averages over inputs are plain means of the per-input values (for the log volume, the mean of the logs).",
-          `Training: plain SGD on the quadratic loss with one-hot targets, PyTorch's default initialisation U(±1/√fan_in); the MLP ${o.steps} steps and the VGG ${o.vggSteps} (the authors' code ran 750 000; their Fig. 2 runs past 50 000). The MLP's SGD runs on the native BLAS path (option mlpPrecision), the VGG in tfjs. The same training and test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
+          `Training: plain SGD on the quadratic loss with one-hot targets, PyTorch's default initialisation U(±1/√fan_in); the MLP ${o.steps} steps and the VGG ${o.vggSteps}${o.vggMaxSteps > o.vggSteps ? `, or, for a VGG run without zero training error before then, until it has it and ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps})` : ""} (the authors' code ran 750 000; their Fig. 2 runs past 50 000). The MLP's SGD runs on the native BLAS path (option mlpPrecision), the VGG in tfjs. The same training and test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
           `Data: ${source}${source !== "cifar10" ? " — the paper's VGG ran on CIFAR-10 classes 0 and 1, which cannot be installed offline here: pass cifarDir (a folder with the CIFAR-10 binary batches) to run the study on it" : ""}. The authors' MLP used all ten classes (option mlpClasses).`,
           "Eq. 28's bound chain uses the first dense layer's weights; it does not apply to the conv net (∇_W f = J ⊗ x holds only for a dense first layer).",
           o.mlpLayer === "output"

@@ -7,7 +7,9 @@
  *   Hutchinson (the gap between Tr H and Eq. 3).
  * Learning rates are nominal, in the units of `lrUnits` (`effectiveLr` converts them to the step taken on
  * the mean ½‖f − y‖²); "authors-code" definitions give √(S/K) and the log volume over the top 3 σ.
- * - "vgg": a VGG-style conv net in tfjs; Jacobians by float32 autodiff, singular values in float64.
+ * - "vgg": a VGG-style conv net in tfjs; Jacobians by float32 autodiff, singular values in float64. A run
+ *   that has no zero-training-error checkpoint before its last scheduled one trains on (checking the
+ *   training error) until it has, then `afterZero` steps more, with a checkpoint at each (`maxSteps` caps it).
  */
 import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../../linalg";
@@ -32,7 +34,11 @@ export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activatio
   /** nominal learning rate, in the units of `lrUnits` */
   lr: number;
   batch: number;
+  /** the scheduled steps (checkpoints among them) */
   steps: number;
+  /** VGG: a run without a zero-training-error checkpoint before `steps` trains on to zero error, then `afterZero` more, at most to here */
+  maxSteps: number;
+  afterZero: number;
   checkpoints: number[];
   seed: number;
 };
@@ -192,11 +198,35 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     };
     const metrics = async (m: tfType.LayersModel, X: Matrix) => flatnessFromJacobians(await tfJacobianData(m, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
     try {
+      const full = (step: number, m: tfType.LayersModel, Ftrain?: Float32Array) =>
+        (async () => record(step, { train: Ftrain ?? predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) }))();
+      // past the schedule: the training error every `every` steps, until zero and afterZero steps more (or maxSteps)
+      const every = Math.max(1, Math.min(250, Math.ceil(a.steps / 8)));
+      const extra: number[] = [];
+      for (let s = a.steps + every; s < a.maxSteps; s += every) extra.push(s);
+      if (a.maxSteps > a.steps) extra.push(a.maxSteps);
+      let zeroAt: number | undefined;
       const res = await trainModel({
-        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
-        checkpoints: a.checkpoints,
+        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.maxSteps, seed: a.seed,
+        checkpoints: [...a.checkpoints, ...extra],
         onCheckpoint: async (step, m) => {
-          await record(step, { train: predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) });
+          if (step <= a.steps) {
+            await full(step, m);
+            if (zeroAt === undefined && out.checkpoints[out.checkpoints.length - 1].trainAcc === 1) zeroAt = step;
+            // the run already has training after zero error (or continuing is off): the schedule is the whole run
+            return step === a.steps && (a.maxSteps === a.steps || (zeroAt !== undefined && zeroAt < step)) ? "stop" : undefined;
+          }
+          if (zeroAt === undefined) {
+            const F = predict(m, trainSet.X);
+            if (lossAndAccuracy(F, trainSet).acc === 1) zeroAt = step;
+            if (zeroAt !== undefined || step === a.maxSteps) await full(step, m, F);
+            return undefined;
+          }
+          if (step >= zeroAt + a.afterZero || step === a.maxSteps) {
+            await full(step, m);
+            return "stop";
+          }
+          return undefined;
         },
       });
       out.divergedAt = res.divergedAt;

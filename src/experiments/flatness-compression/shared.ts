@@ -23,7 +23,7 @@ const COMMON_READS = ["source", "cifarDir", "nEval", "nTest", "nTestEval", "lrUn
 /** The options an MLP run reads: a figure of MLP runs declares these (its cache key then covers the runs). */
 export const MLP_READS = [...COMMON_READS, "mlpClasses", "hidden", "activation", "mlpLayer", "steps", "checkpoints", "nTrain", "mlpPrecision", "traceProbes", "seeds"] as const;
 /** The options a VGG run reads. */
-export const VGG_READS = [...COMMON_READS, "vggClasses", "vggLayers", "vggHidden", "vggSteps", "checkpoints", "vggTrain", "vggSharpnessSamples", "vggSeeds"] as const;
+export const VGG_READS = [...COMMON_READS, "vggClasses", "vggLayers", "vggHidden", "vggSteps", "vggMaxSteps", "vggAfterZero", "checkpoints", "vggTrain", "vggSharpnessSamples", "vggSeeds"] as const;
 
 type MlpOptions = Pick<FlatnessCompressionOptions, (typeof MLP_READS)[number] | "workers">;
 type VggOptions = Pick<FlatnessCompressionOptions, (typeof VGG_READS)[number] | "workers">;
@@ -65,7 +65,7 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
     const m = o as MlpOptions;
     return {
       ...common, model, classes: m.mlpClasses, nTrain: m.nTrain, hidden: m.hidden, activation: m.activation, mlpLayer: m.mlpLayer, mlpPrecision: m.mlpPrecision, traceProbes: m.traceProbes,
-      steps: m.steps, checkpoints: chenCheckpoints(m.steps, m.checkpoints),
+      steps: m.steps, maxSteps: m.steps, afterZero: 0, checkpoints: chenCheckpoints(m.steps, m.checkpoints),
       // unused by an MLP run (fixed so the run's task key does not depend on VGG options)
       vggLayers: [], vggHidden: [], vggSharpnessSamples: 1,
     };
@@ -73,7 +73,7 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
   const v = o as VggOptions;
   return {
     ...common, model, classes: v.vggClasses, nTrain: v.vggTrain, vggLayers: v.vggLayers, vggHidden: v.vggHidden, vggSharpnessSamples: Math.min(v.vggSharpnessSamples, v.nEval),
-    steps: v.vggSteps, checkpoints: chenCheckpoints(v.vggSteps, Math.min(v.checkpoints, 12)),
+    steps: v.vggSteps, maxSteps: v.vggMaxSteps, afterZero: v.vggAfterZero, checkpoints: chenCheckpoints(v.vggSteps, Math.min(v.checkpoints, 12)),
     hidden: [], activation: "linear", mlpLayer: "output", mlpPrecision: "float32", traceProbes: 0,
   };
 }
@@ -139,17 +139,18 @@ export const stepX = (step: number) => Math.max(step, 1);
 export const STEP_AXIS = "SGD step (log; step 0 drawn at 1)";
 
 /**
- * Mean ± sd over runs at each checkpoint (the runs of a group share their checkpoint steps); with
- * `log`, the geometric mean ×/÷ the geometric sd (so the band stays positive on a log axis).
+ * Mean ± sd over runs at each checkpoint step every run has (the scheduled ones; a VGG run continued to
+ * zero training error has later checkpoints of its own, which `continuations` draws); with `log`, the
+ * geometric mean ×/÷ the geometric sd (so the band stays positive on a log axis).
  */
 export function band(runs: ChenRun[], get: (c: ChenCheckpoint) => number | null, log = false): { x: number[]; m: number[]; lo: number[]; hi: number[] } {
-  const longest = runs.reduce((a, r) => (r.checkpoints.length > a.checkpoints.length ? r : a), runs[0]);
-  const x = longest.checkpoints.map((c) => stepX(c.step));
+  const steps = sharedSteps(runs);
+  const x = steps.map(stepX);
   const m: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
-  x.forEach((_, i) => {
-    let v = runs.map((r) => (r.checkpoints[i] ? get(r.checkpoints[i]) : null)).filter((y): y is number => y !== null && Number.isFinite(y) && (!log || y > 0));
+  steps.forEach((step) => {
+    let v = runs.map((r) => r.checkpoints.find((c) => c.step === step)).map((c) => (c ? get(c) : null)).filter((y): y is number => y !== null && Number.isFinite(y) && (!log || y > 0));
     if (log) v = v.map(Math.log);
     const mu = mean(v);
     const sd = std(v);
@@ -161,6 +162,23 @@ export function band(runs: ChenRun[], get: (c: ChenCheckpoint) => number | null,
   return { x, m, lo, hi };
 }
 
+/** The checkpoint steps every one of `runs` has, in order. */
+export function sharedSteps(runs: ChenRun[]): number[] {
+  if (!runs.length) return [];
+  return runs[0].checkpoints.map((c) => c.step).filter((step) => runs.every((r) => r.checkpoints.some((c) => c.step === step)));
+}
+
+/** Each run's checkpoints past the shared ones (a VGG run continued to zero training error), from its last shared one. */
+export function continuations(runs: ChenRun[]): { run: ChenRun; checkpoints: ChenCheckpoint[] }[] {
+  const shared = new Set(sharedSteps(runs));
+  return runs.flatMap((run) => {
+    const own = run.checkpoints.filter((c) => !shared.has(c.step));
+    if (!own.length) return [];
+    const before = run.checkpoints.filter((c) => shared.has(c.step) && c.step < own[0].step);
+    return [{ run, checkpoints: [...before.slice(-1), ...own] }];
+  });
+}
+
 export function trendsFigure(name: string, title: string, groups: { label: string; runs: ChenRun[] }[], panels: Panel[], legendTitle: string): Figure {
   const data: Trace[] = [];
   panels.forEach((p, pi) => {
@@ -170,6 +188,10 @@ export function trendsFigure(name: string, title: string, groups: { label: strin
       const ax = panelAxes(pi);
       if (g.runs.length > 1) data.push({ type: "scatter", ...ax, x: [...b.x, ...b.x.slice().reverse()], y: [...b.hi, ...b.lo.slice().reverse()], fill: "toself", fillcolor: c + "2a", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: g.label, name: `${g.label} ± sd` });
       data.push({ type: "scatter", mode: "lines+markers", ...ax, x: b.x, y: b.m, name: g.label, legendgroup: g.label, showlegend: pi === 0, line: { color: c, width: 2 }, marker: { size: 4, color: c } });
+      for (const k of continuations(g.runs)) {
+        const pts = k.checkpoints.map((ck) => ({ x: stepX(ck.step), y: p.get(ck) })).filter((q) => q.y !== null && Number.isFinite(q.y) && (!p.log || q.y > 0));
+        data.push({ type: "scatter", mode: "lines+markers", ...ax, x: pts.map((q) => q.x), y: pts.map((q) => q.y), name: `${g.label}, seed ${k.run.seed}: trained on to zero training error`, legendgroup: g.label, showlegend: false, line: { color: c, width: 1, dash: "dot" }, marker: { size: 3, color: c, symbol: "circle-open" } });
+      }
     });
   });
   const layout = houseLayout({ title, x: { title: STEP_AXIS }, y: { title: "" }, width: 1080, height: 660, legendTitle });
