@@ -5,7 +5,8 @@
  *   // the options rs.singh.fig2a reads, at the paper's values (rs.singh.fig2a.options("paper")); "quick:" is …
  *   const fig2a = await rs.singh.fig2a({
  *     preset: preset,
- *     // sweepN: [10, 20, 50, 100, 200, 400], // quick: [10, 20, 40]
+ *     // sweepNHidden: [50, 20, 20, 20], // quick: [12, 8, 8, 8]
+ *     // …
  *   });
  *
  * The lines are generated from the presets (`rankscope notebooks --sync-options` rewrites the notebooks); a test
