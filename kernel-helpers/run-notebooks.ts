@@ -177,13 +177,15 @@ function kernelLines(stderr: string): string {
 
 export const NOTEBOOKS_HELP = `usage: rankscope notebooks [--out DIR] [--only NAME[,NAME]]
        rankscope notebooks --screenshot EXECUTED.ipynb --png OUT.png
+       rankscope notebooks --sync-options
   runs every notebook in notebooks/ headless (nbconvert + this checkout's tslab kernel), writes the executed, signed
   copies to DIR (default notebooks/executed) and exits 1 if a cell failed; --only runs the named notebooks
-  (file names without .ipynb); --screenshot renders an executed notebook to a PNG in headless Chromium`;
+  (file names without .ipynb); --screenshot renders an executed notebook to a PNG in headless Chromium;
+  --sync-options rewrites the figure cells' commented option lines from the presets (a test checks they match)`;
 
 export async function main(argv: string[]): Promise<number> {
   const { parseFlags } = await import("../src/cli/args");
-  const flags = parseFlags("notebooks", argv, { out: "string", only: "string", screenshot: "string", png: "string", help: "boolean" });
+  const flags = parseFlags("notebooks", argv, { out: "string", only: "string", screenshot: "string", png: "string", "sync-options": "boolean", help: "boolean" });
   if (flags.help) {
     console.log(NOTEBOOKS_HELP);
     return 0;
@@ -196,6 +198,13 @@ export async function main(argv: string[]): Promise<number> {
     return charts > 0 ? 0 : 1;
   }
   const root = path.resolve(__dirname, "../..");
+  if (flags["sync-options"]) {
+    const { syncNotebooks } = await import("./notebook-options");
+    const dir = path.join(root, "notebooks");
+    const changed = syncNotebooks(fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f)));
+    console.log(changed.length ? `notebooks: option lines rewritten in ${changed.map((f) => path.basename(f)).join(", ")}` : "notebooks: every figure cell's option lines match the presets");
+    return 0;
+  }
   const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
   const dir = path.join(root, "notebooks");
   const all = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();

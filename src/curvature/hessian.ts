@@ -20,6 +20,7 @@ export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
 /** The three dense curvature matrices `hessian` can build. */
 export type HessianPart = "H" | "Ho" | "Hf";
 
+/** Options of `hessian`: which parts to build, a memory cap, progress. */
 export interface HessianOptions<P extends HessianPart = HessianPart> {
   /** which matrices to build (default all three); the result's type has exactly these set */
   parts?: readonly P[];

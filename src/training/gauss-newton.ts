@@ -15,6 +15,7 @@ import { predict } from "../nets/forward";
 import { parameterJacobian } from "../curvature/jacobian";
 import { checkOptions, int, num } from "../util/options";
 
+/** Options of `levenbergMarquardt` (mean-squared-error fit of a dense network, float64). */
 export interface LevenbergMarquardtOptions {
   spec: NetSpec;
   /** starting parameters (not modified) */
@@ -31,6 +32,7 @@ export interface LevenbergMarquardtOptions {
   onStep?: (step: number, params: Float64Array, loss: number) => void | Promise<void>;
 }
 
+/** What `levenbergMarquardt` returns: the final parameters, the loss per accepted step and why it stopped. */
 export interface LevenbergMarquardtResult {
   params: Float64Array;
   /** loss before the first step (step 0) and after every accepted step */
