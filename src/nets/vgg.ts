@@ -1,6 +1,6 @@
 /**
- * VGG-style convolutional networks in tfjs (float32 only: there is no float64 engine for conv layers;
- * their Jacobians come from tfjs autodiff, metrics/tf-jacobians.ts).
+ * VGG-style convolutional networks in tfjs (their Jacobians come from tfjs autodiff, metrics/tf-jacobians.ts;
+ * training runs natively in training/conv.ts on the same weights).
  *
  * The layout of Chen et al.'s "VGG10" (from the first author's code): 3×3 convolutions with zero
  * padding 2 and a ReLU, "M" = 2×2 max-pool (stride 2, floor), e.g. [16, M, 16, M, 32, M, 64, M, 64, M],

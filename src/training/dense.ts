@@ -10,48 +10,22 @@
  * Without the LAPACK addon it falls back to `trainFloat64` (float64) or tfjs `train` (float32) and
  * says so in `backend`.
  */
-import { kernels } from "../linalg/kernels";
 import { NetSpec, normalizeSpec, layout, LayerSlot } from "../nets/spec";
 import { Activation, activationFns } from "../nets/activations";
 import { LossName, lossAndResidual } from "../nets/losses";
-import { ADAM } from "./optimizers";
-import { runSchedule, TrainResult } from "./schedule";
+import { TrainResult } from "./schedule";
+import { Arr, NativeBlas, NativeStepper, nativeBlas, runNative } from "./native";
 import type { TrainOptions } from "./index";
+
+export { nativeBlas } from "./native";
 
 /** The precisions `trainDense` trains in. */
 export const PRECISIONS = ["float64", "float32"] as const;
 /** "float64" (default of `trainDense`) or "float32". */
 export type Precision = (typeof PRECISIONS)[number];
 
-type Arr = Float64Array | Float32Array;
-
-interface NativeBlas {
-  gemmInto(C: Arr, A: Arr, m: number, k: number, transA: boolean, B: Arr, n: number, transB: boolean, alpha: number, beta: number): void;
-  axpy(alpha: number, x: Arr, y: Arr): void;
-  /** H = σ(Z), D = σ′(Z); kind: index in NATIVE_ACTIVATIONS */
-  activate(kind: number, Z: Arr, H: Arr, D: Arr): void;
-  hadamard(G: Arr, D: Arr): void;
-  adam(p: Arr, g: Arr, m: Float64Array, v: Float64Array, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
-  /** row i of dst (width d, the training precision) = row rows[i] of src (float64) */
-  gatherRows(dst: Arr, src: Float64Array, rows: Int32Array, d: number): void;
-  /** Z (rows × c) += b on every row */
-  addBias(Z: Arr, b: Arr): void;
-  /** g = the column sums of G (rows × c) */
-  biasGradient(G: Arr, g: Arr): void;
-}
-
 /** Activations the addon evaluates itself (the others, e.g. gelu, run in TypeScript). */
 const NATIVE_ACTIVATIONS: readonly Activation[] = ["linear", "relu", "leaky-relu", "tanh", "sigmoid"];
-
-/**
- * The addon's in-place BLAS and element-wise entry points, or undefined when only the TypeScript fallback is active.
- * @internal
- */
-export function nativeBlas(): NativeBlas | undefined {
-  const k = kernels() as unknown as Partial<NativeBlas> & { name: string };
-  const fns = ["gemmInto", "axpy", "activate", "hadamard", "adam", "gatherRows", "addBias", "biasGradient"] as const;
-  return k.name === "lapack" && fns.every((f) => typeof k[f] === "function") ? (k as NativeBlas) : undefined;
-}
 
 /** σ(Z) into H and σ′(Z) into D, element-wise: natively for the common activations, else (gelu) in TypeScript. */
 function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr): void {
@@ -72,7 +46,7 @@ function activate(blas: NativeBlas, act: Activation, Z: Arr, H: Arr, D: Arr): vo
  * allocated once per batch size.
  * @internal
  */
-export class DenseStepper {
+export class DenseStepper implements NativeStepper {
   readonly params: Arr;
   readonly gradient: Arr;
   private readonly slots: LayerSlot[];
@@ -185,6 +159,20 @@ export class DenseStepper {
     return value;
   }
 
+  /** NativeStepper: the loss and gradient on rows `batch` of the training set given to `bind` */
+  step(batch: number[] | null): number {
+    if (!this.data) throw new Error("DenseStepper.step: no training set bound (call bind first)");
+    return this.lossAndGradient(this.data.X, this.data.Y, this.data.N, batch);
+  }
+
+  private data?: { X: Float64Array; Y: Float64Array; N: number };
+
+  /** The training set `step` reads (row-major float64, N rows). */
+  bind(X: Float64Array, Y: Float64Array, N: number): this {
+    this.data = { X, Y, N };
+    return this;
+  }
+
   /** The parameters as float64 (a copy). */
   params64(): Float64Array {
     return this.precision === "float64" ? (this.params as Float64Array).slice() : Float64Array.from(this.params);
@@ -205,37 +193,7 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
     return { ...r, backend: `${r.backend} (the LAPACK addon is not loaded, so the native path is unavailable)` };
   }
   const { loss, optName } = t.checkTrainOptions(o);
-  const st = new DenseStepper(o.spec, o.params, loss, precision, blas);
-  const p = st.params;
-  const g = st.gradient;
-  // Adam's moments in float64 whatever the precision; the addon's update is Float64Optimizer's, step for step
-  const moments = optName === "sgd" ? undefined : { m: new Float64Array(p.length), v: new Float64Array(p.length), t: 0 };
-  const decay = optName === "adamw" ? o.weightDecay ?? 0 : 0;
-  const l2 = optName === "adamw" ? 0 : o.l2 ?? 0;
-  const finite = () => {
-    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
-    return true;
-  };
-  const { losses, divergedAt, stoppedAt } = await runSchedule(
-    o,
-    (batch) => {
-      const value = st.lossAndGradient(o.X.data, o.Y.data, o.X.rows, batch);
-      if (!Number.isFinite(value)) return NaN;
-      let penalty = 0;
-      if (l2) {
-        for (let i = 0; i < p.length; i++) penalty += p[i] * p[i];
-        blas.axpy(l2, p, g);
-      }
-      if (moments) {
-        moments.t++;
-        blas.adam(p, g, moments.m, moments.v, o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps, 1 - ADAM.beta1 ** moments.t, 1 - ADAM.beta2 ** moments.t, decay);
-      } else blas.axpy(-o.lr, g, p);
-      return value + 0.5 * l2 * penalty;
-    },
-    async (step, last) => {
-      if (!finite()) return "diverged";
-      return o.onCheckpoint?.(step, st.params64(), last);
-    },
-  );
+  const st = new DenseStepper(o.spec, o.params, loss, precision, blas).bind(o.X.data, o.Y.data, o.X.rows);
+  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) => o.onCheckpoint?.(step, st.params64(), last));
   return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`, divergedAt, stoppedAt };
 }

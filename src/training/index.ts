@@ -19,12 +19,14 @@ import { loadTf } from "../backend";
 import { Rng } from "../util/random";
 import { Progress } from "../progress";
 import { lossAndGradient } from "../curvature/gradient";
-import { Float64Optimizer } from "./optimizers";
+import { ADAM, Float64Optimizer } from "./optimizers";
 import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult, CheckpointAnswer } from "./schedule";
 
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
 export { trainDense, DenseStepper, PRECISIONS } from "./dense";
+export { trainConv, ConvStepper, vggParams, setVggParams, vggParamCount } from "./conv";
+export type { ConvNet, ConvTrainOptions } from "./conv";
 export { levenbergMarquardt } from "./gauss-newton";
 export type { LevenbergMarquardtOptions, LevenbergMarquardtResult } from "./gauss-newton";
 export type { Precision } from "./dense";
@@ -54,7 +56,11 @@ export interface ModelTrainOptions extends TrainSettings {
   onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
-function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
+/**
+ * Validates the settings every training loop shares (loss, optimiser, lr, steps, data rows, batch) before any work.
+ * @internal
+ */
+export function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
   const loss = checkLoss("train", o.loss ?? "mse");
   const optName = o.optimizer ?? "adam";
   if (!OPTIMIZERS.includes(optName)) throw new Error(`train: optimizer must be one of ${OPTIMIZERS.join(", ")}; got "${optName}"`);
@@ -167,7 +173,7 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
   if (o.Y.cols !== outWidth) throw new Error(`train: the model has ${outWidth} outputs, but Y is ${o.Y.rows}×${o.Y.cols}`);
   const N = o.X.rows;
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
-  const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr);
+  const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps); // tfjs's default ε is its backend epsilon (1e-7), not Adam's 1e-8
   const Xt = tf.tensor(Float32Array.from(o.X.data), [N, ...inShape]);
   const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
   const finite = () => tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));

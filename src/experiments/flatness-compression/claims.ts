@@ -429,7 +429,7 @@ const claimLD = signClaim(
 // ---- the VGG (the paper's Figs. 1–3 and D.5) ----
 
 const DIFF_VGG = "the VGG-style net of the authors' code (conv 16, M, 16, M, 32, M, 64, M, 64, M, 3×3 with padding 2, then FC 128) on two classes, Fashion-MNIST T-shirt / trouser here (the paper's CIFAR-10 classes 0, 1 run with option cifarDir), option vggTrain training images (the paper: the 10 000 CIFAR-10 images of the two classes; the paper preset: 1 000, so that its runs reach zero training error in tens of thousands of steps); Eq. 3 from float32 autodiff on the first vggSharpnessSamples inputs of each set (the authors' code: 20)";
-const DIFF_VGG_STEPS = "fewer SGD steps than the paper's (its Fig. 2 runs past 50 000 iterations; here option vggSteps, 8 000 at the paper preset = 160 epochs of its 1 000 images at batch 20, tfjs on wasm, and a run without zero training error before then trains on until it has it and vggAfterZero = 2 000 steps more, at most vggMaxSteps = 32 000) and vggSeeds seeds per setting (the paper: 5); how far each run got is in the run table";
+const DIFF_VGG_STEPS = "fewer SGD steps than the paper's (its Fig. 2 runs past 50 000 iterations; here option vggSteps, 8 000 at the paper preset = 160 epochs of its 1 000 images at batch 20, float32 SGD on the native BLAS path, and a run without zero training error before then trains on until it has it and vggAfterZero = 2 000 steps more, at most vggMaxSteps = 32 000) and vggSeeds seeds per setting (the paper: 5); how far each run got is in the run table";
 const NOT_VGG = new Set([DIFF_MLP, DIFF_STEPS, DIFF_D6]);
 
 /** The VGG version of an MLP claim: same rule, the VGG runs, the paper's own figure. */

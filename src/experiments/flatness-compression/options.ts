@@ -128,7 +128,7 @@ export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
   vggBatchSizes: [8, 20, 32],
   vggSeeds: 2,
   // on 4 000 images 2 000 steps left 0.3–1.2 % training error (the f6505a3 record); on 1 000 images 4 000 steps leave
-  // one error (measured, lr 0.1, seed 0), so 8 000 give the phase after interpolation room (≈ 5 min per run, tfjs wasm)
+  // one error (measured, lr 0.1, seed 0), so 8 000 give the phase after interpolation room (≈ 5 min per run on tfjs wasm; ≈ 1 min on the native path)
   vggSteps: 8000,
   // measured (lr 0.1, batch 20, seed 0): one training image (of 1 000) stays misclassified from step ≈ 4 000 to ≈ 13 000
   vggMaxSteps: 32000,

@@ -7,14 +7,14 @@
  *   Hutchinson (the gap between Tr H and Eq. 3).
  * Learning rates are nominal, in the units of `lrUnits` (`effectiveLr` converts them to the step taken on
  * the mean ½‖f − y‖²); "authors-code" definitions give √(S/K) and the log volume over the top 3 σ.
- * - "vgg": a VGG-style conv net in tfjs; Jacobians by float32 autodiff, singular values in float64. A run
+ * - "vgg": a VGG-style conv net trained in float32 on the native BLAS path (training/conv.ts; tfjs without the
+ *   addon), initialised by tfjs's seeded `vggModel`; Jacobians by float32 tfjs autodiff, singular values in float64. A run
  *   that has no zero-training-error checkpoint before its last scheduled one trains on (checking the
  *   training error) until it has, then `afterZero` steps more, with a checkpoint at each (`maxSteps` caps it).
  */
-import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../../linalg";
 import * as nets from "../../nets";
-import { trainDense, trainModel } from "../../training";
+import { trainDense, trainConv, vggParams, setVggParams, ConvNet } from "../../training";
 import { flatnessMetrics, flatnessFromJacobians, FlatnessMetrics, tfJacobianData, rowArgmax } from "../../metrics";
 import { curvatureOperator, hutchinsonTrace } from "../../curvature";
 import { Dataset, takeRows } from "../../data";
@@ -181,54 +181,49 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       out.trace = { eq3: ck.train.S, trHf: est.trace, stderr: est.stderr, probes: est.samples, loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss };
     }
   } else {
-    const { tf, backend } = await loadTf();
-    out.backend = backend;
+    const { tf } = await loadTf();
     const shape = trainSet.imageShape!;
-    const model = nets.vggModel(tf, { inputShape: [shape[0], shape[1], shape[2]], layers: a.vggLayers, hidden: a.vggHidden, outputs: K }, a.seed);
+    const spec: nets.VggSpec = { inputShape: [shape[0], shape[1], shape[2]], layers: a.vggLayers, hidden: a.vggHidden, outputs: K };
+    // the tfjs model gives the seeded initialisation and carries the weights of each checkpoint into the
+    // float32 autodiff Jacobians of the metrics; training itself runs on the native path (training/conv.ts)
+    const model = nets.vggModel(tf, spec, a.seed);
     out.p = model.countParams();
-    const predict = (m: tfType.LayersModel, X: Matrix) => {
-      const F = new Float32Array(X.rows * K);
-      for (let s = 0; s < X.rows; s += 500) {
-        const c = Math.min(500, X.rows - s);
-        const y = tf.tidy(() => m.predict(tf.tensor(Float32Array.from(X.data.subarray(s * d, (s + c) * d)), [c, ...shape])) as tfType.Tensor);
-        F.set(y.dataSync(), s * K);
-        y.dispose();
-      }
-      return F;
-    };
-    const metrics = async (m: tfType.LayersModel, X: Matrix) => flatnessFromJacobians(await tfJacobianData(m, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
+    const metrics = async (X: Matrix) => flatnessFromJacobians(await tfJacobianData(model, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
     try {
-      const full = (step: number, m: tfType.LayersModel, Ftrain?: Float32Array) =>
-        (async () => record(step, { train: Ftrain ?? predict(m, trainSet.X), test: predict(m, testSet.X) }, { train: await metrics(m, Xeval.X), test: await metrics(m, Xtest), mis: (X) => metrics(m, X) }))();
+      const full = async (step: number, net: ConvNet, Ftrain?: Float32Array) => {
+        setVggParams(tf, model, net.params64());
+        await record(step, { train: Ftrain ?? net.predict(trainSet.X), test: net.predict(testSet.X) }, { train: await metrics(Xeval.X), test: await metrics(Xtest), mis: (X) => metrics(X) });
+      };
       // past the schedule: the training error every `every` steps, until zero and afterZero steps more (or maxSteps)
       const every = Math.max(1, Math.min(250, Math.ceil(a.steps / 8)));
       const extra: number[] = [];
       for (let s = a.steps + every; s < a.maxSteps; s += every) extra.push(s);
       if (a.maxSteps > a.steps) extra.push(a.maxSteps);
       let zeroAt: number | undefined;
-      const res = await trainModel({
-        model, X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.maxSteps, seed: a.seed,
+      const res = await trainConv({
+        spec, params: vggParams(model), precision: "float32", X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.maxSteps, seed: a.seed,
         checkpoints: [...a.checkpoints, ...extra],
-        onCheckpoint: async (step, m) => {
+        onCheckpoint: async (step, net) => {
           if (step <= a.steps) {
-            await full(step, m);
+            await full(step, net);
             if (zeroAt === undefined && out.checkpoints[out.checkpoints.length - 1].trainAcc === 1) zeroAt = step;
             // the run already has training after zero error (or continuing is off): the schedule is the whole run
             return step === a.steps && (a.maxSteps === a.steps || (zeroAt !== undefined && zeroAt < step)) ? "stop" : undefined;
           }
           if (zeroAt === undefined) {
-            const F = predict(m, trainSet.X);
+            const F = net.predict(trainSet.X);
             if (lossAndAccuracy(F, trainSet).acc === 1) zeroAt = step;
-            if (zeroAt !== undefined || step === a.maxSteps) await full(step, m, F);
+            if (zeroAt !== undefined || step === a.maxSteps) await full(step, net, F);
             return undefined;
           }
           if (step >= zeroAt + a.afterZero || step === a.maxSteps) {
-            await full(step, m);
+            await full(step, net);
             return "stop";
           }
           return undefined;
         },
       });
+      out.backend = res.backend;
       out.divergedAt = res.divergedAt;
     } finally {
       model.dispose();

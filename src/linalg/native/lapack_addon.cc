@@ -600,6 +600,171 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return ByPrecision(info, 0, "adam", "AADDnnnnnnn", [&](auto t) { AdamT<decltype(t)>(info); });
 }
 
+// ---- the conv-net kernels of the native VGG training loop (NHWC, batch-major, in place) ----
+// im2col(X, B, H, W, C, k, pad, cols): cols[(b, y, x), (r, s, c)] = X_pad[b, y + r, x + s, c] for the k×k,
+// stride-1 convolution with zero padding `pad`, so that conv(X) = cols · W with W the [k, k, C, C_out]
+// filter (tfjs's layout) read as a (k·k·C) × C_out matrix. Output size Ho = H + 2 pad − k + 1.
+struct ConvShape { int64_t B, H, W, C, k, pad, Ho, Wo; };
+
+bool ConvShapeOf(const Napi::CallbackInfo& info, size_t at, const char* op, ConvShape& s) {
+  s.B = info[at].As<Napi::Number>().Int64Value(); s.H = info[at + 1].As<Napi::Number>().Int64Value();
+  s.W = info[at + 2].As<Napi::Number>().Int64Value(); s.C = info[at + 3].As<Napi::Number>().Int64Value();
+  s.k = info[at + 4].As<Napi::Number>().Int64Value(); s.pad = info[at + 5].As<Napi::Number>().Int64Value();
+  s.Ho = s.H + 2 * s.pad - s.k + 1; s.Wo = s.W + 2 * s.pad - s.k + 1;
+  if (s.B < 1 || s.H < 1 || s.W < 1 || s.C < 1 || s.k < 1 || s.pad < 0 || s.Ho < 1 || s.Wo < 1) {
+    Napi::RangeError::New(info.Env(), std::string(op) + ": invalid shape").ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+template <typename T>
+void Im2colKernel(const T* x, T* cols, const ConvShape& s) {
+  const int64_t rowLen = s.k * s.k * s.C, span = s.k * s.C;
+  for (int64_t b = 0; b < s.B; b++)
+    for (int64_t y = 0; y < s.Ho; y++)
+      for (int64_t xo = 0; xo < s.Wo; xo++) {
+        T* out = cols + ((b * s.Ho + y) * s.Wo + xo) * rowLen;
+        const int64_t x0 = xo - s.pad;
+        const bool inside = x0 >= 0 && x0 + s.k <= s.W;
+        for (int64_t r = 0; r < s.k; r++) {
+          const int64_t yi = y + r - s.pad;
+          T* o = out + r * span;
+          if (yi < 0 || yi >= s.H) { std::fill(o, o + span, (T)0); continue; }
+          const T* row = x + (b * s.H + yi) * s.W * s.C;
+          // the k pixels of this filter row are contiguous in NHWC: one copy when all are inside the image
+          if (inside) { std::copy(row + x0 * s.C, row + x0 * s.C + span, o); continue; }
+          for (int64_t q = 0; q < s.k; q++) {
+            const int64_t xi = x0 + q;
+            if (xi < 0 || xi >= s.W) std::fill(o + q * s.C, o + (q + 1) * s.C, (T)0);
+            else std::copy(row + xi * s.C, row + (xi + 1) * s.C, o + q * s.C);
+          }
+        }
+      }
+}
+
+// col2im(dcols, B, H, W, C, k, pad, dX): the adjoint of im2col, dX = Σ over the patches that read each input (dX overwritten).
+template <typename T>
+void Col2imKernel(const T* cols, T* dx, const ConvShape& s) {
+  const int64_t rowLen = s.k * s.k * s.C;
+  std::fill(dx, dx + s.B * s.H * s.W * s.C, (T)0);
+  for (int64_t b = 0; b < s.B; b++)
+    for (int64_t y = 0; y < s.Ho; y++)
+      for (int64_t xo = 0; xo < s.Wo; xo++) {
+        const T* in = cols + ((b * s.Ho + y) * s.Wo + xo) * rowLen;
+        for (int64_t r = 0; r < s.k; r++) {
+          const int64_t yi = y + r - s.pad;
+          if (yi < 0 || yi >= s.H) continue;
+          for (int64_t q = 0; q < s.k; q++) {
+            const int64_t xi = xo + q - s.pad;
+            if (xi < 0 || xi >= s.W) continue;
+            const T* g = in + (r * s.k + q) * s.C;
+            T* o = dx + ((b * s.H + yi) * s.W + xi) * s.C;
+            for (int64_t c = 0; c < s.C; c++) o[c] += g[c];
+          }
+        }
+      }
+}
+RS_CLONES void Im2col32(const float* x, float* cols, const ConvShape& s) { Im2colKernel(x, cols, s); }
+RS_CLONES void Im2col64(const double* x, double* cols, const ConvShape& s) { Im2colKernel(x, cols, s); }
+RS_CLONES void Col2im32(const float* cols, float* dx, const ConvShape& s) { Col2imKernel(cols, dx, s); }
+RS_CLONES void Col2im64(const double* cols, double* dx, const ConvShape& s) { Col2imKernel(cols, dx, s); }
+void Im2colOf(const float* x, float* c, const ConvShape& s) { Im2col32(x, c, s); }
+void Im2colOf(const double* x, double* c, const ConvShape& s) { Im2col64(x, c, s); }
+void Col2imOf(const float* c, float* dx, const ConvShape& s) { Col2im32(c, dx, s); }
+void Col2imOf(const double* c, double* dx, const ConvShape& s) { Col2im64(c, dx, s); }
+
+template <typename T>
+void Im2colT(const Napi::CallbackInfo& info, bool adjoint) {
+  const char* op = adjoint ? "col2im" : "im2col";
+  ConvShape s;
+  if (!ConvShapeOf(info, 1, op, s)) return;
+  auto X = info[0].As<Napi::TypedArrayOf<T>>();
+  auto Cols = info[7].As<Napi::TypedArrayOf<T>>();
+  // im2col(X, ..., cols); col2im(dcols, ..., dX): argument 0 is the source, 7 the destination
+  const size_t image = (size_t)(s.B * s.H * s.W * s.C), patches = (size_t)(s.B * s.Ho * s.Wo * s.k * s.k * s.C);
+  if (X.ElementLength() != (adjoint ? patches : image) || Cols.ElementLength() != (adjoint ? image : patches)) {
+    Napi::TypeError::New(info.Env(), std::string(op) + ": buffer lengths do not match the shape").ThrowAsJavaScriptException();
+    return;
+  }
+  if (adjoint) Col2imOf(X.Data(), Cols.Data(), s);
+  else Im2colOf(X.Data(), Cols.Data(), s);
+}
+
+Napi::Value Im2col(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "im2col", "AnnnnnnA", [&](auto t) { Im2colT<decltype(t)>(info, false); });
+}
+Napi::Value Col2im(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "col2im", "AnnnnnnA", [&](auto t) { Im2colT<decltype(t)>(info, true); });
+}
+
+// maxPool2(X, B, H, W, C, Y, idx): 2×2 max-pool, stride 2, floor (Ho = ⌊H/2⌋); idx[i] = the index in X of the
+// maximum that Y[i] took (the first of equal values, row-major over the window).
+// maxPool2Backward(dY, idx, dX): dX = 0, then dX[idx[i]] += dY[i].
+// the 2×2 windows, channels innermost (contiguous in NHWC); ties keep the first of the window in row-major order
+template <typename T>
+void MaxPool2Kernel(const T* x, T* y, int32_t* id, int64_t B, int64_t H, int64_t W, int64_t C) {
+  const int64_t Ho = H / 2, Wo = W / 2;
+  for (int64_t b = 0; b < B; b++)
+    for (int64_t i = 0; i < Ho; i++)
+      for (int64_t j = 0; j < Wo; j++) {
+        const int64_t a00 = ((b * H + 2 * i) * W + 2 * j) * C, a01 = a00 + C, a10 = a00 + W * C, a11 = a10 + C;
+        T* yo = y + ((b * Ho + i) * Wo + j) * C;
+        int32_t* io = id + ((b * Ho + i) * Wo + j) * C;
+        for (int64_t c = 0; c < C; c++) {
+          int64_t best = a00 + c;
+          T v = x[best];
+          if (x[a01 + c] > v) { best = a01 + c; v = x[best]; }
+          if (x[a10 + c] > v) { best = a10 + c; v = x[best]; }
+          if (x[a11 + c] > v) { best = a11 + c; v = x[best]; }
+          yo[c] = v;
+          io[c] = (int32_t)best;
+        }
+      }
+}
+RS_CLONES void MaxPool2_32(const float* x, float* y, int32_t* id, int64_t B, int64_t H, int64_t W, int64_t C) { MaxPool2Kernel(x, y, id, B, H, W, C); }
+RS_CLONES void MaxPool2_64(const double* x, double* y, int32_t* id, int64_t B, int64_t H, int64_t W, int64_t C) { MaxPool2Kernel(x, y, id, B, H, W, C); }
+void MaxPool2Of(const float* x, float* y, int32_t* id, int64_t B, int64_t H, int64_t W, int64_t C) { MaxPool2_32(x, y, id, B, H, W, C); }
+void MaxPool2Of(const double* x, double* y, int32_t* id, int64_t B, int64_t H, int64_t W, int64_t C) { MaxPool2_64(x, y, id, B, H, W, C); }
+
+template <typename T>
+void MaxPool2T(const Napi::CallbackInfo& info) {
+  auto X = info[0].As<Napi::TypedArrayOf<T>>();
+  int64_t B = info[1].As<Napi::Number>().Int64Value(), H = info[2].As<Napi::Number>().Int64Value();
+  int64_t W = info[3].As<Napi::Number>().Int64Value(), C = info[4].As<Napi::Number>().Int64Value();
+  auto Y = info[5].As<Napi::TypedArrayOf<T>>();
+  auto Idx = info[6].As<Napi::Int32Array>();
+  const int64_t Ho = H / 2, Wo = W / 2;
+  if (B < 1 || Ho < 1 || Wo < 1 || C < 1 || X.ElementLength() != (size_t)(B * H * W * C) || Y.ElementLength() != (size_t)(B * Ho * Wo * C) || Idx.ElementLength() != Y.ElementLength()) {
+    Napi::TypeError::New(info.Env(), "maxPool2: buffer lengths do not match the shape").ThrowAsJavaScriptException();
+    return;
+  }
+  MaxPool2Of(X.Data(), Y.Data(), Idx.Data(), B, H, W, C);
+}
+
+Napi::Value MaxPool2(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "maxPool2", "AnnnnAI", [&](auto t) { MaxPool2T<decltype(t)>(info); });
+}
+
+template <typename T>
+void MaxPool2BackwardT(const Napi::CallbackInfo& info) {
+  auto DY = info[0].As<Napi::TypedArrayOf<T>>();
+  auto Idx = info[1].As<Napi::Int32Array>();
+  auto DX = info[2].As<Napi::TypedArrayOf<T>>();
+  size_t n = DY.ElementLength(), m = DX.ElementLength();
+  if (Idx.ElementLength() != n) { Napi::TypeError::New(info.Env(), "maxPool2Backward: dY and idx differ in length").ThrowAsJavaScriptException(); return; }
+  const int32_t* id = Idx.Data();
+  for (size_t i = 0; i < n; i++)
+    if (id[i] < 0 || (size_t)id[i] >= m) { Napi::RangeError::New(info.Env(), "maxPool2Backward: index outside dX").ThrowAsJavaScriptException(); return; }
+  T* dx = DX.Data(); const T* dy = DY.Data();
+  std::fill(dx, dx + m, (T)0);
+  for (size_t i = 0; i < n; i++) dx[id[i]] += dy[i];
+}
+
+Napi::Value MaxPool2Backward(const Napi::CallbackInfo& info) {
+  return ByPrecision(info, 0, "maxPool2Backward", "AIA", [&](auto t) { MaxPool2BackwardT<decltype(t)>(info); });
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   if (!ArgsOk(info, "setThreads", "n")) return info.Env().Null();
   openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
@@ -626,6 +791,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gatherRows", Napi::Function::New(env, GatherRows));
   exports.Set("addBias", Napi::Function::New(env, AddBias));
   exports.Set("biasGradient", Napi::Function::New(env, BiasGradient));
+  exports.Set("im2col", Napi::Function::New(env, Im2col));
+  exports.Set("col2im", Napi::Function::New(env, Col2im));
+  exports.Set("maxPool2", Napi::Function::New(env, MaxPool2));
+  exports.Set("maxPool2Backward", Napi::Function::New(env, MaxPool2Backward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;
