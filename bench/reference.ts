@@ -18,12 +18,21 @@ export function findReferenceScript(): string | undefined {
 export function runReference(args: string[]): Record<string, unknown> {
   const script = findReferenceScript();
   if (!script) return { error: "torch_reference.py not found (expected at ../shared/bench/)" };
+  return runPython(script, args);
+}
+
+/** One JSON line from a Python script of bench/ (e.g. vgg_reference.py), or an object with `error`. */
+export function runBenchScript(name: string, args: string[]): Record<string, unknown> {
+  return runPython(path.resolve(__dirname, "../../bench", name), args);
+}
+
+function runPython(script: string, args: string[]): Record<string, unknown> {
   try {
     const out = execFileSync("/usr/bin/python3", [script, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30 * 60 * 1000 });
     const line = out.trim().split("\n").pop() ?? "";
     return JSON.parse(line);
   } catch (err) {
-    return { error: `reference failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)` };
+    return { error: `${path.basename(script)} failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)` };
   }
 }
 

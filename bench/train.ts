@@ -11,10 +11,10 @@
 import { parseArgs } from "node:util";
 import { setThreads, backend, Matrix } from "../src/linalg";
 import * as nets from "../src/nets";
-import { trainDense, trainFloat64, train, Precision, OptimizerName } from "../src/training";
+import { trainDense, trainFloat64, train, trainConv, trainModel, vggParams, Precision, OptimizerName } from "../src/training";
 import { loadTf } from "../src/backend";
 import { Rng } from "../src/util/random";
-import { runReference } from "./reference";
+import { runReference, runBenchScript } from "./reference";
 
 const { values: flags } = parseArgs({ args: process.argv.slice(2), strict: true, options: { json: { type: "boolean" }, steps: { type: "string" } } });
 const asJson = flags.json === true;
@@ -65,7 +65,34 @@ async function main() {
     log(`  native float64 ${f(row.native_float64_ms)} ms (torch ${f(row.torch_float64_ms)} ms, ratio ${f(row.ratio_float64_to_torch)}); native float32 ${f(row.native_float32_ms)} ms (torch ${f(row.torch_float32_ms)} ms, ratio ${f(row.ratio_float32_to_torch)})`);
     log(`  engine float64 loop ${f(row.engine_float64_ms)} ms; tfjs ${tfBackend} ${f(row[`tfjs_${tfBackend}_ms`])} ms`);
   }
+  rows.push(await vggRow(tfBackend));
   if (asJson) console.log(JSON.stringify({ benchmark: "train", steps, rows }));
+}
+
+/** Chen's VGG (p = 95 698): native float32 and tfjs, beside PyTorch float32 at 1 thread. */
+async function vggRow(tfBackend: string): Promise<Record<string, unknown>> {
+  const { tf } = await loadTf();
+  const spec: nets.VggSpec = { inputShape: [28, 28, 1], layers: nets.CHEN_VGG_LAYERS, hidden: [128], outputs: 2 };
+  const model = nets.vggModel(tf, spec, 0);
+  const params = vggParams(model);
+  const rng = new Rng(1);
+  const N = 50 * 20;
+  const X = new Matrix(N, 784, rng.normals(N * 784));
+  const Y = new Matrix(N, 2, rng.normals(N * 2));
+  const base = { X, Y, loss: "mse" as const, optimizer: "sgd" as const, lr: 0.01, batchSize: 20, seed: 0 };
+  const n = Math.max(10, Math.floor(steps / 3));
+  const row: Record<string, unknown> = { net: "Chen VGG", layers: spec.layers, input: spec.inputShape, batch: 20, opt: "sgd", p: params.length, blas_threads: 1, linalg: backend() };
+  const ref = runBenchScript("vgg_reference.py", ["--input", "28,28,1", "--layers", spec.layers.join(","), "--hidden", "128", "--outputs", "2", "--batch", "20", "--steps", String(n), "--dtype", "float32", "--threads", "1", "--lr", "0.01"]);
+  row.native_float32_ms = await msPerStep((k) => trainConv({ ...base, spec, params, steps: k }), n);
+  row.torch_float32_ms = ref.ms_per_step ?? null;
+  row.ratio_float32_to_torch = typeof ref.ms_per_step === "number" ? (row.native_float32_ms as number) / ref.ms_per_step : null;
+  if (ref.error) row.torch_float32_error = ref.error;
+  row[`tfjs_${tfBackend}_ms`] = await msPerStep((k) => trainModel({ ...base, model, steps: k }), Math.max(10, Math.floor(n / 3)));
+  model.dispose();
+  const f = (v: unknown) => (typeof v === "number" ? v.toFixed(2) : "—");
+  log(`Chen VGG         [${spec.layers.join(",")}] + [128, 2], 28×28×1, batch 20, sgd, p = ${params.length}:`);
+  log(`  native float32 ${f(row.native_float32_ms)} ms (torch ${f(row.torch_float32_ms)} ms, ratio ${f(row.ratio_float32_to_torch)}); tfjs ${tfBackend} ${f(row[`tfjs_${tfBackend}_ms`])} ms`);
+  return row;
 }
 
 main().catch((e) => {
