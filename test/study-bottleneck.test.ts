@@ -210,6 +210,7 @@ describe("study: Jacot bottleneck structure", () => {
     await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
     await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
     await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
+    await assert.rejects(bottleneck({ precision: "float16" as never }), /bottleneck: option precision must be one of "float64", "float32"; got "float16"/);
   });
   it("a figure's own call gives the whole study's ledger entries for the claims it alone feeds; it refuses options it does not read", { timeout: 300000 }, async () => {
     const opts = { n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, contrastDepths: [3], contrastSeeds: 1, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3 } as Record<string, unknown>;

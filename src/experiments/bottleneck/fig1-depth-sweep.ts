@@ -27,12 +27,12 @@ type Verdict = "recovers k" | "over-estimates k" | "under-estimates k";
 const verdict = (rank: number, k: number): Verdict => (rank === k ? "recovers k" : rank > k ? "over-estimates k" : "under-estimates k");
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toPrecision(digits) : String(v));
 
-export const TRAIN_READS = ["dIn", "dOut", "n", "width", "lr", "lambda", "steps"] as const;
+export const TRAIN_READS = ["dIn", "dOut", "n", "width", "lr", "lambda", "steps", "precision"] as const;
 export const TASK_READS = ["latent", "latentShift", "generatorBias"] as const;
 
 /** The networks and their training, in words (figure titles and the study's notes). */
 export function settingText(o: Pick<BottleneckOptions, (typeof TRAIN_READS)[number]>): string {
-  return `[${o.dIn}, ${o.width}×(L−1), ${o.dOut}] ReLU with bias, Adam lr ${o.lr}, λ = ${o.lambda}, ${o.steps} full-batch steps on ${o.n} points`;
+  return `[${o.dIn}, ${o.width}×(L−1), ${o.dOut}] ReLU with bias, Adam lr ${o.lr}, λ = ${o.lambda}, ${o.steps} full-batch ${o.precision} steps on ${o.n} points`;
 }
 
 
@@ -45,7 +45,7 @@ export const depthSweep = part({
     const add = (f: Figure) => figures.push(f);
     const summary: NonNullable<PartOutput["summary"]> = {};
     const tables: NonNullable<PartOutput["tables"]> = [];
-    const train = { width: o.width, lr: o.lr, lambda: o.lambda, steps: o.steps };
+    const train = { width: o.width, lr: o.lr, lambda: o.lambda, steps: o.steps, precision: o.precision };
     const bn = (depth: number, k: number, seed: number, latent = o.latent, latentShift = o.latentShift): BnRankArgs => ({ ...train, depth, k, seed, latent, latentShift, generatorBias: o.generatorBias, dIn: o.dIn, dOut: o.dOut, n: o.n, threshold: o.threshold, dataThreshold: o.dataThreshold, keep: KEEP });
     const tasks: { module: string; fn: string; args: BnRankArgs }[] = [];
     for (const depth of o.depths) for (let seed = 0; seed < o.seeds; seed++) tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args: bn(depth, o.k, seed) });
@@ -55,7 +55,7 @@ export const depthSweep = part({
     if (contrastOn) for (const depth of o.contrastDepths) for (let seed = 0; seed < o.contrastSeeds; seed++) tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args: bn(depth, o.k, seed, o.contrastLatent, 0) });
     // deepest first, so the two workers finish together
     tasks.sort((a, b) => b.args.depth - a.args.depth);
-    const bar = new Progress(`training ${tasks.length} deep networks (float64, L2)`, tasks.length);
+    const bar = new Progress(`training ${tasks.length} deep networks (${o.precision}, L2)`, tasks.length);
     const t0 = Date.now();
     const allRuns = await mapTasks<BnRankRun>(tasks, { workers: o.workers, onDone: () => bar.tick(), shared: true });
     bar.finish();

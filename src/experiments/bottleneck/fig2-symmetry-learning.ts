@@ -24,11 +24,11 @@ const SYMMETRY_CLAIMS = ["symmetry-2d-statistics", "symmetry-paths-no-crossing"]
 export const symmetryLearning = part({
   id: "symmetryLearning",
   title: "Fig. 2 — symmetry learning: a 2-D middle representation of the summary statistics",
-  reads: ["symmetry", "symDepth", "symWidth", "symN", "symSteps", "symD", "symT", "symEta", "symNoise", "paths", "lr", "lambda"],
+  reads: ["symmetry", "symDepth", "symWidth", "symN", "symSteps", "symD", "symT", "symEta", "symNoise", "paths", "lr", "lambda", "precision"],
   async run(o): Promise<PartOutput> {
     if (!o.symmetry) return { figures: [], unassessed: Object.fromEntries(SYMMETRY_CLAIMS.map((id) => [id, "not run (option symmetry is false)"])) };
-    const args: SymmetryArgs = { depth: o.symDepth, width: o.symWidth, lr: o.lr, lambda: o.lambda, steps: o.symSteps, seed: 0, d: o.symD, T: o.symT, eta: o.symEta, noise: o.symNoise, n: o.symN, ...SYM, paths: o.paths, pathEta: o.symEta / 5 };
-    const bar = new Progress("training the symmetry network (float64, L2)", 1);
+    const args: SymmetryArgs = { depth: o.symDepth, width: o.symWidth, lr: o.lr, lambda: o.lambda, steps: o.symSteps, precision: o.precision, seed: 0, d: o.symD, T: o.symT, eta: o.symEta, noise: o.symNoise, n: o.symN, ...SYM, paths: o.paths, pathEta: o.symEta / 5 };
+    const bar = new Progress(`training the symmetry network (${o.precision}, L2)`, 1);
     const t0 = Date.now();
     const [s] = await mapTasks<SymmetryRun>([{ module: bottleneckRunModule, fn: "runSymmetry", args }], { workers: o.workers, onDone: () => bar.tick() });
     bar.finish();

@@ -6,6 +6,7 @@
 import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
 import { LATENT_DISTRIBUTIONS, LatentDistribution } from "../../data";
+import { PRECISIONS, Precision } from "../../training";
 
 /** Options of the Jacot (2023) study; each figure reads its own subset (see `jacot.<figure>.options()`). */
 export interface BottleneckOptions {
@@ -29,6 +30,12 @@ export interface BottleneckOptions {
   lr: number;
   lambda: number;
   steps: number;
+  /**
+   * the training's arithmetic on the native BLAS path: "float64" (default: the curvature engine's exact-gradient
+   * trajectory, to rounding, as the recorded paper preset) or "float32" (what a PyTorch run would use; the paper gives
+   * no code); spectra and norms are float64 from the trained weights either way
+   */
+  precision: Precision;
   /** a weight singular value above this counts towards the layer's rank */
   threshold: number;
   /** a singular value of W_l·H_(l−1) (W_l on the layer's training inputs) above this fraction of the largest counts towards the layer's data-used rank */
@@ -72,6 +79,7 @@ export const bottleneckDefaults: BottleneckOptions = {
   lr: 0.002,
   lambda: 0.02,
   steps: 10000,
+  precision: "float64",
   threshold: 0.5,
   dataThreshold: 0.05,
   contrastLatent: "gaussian",
@@ -113,6 +121,7 @@ export function validateBottleneck(o: BottleneckOptions): void {
   checkNumber(NAME, "lr", o.lr, 1e-7, 1);
   checkNumber(NAME, "lambda", o.lambda, 0);
   checkInt(NAME, "steps", o.steps, 1);
+  checkChoice(NAME, "precision", o.precision, PRECISIONS);
   checkNumber(NAME, "threshold", o.threshold, 0);
   checkNumber(NAME, "dataThreshold", o.dataThreshold, 0, 1);
   checkChoice(NAME, "contrastLatent", o.contrastLatent, LATENT_DISTRIBUTIONS);

@@ -1,10 +1,10 @@
 /**
- * Worker-pool tasks of the bottleneck study: deep ReLU networks trained with an L2 penalty in float64
- * (Adam on the engine's exact gradient), then their weight and representation spectra.
+ * Worker-pool tasks of the bottleneck study: deep ReLU networks trained with an L2 penalty by full-batch
+ * Adam on the native BLAS path (option precision), then their weight and representation spectra in float64.
  */
 import { Matrix, rankOfSpectrum } from "../../linalg";
 import * as nets from "../../nets";
-import { trainDense } from "../../training";
+import { trainDense, Precision } from "../../training";
 import { weightSpectra, representationSpectra, dataWeightSpectra } from "../../metrics";
 import { latentData, pcaFit, pcaTransform, columnMeans, LatentDistribution } from "../../data";
 import { lossValue } from "../../curvature";
@@ -19,6 +19,8 @@ export interface TrainSettings {
   lambda: number;
   steps: number;
   seed: number;
+  /** the training's arithmetic (option precision) */
+  precision: Precision;
 }
 
 export interface BnRankArgs extends TrainSettings {
@@ -126,7 +128,7 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   // the same data for every seed of a given k (data seed 0); seeds change the initialisation
   const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0, latent: a.latent, shift: a.latentShift, biasScale: a.generatorBias });
   const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
-  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed, precision: a.precision });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
   const th = res.params;
   const wsv = weightSpectra(spec, th);
@@ -211,7 +213,7 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   data.Y.data.forEach((v, i) => (sd[i % T] += (v - mu[i % T]) ** 2 / N));
   const Y = new Matrix(N, T, data.Y.data.map((v, i) => (v - mu[i % T]) / (Math.sqrt(sd[i % T]) || 1)));
   const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
-  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed });
+  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed, precision: a.precision });
   checkConverged(`the symmetry network of depth ${a.depth}`, res, a);
   const th = res.params;
   const layer = Math.floor(a.depth / 2);
