@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { STUDIES } from "../src/experiments/registry";
-import { loadRecorded, LedgerComparison } from "../src/report/recorded";
+import { loadRecorded, LedgerComparison, provenanceOf, checkoutState } from "../src/report/recorded";
+import { codeHash } from "../src/cache";
 import { LedgerEntry } from "../src/report/ledger";
 
 const root = path.resolve(__dirname, "../..");
@@ -70,5 +71,17 @@ describe("ledger table", () => {
     assert.match(cells(rows[0])[4], />not reproduced</, "claim a: the recorded verdict decides");
     assert.match(cells(rows[1])[4], />not reproduced<.*\(quick preset \(live\) only\)/s, "claim b: only live, labelled");
     assert.match(html, /<th[^>]*>quick preset \(live\)<\/th>/);
+  });
+});
+
+describe("provenance", () => {
+  it("takes the checkout state and code hash from the start of the run when given, else from now", () => {
+    const result = { data: { seconds: 12.5 } } as unknown as Parameters<typeof provenanceOf>[0];
+    const started = { commit: "0123456789abcdef0123456789abcdef01234567", commitDate: "2026-01-01T00:00:00+00:00", dirty: false, codeHash: "feedfacefeedface" };
+    const p = provenanceOf(result, "paper", "tfjs x", started);
+    assert.deepEqual([p.commit, p.commitDate, p.dirty, p.codeHash, p.seconds, p.preset], [started.commit, started.commitDate, false, "feedfacefeedface", 12.5, "paper"]);
+    const now = provenanceOf(result, "quick", "tfjs x");
+    const state = checkoutState();
+    assert.deepEqual([now.commit, now.dirty, now.codeHash], [state.commit, state.dirty, codeHash()]);
   });
 });

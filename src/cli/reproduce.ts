@@ -17,7 +17,8 @@ import { writeFileAtomic } from "../util/files";
 import { interrupted } from "../util/interrupt";
 import { ExperimentResult } from "../report/result";
 import { tally, VERDICT_COLOURS, Verdict } from "../report/ledger";
-import { provenanceOf, writeRecord, resultsDir, formatSeconds } from "../report/recorded";
+import { provenanceOf, writeRecord, resultsDir, formatSeconds, checkoutState } from "../report/recorded";
+import { codeHash } from "../cache";
 
 export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --study NAME[,NAME]   studies to run (default: all): ${STUDIES.map((s) => s.name).join(", ")}
@@ -89,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
   let notReproduced = 0;
   for (const study of STUDIES.filter((s) => args.studies.includes(s.name))) {
     console.log(`- ${study.name}: running preset "${args.preset}"`);
+    // the checkout and the code hash as the run starts: edits to src/ during a long record do not change what ran
+    const started = args.record ? { ...checkoutState(), codeHash: codeHash() } : undefined;
     let result: ExperimentResult;
     try {
       result = await study.run!(args.preset, args.force ? { force: true } : undefined);
@@ -113,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args.record) {
       const { loadTf } = await import("../backend");
       const tfjs = (await loadTf()).report;
-      const prov = provenanceOf(result, args.preset, tfjs);
+      const prov = provenanceOf(result, args.preset, tfjs, started);
       const rdir = resultsDir(args.preset);
       // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
       for (const fig of result.figures) for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));

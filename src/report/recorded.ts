@@ -74,7 +74,11 @@ export function checkoutState(root = packageRoot()): { commit: string; commitDat
   return { commit, commitDate, dirty: status === undefined ? false : status.length > 0 };
 }
 
-export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string): Provenance {
+/**
+ * The provenance of a finished result; `started` is the checkout state and code hash taken when the run began (the
+ * default: now), so that src/ edited while a long record runs does not mark it dirty when the code that ran was clean.
+ */
+export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string, started?: ReturnType<typeof checkoutState> & { codeHash: string }): Provenance {
   let linalg = "unknown";
   try {
     linalg = require("../linalg").backend();
@@ -83,10 +87,10 @@ export function provenanceOf(result: ExperimentResult, preset: string, tfjs: str
   }
   return {
     preset,
-    ...checkoutState(),
+    ...(started ? { commit: started.commit, commitDate: started.commitDate, dirty: started.dirty } : checkoutState()),
     recordedAt: new Date().toISOString(),
     version: packageVersion(),
-    codeHash: codeHash(),
+    codeHash: started?.codeHash ?? codeHash(),
     linalg,
     tfjs,
     cores: os.cpus().length,
