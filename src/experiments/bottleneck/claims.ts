@@ -62,7 +62,7 @@ const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
   rule: "At the deepest depth trained, f = fraction of runs (seeds) whose learned rank (mode over layers 2 … L − 1 of the number of weight singular values > threshold) equals k: reproduced when f ≥ 1/2 and its Wilson 95 % lower bound > 0.25; partly when f ≥ 1/2 but the lower bound ≤ 0.25; not reproduced when f < 1/2; not assessed when a run at that depth does not fit its data, or when there are too few runs for even a unanimous result to give a lower bound > 0.25 (fewer than 4)",
   differences: [
     "The task is reconstructed (the paper's formulas and Appendix E are lost): x = g(z), y = h(z) with random shallow ReLU nets g, h; the latent's distribution is lost too. Default here: z ~ |N(0, I_k)| (one-signed). A latent symmetric about 0 (z ~ N(0, I_k)) with the generators' small biases makes the target nearly positively homogeneous, and a non-negative homogeneous image of a neighbourhood of 0 in ℝ^k needs k + 1 directions (the 'completely positive' condition of Sec. 3.1): there trained networks learn k + 1 — measured in the study's contrast runs (option contrastLatent). Widths, λ, step and steps are this reproduction's choices.",
-    "'Large learning rate' is read as a large full-batch Adam step (float64 training by default, option precision); the threshold on singular values (0.5, between 'near 1' and 'near 0' of Theorem 6) is our choice.",
+    "'Large learning rate' is read as a large full-batch Adam step (float32 training by default, option precision); the threshold on singular values (0.5, between 'near 1' and 'near 0' of Theorem 6) is our choice.",
   ],
   assess(m) {
     const pre = unfitting(m.runs, "recovery at the deepest depth");
