@@ -3,37 +3,21 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { findTorchReference, runPythonJson } from "../src/report/speed";
 
-export function findReferenceScript(): string | undefined {
-  const candidates = [
-    process.env.RANKSCOPE_TORCH_REFERENCE,
-    path.resolve(__dirname, "../../../shared/bench/torch_reference.py"),
-    path.resolve(__dirname, "../../shared/bench/torch_reference.py"),
-    path.resolve(process.cwd(), "../shared/bench/torch_reference.py"),
-  ].filter(Boolean) as string[];
-  return candidates.find((c) => fs.existsSync(c));
-}
+/** ../shared/bench/torch_reference.py, if it exists (src/report/speed.ts looks for it). */
+export const findReferenceScript = () => findTorchReference();
 
 /** One JSON line from the reference script, or an object with `error` when it cannot run. */
 export function runReference(args: string[]): Record<string, unknown> {
   const script = findReferenceScript();
   if (!script) return { error: "torch_reference.py not found (expected at ../shared/bench/)" };
-  return runPython(script, args);
+  return runPythonJson(script, args);
 }
 
 /** One JSON line from a Python script of bench/ (e.g. vgg_reference.py), or an object with `error`. */
 export function runBenchScript(name: string, args: string[]): Record<string, unknown> {
-  return runPython(path.resolve(__dirname, "../../bench", name), args);
-}
-
-function runPython(script: string, args: string[]): Record<string, unknown> {
-  try {
-    const out = execFileSync("/usr/bin/python3", [script, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30 * 60 * 1000 });
-    const line = out.trim().split("\n").pop() ?? "";
-    return JSON.parse(line);
-  } catch (err) {
-    return { error: `${path.basename(script)} failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)` };
-  }
+  return runPythonJson(path.resolve(__dirname, "../../bench", name), args);
 }
 
 /**

@@ -7,6 +7,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import { nativeReferenceMs, findTorchReference, speedReference } from "../src/report/speed";
 import { STUDIES } from "../src/experiments/registry";
 import { loadRecorded, LedgerComparison, provenanceOf, checkoutState } from "../src/report/recorded";
 import { codeHash } from "../src/cache";
@@ -83,5 +85,34 @@ describe("provenance", () => {
     const now = provenanceOf(result, "quick", "tfjs x");
     const state = checkoutState();
     assert.deepEqual([now.commit, now.dirty, now.codeHash], [state.commit, state.dirty, codeHash()]);
+  });
+});
+
+describe("speed reference of a record", () => {
+  it("times the reference step natively, finds the PyTorch script through $RANKSCOPE_TORCH_REFERENCE, and reports a script that fails", async () => {
+    const ms = await nativeReferenceMs(5);
+    if (ms !== null) assert.ok(Number.isFinite(ms) && ms > 0, String(ms));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-speed-"));
+    const script = path.join(dir, "fails.py");
+    fs.writeFileSync(script, "import sys\nsys.exit(3)\n");
+    const before = process.env.RANKSCOPE_TORCH_REFERENCE;
+    process.env.RANKSCOPE_TORCH_REFERENCE = script;
+    try {
+      assert.equal(findTorchReference(), script);
+      const r = await speedReference("end", 5);
+      assert.equal(r.at, "end");
+      assert.equal(r.torchMs, null);
+      assert.match(r.torchError ?? "", /fails\.py failed/);
+    } finally {
+      if (before === undefined) delete process.env.RANKSCOPE_TORCH_REFERENCE;
+      else process.env.RANKSCOPE_TORCH_REFERENCE = before;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("is stored in the provenance when given", () => {
+    const result = { data: { seconds: 1 } } as unknown as Parameters<typeof provenanceOf>[0];
+    const speed = [{ at: "start" as const, torchMs: 7, nativeMs: 6 }];
+    assert.deepEqual(provenanceOf(result, "paper", "tfjs x", undefined, speed).speed, speed);
+    assert.equal("speed" in provenanceOf(result, "paper", "tfjs x"), false);
   });
 });

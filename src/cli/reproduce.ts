@@ -18,6 +18,7 @@ import { interrupted } from "../util/interrupt";
 import { ExperimentResult } from "../report/result";
 import { tally, VERDICT_COLOURS, Verdict } from "../report/ledger";
 import { provenanceOf, writeRecord, resultsDir, formatSeconds, checkoutState } from "../report/recorded";
+import { speedReference } from "../report/speed";
 import { codeHash } from "../cache";
 
 export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
@@ -92,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`- ${study.name}: running preset "${args.preset}"`);
     // the checkout and the code hash as the run starts: edits to src/ during a long record do not change what ran
     const started = args.record ? { ...checkoutState(), codeHash: codeHash() } : undefined;
+    // the machine's speed before and after (speed.ts), so the record's wall time can be compared across days
+    const speed = args.record ? [await speedReference("start")] : [];
     let result: ExperimentResult;
     try {
       result = await study.run!(args.preset, args.force ? { force: true } : undefined);
@@ -114,13 +117,16 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`  claims: ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => colour(v as Verdict, `${n} ${v}`)).join(", ") || "none declared"}`);
     for (const e of result.ledger) console.log(`    ${colour(e.verdict, `[${e.verdict}]`)} ${e.id} (${e.where}): ${e.detail.length > 240 ? e.detail.slice(0, 237) + "…" : e.detail}`);
     if (args.record) {
+      speed.push(await speedReference("end"));
       const { loadTf } = await import("../backend");
       const tfjs = (await loadTf()).report;
-      const prov = provenanceOf(result, args.preset, tfjs, started);
+      const prov = provenanceOf(result, args.preset, tfjs, started, speed);
       const rdir = resultsDir(args.preset);
       // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
       for (const fig of result.figures) for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
       const file = writeRecord(result, prov, rdir);
+      const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ms`);
+      console.log(`  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ${speed.map((r) => ms(r.torchMs)).join(" → ")}, native ${speed.map((r) => ms(r.nativeMs)).join(" → ")}`);
       console.log(`  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`);
     }
     done.push({ name: study.name, title: study.title, result });

@@ -14,6 +14,7 @@ import { LedgerEntry, ledgerHtml, ledgerText, tally, VERDICT_COLOURS } from "./l
 import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
 import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
+import type { SpeedReference } from "./speed";
 
 /** Where a recorded result came from: checkout, versions, machine and wall time. */
 export interface Provenance {
@@ -41,6 +42,8 @@ export interface Provenance {
   node: string;
   /** wall seconds of the computation (from the result, whether or not it came from the cache) */
   seconds: number;
+  /** the machine's speed as the study started and as it ended (speed.ts): wall times of records taken on different days compare through these */
+  speed?: SpeedReference[];
 }
 
 export type RecordedData = ResultData & { provenance: Provenance };
@@ -78,7 +81,7 @@ export function checkoutState(root = packageRoot()): { commit: string; commitDat
  * The provenance of a finished result; `started` is the checkout state and code hash taken when the run began (the
  * default: now), so that src/ edited while a long record runs does not mark it dirty when the code that ran was clean.
  */
-export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string, started?: ReturnType<typeof checkoutState> & { codeHash: string }): Provenance {
+export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string, started?: ReturnType<typeof checkoutState> & { codeHash: string }, speed?: SpeedReference[]): Provenance {
   let linalg = "unknown";
   try {
     linalg = require("../linalg").backend();
@@ -96,6 +99,7 @@ export function provenanceOf(result: ExperimentResult, preset: string, tfjs: str
     cores: os.cpus().length,
     node: process.version,
     seconds: result.data.seconds,
+    ...(speed ? { speed } : {}),
   };
 }
 
