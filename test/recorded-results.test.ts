@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
 import { nativeReferenceMs, findTorchReference, speedReference } from "../src/report/speed";
+import { wallTimeMarkdown } from "../src/cli/claims";
 import { STUDIES } from "../src/experiments/registry";
 import { loadRecorded, LedgerComparison, provenanceOf, checkoutState } from "../src/report/recorded";
 import { codeHash } from "../src/cache";
@@ -114,5 +115,32 @@ describe("speed reference of a record", () => {
     const speed = [{ at: "start" as const, torchMs: 7, nativeMs: 6 }];
     assert.deepEqual(provenanceOf(result, "paper", "tfjs x", undefined, speed).speed, speed);
     assert.equal("speed" in provenanceOf(result, "paper", "tfjs x"), false);
+  });
+});
+
+describe("wall-time table of the records", () => {
+  it("scales each record's minutes by 6.7 ms over its mean PyTorch reference step, and leaves records without one unscaled", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-walltime-"));
+    try {
+      fs.mkdirSync(path.join(dir, "results", "paper"), { recursive: true });
+      const copy = (name: string, edit: (p: Record<string, unknown>) => void) => {
+        const rec = JSON.parse(fs.readFileSync(path.join(root, "results", "paper", `${name}.json`), "utf8"));
+        edit(rec.provenance);
+        fs.writeFileSync(path.join(dir, "results", "paper", `${name}.json`), JSON.stringify(rec));
+      };
+      // 30 min at a PyTorch step of 10 and 16.8 ms (mean 13.4 = 2 × 6.7): 15 min at the baseline's speed
+      copy("hessian-rank", (p) => { p.seconds = 1800; p.speed = [{ at: "start", torchMs: 10, nativeMs: 9 }, { at: "end", torchMs: 16.8, nativeMs: 9 }]; });
+      copy("info-loss", (p) => { p.seconds = 600; p.speed = [{ at: "start", torchMs: 6.7, nativeMs: 5 }, { at: "end", torchMs: null, nativeMs: 5 }]; });
+      let md = wallTimeMarkdown("paper", dir);
+      assert.match(md, /\| hessian-rank \|[^\n]*\| 30\.0 \| 10\.00 → 16\.80 \| 9\.00 → 9\.00 \| 15\.0 \|/);
+      assert.match(md, /\| info-loss \|[^\n]*\| 10\.0 \| 6\.70 → — \|[^\n]*\| 10\.0 \|/);
+      assert.match(md, /\| \*\*sum\*\* \| \| \| \*\*40\.0\*\* \| \| \| \*\*25\.0\*\* \|/);
+      copy("local-rank", (p) => { p.seconds = 60; delete p.speed; });
+      md = wallTimeMarkdown("paper", dir);
+      assert.match(md, /\| local-rank \|[^\n]*\| 1\.0 \| not measured \| not measured \| — \|/);
+      assert.match(md, /\*\*41\.0\*\* \| \| \| \*\*—\*\*/, "a sum over records without a reference is not scaled");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

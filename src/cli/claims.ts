@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { STUDIES } from "../experiments/registry";
-import { loadRecorded, packageRoot, formatSeconds } from "../report/recorded";
+import { loadRecorded, packageRoot, formatSeconds, Provenance } from "../report/recorded";
 import { tally } from "../report/ledger";
 import { writeFileAtomic } from "../util/files";
 
@@ -18,8 +18,50 @@ export const CLAIMS_HELP = `usage: rankscope claims [--preset paper] [--update-r
 
 const cellText = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+/** The baseline of issue 20 ("the presets' sum at most half of today's") was measured when PyTorch's reference step took this long. */
+export const BASELINE_TORCH_MS = 6.7;
+
+/** Mean of the PyTorch reference step over a record's start and end timings, or null when it has none. */
+export function torchReferenceMs(p: Provenance): number | null {
+  const v = (p.speed ?? []).map((r) => r.torchMs).filter((x): x is number => typeof x === "number");
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/**
+ * The wall-time table of the records: minutes as run, the machine's speed reference (speed.ts) at start and end, and
+ * the minutes scaled to the baseline's reference step (minutes × 6.7 ms / the record's mean reference step).
+ */
+export function wallTimeMarkdown(preset = "paper", root = packageRoot()): string {
+  const ms = (v: number | null | undefined) => (typeof v === "number" ? v.toFixed(2) : "—");
+  const rows: string[] = [];
+  let sum = 0;
+  let scaledSum = 0;
+  let allScaled = true;
+  for (const s of STUDIES) {
+    const r = loadRecorded(s.name, preset, root);
+    if (!r) continue;
+    const p = r.provenance;
+    const min = p.seconds / 60;
+    const ref = torchReferenceMs(p);
+    const scaled = ref === null ? null : (min * BASELINE_TORCH_MS) / ref;
+    sum += min;
+    if (scaled === null) allScaled = false;
+    else scaledSum += scaled;
+    const sp = (k: "torchMs" | "nativeMs") => (p.speed?.length ? p.speed.map((x) => ms(x[k])).join(" → ") : "not measured");
+    rows.push(`| ${s.name} | \`${p.commit.slice(0, 7)}\` | ${p.recordedAt.slice(0, 16).replace("T", " ")} | ${min.toFixed(1)} | ${sp("torchMs")} | ${sp("nativeMs")} | ${scaled === null ? "—" : scaled.toFixed(1)} |`);
+  }
+  return (
+    `Wall time of each record (2 cores) and the machine's speed when it ran: the float64 step of the MLP 784-500-500-500-2 tanh ` +
+    `(batch 20, SGD, 1 thread) timed in PyTorch and on rankscope's native path as the study started and as it ended. ` +
+    `The last column scales the minutes to a machine whose PyTorch step takes ${BASELINE_TORCH_MS} ms, the speed at which issue 20's baseline was measured (minutes × ${BASELINE_TORCH_MS} / mean PyTorch step).\n\n` +
+    `| study | commit | recorded (UTC) | minutes | PyTorch step, ms (start → end) | native step, ms (start → end) | minutes at ${BASELINE_TORCH_MS} ms |\n| --- | --- | --- | --- | --- | --- | --- |\n` +
+    rows.join("\n") +
+    `\n| **sum** | | | **${sum.toFixed(1)}** | | | **${allScaled ? scaledSum.toFixed(1) : "—"}** |`
+  );
+}
+
 export function claimsMarkdown(preset = "paper", root = packageRoot()): string {
-  const parts: string[] = [];
+  const parts: string[] = [wallTimeMarkdown(preset, root)];
   for (const s of STUDIES) {
     const r = loadRecorded(s.name, preset, root);
     if (!r) {
