@@ -54,6 +54,34 @@ describe("native dense training (BLAS path)", { skip: nativeBlas() ? false : "th
     }
   });
 
+  it("the fused SGD step equals a gradient step followed by θ −= lr·g, to rounding; a non-finite loss leaves θ untouched", async () => {
+    for (const [act, loss, bias] of [["tanh", "mse", true], ["relu", "ce", false], ["gelu", "mse", true]] as const) {
+      const { spec, params, X, Y } = problem(act, bias);
+      const blas = nativeBlas()!;
+      const a = new DenseStepper(spec, params, loss, "float64", blas).bind(X.data, Y.data, X.rows);
+      const b = new DenseStepper(spec, params, loss, "float64", blas).bind(X.data, Y.data, X.rows);
+      for (let t = 0; t < 30; t++) {
+        const rows = [t % 40, (3 * t + 1) % 40, (7 * t + 5) % 40, (11 * t + 2) % 40];
+        const la = a.step(rows);
+        for (let i = 0; i < a.params.length; i++) a.params[i] -= 0.05 * a.gradient[i];
+        const lb = b.sgdStep(rows, 0.05);
+        assert.ok(Math.abs(la - lb) < 1e-13 * (1 + Math.abs(la)), `${act}/${loss} step ${t}: loss ${la} vs ${lb}`);
+      }
+      assert.ok(maxDiff(a.params, b.params) < 1e-13, `${act}/${loss}: max |Δθ| ${maxDiff(a.params, b.params)}`);
+      // plain SGD through trainDense takes the fused step and still follows the engine's trajectory
+      const o = { spec, params, X, Y, loss, optimizer: "sgd" as const, lr: 0.05, batchSize: 7, steps: 120, seed: 3 };
+      const e = await trainFloat64(o);
+      const n = await trainDense(o);
+      assert.ok(maxDiff(e.params, n.params) < 1e-12, `${act}/${loss} trainDense vs trainFloat64: ${maxDiff(e.params, n.params)}`);
+    }
+    const { spec, params, X, Y } = problem("tanh", true);
+    const bad = Float64Array.from(X.data);
+    bad[0] = NaN;
+    const st = new DenseStepper(spec, params, "mse", "float64", nativeBlas()!).bind(bad, Y.data, X.rows);
+    assert.ok(!Number.isFinite(st.sgdStep([0, 1], 0.05)));
+    assert.deepEqual(Array.from(st.params), Array.from(params));
+  });
+
   it("float32 stays within float32 rounding of float64 and of tfjs's float32 training", async () => {
     const o = { ...problem("tanh", true), loss: "mse" as const, optimizer: "sgd" as const, lr: 0.05, batchSize: 8, steps: 100, seed: 4 };
     const f64 = await trainDense(o);

@@ -102,6 +102,23 @@ export class DenseStepper implements NativeStepper {
    * (row-major float64, width d and K); null = all rows.
    */
   lossAndGradient(X: Float64Array, Y: Float64Array, N: number, rows: number[] | null): number {
+    return this.pass(X, Y, N, rows);
+  }
+
+  /**
+   * One plain SGD step θ ← θ − lr·∇L fused into the backward pass: each layer's weight gradient G_lᵀ H_(l−1) is
+   * added straight onto W_l by the GEMM (β = 1, α = −lr) once G_(l−1) has been computed from the old W_l, so the
+   * gradient is never written out and no separate update pass reads it back (about a fifth of a step on Chen's
+   * MLP at batch 20). The loss is that of the parameters before the step; a non-finite loss leaves them untouched.
+   * `gradient` then holds only the bias gradients.
+   */
+  sgdStep(batch: number[] | null, lr: number): number {
+    if (!this.data) throw new Error("DenseStepper.sgdStep: no training set bound (call bind first)");
+    return this.pass(this.data.X, this.data.Y, this.data.N, batch, lr);
+  }
+
+  /** Forward, loss, backward; with `lr` the SGD update is applied in the backward pass instead of writing the gradient. */
+  private pass(X: Float64Array, Y: Float64Array, N: number, rows: number[] | null, lr?: number): number {
     const sizes = this.spec.sizes;
     const d = sizes[0];
     const K = sizes[sizes.length - 1];
@@ -140,20 +157,25 @@ export class DenseStepper implements NativeStepper {
       F64 = b.F64;
     }
     const value = lossAndResidual(this.loss, F64, b.Y64, B, K, b.R64);
+    if (lr !== undefined && !Number.isFinite(value)) return value;
     const GL = b.G[L];
     for (let i = 0; i < B * K; i++) GL[i] = b.R64[i] / B;
-    // backward
+    // backward: G_(l−1) from W_l first, then W_l's gradient (or, fused, its update)
     for (let l = L; l >= 1; l--) {
       const s = this.slots[l - 1];
       const G = b.G[l];
       const Hprev = l === 1 ? b.X : b.H[l - 1];
-      gemmInto(this.gW[l], G, s.rows, B, true, Hprev, s.cols, false, 1, 0);
-      const gb = this.gb[l];
-      if (gb) this.blas.biasGradient(G, gb);
       if (l > 1) {
         const Gp = b.G[l - 1];
         gemmInto(Gp, G, B, s.rows, false, this.W[l], s.cols, false, 1, 0);
         this.blas.hadamard(Gp, b.D[l - 1]);
+      }
+      const gb = this.gb[l];
+      if (gb) this.blas.biasGradient(G, gb);
+      if (lr === undefined) gemmInto(this.gW[l], G, s.rows, B, true, Hprev, s.cols, false, 1, 0);
+      else {
+        gemmInto(this.W[l], G, s.rows, B, true, Hprev, s.cols, false, -lr, 1);
+        if (gb) this.blas.axpy(-lr, gb, this.b[l]!);
       }
     }
     return value;

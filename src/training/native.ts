@@ -52,6 +52,8 @@ export interface NativeStepper {
   readonly gradient: Arr;
   /** the loss (mean over the rows `batch` of the training set, null = all) and its gradient into `gradient` */
   step(batch: number[] | null): number;
+  /** optional: one plain SGD step fused into the backward pass (the loss before it; non-finite → no update) */
+  sgdStep?(batch: number[] | null, lr: number): number;
 }
 
 /**
@@ -76,9 +78,15 @@ export function runNative(
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
     return true;
   };
+  // plain SGD without a penalty: the stepper's fused step when it has one (the same update, rounded as one GEMM)
+  const fused = optName === "sgd" && !l2 && st.sgdStep ? st.sgdStep.bind(st) : undefined;
   return runSchedule(
     o,
     (batch) => {
+      if (fused) {
+        const v = fused(batch, o.lr);
+        return Number.isFinite(v) ? v : NaN;
+      }
       const value = st.step(batch);
       if (!Number.isFinite(value)) return NaN;
       let penalty = 0;
