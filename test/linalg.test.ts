@@ -223,3 +223,41 @@ if (backends.length === 2) {
     });
   });
 }
+
+/** H₂H₁ diag(values) H₁H₂ with random Householder reflectors H = I − 2vvᵀ: dense, with exactly these eigenvalues, built in O(n²). */
+function reflectedSpectrum(values: number[], seed: number): Matrix {
+  const n = values.length;
+  const A = new Matrix(n, n);
+  values.forEach((v, i) => A.set(i, i, v));
+  for (const s of [seed, seed + 1]) {
+    const v = randn(n, 1, s).data;
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) v[i] /= norm;
+    const Av = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Av[i] += A.data[i * n + j] * v[j];
+    let vAv = 0;
+    for (let i = 0; i < n; i++) vAv += v[i] * Av[i];
+    // H A H = A − 2 v (Av)ᵀ − 2 (Av) vᵀ + 4 (vᵀAv) v vᵀ
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A.data[i * n + j] += -2 * v[i] * Av[j] - 2 * Av[i] * v[j] + 4 * vAv * v[i] * v[j];
+  }
+  la.symmetrize(A);
+  return A;
+}
+
+describe("eigenvalues by LAPACK's two-stage reduction (n ≥ EIGVALSH_TWO_STAGE_MIN_N)", { skip: la.nativeAvailable() ? false : "the LAPACK addon is not loaded" }, () => {
+  it("eigvalsh and the symmetric rank give the known spectrum above and below the switch, as dsyevd (with vectors) does", () => {
+    for (const n of [la.EIGVALSH_TWO_STAGE_MIN_N + 1, 300]) {
+      // 60 % of the spectrum at magnitudes spread over [0.5, 5] with alternating signs, the rest exactly 0: rank 0.6 n
+      const nonzero = Math.round(0.6 * n);
+      const values = Array.from({ length: n }, (_, i) => (i < nonzero ? (i % 2 ? -1 : 1) * (0.5 + (4.5 * i) / nonzero) : 0));
+      const A = reflectedSpectrum(values, 7);
+      la.useBackend("lapack");
+      const got = la.eigvalsh(A);
+      const want = values.slice().sort((a, b) => a - b);
+      assert.ok(maxAbsDiff(got, want) < 1e-12 * 5, `n = ${n}: max |λ − λ_true| = ${maxAbsDiff(got, want)}`);
+      const withVectors = la.eigh(A).values; // dsyevd, one stage, a second algorithm
+      assert.ok(maxAbsDiff(got, withVectors) < 1e-12 * 5, `n = ${n}: two-stage vs dsyevd ${maxAbsDiff(got, withVectors)}`);
+      assert.equal(la.rank(A, { symmetric: true }), nonzero, `n = ${n}: rank`);
+    }
+  });
+});

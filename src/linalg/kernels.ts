@@ -28,6 +28,8 @@ export interface LinalgKernels {
   gemm(A: Float64Array, m: number, k: number, transA: boolean, B: Float64Array, n: number, transB: boolean, alpha: number): Float64Array;
   syrk(A: Float64Array, rows: number, cols: number, trans: boolean, alpha: number): Float64Array;
   eigh(A: Float64Array, n: number, wantVectors: boolean): EighRaw;
+  /** the addon only: eigenvalues by the two-stage reduction (dsyevd_2stage); `eigh` uses it for n ≥ EIGVALSH_TWO_STAGE_MIN_N without vectors */
+  eigvalsh2stage?(A: Float64Array, n: number): Float64Array;
   svd(A: Float64Array, m: number, n: number, wantVectors: boolean): SvdRaw;
   solve(A: Float64Array, n: number, B: Float64Array, nrhs: number): Float64Array;
   lstsq(A: Float64Array, m: number, n: number, B: Float64Array, nrhs: number, rcond: number): { x: Float64Array; rank: number };
@@ -53,6 +55,12 @@ function loadNative(): LinalgKernels | null {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const addon = require(candidate);
         nativeKernels = { name: "lapack", ...addon } as LinalgKernels;
+        if (typeof addon.eigvalsh2stage === "function") {
+          // eigenvalues only, n ≥ EIGVALSH_TWO_STAGE_MIN_N: LAPACK's two-stage reduction (see eigvalsh2stage in the addon)
+          const one = addon.eigh as LinalgKernels["eigh"];
+          const two = addon.eigvalsh2stage as (A: Float64Array, n: number) => Float64Array;
+          nativeKernels.eigh = (A, n, wantVectors) => (!wantVectors && n >= EIGVALSH_TWO_STAGE_MIN_N ? { values: two(A, n), vectors: new Float64Array(0) } : one(A, n, wantVectors));
+        }
       } catch (err) {
         nativeLoadError = `could not load ${candidate}: ${(err as Error).message}`;
       }
@@ -63,6 +71,14 @@ function loadNative(): LinalgKernels | null {
   nativeLoadError = "build/Release/rankscope_lapack.node not found (run the set-up command or `npx node-gyp rebuild`)";
   return nativeKernels;
 }
+
+/**
+ * From this n on, eigenvalues without vectors (eigvalsh, symmetric ranks) use LAPACK's two-stage tridiagonal
+ * reduction (dsyevd_2stage) instead of dsyevd. Measured on this machine, one thread, the addon's work copy, best of 2:
+ * 1.43× dsyevd's time at n = 1000, 1.46× at 1500, 0.99× at 2000, 0.70× at 2720, 0.53× at 5200 (eigenvalues equal to
+ * 3e-14·max|λ|).
+ */
+export const EIGVALSH_TWO_STAGE_MIN_N = 2048;
 
 let active: LinalgKernels | undefined;
 

