@@ -245,19 +245,28 @@ function reflectedSpectrum(values: number[], seed: number): Matrix {
 }
 
 describe("eigenvalues by LAPACK's two-stage reduction (n ≥ EIGVALSH_TWO_STAGE_MIN_N)", { skip: la.nativeAvailable() ? false : "the LAPACK addon is not loaded" }, () => {
-  it("eigvalsh and the symmetric rank give the known spectrum above and below the switch, as dsyevd (with vectors) does", () => {
-    for (const n of [la.EIGVALSH_TWO_STAGE_MIN_N + 1, 300]) {
-      // 60 % of the spectrum at magnitudes spread over [0.5, 5] with alternating signs, the rest exactly 0: rank 0.6 n
-      const nonzero = Math.round(0.6 * n);
-      const values = Array.from({ length: n }, (_, i) => (i < nonzero ? (i % 2 ? -1 : 1) * (0.5 + (4.5 * i) / nonzero) : 0));
-      const A = reflectedSpectrum(values, 7);
-      la.useBackend("lapack");
-      const got = la.eigvalsh(A);
-      const want = values.slice().sort((a, b) => a - b);
-      assert.ok(maxAbsDiff(got, want) < 1e-12 * 5, `n = ${n}: max |λ − λ_true| = ${maxAbsDiff(got, want)}`);
-      const withVectors = la.eigh(A).values; // dsyevd, one stage, a second algorithm
-      assert.ok(maxAbsDiff(got, withVectors) < 1e-12 * 5, `n = ${n}: two-stage vs dsyevd ${maxAbsDiff(got, withVectors)}`);
-      assert.equal(la.rank(A, { symmetric: true }), nonzero, `n = ${n}: rank`);
+  it("eigvalsh and the symmetric rank give the known spectrum above and below the switch, on 1 and 2 threads, as dsyevd (with vectors) does", () => {
+    const before = la.getThreads();
+    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 1), true);
+    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 2), false);
+    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N - 1, 1), false);
+    try {
+      for (const [n, threads] of [[la.EIGVALSH_TWO_STAGE_MIN_N + 1, 1], [la.EIGVALSH_TWO_STAGE_MIN_N + 1, 2], [300, 1]]) {
+        la.setThreads(threads);
+        // 60 % of the spectrum at magnitudes spread over [0.5, 5] with alternating signs, the rest exactly 0: rank 0.6 n
+        const nonzero = Math.round(0.6 * n);
+        const values = Array.from({ length: n }, (_, i) => (i < nonzero ? (i % 2 ? -1 : 1) * (0.5 + (4.5 * i) / nonzero) : 0));
+        const A = reflectedSpectrum(values, 7);
+        la.useBackend("lapack");
+        const got = la.eigvalsh(A);
+        const want = values.slice().sort((a, b) => a - b);
+        assert.ok(maxAbsDiff(got, want) < 1e-12 * 5, `n = ${n}, ${threads} thread(s): max |λ − λ_true| = ${maxAbsDiff(got, want)}`);
+        const withVectors = la.eigh(A).values; // dsyevd, one stage, a second algorithm
+        assert.ok(maxAbsDiff(got, withVectors) < 1e-12 * 5, `n = ${n}, ${threads} thread(s): eigvalsh vs dsyevd with vectors ${maxAbsDiff(got, withVectors)}`);
+        assert.equal(la.rank(A, { symmetric: true }), nonzero, `n = ${n}: rank`);
+      }
+    } finally {
+      la.setThreads(before);
     }
   });
 });

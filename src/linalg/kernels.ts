@@ -56,10 +56,13 @@ function loadNative(): LinalgKernels | null {
         const addon = require(candidate);
         nativeKernels = { name: "lapack", ...addon } as LinalgKernels;
         if (typeof addon.eigvalsh2stage === "function") {
-          // eigenvalues only, n ≥ EIGVALSH_TWO_STAGE_MIN_N: LAPACK's two-stage reduction (see eigvalsh2stage in the addon)
+          // eigenvalues only, n ≥ EIGVALSH_TWO_STAGE_MIN_N, one BLAS thread: LAPACK's two-stage reduction (see
+          // eigvalsh2stage in the addon and useTwoStageEigvalsh below)
           const one = addon.eigh as LinalgKernels["eigh"];
           const two = addon.eigvalsh2stage as (A: Float64Array, n: number) => Float64Array;
-          nativeKernels.eigh = (A, n, wantVectors) => (!wantVectors && n >= EIGVALSH_TWO_STAGE_MIN_N ? { values: two(A, n), vectors: new Float64Array(0) } : one(A, n, wantVectors));
+          const threads = addon.getThreads as (() => number) | undefined;
+          nativeKernels.eigh = (A, n, wantVectors) =>
+            !wantVectors && useTwoStageEigvalsh(n, threads ? threads() : 1) ? { values: two(A, n), vectors: new Float64Array(0) } : one(A, n, wantVectors);
         }
       } catch (err) {
         nativeLoadError = `could not load ${candidate}: ${(err as Error).message}`;
@@ -74,11 +77,18 @@ function loadNative(): LinalgKernels | null {
 
 /**
  * From this n on, eigenvalues without vectors (eigvalsh, symmetric ranks) use LAPACK's two-stage tridiagonal
- * reduction (dsyevd_2stage) instead of dsyevd. Measured on this machine, one thread, the addon's work copy, best of 2:
- * 1.43× dsyevd's time at n = 1000, 1.46× at 1500, 0.99× at 2000, 0.70× at 2720, 0.53× at 5200 (eigenvalues equal to
- * 3e-14·max|λ|).
+ * reduction (dsyevd_2stage) instead of dsyevd, when OpenBLAS runs on one thread. Measured on this machine, the addon's
+ * work copy, time relative to dsyevd's: one thread 1.43× at n = 1000, 1.46× at 1500, 0.99–1.07× at 2000, 0.70–0.84×
+ * at 2720, 0.58× at 4000, 0.53× at 5200; two threads 1.70× at 2000, 1.36× at 2720, 1.24× at 4000, 0.84× at 6000,
+ * 1.03× at 8000 (dsyevd's reduction runs its BLAS on both threads, the band-to-tridiagonal stage does not), so with
+ * two or more threads dsyevd stays. Eigenvalues agree to 3e-14·max|λ|.
  */
 export const EIGVALSH_TWO_STAGE_MIN_N = 2048;
+
+/** Whether eigenvalues of an n×n symmetric matrix, without vectors, go to the two-stage reduction at this thread count. */
+export function useTwoStageEigvalsh(n: number, threads: number): boolean {
+  return n >= EIGVALSH_TWO_STAGE_MIN_N && threads <= 1;
+}
 
 let active: LinalgKernels | undefined;
 
