@@ -14,12 +14,17 @@ import { writeFileAtomic } from "../src/util/files";
 import { benchMarkdown, BenchRecord, BENCHES } from "./readme";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: true, options: { out: { type: "string" }, only: { type: "string" } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: { out: { type: "string" }, only: { type: "string" } },
+  });
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : [...BENCHES];
-  for (const b of only) if (!(BENCHES as readonly string[]).includes(b)) {
-    console.error(`bench: --only takes ${BENCHES.join(", ")}; got "${b}"`);
-    return 2;
-  }
+  for (const b of only)
+    if (!(BENCHES as readonly string[]).includes(b)) {
+      console.error(`bench: --only takes ${BENCHES.join(", ")}; got "${b}"`);
+      return 2;
+    }
   const root = packageRoot();
   const out = path.resolve(values.out ?? path.join(root, "results", "bench", "bench.json"));
   const started = new Date().toISOString();
@@ -29,7 +34,11 @@ async function main(): Promise<number> {
   for (const b of only) {
     console.log(`bench: ${b} …`);
     const t0 = Date.now();
-    const r = spawnSync(process.execPath, [path.join(__dirname, `${b}.js`), "--json"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 2 ** 20 });
+    const r = spawnSync(process.execPath, [path.join(__dirname, `${b}.js`), "--json"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 * 2 ** 20,
+    });
     const line = (r.stdout ?? "").trim().split("\n").pop() ?? "";
     if (r.status !== 0 || !line) {
       console.error(`bench: ${b} failed (exit ${r.status}); its output:\n${r.stdout}`);
@@ -51,11 +60,17 @@ async function main(): Promise<number> {
   };
   writeFileAtomic(out, JSON.stringify(record, null, 1) + "\n");
   console.log(benchMarkdown(record));
-  console.log(`\nbench: written to ${out}${state.dirty ? " (WARNING: src/ has uncommitted changes)" : ""}; \`npm run bench:readme\` puts these tables into README.md`);
+  console.log(
+    `\nbench: written to ${out}${state.dirty ? " (WARNING: src/ has uncommitted changes)" : ""}; ` +
+      `\`npm run bench:readme\` puts these tables into README.md`,
+  );
   return 0;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -30,10 +30,16 @@ export function runEigvalshReference(A: Float64Array, n: number, reps: number): 
   try {
     fs.writeFileSync(file, new Uint8Array(A.buffer, A.byteOffset, A.byteLength));
     const script = path.resolve(__dirname, "../../bench/eigvalsh_reference.py");
-    const out = execFileSync("/usr/bin/python3", [script, file, String(n), String(reps)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30 * 60 * 1000 });
+    const out = execFileSync("/usr/bin/python3", [script, file, String(n), String(reps)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 30 * 60 * 1000,
+    });
     return JSON.parse(out.trim().split("\n").pop() ?? "");
   } catch (err) {
-    return { error: `eigvalsh reference failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)` };
+    return {
+      error: `eigvalsh reference failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)`,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,14 +7,27 @@
  *   import * as kernel from "rankscope/kernel";
  *   kernel.setup();
  */
-import { setRenderer, setResultHook, setProgressSink, progressLine, renderFigure, Figure, ExperimentResult, RichObject, ProgressState } from "../src";
+import {
+  setRenderer,
+  setResultHook,
+  setProgressSink,
+  progressLine,
+  renderFigure,
+  Figure,
+  ExperimentResult,
+  RichObject,
+  ProgressState,
+} from "../src";
 import { plotlyJs, renderPngSync } from "../src/export";
 
-type DisplayData = { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> };
+type DisplayData = {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: Record<string, unknown>;
+};
 
 function writer(): ((msg: DisplayData, update: boolean) => void) | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require("tslab/dist/jupyter").lastWriteDisplayData ?? undefined;
   } catch {
     return undefined;
@@ -37,8 +50,10 @@ function figureBundle(fig: Figure): DisplayData {
   const esc = (s: string) => s.replace(/</g, "\\u003c");
   const html =
     `<div id="${id}"></div><script type="text/javascript">(function(){var tries=0;var go=function(){` +
-    `if(window.Plotly){window.Plotly.newPlot("${id}", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});}` +
-    `else if(tries++<200){setTimeout(go,50);}else{document.getElementById("${id}").innerText="plotly.js is not loaded: run kernel.setup() in this notebook";}};go();})();</script>`;
+    (`if(window.Plotly){window.Plotly.newPlot("${id}", ${esc(JSON.stringify(fig.data))}, ` +
+      `${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});}`) +
+    (`else if(tries++<200){setTimeout(go,50);}else{document.getElementById("${id}").innerText="plotly.js ` +
+      `is not loaded: run kernel.setup() in this notebook";}};go();})();</script>`);
   const data: Record<string, unknown> = {
     "text/html": html,
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
@@ -67,7 +82,10 @@ function render(obj: RichObject): boolean {
     return true;
   }
   if (obj instanceof ExperimentResult) {
-    write({ data: { "text/html": obj.summaryHtml(), "text/plain": obj.describe() }, metadata: {}, transient: {} }, false);
+    write(
+      { data: { "text/html": obj.summaryHtml(), "text/plain": obj.describe() }, metadata: {}, transient: {} },
+      false,
+    );
     for (const f of obj.figures) write(figureBundle(f), false);
     return true;
   }
@@ -82,7 +100,6 @@ function render(obj: RichObject): boolean {
 
 /** A progress sink drawing an HTML bar that updates in place (at most one update per second). */
 function notebookProgress(): (s: ProgressState) => void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tslab = require("tslab");
   const displays = new Map<string, { d: { html(s: string): void }; last: number }>();
   return (s: ProgressState) => {
@@ -95,7 +112,11 @@ function notebookProgress(): (s: ProgressState) => void {
     if (!s.finished && now - entry.last < 1000 && s.done > 0) return;
     entry.last = now;
     const pct = s.total ? (100 * s.done) / s.total : 100;
-    const html = `<div style="font-family:monospace;font-size:12px"><div style="display:inline-block;width:240px;height:10px;background:#eee;vertical-align:middle"><div style="width:${pct.toFixed(1)}%;height:10px;background:${s.finished ? "#2ca02c" : "#1f77b4"}"></div></div> ${progressLine(s).replace(/\[[#.]+\]/, "")}</div>`;
+    const html =
+      `<div style="font-family:monospace;font-size:12px"><div ` +
+      `style="display:inline-block;width:240px;height:10px;background:#eee;vertical-align:middle"><div ` +
+      `style="width:${pct.toFixed(1)}%;height:10px;background:${s.finished ? "#2ca02c" : "#1f77b4"}"></div></div> ` +
+      `${progressLine(s).replace(/\[[#.]+\]/, "")}</div>`;
     try {
       entry.d.html(html);
     } catch {
@@ -138,11 +159,11 @@ function quietCellValues(): void {
 
 /** Call once at the top of a notebook. */
 export function setup(opts: SetupOptions = {}): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tslab = require("tslab");
   // plotly.js once per notebook; hide require.js's `define` so the bundle sets window.Plotly
   tslab.display.html(
-    `<script type="text/javascript">(function(){var d=window.define;window.define=undefined;try{\n${plotlyJs()}\n}finally{window.define=d;}})();</script>` +
+    `<script type="text/javascript">(function(){var ` +
+      `d=window.define;window.define=undefined;try{\n${plotlyJs()}\n}finally{window.define=d;}})();</script>` +
       `<div style="color:#666;font-size:12px">rankscope: plotly.js loaded for this notebook</div>`,
   );
   setRenderer((obj) => {

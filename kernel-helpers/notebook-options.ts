@@ -24,7 +24,9 @@ export function literal(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(literal).join(", ")}]`;
   if (typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`);
+    const entries = Object.entries(v as Record<string, unknown>).map(
+      ([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`,
+    );
     return entries.length ? `{ ${entries.join(", ")} }` : "{}";
   }
   throw new Error(`notebook options: cannot write a ${typeof v} as source`);
@@ -32,7 +34,6 @@ export function literal(v: unknown): string {
 
 /** The figure's call (`rs.<namespace>.<figure>`) with a `.options(preset)`, or undefined. */
 function figureCall(namespace: string, figure: string): { options: OptionsOf } | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const rs = require("../src") as Record<string, Record<string, unknown> | undefined>;
   const fn = rs[namespace]?.[figure] as { options?: OptionsOf } | undefined;
   return typeof fn?.options === "function" ? (fn as { options: OptionsOf }) : undefined;
@@ -50,8 +51,11 @@ export function optionLines(name: string, namespace: string, figure: string): st
   const keys = Object.keys(paper);
   const fn = `rs.${namespace}.${figure}`;
   const lines = keys.length
-    ? [`${HEADER}${fn} reads, at the paper's values (${fn}.options("paper")); "quick:" is the quick preset's value where it differs.`,
-       `// Uncomment a line and edit it to change that option; the others keep the preset's values.`]
+    ? [
+        `${HEADER}${fn} reads, at the paper's values (${fn}.options("paper")); "quick:" is the ` +
+          `quick preset's value where it differs.`,
+        `// Uncomment a line and edit it to change that option; the others keep the preset's values.`,
+      ]
     : [`${HEADER}${fn} reads: none (the figure is fixed)`];
   lines.push(`const ${name} = await ${fn}({`, `  preset: preset,`);
   for (const k of keys) {
@@ -75,10 +79,16 @@ export function syncCell(source: string): string {
   if (!figureCall(namespace, figure)) return source;
   let start = at;
   // the generated header (and its second line) above the call
-  while (start > 0 && lines[start - 1].startsWith("//") && (lines[start - 1].startsWith(HEADER) || lines[start - 1].startsWith("// Uncomment a line"))) start--;
+  while (
+    start > 0 &&
+    lines[start - 1].startsWith("//") &&
+    (lines[start - 1].startsWith(HEADER) || lines[start - 1].startsWith("// Uncomment a line"))
+  )
+    start--;
   let end = at;
   while (end < lines.length && !/\}\);?\s*$/.test(lines[end])) end++;
-  if (end === lines.length) throw new Error(`notebook options: the call of rs.${namespace}.${figure} has no closing "});"`);
+  if (end === lines.length)
+    throw new Error(`notebook options: the call of rs.${namespace}.${figure} has no closing "});"`);
   return [...lines.slice(0, start), ...optionLines(name, namespace, figure), ...lines.slice(end + 1)].join("\n");
 }
 

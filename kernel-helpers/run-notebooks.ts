@@ -34,7 +34,11 @@ export function checkoutKernelPath(root = path.resolve(__dirname, "../..")): str
   const base = path.join(root, "node_modules", ".cache", "rankscope-jupyter");
   const dir = path.join(base, "kernels", "tslab");
   fs.mkdirSync(dir, { recursive: true });
-  const spec = JSON.stringify({ argv: [bin, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" });
+  const spec = JSON.stringify({
+    argv: [bin, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript",
+    language: "typescript",
+  });
   const file = path.join(dir, "kernel.json");
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== spec) writeFileAtomic(file, spec);
   return base;
@@ -54,27 +58,51 @@ export interface NotebookRun {
  * run on a loaded 2-core machine once exceeded) to answer, and a kernel that did not come up is
  * started once more before the run counts as failed.
  */
-export async function runNotebook(file: string, outDir: string, opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {}): Promise<NotebookRun> {
+export async function runNotebook(
+  file: string,
+  outDir: string,
+  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {},
+): Promise<NotebookRun> {
   ensurePackageLink();
-  if (!jupyterAvailable()) throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
+  if (!jupyterAvailable())
+    throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
   const jupyterPath = checkoutKernelPath();
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
   const args = [
-    "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab",
-    `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`, `--ExecutePreprocessor.startup_timeout=${opts.startupTimeoutSeconds ?? 300}`,
-    "--output-dir", outDir, file,
+    "-m",
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    "--ExecutePreprocessor.kernel_name=tslab",
+    `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`,
+    `--ExecutePreprocessor.startup_timeout=${opts.startupTimeoutSeconds ?? 300}`,
+    "--output-dir",
+    outDir,
+    file,
   ];
-  const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+  };
   const exec = () => runChild(PYTHON, args, { cwd: path.dirname(file), env });
-  const notStarted = (run: { status: number | null; stderr: string }) => run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr);
+  const notStarted = (run: { status: number | null; stderr: string }) =>
+    run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr);
   let r = await exec();
   if (notStarted(r)) {
-    console.warn(`notebooks: the kernel for ${path.basename(file)} did not start (${kernelLines(r.stderr)}); starting it once more`);
+    console.warn(
+      `notebooks: the kernel for ${path.basename(file)} did not start ` +
+        `(${kernelLines(r.stderr)}); starting it once more`,
+    );
     r = await exec();
   }
   const errors: string[] = [];
-  if (r.status !== 0) errors.push(`nbconvert exited ${r.status}: ${r.stderr.split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r) ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`);
+  if (r.status !== 0)
+    errors.push(
+      `nbconvert exited ${r.status}: ` +
+        `${r.stderr.split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r) ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`,
+    );
   const output = path.join(outDir, path.basename(file));
   let cells = 0;
   if (fs.existsSync(output)) {
@@ -84,7 +112,13 @@ export async function runNotebook(file: string, outDir: string, opts: { timeoutS
       cells++;
       for (const o of c.outputs ?? []) {
         if (o.output_type === "error") errors.push(`${o.ename}: ${o.evalue}`);
-        if (o.output_type === "stream" && o.name === "stderr" && /error/i.test(String(o.text)) && !/rankscope: /.test(String(o.text))) errors.push(String(o.text).slice(0, 300));
+        if (
+          o.output_type === "stream" &&
+          o.name === "stderr" &&
+          /error/i.test(String(o.text)) &&
+          !/rankscope: /.test(String(o.text))
+        )
+          errors.push(String(o.text).slice(0, 300));
       }
     }
     execFileSync(PYTHON, ["-m", "nbformat.sign", output], { stdio: "ignore" });
@@ -98,7 +132,11 @@ export async function runNotebook(file: string, outDir: string, opts: { timeoutS
  * in its own session and ignores SIGTERM, so descendants are found through /proc and get SIGKILL
  * after a short grace).
  */
-function runChild(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
+function runChild(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     if (interrupted()) return reject(new Error("interrupted"));
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "ignore", "pipe"] });
@@ -136,7 +174,11 @@ export function descendants(pid: number): number[] {
   }
   const out: number[] = [];
   const queue = [pid];
-  while (queue.length) for (const c of parent.get(queue.shift()!) ?? []) (out.push(c), queue.push(c));
+  while (queue.length)
+    for (const c of parent.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
   return out;
 }
 
@@ -185,13 +227,21 @@ export const NOTEBOOKS_HELP = `usage: rankscope notebooks [--out DIR] [--only NA
 
 export async function main(argv: string[]): Promise<number> {
   const { parseFlags } = await import("../src/cli/args");
-  const flags = parseFlags("notebooks", argv, { out: "string", only: "string", screenshot: "string", png: "string", "sync-options": "boolean", help: "boolean" });
+  const flags = parseFlags("notebooks", argv, {
+    out: "string",
+    only: "string",
+    screenshot: "string",
+    png: "string",
+    "sync-options": "boolean",
+    help: "boolean",
+  });
   if (flags.help) {
     console.log(NOTEBOOKS_HELP);
     return 0;
   }
   if (flags.screenshot !== undefined || flags.png !== undefined) {
-    if (typeof flags.screenshot !== "string" || typeof flags.png !== "string") throw new Error("notebooks: --screenshot needs an executed notebook and --png an output .png, together");
+    if (typeof flags.screenshot !== "string" || typeof flags.png !== "string")
+      throw new Error("notebooks: --screenshot needs an executed notebook and --png an output .png, together");
     if (!fs.existsSync(flags.screenshot)) throw new Error(`notebooks: --screenshot ${flags.screenshot}: no such file`);
     const charts = await screenshotNotebook(flags.screenshot, flags.png);
     console.log(`${flags.png}: screenshot of ${flags.screenshot} with ${charts} Plotly chart(s) drawn`);
@@ -201,22 +251,40 @@ export async function main(argv: string[]): Promise<number> {
   if (flags["sync-options"]) {
     const { syncNotebooks } = await import("./notebook-options");
     const dir = path.join(root, "notebooks");
-    const changed = syncNotebooks(fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f)));
-    console.log(changed.length ? `notebooks: option lines rewritten in ${changed.map((f) => path.basename(f)).join(", ")}` : "notebooks: every figure cell's option lines match the presets");
+    const changed = syncNotebooks(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".ipynb"))
+        .sort()
+        .map((f) => path.join(dir, f)),
+    );
+    console.log(
+      changed.length
+        ? `notebooks: option lines rewritten in ${changed.map((f) => path.basename(f)).join(", ")}`
+        : "notebooks: every figure cell's option lines match the presets",
+    );
     return 0;
   }
   const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
   const dir = path.join(root, "notebooks");
-  const all = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+  const all = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   const names = all.map((f) => f.replace(/\.ipynb$/, ""));
   const only = typeof flags.only === "string" ? flags.only.split(",").map((x) => x.trim()) : names;
-  for (const n of only) if (!names.includes(n)) throw new Error(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
+  for (const n of only)
+    if (!names.includes(n))
+      throw new Error(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
   const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
   let failed = 0;
   for (const f of files) {
     const r = await runNotebook(f, outDir);
     if (interrupted()) return 130; // Ctrl-C: do not start the next notebook
-    console.log(`${path.basename(f)}: ${r.cells} code cells, ${r.seconds.toFixed(1)} s, ${r.errors.length ? "FAILED" : "ok"} → ${r.output}`);
+    console.log(
+      `${path.basename(f)}: ${r.cells} code cells, ${r.seconds.toFixed(1)} s, ` +
+        `${r.errors.length ? "FAILED" : "ok"} → ${r.output}`,
+    );
     for (const e of r.errors) console.log(`  ${e}`);
     if (r.errors.length) failed++;
   }
@@ -236,7 +304,13 @@ export async function screenshotNotebook(ipynb: string, png: string): Promise<nu
   const html = path.join(outDir, path.basename(ipynb).replace(/\.ipynb$/, ".html"));
   const { chromium } = await import("playwright-core");
   const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: CHROMIUM_FLAGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     await page.goto("file://" + html);

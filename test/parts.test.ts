@@ -22,47 +22,81 @@ export function countedTask(x: number): number {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-parts-"));
 
-interface ToyOptions { a: number; b: number; shared: number; workers: number }
+interface ToyOptions {
+  a: number;
+  b: number;
+  shared: number;
+  workers: number;
+}
 const runs: Record<string, number> = { A: 0, B: 0 };
 const part = definePart<ToyOptions>();
 
-interface Hits { holds: number; total: number }
+interface Hits {
+  holds: number;
+  total: number;
+}
 const claim: ClaimSpec<Hits> = {
-  id: "c-all", claim: "x equals its formula", where: "-", rule: "in all", differences: [],
+  id: "c-all",
+  claim: "x equals its formula",
+  where: "-",
+  rule: "in all",
+  differences: [],
   assess: (m) => holdsInAll(m.holds, m.total, "x = formula"),
   combine: (ps) => ({ holds: ps.reduce((s, p) => s + p.holds, 0), total: ps.reduce((s, p) => s + p.total, 0) }),
-  example: { holds: 2, total: 2 }, counterexample: { holds: 0, total: 2 },
+  example: { holds: 2, total: 2 },
+  counterexample: { holds: 0, total: 2 },
 };
 const onlyB: ClaimSpec<number> = {
-  id: "c-b", claim: "b is positive", where: "-", rule: "> 0", differences: [],
+  id: "c-b",
+  claim: "b is positive",
+  where: "-",
+  rule: "> 0",
+  differences: [],
   assess: (v) => ({ verdict: v > 0 ? "reproduced" : "not reproduced", numbers: { v }, detail: `v = ${v}` }),
-  example: 1, counterexample: -1,
+  example: 1,
+  counterexample: -1,
 };
 
 const A = part({
-  id: "figA", title: "Fig. A — a", reads: ["a", "shared"],
+  id: "figA",
+  title: "Fig. A — a",
+  reads: ["a", "shared"],
   async run(o) {
     runs.A++;
     // a is "measured" equal to its formula when it is even
-    return { figures: [], summary: { "A value": o.a * o.shared }, evidence: { "c-all": { holds: o.a % 2 === 0 ? 1 : 0, total: 1 } } };
+    return {
+      figures: [],
+      summary: { "A value": o.a * o.shared },
+      evidence: { "c-all": { holds: o.a % 2 === 0 ? 1 : 0, total: 1 } },
+    };
   },
 });
 const B = part({
-  id: "figB", title: "Fig. B — b", reads: ["b", "shared"],
+  id: "figB",
+  title: "Fig. B — b",
+  reads: ["b", "shared"],
   async run(o) {
     runs.B++;
-    return { figures: [], summary: { "B value": o.b + o.shared }, evidence: { "c-all": { holds: 1, total: 1 }, "c-b": o.b } };
+    return {
+      figures: [],
+      summary: { "B value": o.b + o.shared },
+      evidence: { "c-all": { holds: 1, total: 1 }, "c-b": o.b },
+    };
   },
 });
 const sneaky = part({
-  id: "figS", title: "Fig. S", reads: ["a"],
+  id: "figS",
+  title: "Fig. S",
+  reads: ["a"],
   async run(o) {
     return { figures: [], summary: { s: (o as unknown as ToyOptions).b } };
   },
 });
 
 const study: ExperimentDefinition<ToyOptions> = {
-  name: "toy-parts", title: "toy", paper: "-",
+  name: "toy-parts",
+  title: "toy",
+  paper: "-",
   defaults: { a: 2, b: 1, shared: 10, workers: 1 },
   presets: { paper: {}, quick: { a: 4 } },
   validate(o) {
@@ -84,60 +118,115 @@ describe("studies as parts", () => {
     assert.equal(r.data.part, "figA");
     assert.deepEqual(r.options, { a: 6, shared: 10 });
     assert.deepEqual(r.data.changedOptions, ["a"]);
-    assert.deepEqual(r.ledger.map((e) => [e.id, e.verdict]), [["c-all", "reproduced"]]);
+    assert.deepEqual(
+      r.ledger.map((e) => [e.id, e.verdict]),
+      [["c-all", "reproduced"]],
+    );
     assert.match(r.ledger[0].detail, /^From Fig\. A alone: /);
-    await assert.rejects(() => figA({ b: 3, cacheDir } as never), (e: Error) => e instanceof OptionError && /toy-parts\.figA: unknown option "b" \(b is an option of toy-parts, not read by this figure\); allowed: a, shared, workers, preset/.test(e.message));
+    await assert.rejects(
+      () => figA({ b: 3, cacheDir } as never),
+      (e: Error) =>
+        e instanceof OptionError &&
+        /toy-parts\.figA: unknown option "b" \(b is an option of toy-parts, not read by this figure\); allowed: a, shared, workers, preset/.test(
+          e.message,
+        ),
+    );
     await assert.rejects(() => figA({ a: -1, cacheDir }), /option a must be an integer in \[0, 100\]; got -1/);
     assert.deepEqual(figA.options("quick"), { a: 4, shared: 10 });
   });
 
-  it("the whole study reuses each figure's cache entry; changing one option recomputes only the figures that read it", async () => {
-    const cacheDir = tmp();
-    runs.A = runs.B = 0;
-    await runPart(study, "figA", { cacheDir, workers: 2 });
-    const whole = await runExperiment(study, { cacheDir });
-    assert.deepEqual(runs, { A: 1, B: 1 }); // A from the figure's entry (workers is not in the key)
-    assert.equal(whole.cached, false);
-    assert.deepEqual(whole.summary, { "A value": 20, "B value": 11 });
-    const again = await runExperiment(study, { cacheDir });
-    assert.equal(again.cached, true);
-    assert.deepEqual(runs, { A: 1, B: 1 });
-    await runExperiment(study, { cacheDir, b: 5 });
-    assert.deepEqual(runs, { A: 1, B: 2 });
-    await runExperiment(study, { cacheDir, shared: 3 });
-    assert.deepEqual(runs, { A: 2, B: 3 });
-    await runExperiment(study, { cacheDir, force: true });
-    assert.deepEqual(runs, { A: 3, B: 4 });
-  });
+  it(
+    "the whole study reuses each figure's cache entry; changing one option recomputes only " +
+      "the figures that read it",
+    async () => {
+      const cacheDir = tmp();
+      runs.A = runs.B = 0;
+      await runPart(study, "figA", { cacheDir, workers: 2 });
+      const whole = await runExperiment(study, { cacheDir });
+      assert.deepEqual(runs, { A: 1, B: 1 }); // A from the figure's entry (workers is not in the key)
+      assert.equal(whole.cached, false);
+      assert.deepEqual(whole.summary, { "A value": 20, "B value": 11 });
+      const again = await runExperiment(study, { cacheDir });
+      assert.equal(again.cached, true);
+      assert.deepEqual(runs, { A: 1, B: 1 });
+      await runExperiment(study, { cacheDir, b: 5 });
+      assert.deepEqual(runs, { A: 1, B: 2 });
+      await runExperiment(study, { cacheDir, shared: 3 });
+      assert.deepEqual(runs, { A: 2, B: 3 });
+      await runExperiment(study, { cacheDir, force: true });
+      assert.deepEqual(runs, { A: 3, B: 4 });
+    },
+  );
 
   it("a claim fed by several figures is judged on their joined measurements, in declaration order", async () => {
     const cacheDir = tmp();
     const ok = await runExperiment(study, { cacheDir });
-    assert.deepEqual(ok.ledger.map((e) => [e.id, e.verdict]), [["c-all", "reproduced"], ["c-b", "reproduced"]]);
+    assert.deepEqual(
+      ok.ledger.map((e) => [e.id, e.verdict]),
+      [
+        ["c-all", "reproduced"],
+        ["c-b", "reproduced"],
+      ],
+    );
     const odd = await runExperiment(study, { cacheDir, a: 3, b: -2 });
     // A misses (a odd), B holds: 1 of 2 configurations → partly; c-b from B alone
-    assert.deepEqual(odd.ledger.map((e) => [e.id, e.verdict]), [["c-all", "partly"], ["c-b", "not reproduced"]]);
+    assert.deepEqual(
+      odd.ledger.map((e) => [e.id, e.verdict]),
+      [
+        ["c-all", "partly"],
+        ["c-b", "not reproduced"],
+      ],
+    );
     assert.equal(odd.claim("c-all").numbers.holds, 1);
     assert.equal(odd.claim("c-all").numbers.configurations, 2);
   });
 
-  it("claims without evidence are 'not assessed' with the parts' reasons; several pieces without combine is a bug", () => {
-    const entries = assessFromParts({ "c-b": onlyB }, [{ figures: [], unassessed: { "c-b": "training diverged" } }]);
-    assert.equal(entries[0].verdict, "not assessed");
-    assert.equal(entries[0].detail, "training diverged");
-    assert.throws(() => assessFromParts({ "c-b": onlyB }, [{ figures: [], evidence: { "c-b": 1 } }, { figures: [], evidence: { "c-b": 2 } }]), /claim c-b is fed by 2 parts but declares no combine\(\)/);
-  });
+  it(
+    "claims without evidence are 'not assessed' with the parts' reasons; several pieces " + "without combine is a bug",
+    () => {
+      const entries = assessFromParts({ "c-b": onlyB }, [{ figures: [], unassessed: { "c-b": "training diverged" } }]);
+      assert.equal(entries[0].verdict, "not assessed");
+      assert.equal(entries[0].detail, "training diverged");
+      assert.throws(
+        () =>
+          assessFromParts({ "c-b": onlyB }, [
+            { figures: [], evidence: { "c-b": 1 } },
+            { figures: [], evidence: { "c-b": 2 } },
+          ]),
+        /claim c-b is fed by 2 parts but declares no combine\(\)/,
+      );
+    },
+  );
 
   it("a part that reads an option it does not declare fails (its cache key would miss it)", async () => {
     const s2: ExperimentDefinition<ToyOptions> = { ...study, name: "toy-sneaky", parts: [sneaky] };
-    await assert.rejects(() => runExperiment(s2, { cache: false }), /toy-sneaky\/figS read option "b", which it does not declare in `reads`/);
+    await assert.rejects(
+      () => runExperiment(s2, { cache: false }),
+      /toy-sneaky\/figS read option "b", which it does not declare in `reads`/,
+    );
   });
 
   it("shared tasks (training runs several figures use) are computed once per study run, also when forced", async () => {
     const dir = tmp();
     const task = (x: number) => ({ module: __filename, fn: "countedTask", args: x });
-    const P = part({ id: "figP", title: "Fig. P", reads: ["a"], async run(o) { const v = await mapTasks<number>([1, 2].map(task), { workers: 1, shared: true }); return { figures: [], summary: { p: v.join(",") + o.a } }; } });
-    const Q = part({ id: "figQ", title: "Fig. Q", reads: ["b"], async run(o) { const v = await mapTasks<number>([2, 3].map(task), { workers: 1, shared: true }); return { figures: [], summary: { q: v.join(",") + o.b } }; } });
+    const P = part({
+      id: "figP",
+      title: "Fig. P",
+      reads: ["a"],
+      async run(o) {
+        const v = await mapTasks<number>([1, 2].map(task), { workers: 1, shared: true });
+        return { figures: [], summary: { p: v.join(",") + o.a } };
+      },
+    });
+    const Q = part({
+      id: "figQ",
+      title: "Fig. Q",
+      reads: ["b"],
+      async run(o) {
+        const v = await mapTasks<number>([2, 3].map(task), { workers: 1, shared: true });
+        return { figures: [], summary: { q: v.join(",") + o.b } };
+      },
+    });
     const s3: ExperimentDefinition<ToyOptions> = { ...study, name: "toy-shared", parts: [P, Q] };
     try {
       taskCalls.length = 0;

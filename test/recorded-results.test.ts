@@ -16,7 +16,13 @@ import { codeHash } from "../src/cache";
 import { LedgerEntry } from "../src/report/ledger";
 
 const root = path.resolve(__dirname, "../..");
-const NOTEBOOK_OF: Record<string, string> = { "hessian-rank": "hessian-rank", "info-loss": "information-loss", "flatness-compression": "flatness-compression", bottleneck: "bottleneck", "local-rank": "local-rank" };
+const NOTEBOOK_OF: Record<string, string> = {
+  "hessian-rank": "hessian-rank",
+  "info-loss": "information-loss",
+  "flatness-compression": "flatness-compression",
+  bottleneck: "bottleneck",
+  "local-rank": "local-rank",
+};
 
 describe("recorded paper-preset results", () => {
   for (const study of STUDIES) {
@@ -27,9 +33,20 @@ describe("recorded paper-preset results", () => {
       assert.match(p.commit, /^[0-9a-f]{7,40}$/);
       assert.equal(p.dirty, false, "recorded from a checkout with uncommitted changes");
       assert.ok(p.seconds > 0);
-      const declared = Object.values(study.claims()).map((c) => c.id).sort();
-      assert.deepEqual(rec!.ledger.map((e) => e.id).sort(), declared, "claims declared in code vs claims in the record");
-      for (const f of rec!.figures) for (const ext of ["png", "svg"]) assert.ok(fs.existsSync(path.join(root, "results", "paper", study.name, `${f.name}.${ext}`)), `${f.name}.${ext}`);
+      const declared = Object.values(study.claims())
+        .map((c) => c.id)
+        .sort();
+      assert.deepEqual(
+        rec!.ledger.map((e) => e.id).sort(),
+        declared,
+        "claims declared in code vs claims in the record",
+      );
+      for (const f of rec!.figures)
+        for (const ext of ["png", "svg"])
+          assert.ok(
+            fs.existsSync(path.join(root, "results", "paper", study.name, `${f.name}.${ext}`)),
+            `${f.name}.${ext}`,
+          );
     });
   }
 });
@@ -43,46 +60,87 @@ describe("notebooks", () => {
       assert.equal(nb.cells[nb.cells.length - 1].cell_type, "code", "nothing after the table");
     });
     if (study.namespace) {
-      it(`${NOTEBOOK_OF[study.name]}.ipynb has a cell per figure: every part of ${study.name} called as rs.${study.namespace}.<part>`, () => {
-        const rs = require("../src") as Record<string, Record<string, unknown>>;
-        const ns = rs[study.namespace!];
-        assert.ok(ns && typeof ns.study === "function", `rs.${study.namespace}.study`);
-        const parts = study.definition().parts ?? [];
-        assert.ok(parts.length >= 2, "a study written as parts has one per figure");
-        const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"));
-        const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code").map((c: { source: string[] }) => c.source.join("")).join("\n");
-        for (const part of parts) {
-          assert.equal(typeof ns[part.id], "function", `rs.${study.namespace}.${part.id} is exported`);
-          assert.ok(code.includes(`rs.${study.namespace}.${part.id}(`), `the notebook calls rs.${study.namespace}.${part.id}(…)`);
-        }
-        assert.ok(code.includes(`rs.${study.namespace}.study(`), "the whole study (for the ledger table) is called");
-      });
+      it(
+        `${NOTEBOOK_OF[study.name]}.ipynb has a cell per figure: every part of ${study.name} ` +
+          `called as rs.${study.namespace}.<part>`,
+        () => {
+          const rs = require("../src") as Record<string, Record<string, unknown>>;
+          const ns = rs[study.namespace!];
+          assert.ok(ns && typeof ns.study === "function", `rs.${study.namespace}.study`);
+          const parts = study.definition().parts ?? [];
+          assert.ok(parts.length >= 2, "a study written as parts has one per figure");
+          const nb = JSON.parse(
+            fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"),
+          );
+          const code = nb.cells
+            .filter((c: { cell_type: string }) => c.cell_type === "code")
+            .map((c: { source: string[] }) => c.source.join(""))
+            .join("\n");
+          for (const part of parts) {
+            assert.equal(typeof ns[part.id], "function", `rs.${study.namespace}.${part.id} is exported`);
+            assert.ok(
+              code.includes(`rs.${study.namespace}.${part.id}(`),
+              `the notebook calls rs.${study.namespace}.${part.id}(…)`,
+            );
+          }
+          assert.ok(code.includes(`rs.${study.namespace}.study(`), "the whole study (for the ledger table) is called");
+        },
+      );
     }
   }
 });
 
 describe("ledger table", () => {
-  const entry = (id: string, verdict: LedgerEntry["verdict"]): LedgerEntry => ({ id, claim: `claim ${id}`, where: "Sec. 1", rule: "rule", differences: [], verdict, detail: `detail ${id}`, numbers: {} });
-  it("shows live and recorded verdicts and a final verdict column that is the recorded one, else the live one labelled", () => {
-    const live = [entry("a", "reproduced"), entry("b", "not reproduced")];
-    const fakeRecorded = { ledger: [entry("a", "not reproduced")], label: "recorded at abc", provenance: {} } as unknown as ConstructorParameters<typeof LedgerComparison>[2];
-    const html = new LedgerComparison("s", live, fakeRecorded, "quick preset (live)").html();
-    const rows = html.split("<tr>").slice(2);
-    assert.equal(rows.length, 2);
-    const cells = (r: string) => r.split("<td").slice(1);
-    assert.equal(cells(rows[0]).length, 5);
-    assert.match(cells(rows[0])[4], />not reproduced</, "claim a: the recorded verdict decides");
-    assert.match(cells(rows[1])[4], />not reproduced<.*\(quick preset \(live\) only\)/s, "claim b: only live, labelled");
-    assert.match(html, /<th[^>]*>quick preset \(live\)<\/th>/);
+  const entry = (id: string, verdict: LedgerEntry["verdict"]): LedgerEntry => ({
+    id,
+    claim: `claim ${id}`,
+    where: "Sec. 1",
+    rule: "rule",
+    differences: [],
+    verdict,
+    detail: `detail ${id}`,
+    numbers: {},
   });
+  it(
+    "shows live and recorded verdicts and a final verdict column that is the recorded one, " +
+      "else the live one labelled",
+    () => {
+      const live = [entry("a", "reproduced"), entry("b", "not reproduced")];
+      const fakeRecorded = {
+        ledger: [entry("a", "not reproduced")],
+        label: "recorded at abc",
+        provenance: {},
+      } as unknown as ConstructorParameters<typeof LedgerComparison>[2];
+      const html = new LedgerComparison("s", live, fakeRecorded, "quick preset (live)").html();
+      const rows = html.split("<tr>").slice(2);
+      assert.equal(rows.length, 2);
+      const cells = (r: string) => r.split("<td").slice(1);
+      assert.equal(cells(rows[0]).length, 5);
+      assert.match(cells(rows[0])[4], />not reproduced</, "claim a: the recorded verdict decides");
+      assert.match(
+        cells(rows[1])[4],
+        />not reproduced<.*\(quick preset \(live\) only\)/s,
+        "claim b: only live, labelled",
+      );
+      assert.match(html, /<th[^>]*>quick preset \(live\)<\/th>/);
+    },
+  );
 });
 
 describe("provenance", () => {
   it("takes the checkout state and code hash from the start of the run when given, else from now", () => {
     const result = { data: { seconds: 12.5 } } as unknown as Parameters<typeof provenanceOf>[0];
-    const started = { commit: "0123456789abcdef0123456789abcdef01234567", commitDate: "2026-01-01T00:00:00+00:00", dirty: false, codeHash: "feedfacefeedface" };
+    const started = {
+      commit: "0123456789abcdef0123456789abcdef01234567",
+      commitDate: "2026-01-01T00:00:00+00:00",
+      dirty: false,
+      codeHash: "feedfacefeedface",
+    };
     const p = provenanceOf(result, "paper", "tfjs x", started);
-    assert.deepEqual([p.commit, p.commitDate, p.dirty, p.codeHash, p.seconds, p.preset], [started.commit, started.commitDate, false, "feedfacefeedface", 12.5, "paper"]);
+    assert.deepEqual(
+      [p.commit, p.commitDate, p.dirty, p.codeHash, p.seconds, p.preset],
+      [started.commit, started.commitDate, false, "feedfacefeedface", 12.5, "paper"],
+    );
     const now = provenanceOf(result, "quick", "tfjs x");
     const state = checkoutState();
     assert.deepEqual([now.commit, now.dirty, now.codeHash], [state.commit, state.dirty, codeHash()]);
@@ -90,26 +148,30 @@ describe("provenance", () => {
 });
 
 describe("speed reference of a record", () => {
-  it("times the reference step natively, finds the PyTorch script through $RANKSCOPE_TORCH_REFERENCE, and reports a script that fails", async () => {
-    const ms = await nativeReferenceMs(5);
-    if (ms !== null) assert.ok(Number.isFinite(ms) && ms > 0, String(ms));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-speed-"));
-    const script = path.join(dir, "fails.py");
-    fs.writeFileSync(script, "import sys\nsys.exit(3)\n");
-    const before = process.env.RANKSCOPE_TORCH_REFERENCE;
-    process.env.RANKSCOPE_TORCH_REFERENCE = script;
-    try {
-      assert.equal(findTorchReference(), script);
-      const r = await speedReference("end", 5);
-      assert.equal(r.at, "end");
-      assert.equal(r.torchMs, null);
-      assert.match(r.torchError ?? "", /fails\.py failed/);
-    } finally {
-      if (before === undefined) delete process.env.RANKSCOPE_TORCH_REFERENCE;
-      else process.env.RANKSCOPE_TORCH_REFERENCE = before;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "times the reference step natively, finds the PyTorch script through " +
+      "$RANKSCOPE_TORCH_REFERENCE, and reports a script that fails",
+    async () => {
+      const ms = await nativeReferenceMs(5);
+      if (ms !== null) assert.ok(Number.isFinite(ms) && ms > 0, String(ms));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-speed-"));
+      const script = path.join(dir, "fails.py");
+      fs.writeFileSync(script, "import sys\nsys.exit(3)\n");
+      const before = process.env.RANKSCOPE_TORCH_REFERENCE;
+      process.env.RANKSCOPE_TORCH_REFERENCE = script;
+      try {
+        assert.equal(findTorchReference(), script);
+        const r = await speedReference("end", 5);
+        assert.equal(r.at, "end");
+        assert.equal(r.torchMs, null);
+        assert.match(r.torchError ?? "", /fails\.py failed/);
+      } finally {
+        if (before === undefined) delete process.env.RANKSCOPE_TORCH_REFERENCE;
+        else process.env.RANKSCOPE_TORCH_REFERENCE = before;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
   it("is stored in the provenance when given", () => {
     const result = { data: { seconds: 1 } } as unknown as Parameters<typeof provenanceOf>[0];
     const speed = [{ at: "start" as const, torchMs: 7, nativeMs: 6 }];
@@ -119,28 +181,47 @@ describe("speed reference of a record", () => {
 });
 
 describe("wall-time table of the records", () => {
-  it("scales each record's minutes by 6.7 ms over its mean PyTorch reference step, and leaves records without one unscaled", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-walltime-"));
-    try {
-      fs.mkdirSync(path.join(dir, "results", "paper"), { recursive: true });
-      const copy = (name: string, edit: (p: Record<string, unknown>) => void) => {
-        const rec = JSON.parse(fs.readFileSync(path.join(root, "results", "paper", `${name}.json`), "utf8"));
-        edit(rec.provenance);
-        fs.writeFileSync(path.join(dir, "results", "paper", `${name}.json`), JSON.stringify(rec));
-      };
-      // 30 min at a PyTorch step of 10 and 16.8 ms (mean 13.4 = 2 × 6.7): 15 min at the baseline's speed
-      copy("hessian-rank", (p) => { p.seconds = 1800; p.speed = [{ at: "start", torchMs: 10, nativeMs: 9 }, { at: "end", torchMs: 16.8, nativeMs: 9 }]; });
-      copy("info-loss", (p) => { p.seconds = 600; p.speed = [{ at: "start", torchMs: 6.7, nativeMs: 5 }, { at: "end", torchMs: null, nativeMs: 5 }]; });
-      let md = wallTimeMarkdown("paper", dir);
-      assert.match(md, /\| hessian-rank \|[^\n]*\| 30\.0 \| 10\.00 → 16\.80 \| 9\.00 → 9\.00 \| 15\.0 \|/);
-      assert.match(md, /\| info-loss \|[^\n]*\| 10\.0 \| 6\.70 → — \|[^\n]*\| 10\.0 \|/);
-      assert.match(md, /\| \*\*sum\*\* \| \| \| \*\*40\.0\*\* \| \| \| \*\*25\.0\*\* \|/);
-      copy("local-rank", (p) => { p.seconds = 60; delete p.speed; });
-      md = wallTimeMarkdown("paper", dir);
-      assert.match(md, /\| local-rank \|[^\n]*\| 1\.0 \| not measured \| not measured \| — \|/);
-      assert.match(md, /\*\*41\.0\*\* \| \| \| \*\*—\*\*/, "a sum over records without a reference is not scaled");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "scales each record's minutes by 6.7 ms over its mean PyTorch reference step, and leaves " +
+      "records without one unscaled",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-walltime-"));
+      try {
+        fs.mkdirSync(path.join(dir, "results", "paper"), { recursive: true });
+        const copy = (name: string, edit: (p: Record<string, unknown>) => void) => {
+          const rec = JSON.parse(fs.readFileSync(path.join(root, "results", "paper", `${name}.json`), "utf8"));
+          edit(rec.provenance);
+          fs.writeFileSync(path.join(dir, "results", "paper", `${name}.json`), JSON.stringify(rec));
+        };
+        // 30 min at a PyTorch step of 10 and 16.8 ms (mean 13.4 = 2 × 6.7): 15 min at the baseline's speed
+        copy("hessian-rank", (p) => {
+          p.seconds = 1800;
+          p.speed = [
+            { at: "start", torchMs: 10, nativeMs: 9 },
+            { at: "end", torchMs: 16.8, nativeMs: 9 },
+          ];
+        });
+        copy("info-loss", (p) => {
+          p.seconds = 600;
+          p.speed = [
+            { at: "start", torchMs: 6.7, nativeMs: 5 },
+            { at: "end", torchMs: null, nativeMs: 5 },
+          ];
+        });
+        let md = wallTimeMarkdown("paper", dir);
+        assert.match(md, /\| hessian-rank \|[^\n]*\| 30\.0 \| 10\.00 → 16\.80 \| 9\.00 → 9\.00 \| 15\.0 \|/);
+        assert.match(md, /\| info-loss \|[^\n]*\| 10\.0 \| 6\.70 → — \|[^\n]*\| 10\.0 \|/);
+        assert.match(md, /\| \*\*sum\*\* \| \| \| \*\*40\.0\*\* \| \| \| \*\*25\.0\*\* \|/);
+        copy("local-rank", (p) => {
+          p.seconds = 60;
+          delete p.speed;
+        });
+        md = wallTimeMarkdown("paper", dir);
+        assert.match(md, /\| local-rank \|[^\n]*\| 1\.0 \| not measured \| not measured \| — \|/);
+        assert.match(md, /\*\*41\.0\*\* \| \| \| \*\*—\*\*/, "a sum over records without a reference is not scaled");
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

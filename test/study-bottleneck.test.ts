@@ -8,7 +8,15 @@ import { depthSweep } from "../src/experiments/bottleneck/fig1-depth-sweep";
 import { symmetryLearning } from "../src/experiments/bottleneck/fig2-symmetry-learning";
 import { CLAIMS, fisherOneSided, trendExactP, RunFacts } from "../src/experiments/bottleneck/claims";
 import { mode, weightAndBiasSqNorms, homogeneityError } from "../src/experiments/bottleneck/run";
-import { symmetryTask, gdStep, summaryStats, taskLoss, vectorAt, symmetryData, gdPath } from "../src/experiments/bottleneck/symmetry";
+import {
+  symmetryTask,
+  gdStep,
+  summaryStats,
+  taskLoss,
+  vectorAt,
+  symmetryData,
+  gdPath,
+} from "../src/experiments/bottleneck/symmetry";
 import { segmentsCross, countCrossings, knnR2, trimNearCommonEnd, Point } from "../src/experiments/bottleneck/analysis";
 import { weightSpectra, representationSpectra, dataWeightSpectra } from "../src/metrics";
 import * as nets from "../src/nets";
@@ -17,117 +25,266 @@ import { pcaFit } from "../src/data";
 import { Rng } from "../src/util/random";
 
 describe("study: Jacot bottleneck structure", () => {
-  it("the symmetry task: with E = 0, GD on w follows the closed-form recursion of (a, b) and L = ½(1 − 2a² + (a² + b²)²)", () => {
-    const t = symmetryTask({ d: 7, T: 5, eta: 0.05, noise: 0, seed: 3 });
-    const rng = new Rng(4);
-    for (const [r, phi] of [[0.4, 0.3], [1.2, 2.0], [1.5, 1.2]]) {
-      let w = vectorAt(t, r, phi, rng);
-      let { a, b } = summaryStats(t, w);
-      assert.ok(Math.abs(a - r * Math.cos(phi)) < 1e-12 && Math.abs(b - r * Math.sin(phi)) < 1e-12);
-      for (let s = 0; s < 40; s++) {
-        w = gdStep(t, w);
-        [a, b] = [a * (1 + 2 * 0.05 * (1 - a * a - b * b)), b * (1 - 2 * 0.05 * (a * a + b * b))];
-        const st = summaryStats(t, w);
-        assert.ok(Math.abs(st.a - a) < 1e-12 && Math.abs(st.b - b) < 1e-12, `step ${s}: (${st.a}, ${st.b}) vs (${a}, ${b})`);
-        assert.ok(Math.abs(taskLoss(t, w) - 0.5 * (1 - 2 * a * a + (a * a + b * b) ** 2)) < 1e-12);
+  it(
+    "the symmetry task: with E = 0, GD on w follows the closed-form recursion of (a, b) and L " +
+      "= ½(1 − 2a² + (a² + b²)²)",
+    () => {
+      const t = symmetryTask({ d: 7, T: 5, eta: 0.05, noise: 0, seed: 3 });
+      const rng = new Rng(4);
+      for (const [r, phi] of [
+        [0.4, 0.3],
+        [1.2, 2.0],
+        [1.5, 1.2],
+      ]) {
+        let w = vectorAt(t, r, phi, rng);
+        let { a, b } = summaryStats(t, w);
+        assert.ok(Math.abs(a - r * Math.cos(phi)) < 1e-12 && Math.abs(b - r * Math.sin(phi)) < 1e-12);
+        for (let s = 0; s < 40; s++) {
+          w = gdStep(t, w);
+          [a, b] = [a * (1 + 2 * 0.05 * (1 - a * a - b * b)), b * (1 - 2 * 0.05 * (a * a + b * b))];
+          const st = summaryStats(t, w);
+          assert.ok(
+            Math.abs(st.a - a) < 1e-12 && Math.abs(st.b - b) < 1e-12,
+            `step ${s}: (${st.a}, ${st.b}) vs (${a}, ${b})`,
+          );
+          assert.ok(Math.abs(taskLoss(t, w) - 0.5 * (1 - 2 * a * a + (a * a + b * b) ** 2)) < 1e-12);
+        }
       }
-    }
-    // targets are the losses of the next T steps; paths stop on reaching |a| = 1 ± tol
-    const data = symmetryData(t, { n: 4, rMin: 0.2, rMax: 1.5, seed: 1 });
-    let w: Float64Array = data.X.row(2).slice();
-    for (let k = 0; k < 5; k++) {
-      w = gdStep(t, w);
-      assert.ok(Math.abs(data.Y.get(2, k) - taskLoss(t, w)) < 1e-14);
-    }
-    const path = gdPath(t, vectorAt(t, 1.3, 0.8, rng), { eta: 0.01, every: 5, maxSteps: 100000, tol: 0.05 });
-    assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 1]).a) - 1) < 0.05);
-    assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 2]).a) - 1) >= 0.05);
-  });
+      // targets are the losses of the next T steps; paths stop on reaching |a| = 1 ± tol
+      const data = symmetryData(t, { n: 4, rMin: 0.2, rMax: 1.5, seed: 1 });
+      let w: Float64Array = data.X.row(2).slice();
+      for (let k = 0; k < 5; k++) {
+        w = gdStep(t, w);
+        assert.ok(Math.abs(data.Y.get(2, k) - taskLoss(t, w)) < 1e-14);
+      }
+      const path = gdPath(t, vectorAt(t, 1.3, 0.8, rng), { eta: 0.01, every: 5, maxSteps: 100000, tol: 0.05 });
+      assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 1]).a) - 1) < 0.05);
+      assert.ok(Math.abs(Math.abs(summaryStats(t, path[path.length - 2]).a) - 1) >= 0.05);
+    },
+  );
 
-  it("plane geometry: proper crossings, crossing counts, k-NN R² of a bijection and of a non-injective map, cutting paths near their common end", () => {
-    assert.equal(segmentsCross([0, 0], [1, 1], [0, 1], [1, 0]), true);
-    assert.equal(segmentsCross([0, 0], [1, 1], [1, 1], [2, 0]), false, "touching at an endpoint");
-    assert.equal(segmentsCross([0, 0], [1, 0], [0, 1], [1, 1]), false);
-    assert.equal(countCrossings([[[0, 0], [2, 2], [4, 0]], [[0, 1], [4, 1]]]), 2);
-    const rng = new Rng(5);
-    const pts = Array.from({ length: 300 }, () => [rng.uniform(), rng.uniform()]);
-    const polar = pts.map(([x, y]) => [Math.hypot(x + 1, y), Math.atan2(y, x + 1)]); // a bijection of the unit square
-    assert.ok(knnR2(pts, polar) > 0.97 && knnR2(polar, pts) > 0.97);
-    const folded = pts.map(([x, y]) => [Math.abs(x - 0.5), y]); // not injective: x is not a function of it
-    assert.ok(knnR2(pts, folded) > 0.97);
-    assert.ok(knnR2(folded, pts) < 0.8, `x from |x − ½|: ${knnR2(folded, pts)}`);
-    const paths: Point[][] = [[[0, 0], [0.5, 0.5], [0.98, 0.99], [1, 1]], [[2, 0], [1.5, 0.5], [1.02, 0.99], [1, 1]]];
-    const cut = trimNearCommonEnd(paths, [[0, 0], [2, 2]], 0.05);
-    assert.deepEqual(cut.map((p) => p.length), [3, 3]);
-  });
+  it(
+    "plane geometry: proper crossings, crossing counts, k-NN R² of a bijection and of a " +
+      "non-injective map, cutting paths near their common end",
+    () => {
+      assert.equal(segmentsCross([0, 0], [1, 1], [0, 1], [1, 0]), true);
+      assert.equal(segmentsCross([0, 0], [1, 1], [1, 1], [2, 0]), false, "touching at an endpoint");
+      assert.equal(segmentsCross([0, 0], [1, 0], [0, 1], [1, 1]), false);
+      assert.equal(
+        countCrossings([
+          [
+            [0, 0],
+            [2, 2],
+            [4, 0],
+          ],
+          [
+            [0, 1],
+            [4, 1],
+          ],
+        ]),
+        2,
+      );
+      const rng = new Rng(5);
+      const pts = Array.from({ length: 300 }, () => [rng.uniform(), rng.uniform()]);
+      const polar = pts.map(([x, y]) => [Math.hypot(x + 1, y), Math.atan2(y, x + 1)]); // a bijection of the unit square
+      assert.ok(knnR2(pts, polar) > 0.97 && knnR2(polar, pts) > 0.97);
+      const folded = pts.map(([x, y]) => [Math.abs(x - 0.5), y]); // not injective: x is not a function of it
+      assert.ok(knnR2(pts, folded) > 0.97);
+      assert.ok(knnR2(folded, pts) < 0.8, `x from |x − ½|: ${knnR2(folded, pts)}`);
+      const paths: Point[][] = [
+        [
+          [0, 0],
+          [0.5, 0.5],
+          [0.98, 0.99],
+          [1, 1],
+        ],
+        [
+          [2, 0],
+          [1.5, 0.5],
+          [1.02, 0.99],
+          [1, 1],
+        ],
+      ];
+      const cut = trimNearCommonEnd(
+        paths,
+        [
+          [0, 0],
+          [2, 2],
+        ],
+        0.05,
+      );
+      assert.deepEqual(
+        cut.map((p) => p.length),
+        [3, 3],
+      );
+    },
+  );
 
-  it("layer spectra: weight singular values, and a linear network's representation ranks min(widths, data rank)", () => {
-    const spec: nets.NetSpec = { sizes: [6, 8, 3, 5], activation: "linear", bias: true };
-    const params = nets.initParams(spec, { seed: 2 });
-    const w = weightSpectra(spec, params);
-    w.forEach((sv, l) => assert.deepEqual(sv, Array.from(svdvals(nets.weight(spec, params, l + 1)))));
-    // inputs on a 4-dim subspace of R^6
-    const B = new Matrix(4, 6, new Rng(3).normals(24));
-    const Zc = new Matrix(50, 4, new Rng(4).normals(200));
-    const X = new Matrix(50, 6);
-    for (let n = 0; n < 50; n++) for (let j = 0; j < 6; j++) for (let t = 0; t < 4; t++) X.data[n * 6 + j] += Zc.get(n, t) * B.get(t, j);
-    const reps = representationSpectra(spec, params, X);
-    assert.deepEqual(reps.map((r) => rankOfSpectrum(r.singularValues, 1e-10 * r.singularValues[0])), [4, 3, 3]);
-    // explained variance agrees with PCA of the pre-activations computed independently
-    const cache = nets.forward(spec, params, X);
-    const p = pcaFit(cache.Z[1], 3);
-    p.explainedVarianceRatio.forEach((v, i) => assert.ok(Math.abs(reps[0].cumulativeVariance[i] - p.explainedVarianceRatio.slice(0, i + 1).reduce((a, b) => a + b, 0)) < 1e-12, `PC ${i + 1}: ${v}`));
-    assert.equal(mode([3, 3, 4, 2]), 3);
-    assert.equal(mode([2, 4]), 4, "ties go to the larger");
-  });
+  it(
+    "layer spectra: weight singular values, and a linear network's representation ranks " + "min(widths, data rank)",
+    () => {
+      const spec: nets.NetSpec = { sizes: [6, 8, 3, 5], activation: "linear", bias: true };
+      const params = nets.initParams(spec, { seed: 2 });
+      const w = weightSpectra(spec, params);
+      w.forEach((sv, l) => assert.deepEqual(sv, Array.from(svdvals(nets.weight(spec, params, l + 1)))));
+      // inputs on a 4-dim subspace of R^6
+      const B = new Matrix(4, 6, new Rng(3).normals(24));
+      const Zc = new Matrix(50, 4, new Rng(4).normals(200));
+      const X = new Matrix(50, 6);
+      for (let n = 0; n < 50; n++)
+        for (let j = 0; j < 6; j++) for (let t = 0; t < 4; t++) X.data[n * 6 + j] += Zc.get(n, t) * B.get(t, j);
+      const reps = representationSpectra(spec, params, X);
+      assert.deepEqual(
+        reps.map((r) => rankOfSpectrum(r.singularValues, 1e-10 * r.singularValues[0])),
+        [4, 3, 3],
+      );
+      // explained variance agrees with PCA of the pre-activations computed independently
+      const cache = nets.forward(spec, params, X);
+      const p = pcaFit(cache.Z[1], 3);
+      p.explainedVarianceRatio.forEach((v, i) =>
+        assert.ok(
+          Math.abs(
+            reps[0].cumulativeVariance[i] - p.explainedVarianceRatio.slice(0, i + 1).reduce((a, b) => a + b, 0),
+          ) < 1e-12,
+          `PC ${i + 1}: ${v}`,
+        ),
+      );
+      assert.equal(mode([3, 3, 4, 2]), 3);
+      assert.equal(mode([2, 4]), 4, "ties go to the larger");
+    },
+  );
 
-  it("claim rules: Fisher's exact tail, and a run that does not fit turns its claims into 'not assessed' naming it", () => {
-    // P(X ≥ 4) with 4 of 4 vs 0 of 4: 1 / C(8, 4)
-    assert.ok(Math.abs(fisherOneSided(4, 4, 0, 4) - 1 / 70) < 1e-12);
-    assert.ok(Math.abs(fisherOneSided(3, 4, 1, 4) - 17 / 70) < 1e-12);
-    assert.equal(fisherOneSided(0, 4, 4, 4), 1);
-    const run = (seed: number, relMse: number): RunFacts => ({ depth: 8, k: 2, seed, learnedRank: 2, relMse, paramSqNorm: 20 });
-    const a = CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), run(1, 0.2)] });
-    assert.equal(a.verdict, "not assessed");
-    assert.match(a.detail, /L = 8, k = 2, seed 1 \(MSE\/var 0\.200\)/);
-    assert.equal(CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), run(1, 0.01)] }).verdict, "reproduced", "2 of 2: Wilson low 0.34 > 0.25");
-    assert.equal(CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), { ...run(1, 0.01), learnedRank: 3 }] }).verdict, "partly", "1 of 2: Wilson low 0.09");
-    // non-fitting runs are outside the under-estimation claim by its wording
-    assert.equal(CLAIMS["no-fitting-underestimation"].assess({ runs: [run(0, 0.01), { ...run(1, 0.5), learnedRank: 1 }] }).verdict, "reproduced");
-  });
+  it(
+    "claim rules: Fisher's exact tail, and a run that does not fit turns its claims into 'not " + "assessed' naming it",
+    () => {
+      // P(X ≥ 4) with 4 of 4 vs 0 of 4: 1 / C(8, 4)
+      assert.ok(Math.abs(fisherOneSided(4, 4, 0, 4) - 1 / 70) < 1e-12);
+      assert.ok(Math.abs(fisherOneSided(3, 4, 1, 4) - 17 / 70) < 1e-12);
+      assert.equal(fisherOneSided(0, 4, 4, 4), 1);
+      const run = (seed: number, relMse: number): RunFacts => ({
+        depth: 8,
+        k: 2,
+        seed,
+        learnedRank: 2,
+        relMse,
+        paramSqNorm: 20,
+      });
+      const a = CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), run(1, 0.2)] });
+      assert.equal(a.verdict, "not assessed");
+      assert.match(a.detail, /L = 8, k = 2, seed 1 \(MSE\/var 0\.200\)/);
+      assert.equal(
+        CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), run(1, 0.01)] }).verdict,
+        "reproduced",
+        "2 of 2: Wilson low 0.34 > 0.25",
+      );
+      assert.equal(
+        CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), { ...run(1, 0.01), learnedRank: 3 }] }).verdict,
+        "partly",
+        "1 of 2: Wilson low 0.09",
+      );
+      // non-fitting runs are outside the under-estimation claim by its wording
+      assert.equal(
+        CLAIMS["no-fitting-underestimation"].assess({ runs: [run(0, 0.01), { ...run(1, 0.5), learnedRank: 1 }] })
+          .verdict,
+        "reproduced",
+      );
+    },
+  );
 
-  it("recovery over every depth: the exact trend test against Fisher's test and against enumeration; the rule's verdicts", () => {
-    // two depths: the trend test is Fisher's one-sided exact test
-    for (const [a, n1, c, n2] of [[4, 4, 0, 4], [3, 4, 1, 4], [2, 5, 2, 3], [0, 4, 4, 4]]) {
-      const p = trendExactP([{ L: 4, n: n2, x: c }, { L: 12, n: n1, x: a }]);
-      assert.ok(Math.abs(p - fisherOneSided(a, n1, c, n2)) < 1e-12, `${a}/${n1} vs ${c}/${n2}: ${p}`);
-    }
-    // three depths, against enumerating every choice of the K recovering runs among the N
-    const groups = [{ L: 4, n: 3, x: 0 }, { L: 6, n: 2, x: 1 }, { L: 9, n: 3, x: 2 }];
-    const depthOf = groups.flatMap((g) => new Array(g.n).fill(g.L) as number[]);
-    const tObs = groups.reduce((a, g) => a + g.L * g.x, 0);
-    let hits = 0;
-    let all = 0;
-    for (let mask = 0; mask < 1 << depthOf.length; mask++) {
-      const chosen = depthOf.filter((_, i) => mask & (1 << i));
-      if (chosen.length !== 3) continue;
-      all++;
-      if (chosen.reduce((a, b) => a + b, 0) >= tObs) hits++;
-    }
-    assert.equal(all, 56);
-    assert.ok(Math.abs(trendExactP(groups) - hits / all) < 1e-12, `${trendExactP(groups)} vs ${hits}/${all}`);
-    const c = CLAIMS["recovery-trend-over-depths"];
-    assert.equal(c.assess(c.example).verdict, "reproduced");
-    assert.equal(c.assess(c.counterexample).verdict, "not reproduced");
-    const run = (depth: number, seed: number, learnedRank: number): RunFacts => ({ depth, k: 2, seed, learnedRank, relMse: 0.01, paramSqNorm: 20 });
-    const grid = (ranks: number[][]) => ranks.flatMap((rs, i) => rs.map((r, seed) => run(4 + 2 * i, seed, r)));
-    const none = c.assess({ k: 2, runs: grid([[3, 3, 3, 3], [3, 3, 3, 3], [3, 3, 3, 3], [3, 3, 3, 3]]) });
-    assert.equal(none.verdict, "not reproduced");
-    assert.match(none.detail, /L=4: 0\/4, L=6: 0\/4, L=8: 0\/4, L=10: 0\/4; no run recovers k at any depth/);
-    assert.equal(c.assess({ k: 2, runs: grid([[3, 3, 3, 3], [3, 3, 3, 2], [3, 3, 3, 3], [3, 3, 3, 2]]) }).verdict, "partly");
-    assert.equal(c.assess({ k: 2, runs: grid([[2, 2, 2, 2], [2, 2, 2, 2]]) }).verdict, "not assessed", "every run recovers");
-    assert.match(c.assess({ k: 2, runs: grid([[3, 3], [3, 3], [2, 2]]) }).detail, /even the most extreme result .* gives a one-sided trend p ≥ 0\.05 \(smallest 0\.0667\)/);
-  });
+  it(
+    "recovery over every depth: the exact trend test against Fisher's test and against " +
+      "enumeration; the rule's verdicts",
+    () => {
+      // two depths: the trend test is Fisher's one-sided exact test
+      for (const [a, n1, c, n2] of [
+        [4, 4, 0, 4],
+        [3, 4, 1, 4],
+        [2, 5, 2, 3],
+        [0, 4, 4, 4],
+      ]) {
+        const p = trendExactP([
+          { L: 4, n: n2, x: c },
+          { L: 12, n: n1, x: a },
+        ]);
+        assert.ok(Math.abs(p - fisherOneSided(a, n1, c, n2)) < 1e-12, `${a}/${n1} vs ${c}/${n2}: ${p}`);
+      }
+      // three depths, against enumerating every choice of the K recovering runs among the N
+      const groups = [
+        { L: 4, n: 3, x: 0 },
+        { L: 6, n: 2, x: 1 },
+        { L: 9, n: 3, x: 2 },
+      ];
+      const depthOf = groups.flatMap((g) => new Array(g.n).fill(g.L) as number[]);
+      const tObs = groups.reduce((a, g) => a + g.L * g.x, 0);
+      let hits = 0;
+      let all = 0;
+      for (let mask = 0; mask < 1 << depthOf.length; mask++) {
+        const chosen = depthOf.filter((_, i) => mask & (1 << i));
+        if (chosen.length !== 3) continue;
+        all++;
+        if (chosen.reduce((a, b) => a + b, 0) >= tObs) hits++;
+      }
+      assert.equal(all, 56);
+      assert.ok(Math.abs(trendExactP(groups) - hits / all) < 1e-12, `${trendExactP(groups)} vs ${hits}/${all}`);
+      const c = CLAIMS["recovery-trend-over-depths"];
+      assert.equal(c.assess(c.example).verdict, "reproduced");
+      assert.equal(c.assess(c.counterexample).verdict, "not reproduced");
+      const run = (depth: number, seed: number, learnedRank: number): RunFacts => ({
+        depth,
+        k: 2,
+        seed,
+        learnedRank,
+        relMse: 0.01,
+        paramSqNorm: 20,
+      });
+      const grid = (ranks: number[][]) => ranks.flatMap((rs, i) => rs.map((r, seed) => run(4 + 2 * i, seed, r)));
+      const none = c.assess({
+        k: 2,
+        runs: grid([
+          [3, 3, 3, 3],
+          [3, 3, 3, 3],
+          [3, 3, 3, 3],
+          [3, 3, 3, 3],
+        ]),
+      });
+      assert.equal(none.verdict, "not reproduced");
+      assert.match(none.detail, /L=4: 0\/4, L=6: 0\/4, L=8: 0\/4, L=10: 0\/4; no run recovers k at any depth/);
+      assert.equal(
+        c.assess({
+          k: 2,
+          runs: grid([
+            [3, 3, 3, 3],
+            [3, 3, 3, 2],
+            [3, 3, 3, 3],
+            [3, 3, 3, 2],
+          ]),
+        }).verdict,
+        "partly",
+      );
+      assert.equal(
+        c.assess({
+          k: 2,
+          runs: grid([
+            [2, 2, 2, 2],
+            [2, 2, 2, 2],
+          ]),
+        }).verdict,
+        "not assessed",
+        "every run recovers",
+      );
+      assert.match(
+        c.assess({
+          k: 2,
+          runs: grid([
+            [3, 3],
+            [3, 3],
+            [2, 2],
+          ]),
+        }).detail,
+        /even the most extreme result .* gives a one-sided trend p ≥ 0\.05 \(smallest 0\.0667\)/,
+      );
+    },
+  );
 
   it("homogeneity of a learned map: the split of ‖θ‖² into weights and biases, and ‖f(2x) − 2f(x)‖ / ‖2f(x)‖", () => {
     const X = new Matrix(30, 4, new Rng(7).normals(120));
@@ -135,7 +292,9 @@ describe("study: Jacot bottleneck structure", () => {
     const params = nets.initParams(spec, { init: "he", seed: 1 });
     const { weights, biases } = weightAndBiasSqNorms(spec, params);
     const w = [1, 2, 3].reduce((a, l) => a + nets.weight(spec, params, l).data.reduce((s, v) => s + v * v, 0), 0);
-    assert.ok(Math.abs(weights - w) < 1e-12 && Math.abs(weights + biases - params.reduce((s, v) => s + v * v, 0)) < 1e-12);
+    assert.ok(
+      Math.abs(weights - w) < 1e-12 && Math.abs(weights + biases - params.reduce((s, v) => s + v * v, 0)) < 1e-12,
+    );
     // without biases a ReLU network is 1-homogeneous; with zero biases too; non-zero biases break it
     const noBias: nets.NetSpec = { ...spec, bias: false };
     assert.ok(homogeneityError(noBias, nets.initParams(noBias, { init: "he", seed: 1 }), X) < 1e-14);
@@ -149,98 +308,244 @@ describe("study: Jacot bottleneck structure", () => {
     assert.ok(e > 0.01 && e < 10, `with biases 0.5: ${e}`);
   });
 
-  it("data-used spectra: σ(H_(l−1)W_lᵀ)/√N against the Gram eigenvalues, a direction no input reaches drops out; uncentred spectra keep the offset", () => {
-    const spec: nets.NetSpec = { sizes: [3, 5, 4, 2], activation: "relu", bias: true };
-    const params = nets.initParams(spec, { init: "he", seed: 2 });
-    // unit 1 of layer 1 never fires: a large negative bias; W_2's column 1 then meets no input
-    const [s1, s2] = nets.layout(spec);
-    params[s1.bOffset] = -1e3;
-    for (let i = 0; i < s2.rows; i++) params[s2.wOffset + i * s2.cols] = 10 * (i + 1);
-    const X = new Matrix(50, 3, new Rng(3).normals(150));
-    const dsv = dataWeightSpectra(spec, params, X);
-    assert.equal(dsv.length, 3);
-    // layer 1: squared singular values = eigenvalues of W_1 (XᵀX/N) W_1ᵀ, by a symmetric eigensolver
-    const W1 = nets.weight(spec, params, 1);
-    const G = new Matrix(3, 3);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) { let t = 0; for (let i = 0; i < 50; i++) t += X.get(i, a) * X.get(i, b); G.set(a, b, t / 50); }
-    const M = new Matrix(5, 5);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) { let t = 0; for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) t += W1.get(i, a) * G.get(a, b) * W1.get(j, b); M.set(i, j, t); }
-    const ev = Array.from(eigh(M).values).sort((a, b) => b - a).slice(0, 3);
-    dsv[0].slice(0, 3).forEach((v, i) => assert.ok(Math.abs(v * v - ev[i]) < 1e-10 * ev[0], `layer 1, σ${i + 1}`));
-    // layer 2: W_2's largest singular value lies along the dead unit's column (norm ≥ 10·√30) and is invisible to the data
-    const w2 = weightSpectra(spec, params)[1];
-    assert.ok(w2[0] > 50, `raw σ1(W_2) = ${w2[0]}`);
-    const W2 = nets.weight(spec, params, 2);
-    const W2live = new Matrix(4, 5, W2.data.map((v, i) => (i % 5 === 0 ? 0 : v)));
-    const H1 = nets.forward(spec, params, X, { derivatives: false }).H[1];
-    assert.ok(H1.data.every((v, i) => i % 5 !== 0 || v === 0), "unit 1 is dead");
-    const expect = Array.from(svdvals(gemm(H1, W2live, { transB: true })), (v) => v / Math.sqrt(50));
-    dsv[1].forEach((v, i) => assert.ok(Math.abs(v - expect[i]) < 1e-12 * expect[0] + 1e-14, `layer 2, σ${i + 1}: ${v} vs ${expect[i]}`));
-    assert.ok(dsv[1][0] < w2[0] / 5, "the dead direction does not dominate the data-used spectrum");
-    // uncentred: Σσ² = ‖Z_l‖²_F / N; centred: Σσ² = ‖Z_l − mean‖²_F / N (smaller by the squared mean)
-    const Z = nets.forward(spec, params, X, { derivatives: false }).Z;
-    const unc = representationSpectra(spec, params, X, { centred: false });
-    const cen = representationSpectra(spec, params, X);
-    for (let l = 1; l <= 3; l++) {
-      const fro = Z[l].data.reduce((a, v) => a + v * v, 0) / 50;
-      const s2u = unc[l - 1].singularValues.reduce((a, v) => a + v * v, 0);
-      assert.ok(Math.abs(s2u - fro) < 1e-10 * fro, `layer ${l} uncentred`);
-      assert.ok(cen[l - 1].singularValues.reduce((a, v) => a + v * v, 0) <= s2u + 1e-12);
-    }
-  });
-
-  it("a short study run: figures, per-depth numbers, every claim in the ledger, no software check left; bad options refused", { timeout: 300000 }, async () => {
-    const r = await bottleneck({ n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, contrastDepths: [3], contrastSeeds: 1, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3, cache: false });
-    assert.deepEqual(r.figures.map((f) => f.name), ["figa-weight-spectra", "figa2-data-weight-spectra", "figb-representation-spectra", "figc-norm-vs-depth", "fig-learned-rank-vs-k", "fig-learned-rank-vs-depth", "fig2-symmetry-representation", "fig2-symmetry-true-statistics", "fig2-symmetry-explained-variance"]);
-    const perDepth = r.tables.find((t) => t.title.startsWith("Per depth"))!;
-    assert.deepEqual(perDepth.rows.map((row) => [row[0], row[1], row[2]]), [[3, 2, 1], [5, 2, 3]]);
-    const every = r.tables.find((t) => t.title === "Every run")!;
-    assert.equal(every.rows.length, 6, "2 depths × 2 seeds + the k = 1 run + one contrast run");
-    assert.deepEqual(every.rows.map((row) => row[0]).sort(), ["z ~ N(0, I_2)", "z ~ |N(0, I_1)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|", "z ~ |N(0, I_2)|"]);
-    // the learned-rank-vs-depth figure: the task's latent and the contrast, each with the weight and the data-used count
-    const vsDepth = r.figures.find((f) => f.name === "fig-learned-rank-vs-depth")!;
-    assert.deepEqual(vsDepth.data.map((t) => (t as { name?: string }).name), ["z ~ |N(0, I_2)|: weights", "z ~ |N(0, I_2)|: data-used", "z ~ N(0, I_2) (contrast): weights", "z ~ N(0, I_2) (contrast): data-used"]);
-    assert.deepEqual(r.ledger.map((e) => e.id), Object.keys(CLAIMS));
-    for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
-    // two depths only: no family of minima spans the three depths a line fit needs
-    assert.equal(r.claim("norm-linear-in-depth").verdict, "not assessed");
-    assert.equal(r.checks.length, 0, "the fitting precondition is no longer a check");
-    assert.ok(r.data.timings && Object.keys(r.data.timings).length >= 2);
-    assert.match(String(r.summary["fraction of rank-recovering minima by depth (95 % Wilson CI)"]), /^L=3: \d\/2 \[[\d.]+, [\d.]+\], L=5: \d\/2/);
-    await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
-    await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
-    await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
-    await assert.rejects(bottleneck({ precision: "float16" as never }), /bottleneck: option precision must be one of "float64", "float32"; got "float16"/);
-  });
-  it("a figure's own call gives the whole study's ledger entries for the claims it alone feeds; it refuses options it does not read", { timeout: 300000 }, async () => {
-    const opts = { n: 40, depths: [3, 5], seeds: 2, width: 20, steps: 300, lr: 0.003, latentSweep: [1], sweepDepth: 3, contrastDepths: [3], contrastSeeds: 1, symN: 60, symSteps: 200, symWidth: 20, symDepth: 4, paths: 3 } as Record<string, unknown>;
-    const only = (reads: readonly string[]) => Object.fromEntries(Object.entries(opts).filter(([k]) => reads.includes(k)));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-jacot-"));
-    try {
-      const whole = await jacot.study({ ...opts, cacheDir: dir });
-      // the figures recompute (no cache): their entries must equal the whole study's, apart from the "alone" label
-      const calls = [
-        { call: jacot.depthSweep, reads: depthSweep.reads, label: "Fig. 1", ids: ["rank-recovery", "recovery-rises-with-depth", "recovery-trend-over-depths", "no-fitting-underestimation", "norm-linear-in-depth", "learned-rank-vs-k"] },
-        { call: jacot.symmetryLearning, reads: symmetryLearning.reads, label: "Fig. 2", ids: ["symmetry-2d-statistics", "symmetry-paths-no-crossing"] },
-      ];
-      for (const { call, reads, label, ids } of calls) {
-        const r = await call({ ...only(reads as readonly string[]), cache: false });
-        assert.deepEqual(r.ledger.map((e) => e.id), ids, label);
-        for (const e of r.ledger) {
-          const w = whole.claim(e.id);
-          assert.equal(e.detail, `From ${label} alone: ${w.detail}`, e.id);
-          assert.deepEqual({ ...e, detail: "" }, { ...w, detail: "" }, e.id);
+  it(
+    "data-used spectra: σ(H_(l−1)W_lᵀ)/√N against the Gram eigenvalues, a direction no input " +
+      "reaches drops out; uncentred spectra keep the offset",
+    () => {
+      const spec: nets.NetSpec = { sizes: [3, 5, 4, 2], activation: "relu", bias: true };
+      const params = nets.initParams(spec, { init: "he", seed: 2 });
+      // unit 1 of layer 1 never fires: a large negative bias; W_2's column 1 then meets no input
+      const [s1, s2] = nets.layout(spec);
+      params[s1.bOffset] = -1e3;
+      for (let i = 0; i < s2.rows; i++) params[s2.wOffset + i * s2.cols] = 10 * (i + 1);
+      const X = new Matrix(50, 3, new Rng(3).normals(150));
+      const dsv = dataWeightSpectra(spec, params, X);
+      assert.equal(dsv.length, 3);
+      // layer 1: squared singular values = eigenvalues of W_1 (XᵀX/N) W_1ᵀ, by a symmetric eigensolver
+      const W1 = nets.weight(spec, params, 1);
+      const G = new Matrix(3, 3);
+      for (let a = 0; a < 3; a++)
+        for (let b = 0; b < 3; b++) {
+          let t = 0;
+          for (let i = 0; i < 50; i++) t += X.get(i, a) * X.get(i, b);
+          G.set(a, b, t / 50);
         }
-        assert.deepEqual(r.figures.map((f) => f.name), whole.figures.map((f) => f.name).filter((n) => (label === "Fig. 1" ? !n.startsWith("fig2-") : n.startsWith("fig2-"))));
+      const M = new Matrix(5, 5);
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++) {
+          let t = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) t += W1.get(i, a) * G.get(a, b) * W1.get(j, b);
+          M.set(i, j, t);
+        }
+      const ev = Array.from(eigh(M).values)
+        .sort((a, b) => b - a)
+        .slice(0, 3);
+      dsv[0].slice(0, 3).forEach((v, i) => assert.ok(Math.abs(v * v - ev[i]) < 1e-10 * ev[0], `layer 1, σ${i + 1}`));
+      // layer 2: W_2's largest singular value lies along the dead unit's column (norm ≥ 10·√30) and is invisible to the
+      // data
+      const w2 = weightSpectra(spec, params)[1];
+      assert.ok(w2[0] > 50, `raw σ1(W_2) = ${w2[0]}`);
+      const W2 = nets.weight(spec, params, 2);
+      const W2live = new Matrix(
+        4,
+        5,
+        W2.data.map((v, i) => (i % 5 === 0 ? 0 : v)),
+      );
+      const H1 = nets.forward(spec, params, X, { derivatives: false }).H[1];
+      assert.ok(
+        H1.data.every((v, i) => i % 5 !== 0 || v === 0),
+        "unit 1 is dead",
+      );
+      const expect = Array.from(svdvals(gemm(H1, W2live, { transB: true })), (v) => v / Math.sqrt(50));
+      dsv[1].forEach((v, i) =>
+        assert.ok(Math.abs(v - expect[i]) < 1e-12 * expect[0] + 1e-14, `layer 2, σ${i + 1}: ${v} vs ${expect[i]}`),
+      );
+      assert.ok(dsv[1][0] < w2[0] / 5, "the dead direction does not dominate the data-used spectrum");
+      // uncentred: Σσ² = ‖Z_l‖²_F / N; centred: Σσ² = ‖Z_l − mean‖²_F / N (smaller by the squared mean)
+      const Z = nets.forward(spec, params, X, { derivatives: false }).Z;
+      const unc = representationSpectra(spec, params, X, { centred: false });
+      const cen = representationSpectra(spec, params, X);
+      for (let l = 1; l <= 3; l++) {
+        const fro = Z[l].data.reduce((a, v) => a + v * v, 0) / 50;
+        const s2u = unc[l - 1].singularValues.reduce((a, v) => a + v * v, 0);
+        assert.ok(Math.abs(s2u - fro) < 1e-10 * fro, `layer ${l} uncentred`);
+        assert.ok(cen[l - 1].singularValues.reduce((a, v) => a + v * v, 0) <= s2u + 1e-12);
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    const off = await jacot.symmetryLearning({ symmetry: false, cache: false });
-    assert.deepEqual(off.ledger.map((e) => [e.id, e.verdict, e.detail]), [
-      ["symmetry-2d-statistics", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
-      ["symmetry-paths-no-crossing", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
-    ]);
-    await assert.rejects(jacot.symmetryLearning({ depths: [4, 6] } as never), /bottleneck\.symmetryLearning: unknown option "depths" \(depths is an option of bottleneck, not read by this figure\)/);
-  });
+    },
+  );
+
+  it(
+    "a short study run: figures, per-depth numbers, every claim in the ledger, no software " +
+      "check left; bad options refused",
+    { timeout: 300000 },
+    async () => {
+      const r = await bottleneck({
+        n: 40,
+        depths: [3, 5],
+        seeds: 2,
+        width: 20,
+        steps: 300,
+        lr: 0.003,
+        latentSweep: [1],
+        sweepDepth: 3,
+        contrastDepths: [3],
+        contrastSeeds: 1,
+        symN: 60,
+        symSteps: 200,
+        symWidth: 20,
+        symDepth: 4,
+        paths: 3,
+        cache: false,
+      });
+      assert.deepEqual(
+        r.figures.map((f) => f.name),
+        [
+          "figa-weight-spectra",
+          "figa2-data-weight-spectra",
+          "figb-representation-spectra",
+          "figc-norm-vs-depth",
+          "fig-learned-rank-vs-k",
+          "fig-learned-rank-vs-depth",
+          "fig2-symmetry-representation",
+          "fig2-symmetry-true-statistics",
+          "fig2-symmetry-explained-variance",
+        ],
+      );
+      const perDepth = r.tables.find((t) => t.title.startsWith("Per depth"))!;
+      assert.deepEqual(
+        perDepth.rows.map((row) => [row[0], row[1], row[2]]),
+        [
+          [3, 2, 1],
+          [5, 2, 3],
+        ],
+      );
+      const every = r.tables.find((t) => t.title === "Every run")!;
+      assert.equal(every.rows.length, 6, "2 depths × 2 seeds + the k = 1 run + one contrast run");
+      assert.deepEqual(every.rows.map((row) => row[0]).sort(), [
+        "z ~ N(0, I_2)",
+        "z ~ |N(0, I_1)|",
+        "z ~ |N(0, I_2)|",
+        "z ~ |N(0, I_2)|",
+        "z ~ |N(0, I_2)|",
+        "z ~ |N(0, I_2)|",
+      ]);
+      // the learned-rank-vs-depth figure: the task's latent and the contrast, each with the weight and the data-used
+      // count
+      const vsDepth = r.figures.find((f) => f.name === "fig-learned-rank-vs-depth")!;
+      assert.deepEqual(
+        vsDepth.data.map((t) => (t as { name?: string }).name),
+        [
+          "z ~ |N(0, I_2)|: weights",
+          "z ~ |N(0, I_2)|: data-used",
+          "z ~ N(0, I_2) (contrast): weights",
+          "z ~ N(0, I_2) (contrast): data-used",
+        ],
+      );
+      assert.deepEqual(
+        r.ledger.map((e) => e.id),
+        Object.keys(CLAIMS),
+      );
+      for (const e of r.ledger) assert.ok(e.detail.length > 0 && e.rule.length > 0, e.id);
+      // two depths only: no family of minima spans the three depths a line fit needs
+      assert.equal(r.claim("norm-linear-in-depth").verdict, "not assessed");
+      assert.equal(r.checks.length, 0, "the fitting precondition is no longer a check");
+      assert.ok(r.data.timings && Object.keys(r.data.timings).length >= 2);
+      assert.match(
+        String(r.summary["fraction of rank-recovering minima by depth (95 % Wilson CI)"]),
+        /^L=3: \d\/2 \[[\d.]+, [\d.]+\], L=5: \d\/2/,
+      );
+      await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
+      await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
+      await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
+      await assert.rejects(
+        bottleneck({ precision: "float16" as never }),
+        /bottleneck: option precision must be one of "float64", "float32"; got "float16"/,
+      );
+    },
+  );
+  it(
+    "a figure's own call gives the whole study's ledger entries for the claims it alone " +
+      "feeds; it refuses options it does not read",
+    { timeout: 300000 },
+    async () => {
+      const opts = {
+        n: 40,
+        depths: [3, 5],
+        seeds: 2,
+        width: 20,
+        steps: 300,
+        lr: 0.003,
+        latentSweep: [1],
+        sweepDepth: 3,
+        contrastDepths: [3],
+        contrastSeeds: 1,
+        symN: 60,
+        symSteps: 200,
+        symWidth: 20,
+        symDepth: 4,
+        paths: 3,
+      } as Record<string, unknown>;
+      const only = (reads: readonly string[]) =>
+        Object.fromEntries(Object.entries(opts).filter(([k]) => reads.includes(k)));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-jacot-"));
+      try {
+        const whole = await jacot.study({ ...opts, cacheDir: dir });
+        // the figures recompute (no cache): their entries must equal the whole study's, apart from the "alone" label
+        const calls = [
+          {
+            call: jacot.depthSweep,
+            reads: depthSweep.reads,
+            label: "Fig. 1",
+            ids: [
+              "rank-recovery",
+              "recovery-rises-with-depth",
+              "recovery-trend-over-depths",
+              "no-fitting-underestimation",
+              "norm-linear-in-depth",
+              "learned-rank-vs-k",
+            ],
+          },
+          {
+            call: jacot.symmetryLearning,
+            reads: symmetryLearning.reads,
+            label: "Fig. 2",
+            ids: ["symmetry-2d-statistics", "symmetry-paths-no-crossing"],
+          },
+        ];
+        for (const { call, reads, label, ids } of calls) {
+          const r = await call({ ...only(reads as readonly string[]), cache: false });
+          assert.deepEqual(
+            r.ledger.map((e) => e.id),
+            ids,
+            label,
+          );
+          for (const e of r.ledger) {
+            const w = whole.claim(e.id);
+            assert.equal(e.detail, `From ${label} alone: ${w.detail}`, e.id);
+            assert.deepEqual({ ...e, detail: "" }, { ...w, detail: "" }, e.id);
+          }
+          assert.deepEqual(
+            r.figures.map((f) => f.name),
+            whole.figures
+              .map((f) => f.name)
+              .filter((n) => (label === "Fig. 1" ? !n.startsWith("fig2-") : n.startsWith("fig2-"))),
+          );
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      const off = await jacot.symmetryLearning({ symmetry: false, cache: false });
+      assert.deepEqual(
+        off.ledger.map((e) => [e.id, e.verdict, e.detail]),
+        [
+          ["symmetry-2d-statistics", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
+          ["symmetry-paths-no-crossing", "not assessed", "From Fig. 2 alone: not run (option symmetry is false)"],
+        ],
+      );
+      await assert.rejects(
+        jacot.symmetryLearning({ depths: [4, 6] } as never),
+        /bottleneck\.symmetryLearning: unknown option "depths" \(depths is an option of bottleneck, not read by this figure\)/,
+      );
+    },
+  );
 });

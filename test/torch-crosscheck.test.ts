@@ -18,19 +18,44 @@ const hasTorch = (() => {
   }
 })();
 
-it("H, H_o, H_f and their ranks agree with PyTorch float64 (torch_reference.py check)", { skip: !hasTorch && "needs Debian's python3-torch and ../shared/bench (bash .ci/setup --bench)" }, () => {
-  for (const [act, loss, bias] of [["tanh", "ce", true], ["relu", "mse", false], ["linear", "mse", false]] as const) {
-    const { problem } = buildHessianProblem({ sizes: [6, 5, 4, 3], n: 20, act, bias, loss, data: "gaussian", seed: 3, init: "glorot-normal", closedForm: false });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-torch-")), "problem.json");
-    exportProblem(problem, file);
-    const torch = JSON.parse(execFileSync("/usr/bin/python3", [script, "check", file], { encoding: "utf8" }));
-    const h = cv.hessian(problem);
-    assert.ok(Math.abs(torch.loss - h.loss) < 1e-12);
-    for (const [key, M] of [["eig_H", h.H!], ["eig_Ho", h.Ho!], ["eig_Hf", h.Hf!]] as const) {
-      const ours = eigvalsh(M);
-      const scale = Math.max(...ours.map(Math.abs));
-      ours.forEach((v, i) => assert.ok(Math.abs(v - torch[key][i]) <= 1e-10 * scale, `${act} ${key}[${i}]`));
+it(
+  "H, H_o, H_f and their ranks agree with PyTorch float64 (torch_reference.py check)",
+  { skip: !hasTorch && "needs Debian's python3-torch and ../shared/bench (bash .ci/setup --bench)" },
+  () => {
+    for (const [act, loss, bias] of [
+      ["tanh", "ce", true],
+      ["relu", "mse", false],
+      ["linear", "mse", false],
+    ] as const) {
+      const { problem } = buildHessianProblem({
+        sizes: [6, 5, 4, 3],
+        n: 20,
+        act,
+        bias,
+        loss,
+        data: "gaussian",
+        seed: 3,
+        init: "glorot-normal",
+        closedForm: false,
+      });
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-torch-")), "problem.json");
+      exportProblem(problem, file);
+      const torch = JSON.parse(execFileSync("/usr/bin/python3", [script, "check", file], { encoding: "utf8" }));
+      const h = cv.hessian(problem);
+      assert.ok(Math.abs(torch.loss - h.loss) < 1e-12);
+      for (const [key, M] of [
+        ["eig_H", h.H!],
+        ["eig_Ho", h.Ho!],
+        ["eig_Hf", h.Hf!],
+      ] as const) {
+        const ours = eigvalsh(M);
+        const scale = Math.max(...ours.map(Math.abs));
+        ours.forEach((v, i) => assert.ok(Math.abs(v - torch[key][i]) <= 1e-10 * scale, `${act} ${key}[${i}]`));
+      }
+      assert.deepEqual(
+        [cv.spectrumOf(h.H!).rank, cv.spectrumOf(h.Ho!).rank, cv.spectrumOf(h.Hf!).rank],
+        [torch.rank_H, torch.rank_Ho, torch.rank_Hf],
+      );
     }
-    assert.deepEqual([cv.spectrumOf(h.H!).rank, cv.spectrumOf(h.Ho!).rank, cv.spectrumOf(h.Hf!).rank], [torch.rank_H, torch.rank_Ho, torch.rank_Hf]);
-  }
-});
+  },
+);

@@ -64,18 +64,35 @@ describe("native conv training (im2col + BLAS)", { skip: blas ? false : "the LAP
   });
 
   it("the float64 gradient equals central differences of the loss, for mse and ce", () => {
-    for (const [spec, loss] of [[SPECS[0], "mse"], [SPECS[1], "ce"]] as const) {
+    for (const [spec, loss] of [
+      [SPECS[0], "mse"],
+      [SPECS[1], "ce"],
+    ] as const) {
       const p = vggParamCount(spec);
       const params = Float64Array.from(new Rng(3).normals(p).map((v) => 0.4 * v));
       const { X, Y } = data(spec, 6, 5);
-      const Yl = loss === "ce" ? new Matrix(6, spec.outputs, Y.data.map((v) => Math.abs(v))) : Y;
-      const at = (q: Float64Array) => new ConvStepper(spec, q, loss, "float64", blas!).bind(X.data, Yl.data, 6).step([0, 2, 3, 5]);
+      const Yl =
+        loss === "ce"
+          ? new Matrix(
+              6,
+              spec.outputs,
+              Y.data.map((v) => Math.abs(v)),
+            )
+          : Y;
+      const at = (q: Float64Array) =>
+        new ConvStepper(spec, q, loss, "float64", blas!).bind(X.data, Yl.data, 6).step([0, 2, 3, 5]);
       const st = new ConvStepper(spec, params, loss, "float64", blas!).bind(X.data, Yl.data, 6);
       st.step([0, 2, 3, 5]);
       const g = Float64Array.from(st.gradient);
       const h = 1e-6;
       const r = new Rng(1);
-      const picks = [0, 1, p - 1, p - spec.outputs - 1, ...Array.from({ length: 12 }, () => Math.floor(r.uniform() * p))];
+      const picks = [
+        0,
+        1,
+        p - 1,
+        p - spec.outputs - 1,
+        ...Array.from({ length: 12 }, () => Math.floor(r.uniform() * p)),
+      ];
       for (const i of picks) {
         const a = params.slice();
         const b = params.slice();
@@ -88,56 +105,98 @@ describe("native conv training (im2col + BLAS)", { skip: blas ? false : "the LAP
     }
   });
 
-  it("predictions equal the tfjs model's with the same weights (conv layout, padding, pooling, flatten order)", async () => {
-    const { tf } = await loadTf();
-    for (const spec of SPECS) {
-      const model = nets.vggModel(tf, spec, 4);
-      const params = vggParams(model);
-      assert.equal(params.length, vggParamCount(spec));
-      assert.equal(params.length, model.countParams());
-      const { X } = data(spec, 13, 2);
-      const st = new ConvStepper(spec, params, "mse", "float32", blas!);
-      const mine = st.predict(X);
-      const y = tf.tidy(() => model.predict(tf.tensor(Float32Array.from(X.data), [X.rows, ...spec.inputShape])) as tfType.Tensor);
-      const theirs = y.dataSync() as Float32Array;
-      y.dispose();
-      assert.ok(maxDiff(mine, theirs) < 1e-5 * (1 + maxAbs(theirs)), `${JSON.stringify(spec.layers)}: max |Δf| ${maxDiff(mine, theirs)}`);
-      // and setVggParams round-trips
-      const moved = params.map((v) => v * 0.5);
-      setVggParams(tf, model, moved);
-      assert.ok(maxDiff(vggParams(model), moved) < 1e-7);
-      model.dispose();
-    }
-  });
+  it(
+    "predictions equal the tfjs model's with the same weights (conv layout, padding, pooling, " + "flatten order)",
+    async () => {
+      const { tf } = await loadTf();
+      for (const spec of SPECS) {
+        const model = nets.vggModel(tf, spec, 4);
+        const params = vggParams(model);
+        assert.equal(params.length, vggParamCount(spec));
+        assert.equal(params.length, model.countParams());
+        const { X } = data(spec, 13, 2);
+        const st = new ConvStepper(spec, params, "mse", "float32", blas!);
+        const mine = st.predict(X);
+        const y = tf.tidy(
+          () => model.predict(tf.tensor(Float32Array.from(X.data), [X.rows, ...spec.inputShape])) as tfType.Tensor,
+        );
+        const theirs = y.dataSync() as Float32Array;
+        y.dispose();
+        assert.ok(
+          maxDiff(mine, theirs) < 1e-5 * (1 + maxAbs(theirs)),
+          `${JSON.stringify(spec.layers)}: max |Δf| ${maxDiff(mine, theirs)}`,
+        );
+        // and setVggParams round-trips
+        const moved = params.map((v) => v * 0.5);
+        setVggParams(tf, model, moved);
+        assert.ok(maxDiff(vggParams(model), moved) < 1e-7);
+        model.dispose();
+      }
+    },
+  );
 
-  it("trainConv follows tfjs trainModel's trajectory to float32 rounding (SGD and Adam), and float64 stays close to float32", async () => {
-    const { tf } = await loadTf();
-    for (const [spec, optimizer, lr] of [[SPECS[0], "sgd", 0.05], [SPECS[1], "adam", 0.005]] as const) {
-      const { X, Y } = data(spec, 24, 7);
-      const model = nets.vggModel(tf, spec, 1);
-      const init = vggParams(model);
-      const o = { X, Y, loss: "mse" as const, optimizer, lr, batchSize: 5, steps: 40, seed: 2, checkpoints: [0, 20, 40] };
-      const seen: number[] = [];
-      const native = await trainConv({ ...o, spec, params: init, onCheckpoint: (s, net) => void seen.push(s, net.params64().length) });
-      await trainModel({ ...o, model });
-      const tfParams = vggParams(model);
-      model.dispose();
-      assert.match(native.backend, /^native float32/);
-      assert.deepEqual(seen, [0, init.length, 20, init.length, 40, init.length]);
-      const moved = maxDiff(native.params, init);
-      const diff = maxDiff(native.params, tfParams);
-      assert.ok(moved > 1e-2, `training moved the parameters by ${moved}`);
-      assert.ok(diff < 2e-5 * (1 + maxAbs(tfParams)), `${optimizer}: max |Δθ| native vs tfjs ${diff} (moved ${moved})`);
-      const f64 = await trainConv({ ...o, spec, params: init, precision: "float64" });
-      assert.match(f64.backend, /^native float64/);
-      assert.ok(maxDiff(f64.params, native.params) < 2e-5 * (1 + maxAbs(f64.params)), `float64 vs float32 ${maxDiff(f64.params, native.params)}`);
-    }
-  });
+  it(
+    "trainConv follows tfjs trainModel's trajectory to float32 rounding (SGD and Adam), and " +
+      "float64 stays close to float32",
+    async () => {
+      const { tf } = await loadTf();
+      for (const [spec, optimizer, lr] of [
+        [SPECS[0], "sgd", 0.05],
+        [SPECS[1], "adam", 0.005],
+      ] as const) {
+        const { X, Y } = data(spec, 24, 7);
+        const model = nets.vggModel(tf, spec, 1);
+        const init = vggParams(model);
+        const o = {
+          X,
+          Y,
+          loss: "mse" as const,
+          optimizer,
+          lr,
+          batchSize: 5,
+          steps: 40,
+          seed: 2,
+          checkpoints: [0, 20, 40],
+        };
+        const seen: number[] = [];
+        const native = await trainConv({
+          ...o,
+          spec,
+          params: init,
+          onCheckpoint: (s, net) => void seen.push(s, net.params64().length),
+        });
+        await trainModel({ ...o, model });
+        const tfParams = vggParams(model);
+        model.dispose();
+        assert.match(native.backend, /^native float32/);
+        assert.deepEqual(seen, [0, init.length, 20, init.length, 40, init.length]);
+        const moved = maxDiff(native.params, init);
+        const diff = maxDiff(native.params, tfParams);
+        assert.ok(moved > 1e-2, `training moved the parameters by ${moved}`);
+        assert.ok(
+          diff < 2e-5 * (1 + maxAbs(tfParams)),
+          `${optimizer}: max |Δθ| native vs tfjs ${diff} (moved ${moved})`,
+        );
+        const f64 = await trainConv({ ...o, spec, params: init, precision: "float64" });
+        assert.match(f64.backend, /^native float64/);
+        assert.ok(
+          maxDiff(f64.params, native.params) < 2e-5 * (1 + maxAbs(f64.params)),
+          `float64 vs float32 ${maxDiff(f64.params, native.params)}`,
+        );
+      }
+    },
+  );
 
   it("refuses a parameter vector of the wrong length and data of the wrong width before training", async () => {
     const spec = SPECS[0];
     const { X, Y } = data(spec, 4, 1);
-    await assert.rejects(trainConv({ X, Y, spec, params: new Float64Array(3), lr: 0.1, steps: 1 }), /the spec has \d+ parameters, got 3/);
-    await assert.rejects(trainConv({ X: new Matrix(4, 5), Y, spec, params: new Float64Array(vggParamCount(spec)), lr: 0.1, steps: 1 }), /data must be N×98/);
+    await assert.rejects(
+      trainConv({ X, Y, spec, params: new Float64Array(3), lr: 0.1, steps: 1 }),
+      /the spec has \d+ parameters, got 3/,
+    );
+    await assert.rejects(
+      trainConv({ X: new Matrix(4, 5), Y, spec, params: new Float64Array(vggParamCount(spec)), lr: 0.1, steps: 1 }),
+      /data must be N×98/,
+    );
   });
 });

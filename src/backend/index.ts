@@ -50,11 +50,19 @@ function patchWasmMatMul(tf: typeof tfType): void {
       const r = a.shape.length;
       const rows = a.shape[transposeA ? r - 1 : r - 2];
       const cols = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1];
-      const batch = Math.max(size(a) / (a.shape[r - 1] * a.shape[r - 2]), size(b) / (b.shape[b.shape.length - 1] * b.shape[b.shape.length - 2]));
+      const batch = Math.max(
+        size(a) / (a.shape[r - 1] * a.shape[r - 2]),
+        size(b) / (b.shape[b.shape.length - 1] * b.shape[b.shape.length - 2]),
+      );
       const direct = (transposeA ? size(a) : 0) + (transposeB ? size(b) : 0);
       const swapped = (transposeA ? 0 : size(a)) + (transposeB ? 0 : size(b)) + batch * rows * cols;
       const bk = backend as unknown as { disposeData(id: unknown): void };
-      const plain = (x: tfType.TensorInfo, y: tfType.TensorInfo) => original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tfType.TensorInfo;
+      const plain = (x: tfType.TensorInfo, y: tfType.TensorInfo) =>
+        original.kernelFunc({
+          inputs: { a: x, b: y },
+          backend,
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        }) as tfType.TensorInfo;
       if (direct <= swapped) {
         const a2 = transposeA ? flip(a) : a;
         const b2 = transposeB ? flip(b) : b;
@@ -99,17 +107,28 @@ function addWasmConvGradients(tf: typeof tfType): void {
     return k.kernelFunc;
   };
   const [pad, transpose, conv, slice, reverse] = ["PadV2", "Transpose", "Conv2D", "Slice", "Reverse"].map(need);
-  type ConvAttrs = { strides: number | [number, number]; pad: "valid" | "same" | number; dataFormat: string; dimRoundingMode?: "floor" | "round" | "ceil" };
+  type ConvAttrs = {
+    strides: number | [number, number];
+    pad: "valid" | "same" | number;
+    dataFormat: string;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
   type Backend = tfType.KernelBackend;
   // runs wasm kernels, remembering intermediates so they can be freed once the result exists
   const runner = (backend: Backend) => {
     const temps: tfType.TensorInfo[] = [];
-    const run = (k: typeof pad, inputs: Record<string, tfType.TensorInfo>, attrs: Record<string, unknown>, keep = false) => {
+    const run = (
+      k: typeof pad,
+      inputs: Record<string, tfType.TensorInfo>,
+      attrs: Record<string, unknown>,
+      keep = false,
+    ) => {
       const out = k({ inputs, backend, attrs: attrs as never }) as tfType.TensorInfo;
       if (!keep) temps.push(out);
       return out;
     };
-    const free = () => temps.forEach((t) => (backend as unknown as { disposeData(id: unknown): void }).disposeData(t.dataId));
+    const free = () =>
+      temps.forEach((t) => (backend as unknown as { disposeData(id: unknown): void }).disposeData(t.dataId));
     return { run, free };
   };
   const nhwc = (op: string, a: ConvAttrs) => {
@@ -125,14 +144,43 @@ function addWasmConvGradients(tf: typeof tfType): void {
         const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
         nhwc("Conv2DBackpropFilter", a);
         const [fh, fw, ci, co] = a.filterShape;
-        const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, "channelsLast");
+        const info = tf.backend_util.computeConv2DInfo(
+          x.shape as [number, number, number, number],
+          a.filterShape,
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+          false,
+          "channelsLast",
+        );
         const { top, bottom, left, right } = info.padInfo;
         const { run, free } = runner(backend as Backend);
-        const xp = top || bottom || left || right ? run(pad, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+        const xp =
+          top || bottom || left || right
+            ? run(
+                pad,
+                { x },
+                {
+                  paddings: [
+                    [0, 0],
+                    [top, bottom],
+                    [left, right],
+                    [0, 0],
+                  ],
+                  constantValue: 0,
+                },
+              )
+            : x;
         const xt = run(transpose, { x: xp }, { perm: [3, 1, 2, 0] });
         const dyt = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] });
-        let g = run(conv, { x: xt, filter: dyt }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [info.strideHeight, info.strideWidth] });
-        if (g.shape[1] !== fh || g.shape[2] !== fw) g = run(slice, { x: g }, { begin: [0, 0, 0, 0], size: [ci, fh, fw, co] });
+        let g = run(
+          conv,
+          { x: xt, filter: dyt },
+          { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [info.strideHeight, info.strideWidth] },
+        );
+        if (g.shape[1] !== fh || g.shape[2] !== fw)
+          g = run(slice, { x: g }, { begin: [0, 0, 0, 0], size: [ci, fh, fw, co] });
         const dw = run(transpose, { x: g }, { perm: [1, 2, 0, 3] }, true);
         free();
         return dw;
@@ -146,21 +194,56 @@ function addWasmConvGradients(tf: typeof tfType): void {
       const { dy, filter } = inputs as { dy: tfType.TensorInfo; filter: tfType.TensorInfo };
       const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
       const [fh, fw] = filter.shape;
-      const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, "channelsLast");
+      const info = tf.backend_util.computeConv2DInfo(
+        a.inputShape,
+        filter.shape as [number, number, number, number],
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+        false,
+        "channelsLast",
+      );
       const { top, bottom, left, right } = info.padInfo;
       const p = [fh - 1 - top, fh - 1 - bottom, fw - 1 - left, fw - 1 - right];
-      if (a.dataFormat !== "NHWC" || info.strideHeight !== 1 || info.strideWidth !== 1 || p.some((v) => v < 0)) return originalInput.kernelFunc({ inputs, backend, attrs });
+      if (a.dataFormat !== "NHWC" || info.strideHeight !== 1 || info.strideWidth !== 1 || p.some((v) => v < 0))
+        return originalInput.kernelFunc({ inputs, backend, attrs });
       const { run, free } = runner(backend as Backend);
-      const dyp = p.some((v) => v > 0) ? run(pad, { x: dy }, { paddings: [[0, 0], [p[0], p[1]], [p[2], p[3]], [0, 0]], constantValue: 0 }) : dy;
+      const dyp = p.some((v) => v > 0)
+        ? run(
+            pad,
+            { x: dy },
+            {
+              paddings: [
+                [0, 0],
+                [p[0], p[1]],
+                [p[2], p[3]],
+                [0, 0],
+              ],
+              constantValue: 0,
+            },
+          )
+        : dy;
       const flipped = run(reverse, { x: filter }, { dims: [0, 1] });
       const wt = run(transpose, { x: flipped }, { perm: [0, 1, 3, 2] });
-      const dx = run(conv, { x: dyp, filter: wt }, { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] }, true);
+      const dx = run(
+        conv,
+        { x: dyp, filter: wt },
+        { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] },
+        true,
+      );
       free();
       return dx;
     };
     (kernelFunc as { rankscope?: boolean }).rankscope = true;
     tf.unregisterKernel("Conv2DBackpropInput", "wasm");
-    tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm", setupFunc: originalInput.setupFunc, disposeFunc: originalInput.disposeFunc, kernelFunc: kernelFunc as tfType.KernelFunc });
+    tf.registerKernel({
+      kernelName: "Conv2DBackpropInput",
+      backendName: "wasm",
+      setupFunc: originalInput.setupFunc,
+      disposeFunc: originalInput.disposeFunc,
+      kernelFunc: kernelFunc as tfType.KernelFunc,
+    });
   }
 }
 
@@ -172,17 +255,21 @@ async function select(prefer?: TfBackendName): Promise<TfHandle> {
   }
   if (!forced || forced === "tensorflow") {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
       const tf = require("@tensorflow/tfjs-node") as typeof tfType;
       await tf.setBackend("tensorflow");
       await tf.ready();
-      if (tf.getBackend() === "tensorflow") return { tf, backend: "tensorflow", report: "tfjs backend: tensorflow (tfjs-node, native, multi-threaded)" };
+      if (tf.getBackend() === "tensorflow")
+        return { tf, backend: "tensorflow", report: "tfjs backend: tensorflow (tfjs-node, native, multi-threaded)" };
       notes.push("tfjs-node loaded but did not activate");
     } catch (err) {
-      notes.push(`tfjs-node unavailable (${String((err as Error).message).split("\n")[0].slice(0, 80)})`);
+      notes.push(
+        `tfjs-node unavailable (${String((err as Error).message)
+          .split("\n")[0]
+          .slice(0, 80)})`,
+      );
     }
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const tf = require("@tensorflow/tfjs") as typeof tfType;
   if (!forced || forced === "wasm" || forced === "tensorflow") {
     try {
@@ -194,7 +281,13 @@ async function select(prefer?: TfBackendName): Promise<TfHandle> {
         addWasmConvGradients(tf);
         const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
         const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
-        return { tf, backend: "wasm", report: `tfjs backend: wasm (SIMD ${simd ? "on" : "off"}, ${threads ? "multi-threaded" : "1 thread"})${notes.length ? "; " + notes.join("; ") : ""}` };
+        return {
+          tf,
+          backend: "wasm",
+          report:
+            `tfjs backend: wasm (SIMD ${simd ? "on" : "off"}, ` +
+            `${threads ? "multi-threaded" : "1 thread"})${notes.length ? "; " + notes.join("; ") : ""}`,
+        };
       }
       notes.push("wasm backend did not activate");
     } catch (err) {

@@ -18,7 +18,11 @@ export function canonicalJson(v: unknown): string {
   if (ArrayBuffer.isView(v)) return canonicalJson(Array.from(v as unknown as ArrayLike<number>));
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(",")}}`;
 }
 
 export function packageVersion(): string {
@@ -56,11 +60,15 @@ export function codeHash(): string {
 }
 
 /**
- * The cache key of a study run: the hex sha256 of the name, the canonical JSON of its options (keys sorted, typed arrays as
+ * The cache key of a study run: the hex sha256 of the name, the canonical JSON of its options (keys sorted, typed
+ * arrays as
  * arrays) and the package version (default: this package's).
  */
 export function cacheKey(name: string, options: unknown, version = packageVersion()): string {
-  return crypto.createHash("sha256").update(`${name}\n${canonicalJson(options)}\n${version}`).digest("hex");
+  return crypto
+    .createHash("sha256")
+    .update(`${name}\n${canonicalJson(options)}\n${version}`)
+    .digest("hex");
 }
 
 /** The cache folder: RANKSCOPE_CACHE_DIR when set, else `.rankscope-cache` in the current working directory. */
@@ -84,7 +92,8 @@ export function readCache<T>(key: string, dir = defaultCacheDir()): CacheRead<T>
     const header = JSON.parse(text.slice(0, nl));
     const payload = text.slice(nl + 1);
     const sum = crypto.createHash("sha256").update(payload).digest("hex");
-    if (header.key !== key || header.sha256 !== sum) return { status: "corrupt", reason: "checksum mismatch (truncated or edited)" };
+    if (header.key !== key || header.sha256 !== sum)
+      return { status: "corrupt", reason: "checksum mismatch (truncated or edited)" };
     return { status: "hit", value: JSON.parse(payload) as T };
   } catch (err) {
     return { status: "corrupt", reason: (err as Error).message };
@@ -119,21 +128,35 @@ export interface CachedControls {
  * instances come back as plain objects (keep results plain data). A corrupt entry is reported and
  * recomputed; a write that fails is reported and the value returned.
  */
-export async function cached<T>(name: string, options: object, fn: () => T | Promise<T>, controls: CachedControls = {}): Promise<T> {
-  if (typeof name !== "string" || !name.trim()) throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
-  if (options === null || typeof options !== "object") throw new Error(`cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`);
-  if (typeof fn !== "function") throw new Error("cached: the third argument must be the function that computes the value");
+export async function cached<T>(
+  name: string,
+  options: object,
+  fn: () => T | Promise<T>,
+  controls: CachedControls = {},
+): Promise<T> {
+  if (typeof name !== "string" || !name.trim())
+    throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
+  if (options === null || typeof options !== "object")
+    throw new Error(
+      `cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`,
+    );
+  if (typeof fn !== "function")
+    throw new Error("cached: the third argument must be the function that computes the value");
   checkOptions("cached", controls, { force: bool, cacheDir: str, log: aFunction });
   const log = controls.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
   const dir = controls.cacheDir ?? defaultCacheDir();
-  const key = crypto.createHash("sha256").update(`cached\n${name}\n${canonicalJson(options)}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`).digest("hex");
+  const key = crypto
+    .createHash("sha256")
+    .update(`cached\n${name}\n${canonicalJson(options)}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`)
+    .digest("hex");
   const file = path.join(dir, key.slice(0, 2), `${key}.v8`);
   if (!controls.force && fs.existsSync(file)) {
     try {
       const bytes = fs.readFileSync(file);
       const sum = bytes.subarray(0, 32);
       const body = bytes.subarray(32);
-      if (!crypto.createHash("sha256").update(body).digest().equals(sum)) throw new Error("checksum mismatch (truncated or edited)");
+      if (!crypto.createHash("sha256").update(body).digest().equals(sum))
+        throw new Error("checksum mismatch (truncated or edited)");
       return v8.deserialize(body) as T;
     } catch (err) {
       log(`cached("${name}"): entry ${key.slice(0, 12)}… is unreadable (${(err as Error).message}); recomputing`);

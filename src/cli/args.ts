@@ -21,24 +21,38 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Fla
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Flags;
   } catch (err) {
-    const allowed = Object.entries(spec).map(([k, t]) => (t === "string" ? `--${k} VALUE` : `--${k}`)).join(", ");
-    throw new UsageError(`${command}: ${(err as Error).message.replace(/\. To specify .*$/s, "")}; it takes ${allowed}`);
+    const allowed = Object.entries(spec)
+      .map(([k, t]) => (t === "string" ? `--${k} VALUE` : `--${k}`))
+      .join(", ");
+    throw new UsageError(
+      `${command}: ${(err as Error).message.replace(/\. To specify .*$/s, "")}; it takes ${allowed}`,
+    );
   }
 }
 
 export function intList(flags: Flags, key: string, fallback: number[], max = Number.MAX_SAFE_INTEGER): number[] {
   const v = flags[key];
   if (v === undefined) return fallback;
-  const list = String(v).split(",").map((s) => Number(s.trim()));
-  if (!list.length || list.some((x) => !Number.isInteger(x) || x < 1 || x > max)) throw new UsageError(`--${key} must be a comma-separated list of integers in [1, ${max}], got "${v}"`);
+  const list = String(v)
+    .split(",")
+    .map((s) => Number(s.trim()));
+  if (!list.length || list.some((x) => !Number.isInteger(x) || x < 1 || x > max))
+    throw new UsageError(`--${key} must be a comma-separated list of integers in [1, ${max}], got "${v}"`);
   return list;
 }
 
-export function int(flags: Flags, key: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+export function int(
+  flags: Flags,
+  key: string,
+  fallback: number,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const v = flags[key];
   if (v === undefined) return fallback;
   const x = Number(v);
-  if (!Number.isInteger(x) || x < min || x > max) throw new UsageError(`--${key} must be an integer in [${min}, ${max}], got "${v}"`);
+  if (!Number.isInteger(x) || x < min || x > max)
+    throw new UsageError(`--${key} must be an integer in [${min}, ${max}], got "${v}"`);
   return x;
 }
 

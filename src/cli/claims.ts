@@ -18,7 +18,10 @@ export const CLAIMS_HELP = `usage: rankscope claims [--preset paper] [--update-r
 
 const cellText = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** The baseline of issue 20 ("the presets' sum at most half of today's") was measured when PyTorch's reference step took this long. */
+/**
+ * The baseline of issue 20 ("the presets' sum at most half of today's") was measured when PyTorch's reference step took
+ * this long.
+ */
 export const BASELINE_TORCH_MS = 6.7;
 
 /** Mean of the PyTorch reference step over a record's start and end timings, or null when it has none. */
@@ -47,14 +50,24 @@ export function wallTimeMarkdown(preset = "paper", root = packageRoot()): string
     sum += min;
     if (scaled === null) allScaled = false;
     else scaledSum += scaled;
-    const sp = (k: "torchMs" | "nativeMs") => (p.speed?.length ? p.speed.map((x) => ms(x[k])).join(" → ") : "not measured");
-    rows.push(`| ${s.name} | \`${p.commit.slice(0, 7)}\` | ${p.recordedAt.slice(0, 16).replace("T", " ")} | ${min.toFixed(1)} | ${sp("torchMs")} | ${sp("nativeMs")} | ${scaled === null ? "—" : scaled.toFixed(1)} |`);
+    const sp = (k: "torchMs" | "nativeMs") =>
+      p.speed?.length ? p.speed.map((x) => ms(x[k])).join(" → ") : "not measured";
+    rows.push(
+      `| ${s.name} | \`${p.commit.slice(0, 7)}\` | ` +
+        `${p.recordedAt.slice(0, 16).replace("T", " ")} | ${min.toFixed(1)} | ${sp("torchMs")} | ` +
+        `${sp("nativeMs")} | ${scaled === null ? "—" : scaled.toFixed(1)} |`,
+    );
   }
   return (
-    `Wall time of each record (2 cores) and the machine's speed when it ran: the float64 step of the MLP 784-500-500-500-2 tanh ` +
+    `Wall time of each record (2 cores) and the machine's speed when it ran: the float64 step ` +
+    `of the MLP 784-500-500-500-2 tanh ` +
     `(batch 20, SGD, 1 thread) timed in PyTorch and on rankscope's native path as the study started and as it ended. ` +
-    `The last column scales the minutes to a machine whose PyTorch step takes ${BASELINE_TORCH_MS} ms, the speed at which issue 20's baseline was measured (minutes × ${BASELINE_TORCH_MS} / mean PyTorch step).\n\n` +
-    `| study | commit | recorded (UTC) | minutes | PyTorch step, ms (start → end) | native step, ms (start → end) | minutes at ${BASELINE_TORCH_MS} ms |\n| --- | --- | --- | --- | --- | --- | --- |\n` +
+    (`The last column scales the minutes to a machine whose PyTorch step takes ` +
+      `${BASELINE_TORCH_MS} ms, the speed at which issue 20's baseline was measured (minutes × ` +
+      `${BASELINE_TORCH_MS} / mean PyTorch step).\n\n`) +
+    (`| study | commit | recorded (UTC) | minutes | PyTorch step, ms (start → end) | native ` +
+      `step, ms (start → end) | minutes at ${BASELINE_TORCH_MS} ms |\n| --- | --- | --- | --- | ` +
+      `--- | --- | --- |\n`) +
     rows.join("\n") +
     `\n| **sum** | | | **${sum.toFixed(1)}** | | | **${allScaled ? scaledSum.toFixed(1) : "—"}** |`
   );
@@ -70,10 +83,21 @@ export function claimsMarkdown(preset = "paper", root = packageRoot()): string {
     }
     const t = tally(r.ledger);
     parts.push(
-      `**${s.name}** — ${r.data.title}. ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(", ")}. ` +
-        `Recorded at commit \`${r.provenance.commit.slice(0, 7)}\`${r.provenance.dirty ? " (uncommitted changes)" : ""}, ${r.provenance.recordedAt.slice(0, 10)}, ${formatSeconds(r.provenance.seconds)} on ${r.provenance.cores} cores.\n\n` +
+      `**${s.name}** — ${r.data.title}. ${Object.entries(t)
+        .filter(([, n]) => n)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(", ")}. ` +
+        (`Recorded at commit \`${r.provenance.commit.slice(0, 7)}\`${r.provenance.dirty ? " (uncommitted changes)" : ""}, ` +
+          `${r.provenance.recordedAt.slice(0, 10)}, ${formatSeconds(r.provenance.seconds)} on ` +
+          `${r.provenance.cores} cores.\n\n`) +
         `| claim | where | verdict | numbers |\n| --- | --- | --- | --- |\n` +
-        r.ledger.map((e) => `| ${cellText(e.claim)} | ${cellText(e.where)} | **${e.verdict}** | ${cellText(e.detail.length > 300 ? e.detail.slice(0, 297) + "…" : e.detail)} |`).join("\n"),
+        r.ledger
+          .map(
+            (e) =>
+              `| ${cellText(e.claim)} | ${cellText(e.where)} | **${e.verdict}** | ` +
+              `${cellText(e.detail.length > 300 ? e.detail.slice(0, 297) + "…" : e.detail)} |`,
+          )
+          .join("\n"),
     );
   }
   return parts.join("\n\n");
@@ -82,7 +106,16 @@ export function claimsMarkdown(preset = "paper", root = packageRoot()): string {
 export async function main(argv: string[]): Promise<number> {
   let v;
   try {
-    v = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { preset: { type: "string" }, "update-readme": { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
+    v = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        preset: { type: "string" },
+        "update-readme": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
   } catch (err) {
     console.error(`claims: ${(err as Error).message}\n${CLAIMS_HELP}`);
     return 2;
@@ -106,7 +139,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`claims: README.md has no ${start} … ${end} block`);
     return 1;
   }
-  writeFileAtomic(readme, `${text.slice(0, i + start.length)}\n<!-- generated by \`npm run claims\` from results/${v.preset ?? "paper"}/*.json; do not edit by hand -->\n\n${md}\n\n${text.slice(j)}`);
+  writeFileAtomic(
+    readme,
+    `${text.slice(0, i + start.length)}\n<!-- generated by \`npm run claims\` from ` +
+      `results/${v.preset ?? "paper"}/*.json; do not edit by hand ` +
+      `-->\n\n${md}\n\n${text.slice(j)}`,
+  );
   console.log(`claims: README.md updated from results/${v.preset ?? "paper"}/`);
   return 0;
 }

@@ -2,7 +2,6 @@
  * `rankscope hessian`: the exact Hessian of one network on one dataset, its split, ranks and
  * timings as JSON, and optionally the problem in the format torch_reference.py `check` reads.
  */
-import * as fs from "node:fs";
 import { Matrix, eigvalsh, rank } from "../linalg";
 import * as nets from "../nets";
 import * as cv from "../curvature";
@@ -13,8 +12,18 @@ import { Flags, FlagSpec, intList, int, choice, UsageError } from "./args";
 import { envMemoryBytes } from "../util/env";
 
 export const HESSIAN_FLAGS: FlagSpec = {
-  sizes: "string", n: "string", act: "string", bias: "boolean", loss: "string", data: "string", seed: "string", init: "string",
-  json: "boolean", "export-problem": "string", "closed-form": "boolean", help: "boolean",
+  sizes: "string",
+  n: "string",
+  act: "string",
+  bias: "boolean",
+  loss: "string",
+  data: "string",
+  seed: "string",
+  init: "string",
+  json: "boolean",
+  "export-problem": "string",
+  "closed-form": "boolean",
+  help: "boolean",
 };
 
 export const HESSIAN_HELP = `usage: rankscope hessian [options]
@@ -49,7 +58,11 @@ export function checkResources(o: HessianCliOptions, what: "hessian" | "export")
   const need = what === "hessian" ? dataBytes + 8 * 4 * p * p : dataBytes + 24 * (p + o.n * (d + K));
   const gib = (b: number) => (b / 2 ** 30).toFixed(2);
   if (need > limit) {
-    throw new UsageError(`${what === "hessian" ? "hessian" : "--export-problem"}: this problem needs about ${gib(need)} GiB (p = ${p} parameters, N = ${o.n} samples of width ${d}), over the limit of ${gib(limit)} GiB; use smaller --sizes or --n (or raise RANKSCOPE_MEMORY_GIB)`);
+    throw new UsageError(
+      `${what === "hessian" ? "hessian" : "--export-problem"}: this problem needs about ` +
+        `${gib(need)} GiB (p = ${p} parameters, N = ${o.n} samples of width ${d}), over the limit ` +
+        `of ${gib(limit)} GiB; use smaller --sizes or --n (or raise RANKSCOPE_MEMORY_GIB)`,
+    );
   }
 }
 
@@ -96,10 +109,12 @@ export function buildHessianProblem(o: HessianCliOptions): { problem: cv.Problem
       Y = new Matrix(o.n, K);
       for (let i = 0; i < o.n; i++) Y.set(i, rng.int(K), 1);
     } else Y = new Matrix(o.n, K, rng.normals(o.n * K));
-    description = `Gaussian inputs N(0, I_${d}), ${o.loss === "ce" ? "random one-hot" : "Gaussian"} targets, N = ${o.n}`;
+    description =
+      `Gaussian inputs N(0, I_${d}), ${o.loss === "ce" ? "random one-hot" : "Gaussian"} ` + `targets, N = ${o.n}`;
   } else {
     if (K !== 10) throw new Error(`--data ${o.data} has 10 classes: the last size must be 10, got ${K}`);
-    const base: Dataset = o.data === "mnist" ? loadMnist({ n: o.n, seed: o.seed }) : loadFashionMnist({ n: o.n, seed: o.seed });
+    const base: Dataset =
+      o.data === "mnist" ? loadMnist({ n: o.n, seed: o.seed }) : loadFashionMnist({ n: o.n, seed: o.seed });
     const ds = d === 784 ? base : downscaleTo(base, d);
     X = ds.X;
     Y = ds.Y;
@@ -147,7 +162,13 @@ export function runHessian(o: HessianCliOptions, log: (s: string) => void = () =
   if (linear) {
     const r = rank(problem.X);
     const s = rank(cv.linearStatistics(problem).omega);
-    formula = cv.linearRankFormulas({ sizes: o.sizes, r, s: o.loss === "mse" ? s : undefined, bias: o.bias, loss: o.loss });
+    formula = cv.linearRankFormulas({
+      sizes: o.sizes,
+      r,
+      s: o.loss === "mse" ? s : undefined,
+      bias: o.bias,
+      loss: o.loss,
+    });
   }
   return {
     sizes: o.sizes,
@@ -175,11 +196,24 @@ export function exportProblem(problem: cv.Problem, file: string): void {
   const acts = new Set(spec.activation);
   if (acts.size > 1) throw new Error("--export-problem: torch_reference.py takes one activation for all hidden layers");
   const act = spec.activation[0] ?? "linear";
-  if (!["linear", "relu", "tanh", "sigmoid"].includes(act)) throw new Error(`--export-problem: torch_reference.py supports linear, relu, tanh, sigmoid; got ${act}`);
-  if (problem.loss === "logcosh") throw new Error("--export-problem: torch_reference.py supports the mse and ce losses");
+  if (!["linear", "relu", "tanh", "sigmoid"].includes(act))
+    throw new Error(`--export-problem: torch_reference.py supports linear, relu, tanh, sigmoid; got ${act}`);
+  if (problem.loss === "logcosh")
+    throw new Error("--export-problem: torch_reference.py supports the mse and ce losses");
   const slots = nets.layout(spec);
   const weights = slots.map((s) => nets.weight(spec, problem.params, s.layer).toArray());
-  const biases = spec.bias ? slots.map((s) => Array.from(problem.params.subarray(s.bOffset, s.bOffset + s.rows))) : undefined;
-  const json = { sizes: spec.sizes, act, bias: spec.bias, loss: problem.loss ?? "mse", weights, ...(biases ? { biases } : {}), X: problem.X.toArray(), Y: problem.Y.toArray() };
+  const biases = spec.bias
+    ? slots.map((s) => Array.from(problem.params.subarray(s.bOffset, s.bOffset + s.rows)))
+    : undefined;
+  const json = {
+    sizes: spec.sizes,
+    act,
+    bias: spec.bias,
+    loss: problem.loss ?? "mse",
+    weights,
+    ...(biases ? { biases } : {}),
+    X: problem.X.toArray(),
+    Y: problem.Y.toArray(),
+  };
   writeFileAtomic(file, JSON.stringify(json));
 }

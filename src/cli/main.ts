@@ -11,7 +11,15 @@
 import { parseFlags, UsageError } from "./args";
 import { checkEnvironment, EnvError } from "../util/env";
 import { installInterruptHandlers, interrupted } from "../util/interrupt";
-import { HESSIAN_FLAGS, HESSIAN_HELP, hessianOptionsFromFlags, runHessian, buildHessianProblem, exportProblem, checkResources } from "./hessian";
+import {
+  HESSIAN_FLAGS,
+  HESSIAN_HELP,
+  hessianOptionsFromFlags,
+  runHessian,
+  buildHessianProblem,
+  exportProblem,
+  checkResources,
+} from "./hessian";
 
 const USAGE = `usage: rankscope <command> [options]
 commands:
@@ -25,8 +33,16 @@ async function main(argv: string[]): Promise<number> {
   checkEnvironment();
   // the long asynchronous commands stop cleanly on Ctrl-C; `hessian` is one synchronous computation, which
   // Node's default handling stops at once (a handler could only run after it finished)
-  if (cmd === "reproduce") installInterruptHandlers("rankscope reproduce", "finished study tasks are checkpointed: run the same command again to resume");
-  if (cmd === "notebooks") installInterruptHandlers("rankscope notebooks", "the Jupyter kernels are stopped; finished study tasks are checkpointed, so re-running a notebook resumes");
+  if (cmd === "reproduce")
+    installInterruptHandlers(
+      "rankscope reproduce",
+      "finished study tasks are checkpointed: run the same command again to resume",
+    );
+  if (cmd === "notebooks")
+    installInterruptHandlers(
+      "rankscope notebooks",
+      "the Jupyter kernels are stopped; finished study tasks are checkpointed, so re-running a notebook resumes",
+    );
   if (!cmd || cmd === "--help" || cmd === "-h") {
     console.log(USAGE);
     return cmd ? 0 : 2;
@@ -48,9 +64,18 @@ async function main(argv: string[]): Promise<number> {
     const report = runHessian(opts, flags.json ? undefined : (s) => console.error(s));
     if (flags.json) console.log(JSON.stringify(report));
     else {
-      console.log(`p = ${report.p}, N = ${report.N}, ${report.sizes.join("-")} ${report.act}${report.bias ? " +bias" : ""}, ${report.loss}, path ${report.path}, linalg ${report.linalg}`);
+      console.log(
+        `p = ${report.p}, N = ${report.N}, ${report.sizes.join("-")} ` +
+          `${report.act}${report.bias ? " +bias" : ""}, ${report.loss}, path ${report.path}, linalg ` +
+          `${report.linalg}`,
+      );
       console.log(`rank H = ${report.rank_H}, rank H_o = ${report.rank_Ho}, rank H_f = ${report.rank_Hf}`);
-      if (report.formula) console.log(`formulas (Singh et al.): H ${report.formula.H}, H_o ${report.formula.HoIsBound ? "≤ " : ""}${report.formula.Ho}, H_f ${report.formula.Hf ?? "—"}`);
+      if (report.formula)
+        console.log(
+          `formulas (Singh et al.): H ${report.formula.H}, H_o ` +
+            `${report.formula.HoIsBound ? "≤ " : ""}${report.formula.Ho}, H_f ` +
+            `${report.formula.Hf ?? "—"}`,
+        );
       console.log(`Hessian ${report.hessian_s.toFixed(3)} s, eigenvalues ${report.eigenvalues_s.toFixed(3)} s`);
     }
     return 0;

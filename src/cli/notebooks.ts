@@ -1,5 +1,4 @@
 /** `npm run notebooks`: delegates to the notebook layer (kernel-helpers/run-notebooks). */
 export function main(argv: string[]): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require("../../kernel-helpers/run-notebooks").main(argv);
 }

@@ -30,8 +30,8 @@ export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --record              also write results/<preset>/<study>.json (+ PNG/SVG) with provenance, to commit
   --strict              exit 1 also when a claim is "not reproduced"
   --help                this text
-exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not reproduced); 2 bad arguments`;
-
+exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not
+  reproduced); 2 bad arguments`;
 
 export function parseReproduceArgs(argv: string[]) {
   let parsed;
@@ -57,13 +57,29 @@ export function parseReproduceArgs(argv: string[]) {
   const v = parsed.values;
   const names = STUDIES.map((s) => s.name);
   const preset = (v.preset ?? "paper") as Preset;
-  if (!PRESETS.includes(preset)) throw new UsageError(`reproduce: --preset must be one of ${PRESETS.join(", ")}; got "${v.preset}"`);
+  if (!PRESETS.includes(preset))
+    throw new UsageError(`reproduce: --preset must be one of ${PRESETS.join(", ")}; got "${v.preset}"`);
   const studies = v.study === undefined ? names : v.study.split(",").map((s) => s.trim());
-  for (const w of studies) if (!names.includes(w)) throw new UsageError(`reproduce: --study must be one or more (comma-separated) of ${names.join(", ")}; got "${w}"`);
+  for (const w of studies)
+    if (!names.includes(w))
+      throw new UsageError(
+        `reproduce: --study must be one or more (comma-separated) of ${names.join(", ")}; got "${w}"`,
+      );
   const formats = (v.formats ?? "html,png,svg").split(",").map((s) => s.trim());
-  for (const f of formats) if (!["html", "png", "svg", "pdf"].includes(f)) throw new UsageError(`reproduce: --formats takes html, png, svg, pdf; got "${f}"`);
+  for (const f of formats)
+    if (!["html", "png", "svg", "pdf"].includes(f))
+      throw new UsageError(`reproduce: --formats takes html, png, svg, pdf; got "${f}"`);
   if (v.out !== undefined && !v.out.trim()) throw new UsageError("reproduce: --out needs a folder");
-  return { help: v.help === true, preset, studies, formats, out: path.resolve(v.out ?? "out"), force: v.force === true, record: v.record === true, strict: v.strict === true };
+  return {
+    help: v.help === true,
+    preset,
+    studies,
+    formats,
+    out: path.resolve(v.out ?? "out"),
+    force: v.force === true,
+    record: v.record === true,
+    strict: v.strict === true,
+  };
 }
 
 const ANSI: Record<Verdict, string> = { reproduced: "32", partly: "33", "not reproduced": "31", "not assessed": "90" };
@@ -83,7 +99,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(REPRODUCE_HELP);
     return 0;
   }
-  const colour = process.stdout.isTTY ? (v: Verdict, s: string) => `\x1b[${ANSI[v]}m${s}\x1b[0m` : (_v: Verdict, s: string) => s;
+  const colour = process.stdout.isTTY
+    ? (v: Verdict, s: string) => `\x1b[${ANSI[v]}m${s}\x1b[0m`
+    : (_v: Verdict, s: string) => s;
   const t0 = Date.now();
   const done: { name: string; title: string; result: ExperimentResult }[] = [];
   const errors: string[] = [];
@@ -102,20 +120,47 @@ export async function main(argv: string[]): Promise<number> {
       if (interrupted()) return 130; // Ctrl-C: the handler reports and exits
       // one study's failure must not lose the others: say what failed and go on
       errors.push(study.name);
-      console.log(`  ERROR ${study.name}: ${String((err as Error).stack ?? err).split("\n").slice(0, 6).join("\n    ")}`);
+      console.log(
+        `  ERROR ${study.name}: ${String((err as Error).stack ?? err)
+          .split("\n")
+          .slice(0, 6)
+          .join("\n    ")}`,
+      );
       continue;
     }
     const dir = path.join(args.out, study.name);
     for (const fig of result.figures) for (const f of args.formats) await save(fig, path.join(dir, `${fig.name}.${f}`));
-    writeFileAtomic(path.join(dir, "summary.json"), JSON.stringify({ ...result.toJSON(), figures: result.figures.map((f) => f.name), cached: result.cached }, null, 2));
+    writeFileAtomic(
+      path.join(dir, "summary.json"),
+      JSON.stringify(
+        { ...result.toJSON(), figures: result.figures.map((f) => f.name), cached: result.cached },
+        null,
+        2,
+      ),
+    );
     const bad = result.checks.filter((c) => !c.pass);
     softwareFailures += bad.length;
     const t = tally(result.ledger);
     notReproduced += t["not reproduced"];
-    console.log(`  ${result.figures.length} figures, ${result.checks.length - bad.length}/${result.checks.length} software checks pass, ${formatSeconds(result.data.seconds)}${result.cached ? " (cached result)" : ""} → ${dir}`);
+    console.log(
+      `  ${result.figures.length} figures, ` +
+        `${result.checks.length - bad.length}/${result.checks.length} software checks pass, ` +
+        `${formatSeconds(result.data.seconds)}${result.cached ? " (cached result)" : ""} → ${dir}`,
+    );
     for (const c of bad) console.log(`  SOFTWARE CHECK FAILED ${c.name}: ${c.detail}`);
-    console.log(`  claims: ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => colour(v as Verdict, `${n} ${v}`)).join(", ") || "none declared"}`);
-    for (const e of result.ledger) console.log(`    ${colour(e.verdict, `[${e.verdict}]`)} ${e.id} (${e.where}): ${e.detail.length > 240 ? e.detail.slice(0, 237) + "…" : e.detail}`);
+    console.log(
+      `  claims: ${
+        Object.entries(t)
+          .filter(([, n]) => n)
+          .map(([v, n]) => colour(v as Verdict, `${n} ${v}`))
+          .join(", ") || "none declared"
+      }`,
+    );
+    for (const e of result.ledger)
+      console.log(
+        `    ${colour(e.verdict, `[${e.verdict}]`)} ${e.id} (${e.where}): ` +
+          `${e.detail.length > 240 ? e.detail.slice(0, 237) + "…" : e.detail}`,
+      );
     if (args.record) {
       speed.push(await speedReference("end"));
       const { loadTf } = await import("../backend");
@@ -123,32 +168,67 @@ export async function main(argv: string[]): Promise<number> {
       const prov = provenanceOf(result, args.preset, tfjs, started, speed);
       const rdir = resultsDir(args.preset);
       // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
-      for (const fig of result.figures) for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
+      for (const fig of result.figures)
+        for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
       const file = writeRecord(result, prov, rdir);
       const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ms`);
-      console.log(`  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ${speed.map((r) => ms(r.torchMs)).join(" → ")}, native ${speed.map((r) => ms(r.nativeMs)).join(" → ")}`);
-      console.log(`  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`);
+      console.log(
+        `  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ` +
+          `${speed.map((r) => ms(r.torchMs)).join(" → ")}, native ` +
+          `${speed.map((r) => ms(r.nativeMs)).join(" → ")}`,
+      );
+      console.log(
+        `  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`,
+      );
     }
     done.push({ name: study.name, title: study.title, result });
   }
   writeFileAtomic(path.join(args.out, "index.html"), gallery(done, errors, args.preset));
   await closeExporter();
   const st = exporterStats();
-  console.log(`reproduce: ${done.length} studies run${errors.length ? `, ${errors.length} failed with an error (${errors.join(", ")})` : ""}; ${softwareFailures} software check(s) failed; ${notReproduced} claim(s) not reproduced; ${st.exported} images from ${st.launches} browser launch(es); ${formatSeconds((Date.now() - t0) / 1000)} in all`);
+  console.log(
+    `reproduce: ${done.length} studies ` +
+      `run${errors.length ? `, ${errors.length} failed with an error (${errors.join(", ")})` : ""}; ` +
+      `${softwareFailures} software check(s) failed; ${notReproduced} claim(s) not reproduced; ` +
+      `${st.exported} images from ${st.launches} browser launch(es); ` +
+      `${formatSeconds((Date.now() - t0) / 1000)} in all`,
+  );
   console.log(`gallery: ${path.join(args.out, "index.html")}  (open it in a browser)`);
   console.log(`notebooks: jupyter-notebook notebooks/  (pick the "TypeScript" kernel; one notebook per study)`);
   return errors.length || softwareFailures || (args.strict && notReproduced) ? 1 : 0;
 }
 
-function gallery(done: { name: string; title: string; result: ExperimentResult }[], errors: string[], preset: string): string {
+function gallery(
+  done: { name: string; title: string; result: ExperimentResult }[],
+  errors: string[],
+  preset: string,
+): string {
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  let h = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rankscope reproduction</title><style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:1200px}img{width:360px;border:1px solid #ddd;margin:4px}table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee}</style></head><body>`;
+  let h =
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rankscope ` +
+    `reproduction</title><style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:1200px}img{width:360px;border:1px ` +
+    `solid #ddd;margin:4px}table{border-collapse:collapse}td,th{padding:2px ` +
+    `8px;border-bottom:1px solid #eee}</style></head><body>`;
   h += `<h1>rankscope reproduction (preset ${esc(preset)})</h1><p>`;
-  h += done.map((d) => { const t = tally(d.result.ledger); return `<b>${esc(d.name)}</b>: ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as Verdict]}">${n} ${v}</span>`).join(", ")}`; }).join("<br>");
+  h += done
+    .map((d) => {
+      const t = tally(d.result.ledger);
+      return `<b>${esc(d.name)}</b>: ${Object.entries(t)
+        .filter(([, n]) => n)
+        .map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as Verdict]}">${n} ${v}</span>`)
+        .join(", ")}`;
+    })
+    .join("<br>");
   h += `</p>`;
   for (const d of done) {
     h += `<h2>${esc(d.title)}</h2>${d.result.summaryHtml()}<div>`;
-    h += d.result.figures.map((f) => `<a href="${d.name}/${f.name}.html"><img src="${d.name}/${f.name}.png" alt="${esc(f.title)}" title="${esc(f.title)}"></a>`).join("");
+    h += d.result.figures
+      .map(
+        (f) =>
+          `<a href="${d.name}/${f.name}.html"><img src="${d.name}/${f.name}.png" ` +
+          `alt="${esc(f.title)}" title="${esc(f.title)}"></a>`,
+      )
+      .join("");
     h += `</div>`;
   }
   if (errors.length) h += `<h2>Failed with an error</h2><ul>${errors.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`;

@@ -31,7 +31,19 @@ function transposeInner(src: Float64Array, N: number, I: number, J: number): Flo
  * X[n, (a, c, b)] = ĥ_{l−1}[n, c] · rgT[n, a, b] + g_l[n, a] · rhT[n, c, b]  (second term only for weights, c < Mprev)
  * for a in [a0, a1).
  */
-function stage(N: number, a0: number, a1: number, Al: number, Cl: number, Bk: number, Mprev: number, h: Float64Array, rgT: Float64Array, gl: Float64Array | undefined, rhT: Float64Array | undefined): Float64Array {
+function stage(
+  N: number,
+  a0: number,
+  a1: number,
+  Al: number,
+  Cl: number,
+  Bk: number,
+  Mprev: number,
+  h: Float64Array,
+  rgT: Float64Array,
+  gl: Float64Array | undefined,
+  rhT: Float64Array | undefined,
+): Float64Array {
   const width = (a1 - a0) * Cl * Bk;
   const X = new Float64Array(N * width);
   for (let n = 0; n < N; n++) {
@@ -97,7 +109,8 @@ export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?:
     RZ[k] = new Float64Array(N * Bk * Bk);
     for (let n = 0; n < N; n++) for (let b = 0; b < Bk; b++) RZ[k][(n * Bk + b) * Bk + b] = 1;
     for (let j = k; j <= L; j++) {
-      if (j > k) RZ[j] = gemm(new Matrix(N * Bk, slots[j - 2].rows, RH[j - 1]), weightOf(prep, j), { transB: true }).data;
+      if (j > k)
+        RZ[j] = gemm(new Matrix(N * Bk, slots[j - 2].rows, RH[j - 1]), weightOf(prep, j), { transB: true }).data;
       if (j < L) RH[j] = tangentThroughActivation(RZ[j], cache.D1[j], N, Bk, slots[j - 1].rows);
     }
     const Rg: Float64Array[] = new Array(L + 1);
@@ -105,7 +118,14 @@ export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?:
     applyOutputHessian(prep.loss, prep.F, prep.Y, N, prep.K, Rg[L], Bk, 1 / N);
     for (let j = L; j > k; j--) {
       const A = gemm(new Matrix(N * Bk, slots[j - 1].rows, Rg[j]), weightOf(prep, j)).data;
-      Rg[j - 1] = backTangentThroughActivation(A, cache.D1[j - 1], N, Bk, slots[j - 1].cols, second ? { d2: cache.D2[j - 1], abar: prep.abar[j - 1], rz: RZ[j - 1] } : undefined);
+      Rg[j - 1] = backTangentThroughActivation(
+        A,
+        cache.D1[j - 1],
+        N,
+        Bk,
+        slots[j - 1].cols,
+        second ? { d2: cache.D2[j - 1], abar: prep.abar[j - 1], rz: RZ[j - 1] } : undefined,
+      );
     }
     // ---- blocks (l, k), l ≥ k: rows of layer l, columns of layer k ----
     const hk = hHat[k];

@@ -12,7 +12,8 @@ export function gradientOf(prep: Prepared): Float64Array {
     const gl = prep.g[s.layer];
     const gW = gemm(new Matrix(prep.N, s.rows, gl), prep.cache.H[s.layer - 1], { transA: true });
     grad.set(gW.data, s.wOffset);
-    if (s.bOffset >= 0) for (let n = 0; n < prep.N; n++) for (let j = 0; j < s.rows; j++) grad[s.bOffset + j] += gl[n * s.rows + j];
+    if (s.bOffset >= 0)
+      for (let n = 0; n < prep.N; n++) for (let j = 0; j < s.rows; j++) grad[s.bOffset + j] += gl[n * s.rows + j];
   }
   return grad;
 }

@@ -8,7 +8,7 @@
  * (products.ts); the tests check each against the other.
  */
 import { Matrix } from "../linalg";
-import { Problem, prepare, Prepared } from "./problem";
+import { Problem, prepare } from "./problem";
 import { curvatureProducts, CurvatureKind } from "./products";
 import { denseCurvature } from "./dense";
 import { checkOptions, fn, OptionRule } from "../util/options";
@@ -59,7 +59,8 @@ interface HessianParts {
 export class DenseTooLargeError extends Error {
   constructor(p: number, count: number, bytes: number, max: number) {
     super(
-      `hessian: p = ${p} parameters needs ${count} dense ${p}×${p} float64 matrices = ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB. ` +
+      `hessian: p = ${p} parameters needs ${count} dense ${p}×${p} float64 matrices = ` +
+        `${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB. ` +
         `Use the matrix-free functions (hessianVectorProducts, topEigenvalues, hutchinsonTrace) or raise maxBytes.`,
     );
     this.name = "DenseTooLargeError";
@@ -76,12 +77,16 @@ export const CURVATURE_PART_NAMES = ["H", "Ho", "Hf"] as const;
  * message: unknown part "…").
  * @internal
  */
-export const partsRule: OptionRule = (v) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : `a list of ${CURVATURE_PART_NAMES.map((n) => JSON.stringify(n)).join(", ")}`);
+export const partsRule: OptionRule = (v) =>
+  Array.isArray(v) && v.every((x) => typeof x === "string")
+    ? undefined
+    : `a list of ${CURVATURE_PART_NAMES.map((n) => JSON.stringify(n)).join(", ")}`;
 /**
  * The option rule of `maxBytes`, shared by hessian() and linearHessianClosedForm().
  * @internal
  */
-export const maxBytesRule: OptionRule = (v) => (typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0 (Infinity for no limit)");
+export const maxBytesRule: OptionRule = (v) =>
+  typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0 (Infinity for no limit)";
 
 /** Raised when the loss or a curvature matrix came out NaN or ±Infinity (float64 overflow). */
 export class NonFiniteCurvatureError extends Error {
@@ -105,7 +110,8 @@ export function nonFiniteError(op: string, problem: Problem, what: string): NonF
   const show = (v: number) => String(Number(v.toPrecision(3)));
   return new NonFiniteCurvatureError(
     `${op}: ${what} — the float64 computation overflowed; likely cause: parameters or inputs too large ` +
-      `(largest |parameter| = ${show(largestAbs(problem.params))}, largest |input| = ${show(largestAbs(problem.X.data))}). Rescale the parameters or the inputs.`,
+      (`(largest |parameter| = ${show(largestAbs(problem.params))}, largest |input| = ` +
+        `${show(largestAbs(problem.X.data))}). Rescale the parameters or the inputs.`),
   );
 }
 
@@ -121,14 +127,23 @@ export function checkFiniteLoss(op: string, problem: Problem, loss: number): voi
  * Throws NonFiniteCurvatureError at the first NaN or ±Infinity entry of the given matrices (one pass each).
  * @internal
  */
-export function checkFiniteMatrices(op: string, problem: Problem, loss: number, mats: Record<string, Matrix | undefined>): void {
+export function checkFiniteMatrices(
+  op: string,
+  problem: Problem,
+  loss: number,
+  mats: Record<string, Matrix | undefined>,
+): void {
   for (const [name, M] of Object.entries(mats)) {
     if (!M) continue;
     const d = M.data;
     for (let i = 0; i < d.length; i++) {
       if (!Number.isFinite(d[i])) {
         const r = Math.floor(i / M.cols);
-        throw nonFiniteError(op, problem, `${name} has a non-finite entry ${d[i]} at (${r}, ${i - r * M.cols}) (loss ${loss})`);
+        throw nonFiniteError(
+          op,
+          problem,
+          `${name} has a non-finite entry ${d[i]} at (${r}, ${i - r * M.cols}) (loss ${loss})`,
+        );
       }
     }
   }
@@ -148,10 +163,14 @@ export function checkDenseSize(p: number, count: number, maxBytes = DEFAULT_MAX_
  * Throws a `SpecError` for an invalid problem, a `DenseTooLargeError` over `maxBytes` (default 8 GiB), and a
  * `NonFiniteCurvatureError` when the loss or a matrix overflows.
  */
-export function hessian<P extends HessianPart = HessianPart>(problem: Problem, opts: HessianOptions<P> = {}): HessianResult<P> {
+export function hessian<P extends HessianPart = HessianPart>(
+  problem: Problem,
+  opts: HessianOptions<P> = {},
+): HessianResult<P> {
   checkOptions("hessian", opts, { parts: partsRule, maxBytes: maxBytesRule, onProgress: fn });
   const parts: readonly HessianPart[] = opts.parts ?? ["H", "Ho", "Hf"];
-  for (const part of parts) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`hessian: unknown part "${part}"; allowed: H, Ho, Hf`);
+  for (const part of parts)
+    if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`hessian: unknown part "${part}"; allowed: H, Ho, Hf`);
   const prep = prepare("hessian", problem);
   // an overflowed loss means overflowed matrices: refuse before building them
   checkFiniteLoss("hessian", problem, prep.lossValue);
@@ -166,7 +185,13 @@ export function hessian<P extends HessianPart = HessianPart>(problem: Problem, o
     Hf = new Matrix(prep.p, prep.p);
     for (let i = 0; i < Hf.data.length; i++) Hf.data[i] = H!.data[i] - Ho!.data[i];
   }
-  const result = { p: prep.p, loss: prep.lossValue, H: parts.includes("H") ? H : undefined, Ho: parts.includes("Ho") ? Ho : undefined, Hf };
+  const result = {
+    p: prep.p,
+    loss: prep.lossValue,
+    H: parts.includes("H") ? H : undefined,
+    Ho: parts.includes("Ho") ? Ho : undefined,
+    Hf,
+  };
   checkFiniteMatrices("hessian", problem, prep.lossValue, { H: result.H, Ho: result.Ho, Hf });
   return result as HessianResult<P>;
 }

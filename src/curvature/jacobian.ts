@@ -24,7 +24,12 @@ import { checkOptions, int, num } from "../util/options";
  * Returns ∂f/∂x = G_1 W_1 (row n·K + k = ∇_x f_k(x_n)) when `inputJacobian` is set.
  * @internal
  */
-export function backpropOutputs(cache: ForwardCache, params: Float64Array, visit: (layer: number, G: Float64Array) => void, opts: { inputJacobian?: boolean } = {}): Matrix | undefined {
+export function backpropOutputs(
+  cache: ForwardCache,
+  params: Float64Array,
+  visit: (layer: number, G: Float64Array) => void,
+  opts: { inputJacobian?: boolean } = {},
+): Matrix | undefined {
   const slots = cache.slots;
   const L = slots.length;
   const N = cache.H[0].rows;
@@ -105,7 +110,12 @@ export interface OutputGradients {
  * (and the bias adds Σ_k ‖G_l[n, k]‖²). Samples are processed in chunks of `chunk` rows (default ≈ 4M doubles /
  * (K · widest layer)) to bound memory. Throws a `SpecError` when X or `params` do not fit the spec.
  */
-export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, opts: { chunk?: number } = {}): OutputGradients {
+export function outputGradients(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  opts: { chunk?: number } = {},
+): OutputGradients {
   checkOptions("outputGradients", opts, { chunk: int(1) });
   const { sizes, bias } = normalizeSpec(spec);
   checkInputs("outputGradients", spec, X);
@@ -122,19 +132,24 @@ export function outputGradients(spec: NetSpec, params: Float64Array, X: Matrix, 
   for (let start = 0; start < N; start += chunk) {
     const count = Math.min(chunk, N - start);
     const cache = forward(spec, params, new Matrix(count, d, X.data.subarray(start * d, (start + count) * d)));
-    const Jx = backpropOutputs(cache, params, (l, G) => {
-      const M = sizes[l];
-      const C = sizes[l - 1];
-      const H = cache.H[l - 1].data;
-      for (let n = 0; n < count; n++) {
-        let g2 = 0;
-        for (let i = n * K * M; i < (n + 1) * K * M; i++) g2 += G[i] * G[i];
-        let h2 = 0;
-        for (let i = n * C; i < (n + 1) * C; i++) h2 += H[i] * H[i];
-        weightSqNorm[l - 1][start + n] = g2 * h2;
-        paramSqNorm[start + n] += g2 * h2 + (bias ? g2 : 0);
-      }
-    }, { inputJacobian: true })!;
+    const Jx = backpropOutputs(
+      cache,
+      params,
+      (l, G) => {
+        const M = sizes[l];
+        const C = sizes[l - 1];
+        const H = cache.H[l - 1].data;
+        for (let n = 0; n < count; n++) {
+          let g2 = 0;
+          for (let i = n * K * M; i < (n + 1) * K * M; i++) g2 += G[i] * G[i];
+          let h2 = 0;
+          for (let i = n * C; i < (n + 1) * C; i++) h2 += H[i] * H[i];
+          weightSqNorm[l - 1][start + n] = g2 * h2;
+          paramSqNorm[start + n] += g2 * h2 + (bias ? g2 : 0);
+        }
+      },
+      { inputJacobian: true },
+    )!;
     inputJacobian.data.set(Jx.data, start * K * d);
   }
   return { N, K, d, paramSqNorm, weightSqNorm, inputJacobian };
@@ -147,7 +162,13 @@ export interface JacobianOptions {
 }
 
 /** Refuses before allocating when the N·K × p Jacobian (and a p × p result) would exceed the limit. */
-function checkJacobianSize(op: string, problem: Problem, copies: number, withGram: boolean, opts: JacobianOptions): void {
+function checkJacobianSize(
+  op: string,
+  problem: Problem,
+  copies: number,
+  withGram: boolean,
+  opts: JacobianOptions,
+): void {
   checkOptions(op, opts, { maxBytes: (v) => (typeof v === "number" && v > 0 ? undefined : "a number of bytes > 0") });
   const p = paramCount(problem.spec);
   const K = normalizeSpec(problem.spec).sizes.slice(-1)[0];
@@ -155,8 +176,13 @@ function checkJacobianSize(op: string, problem: Problem, copies: number, withGra
   const bytes = 8 * (N * K * p * copies + (withGram ? p * p : 0));
   const max = opts.maxBytes ?? DEFAULT_MAX_DENSE_BYTES;
   if (bytes > max) {
-    throw new Error(`${op}: N·K × p = ${N}·${K} × ${p} float64${withGram ? " (and the p × p result)" : ""} needs ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes). ` +
-      "Use outputGradients for per-sample gradient norms, or the matrix-free operators (curvatureOperator, spectralDensity).");
+    throw new Error(
+      `${op}: N·K × p = ${N}·${K} × ${p} float64${withGram ? " (and the p × p result)" : ""} ` +
+        `needs ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ` +
+        `${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes). ` +
+        ("Use outputGradients for per-sample gradient norms, or the matrix-free operators " +
+          "(curvatureOperator, spectralDensity)."),
+    );
   }
 }
 
@@ -180,7 +206,8 @@ export function behavioralGradients(problem: Problem, opts: JacobianOptions = {}
 
 /**
  * H_o = (1/N) Σ_n J_nᵀ Λ_n J_n (p×p) computed from the explicit Jacobian and a factor of Λ_n: an algorithm independent
- * of `hessian`'s, for cross-checks. Throws before allocating when J, its scaled copy and H_o would exceed `maxBytes` (default 8 GiB).
+ * of `hessian`'s, for cross-checks. Throws before allocating when J, its scaled copy and H_o would exceed `maxBytes`
+ * (default 8 GiB).
  */
 export function gaussNewtonFromJacobian(problem: Problem, opts: JacobianOptions = {}): Matrix {
   checkJacobianSize("gaussNewtonFromJacobian", problem, 2, true, opts);
@@ -214,11 +241,18 @@ export function gaussNewtonGram(problem: Problem, opts: JacobianOptions = {}): M
   checkOptions("gaussNewtonGram", opts, { maxBytes: num(1) });
   const N0 = problem.X.rows;
   const K0 = normalizeSpec(problem.spec).sizes.slice(-1)[0];
-  // at the peak: the Gram and one layer's G_l G_lᵀ; for a loss other than MSE, the Gram and the scaled copy and its transpose
+  // at the peak: the Gram and one layer's G_l G_lᵀ; for a loss other than MSE, the Gram and the scaled copy and its
+  // transpose
   const copies = (problem.loss ?? "mse") === "mse" ? 2 : 3;
   const bytes = 8 * copies * (N0 * K0) ** 2;
   const max = opts.maxBytes ?? DEFAULT_MAX_DENSE_BYTES;
-  if (bytes > max) throw new Error(`gaussNewtonGram: ${copies === 2 ? "two" : "three"} N·K × N·K = ${N0 * K0} × ${N0 * K0} float64 matrices need ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes); use fewer samples or the matrix-free operators (curvatureOperator, spectralDensity)`);
+  if (bytes > max)
+    throw new Error(
+      `gaussNewtonGram: ${copies === 2 ? "two" : "three"} N·K × N·K = ${N0 * K0} × ${N0 * K0} ` +
+        `float64 matrices need ${(bytes / 2 ** 30).toFixed(2)} GiB, over the limit of ` +
+        `${(max / 2 ** 30).toFixed(2)} GiB (option maxBytes); use fewer samples or the ` +
+        `matrix-free operators (curvatureOperator, spectralDensity)`,
+    );
   const prep = prepare("gaussNewtonGram", problem);
   const { N, K, cache } = prep;
   const NK = N * K;
@@ -248,14 +282,20 @@ export function gaussNewtonGram(problem: Problem, opts: JacobianOptions = {}): M
     });
     const scaleBlockRows = (A: Matrix) => {
       const R = new Matrix(NK, NK);
-      for (let n = 0; n < N; n++) R.data.set(gemm(Ss[n], new Matrix(K, NK, A.data.subarray(n * K * NK, (n + 1) * K * NK))).data, n * K * NK);
+      for (let n = 0; n < N; n++)
+        R.data.set(gemm(Ss[n], new Matrix(K, NK, A.data.subarray(n * K * NK, (n + 1) * K * NK))).data, n * K * NK);
       return R;
     };
     out = scaleBlockRows(scaleBlockRows(out).transpose());
   }
   for (let i = 0; i < out.data.length; i++) out.data[i] /= N;
   // exact symmetry (rounding in the two-sided scaling)
-  for (let i = 0; i < NK; i++) for (let j = i + 1; j < NK; j++) { const v = 0.5 * (out.data[i * NK + j] + out.data[j * NK + i]); out.data[i * NK + j] = v; out.data[j * NK + i] = v; }
+  for (let i = 0; i < NK; i++)
+    for (let j = i + 1; j < NK; j++) {
+      const v = 0.5 * (out.data[i * NK + j] + out.data[j * NK + i]);
+      out.data[i * NK + j] = v;
+      out.data[j * NK + i] = v;
+    }
   return out;
 }
 
@@ -265,7 +305,10 @@ export interface GaussNewtonSpectrum {
   eigenvalues: Float64Array;
   /** parameters p: H_o is p × p */
   p: number;
-  /** max|λ| · max(p, N·K) · eps: the dense route's default tolerance when N·K ≤ p (the same rank as `spectrumOf(H_o)` where both apply) */
+  /**
+   * max|λ| · max(p, N·K) · eps: the dense route's default tolerance when N·K ≤ p (the same rank as `spectrumOf(H_o)`
+   * where both apply)
+   */
   tolerance: number;
   /** rank H_o at that tolerance */
   rank: number;
@@ -273,7 +316,8 @@ export interface GaussNewtonSpectrum {
 
 /**
  * rank H_o and H_o's non-zero eigenvalues without the p × p matrix, from the N·K × N·K Gram (`gaussNewtonGram`).
- * The tolerance is the dense route's, max|λ| · p · eps (max(p, N·K) in place of p when N·K > p), so the two agree where both can run; the Gram's own rounding
+ * The tolerance is the dense route's, max|λ| · p · eps (max(p, N·K) in place of p when N·K > p), so the two agree where
+ * both can run; the Gram's own rounding
  * (≈ max|λ| · N·K · eps) stays below it whenever N·K ≤ p.
  */
 export function gaussNewtonSpectrum(problem: Problem, opts: JacobianOptions = {}): GaussNewtonSpectrum {
@@ -305,14 +349,23 @@ export interface InputJacobianChunk {
 /**
  * Streams the input Jacobians of layer l's pre-activations (l = 1..L; l = L is the output f) over
  * chunks of samples (default ≈ 4M doubles / (d · widest layer up to l) per chunk). For each sample the d × M_l block
- * is (∂z_l/∂x)ᵀ; `data` is reused per chunk, so copy what you keep. Throws when `layer` is outside 1..L or X / params do not fit.
+ * is (∂z_l/∂x)ᵀ; `data` is reused per chunk, so copy what you keep. Throws when `layer` is outside 1..L or X / params
+ * do not fit.
  */
-export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Matrix, layer: number, cb: (chunk: InputJacobianChunk) => void, opts: { chunk?: number } = {}): void {
+export function forEachInputJacobian(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  layer: number,
+  cb: (chunk: InputJacobianChunk) => void,
+  opts: { chunk?: number } = {},
+): void {
   const { sizes } = normalizeSpec(spec);
   checkInputs("inputJacobians", spec, X);
   checkParams("inputJacobians", spec, params);
   const L = sizes.length - 1;
-  if (!Number.isInteger(layer) || layer < 1 || layer > L) throw new Error(`inputJacobians: layer must be an integer in 1..${L} (L = output), got ${layer}`);
+  if (!Number.isInteger(layer) || layer < 1 || layer > L)
+    throw new Error(`inputJacobians: layer must be an integer in 1..${L} (L = output), got ${layer}`);
   const d = sizes[0];
   const widest = Math.max(...sizes.slice(1, layer + 1));
   const chunk = opts.chunk ?? Math.max(1, Math.floor((1 << 22) / (d * widest)));
@@ -320,7 +373,11 @@ export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Mat
     const count = Math.min(chunk, X.rows - start);
     const Xc = new Matrix(count, d, X.data.subarray(start * d, (start + count) * d));
     const cache = forward(spec, params, Xc);
-    const W1 = new Matrix(cache.slots[0].rows, d, params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d));
+    const W1 = new Matrix(
+      cache.slots[0].rows,
+      d,
+      params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d),
+    );
     const W1t = W1.transpose().data; // d × M_1
     let T: Float64Array = new Float64Array(count * d * W1.rows);
     for (let n = 0; n < count; n++) T.set(W1t, n * d * W1.rows);
@@ -341,10 +398,16 @@ export function forEachInputJacobian(spec: NetSpec, params: Float64Array, X: Mat
 }
 
 /** Singular values (descending) of ∂z_l/∂x for every sample: an array of N Float64Arrays. */
-export function inputJacobianSingularValues(spec: NetSpec, params: Float64Array, X: Matrix, layer: number): Float64Array[] {
+export function inputJacobianSingularValues(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  layer: number,
+): Float64Array[] {
   const out: Float64Array[] = [];
   forEachInputJacobian(spec, params, X, layer, ({ count, data, rows, d }) => {
-    for (let n = 0; n < count; n++) out.push(svdvals(new Matrix(d, rows, data.subarray(n * d * rows, (n + 1) * d * rows))));
+    for (let n = 0; n < count; n++)
+      out.push(svdvals(new Matrix(d, rows, data.subarray(n * d * rows, (n + 1) * d * rows))));
   });
   return out;
 }
@@ -357,4 +420,3 @@ export function inputJacobian(spec: NetSpec, params: Float64Array, x: Float64Arr
   });
   return J!;
 }
-

@@ -11,7 +11,16 @@
 import { Matrix, LinalgError, gemm, syrk } from "../linalg";
 import { normalizeSpec } from "../nets/spec";
 import { Problem, prepare, Prepared } from "./problem";
-import { checkDenseSize, HessianResult, HessianPart, partsRule, maxBytesRule, checkFiniteLoss, checkFiniteMatrices, nonFiniteError } from "./hessian";
+import {
+  checkDenseSize,
+  HessianResult,
+  HessianPart,
+  partsRule,
+  maxBytesRule,
+  checkFiniteLoss,
+  checkFiniteMatrices,
+  nonFiniteError,
+} from "./hessian";
 import { checkOptions } from "../util/options";
 
 /** D[(r0 + a·C + c), (c0 + b·E + e)] += left[a, b] · right[c, e]  (the Kronecker block left ⊗ right). */
@@ -38,7 +47,18 @@ function addKronBlock(D: Float64Array, p: number, r0: number, c0: number, left: 
  * The H_f block between layers k < l and its mirror: [(k, a, b), (l, c, e)] = Q[e, a] · Sm[c, b],
  * a < Ak, b < Bk (layer k's weight shape), c < Cl, e < El (layer l's).
  */
-function addFunctionalBlock(D: Float64Array, p: number, k0: number, l0: number, Q: Matrix, Sm: Matrix, Ak: number, Bk: number, Cl: number, El: number): void {
+function addFunctionalBlock(
+  D: Float64Array,
+  p: number,
+  k0: number,
+  l0: number,
+  Q: Matrix,
+  Sm: Matrix,
+  Ak: number,
+  Bk: number,
+  Cl: number,
+  El: number,
+): void {
   const q = Q.data;
   const qc = Q.cols;
   const sm = Sm.data;
@@ -82,7 +102,11 @@ export function linearStatistics(problem: Problem): LinearStatistics {
 
 function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
   const N = prep.N;
-  const delta = new Matrix(N, prep.K, prep.F.map((v, i) => v - prep.Y[i]));
+  const delta = new Matrix(
+    N,
+    prep.K,
+    prep.F.map((v, i) => v - prep.Y[i]),
+  );
   return { sigmaXX: syrk(X, { trans: true, alpha: 1 / N }), omega: gemm(delta, X, { transA: true, alpha: 1 / N }) };
 }
 
@@ -92,13 +116,20 @@ function statisticsOf(prep: Prepared, X: Matrix): LinearStatistics {
  * bias, a non-linear activation or a loss other than "mse", a `DenseTooLargeError` over `maxBytes` (default 8 GiB),
  * and a `NonFiniteCurvatureError` on overflow.
  */
-export function linearHessianClosedForm<P extends HessianPart = HessianPart>(problem: Problem, opts: { parts?: readonly P[]; maxBytes?: number } = {}): HessianResult<P> {
+export function linearHessianClosedForm<P extends HessianPart = HessianPart>(
+  problem: Problem,
+  opts: { parts?: readonly P[]; maxBytes?: number } = {},
+): HessianResult<P> {
   checkOptions("linearHessianClosedForm", opts, { parts: partsRule, maxBytes: maxBytesRule });
-  for (const part of opts.parts ?? []) if (!["H", "Ho", "Hf"].includes(part)) throw new Error(`linearHessianClosedForm: unknown part "${part}"; allowed: H, Ho, Hf`);
+  for (const part of opts.parts ?? [])
+    if (!["H", "Ho", "Hf"].includes(part))
+      throw new Error(`linearHessianClosedForm: unknown part "${part}"; allowed: H, Ho, Hf`);
   const spec = normalizeSpec(problem.spec);
   if (spec.bias) throw new Error("linearHessianClosedForm: needs a network without bias (use hessian() for bias)");
-  if (spec.activation.some((a) => a !== "linear")) throw new Error(`linearHessianClosedForm: every hidden activation must be "linear", got [${spec.activation}]`);
-  if ((problem.loss ?? "mse") !== "mse") throw new Error(`linearHessianClosedForm: the closed form is for the MSE loss, got "${problem.loss}"`);
+  if (spec.activation.some((a) => a !== "linear"))
+    throw new Error(`linearHessianClosedForm: every hidden activation must be "linear", got [${spec.activation}]`);
+  if ((problem.loss ?? "mse") !== "mse")
+    throw new Error(`linearHessianClosedForm: the closed form is for the MSE loss, got "${problem.loss}"`);
   const parts: readonly HessianPart[] = opts.parts ?? ["H", "Ho", "Hf"];
   const prep = prepare("linearHessianClosedForm", problem);
   const { p } = prep;
@@ -109,7 +140,12 @@ export function linearHessianClosedForm<P extends HessianPart = HessianPart>(pro
     result = closedForm(prep, problem, spec.sizes, parts);
   } catch (err) {
     // the checked products refuse an overflowed intermediate (inputs and parameters are finite)
-    if (err instanceof LinalgError && /non-finite/.test(err.message)) throw nonFiniteError("linearHessianClosedForm", problem, `an intermediate product is not finite (${err.message})`);
+    if (err instanceof LinalgError && /non-finite/.test(err.message))
+      throw nonFiniteError(
+        "linearHessianClosedForm",
+        problem,
+        `an intermediate product is not finite (${err.message})`,
+      );
     throw err;
   }
   checkFiniteMatrices("linearHessianClosedForm", problem, result.loss, { H: result.H, Ho: result.Ho, Hf: result.Hf });
@@ -125,7 +161,12 @@ function closedForm(prep: Prepared, problem: Problem, sizes: number[], parts: re
   const d = sizes[0];
   const K = sizes[L];
   const slots = prep.cache.slots;
-  const W = (l: number) => new Matrix(slots[l - 1].rows, slots[l - 1].cols, prep.params.subarray(slots[l - 1].wOffset, slots[l - 1].wOffset + slots[l - 1].rows * slots[l - 1].cols));
+  const W = (l: number) =>
+    new Matrix(
+      slots[l - 1].rows,
+      slots[l - 1].cols,
+      prep.params.subarray(slots[l - 1].wOffset, slots[l - 1].wOffset + slots[l - 1].rows * slots[l - 1].cols),
+    );
   const P: Matrix[] = [Matrix.identity(d)];
   for (let l = 1; l <= L; l++) P.push(gemm(W(l), P[l - 1]));
   const S: Matrix[] = new Array(L + 1);
@@ -156,7 +197,19 @@ function closedForm(prep: Prepared, problem: Problem, sizes: number[], parts: re
         let Q = Matrix.identity(sizes[k]);
         for (let t = k + 1; t <= l - 1; t++) Q = gemm(W(t), Q); // W_{l−1} ⋯ W_{k+1}: M_{l−1} × M_k
         const Sm = gemm(gemm(S[l], omega, { transA: true }), P[k - 1], { transB: true }); // M_l × M_{k−1}
-        for (const T of hfTargets) addFunctionalBlock(T.data, p, slots[k - 1].wOffset, slots[l - 1].wOffset, Q, Sm, slots[k - 1].rows, slots[k - 1].cols, slots[l - 1].rows, slots[l - 1].cols);
+        for (const T of hfTargets)
+          addFunctionalBlock(
+            T.data,
+            p,
+            slots[k - 1].wOffset,
+            slots[l - 1].wOffset,
+            Q,
+            Sm,
+            slots[k - 1].rows,
+            slots[k - 1].cols,
+            slots[l - 1].rows,
+            slots[l - 1].cols,
+          );
       }
   }
   return { p, loss: prep.lossValue, H, Ho, Hf };

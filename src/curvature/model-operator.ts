@@ -27,7 +27,10 @@ type Variable = tfType.Variable;
 
 /** The losses `modelOperator` knows: "mse" (mean of ½‖f − y‖²) and "ce" (mean softmax cross-entropy). */
 export type ModelLoss = "mse" | "ce";
-/** How Hessian–vector products are computed: "autodiff", "central-difference", or "auto" (autodiff where tfjs supports it). */
+/**
+ * How Hessian–vector products are computed: "autodiff", "central-difference", or "auto" (autodiff where tfjs supports
+ * it).
+ */
 export type ModelMethod = "auto" | "autodiff" | "central-difference";
 
 /** The data of `modelOperator`: the whole set, split into mini-batches by the operator. */
@@ -79,7 +82,8 @@ export interface ModelOperatorInfo {
   h?: number;
   /**
    * central differences: ‖A_h v − A_2h v‖ / ‖A_h v‖ for the first vector of the first product (one extra product):
-   * about 3× the truncation error for smooth models; a large value flags a step that crosses a kink (see `modelOperator`)
+   * about 3× the truncation error for smooth models; a large value flags a step that crosses a kink (see
+   * `modelOperator`)
    */
   errorEstimate?: number;
   /** central differences: the layers whose activation pattern is frozen at θ during a product (see `modelOperator`) */
@@ -124,13 +128,20 @@ function leafLayers(model: { layers: LayerLike[] }): LayerLike[] {
   return model.layers.flatMap((l) => (Array.isArray(l.layers) ? leafLayers(l as { layers: LayerLike[] }) : [l]));
 }
 
-/** The first layer for which tfjs's nested gradients are missing or unreliable, described; undefined if there is none. */
+/**
+ * The first layer for which tfjs's nested gradients are missing or unreliable, described; undefined if there is none.
+ */
 function autodiffObstacle(model: tfType.LayersModel): string | undefined {
   for (const layer of leafLayers(model as unknown as { layers: LayerLike[] })) {
     const cls = layer.getClassName();
     const cfg = layer.getConfig() as { activation?: string; maxValue?: number | null };
     if (!AUTODIFF_LAYERS.has(cls)) return `layer "${layer.name}" (${cls})`;
-    if ((cls === "Dense" || cls === "Activation") && cfg.activation !== undefined && !AUTODIFF_ACTIVATIONS.has(cfg.activation)) return `layer "${layer.name}" (${cls} with activation ${cfg.activation})`;
+    if (
+      (cls === "Dense" || cls === "Activation") &&
+      cfg.activation !== undefined &&
+      !AUTODIFF_ACTIVATIONS.has(cfg.activation)
+    )
+      return `layer "${layer.name}" (${cls} with activation ${cfg.activation})`;
     if (cls === "ReLU" && cfg.maxValue != null) return `layer "${layer.name}" (ReLU with maxValue)`;
   }
   return undefined;
@@ -142,7 +153,8 @@ function autodiffObstacle(model: tfType.LayersModel): string | undefined {
  */
 export function modelWeightLayout(model: tfType.LayersModel): ModelWeightSlot[] {
   const owner = new Map<unknown, string>();
-  for (const layer of leafLayers(model as unknown as { layers: LayerLike[] })) for (const w of layer.trainableWeights) owner.set(w, layer.name);
+  for (const layer of leafLayers(model as unknown as { layers: LayerLike[] }))
+    for (const w of layer.trainableWeights) owner.set(w, layer.name);
   let offset = 0;
   return model.trainableWeights.map((w) => {
     const shape = w.shape.map((s) => Number(s));
@@ -163,7 +175,8 @@ export function tfModelPermutation(spec: NetSpec): Int32Array {
   const perm = new Int32Array(paramCount(spec));
   let o = 0;
   for (const s of slots) {
-    for (let j = 0; j < s.rows; j++) for (let i = 0; i < s.cols; i++) perm[s.wOffset + j * s.cols + i] = o + i * s.rows + j;
+    for (let j = 0; j < s.rows; j++)
+      for (let i = 0; i < s.cols; i++) perm[s.wOffset + j * s.cols + i] = o + i * s.rows + j;
     o += s.rows * s.cols;
     if (s.bOffset >= 0) {
       for (let j = 0; j < s.rows; j++) perm[s.bOffset + j] = o + j;
@@ -186,27 +199,48 @@ export function modelParameters(model: tfType.LayersModel): Float64Array {
  * for `blockOperator`; `weight` keeps only the weights whose name ends in it (e.g. "kernel" or "bias").
  * Throws for an unknown layer, or a layer without such trainable weights.
  */
-export function modelLayerIndices(model: tfType.LayersModel, layer: string | number, opts: { weight?: string } = {}): number[] {
-  checkOptions("modelLayerIndices", opts, { weight: (v) => (typeof v === "string" && v.length > 0 ? undefined : "a non-empty string") });
+export function modelLayerIndices(
+  model: tfType.LayersModel,
+  layer: string | number,
+  opts: { weight?: string } = {},
+): number[] {
+  checkOptions("modelLayerIndices", opts, {
+    weight: (v) => (typeof v === "string" && v.length > 0 ? undefined : "a non-empty string"),
+  });
   const layers = leafLayers(model as unknown as { layers: LayerLike[] });
   let name: string;
   if (typeof layer === "number") {
-    if (!Number.isInteger(layer) || layer < 0 || layer >= model.layers.length) throw new Error(`modelLayerIndices: layer index must be an integer in 0..${model.layers.length - 1}, got ${layer}`);
+    if (!Number.isInteger(layer) || layer < 0 || layer >= model.layers.length)
+      throw new Error(
+        `modelLayerIndices: layer index must be an integer in 0..${model.layers.length - 1}, got ${layer}`,
+      );
     name = model.layers[layer].name;
   } else {
-    if (!layers.some((l) => l.name === layer)) throw new Error(`modelLayerIndices: no layer named "${layer}"; layers: ${layers.map((l) => l.name).join(", ")}`);
+    if (!layers.some((l) => l.name === layer))
+      throw new Error(`modelLayerIndices: no layer named "${layer}"; layers: ${layers.map((l) => l.name).join(", ")}`);
     name = layer;
   }
-  const slots = modelWeightLayout(model).filter((s) => s.layer === name && (!opts.weight || s.name.endsWith(opts.weight)));
-  if (!slots.length) throw new Error(`modelLayerIndices: layer "${name}" has no trainable weights${opts.weight ? ` ending in "${opts.weight}"` : ""}`);
+  const slots = modelWeightLayout(model).filter(
+    (s) => s.layer === name && (!opts.weight || s.name.endsWith(opts.weight)),
+  );
+  if (!slots.length)
+    throw new Error(
+      `modelLayerIndices: layer "${name}" has no trainable weights${opts.weight ? ` ending in "${opts.weight}"` : ""}`,
+    );
   return slots.flatMap((s) => Array.from({ length: s.size }, (_, i) => s.offset + i));
 }
 
-/** The weight, its layer and the multi-index (in the weight's tfjs shape) of entry i of θ. Throws for i outside 0..p−1. */
-export function locateParameter(model: tfType.LayersModel, i: number): { weight: string; layer: string; index: number[] } {
+/**
+ * The weight, its layer and the multi-index (in the weight's tfjs shape) of entry i of θ. Throws for i outside 0..p−1.
+ */
+export function locateParameter(
+  model: tfType.LayersModel,
+  i: number,
+): { weight: string; layer: string; index: number[] } {
   const layout = modelWeightLayout(model);
   const p = layout.reduce((a, s) => a + s.size, 0);
-  if (!Number.isInteger(i) || i < 0 || i >= p) throw new Error(`locateParameter: index must be an integer in 0..${p - 1}, got ${i}`);
+  if (!Number.isInteger(i) || i < 0 || i >= p)
+    throw new Error(`locateParameter: index must be an integer in 0..${p - 1}, got ${i}`);
   const s = layout.find((t) => i < t.offset + t.size)!;
   let r = i - s.offset;
   const index = new Array<number>(s.shape.length);
@@ -253,7 +287,11 @@ export function locateParameter(model: tfType.LayersModel, i: number): { weight:
  * `batchSize` samples (default all); `onBatch` reports progress. Throws for invalid options or data that does not fit
  * the model, and for "autodiff" on a model it does not support.
  */
-export async function modelOperator(model: tfType.LayersModel, data: ModelData, opts: ModelOperatorOptions = {}): Promise<ModelOperator> {
+export async function modelOperator(
+  model: tfType.LayersModel,
+  data: ModelData,
+  opts: ModelOperatorOptions = {},
+): Promise<ModelOperator> {
   checkOptions("modelOperator", opts, {
     loss: oneOf(["mse", "ce"]),
     kind: oneOf(["hessian", "ggn"]),
@@ -267,21 +305,34 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
   const { tf } = await loadTf();
   const loss = opts.loss ?? "mse";
   const kind = opts.kind ?? "hessian";
-  if (!model || typeof (model as tfType.LayersModel).apply !== "function" || !Array.isArray(model.trainableWeights)) throw new Error("modelOperator: model must be a tfjs LayersModel (e.g. tf.sequential)");
-  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor)) throw new Error("modelOperator: data must be { x: tf.Tensor, y: tf.Tensor }");
+  if (!model || typeof (model as tfType.LayersModel).apply !== "function" || !Array.isArray(model.trainableWeights))
+    throw new Error("modelOperator: model must be a tfjs LayersModel (e.g. tf.sequential)");
+  if (!data || !(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor))
+    throw new Error("modelOperator: data must be { x: tf.Tensor, y: tf.Tensor }");
   const { x, y } = data;
   const N = x.shape[0];
   if (!(N >= 1)) throw new Error(`modelOperator: data.x has no samples (shape [${x.shape}])`);
   if (y.shape[0] !== N) throw new Error(`modelOperator: data.x has ${N} samples but data.y has ${y.shape[0]}`);
   const inShape = model.inputs[0].shape.slice(1);
   const xShape = x.shape.slice(1);
-  if (inShape.length !== xShape.length || inShape.some((s, i) => s !== null && s !== xShape[i])) throw new Error(`modelOperator: the model takes inputs of shape [${inShape.map((s) => s ?? "any")}], but data.x is [${x.shape}]`);
+  if (inShape.length !== xShape.length || inShape.some((s, i) => s !== null && s !== xShape[i]))
+    throw new Error(
+      `modelOperator: the model takes inputs of shape [${inShape.map((s) => s ?? "any")}], but data.x is [${x.shape}]`,
+    );
   const outShape = model.outputs[0].shape;
   if (outShape.length !== 2) throw new Error(`modelOperator: the model's output must be [N, K], got [${outShape}]`);
   const K = outShape[1] as number;
   const labels = y.rank === 1;
-  if (labels && loss !== "ce") throw new Error(`modelOperator: integer labels (data.y of shape [${y.shape}]) need loss "ce"; for "${loss}" give targets [N, ${K}]`);
-  if (!labels && (y.rank !== 2 || y.shape[1] !== K)) throw new Error(`modelOperator: the model has K = ${K} outputs, but data.y is [${y.shape}] (want [N, ${K}]${loss === "ce" ? " or integer labels [N]" : ""})`);
+  if (labels && loss !== "ce")
+    throw new Error(
+      `modelOperator: integer labels (data.y of shape [${y.shape}]) need loss "ce"; for ` +
+        `"${loss}" give targets [N, ${K}]`,
+    );
+  if (!labels && (y.rank !== 2 || y.shape[1] !== K))
+    throw new Error(
+      `modelOperator: the model has K = ${K} outputs, but data.y is [${y.shape}] (want [N, ` +
+        `${K}]${loss === "ce" ? " or integer labels [N]" : ""})`,
+    );
   if (!model.trainableWeights.length) throw new Error("modelOperator: the model has no trainable weights");
 
   const layout = modelWeightLayout(model);
@@ -291,11 +342,14 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
   const asked = opts.method ?? "auto";
   if (asked === "autodiff" && obstacle) {
     throw new Error(
-      `modelOperator: method "autodiff" is not available for this model: tfjs has no reliable second derivatives for ${obstacle}. ` +
-        `Autodiff needs Dense, Flatten, Reshape, Dropout, ReLU or Activation layers with relu or linear activations; use method "central-difference" (or "auto", which chooses it)`,
+      `modelOperator: method "autodiff" is not available for this model: tfjs has no reliable ` +
+        `second derivatives for ${obstacle}. ` +
+        (`Autodiff needs Dense, Flatten, Reshape, Dropout, ReLU or Activation layers with relu or ` +
+          `linear activations; use method "central-difference" (or "auto", which chooses it)`),
     );
   }
-  const method: "autodiff" | "central-difference" = asked === "auto" ? (obstacle ? "central-difference" : "autodiff") : asked;
+  const method: "autodiff" | "central-difference" =
+    asked === "auto" ? (obstacle ? "central-difference" : "autodiff") : asked;
   const reason =
     asked !== "auto"
       ? `method "${asked}" was asked for`
@@ -306,7 +360,16 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
   const batches: { start: number; n: number }[] = [];
   for (let s = 0; s < N; s += size) batches.push({ start: s, n: Math.min(size, N - s) });
   const c = opts.relativeStep ?? FLOAT32_RELATIVE_STEP;
-  const info: ModelOperatorInfo = { kind, loss, method, reason, samples: N, batches: batches.length, batchSize: size, products: 0 };
+  const info: ModelOperatorInfo = {
+    kind,
+    loss,
+    method,
+    reason,
+    samples: N,
+    batches: batches.length,
+    batchSize: size,
+    products: 0,
+  };
   if (method === "central-difference") info.relativeStep = c;
 
   // ---- tfjs pieces (all float32), each on one batch, each returning the batch's contribution to the mean over N
@@ -318,7 +381,8 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
   };
   const forward = (xb: Tensor): Tensor => model.apply(xb, { training: false }) as Tensor;
   // the batch's share of the mean loss over all N samples
-  const lossOf = (f: Tensor, yb: Tensor): tfType.Scalar => tf.mul(lossTensor(tf, loss, f, yb), f.shape[0] / N) as tfType.Scalar;
+  const lossOf = (f: Tensor, yb: Tensor): tfType.Scalar =>
+    tf.mul(lossTensor(tf, loss, f, yb), f.shape[0] / N) as tfType.Scalar;
   // H_out u (per sample, including the 1/N of the mean), at outputs f0
   const outputHessian = (f0: Tensor, yb: Tensor, u: Tensor): Tensor => {
     if (loss === "mse") return tf.mul(u, 1 / N);
@@ -327,9 +391,13 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
     return tf.mul(tf.mul(tf.sub(tf.mul(pr, u), tf.mul(pr, pu)), tf.sum(yb, 1, true)), 1 / N);
   };
   // r̄ = ∂L/∂f at f0
-  const residual = (f0: Tensor, yb: Tensor): Tensor => (loss === "mse" ? tf.mul(tf.sub(f0, yb), 1 / N) : tf.mul(tf.sub(tf.mul(tf.softmax(f0), tf.sum(yb, 1, true)), yb), 1 / N));
+  const residual = (f0: Tensor, yb: Tensor): Tensor =>
+    loss === "mse"
+      ? tf.mul(tf.sub(f0, yb), 1 / N)
+      : tf.mul(tf.sub(tf.mul(tf.softmax(f0), tf.sum(yb, 1, true)), yb), 1 / N);
   // the gradients as one flat tensor in θ's order (zeros for weights a gradient does not reach)
-  const flatGrads = (grads: Record<string, Tensor>): Tensor => tf.concat(vars.map((v) => tf.reshape(grads[v.name] ?? tf.zerosLike(v), [-1])));
+  const flatGrads = (grads: Record<string, Tensor>): Tensor =>
+    tf.concat(vars.map((v) => tf.reshape(grads[v.name] ?? tf.zerosLike(v), [-1])));
   // runs f in a tidy scope and reads its tensor (keeping typed arrays out of tidy's result walk)
   const read = (f: () => Tensor): Float32Array => {
     const t = tf.tidy(f);
@@ -339,28 +407,56 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
       t.dispose();
     }
   };
-  const weightGrads = (f: () => tfType.Scalar): Record<string, Tensor> => tf.variableGrads(f, vars).grads as Record<string, Tensor>;
+  const weightGrads = (f: () => tfType.Scalar): Record<string, Tensor> =>
+    tf.variableGrads(f, vars).grads as Record<string, Tensor>;
   const dot = (grads: Record<string, Tensor>, vt: Tensor[]): tfType.Scalar =>
     tf.addN(vars.map((v, i) => (grads[v.name] ? tf.sum(tf.mul(grads[v.name], vt[i])) : tf.scalar(0)))) as tfType.Scalar;
   // J v by the double vector–Jacobian product ∇_u⟨Jᵀu, v⟩
-  const jvpAutodiff = (xb: Tensor, f0: Tensor, vt: Tensor[]): Tensor => tf.grad((u: Tensor) => dot(weightGrads(() => tf.sum(tf.mul(u, forward(xb))) as tfType.Scalar), vt))(tf.zerosLike(f0));
-  const vjp = (xb: Tensor, w: Tensor): Tensor => flatGrads(weightGrads(() => tf.sum(tf.mul(w, forward(xb))) as tfType.Scalar));
+  const jvpAutodiff = (xb: Tensor, f0: Tensor, vt: Tensor[]): Tensor =>
+    tf.grad((u: Tensor) =>
+      dot(
+        weightGrads(() => tf.sum(tf.mul(u, forward(xb))) as tfType.Scalar),
+        vt,
+      ),
+    )(tf.zerosLike(f0));
+  const vjp = (xb: Tensor, w: Tensor): Tensor =>
+    flatGrads(weightGrads(() => tf.sum(tf.mul(w, forward(xb))) as tfType.Scalar));
 
   const autodiffBatch = (b: { start: number; n: number }, vt: Tensor[]): Float32Array =>
     read(() => {
       const { xb, yb } = batchData(b);
-      if (kind === "hessian" && loss === "mse") return flatGrads(weightGrads(() => dot(weightGrads(() => lossOf(forward(xb), yb)), vt)));
+      if (kind === "hessian" && loss === "mse")
+        return flatGrads(
+          weightGrads(() =>
+            dot(
+              weightGrads(() => lossOf(forward(xb), yb)),
+              vt,
+            ),
+          ),
+        );
       const f0 = forward(xb);
       const u = jvpAutodiff(xb, f0, vt);
       const w = outputHessian(f0, yb, u);
       if (kind === "ggn") return vjp(xb, w);
       const rbar = residual(f0, yb);
-      return flatGrads(weightGrads(() => tf.add(dot(weightGrads(() => tf.sum(tf.mul(rbar, forward(xb))) as tfType.Scalar), vt), tf.sum(tf.mul(w, forward(xb)))) as tfType.Scalar));
+      return flatGrads(
+        weightGrads(
+          () =>
+            tf.add(
+              dot(
+                weightGrads(() => tf.sum(tf.mul(rbar, forward(xb))) as tfType.Scalar),
+                vt,
+              ),
+              tf.sum(tf.mul(w, forward(xb))),
+            ) as tfType.Scalar,
+        ),
+      );
     });
 
   // ---- weights: read, set, restore (bit for bit)
   const snapshot = (): Float32Array[] => vars.map((v) => (v.dataSync() as Float32Array).slice());
-  const setWeights = (values: Float32Array[]) => tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape, "float32"))));
+  const setWeights = (values: Float32Array[]) =>
+    tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(values[i], v.shape, "float32"))));
   const shifted = (theta: Float32Array[], v: Float64Array, step: number): Float32Array[] =>
     theta.map((t, i) => {
       const o = layout[i].offset;
@@ -373,10 +469,13 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
     for (let i = 0; i < a.length; i++) s += a[i] * a[i];
     return Math.sqrt(s);
   };
-  const freezer = method === "central-difference" && opts.freezePattern !== false ? patternFreezer(tf, model) : undefined;
+  const freezer =
+    method === "central-difference" && opts.freezePattern !== false ? patternFreezer(tf, model) : undefined;
   if (method === "central-difference") {
     info.frozenLayers = freezer?.layers ?? [];
-    const pools = leafLayers(model as unknown as { layers: LayerLike[] }).filter((l) => /^MaxPooling|^GlobalMaxPooling/.test(l.getClassName())).map((l) => l.name);
+    const pools = leafLayers(model as unknown as { layers: LayerLike[] })
+      .filter((l) => /^MaxPooling|^GlobalMaxPooling/.test(l.getClassName()))
+      .map((l) => l.name);
     if (pools.length) info.unfrozenKinks = pools;
   }
 
@@ -384,7 +483,13 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
    * One batch's contribution to the central-difference product of one vector with step `step`, at the weights θ
    * (`theta`) whose outputs on the batch are `f0`; leaves the weights at θ ± step·v (the caller restores them).
    */
-  const centralBatch = (b: { start: number; n: number }, theta: Float32Array[], f0: Float32Array, v: Float64Array, step: number): Float64Array => {
+  const centralBatch = (
+    b: { start: number; n: number },
+    theta: Float32Array[],
+    f0: Float32Array,
+    v: Float64Array,
+    step: number,
+  ): Float64Array => {
     const out = new Float64Array(p);
     const plus = shifted(theta, v, step);
     const minus = shifted(theta, v, -step);
@@ -433,14 +538,24 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
     let vts: Tensor[][] = [];
     try {
       if (method === "autodiff") {
-        vts = rows.map((r) => vars.map((w, i) => tf.tensor(Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)), w.shape, "float32")));
+        vts = rows.map((r) =>
+          vars.map((w, i) =>
+            tf.tensor(
+              Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)),
+              w.shape,
+              "float32",
+            ),
+          ),
+        );
         batches.forEach((b, k) => {
           rows.forEach((r, j) => {
             let g: Float32Array;
             try {
               g = autodiffBatch(b, vts[j]);
             } catch (err) {
-              throw new Error(`modelOperator: tfjs autodiff failed (${(err as Error).message}); use method "central-difference"`);
+              throw new Error(
+                `modelOperator: tfjs autodiff failed (${(err as Error).message}); use method "central-difference"`,
+              );
             }
             for (let i = 0; i < p; i++) out.data[r * p + i] += g[i];
           });
@@ -496,11 +611,21 @@ export async function modelOperator(model: tfType.LayersModel, data: ModelData, 
  * the pre-activation x). Covers the relu and relu6 activations of any layer with an `activation` (Dense, Conv*, …),
  * and ReLU and LeakyReLU layers; `install` patches the layers, `uninstall` restores them and frees the masks.
  */
-function patternFreezer(tf: Tf, model: tfType.LayersModel): { layers: string[]; install(): void; uninstall(): void; record(): void; replay(): void } | undefined {
+function patternFreezer(
+  tf: Tf,
+  model: tfType.LayersModel,
+): { layers: string[]; install(): void; uninstall(): void; record(): void; replay(): void } | undefined {
   type Piece = (x: Tensor) => { m: Tensor; c?: Tensor };
   const reluPiece: Piece = (x) => ({ m: tf.cast(tf.greater(x, 0), "float32") });
-  const cappedPiece = (cap: number): Piece => (x) => ({ m: tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.less(x, cap)), "float32"), c: tf.mul(tf.cast(tf.greaterEqual(x, cap), "float32"), cap) });
-  const leakyPiece = (alpha: number): Piece => (x) => ({ m: tf.add(tf.mul(tf.cast(tf.greater(x, 0), "float32"), 1 - alpha), alpha) });
+  const cappedPiece =
+    (cap: number): Piece =>
+    (x) => ({
+      m: tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.less(x, cap)), "float32"),
+      c: tf.mul(tf.cast(tf.greaterEqual(x, cap), "float32"), cap),
+    });
+  const leakyPiece =
+    (alpha: number): Piece =>
+    (x) => ({ m: tf.add(tf.mul(tf.cast(tf.greater(x, 0), "float32"), 1 - alpha), alpha) });
   let mode: "record" | "replay" = "record";
   interface Site {
     piece: Piece;
@@ -514,7 +639,12 @@ function patternFreezer(tf: Tf, model: tfType.LayersModel): { layers: string[]; 
   const first = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
   for (const layer of leafLayers(model as unknown as { layers: LayerLike[] })) {
     const cls = layer.getClassName();
-    const holder = layer as unknown as { activation?: { getClassName(): string; apply(x: Tensor): Tensor }; call: (inputs: Tensor | Tensor[], kwargs: unknown) => Tensor; maxValue?: number | null; alpha?: number };
+    const holder = layer as unknown as {
+      activation?: { getClassName(): string; apply(x: Tensor): Tensor };
+      call: (inputs: Tensor | Tensor[], kwargs: unknown) => Tensor;
+      maxValue?: number | null;
+      alpha?: number;
+    };
     let site: Site | undefined;
     const act = holder.activation?.getClassName?.();
     if (act === "relu" || act === "relu6") {
@@ -529,7 +659,12 @@ function patternFreezer(tf: Tf, model: tfType.LayersModel): { layers: string[]; 
     } else if (cls === "ReLU" || cls === "LeakyReLU") {
       const own = Object.getOwnPropertyDescriptor(layer, "call");
       site = {
-        piece: cls === "LeakyReLU" ? leakyPiece(holder.alpha ?? 0.3) : holder.maxValue != null ? cappedPiece(holder.maxValue) : reluPiece,
+        piece:
+          cls === "LeakyReLU"
+            ? leakyPiece(holder.alpha ?? 0.3)
+            : holder.maxValue != null
+              ? cappedPiece(holder.maxValue)
+              : reluPiece,
         saved: [],
         cursor: 0,
         patch: (run) => (holder.call = (inputs: Tensor | Tensor[]) => run(first(inputs))),
@@ -564,7 +699,11 @@ function patternFreezer(tf: Tf, model: tfType.LayersModel): { layers: string[]; 
             s.saved.push(e);
           } else {
             e = s.saved[s.cursor++];
-            if (!e) throw new Error("modelOperator: the frozen activation pattern is out of step with the model (a layer ran more often than when it was recorded)");
+            if (!e)
+              throw new Error(
+                "modelOperator: the frozen activation pattern is out of step with the model (a layer ran " +
+                  "more often than when it was recorded)",
+              );
           }
           return e.c ? tf.add(tf.mul(x, e.m), e.c) : tf.mul(x, e.m);
         }),

@@ -15,7 +15,8 @@ import { lanczos, tridiagonalEigh } from "./spectral";
 
 /**
  * A symmetric p×p linear operator given by its action on a block of vectors (the rows of V): what the matrix-free
- * estimators take. Made by `curvatureOperator`, `batchedCurvatureOperator`, `denseOperator` or `blockOperator`, or by hand.
+ * estimators take. Made by `curvatureOperator`, `batchedCurvatureOperator`, `denseOperator` or `blockOperator`, or by
+ * hand.
  */
 export interface SymmetricOperator {
   /** dimension */
@@ -35,7 +36,8 @@ export type OperatorKind = CurvatureKind | "functional";
  * kind and a `SpecError` for an invalid problem.
  */
 export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessian"): SymmetricOperator {
-  if (!["hessian", "ggn", "functional"].includes(kind)) throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
+  if (!["hessian", "ggn", "functional"].includes(kind))
+    throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
   const prep = prepare("curvatureOperator", problem);
   const apply =
     kind === "functional"
@@ -49,7 +51,10 @@ export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessia
   return { p: prep.p, apply, block: blockSize(prep) };
 }
 
-/** A dense symmetric matrix A (p×p) as a `SymmetricOperator` (apply(V) = V·A, 64 vectors per block); symmetry is not checked. */
+/**
+ * A dense symmetric matrix A (p×p) as a `SymmetricOperator` (apply(V) = V·A, 64 vectors per block); symmetry is not
+ * checked.
+ */
 export function denseOperator(A: Matrix): SymmetricOperator {
   return { p: A.rows, apply: (V) => gemm(V, A), block: 64 };
 }
@@ -66,21 +71,30 @@ export interface LanczosOptions {
 
 /**
  * The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation), largest first (or by
- * |λ| with `which: "magnitude"`); fewer than k when Lanczos stops early on an invariant subspace. Throws unless 1 ≤ k ≤ p.
+ * |λ| with `which: "magnitude"`); fewer than k when Lanczos stops early on an invariant subspace. Throws unless 1 ≤ k ≤
+ * p.
  */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
   checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
-  if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > p)
+    throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
   const run = lanczos(op, opts.steps ?? Math.max(2 * k + 20, 60), new Rng(opts.seed ?? 0).normals(p));
   const steps = run.steps;
   const ritz = Array.from(tridiagonalEigh(run).values);
-  const sorted = opts.which === "magnitude" ? ritz.sort((a, b) => Math.abs(b) - Math.abs(a)) : ritz.sort((a, b) => b - a);
+  const sorted =
+    opts.which === "magnitude" ? ritz.sort((a, b) => Math.abs(b) - Math.abs(a)) : ritz.sort((a, b) => b - a);
   return Float64Array.from(sorted.slice(0, Math.min(k, steps)));
 }
 
-/** Hutchinson's trace estimate E[vᵀAv] over `samples` Rademacher probes v (default 100, at least 2; seed default 0), with its standard error. */
-export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { trace: number; stderr: number; samples: number } {
+/**
+ * Hutchinson's trace estimate E[vᵀAv] over `samples` Rademacher probes v (default 100, at least 2; seed default 0),
+ * with its standard error.
+ */
+export function hutchinsonTrace(
+  op: SymmetricOperator,
+  opts: { samples?: number; seed?: number } = {},
+): { trace: number; stderr: number; samples: number } {
   checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
   if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
@@ -109,21 +123,38 @@ export function hutchinsonTrace(op: SymmetricOperator, opts: { samples?: number;
  * (H = Σ_b (n_b / N) H_b, since the loss is a mean). Only one batch's forward cache is held at a time;
  * `onBatch` reports progress. Options: `kind` as in `curvatureOperator` (default "hessian"), `batchSize` (default 256).
  */
-export function batchedCurvatureOperator(problem: Problem, opts: { kind?: OperatorKind; batchSize?: number; onBatch?: (done: number, total: number) => void } = {}): SymmetricOperator {
-  checkOptions("batchedCurvatureOperator", opts, { kind: oneOf(["hessian", "ggn", "functional"]), batchSize: int(1), onBatch: (v) => (typeof v === "function" ? undefined : "a function") });
+export function batchedCurvatureOperator(
+  problem: Problem,
+  opts: { kind?: OperatorKind; batchSize?: number; onBatch?: (done: number, total: number) => void } = {},
+): SymmetricOperator {
+  checkOptions("batchedCurvatureOperator", opts, {
+    kind: oneOf(["hessian", "ggn", "functional"]),
+    batchSize: int(1),
+    onBatch: (v) => (typeof v === "function" ? undefined : "a function"),
+  });
   const N = problem.X.rows;
   const size = Math.min(opts.batchSize ?? 256, N);
   const batches: { start: number; n: number }[] = [];
   for (let s = 0; s < N; s += size) batches.push({ start: s, n: Math.min(size, N - s) });
-  const rowsOf = (M: Matrix, start: number, n: number) => new Matrix(n, M.cols, M.data.subarray(start * M.cols, (start + n) * M.cols));
-  const first = curvatureOperator({ ...problem, X: rowsOf(problem.X, 0, batches[0].n), Y: rowsOf(problem.Y, 0, batches[0].n) }, opts.kind);
+  const rowsOf = (M: Matrix, start: number, n: number) =>
+    new Matrix(n, M.cols, M.data.subarray(start * M.cols, (start + n) * M.cols));
+  const first = curvatureOperator(
+    { ...problem, X: rowsOf(problem.X, 0, batches[0].n), Y: rowsOf(problem.Y, 0, batches[0].n) },
+    opts.kind,
+  );
   return {
     p: first.p,
     block: first.block,
     apply(V: Matrix): Matrix {
       const out = new Matrix(V.rows, V.cols);
       batches.forEach((b, i) => {
-        const op = i === 0 ? first : curvatureOperator({ ...problem, X: rowsOf(problem.X, b.start, b.n), Y: rowsOf(problem.Y, b.start, b.n) }, opts.kind);
+        const op =
+          i === 0
+            ? first
+            : curvatureOperator(
+                { ...problem, X: rowsOf(problem.X, b.start, b.n), Y: rowsOf(problem.Y, b.start, b.n) },
+                opts.kind,
+              );
         const part = op.apply(V);
         const w = b.n / N;
         for (let t = 0; t < out.data.length; t++) out.data[t] += w * part.data[t];
@@ -137,14 +168,17 @@ export function batchedCurvatureOperator(problem: Problem, opts: { kind?: Operat
 /** Parameter indices of layer l (1-based) of a dense net: its weights, and its biases unless `weightsOnly`. */
 export function layerIndices(spec: NetSpec, l: number, opts: { weightsOnly?: boolean } = {}): number[] {
   const slots = layout(spec);
-  if (!Number.isInteger(l) || l < 1 || l > slots.length) throw new Error(`layerIndices: layer must be an integer in 1..${slots.length}, got ${l}`);
+  if (!Number.isInteger(l) || l < 1 || l > slots.length)
+    throw new Error(`layerIndices: layer must be an integer in 1..${slots.length}, got ${l}`);
   const s = slots[l - 1];
   const out = Array.from({ length: s.rows * s.cols }, (_, i) => s.wOffset + i);
   if (!opts.weightsOnly && s.bOffset >= 0) for (let i = 0; i < s.rows; i++) out.push(s.bOffset + i);
   return out;
 }
 
-/** The block P A Pᵀ of a symmetric operator on a subset of coordinates (e.g. one layer's parameters), as an operator. */
+/**
+ * The block P A Pᵀ of a symmetric operator on a subset of coordinates (e.g. one layer's parameters), as an operator.
+ */
 export function blockOperator(op: SymmetricOperator, indices: number[]): SymmetricOperator {
   checkIndices("blockOperator", indices, op.p);
   const q = indices.length;

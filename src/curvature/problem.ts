@@ -10,7 +10,8 @@ import { LossName, checkLoss, lossAndResidual } from "../nets/losses";
 
 /**
  * The input of every curvature routine: a dense network (spec and flat float64 parameters), N samples (X N×d,
- * Y N×K, both row-major float64) and a per-sample loss (default "mse"); the loss differentiated is the mean over samples.
+ * Y N×K, both row-major float64) and a per-sample loss (default "mse"); the loss differentiated is the mean over
+ * samples.
  */
 export interface Problem {
   /** the network */
@@ -49,7 +50,8 @@ export interface Prepared {
 
 /**
  * Validates a `Problem` (throws a `SpecError` naming `op` for a bad spec, shapes, non-finite data or parameters,
- * or an Error for an unknown loss) and runs the forward and first-order backward pass shared by every derivative routine.
+ * or an Error for an unknown loss) and runs the forward and first-order backward pass shared by every derivative
+ * routine.
  * @internal
  */
 export function prepare(op: string, problem: Problem): Prepared {
@@ -63,8 +65,13 @@ export function prepare(op: string, problem: Problem): Prepared {
   if (Y.rows !== X.rows) throw new SpecError(`${op}: X has ${X.rows} rows but Y has ${Y.rows}`);
   if (X.rows < 1) throw new SpecError(`${op}: no samples (X has 0 rows)`);
   checkParams(op, spec, params);
-  for (const [name, M] of [["X", X], ["Y", Y]] as const) {
-    for (let i = 0; i < M.data.length; i++) if (!Number.isFinite(M.data[i])) throw new SpecError(`${op}: ${name} has a non-finite entry at (${Math.floor(i / M.cols)}, ${i % M.cols})`);
+  for (const [name, M] of [
+    ["X", X],
+    ["Y", Y],
+  ] as const) {
+    for (let i = 0; i < M.data.length; i++)
+      if (!Number.isFinite(M.data[i]))
+        throw new SpecError(`${op}: ${name} has a non-finite entry at (${Math.floor(i / M.cols)}, ${i % M.cols})`);
   }
   const N = X.rows;
   const cache = forward(spec, params, X);

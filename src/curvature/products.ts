@@ -18,7 +18,9 @@ import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
 
-/** Which curvature matrix a product uses: "hessian" (H = ∇²_θ L) or "ggn" (the Gauss–Newton / outer-product part H_o). */
+/**
+ * Which curvature matrix a product uses: "hessian" (H = ∇²_θ L) or "ggn" (the Gauss–Newton / outer-product part H_o).
+ */
 export type CurvatureKind = "hessian" | "ggn";
 
 /**
@@ -26,7 +28,13 @@ export type CurvatureKind = "hessian" | "ggn";
  * (σ' given per sample and unit, broadcast over directions).
  * @internal
  */
-export function tangentThroughActivation(rz: Float64Array, d1: Float64Array, N: number, B: number, M: number): Float64Array {
+export function tangentThroughActivation(
+  rz: Float64Array,
+  d1: Float64Array,
+  N: number,
+  B: number,
+  M: number,
+): Float64Array {
   const rh = new Float64Array(rz.length);
   for (let n = 0; n < N; n++)
     for (let b = 0; b < B; b++) {
@@ -42,7 +50,14 @@ export function tangentThroughActivation(rz: Float64Array, d1: Float64Array, N: 
  * Rg = σ'(z) ⊙ Rā + σ''(z) ⊙ ā ⊙ Rz, the second term only when `rz` is given (exact Hessian).
  * @internal
  */
-export function backTangentThroughActivation(A: Float64Array, d1: Float64Array, N: number, B: number, C: number, second?: { d2: Float64Array; abar: Float64Array; rz: Float64Array }): Float64Array {
+export function backTangentThroughActivation(
+  A: Float64Array,
+  d1: Float64Array,
+  N: number,
+  B: number,
+  C: number,
+  second?: { d2: Float64Array; abar: Float64Array; rz: Float64Array },
+): Float64Array {
   for (let n = 0; n < N; n++)
     for (let b = 0; b < B; b++) {
       const o = (n * B + b) * C;
@@ -63,7 +78,8 @@ export function backTangentThroughActivation(A: Float64Array, d1: Float64Array, 
  */
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   const { N, K, p, cache } = prep;
-  if (V.cols !== p) throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);
+  if (V.cols !== p)
+    throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);
   const B = V.rows;
   const slots = cache.slots;
   const L = slots.length;
@@ -155,12 +171,20 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
       // g_l V_l for every direction: g_l (N×M) times [V_l^(1) | … | V_l^(B)] (M × B·C)
       const Vh = new Matrix(M, B * C);
       for (let b = 0; b < B; b++)
-        for (let j = 0; j < M; j++) Vh.data.set(V.data.subarray(b * p + s.wOffset + j * C, b * p + s.wOffset + (j + 1) * C), j * B * C + b * C);
+        for (let j = 0; j < M; j++)
+          Vh.data.set(V.data.subarray(b * p + s.wOffset + j * C, b * p + s.wOffset + (j + 1) * C), j * B * C + b * C);
       const T3 = gemm(new Matrix(N, M, prep.g[l]), Vh).data;
       for (let i = 0; i < A.length; i++) A[i] += T3[i];
     }
     const withD2 = second && l - 1 >= l0;
-    Rg = backTangentThroughActivation(A, cache.D1[l - 1], N, B, C, withD2 ? { d2: cache.D2[l - 1], abar: prep.abar[l - 1], rz: RZ[l - 1] } : undefined);
+    Rg = backTangentThroughActivation(
+      A,
+      cache.D1[l - 1],
+      N,
+      B,
+      C,
+      withD2 ? { d2: cache.D2[l - 1], abar: prep.abar[l - 1], rz: RZ[l - 1] } : undefined,
+    );
   }
   return out;
 }

@@ -59,7 +59,8 @@ export interface RankFormulas {
  */
 export function linearRankFormulas(input: RankFormulaInput): RankFormulas {
   const { sizes, bias = false, loss = "mse" } = input;
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`linearRankFormulas: sizes must be [d, …, K], got ${JSON.stringify(sizes)}`);
+  if (!Array.isArray(sizes) || sizes.length < 2)
+    throw new Error(`linearRankFormulas: sizes must be [d, …, K], got ${JSON.stringify(sizes)}`);
   const L = sizes.length - 1;
   const d = sizes[0];
   const K = loss === "ce" ? sizes[L] - 1 : sizes[L];
@@ -73,7 +74,21 @@ export function linearRankFormulas(input: RankFormulaInput): RankFormulas {
   const qHat = Math.min(q, s);
   if (!bias) {
     const H = 2 * q * M - L * q * q + q * (r + K);
-    return { p, L, M, r, K, s, q, qHat, Ho: q * (r + K - q), HoIsBound: false, Hf: 2 * qHat * M + 2 * qHat * s - L * qHat * qHat, H, deficiency: p - H };
+    return {
+      p,
+      L,
+      M,
+      r,
+      K,
+      s,
+      q,
+      qHat,
+      Ho: q * (r + K - q),
+      HoIsBound: false,
+      Hf: 2 * qHat * M + 2 * qHat * s - L * qHat * qHat,
+      H,
+      deficiency: p - H,
+    };
   }
   const qp = Math.min(r + 1, ...hidden, K);
   const H = 2 * qp * M + qp * (r + K) - L * qp * qp + L * qp;

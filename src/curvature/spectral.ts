@@ -53,7 +53,12 @@ function normalise(v: Float64Array): Float64Array {
  * m steps of Lanczos from `start` (normalised here) with full re-orthogonalisation (twice); stops
  * early on an invariant subspace (then the Ritz values are exact).
  */
-export function lanczos(op: SymmetricOperator, m: number, start: Float64Array, opts: { keepVectors?: boolean } = {}): LanczosRun {
+export function lanczos(
+  op: SymmetricOperator,
+  m: number,
+  start: Float64Array,
+  opts: { keepVectors?: boolean } = {},
+): LanczosRun {
   const { p } = op;
   if (!Number.isInteger(m) || m < 1) throw new Error(`lanczos: steps must be an integer ≥ 1, got ${m}`);
   if (start.length !== p) throw new Error(`lanczos: start vector has length ${start.length}, the operator ${p}`);
@@ -120,12 +125,21 @@ export interface RitzPairs {
  * `steps` steps (default max(2k + 20, 60), capped at p; seed default 0), with measured residuals. Throws unless
  * 1 ≤ k ≤ p and steps ≥ k.
  */
-export function ritzPairs(op: SymmetricOperator, k: number, opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {}): RitzPairs {
+export function ritzPairs(
+  op: SymmetricOperator,
+  k: number,
+  opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {},
+): RitzPairs {
   checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`ritzPairs: k must be an integer in 1..${p}, got ${k}`);
-  if (opts.steps !== undefined && opts.steps < k) throw new Error(`ritzPairs: option steps (${opts.steps}) must be ≥ k (${k}): m Lanczos steps give at most m Ritz pairs`);
-  const run = lanczos(op, opts.steps ?? Math.max(2 * k + 20, 60), new Rng(opts.seed ?? 0).normals(p), { keepVectors: true });
+  if (opts.steps !== undefined && opts.steps < k)
+    throw new Error(
+      `ritzPairs: option steps (${opts.steps}) must be ≥ k (${k}): m Lanczos steps give at most m Ritz pairs`,
+    );
+  const run = lanczos(op, opts.steps ?? Math.max(2 * k + 20, 60), new Rng(opts.seed ?? 0).normals(p), {
+    keepVectors: true,
+  });
   const { values, vectors: S } = tridiagonalEigh(run);
   const n = run.steps;
   const kk = Math.min(k, n);
@@ -187,7 +201,11 @@ function meanAndStderr(xs: number[]): [number, number] {
  * Nodes ascending.
  * @internal
  */
-export function quadratureMassAbove(nodes: ArrayLike<number>, weights: ArrayLike<number>, t: number): { mass: number; lower: number; upper: number } {
+export function quadratureMassAbove(
+  nodes: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  t: number,
+): { mass: number; lower: number; upper: number } {
   let mass = 0;
   let firstAbove = -1;
   for (let j = 0; j < nodes.length; j++) {
@@ -228,8 +246,25 @@ export interface SpectralDensity {
  * of degree < 2·steps; averaged over probes it estimates tr f(A) / p. Defaults: probes 10, steps 80, seed 0,
  * gridPoints 400, sigma = (spread of the nodes)/200; `countAbove` only when `threshold` is given.
  */
-export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; steps?: number; seed?: number; gridPoints?: number; sigma?: number; threshold?: number } = {}): SpectralDensity {
-  checkOptions("spectralDensity", opts, { probes: int(1), steps: int(2), seed: int(), gridPoints: int(10), sigma: num(0, Infinity, { exclusiveMin: true }), threshold: num() });
+export function spectralDensity(
+  op: SymmetricOperator,
+  opts: {
+    probes?: number;
+    steps?: number;
+    seed?: number;
+    gridPoints?: number;
+    sigma?: number;
+    threshold?: number;
+  } = {},
+): SpectralDensity {
+  checkOptions("spectralDensity", opts, {
+    probes: int(1),
+    steps: int(2),
+    seed: int(),
+    gridPoints: int(10),
+    sigma: num(0, Infinity, { exclusiveMin: true }),
+    threshold: num(),
+  });
   const probes = opts.probes ?? 10;
   const steps = opts.steps ?? 80;
   const rng = new Rng(opts.seed ?? 0);
@@ -241,21 +276,28 @@ export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; 
     const { values, vectors } = tridiagonalEigh(lanczos(op, steps, v));
     const n = values.length;
     nodes.push(values);
-    weights.push(Float64Array.from({ length: n }, (_, j) => vectors.data[j] ** 2)); // first component of each eigenvector of T
+    // first component of each eigenvector of T
+    weights.push(Float64Array.from({ length: n }, (_, j) => vectors.data[j] ** 2));
   }
   let lo = Infinity;
   let hi = -Infinity;
-  for (const t of nodes) for (const x of t) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+  for (const t of nodes)
+    for (const x of t) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
   const span = Math.max(hi - lo, 1e-12 * Math.max(1, Math.abs(hi)));
   const sigma = opts.sigma ?? span / 200;
   const G = opts.gridPoints ?? 400;
   const grid = Float64Array.from({ length: G }, (_, i) => lo - 3 * sigma + ((span + 6 * sigma) * i) / (G - 1));
   const density = new Float64Array(G);
   const c = 1 / (probes * sigma * Math.sqrt(2 * Math.PI));
-  nodes.forEach((t, s) => t.forEach((x, j) => {
-    const w = weights[s][j];
-    for (let g = 0; g < G; g++) density[g] += c * w * Math.exp(-0.5 * ((grid[g] - x) / sigma) ** 2);
-  }));
+  nodes.forEach((t, s) =>
+    t.forEach((x, j) => {
+      const w = weights[s][j];
+      for (let g = 0; g < G; g++) density[g] += c * w * Math.exp(-0.5 * ((grid[g] - x) / sigma) ** 2);
+    }),
+  );
   const out: SpectralDensity = { p: op.p, nodes, weights, grid, density, sigma };
   if (opts.threshold !== undefined) {
     const t = opts.threshold;
@@ -264,17 +306,43 @@ export function spectralDensity(op: SymmetricOperator, opts: { probes?: number; 
     const [lower, stderrLower] = meanAndStderr(per.map((q) => op.p * q.lower));
     const [upper, stderrUpper] = meanAndStderr(per.map((q) => op.p * q.upper));
     const widen = (se: number) => (Number.isFinite(se) ? 2 * se : 0);
-    out.countAbove = { threshold: t, estimate, stderr, lower, upper, stderrLower, stderrUpper, interval: [Math.max(0, lower - widen(stderrLower)), Math.min(op.p, upper + widen(stderrUpper))] };
+    out.countAbove = {
+      threshold: t,
+      estimate,
+      stderr,
+      lower,
+      upper,
+      stderrLower,
+      stderrUpper,
+      interval: [Math.max(0, lower - widen(stderrLower)), Math.min(op.p, upper + widen(stderrUpper))],
+    };
   }
   return out;
 }
 
 /** The SLQ density as a figure (log density axis), with the exact eigenvalues' histogram when given. */
-export function densityFigure(d: SpectralDensity, opts: { name?: string; title?: string; exact?: ArrayLike<number>; bins?: number } = {}): Figure {
-  checkOptions("densityFigure", opts, { name: str, title: str, exact: (v) => (v && typeof (v as ArrayLike<number>).length === "number" ? undefined : "an array of eigenvalues"), bins: int(2) });
+export function densityFigure(
+  d: SpectralDensity,
+  opts: { name?: string; title?: string; exact?: ArrayLike<number>; bins?: number } = {},
+): Figure {
+  checkOptions("densityFigure", opts, {
+    name: str,
+    title: str,
+    exact: (v) => (v && typeof (v as ArrayLike<number>).length === "number" ? undefined : "an array of eigenvalues"),
+    bins: int(2),
+  });
   // below 1e-8 of the peak the kernel tails are not information: leave gaps there on the log axis
   const floor = 1e-8 * Math.max(...d.density);
-  const traces: Record<string, unknown>[] = [{ type: "scatter", mode: "lines", name: `SLQ density (${d.nodes.length} probes)`, x: Array.from(d.grid), y: Array.from(d.density, (v) => (v > floor ? v : null)), line: { color: "#1f77b4" } }];
+  const traces: Record<string, unknown>[] = [
+    {
+      type: "scatter",
+      mode: "lines",
+      name: `SLQ density (${d.nodes.length} probes)`,
+      x: Array.from(d.grid),
+      y: Array.from(d.density, (v) => (v > floor ? v : null)),
+      line: { color: "#1f77b4" },
+    },
+  ];
   if (opts.exact && opts.exact.length) {
     const ev = Array.from(opts.exact);
     const lo = d.grid[0];
@@ -283,14 +351,31 @@ export function densityFigure(d: SpectralDensity, opts: { name?: string; title?:
     const w = (hi - lo) / B;
     const counts = new Array(B).fill(0);
     for (const x of ev) counts[Math.min(B - 1, Math.max(0, Math.floor((x - lo) / w)))]++;
-    traces.push({ type: "bar", name: "exact eigenvalues (histogram)", x: counts.map((_, i) => lo + (i + 0.5) * w), y: counts.map((c) => (c > 0 ? c / (ev.length * w) : null)), width: w, marker: { color: "rgba(255,127,14,0.45)" } });
+    traces.push({
+      type: "bar",
+      name: "exact eigenvalues (histogram)",
+      x: counts.map((_, i) => lo + (i + 0.5) * w),
+      y: counts.map((c) => (c > 0 ? c / (ev.length * w) : null)),
+      width: w,
+      marker: { color: "rgba(255,127,14,0.45)" },
+    });
   }
-  const layout = houseLayout({ title: opts.title ?? "Spectral density (stochastic Lanczos quadrature)", x: { title: "eigenvalue" }, y: { title: "density", log: true } });
+  const layout = houseLayout({
+    title: opts.title ?? "Spectral density (stochastic Lanczos quadrature)",
+    x: { title: "eigenvalue" },
+    y: { title: "density", log: true },
+  });
   return new Figure(opts.name ?? "spectral-density", traces, layout);
 }
 
-/** Hutch++ trace estimate with `matvecs` products (default 99, split in thirds; seed default 0): exact when rank A ≤ matvecs / 3. */
-export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; seed?: number } = {}): { trace: number; matvecs: number } {
+/**
+ * Hutch++ trace estimate with `matvecs` products (default 99, split in thirds; seed default 0): exact when rank A ≤
+ * matvecs / 3.
+ */
+export function hutchPlusPlus(
+  op: SymmetricOperator,
+  opts: { matvecs?: number; seed?: number } = {},
+): { trace: number; matvecs: number } {
   checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: int() });
   const m = opts.matvecs ?? 99;
   const k = Math.floor(m / 3);
@@ -308,11 +393,12 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
     const v = AS.data.slice(r * p, (r + 1) * p);
     let before = 0;
     for (let i = 0; i < p; i++) before += v[i] * v[i];
-    for (let pass = 0; pass < 2; pass++) for (const q of basis) {
-      let dot = 0;
-      for (let i = 0; i < p; i++) dot += v[i] * q[i];
-      for (let i = 0; i < p; i++) v[i] -= dot * q[i];
-    }
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of basis) {
+        let dot = 0;
+        for (let i = 0; i < p; i++) dot += v[i] * q[i];
+        for (let i = 0; i < p; i++) v[i] -= dot * q[i];
+      }
     let n = 0;
     for (let i = 0; i < p; i++) n += v[i] * v[i];
     if (n > 1e-24 * Math.max(before, 1e-300)) basis.push(v.map((x) => x / Math.sqrt(n)));
@@ -344,8 +430,14 @@ export function hutchPlusPlus(op: SymmetricOperator, opts: { matvecs?: number; s
   return { trace, matvecs: m };
 }
 
-/** The diagonal of A from `samples` Rademacher probes (default 100; seed default 0) (E[v ⊙ Av] = diag A), with per-entry standard errors. */
-export function hutchinsonDiagonal(op: SymmetricOperator, opts: { samples?: number; seed?: number } = {}): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
+/**
+ * The diagonal of A from `samples` Rademacher probes (default 100; seed default 0) (E[v ⊙ Av] = diag A), with per-entry
+ * standard errors.
+ */
+export function hutchinsonDiagonal(
+  op: SymmetricOperator,
+  opts: { samples?: number; seed?: number } = {},
+): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
   checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
   const { p } = op;

@@ -20,7 +20,10 @@ export function spectrumOf(H: Matrix): SpectrumSummary {
   return summarizeSpectrum(eigenvalues);
 }
 
-/** `spectrumOf` for eigenvalues computed elsewhere: the default tolerance max|λ|·p·eps (p = their count) and the rank at it. */
+/**
+ * `spectrumOf` for eigenvalues computed elsewhere: the default tolerance max|λ|·p·eps (p = their count) and the rank at
+ * it.
+ */
 export function summarizeSpectrum(eigenvalues: Float64Array): SpectrumSummary {
   const p = eigenvalues.length;
   let maxAbs = 0;

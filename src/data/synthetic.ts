@@ -20,7 +20,17 @@ const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: 
 export const LATENT_DISTRIBUTIONS = ["gaussian", "half-gaussian", "uniform"] as const;
 /** One of `LATENT_DISTRIBUTIONS`. */
 export type LatentDistribution = (typeof LATENT_DISTRIBUTIONS)[number];
-const LATENT_RULES: Record<string, OptionRule> = { n: count, k: count, dIn: count, dOut: count, width: count, latent: oneOf(LATENT_DISTRIBUTIONS), shift: num(), biasScale: num(0), seed: int() };
+const LATENT_RULES: Record<string, OptionRule> = {
+  n: count,
+  k: count,
+  dIn: count,
+  dOut: count,
+  width: count,
+  latent: oneOf(LATENT_DISTRIBUTIONS),
+  shift: num(),
+  biasScale: num(0),
+  seed: int(),
+};
 
 /** Options of `gaussianPairs`; n, dIn and dOut are required. */
 export interface GaussianOptions {
@@ -57,15 +67,25 @@ export function gaussianPairs(opts: GaussianOptions): Dataset & { crossCov: Matr
   let C: Matrix;
   const given = opts.crossCov ?? "random";
   if (given === "random") {
-    if (!(crossNorm > 0 && crossNorm < 1)) throw new DataError(`gaussianPairs: crossNorm must be in (0, 1), got ${crossNorm}`);
+    if (!(crossNorm > 0 && crossNorm < 1))
+      throw new DataError(`gaussianPairs: crossNorm must be in (0, 1), got ${crossNorm}`);
     C = new Matrix(dOut, dIn, rng.fork().normals(dOut * dIn));
     const s = svdvals(C)[0];
-    C = new Matrix(dOut, dIn, C.data.map((v) => (v * crossNorm) / s));
+    C = new Matrix(
+      dOut,
+      dIn,
+      C.data.map((v) => (v * crossNorm) / s),
+    );
   } else {
     C = given instanceof Matrix ? given : Matrix.from(given);
-    if (C.rows !== dOut || C.cols !== dIn) throw new DataError(`gaussianPairs: crossCov must be ${dOut}×${dIn} (dOut×dIn), got ${C.rows}×${C.cols}`);
+    if (C.rows !== dOut || C.cols !== dIn)
+      throw new DataError(`gaussianPairs: crossCov must be ${dOut}×${dIn} (dOut×dIn), got ${C.rows}×${C.cols}`);
     const s = svdvals(C)[0];
-    if (!(s < 1)) throw new DataError(`gaussianPairs: crossCov must have spectral norm < 1 (else the joint covariance is not positive definite), got ${s}`);
+    if (!(s < 1))
+      throw new DataError(
+        `gaussianPairs: crossCov must have spectral norm < 1 (else the joint covariance is not ` +
+          `positive definite), got ${s}`,
+      );
   }
   // L = (I − C Cᵀ)^{1/2}
   const R = gemm(C, C, { transB: true, alpha: -1 });
@@ -83,7 +103,14 @@ export function gaussianPairs(opts: GaussianOptions): Dataset & { crossCov: Matr
   const Y = gemm(X, C, { transB: true });
   const LE = gemm(E, L, { transB: true });
   for (let i = 0; i < Y.data.length; i++) Y.data[i] += LE.data[i];
-  return { name: "gaussian", X, Y, crossCov: C, description: `Gaussian x ∈ R^${dIn}, y ∈ R^${dOut}, Σ_xx = Σ_yy = I, ‖Σ_yx‖₂ = ${svdvals(C)[0].toFixed(3)}, seed ${seed}` };
+  return {
+    name: "gaussian",
+    X,
+    Y,
+    crossCov: C,
+    description:
+      `Gaussian x ∈ R^${dIn}, y ∈ R^${dOut}, Σ_xx = Σ_yy = I, ‖Σ_yx‖₂ = ` + `${svdvals(C)[0].toFixed(3)}, seed ${seed}`,
+  };
 }
 
 /** Options of `linearTeacher`; n, dIn and dOut are required. */
@@ -113,7 +140,13 @@ export function linearTeacher(opts: TeacherOptions): Dataset & { teacher: Matrix
   const X = new Matrix(n, dIn, rng.normals(n * dIn));
   const Y = gemm(X, T, { transB: true });
   if (noise > 0) for (let i = 0; i < Y.data.length; i++) Y.data[i] += noise * rng.normal();
-  return { name: "linear-teacher", X, Y, teacher: T, description: `linear teacher y = T x (${dIn}→${dOut}), noise ${noise}, seed ${seed}` };
+  return {
+    name: "linear-teacher",
+    X,
+    Y,
+    teacher: T,
+    description: `linear teacher y = T x (${dIn}→${dOut}), noise ${noise}, seed ${seed}`,
+  };
 }
 
 /** Options of `latentData`; n, k, dIn and dOut are required. */
@@ -173,6 +206,18 @@ export function latentData(opts: LatentOptions): Dataset & { Z: Matrix } {
   const h = randomNet(dOut);
   // the generators are drawn first, so the same seed gives the same g and h whatever the latent
   const raw = latent === "uniform" ? Float64Array.from({ length: n * k }, () => rng.uniform()) : rng.normals(n * k);
-  const Z = new Matrix(n, k, raw.map((v) => (latent === "half-gaussian" ? Math.abs(v) : v) + shift));
-  return { name: "latent", X: g(Z), Y: h(Z), Z, description: `latent k = ${k}, ${latentText(latent, shift, k)}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ R^${dOut}, random shallow ReLU nets of width ${width} (bias sd ${biasScale}), seed ${seed}` };
+  const Z = new Matrix(
+    n,
+    k,
+    raw.map((v) => (latent === "half-gaussian" ? Math.abs(v) : v) + shift),
+  );
+  return {
+    name: "latent",
+    X: g(Z),
+    Y: h(Z),
+    Z,
+    description:
+      `latent k = ${k}, ${latentText(latent, shift, k)}: x = g(z) ∈ R^${dIn}, y = h(z) ∈ ` +
+      `R^${dOut}, random shallow ReLU nets of width ${width} (bias sd ${biasScale}), seed ${seed}`,
+  };
 }

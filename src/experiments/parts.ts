@@ -72,7 +72,11 @@ export function restrictOptions<O extends object>(study: string, part: string, o
   return new Proxy(view, {
     get(target, key) {
       if (typeof key === "symbol" || key === "toJSON" || key === "then") return target[key as string];
-      if (!allowed.has(key)) throw new Error(`${study}/${part} read option "${String(key)}", which it does not declare in \`reads\` (it would be missing from the cache key)`);
+      if (!allowed.has(key))
+        throw new Error(
+          `${study}/${part} read option "${String(key)}", which it does not declare in \`reads\` ` +
+            `(it would be missing from the cache key)`,
+        );
       return target[key];
     },
   }) as O;
@@ -108,20 +112,32 @@ function sharedStore(def: { name: string }, controls: RunControls): { dir: strin
   return controls.force ? { dir, fresh: new Set() } : { dir };
 }
 
-async function runPartCached<O extends object>(def: ExperimentDefinition<O>, part: AnyPart<O>, options: O, controls: RunControls, shared = sharedStore(def, controls)): Promise<PartRun> {
+async function runPartCached<O extends object>(
+  def: ExperimentDefinition<O>,
+  part: AnyPart<O>,
+  options: O,
+  controls: RunControls,
+  shared = sharedStore(def, controls),
+): Promise<PartRun> {
   const useCache = controls.cache ?? true;
   const dir = controls.cacheDir ?? defaultCacheDir();
   const key = partCacheKey(def.name, part.id, options, part.reads);
   if (useCache && !controls.force) {
     const hit = readCache<{ output: PartOutput; seconds: number }>(key, dir);
     if (hit.status === "hit") return { ...hit.value, cached: true };
-    if (hit.status === "corrupt") log(`${def.name}/${part.id}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
+    if (hit.status === "corrupt")
+      log(`${def.name}/${part.id}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
   }
   const t0 = Date.now();
   const partial = useCache ? path.join(dir, "partial", key) : undefined;
   if (partial && controls.force) clearCheckpoints(partial);
   const view = restrictOptions(def.name, part.id, options, part.reads);
-  const { value, restored } = await withCheckpoints(partial, () => part.run(view as never), (s) => log(`${def.name}/${part.id}: ${s}`), shared);
+  const { value, restored } = await withCheckpoints(
+    partial,
+    () => part.run(view as never),
+    (s) => log(`${def.name}/${part.id}: ${s}`),
+    shared,
+  );
   if (restored) log(`${def.name}/${part.id}: ${restored} task(s) came from checkpoints of an interrupted run`);
   // a plain-data copy: what is cached is what a rerun gets back
   const run = { output: JSON.parse(JSON.stringify(value)) as PartOutput, seconds: (Date.now() - t0) / 1000 };
@@ -129,7 +145,9 @@ async function runPartCached<O extends object>(def: ExperimentDefinition<O>, par
     try {
       writeCache(key, run, dir);
     } catch (err) {
-      const msg = `${def.name}/${part.id}: could not write the cache entry under ${dir} (${(err as Error).message}); the result is returned but not cached`;
+      const msg =
+        `${def.name}/${part.id}: could not write the cache entry under ${dir} ` +
+        `(${(err as Error).message}); the result is returned but not cached`;
       log(msg);
       process.emitWarning(msg);
     }
@@ -146,22 +164,37 @@ export function assessFromParts(claims: ClaimSet, outputs: PartOutput[], onlyFed
     const why = outputs.map((p) => p.unassessed?.[spec.id]).filter((s): s is string => !!s);
     if (onlyFed && !pieces.length && !why.length) continue;
     if (!pieces.length) {
-      entries.push(assessClaim(spec, undefined, why.length ? why.join("; ") : "this run did not reach it (see the options)"));
+      entries.push(
+        assessClaim(spec, undefined, why.length ? why.join("; ") : "this run did not reach it (see the options)"),
+      );
       continue;
     }
-    if (pieces.length > 1 && !spec.combine) throw new Error(`claim ${spec.id} is fed by ${pieces.length} parts but declares no combine()`);
+    if (pieces.length > 1 && !spec.combine)
+      throw new Error(`claim ${spec.id} is fed by ${pieces.length} parts but declares no combine()`);
     entries.push(assessClaim(spec, pieces.length === 1 ? pieces[0] : spec.combine!(pieces)));
   }
   return entries;
 }
 
-function changedFrom<O extends object>(def: ExperimentDefinition<O>, preset: Preset, options: O, keys: readonly PropertyKey[]): string[] {
+function changedFrom<O extends object>(
+  def: ExperimentDefinition<O>,
+  preset: Preset,
+  options: O,
+  keys: readonly PropertyKey[],
+): string[] {
   const base = { ...def.defaults, ...def.presets[preset] } as Record<PropertyKey, unknown>;
-  return keys.filter((k) => k !== "workers" && canonicalJson((options as Record<PropertyKey, unknown>)[k]) !== canonicalJson(base[k])).map(String);
+  return keys
+    .filter(
+      (k) => k !== "workers" && canonicalJson((options as Record<PropertyKey, unknown>)[k]) !== canonicalJson(base[k]),
+    )
+    .map(String);
 }
 
 /** The whole study: every part (each through its own cache entry), then the ledger over all of them. */
-export async function runStudyParts<O extends object>(def: ExperimentDefinition<O>, given: Partial<O> & RunControls = {}): Promise<ExperimentResult> {
+export async function runStudyParts<O extends object>(
+  def: ExperimentDefinition<O>,
+  given: Partial<O> & RunControls = {},
+): Promise<ExperimentResult> {
   const parts = def.parts!;
   const options = resolveOptions(def, given);
   const preset = given.preset ?? "paper";
@@ -199,13 +232,24 @@ export async function runStudyParts<O extends object>(def: ExperimentDefinition<
 }
 
 /** One part alone: the options it reads (others are refused), its figures, and the verdicts of the claims it feeds. */
-export async function runPart<O extends object>(def: ExperimentDefinition<O>, partId: string, given: Partial<O> & RunControls = {}): Promise<ExperimentResult> {
+export async function runPart<O extends object>(
+  def: ExperimentDefinition<O>,
+  partId: string,
+  given: Partial<O> & RunControls = {},
+): Promise<ExperimentResult> {
   const part = def.parts?.find((p) => p.id === partId);
-  if (!part) throw new Error(`${def.name}: no part "${partId}"; parts: ${(def.parts ?? []).map((p) => p.id).join(", ")}`);
-  const options = resolveOptions(def, given, { only: [...part.reads, "workers"] as (keyof O)[], label: `${def.name}.${part.id}` });
+  if (!part)
+    throw new Error(`${def.name}: no part "${partId}"; parts: ${(def.parts ?? []).map((p) => p.id).join(", ")}`);
+  const options = resolveOptions(def, given, {
+    only: [...part.reads, "workers"] as (keyof O)[],
+    label: `${def.name}.${part.id}`,
+  });
   const preset = given.preset ?? "paper";
   const run = await runPartCached(def, part, options, given);
-  const ledger = assessFromParts(def.claims ?? {}, [run.output], true).map((e) => ({ ...e, detail: `From ${part.title.split(" — ")[0]} alone: ${e.detail}` }));
+  const ledger = assessFromParts(def.claims ?? {}, [run.output], true).map((e) => ({
+    ...e,
+    detail: `From ${part.title.split(" — ")[0]} alone: ${e.detail}`,
+  }));
   const data: ResultData = {
     experiment: def.name,
     part: part.id,
@@ -240,10 +284,14 @@ export interface PartCall<O, K extends keyof O> {
   options(preset?: Preset): Pick<O, K>;
 }
 
-export function partCall<O extends object, K extends keyof O>(def: ExperimentDefinition<O>, part: StudyPart<O, K>): PartCall<O, K> {
+export function partCall<O extends object, K extends keyof O>(
+  def: ExperimentDefinition<O>,
+  part: StudyPart<O, K>,
+): PartCall<O, K> {
   const call = ((options: Partial<O> & RunControls = {}) => runPart(def, part.id, options)) as PartCall<O, K>;
   Object.defineProperty(call, "id", { value: part.id });
   Object.defineProperty(call, "title", { value: part.title });
-  call.options = (preset: Preset = "paper") => keyedOptions(resolveOptions(def, { preset } as Partial<O> & RunControls), part.reads) as Pick<O, K>;
+  call.options = (preset: Preset = "paper") =>
+    keyedOptions(resolveOptions(def, { preset } as Partial<O> & RunControls), part.reads) as Pick<O, K>;
   return call;
 }

@@ -45,12 +45,23 @@ export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; stat
   const esc = (s: string) => s.replace(/</g, "\\u003c");
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
   const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
-    `<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ${esc(JSON.stringify(fig.layout))}, ${config});</script></body></html>`;
+  return (
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
+    (`<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ` +
+      `${esc(JSON.stringify(fig.layout))}, ${config});</script></body></html>`)
+  );
 }
 
 /** Flags for Chromium on these machines (no sandbox as root, no GPU, no background network traffic). */
-export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * A PNG of the figure rendered synchronously by one headless Chromium run (`--screenshot`), for places
@@ -59,14 +70,26 @@ export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic"
  */
 export function renderPngSync(fig: FigureSpec): Buffer {
   const exe = chromiumPath();
-  if (!fs.existsSync(exe)) throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\`, or set RANKSCOPE_CHROMIUM.`);
+  if (!fs.existsSync(exe))
+    throw new Error(
+      `export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\`, or set RANKSCOPE_CHROMIUM.`,
+    );
   const { width, height } = sizeOf(fig, {});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-png-"));
   try {
     const html = path.join(dir, "figure.html");
     const png = path.join(dir, "figure.png");
     fs.writeFileSync(html, figureHtml(fig, { staticPlot: true }));
-    const args = [...CHROMIUM_FLAGS, "--headless", "--hide-scrollbars", `--user-data-dir=${path.join(dir, "profile")}`, `--window-size=${Math.round(width)},${Math.round(height)}`, "--virtual-time-budget=5000", `--screenshot=${png}`, `file://${html}`];
+    const args = [
+      ...CHROMIUM_FLAGS,
+      "--headless",
+      "--hide-scrollbars",
+      `--user-data-dir=${path.join(dir, "profile")}`,
+      `--window-size=${Math.round(width)},${Math.round(height)}`,
+      "--virtual-time-budget=5000",
+      `--screenshot=${png}`,
+      `file://${html}`,
+    ];
     execFileSync(exe, args, { stdio: "ignore", timeout: 60000 });
     const bytes = fs.existsSync(png) ? fs.readFileSync(png) : Buffer.alloc(0);
     if (!bytes.length) throw new Error(`export: Chromium wrote no screenshot of "${fig.name}"`);
@@ -83,17 +106,29 @@ export function exporterStats(): { launches: number; exported: number } {
 }
 
 class Exporter {
-  private constructor(private browser: Browser, private page: Page) {}
+  private constructor(
+    private browser: Browser,
+    private page: Page,
+  ) {}
 
   static async launch(): Promise<Exporter> {
     const exe = chromiumPath();
     if (!fs.existsSync(exe)) {
-      throw new Error(`export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\` (it installs Debian's chromium), or set RANKSCOPE_CHROMIUM to a Chromium binary.`);
+      throw new Error(
+        `export: Chromium not found at ${exe}. Run the set-up command \`bash .ci/setup\` (it ` +
+          `installs Debian's chromium), or set RANKSCOPE_CHROMIUM to a Chromium binary.`,
+      );
     }
     const { chromium } = await import("playwright-core");
     // rankscope closes the browser itself on an interrupt (onInterrupt below); Playwright's own handlers would exit
     // the process (in a notebook: the kernel) on SIGINT
-    const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_FLAGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const browser = await chromium.launch({
+      executablePath: exe,
+      args: CHROMIUM_FLAGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     stats.launches++;
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");
@@ -104,19 +139,33 @@ class Exporter {
   async image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
     const url = await this.page.evaluate(
       ({ data, layout, format, width, height, scale }) =>
-        (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly.toImage({ data, layout }, { format, width, height, scale }),
-      { data: fig.data, layout: fig.layout, format, width: o.width, height: o.height, scale: format === "png" ? o.scale : 1 },
+        (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly.toImage(
+          { data, layout },
+          { format, width, height, scale },
+        ),
+      {
+        data: fig.data,
+        layout: fig.layout,
+        format,
+        width: o.width,
+        height: o.height,
+        scale: format === "png" ? o.scale : 1,
+      },
     );
     const comma = url.indexOf(",");
     const body = url.slice(comma + 1);
-    return url.slice(0, comma).endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
+    return url.slice(0, comma).endsWith(";base64")
+      ? Buffer.from(body, "base64")
+      : Buffer.from(decodeURIComponent(body), "utf8");
   }
 
   async pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
     const svg = (await this.image(fig, "svg", o)).toString("utf8");
     const page = await this.browser.newPage();
     try {
-      await page.setContent(`<!DOCTYPE html><html><head><style>@page{margin:0}body{margin:0}</style></head><body>${svg}</body></html>`);
+      await page.setContent(
+        `<!DOCTYPE html><html><head><style>@page{margin:0}body{margin:0}</style></head><body>${svg}</body></html>`,
+      );
       return await page.pdf({ width: `${o.width}px`, height: `${o.height}px`, printBackground: true, pageRanges: "1" });
     } finally {
       await page.close();
@@ -146,13 +195,24 @@ function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
 /** Renders a figure to bytes in the given format (png/svg/pdf need Chromium; html does not). */
 export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: SaveOptions = {}): Promise<Buffer> {
   checkOptions("renderFigure", opts, SAVE_RULES);
-  if (!EXPORT_FORMATS.includes(format)) throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
+  if (!EXPORT_FORMATS.includes(format))
+    throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
   const o = sizeOf(fig, opts);
   // the options are checked above; this catches a width or height taken from the figure's layout
-  for (const [k, v] of Object.entries(o)) if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) throw new Error(`export: ${k} (from the figure layout) must be a positive number, got ${v}`);
+  for (const [k, v] of Object.entries(o))
+    if (!(typeof v === "number" && v > 0 && Number.isFinite(v)))
+      throw new Error(`export: ${k} (from the figure layout) must be a positive number, got ${v}`);
   // Chromium cannot raster beyond its texture limits (it returns an empty image): refuse before trying
-  if (o.width > MAX_PIXELS_SIDE || o.height > MAX_PIXELS_SIDE || o.width * o.height * (format === "png" ? o.scale * o.scale : 1) > MAX_PIXELS) {
-    throw new Error(`export: ${o.width}×${o.height}${format === "png" ? ` at scale ${o.scale}` : ""} is too large; width and height must be ≤ ${MAX_PIXELS_SIDE} and width·height·scale² ≤ ${MAX_PIXELS.toExponential(0)} pixels`);
+  if (
+    o.width > MAX_PIXELS_SIDE ||
+    o.height > MAX_PIXELS_SIDE ||
+    o.width * o.height * (format === "png" ? o.scale * o.scale : 1) > MAX_PIXELS
+  ) {
+    throw new Error(
+      `export: ${o.width}×${o.height}${format === "png" ? ` at scale ${o.scale}` : ""} is too ` +
+        `large; width and height must be ≤ ${MAX_PIXELS_SIDE} and width·height·scale² ≤ ` +
+        `${MAX_PIXELS.toExponential(0)} pixels`,
+    );
   }
   if (format === "html") return Buffer.from(figureHtml(fig), "utf8");
   if (!shared) {
@@ -177,9 +237,14 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
 export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}): Promise<string> {
   checkOptions("save", opts, SAVE_RULES);
   const ext = path.extname(file).slice(1).toLowerCase() as ExportFormat;
-  if (!EXPORT_FORMATS.includes(ext)) throw new Error(`save: file extension must be one of ${EXPORT_FORMATS.map((e) => "." + e).join(", ")}; got "${path.basename(file)}"`);
+  if (!EXPORT_FORMATS.includes(ext))
+    throw new Error(
+      `save: file extension must be one of ${EXPORT_FORMATS.map((e) => "." + e).join(", ")}; ` +
+        `got "${path.basename(file)}"`,
+    );
   const bytes = await renderFigure(fig, ext, opts);
-  if (!bytes.length) throw new Error(`save: the ${ext} export of "${fig.name}" came back empty; nothing was written to ${file}`);
+  if (!bytes.length)
+    throw new Error(`save: the ${ext} export of "${fig.name}" came back empty; nothing was written to ${file}`);
   writeFileAtomic(file, bytes);
   return file;
 }

@@ -5,12 +5,17 @@
 import type { Data, Layout as PlotlyLayout } from "plotly.js";
 import { RichObject, renderOrDescribe, inspectSymbol } from "../report/render";
 
-/** One Plotly trace (e.g. `{ type: "scatter", x, y, name }`), as plain JSON, typed by @types/plotly.js (editor completion). */
+/**
+ * One Plotly trace (e.g. `{ type: "scatter", x, y, name }`), as plain JSON, typed by @types/plotly.js (editor
+ * completion).
+ */
 export type Trace = Data;
 /** A Plotly layout object (title, axes, margins, annotations, …), as plain JSON, typed by @types/plotly.js. */
 export type Layout = Partial<PlotlyLayout>;
 
-/** A layout's slots by name, for keys built at run time (`xaxis${i}`, `yaxis${i}`) that the typed Layout does not index. */
+/**
+ * A layout's slots by name, for keys built at run time (`xaxis${i}`, `yaxis${i}`) that the typed Layout does not index.
+ */
 export function slots(layout: Layout): Record<string, unknown> {
   return layout as Record<string, unknown>;
 }
@@ -36,7 +41,9 @@ export class Figure implements FigureSpec, RichObject {
     readonly layout: Layout,
   ) {}
 
-  /** A Figure from its JSON form (e.g. a recorded result read from disk); the arrays are used as they are, not copied. */
+  /**
+   * A Figure from its JSON form (e.g. a recorded result read from disk); the arrays are used as they are, not copied.
+   */
   static from(spec: FigureSpec): Figure {
     return new Figure(spec.name, spec.data, spec.layout);
   }

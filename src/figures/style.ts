@@ -8,7 +8,18 @@ import { Figure, Trace, Layout, slots } from "./figure";
 import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule } from "../util/options";
 
 /** The house palette: ten colours (hex), series i gets PALETTE[i mod 10]. */
-export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const PALETTE = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
 /** The house font of every figure (Plotly font object). */
 export const FONT = { family: "Helvetica Neue, Arial, sans-serif", size: 14, color: "#222" };
 
@@ -36,7 +47,11 @@ export interface AxisOptions {
  * the 2 and 5 ticks (as 2×10⁻³, 5×10⁻³) when its data spans 0.7 to 2 decades (see `fitLogTicks`).
  * `automargin` lets Plotly widen the margin when these labels (larger than digits) would run into the axis title.
  */
-export const LOG_TICKS: Readonly<Record<string, unknown>> = Object.freeze({ exponentformat: "power", minorloglabels: "none", automargin: true });
+export const LOG_TICKS: Readonly<Record<string, unknown>> = Object.freeze({
+  exponentformat: "power",
+  minorloglabels: "none",
+  automargin: true,
+});
 
 function axis(a: AxisOptions): Record<string, unknown> {
   return {
@@ -92,7 +107,10 @@ export function wrapTitle(text: string, width = 80): string {
 const TITLE_SIZE = 16;
 /** Distance (px) from the top edge of the image to the baseline of the title's first line. */
 const TITLE_BASELINE = 24;
-/** Top margin (px) of a house layout per title line (a line is 1.3 × 16 ≈ 21 px; the rest is room for labels above the plot). */
+/**
+ * Top margin (px) of a house layout per title line (a line is 1.3 × 16 ≈ 21 px; the rest is room for labels above the
+ * plot).
+ */
 const TITLE_LINE_MARGIN = 22;
 
 /**
@@ -114,10 +132,21 @@ function titleMargin(lines: number): number {
 function houseTitle(text: string, height: number): Record<string, unknown> {
   const lines = text.split("<br>").length;
   const top = lines > 1 ? TITLE_BASELINE : TITLE_BASELINE - 0.7 * TITLE_SIZE;
-  return { text, x: 0.02, xanchor: "left", y: 1 - top / height, yref: "container", yanchor: "top", font: { size: TITLE_SIZE } };
+  return {
+    text,
+    x: 0.02,
+    xanchor: "left",
+    y: 1 - top / height,
+    yref: "container",
+    yanchor: "top",
+    font: { size: TITLE_SIZE },
+  };
 }
 
-/** A Plotly layout in the house style (font, white background, outside ticks, light grid, wrapped title) from the title and axes. */
+/**
+ * A Plotly layout in the house style (font, white background, outside ticks, light grid, wrapped title) from the title
+ * and axes.
+ */
 export function houseLayout(o: LayoutOptions): Layout {
   const width = o.width ?? 760;
   const title = wrapTitle(o.title, Math.max(40, Math.floor(width / 9.5)));
@@ -161,14 +190,25 @@ export interface Series {
   showLegend?: boolean;
 }
 
-/** The Plotly traces of one series (a shaded band first when `band` is set), coloured by `colourIndex` or else by its position i. */
+/**
+ * The Plotly traces of one series (a shaded band first when `band` is set), coloured by `colourIndex` or else by its
+ * position i.
+ */
 export function seriesTraces(s: Series, i: number): Trace[] {
   const c = colour(s.colourIndex ?? i);
   const traces: Trace[] = [];
   if (s.band) {
     traces.push({
-      type: "scatter", x: [...s.x, ...s.x.slice().reverse()], y: [...s.band[1], ...s.band[0].slice().reverse()],
-      mode: "lines", fill: "toself", fillcolor: c + "33", line: { width: 0 }, hoverinfo: "skip", showlegend: false, name: `${s.name} band`,
+      type: "scatter",
+      x: [...s.x, ...s.x.slice().reverse()],
+      y: [...s.band[1], ...s.band[0].slice().reverse()],
+      mode: "lines",
+      fill: "toself",
+      fillcolor: c + "33",
+      line: { width: 0 },
+      hoverinfo: "skip",
+      showlegend: false,
+      name: `${s.name} band`,
     });
   }
   traces.push({
@@ -185,8 +225,18 @@ export function seriesTraces(s: Series, i: number): Trace[] {
   return traces;
 }
 
-/** A line/marker chart of several series with optional dashed reference lines (each labelled at its line, on log axes too); log axes spanning 0.7–2 decades get their 2 and 5 ticks labelled (`fitLogTicks`). */
-export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; hlines?: { y: number; label: string }[]; vlines?: { x: number; label: string }[] }): Figure {
+/**
+ * A line/marker chart of several series with optional dashed reference lines (each labelled at its line, on log axes
+ * too); log axes spanning 0.7–2 decades get their 2 and 5 ticks labelled (`fitLogTicks`).
+ */
+export function lineFigure(
+  name: string,
+  o: LayoutOptions & {
+    series: Series[];
+    hlines?: { y: number; label: string }[];
+    vlines?: { x: number; label: string }[];
+  },
+): Figure {
   const data = o.series.flatMap((s, i) => seriesTraces(s, i));
   const shapes: Partial<Shape>[] = [];
   const annotations: Partial<Annotations>[] = [];
@@ -196,12 +246,46 @@ export function lineFigure(name: string, o: LayoutOptions & { series: Series[]; 
   const isLog = (key: string) => (slots(layout)[key] as { type?: string } | undefined)?.type === "log";
   const at = (v: number, log: boolean) => (log && v > 0 ? Math.log10(v) : v);
   for (const h of o.hlines ?? []) {
-    shapes.push({ type: "line", xref: "paper", x0: 0, x1: 1, y0: h.y, y1: h.y, line: { dash: "dash", color: "#333", width: 1.5 } });
-    annotations.push({ xref: "paper", x: 1, y: at(h.y, isLog("yaxis")), text: h.label, showarrow: false, xanchor: "right", yanchor: "bottom", font: { size: 12 } });
+    shapes.push({
+      type: "line",
+      xref: "paper",
+      x0: 0,
+      x1: 1,
+      y0: h.y,
+      y1: h.y,
+      line: { dash: "dash", color: "#333", width: 1.5 },
+    });
+    annotations.push({
+      xref: "paper",
+      x: 1,
+      y: at(h.y, isLog("yaxis")),
+      text: h.label,
+      showarrow: false,
+      xanchor: "right",
+      yanchor: "bottom",
+      font: { size: 12 },
+    });
   }
   for (const v of o.vlines ?? []) {
-    shapes.push({ type: "line", yref: "paper", y0: 0, y1: 1, x0: v.x, x1: v.x, line: { dash: "dash", color: "#333", width: 1.5 } });
-    annotations.push({ yref: "paper", y: 1, x: at(v.x, isLog("xaxis")), text: v.label, showarrow: false, xanchor: "left", yanchor: "bottom", font: { size: 11 } });
+    shapes.push({
+      type: "line",
+      yref: "paper",
+      y0: 0,
+      y1: 1,
+      x0: v.x,
+      x1: v.x,
+      line: { dash: "dash", color: "#333", width: 1.5 },
+    });
+    annotations.push({
+      yref: "paper",
+      y: 1,
+      x: at(v.x, isLog("xaxis")),
+      text: v.label,
+      showarrow: false,
+      xanchor: "left",
+      yanchor: "bottom",
+      font: { size: 11 },
+    });
   }
   const extra: Layout = o.extra ?? {};
   layout.shapes = [...(extra.shapes ?? []), ...shapes];
@@ -223,8 +307,16 @@ export function fitLogTicks(data: Trace[], layout: Layout): Layout {
   for (const key of Object.keys(layout)) {
     const m = /^([xy])axis(\d*)$/.exec(key);
     const ax = slots(layout)[key] as Record<string, unknown> | undefined;
-    if (!m || !ax || ax.type !== "log" || ax.minorloglabels !== LOG_TICKS.minorloglabels || ax.exponentformat !== LOG_TICKS.exponentformat) continue;
-    if (ax.dtick !== undefined || ax.tickvals !== undefined || (ax.tickmode !== undefined && ax.tickmode !== "auto")) continue;
+    if (
+      !m ||
+      !ax ||
+      ax.type !== "log" ||
+      ax.minorloglabels !== LOG_TICKS.minorloglabels ||
+      ax.exponentformat !== LOG_TICKS.exponentformat
+    )
+      continue;
+    if (ax.dtick !== undefined || ax.tickvals !== undefined || (ax.tickmode !== undefined && ax.tickmode !== "auto"))
+      continue;
     const [letter, id] = [m[1] as "x" | "y", m[1] + m[2]];
     let lo = Infinity;
     let hi = -Infinity;
@@ -268,7 +360,11 @@ export function fitLogTicks(data: Trace[], layout: Layout): Layout {
       // 20 and 50 as digits, like Plotly's own 1 and 10
       for (const d of [2, 5]) alias[`${d}x${power}`] = k === 1 ? `${d}0` : `${d}×${power}`;
     }
-    Object.assign(ax, { dtick: "D2", minorloglabels: "complete", labelalias: { ...alias, ...((ax.labelalias as object | undefined) ?? {}) } });
+    Object.assign(ax, {
+      dtick: "D2",
+      minorloglabels: "complete",
+      labelalias: { ...alias, ...((ax.labelalias as object | undefined) ?? {}) },
+    });
   }
   return layout;
 }
@@ -285,7 +381,13 @@ export function logFloor(values: number[], relative = 1e-20): number[] {
 
 /** Axis titles may be empty (no title). */
 const text: OptionRule = (v) => (typeof v === "string" ? undefined : "a string");
-const PANEL_GRID_RULES: Record<string, OptionRule> = { cols: int(1), yLog: either(bool, listOf(bool)), yTitle: text, xTitle: text, xLog: bool };
+const PANEL_GRID_RULES: Record<string, OptionRule> = {
+  cols: int(1),
+  yLog: either(bool, listOf(bool)),
+  yTitle: text,
+  xTitle: text,
+  xLog: bool,
+};
 
 /**
  * Lays out `titles.length` panels side by side: axes x, x2, … and y, y2, … with the house style of
@@ -301,7 +403,11 @@ export function panelRow(layout: Layout, titles: string[], opts: { yLog?: boolea
  * the x titles are the panel titles; with several, each panel's title goes above it as an annotation
  * and `xTitle` labels every x axis.
  */
-export function panelGrid(layout: Layout, titles: string[], opts: { cols: number; yLog?: boolean | boolean[]; yTitle?: string; xTitle?: string; xLog?: boolean }): Layout {
+export function panelGrid(
+  layout: Layout,
+  titles: string[],
+  opts: { cols: number; yLog?: boolean | boolean[]; yTitle?: string; xTitle?: string; xLog?: boolean },
+): Layout {
   checkOptions("panelGrid", opts, PANEL_GRID_RULES);
   requireOptions("panelGrid", opts, PANEL_GRID_RULES, ["cols"]);
   const n = titles.length;
@@ -320,9 +426,32 @@ export function panelGrid(layout: Layout, titles: string[], opts: { cols: number
     const yLog = Array.isArray(opts.yLog) ? opts.yLog[i] : opts.yLog;
     // several rows: the shared x title only under the bottom panel of each column
     const xTitle = rows > 1 ? (i + cols >= n ? opts.xTitle : undefined) : titles[i];
-    slots(layout)[`xaxis${s}`] = { ...baseX, ...(opts.xLog ? { type: "log", ...LOG_TICKS } : {}), domain: [c / cols + 0.04, (c + 1) / cols - 0.02], anchor: `y${s}`, title: xTitle ? { text: xTitle } : undefined };
-    slots(layout)[`yaxis${s}`] = { ...baseY, ...(yLog ? { type: "log", ...LOG_TICKS } : {}), domain: [Math.max(0, top - height), top], anchor: `x${s}`, title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined };
-    if (rows > 1) annotations.push({ text: titles[i], xref: "paper", yref: "paper", x: (c + 0.5) / cols + 0.01, y: top, xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 13 } });
+    slots(layout)[`xaxis${s}`] = {
+      ...baseX,
+      ...(opts.xLog ? { type: "log", ...LOG_TICKS } : {}),
+      domain: [c / cols + 0.04, (c + 1) / cols - 0.02],
+      anchor: `y${s}`,
+      title: xTitle ? { text: xTitle } : undefined,
+    };
+    slots(layout)[`yaxis${s}`] = {
+      ...baseY,
+      ...(yLog ? { type: "log", ...LOG_TICKS } : {}),
+      domain: [Math.max(0, top - height), top],
+      anchor: `x${s}`,
+      title: (rows > 1 ? c === 0 : i === 0) && opts.yTitle ? { text: opts.yTitle } : undefined,
+    };
+    if (rows > 1)
+      annotations.push({
+        text: titles[i],
+        xref: "paper",
+        yref: "paper",
+        x: (c + 0.5) / cols + 0.01,
+        y: top,
+        xanchor: "center",
+        yanchor: "bottom",
+        showarrow: false,
+        font: { size: 13 },
+      });
   }
   if (rows > 1) layout.annotations = annotations;
   return layout;

@@ -23,7 +23,16 @@ function materialize(A: Float64Array, rows: number, cols: number, trans: boolean
   return out;
 }
 
-function gemm(A: Float64Array, m: number, k: number, ta: boolean, B: Float64Array, n: number, tb: boolean, alpha: number): Float64Array {
+function gemm(
+  A: Float64Array,
+  m: number,
+  k: number,
+  ta: boolean,
+  B: Float64Array,
+  n: number,
+  tb: boolean,
+  alpha: number,
+): Float64Array {
   const a = ta ? materialize(A, k, m, true) : A; // m×k
   const b = tb ? materialize(B, n, k, true) : B; // k×n
   const C = new Float64Array(m * n);
@@ -284,7 +293,12 @@ function householderQR(Ct: Float64Array, m: number, n: number, wantQ: boolean): 
 }
 
 /** One-sided Jacobi on the columns G (n columns of length m, stored as rows of Gt). */
-function jacobiSvdColumns(Gt: Float64Array, m: number, n: number, wantVectors: boolean): { s: Float64Array; Ut?: Float64Array; Vt?: Float64Array } {
+function jacobiSvdColumns(
+  Gt: Float64Array,
+  m: number,
+  n: number,
+  wantVectors: boolean,
+): { s: Float64Array; Ut?: Float64Array; Vt?: Float64Array } {
   const G = Gt; // modified in place
   const V = wantVectors ? new Float64Array(n * n) : undefined; // row c of V-storage = column c of V
   if (V) for (let i = 0; i < n; i++) V[i * n + i] = 1;
@@ -478,7 +492,14 @@ function solve(A: Float64Array, n: number, B: Float64Array, nrhs: number): Float
   return x;
 }
 
-function lstsq(A: Float64Array, m: number, n: number, B: Float64Array, nrhs: number, rcond: number): { x: Float64Array; rank: number } {
+function lstsq(
+  A: Float64Array,
+  m: number,
+  n: number,
+  B: Float64Array,
+  nrhs: number,
+  rcond: number,
+): { x: Float64Array; rank: number } {
   const { s, u, vt } = svd(A, m, n, true);
   const k = s.length;
   const cut = rcond * (k ? s[0] : 0);

@@ -25,19 +25,41 @@ export interface SvdRaw {
 
 export interface LinalgKernels {
   name: "lapack" | "typescript";
-  gemm(A: Float64Array, m: number, k: number, transA: boolean, B: Float64Array, n: number, transB: boolean, alpha: number): Float64Array;
+  gemm(
+    A: Float64Array,
+    m: number,
+    k: number,
+    transA: boolean,
+    B: Float64Array,
+    n: number,
+    transB: boolean,
+    alpha: number,
+  ): Float64Array;
   syrk(A: Float64Array, rows: number, cols: number, trans: boolean, alpha: number): Float64Array;
   eigh(A: Float64Array, n: number, wantVectors: boolean): EighRaw;
-  /** the addon only: eigenvalues by the two-stage reduction (dsyevd_2stage); `eigh` uses it for n ≥ EIGVALSH_TWO_STAGE_MIN_N without vectors */
+  /**
+   * the addon only: eigenvalues by the two-stage reduction (dsyevd_2stage); `eigh` uses it for n ≥
+   * EIGVALSH_TWO_STAGE_MIN_N without vectors
+   */
   eigvalsh2stage?(A: Float64Array, n: number): Float64Array;
   svd(A: Float64Array, m: number, n: number, wantVectors: boolean): SvdRaw;
   solve(A: Float64Array, n: number, B: Float64Array, nrhs: number): Float64Array;
-  lstsq(A: Float64Array, m: number, n: number, B: Float64Array, nrhs: number, rcond: number): { x: Float64Array; rank: number };
+  lstsq(
+    A: Float64Array,
+    m: number,
+    n: number,
+    B: Float64Array,
+    nrhs: number,
+    rcond: number,
+  ): { x: Float64Array; rank: number };
   setThreads?(n: number): number;
   getThreads?(): number;
 }
 
-/** The two linear-algebra paths: "lapack" (the N-API addon over OpenBLAS/LAPACKE) or "typescript" (the pure-TypeScript fallback). */
+/**
+ * The two linear-algebra paths: "lapack" (the N-API addon over OpenBLAS/LAPACKE) or "typescript" (the pure-TypeScript
+ * fallback).
+ */
 export type BackendName = LinalgKernels["name"];
 
 let nativeKernels: LinalgKernels | null | undefined;
@@ -52,7 +74,6 @@ function loadNative(): LinalgKernels | null {
     const candidate = path.join(dir, "build", "Release", "rankscope_lapack.node");
     if (fs.existsSync(candidate)) {
       try {
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
         const addon = require(candidate);
         nativeKernels = { name: "lapack", ...addon } as LinalgKernels;
         if (typeof addon.eigvalsh2stage === "function") {
@@ -62,7 +83,9 @@ function loadNative(): LinalgKernels | null {
           const two = addon.eigvalsh2stage as (A: Float64Array, n: number) => Float64Array;
           const threads = addon.getThreads as (() => number) | undefined;
           nativeKernels.eigh = (A, n, wantVectors) =>
-            !wantVectors && useTwoStageEigvalsh(n, threads ? threads() : 1) ? { values: two(A, n), vectors: new Float64Array(0) } : one(A, n, wantVectors);
+            !wantVectors && useTwoStageEigvalsh(n, threads ? threads() : 1)
+              ? { values: two(A, n), vectors: new Float64Array(0) }
+              : one(A, n, wantVectors);
         }
       } catch (err) {
         nativeLoadError = `could not load ${candidate}: ${(err as Error).message}`;
@@ -85,7 +108,9 @@ function loadNative(): LinalgKernels | null {
  */
 export const EIGVALSH_TWO_STAGE_MIN_N = 2048;
 
-/** Whether eigenvalues of an n×n symmetric matrix, without vectors, go to the two-stage reduction at this thread count. */
+/**
+ * Whether eigenvalues of an n×n symmetric matrix, without vectors, go to the two-stage reduction at this thread count.
+ */
 export function useTwoStageEigvalsh(n: number, threads: number): boolean {
   return n >= EIGVALSH_TWO_STAGE_MIN_N && threads <= 1;
 }
@@ -96,7 +121,8 @@ function initialChoice(): LinalgKernels {
   const forced = envLinalg();
   if (forced === "typescript") return fallbackKernels;
   const native = loadNative();
-  if (forced === "lapack" && !native) throw new Error(`RANKSCOPE_LINALG=lapack but the addon is unavailable: ${nativeLoadError}`);
+  if (forced === "lapack" && !native)
+    throw new Error(`RANKSCOPE_LINALG=lapack but the addon is unavailable: ${nativeLoadError}`);
   return native ?? fallbackKernels;
 }
 

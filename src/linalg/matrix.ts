@@ -18,7 +18,8 @@ export class Matrix {
     }
     if (data === undefined) data = new Float64Array(rows * cols);
     else if (!(data instanceof Float64Array)) {
-      if (typeof (data as ArrayLike<number>).length !== "number") throw new LinalgError(`Matrix: data must be a Float64Array or an array of numbers, got ${typeof data}`);
+      if (typeof (data as ArrayLike<number>).length !== "number")
+        throw new LinalgError(`Matrix: data must be a Float64Array or an array of numbers, got ${typeof data}`);
       data = Float64Array.from(data as ArrayLike<number>);
     }
     this.data = data as Float64Array;
@@ -53,7 +54,8 @@ export class Matrix {
     const n = m ? rows[0].length : 0;
     const out = new Matrix(m, n);
     for (let i = 0; i < m; i++) {
-      if (rows[i].length !== n) throw new LinalgError(`Matrix.from: row ${i} has ${rows[i].length} entries, row 0 has ${n}`);
+      if (rows[i].length !== n)
+        throw new LinalgError(`Matrix.from: row ${i} has ${rows[i].length} entries, row 0 has ${n}`);
       for (let j = 0; j < n; j++) out.data[i * n + j] = rows[i][j];
     }
     return out;
@@ -162,7 +164,8 @@ export function assertSymmetric(op: string, a: Matrix, name = "input"): void {
       const diff = Math.abs(d[i * n + j] - d[j * n + i]);
       if (diff > tol) {
         throw new LinalgError(
-          `${op}: ${name} (${shapeOf(a)}) is not symmetric: |a[${i},${j}] − a[${j},${i}]| = ${diff.toExponential(3)} > ${tol.toExponential(3)}`,
+          `${op}: ${name} (${shapeOf(a)}) is not symmetric: |a[${i},${j}] − a[${j},${i}]| = ` +
+            `${diff.toExponential(3)} > ${tol.toExponential(3)}`,
         );
       }
     }

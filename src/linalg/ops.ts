@@ -36,7 +36,8 @@ export function gemm(A: Matrix, B: Matrix, opts: GemmOptions = {}): Matrix {
   const n = transB ? B.rows : B.cols;
   if (k !== k2) {
     throw new LinalgError(
-      `gemm: inner dimensions differ: op(A) is ${m}×${k} (A ${shapeOf(A)}${transA ? "ᵀ" : ""}), op(B) is ${k2}×${n} (B ${shapeOf(B)}${transB ? "ᵀ" : ""})`,
+      `gemm: inner dimensions differ: op(A) is ${m}×${k} (A ${shapeOf(A)}${transA ? "ᵀ" : ""}), ` +
+        `op(B) is ${k2}×${n} (B ${shapeOf(B)}${transB ? "ᵀ" : ""})`,
     );
   }
   assertFinite("gemm", A, "A");
@@ -80,7 +81,11 @@ function assertFiniteSymmetric(op: string, A: Matrix): void {
   }
   const [bad, maxAbs, i, j, diff] = scan(A.data, A.rows);
   if (bad >= 0) assertFinite(op, A); // throws, with the entry and where it is
-  if (i >= 0) throw new LinalgError(`${op}: input (${shapeOf(A)}) is not symmetric: |a[${i},${j}] − a[${j},${i}]| = ${diff.toExponential(3)} > ${(1e-10 * maxAbs).toExponential(3)}`);
+  if (i >= 0)
+    throw new LinalgError(
+      `${op}: input (${shapeOf(A)}) is not symmetric: |a[${i},${j}] − a[${j},${i}]| = ` +
+        `${diff.toExponential(3)} > ${(1e-10 * maxAbs).toExponential(3)}`,
+    );
 }
 
 /**
@@ -126,7 +131,9 @@ export interface Svd {
   V: Matrix;
 }
 
-/** Thin SVD of an m×n matrix (U m×k, S descending, V n×k, k = min(m, n)). Throws a `LinalgError` on a non-finite entry. */
+/**
+ * Thin SVD of an m×n matrix (U m×k, S descending, V n×k, k = min(m, n)). Throws a `LinalgError` on a non-finite entry.
+ */
 export function svd(A: Matrix): Svd {
   assertFinite("svd", A);
   const k = Math.min(A.rows, A.cols);
@@ -232,7 +239,8 @@ export function participationRatio(spectrum: ArrayLike<number>): number {
 /** Solves A X = B for square non-singular A (LU with partial pivoting). */
 export function solve(A: Matrix, B: Matrix): Matrix {
   assertSquare("solve", A, "A");
-  if (B.rows !== A.rows) throw new LinalgError(`solve: A is ${shapeOf(A)} but B is ${shapeOf(B)} (B needs ${A.rows} rows)`);
+  if (B.rows !== A.rows)
+    throw new LinalgError(`solve: A is ${shapeOf(A)} but B is ${shapeOf(B)} (B needs ${A.rows} rows)`);
   assertFinite("solve", A, "A");
   assertFinite("solve", B, "B");
   return new Matrix(A.cols, B.cols, kernels().solve(A.data, A.rows, B.data, B.cols));
@@ -244,7 +252,8 @@ export function solve(A: Matrix, B: Matrix): Matrix {
  */
 export function lstsq(A: Matrix, B: Matrix, opts: { rcond?: number } = {}): { x: Matrix; rank: number } {
   checkOptions("lstsq", opts, { rcond: num(0) });
-  if (B.rows !== A.rows) throw new LinalgError(`lstsq: A is ${shapeOf(A)} but B is ${shapeOf(B)} (B needs ${A.rows} rows)`);
+  if (B.rows !== A.rows)
+    throw new LinalgError(`lstsq: A is ${shapeOf(A)} but B is ${shapeOf(B)} (B needs ${A.rows} rows)`);
   assertFinite("lstsq", A, "A");
   assertFinite("lstsq", B, "B");
   const rcond = opts.rcond ?? Math.max(A.rows, A.cols) * EPS;

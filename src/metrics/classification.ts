@@ -2,7 +2,8 @@
 
 /** The index of each row's largest entry (the first of equal ones), for `rows` × `cols` values stored row-major. */
 export function rowArgmax(values: ArrayLike<number>, rows: number, cols: number): Int32Array {
-  if (values.length !== rows * cols) throw new Error(`rowArgmax: ${values.length} values are not ${rows} rows × ${cols} columns`);
+  if (values.length !== rows * cols)
+    throw new Error(`rowArgmax: ${values.length} values are not ${rows} rows × ${cols} columns`);
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     let best = 0;

@@ -50,7 +50,10 @@ export interface JacobianData {
   paramSqNorm: ArrayLike<number>;
 }
 
-/** The four sides of Eq. 28's bound chain A ≤ B ≤ C ≤ D (see the module comment for their formulas) and the two quantities they use. */
+/**
+ * The four sides of Eq. 28's bound chain A ≤ B ≤ C ≤ D (see the module comment for their formulas) and the two
+ * quantities they use.
+ */
 export interface BoundChain {
   /** (1/n) Σ ‖∇_x f(x_i)‖₂, the mean MLS */
   A: number;
@@ -100,8 +103,16 @@ export interface DenseFlatnessOptions extends FlatnessOptions {
   layer?: number;
 }
 
-const FLATNESS_RULES: Record<string, OptionRule> = { volumeTop: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "a positive integer") };
-const DENSE_RULES: Record<string, OptionRule> = { ...FLATNESS_RULES, layer: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "an integer layer index ≥ 1 (1 … L − 1 for a hidden layer, L for the output)") };
+const FLATNESS_RULES: Record<string, OptionRule> = {
+  volumeTop: (v) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : "a positive integer"),
+};
+const DENSE_RULES: Record<string, OptionRule> = {
+  ...FLATNESS_RULES,
+  layer: (v) =>
+    Number.isInteger(v) && (v as number) >= 1
+      ? undefined
+      : "an integer layer index ≥ 1 (1 … L − 1 for a hidden layer, L for the output)",
+};
 
 /**
  * The network whose output is hidden layer l's activations h_l: layers 1..l of `spec` followed by an identity layer
@@ -112,10 +123,17 @@ const DENSE_RULES: Record<string, OptionRule> = { ...FLATNESS_RULES, layer: (v) 
 export function throughLayer(spec: NetSpec, params: Float64Array, l: number): { spec: NetSpec; params: Float64Array } {
   const n = normalizeSpec(spec);
   const L = n.sizes.length - 1;
-  if (!(Number.isInteger(l) && l >= 1 && l <= L)) throw new Error(`flatnessMetrics: option layer must be an integer in [1, ${L}] (1 … ${L - 1} hidden, ${L} the output); got ${l}`);
+  if (!(Number.isInteger(l) && l >= 1 && l <= L))
+    throw new Error(
+      `flatnessMetrics: option layer must be an integer in [1, ${L}] (1 … ${L - 1} hidden, ${L} the output); got ${l}`,
+    );
   if (l === L) return { spec, params };
   const M = n.sizes[l];
-  const cut: NetSpec = { sizes: [...n.sizes.slice(0, l + 1), M], activation: (n.activation as Activation[]).slice(0, l), bias: n.bias };
+  const cut: NetSpec = {
+    sizes: [...n.sizes.slice(0, l + 1), M],
+    activation: (n.activation as Activation[]).slice(0, l),
+    bias: n.bias,
+  };
   const slots = layout(spec);
   const end = slots[l].wOffset; // layer l + 1 starts here: layers 1..l come first
   const out = new Float64Array(paramCount(cut));
@@ -131,11 +149,22 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
   checkOptions("flatnessFromJacobians", opts, FLATNESS_RULES);
   const { n, K, d } = j;
   if (!(n >= 1)) throw new Error("flatness: no samples");
-  if (j.inputJacobian.length !== n * K * d) throw new Error(`flatness: inputJacobian must hold n·K·d = ${n}·${K}·${d} numbers, got ${j.inputJacobian.length}`);
-  if (j.paramSqNorm.length < 1 || j.paramSqNorm.length > n) throw new Error(`flatness: paramSqNorm must hold one value for each of the first 1..${n} samples, got ${j.paramSqNorm.length}`);
+  if (j.inputJacobian.length !== n * K * d)
+    throw new Error(`flatness: inputJacobian must hold n·K·d = ${n}·${K}·${d} numbers, got ${j.inputJacobian.length}`);
+  if (j.paramSqNorm.length < 1 || j.paramSqNorm.length > n)
+    throw new Error(
+      `flatness: paramSqNorm must hold one value for each of the first 1..${n} samples, got ${j.paramSqNorm.length}`,
+    );
   const top = opts.volumeTop;
-  if (top !== undefined && !(Number.isInteger(top) && top >= 1)) throw new Error(`flatness: volumeTop must be a positive integer, got ${top}`);
-  const per = { sharpness: [] as number[], logVolume: [] as number[], G: [] as number[], mls: [] as number[], localDim: [] as number[] };
+  if (top !== undefined && !(Number.isInteger(top) && top >= 1))
+    throw new Error(`flatness: volumeTop must be a positive integer, got ${top}`);
+  const per = {
+    sharpness: [] as number[],
+    logVolume: [] as number[],
+    G: [] as number[],
+    mls: [] as number[],
+    localDim: [] as number[],
+  };
   const data = Float64Array.from(j.inputJacobian as ArrayLike<number>);
   for (let i = 0; i < n; i++) {
     const sv = svdvals(new Matrix(K, d, data.subarray(i * K * d, (i + 1) * K * d)));
@@ -154,11 +183,25 @@ export function flatnessFromJacobians(j: JacobianData, opts: FlatnessOptions = {
     per.localDim.push(l2 > 0 ? (l1 * l1) / l2 : 0);
   }
   const sharpness = meanOf(per.sharpness);
-  return { n, sharpness, sqrtSharpness: Math.sqrt(sharpness), logVolume: meanOf(per.logVolume), G: meanOf(per.G), mls: meanOf(per.mls), localDim: meanOf(per.localDim), perSample: per };
+  return {
+    n,
+    sharpness,
+    sqrtSharpness: Math.sqrt(sharpness),
+    logVolume: meanOf(per.logVolume),
+    G: meanOf(per.G),
+    mls: meanOf(per.mls),
+    localDim: meanOf(per.localDim),
+    perSample: per,
+  };
 }
 
 /** Every metric of the study and the bound chain of Eq. 28 for a dense network, exact in float64. */
-export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, opts: DenseFlatnessOptions = {}): FlatnessMetrics {
+export function flatnessMetrics(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  opts: DenseFlatnessOptions = {},
+): FlatnessMetrics {
   checkOptions("flatnessMetrics", opts, DENSE_RULES);
   const { layer, ...metricOpts } = opts;
   const L = normalizeSpec(spec).sizes.length - 1;
@@ -172,7 +215,10 @@ export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, 
     const bias = normalizeSpec(spec).bias;
     paramSqNorm = og.paramSqNorm.map((v, i) => v - og.weightSqNorm[l][i] - (bias ? M : 0));
   }
-  const m = flatnessFromJacobians({ n: og.N, K: og.K, d: og.d, inputJacobian: og.inputJacobian.data, paramSqNorm }, metricOpts);
+  const m = flatnessFromJacobians(
+    { n: og.N, K: og.K, d: og.d, inputJacobian: og.inputJacobian.data, paramSqNorm },
+    metricOpts,
+  );
   const W1 = weight(spec, params, 1);
   const w = svdvals(W1)[0];
   const n = og.N;
@@ -188,7 +234,14 @@ export function flatnessMetrics(spec: NetSpec, params: Float64Array, X: Matrix, 
     partial += og.weightSqNorm[0][i];
   }
   const rms = Math.sqrt(invX2 / n);
-  m.bounds = { A: m.mls, B: (w * b) / n, C: w * rms * Math.sqrt(partial / n), D: w * rms * m.sqrtSharpness, firstLayerNorm: w, partialSharpness: partial / n };
+  m.bounds = {
+    A: m.mls,
+    B: (w * b) / n,
+    C: w * rms * Math.sqrt(partial / n),
+    D: w * rms * m.sqrtSharpness,
+    firstLayerNorm: w,
+    partialSharpness: partial / n,
+  };
   return m;
 }
 

@@ -33,28 +33,42 @@ export interface LocalRankResult {
 }
 
 function checkEps(eps: number): void {
-  if (!(typeof eps === "number" && eps >= 0 && Number.isFinite(eps))) throw new Error(`localRank: eps must be a finite number ≥ 0, got ${eps}`);
+  if (!(typeof eps === "number" && eps >= 0 && Number.isFinite(eps)))
+    throw new Error(`localRank: eps must be a finite number ≥ 0, got ${eps}`);
 }
 
 function layersOf(spec: NetSpec, layers?: number[]): number[] {
   const L = normalizeSpec(spec).sizes.length - 1;
   const out = layers ?? Array.from({ length: L }, (_, i) => i + 1);
-  for (const l of out) if (!Number.isInteger(l) || l < 1 || l > L) throw new Error(`localRank: layers must be integers in 1..${L}, got ${l}`);
+  for (const l of out)
+    if (!Number.isInteger(l) || l < 1 || l > L)
+      throw new Error(`localRank: layers must be integers in 1..${L}, got ${l}`);
   return out;
 }
 
 /**
  * Local rank of every requested layer (default all, 1..L) at the absolute threshold ε (default 0.01): the mean over
- * the rows of X (N×d) of the ε-rank of ∂z_l/∂x, exact in float64. Throws for a negative or non-finite ε or a layer outside 1..L.
+ * the rows of X (N×d) of the ε-rank of ∂z_l/∂x, exact in float64. Throws for a negative or non-finite ε or a layer
+ * outside 1..L.
  */
-export function localRank(spec: NetSpec, params: Float64Array, X: Matrix, opts: LocalRankOptions = {}): LocalRankResult[] {
+export function localRank(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  opts: LocalRankOptions = {},
+): LocalRankResult[] {
   checkOptions("localRank", opts, { eps: num(0), layers: listOf(int(1)) });
   const eps = opts.eps ?? DEFAULT_LOCAL_RANK_EPS;
   checkEps(eps);
   return layersOf(spec, opts.layers).map((layer) => {
     const sv = inputJacobianSingularValues(spec, params, X, layer);
     const perInput = sv.map((s) => s.filter((v) => v > eps).length);
-    return { layer, width: spec.sizes[layer], localRank: perInput.reduce((a, b) => a + b, 0) / Math.max(1, perInput.length), perInput };
+    return {
+      layer,
+      width: spec.sizes[layer],
+      localRank: perInput.reduce((a, b) => a + b, 0) / Math.max(1, perInput.length),
+      perInput,
+    };
   });
 }
 
@@ -62,13 +76,23 @@ export function localRank(spec: NetSpec, params: Float64Array, X: Matrix, opts: 
  * Local rank for several thresholds at once (the singular values are computed once):
  * result[i][j] is the local rank of layers[j] at epsList[i].
  */
-export function localRankSensitivity(spec: NetSpec, params: Float64Array, X: Matrix, epsList: number[], layers?: number[]): { eps: number[]; layers: number[]; localRank: number[][] } {
+export function localRankSensitivity(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  epsList: number[],
+  layers?: number[],
+): { eps: number[]; layers: number[]; localRank: number[][] } {
   epsList.forEach(checkEps);
   const ls = layersOf(spec, layers);
   const sv = ls.map((l) => inputJacobianSingularValues(spec, params, X, l));
   return {
     eps: epsList,
     layers: ls,
-    localRank: epsList.map((eps) => sv.map((perLayer) => perLayer.reduce((a, s) => a + s.filter((v) => v > eps).length, 0) / Math.max(1, perLayer.length))),
+    localRank: epsList.map((eps) =>
+      sv.map(
+        (perLayer) => perLayer.reduce((a, s) => a + s.filter((v) => v > eps).length, 0) / Math.max(1, perLayer.length),
+      ),
+    ),
   };
 }

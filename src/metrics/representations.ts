@@ -34,7 +34,12 @@ export interface LayerSpectrum {
  * principal components) or, with `{ centred: false }`, uncentred (the second moment, where a constant offset
  * of the representation counts as a direction).
  */
-export function representationSpectra(spec: NetSpec, params: Float64Array, X: Matrix, opts: { centred?: boolean } = {}): LayerSpectrum[] {
+export function representationSpectra(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  opts: { centred?: boolean } = {},
+): LayerSpectrum[] {
   checkInputs("representationSpectra", spec, X);
   checkParams("representationSpectra", spec, params);
   const cache = forward(spec, params, X, { derivatives: false });
@@ -44,11 +49,20 @@ export function representationSpectra(spec: NetSpec, params: Float64Array, X: Ma
     const Z = cache.Z[s.layer];
     const M = Z.cols;
     const mean = centred ? columnMeans(Z) : new Float64Array(M);
-    const C = new Matrix(N, M, Z.data.map((v, i) => v - mean[i % M]));
+    const C = new Matrix(
+      N,
+      M,
+      Z.data.map((v, i) => v - mean[i % M]),
+    );
     const sv = Array.from(svdvals(C), (v) => v / Math.sqrt(N));
     const total = sv.reduce((a, v) => a + v * v, 0);
     let run = 0;
-    return { layer: s.layer, width: M, singularValues: sv, cumulativeVariance: sv.map((v) => ((run += v * v), total > 0 ? run / total : 0)) };
+    return {
+      layer: s.layer,
+      width: M,
+      singularValues: sv,
+      cumulativeVariance: sv.map((v) => ((run += v * v), total > 0 ? run / total : 0)),
+    };
   });
 }
 
@@ -62,5 +76,7 @@ export function dataWeightSpectra(spec: NetSpec, params: Float64Array, X: Matrix
   checkParams("dataWeightSpectra", spec, params);
   const cache = forward(spec, params, X, { derivatives: false });
   const scale = 1 / Math.sqrt(X.rows);
-  return cache.slots.map((s) => Array.from(svdvals(gemm(cache.H[s.layer - 1], weight(spec, params, s.layer), { transB: true })), (v) => v * scale));
+  return cache.slots.map((s) =>
+    Array.from(svdvals(gemm(cache.H[s.layer - 1], weight(spec, params, s.layer), { transB: true })), (v) => v * scale),
+  );
 }

@@ -2,7 +2,10 @@
 
 /** The names of the hidden-layer activations a `NetSpec` accepts. */
 export const ACTIVATIONS = ["linear", "relu", "leaky-relu", "tanh", "sigmoid", "gelu"] as const;
-/** A hidden-layer activation: "linear", "relu", "leaky-relu" (slope `LEAKY_SLOPE` below 0), "tanh", "sigmoid" or "gelu" (exact x·Φ(x)). */
+/**
+ * A hidden-layer activation: "linear", "relu", "leaky-relu" (slope `LEAKY_SLOPE` below 0), "tanh", "sigmoid" or "gelu"
+ * (exact x·Φ(x)).
+ */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Slope of leaky-relu for negative inputs. */
@@ -26,7 +29,7 @@ export function erf(x: number): number {
       sum += term;
       if (term < 1e-17 * sum) break;
     }
-    const v = ((2 / SQRT_PI) * Math.exp(-x2) * sum);
+    const v = (2 / SQRT_PI) * Math.exp(-x2) * sum;
     return x < 0 ? -v : v;
   }
   // erfc(x) = e^{−x²}/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + …)))) evaluated by modified Lentz

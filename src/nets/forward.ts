@@ -28,9 +28,14 @@ export interface ForwardCache {
 export function checkParams(op: string, spec: NetSpec, params: Float64Array): void {
   const p = paramCount(spec);
   if (!(params instanceof Float64Array)) throw new SpecError(`${op}: parameters must be a Float64Array`);
-  if (params.length !== p) throw new SpecError(`${op}: the spec [${spec.sizes}]${spec.bias ? " with bias" : ""} has ${p} parameters, got a vector of ${params.length}`);
+  if (params.length !== p)
+    throw new SpecError(
+      `${op}: the spec [${spec.sizes}]${spec.bias ? " with bias" : ""} has ${p} parameters, got ` +
+        `a vector of ${params.length}`,
+    );
   for (let i = 0; i < params.length; i++) {
-    if (!Number.isFinite(params[i])) throw new SpecError(`${op}: parameter ${i} is ${params[i]} (parameters must be finite)`);
+    if (!Number.isFinite(params[i]))
+      throw new SpecError(`${op}: parameter ${i} is ${params[i]} (parameters must be finite)`);
   }
 }
 
@@ -39,7 +44,8 @@ export function checkParams(op: string, spec: NetSpec, params: Float64Array): vo
  * @internal
  */
 export function checkInputs(op: string, spec: NetSpec, X: Matrix): void {
-  if (X.cols !== spec.sizes[0]) throw new SpecError(`${op}: the network takes inputs of width d = ${spec.sizes[0]}, but X is ${X.rows}×${X.cols}`);
+  if (X.cols !== spec.sizes[0])
+    throw new SpecError(`${op}: the network takes inputs of width d = ${spec.sizes[0]}, but X is ${X.rows}×${X.cols}`);
 }
 
 const FORWARD_RULES = { derivatives: bool };
@@ -48,7 +54,12 @@ const FORWARD_RULES = { derivatives: bool };
  * Float64 forward pass of the N rows of X (N×d) that keeps every layer's pre-activations, activations and, unless
  * `derivatives: false`, σ′ and σ″ (default true). Unlike `predict` it does not validate X or the parameters.
  */
-export function forward(spec: NetSpec, params: Float64Array, X: Matrix, opts: { derivatives?: boolean } = {}): ForwardCache {
+export function forward(
+  spec: NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  opts: { derivatives?: boolean } = {},
+): ForwardCache {
   checkOptions("forward", opts, FORWARD_RULES);
   const { activation } = normalizeSpec(spec);
   const slots = layout(spec);

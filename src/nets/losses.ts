@@ -6,7 +6,10 @@
  * - logcosh: ℓ = Σ_k log cosh(f_k − y_k),       r = tanh(f − y),          Λ = diag(sech²(f − y))
  */
 export const LOSSES = ["mse", "ce", "logcosh"] as const;
-/** A per-sample loss: "mse" (½‖f − y‖²), "ce" (softmax cross-entropy) or "logcosh"; the training loss is the mean over samples. */
+/**
+ * A per-sample loss: "mse" (½‖f − y‖²), "ce" (softmax cross-entropy) or "logcosh"; the training loss is the mean over
+ * samples.
+ */
 export type LossName = (typeof LOSSES)[number];
 
 /**
@@ -14,7 +17,8 @@ export type LossName = (typeof LOSSES)[number];
  * @internal
  */
 export function checkLoss(op: string, loss: unknown): LossName {
-  if (!LOSSES.includes(loss as LossName)) throw new Error(`${op}: unknown loss "${loss}"; allowed: ${LOSSES.join(", ")}`);
+  if (!LOSSES.includes(loss as LossName))
+    throw new Error(`${op}: unknown loss "${loss}"; allowed: ${LOSSES.join(", ")}`);
   return loss as LossName;
 }
 
@@ -56,7 +60,14 @@ function softmaxHessian(p: Float64Array, K: number, L: Float64Array): void {
  * F and Y are N×K row-major.
  * @internal
  */
-export function lossAndResidual(loss: LossName, F: Float64Array, Y: Float64Array, N: number, K: number, residual?: Float64Array): number {
+export function lossAndResidual(
+  loss: LossName,
+  F: Float64Array,
+  Y: Float64Array,
+  N: number,
+  K: number,
+  residual?: Float64Array,
+): number {
   let total = 0;
   const p = new Float64Array(K);
   for (let n = 0; n < N; n++) {
@@ -96,7 +107,16 @@ export function lossAndResidual(loss: LossName, F: Float64Array, Y: Float64Array
  * U has layout (n, b, k) — N·B rows of length K — and row (n, b) becomes Λ_n u, times `scale`.
  * @internal
  */
-export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Array, N: number, K: number, U: Float64Array, B: number, scale: number): void {
+export function applyOutputHessian(
+  loss: LossName,
+  F: Float64Array,
+  Y: Float64Array,
+  N: number,
+  K: number,
+  U: Float64Array,
+  B: number,
+  scale: number,
+): void {
   const p = new Float64Array(K);
   const Lam = new Float64Array(K * K);
   const tmp = new Float64Array(K);
@@ -136,7 +156,14 @@ export function applyOutputHessian(loss: LossName, F: Float64Array, Y: Float64Ar
  * mse: I; logcosh: diag(sech); ce: √(Σy)·(diag(√p) − √p pᵀ).
  * @internal
  */
-export function outputHessianFactor(loss: LossName, F: Float64Array, Y: Float64Array, n: number, K: number, S: Float64Array): void {
+export function outputHessianFactor(
+  loss: LossName,
+  F: Float64Array,
+  Y: Float64Array,
+  n: number,
+  K: number,
+  S: Float64Array,
+): void {
   S.fill(0);
   const o = n * K;
   if (loss === "mse") for (let k = 0; k < K; k++) S[k * K + k] = 1;

@@ -42,7 +42,10 @@ export interface LayerSlot {
   bOffset: number;
 }
 
-/** Thrown for an invalid network spec, or parameters / inputs that do not fit it; the message names the call and the mismatch. */
+/**
+ * Thrown for an invalid network spec, or parameters / inputs that do not fit it; the message names the call and the
+ * mismatch.
+ */
 export class SpecError extends Error {
   constructor(message: string) {
     super(message);
@@ -55,13 +58,16 @@ export function normalizeSpec(spec: NetSpec): Required<NetSpec> & { activation: 
   if (!spec || !Array.isArray(spec.sizes)) throw new SpecError("network spec: `sizes` must be an array [d, M1, …, K]");
   if (spec.sizes.length < 2) throw new SpecError(`network spec: sizes needs at least [d, K], got [${spec.sizes}]`);
   spec.sizes.forEach((s, i) => {
-    if (!Number.isInteger(s) || s < 1) throw new SpecError(`network spec: sizes[${i}] must be a positive integer, got ${s}`);
+    if (!Number.isInteger(s) || s < 1)
+      throw new SpecError(`network spec: sizes[${i}] must be a positive integer, got ${s}`);
   });
   const hidden = spec.sizes.length - 2;
   const acts = Array.isArray(spec.activation) ? spec.activation : new Array(hidden).fill(spec.activation ?? "linear");
-  if (acts.length !== hidden) throw new SpecError(`network spec: ${hidden} hidden layers need ${hidden} activations, got ${acts.length}`);
+  if (acts.length !== hidden)
+    throw new SpecError(`network spec: ${hidden} hidden layers need ${hidden} activations, got ${acts.length}`);
   for (const a of acts) {
-    if (!ACTIVATIONS.includes(a)) throw new SpecError(`network spec: unknown activation "${a}"; allowed: ${ACTIVATIONS.join(", ")}`);
+    if (!ACTIVATIONS.includes(a))
+      throw new SpecError(`network spec: unknown activation "${a}"; allowed: ${ACTIVATIONS.join(", ")}`);
   }
   if (typeof spec.bias !== "boolean") throw new SpecError(`network spec: bias must be true or false, got ${spec.bias}`);
   return { sizes: spec.sizes.slice(), activation: acts, bias: spec.bias };
@@ -117,7 +123,11 @@ export interface InitOptions {
  * he: N(0, 2/fan_in); orthogonal: a random orthogonal (semi-orthogonal) matrix; uniform: U(±scale).
  */
 export function initParams(spec: NetSpec, opts: InitOptions = {}): Float64Array {
-  checkOptions("initParams", opts, { init: oneOf(INITS), seed: int(), scale: num(0, Infinity, { exclusiveMin: true }) });
+  checkOptions("initParams", opts, {
+    init: oneOf(INITS),
+    seed: int(),
+    scale: num(0, Infinity, { exclusiveMin: true }),
+  });
   const { init = "glorot-normal", seed = 0 } = opts;
   if (!INITS.includes(init)) throw new SpecError(`initParams: unknown init "${init}"; allowed: ${INITS.join(", ")}`);
   const rng = new Rng(seed);

@@ -17,7 +17,8 @@ type Tf = typeof tfType;
  */
 export function toTfModel(tf: Tf, spec: NetSpec, params: Float64Array): tfType.Sequential {
   const { sizes, activation, bias } = normalizeSpec(spec);
-  if (params.length !== paramCount(spec)) throw new SpecError(`toTfModel: expected ${paramCount(spec)} parameters, got ${params.length}`);
+  if (params.length !== paramCount(spec))
+    throw new SpecError(`toTfModel: expected ${paramCount(spec)} parameters, got ${params.length}`);
   const model = tf.sequential();
   const slots = layout(spec);
   for (const s of slots) {
@@ -31,7 +32,8 @@ export function toTfModel(tf: Tf, spec: NetSpec, params: Float64Array): tfType.S
     });
     model.add(dense);
     const kernel = new Float32Array(s.rows * s.cols);
-    for (let j = 0; j < s.rows; j++) for (let i = 0; i < s.cols; i++) kernel[i * s.rows + j] = params[s.wOffset + j * s.cols + i];
+    for (let j = 0; j < s.rows; j++)
+      for (let i = 0; i < s.cols; i++) kernel[i * s.rows + j] = params[s.wOffset + j * s.cols + i];
     const weights: tfType.Tensor[] = [tf.tensor2d(kernel, [s.cols, s.rows])];
     if (bias) weights.push(tf.tensor1d(Float32Array.from(params.subarray(s.bOffset, s.bOffset + s.rows))));
     dense.setWeights(weights);
@@ -52,7 +54,9 @@ export function fromTfModel(model: tfType.LayersModel): { spec: NetSpec; params:
     if (cls === "LeakyReLU") {
       const alpha = (layer.getConfig() as { alpha?: number }).alpha;
       if (acts.length === 0 || acts[acts.length - 1] !== "linear" || Math.abs((alpha ?? 0.3) - LEAKY_SLOPE) > 1e-7) {
-        throw new SpecError(`fromTfModel: a LeakyReLU layer must follow a linear Dense layer and have alpha ${LEAKY_SLOPE}`);
+        throw new SpecError(
+          `fromTfModel: a LeakyReLU layer must follow a linear Dense layer and have alpha ${LEAKY_SLOPE}`,
+        );
       }
       acts[acts.length - 1] = "leaky-relu";
       continue;
@@ -71,13 +75,15 @@ export function fromTfModel(model: tfType.LayersModel): { spec: NetSpec; params:
     acts.push((cfg.activation ?? "linear") as Activation);
   }
   if (!chunks.length) throw new SpecError("fromTfModel: the model has no Dense layers");
-  if (acts[acts.length - 1] !== "linear") throw new SpecError(`fromTfModel: the output layer must be linear, found ${acts[acts.length - 1]}`);
+  if (acts[acts.length - 1] !== "linear")
+    throw new SpecError(`fromTfModel: the output layer must be linear, found ${acts[acts.length - 1]}`);
   const spec: NetSpec = { sizes, activation: acts.slice(0, -1), bias: Boolean(bias) };
   normalizeSpec(spec);
   const params = new Float64Array(paramCount(spec));
   layout(spec).forEach((s, idx) => {
     const { kernel, bias: b } = chunks[idx];
-    for (let j = 0; j < s.rows; j++) for (let i = 0; i < s.cols; i++) params[s.wOffset + j * s.cols + i] = kernel[i * s.rows + j];
+    for (let j = 0; j < s.rows; j++)
+      for (let i = 0; i < s.cols; i++) params[s.wOffset + j * s.cols + i] = kernel[i * s.rows + j];
     if (b) params.set(Float64Array.from(b), s.bOffset);
   });
   return { spec, params };
@@ -92,5 +98,7 @@ export function lossTensor(tf: Tf, loss: LossName, pred: tfType.Tensor, y: tfTyp
   if (loss === "mse") return tf.mul(0.5, tf.mean(tf.sum(tf.square(tf.sub(pred, y)), 1))) as tfType.Scalar;
   if (loss === "ce") return tf.mean(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(pred)), 1))) as tfType.Scalar;
   const u = tf.sub(pred, y);
-  return tf.mean(tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1)) as tfType.Scalar;
+  return tf.mean(
+    tf.sum(tf.sub(tf.add(tf.abs(u), tf.log1p(tf.exp(tf.mul(-2, tf.abs(u))))), Math.LN2), 1),
+  ) as tfType.Scalar;
 }

@@ -11,7 +11,9 @@
 import type * as tfType from "@tensorflow/tfjs";
 import { SpecError } from "./spec";
 
-/** One entry of a VGG conv stack: a 3×3 convolution with that many output channels (and a ReLU), or "M", a 2×2 max-pool. */
+/**
+ * One entry of a VGG conv stack: a 3×3 convolution with that many output channels (and a ReLU), or "M", a 2×2 max-pool.
+ */
 export type VggLayer = number | "M";
 
 /** A VGG-style tfjs network: conv/pool stack, dense ReLU layers, linear output. */
@@ -34,7 +36,8 @@ export const CHEN_VGG_LAYERS: VggLayer[] = [16, "M", 16, "M", 32, "M", 64, "M", 
 /** Spatial size and channels after the conv/pool stack, and the flattened width; throws when it collapses. */
 export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: number; flat: number } {
   let [h, w, c] = spec.inputShape;
-  if (![h, w, c].every((v) => Number.isInteger(v) && v >= 1)) throw new SpecError(`vgg: inputShape must be three positive integers, got [${spec.inputShape}]`);
+  if (![h, w, c].every((v) => Number.isInteger(v) && v >= 1))
+    throw new SpecError(`vgg: inputShape must be three positive integers, got [${spec.inputShape}]`);
   const pad = spec.padding ?? 2;
   if (!Number.isInteger(pad) || pad < 0) throw new SpecError(`vgg: padding must be an integer ≥ 0, got ${pad}`);
   for (const l of spec.layers) {
@@ -42,14 +45,20 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
       h = Math.floor(h / 2);
       w = Math.floor(w / 2);
     } else {
-      if (!Number.isInteger(l) || l < 1) throw new SpecError(`vgg: layers must be positive channel counts or "M", got ${JSON.stringify(l)}`);
+      if (!Number.isInteger(l) || l < 1)
+        throw new SpecError(`vgg: layers must be positive channel counts or "M", got ${JSON.stringify(l)}`);
       h = h + 2 * pad - 2;
       w = w + 2 * pad - 2;
       c = l;
     }
-    if (h < 1 || w < 1) throw new SpecError(`vgg: the feature map vanishes (${h}×${w}) in [${spec.layers.join(", ")}] for input [${spec.inputShape}]`);
+    if (h < 1 || w < 1)
+      throw new SpecError(
+        `vgg: the feature map vanishes (${h}×${w}) in [${spec.layers.join(", ")}] for input [${spec.inputShape}]`,
+      );
   }
-  for (const v of [...spec.hidden, spec.outputs]) if (!Number.isInteger(v) || v < 1) throw new SpecError(`vgg: hidden widths and outputs must be positive integers, got ${JSON.stringify(v)}`);
+  for (const v of [...spec.hidden, spec.outputs])
+    if (!Number.isInteger(v) || v < 1)
+      throw new SpecError(`vgg: hidden widths and outputs must be positive integers, got ${JSON.stringify(v)}`);
   return { h, w, c, flat: h * w * c };
 }
 
@@ -64,7 +73,10 @@ export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType
   let layerSeed = seed * 1000;
   const init = (fanIn: number) => {
     const b = 1 / Math.sqrt(fanIn);
-    return { kernelInitializer: tf.initializers.randomUniform({ minval: -b, maxval: b, seed: ++layerSeed }), biasInitializer: tf.initializers.randomUniform({ minval: -b, maxval: b, seed: ++layerSeed }) };
+    return {
+      kernelInitializer: tf.initializers.randomUniform({ minval: -b, maxval: b, seed: ++layerSeed }),
+      biasInitializer: tf.initializers.randomUniform({ minval: -b, maxval: b, seed: ++layerSeed }),
+    };
   };
   let c = spec.inputShape[2];
   let first = true;
@@ -77,7 +89,16 @@ export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType
         model.add(tf.layers.zeroPadding2d({ padding: pad, ...shape() }));
         first = false;
       }
-      model.add(tf.layers.conv2d({ filters: l, kernelSize: 3, padding: "valid", activation: "relu", ...init(9 * c), ...shape() }));
+      model.add(
+        tf.layers.conv2d({
+          filters: l,
+          kernelSize: 3,
+          padding: "valid",
+          activation: "relu",
+          ...init(9 * c),
+          ...shape(),
+        }),
+      );
       c = l;
     }
     first = false;

@@ -34,7 +34,12 @@ export interface CheckpointContext {
 const store = new AsyncLocalStorage<CheckpointContext>();
 
 /** Runs `fn` with task checkpoints in `dir` (no checkpoints when `dir` is undefined). */
-export async function withCheckpoints<T>(dir: string | undefined, fn: () => Promise<T>, log: (s: string) => void = () => {}, shared?: CheckpointContext["shared"]): Promise<{ value: T; restored: number; saved: number }> {
+export async function withCheckpoints<T>(
+  dir: string | undefined,
+  fn: () => Promise<T>,
+  log: (s: string) => void = () => {},
+  shared?: CheckpointContext["shared"],
+): Promise<{ value: T; restored: number; saved: number }> {
   if (!dir) return { value: await fn(), restored: 0, saved: 0 };
   const ctx: CheckpointContext = { dir, restored: 0, saved: 0, log, shared };
   const value = await store.run(ctx, fn);

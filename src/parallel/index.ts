@@ -36,11 +36,14 @@ export function defaultWorkers(): number {
  * part of the study needing the very same task (module, function, arguments, compiled code) restores it.
  * While the pool is up, an interrupt (see `util/interrupt`) terminates its workers.
  */
-export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDone?: (index: number) => void; shared?: boolean } = {}): Promise<R[]> {
+export async function mapTasks<R>(
+  tasks: Task[],
+  opts: { workers?: number; onDone?: (index: number) => void; shared?: boolean } = {},
+): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
   const outer = checkpointContext();
   // shared tasks (e.g. training runs several figures use) are kept in the study's shared folder for good
-  const ctx = outer && opts.shared ? sharedContext(outer) ?? outer : outer;
+  const ctx = outer && opts.shared ? (sharedContext(outer) ?? outer) : outer;
   // a forced rerun restores only the shared tasks it has itself computed
   const fresh = ctx !== outer ? outer?.shared?.fresh : undefined;
   const keys = ctx ? tasks.map(taskKey) : [];
@@ -52,7 +55,8 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
       opts.onDone?.(i);
     } else todo.push(i);
   }
-  if (ctx && todo.length < tasks.length && ctx === outer) ctx.log(`resuming: ${tasks.length - todo.length} of ${tasks.length} tasks restored from checkpoints in ${ctx.dir}`);
+  if (ctx && todo.length < tasks.length && ctx === outer)
+    ctx.log(`resuming: ${tasks.length - todo.length} of ${tasks.length} tasks restored from checkpoints in ${ctx.dir}`);
   const finish = (i: number, value: R) => {
     results[i] = value;
     if (ctx) {
@@ -72,7 +76,7 @@ export async function mapTasks<R>(tasks: Task[], opts: { workers?: number; onDon
         // give a Ctrl-C handler its turn between tasks (the tasks themselves may be synchronous)
         await new Promise((r) => setImmediate(r));
         if (interrupted()) throw new Error("interrupted");
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+
         finish(i, await require(tasks[i].module)[tasks[i].fn](tasks[i].args));
       }
     } finally {

@@ -5,7 +5,6 @@ import { setThreads } from "../linalg";
 setThreads(1); // the pool already uses every core; one BLAS thread per worker
 parentPort!.on("message", async (msg: { id: number; module: string; fn: string; args: unknown }) => {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mod = require(msg.module);
     if (typeof mod[msg.fn] !== "function") throw new Error(`${msg.module} has no function ${msg.fn}`);
     const result = await mod[msg.fn](msg.args);

@@ -37,14 +37,20 @@ export function formatSeconds(s: number): string {
   return `${m} min ${Math.round(s - 60 * m)} s`;
 }
 
-/** One update as a text line: label, a 24-character bar, percent, done/total, elapsed time and ETA (what the terminal sink prints). */
+/**
+ * One update as a text line: label, a 24-character bar, percent, done/total, elapsed time and ETA (what the terminal
+ * sink prints).
+ */
 export function progressLine(s: ProgressState): string {
   const f = s.total > 0 ? s.done / s.total : 0;
-  return `${s.label} [${bar(f)}] ${(100 * f).toFixed(0).padStart(3)}% ${s.done}/${s.total} ${formatSeconds(s.elapsed)}${s.finished ? "" : s.eta !== undefined ? `, ETA ${formatSeconds(s.eta)}` : ""}`;
+  return (
+    `${s.label} [${bar(f)}] ${(100 * f).toFixed(0).padStart(3)}% ${s.done}/${s.total} ` +
+    `${formatSeconds(s.elapsed)}${s.finished ? "" : s.eta !== undefined ? `, ETA ${formatSeconds(s.eta)}` : ""}`
+  );
 }
 
 const terminalSink: ProgressSink = (() => {
-  let lastPrinted = new Map<string, number>();
+  const lastPrinted = new Map<string, number>();
   return (s: ProgressState) => {
     const tty = Boolean(process.stderr.isTTY);
     if (tty) {

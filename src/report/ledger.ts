@@ -15,7 +15,8 @@
 import { mean, std, wilson } from "../util/stats";
 
 /**
- * The verdict on one claim: "reproduced", "partly" (the rule names which part holds), "not reproduced", or "not assessed"
+ * The verdict on one claim: "reproduced", "partly" (the rule names which part holds), "not reproduced", or "not
+ * assessed"
  * (the run could not decide; the detail says why).
  */
 export type Verdict = "reproduced" | "partly" | "not reproduced" | "not assessed";
@@ -69,9 +70,11 @@ export interface LedgerEntry {
 /** Applies a claim's rule to a measurement (or records why it could not be assessed). */
 export function assessClaim<M>(spec: ClaimSpec<M>, m: M | undefined, whyNot?: string): LedgerEntry {
   const base = { id: spec.id, claim: spec.claim, where: spec.where, rule: spec.rule, differences: spec.differences };
-  if (m === undefined) return { ...base, verdict: "not assessed", numbers: {}, detail: whyNot ?? "not measured in this run" };
+  if (m === undefined)
+    return { ...base, verdict: "not assessed", numbers: {}, detail: whyNot ?? "not measured in this run" };
   const a = spec.assess(m);
-  if (!VERDICTS.includes(a.verdict)) throw new Error(`claim ${spec.id}: assess returned an unknown verdict ${JSON.stringify(a.verdict)}`);
+  if (!VERDICTS.includes(a.verdict))
+    throw new Error(`claim ${spec.id}: assess returned an unknown verdict ${JSON.stringify(a.verdict)}`);
   return { ...base, ...a };
 }
 
@@ -120,24 +123,47 @@ export function binomialUpperTail(k: number, n: number): number {
  * reproduced" when at most half do; "not assessed" when even a unanimous result could not reach
  * alpha with this many runs.
  */
-export function signTest(values: number[], opts: { direction: "negative" | "positive"; alpha?: number; what: string }): Assessment {
+export function signTest(
+  values: number[],
+  opts: { direction: "negative" | "positive"; alpha?: number; what: string },
+): Assessment {
   const alpha = opts.alpha ?? 0.05;
   const v = values.filter(Number.isFinite);
   const n = v.length;
   const k = v.filter((x) => (opts.direction === "negative" ? x < 0 : x > 0)).length;
   const p = binomialUpperTail(k, n);
-  const numbers: Numbers = { runs: n, [`runs ${opts.direction === "negative" ? "< 0" : "> 0"}`]: k, "sign-test p": +p.toPrecision(3), alpha };
+  const numbers: Numbers = {
+    runs: n,
+    [`runs ${opts.direction === "negative" ? "< 0" : "> 0"}`]: k,
+    "sign-test p": +p.toPrecision(3),
+    alpha,
+  };
   const side = opts.direction === "negative" ? "negative" : "positive";
   if (n === 0 || binomialUpperTail(n, n) >= alpha) {
-    return { verdict: "not assessed", numbers, detail: `${opts.what}: ${k} of ${n} runs ${side}; with ${n} runs a sign test cannot reach p < ${alpha} (needs ≥ ${Math.ceil(Math.log2(1 / alpha))} runs)` };
+    return {
+      verdict: "not assessed",
+      numbers,
+      detail:
+        `${opts.what}: ${k} of ${n} runs ${side}; with ${n} runs a sign test cannot reach p < ` +
+        `${alpha} (needs ≥ ${Math.ceil(Math.log2(1 / alpha))} runs)`,
+    };
   }
   const verdict: Verdict = p < alpha ? "reproduced" : 2 * k > n ? "partly" : "not reproduced";
-  return { verdict, numbers, detail: `${opts.what}: ${k} of ${n} runs ${side}, one-sided sign test p = ${p.toPrecision(3)} (${p < alpha ? "<" : "≥"} ${alpha})` };
+  return {
+    verdict,
+    numbers,
+    detail:
+      `${opts.what}: ${k} of ${n} runs ${side}, one-sided sign test p = ${p.toPrecision(3)} ` +
+      `(${p < alpha ? "<" : "≥"} ${alpha})`,
+  };
 }
 
 /** Two-sided 97.5 % quantile of Student's t for df = 1…30 (then the normal 1.96 with a 1/df correction). */
 export function tQuantile975(df: number): number {
-  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+  const table = [
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+    2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  ];
   if (df < 1) return NaN;
   if (df <= 30) return table[Math.floor(df) - 1];
   return 1.959964 + 2.4 / df;
@@ -147,18 +173,38 @@ export function tQuantile975(df: number): number {
  * 95 % t-interval of the mean over runs: reproduced when it excludes 0 on the claimed side, "not
  * reproduced" when it excludes 0 on the other side or contains 0 (no evidence for the claim).
  */
-export function meanInterval(values: number[], opts: { direction: "negative" | "positive"; what: string; digits?: number }): Assessment {
+export function meanInterval(
+  values: number[],
+  opts: { direction: "negative" | "positive"; what: string; digits?: number },
+): Assessment {
   const v = values.filter(Number.isFinite);
   const n = v.length;
-  if (n < 2) return { verdict: "not assessed", numbers: { runs: n }, detail: `${opts.what}: an interval needs at least 2 runs, got ${n}` };
+  if (n < 2)
+    return {
+      verdict: "not assessed",
+      numbers: { runs: n },
+      detail: `${opts.what}: an interval needs at least 2 runs, got ${n}`,
+    };
   const m = mean(v);
   const half = (tQuantile975(n - 1) * std(v)) / Math.sqrt(n);
   const lo = m - half;
   const hi = m + half;
   const d = opts.digits ?? 3;
-  const numbers: Numbers = { runs: n, mean: +m.toPrecision(d), "95% CI low": +lo.toPrecision(d), "95% CI high": +hi.toPrecision(d) };
+  const numbers: Numbers = {
+    runs: n,
+    mean: +m.toPrecision(d),
+    "95% CI low": +lo.toPrecision(d),
+    "95% CI high": +hi.toPrecision(d),
+  };
   const claimed = opts.direction === "negative" ? hi < 0 : lo > 0;
-  return { verdict: claimed ? "reproduced" : "not reproduced", numbers, detail: `${opts.what}: mean ${m.toPrecision(d)}, 95 % CI [${lo.toPrecision(d)}, ${hi.toPrecision(d)}] over ${n} runs ${claimed ? "excludes 0 on the claimed side" : hi < 0 || lo > 0 ? "excludes 0 on the opposite side" : "contains 0"}` };
+  return {
+    verdict: claimed ? "reproduced" : "not reproduced",
+    numbers,
+    detail:
+      `${opts.what}: mean ${m.toPrecision(d)}, 95 % CI [${lo.toPrecision(d)}, ` +
+      `${hi.toPrecision(d)}] over ${n} runs ` +
+      `${claimed ? "excludes 0 on the claimed side" : hi < 0 || lo > 0 ? "excludes 0 on the opposite side" : "contains 0"}`,
+  };
 }
 
 /**
@@ -167,18 +213,39 @@ export function meanInterval(values: number[], opts: { direction: "negative" | "
  * (the seed spread as margin), "not reproduced" when it goes the other way by the same margin or
  * less than the margin either way.
  */
-export function differenceBeyondSpread(a: number[], b: number[], opts: { claim: "a>b" | "a<b"; k?: number; what: string; labels: [string, string] }): Assessment {
+export function differenceBeyondSpread(
+  a: number[],
+  b: number[],
+  opts: { claim: "a>b" | "a<b"; k?: number; what: string; labels: [string, string] },
+): Assessment {
   const k = opts.k ?? 1;
   const A = a.filter(Number.isFinite);
   const B = b.filter(Number.isFinite);
-  if (!A.length || !B.length) return { verdict: "not assessed", numbers: { [`${opts.labels[0]} runs`]: A.length, [`${opts.labels[1]} runs`]: B.length }, detail: `${opts.what}: a group has no finite runs` };
+  if (!A.length || !B.length)
+    return {
+      verdict: "not assessed",
+      numbers: { [`${opts.labels[0]} runs`]: A.length, [`${opts.labels[1]} runs`]: B.length },
+      detail: `${opts.what}: a group has no finite runs`,
+    };
   const ma = mean(A);
   const mb = mean(B);
   const spread = Math.sqrt((std(A) ** 2 + std(B) ** 2) / 2);
   const diff = opts.claim === "a>b" ? ma - mb : mb - ma;
-  const numbers: Numbers = { [`${opts.labels[0]} mean`]: +ma.toPrecision(4), [`${opts.labels[1]} mean`]: +mb.toPrecision(4), "seed sd (pooled)": +spread.toPrecision(3), margin: +(k * spread).toPrecision(3) };
+  const numbers: Numbers = {
+    [`${opts.labels[0]} mean`]: +ma.toPrecision(4),
+    [`${opts.labels[1]} mean`]: +mb.toPrecision(4),
+    "seed sd (pooled)": +spread.toPrecision(3),
+    margin: +(k * spread).toPrecision(3),
+  };
   const verdict: Verdict = diff > k * spread ? "reproduced" : "not reproduced";
-  return { verdict, numbers, detail: `${opts.what}: ${opts.labels[0]} ${ma.toPrecision(4)} vs ${opts.labels[1]} ${mb.toPrecision(4)}; claimed-direction difference ${diff.toPrecision(3)} ${verdict === "reproduced" ? ">" : "≤"} ${k}× seed sd ${spread.toPrecision(3)}` };
+  return {
+    verdict,
+    numbers,
+    detail:
+      `${opts.what}: ${opts.labels[0]} ${ma.toPrecision(4)} vs ${opts.labels[1]} ` +
+      `${mb.toPrecision(4)}; claimed-direction difference ${diff.toPrecision(3)} ` +
+      `${verdict === "reproduced" ? ">" : "≤"} ${k}× seed sd ${spread.toPrecision(3)}`,
+  };
 }
 
 /**
@@ -186,10 +253,20 @@ export function differenceBeyondSpread(a: number[], b: number[], opts: { claim: 
  * holds in all, "partly" when in at least half (the Wilson interval is given), else not reproduced.
  */
 export function holdsInAll(hits: number, total: number, what: string): Assessment {
-  if (total === 0) return { verdict: "not assessed", numbers: { configurations: 0 }, detail: `${what}: no configuration measured` };
+  if (total === 0)
+    return { verdict: "not assessed", numbers: { configurations: 0 }, detail: `${what}: no configuration measured` };
   const [lo, hi] = wilson(hits, total);
   const verdict: Verdict = hits === total ? "reproduced" : 2 * hits >= total ? "partly" : "not reproduced";
-  return { verdict, numbers: { holds: hits, configurations: total, "Wilson 95% low": +lo.toFixed(3), "Wilson 95% high": +hi.toFixed(3) }, detail: `${what}: holds in ${hits} of ${total} configurations` };
+  return {
+    verdict,
+    numbers: {
+      holds: hits,
+      configurations: total,
+      "Wilson 95% low": +lo.toFixed(3),
+      "Wilson 95% high": +hi.toFixed(3),
+    },
+    detail: `${what}: holds in ${hits} of ${total} configurations`,
+  };
 }
 
 /**
@@ -216,7 +293,12 @@ export function tally(entries: LedgerEntry[]): Record<Verdict, number> {
   return t;
 }
 
-export const VERDICT_COLOURS: Record<Verdict, string> = { reproduced: "#2ca02c", partly: "#ff7f0e", "not reproduced": "#d62728", "not assessed": "#7f7f7f" };
+export const VERDICT_COLOURS: Record<Verdict, string> = {
+  reproduced: "#2ca02c",
+  partly: "#ff7f0e",
+  "not reproduced": "#d62728",
+  "not assessed": "#7f7f7f",
+};
 
 const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -228,30 +310,66 @@ function numbersText(n: Numbers): string {
 
 /** Plain-text ledger (terminal, `describe`). */
 export function ledgerText(entries: LedgerEntry[]): string {
-  return entries.map((e) => `  [${e.verdict}] ${e.claim} (${e.where})\n      rule: ${e.rule}\n      ${e.detail}`).join("\n");
+  return entries
+    .map((e) => `  [${e.verdict}] ${e.claim} (${e.where})\n      rule: ${e.rule}\n      ${e.detail}`)
+    .join("\n");
 }
 
 /**
  * HTML ledger table. With `recorded`, adds the paper preset's verdicts beside this run's
  * (claim · paper says · this run · paper preset · verdict).
  */
-export function ledgerHtml(entries: LedgerEntry[], opts: { recorded?: LedgerEntry[]; liveLabel?: string; recordedLabel?: string } = {}): string {
-  const badge = (v: Verdict) => `<span style="color:#fff;background:${VERDICT_COLOURS[v]};border-radius:3px;padding:0 5px;white-space:nowrap">${esc(v)}</span>`;
+export function ledgerHtml(
+  entries: LedgerEntry[],
+  opts: { recorded?: LedgerEntry[]; liveLabel?: string; recordedLabel?: string } = {},
+): string {
+  const badge = (v: Verdict) =>
+    `<span style="color:#fff;background:${VERDICT_COLOURS[v]};border-radius:3px;padding:0 ` +
+    `5px;white-space:nowrap">${esc(v)}</span>`;
   const rec = opts.recorded ? new Map(opts.recorded.map((e) => [e.id, e])) : undefined;
-  const ids = [...entries.map((e) => e.id), ...(opts.recorded ?? []).map((e) => e.id).filter((id) => !entries.some((e) => e.id === id))];
+  const ids = [
+    ...entries.map((e) => e.id),
+    ...(opts.recorded ?? []).map((e) => e.id).filter((id) => !entries.some((e) => e.id === id)),
+  ];
   const byId = new Map(entries.map((e) => [e.id, e]));
-  let h = `<table class="rankscope-ledger"><thead><tr><th style="text-align:left">claim</th><th style="text-align:left">where · rule</th>`;
-  h += rec ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th><th>verdict (paper preset)</th>` : `<th>verdict</th><th style="text-align:left">numbers</th>`;
+  let h =
+    `<table class="rankscope-ledger"><thead><tr><th style="text-align:left">claim</th><th ` +
+    `style="text-align:left">where · rule</th>`;
+  h += rec
+    ? `<th style="text-align:left">${esc(opts.liveLabel ?? "this run")}</th><th ` +
+      `style="text-align:left">${esc(opts.recordedLabel ?? "paper preset (recorded)")}</th><th>verdict ` +
+      `(paper preset)</th>`
+    : `<th>verdict</th><th style="text-align:left">numbers</th>`;
   h += `</tr></thead><tbody>`;
   for (const id of ids) {
     const e = byId.get(id);
     const r = rec?.get(id);
     const head = e ?? r!;
-    h += `<tr><td style="text-align:left;vertical-align:top">${esc(head.claim)}</td><td style="text-align:left;vertical-align:top;color:#555">${esc(head.where)}<br><i>${esc(head.rule)}</i></td>`;
+    h +=
+      `<tr><td style="text-align:left;vertical-align:top">${esc(head.claim)}</td><td ` +
+      `style="text-align:left;vertical-align:top;color:#555">${esc(head.where)}<br><i>${esc(head.rule)}</i></td>`;
     const cellOf = (x: LedgerEntry | undefined) => (x ? `${badge(x.verdict)}<br><small>${esc(x.detail)}</small>` : "—");
     // the verdict column is the paper preset's (the paper's settings) when recorded, else this run's, labelled
-    if (rec) h += `<td style="text-align:left;vertical-align:top">${cellOf(e)}</td><td style="text-align:left;vertical-align:top">${cellOf(r)}</td><td style="vertical-align:top">${r ? badge(r.verdict) : e ? `${badge(e.verdict)}<br><small>(${esc(opts.liveLabel ?? "this run")} only)</small>` : "—"}</td>`;
-    else h += `<td style="vertical-align:top">${badge(head.verdict)}</td><td style="text-align:left;vertical-align:top"><small>${esc(head.detail)}${Object.keys(head.numbers).length ? `<br>${esc(numbersText(head.numbers))}` : ""}</small></td>`;
+    if (rec)
+      h +=
+        `<td style="text-align:left;vertical-align:top">${cellOf(e)}</td><td ` +
+        `style="text-align:left;vertical-align:top">${cellOf(r)}</td><td ` +
+        (`style="vertical-align:top">` +
+          String(
+            r
+              ? badge(r.verdict)
+              : e
+                ? `${badge(e.verdict)}<br><small>(${esc(opts.liveLabel ?? "this run")} only)</small>`
+                : "—",
+          ) +
+          `</td>`);
+    else
+      h +=
+        `<td style="vertical-align:top">${badge(head.verdict)}</td><td ` +
+        (`style="text-align:left;vertical-align:top"><small>` +
+          String(esc(head.detail)) +
+          String(Object.keys(head.numbers).length ? `<br>${esc(numbersText(head.numbers))}` : "") +
+          `</small></td>`);
     h += `</tr>`;
   }
   return h + `</tbody></table>`;

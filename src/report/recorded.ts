@@ -42,7 +42,10 @@ export interface Provenance {
   node: string;
   /** wall seconds of the computation (from the result, whether or not it came from the cache) */
   seconds: number;
-  /** the machine's speed as the study started and as it ended (speed.ts): wall times of records taken on different days compare through these */
+  /**
+   * the machine's speed as the study started and as it ended (speed.ts): wall times of records taken on different days
+   * compare through these
+   */
   speed?: SpeedReference[];
 }
 
@@ -52,7 +55,11 @@ export type RecordedData = ResultData & { provenance: Provenance };
 export function packageRoot(): string {
   for (const rel of ["../..", "../../.."]) {
     const d = path.resolve(__dirname, rel);
-    if (fs.existsSync(path.join(d, "package.json")) && JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8")).name === "rankscope") return d;
+    if (
+      fs.existsSync(path.join(d, "package.json")) &&
+      JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8")).name === "rankscope"
+    )
+      return d;
   }
   return process.cwd();
 }
@@ -81,7 +88,13 @@ export function checkoutState(root = packageRoot()): { commit: string; commitDat
  * The provenance of a finished result; `started` is the checkout state and code hash taken when the run began (the
  * default: now), so that src/ edited while a long record runs does not mark it dirty when the code that ran was clean.
  */
-export function provenanceOf(result: ExperimentResult, preset: string, tfjs: string, started?: ReturnType<typeof checkoutState> & { codeHash: string }, speed?: SpeedReference[]): Provenance {
+export function provenanceOf(
+  result: ExperimentResult,
+  preset: string,
+  tfjs: string,
+  started?: ReturnType<typeof checkoutState> & { codeHash: string },
+  speed?: SpeedReference[],
+): Provenance {
   let linalg = "unknown";
   try {
     linalg = require("../linalg").backend();
@@ -107,7 +120,11 @@ export function provenanceOf(result: ExperimentResult, preset: string, tfjs: str
  * Writes `<dir>/<study>.json` (atomic). Figures' images are written by the caller (export needs a
  * browser); their file names are `<dir>/<study>/<figure>.<png|svg>`.
  */
-export function writeRecord(result: ExperimentResult, provenance: Provenance, dir = resultsDir(provenance.preset)): string {
+export function writeRecord(
+  result: ExperimentResult,
+  provenance: Provenance,
+  dir = resultsDir(provenance.preset),
+): string {
   const file = path.join(dir, `${result.experiment}.json`);
   const data: RecordedData = { ...result.toJSON(), provenance };
   writeFileAtomic(file, JSON.stringify(data) + "\n"); // compact: the figures' data are large
@@ -116,7 +133,10 @@ export function writeRecord(result: ExperimentResult, provenance: Provenance, di
 
 /** A result loaded from `results/`, labelled with where it came from. */
 export class RecordedResult extends ExperimentResult {
-  constructor(readonly data: RecordedData, readonly file: string) {
+  constructor(
+    readonly data: RecordedData,
+    readonly file: string,
+  ) {
     super(data);
     this.cached = true;
   }
@@ -127,13 +147,22 @@ export class RecordedResult extends ExperimentResult {
   /** "paper preset, recorded at commit 1a2b3c4 (2026-11-23), 651 s on 2 cores, linalg openblas, tfjs wasm" */
   get label(): string {
     const p = this.provenance;
-    return `${p.preset} preset, recorded at commit ${p.commit.slice(0, 7)}${p.dirty ? " (with uncommitted changes)" : ""} on ${p.recordedAt.slice(0, 10)}: ${formatSeconds(p.seconds)} on ${p.cores} cores, linalg ${p.linalg}, ${p.tfjs}`;
+    return (
+      `${p.preset} preset, recorded at commit ` +
+      `${p.commit.slice(0, 7)}${p.dirty ? " (with uncommitted changes)" : ""} on ` +
+      `${p.recordedAt.slice(0, 10)}: ${formatSeconds(p.seconds)} on ${p.cores} cores, linalg ` +
+      `${p.linalg}, ${p.tfjs}`
+    );
   }
   describe(): string {
     return `[recorded: ${this.label}]\n${super.describe()}`;
   }
   summaryHtml(): string {
-    return `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${this.label} — <code>${this.file.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</code></div>` + super.summaryHtml();
+    return (
+      `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${this.label} ` +
+      `— <code>${this.file.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</code></div>` +
+      super.summaryHtml()
+    );
   }
 }
 
@@ -146,7 +175,11 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
   const file = path.join(resultsDir(preset, root), `${study}.json`);
   if (!fs.existsSync(file)) return undefined;
   const data = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedData;
-  if (!data.provenance) throw new Error(`${file}: not a recorded result (no provenance); re-record it with \`npm run reproduce -- --preset ${preset} --record --study ${study}\``);
+  if (!data.provenance)
+    throw new Error(
+      `${file}: not a recorded result (no provenance); re-record it with \`npm run reproduce -- ` +
+        `--preset ${preset} --record --study ${study}\``,
+    );
   return new RecordedResult(data, file);
 }
 
@@ -157,13 +190,24 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
  */
 export class LedgerComparison implements RichObject {
   /** Prefer `ledgerTable`, which loads the recorded result and labels the live run. */
-  constructor(readonly study: string, readonly live: LedgerEntry[] | undefined, readonly recorded: RecordedResult | undefined, readonly liveLabel: string = "this run (live)") {}
+  constructor(
+    readonly study: string,
+    readonly live: LedgerEntry[] | undefined,
+    readonly recorded: RecordedResult | undefined,
+    readonly liveLabel: string = "this run (live)",
+  ) {}
 
   /** Plain text: one line per claim with the live and recorded verdicts. */
   describe(): string {
-    const lines = [`claims of ${this.study}: ${this.liveLabel} | ${this.recorded ? this.recorded.label : "no recorded paper preset"}`];
+    const lines = [
+      `claims of ${this.study}: ${this.liveLabel} | ` +
+        `${this.recorded ? this.recorded.label : "no recorded paper preset"}`,
+    ];
     const rec = new Map((this.recorded?.ledger ?? []).map((e) => [e.id, e]));
-    const ids = [...(this.live ?? []).map((e) => e.id), ...[...rec.keys()].filter((id) => !(this.live ?? []).some((e) => e.id === id))];
+    const ids = [
+      ...(this.live ?? []).map((e) => e.id),
+      ...[...rec.keys()].filter((id) => !(this.live ?? []).some((e) => e.id === id)),
+    ];
     for (const id of ids) {
       const l = this.live?.find((e) => e.id === id);
       const r = rec.get(id);
@@ -177,15 +221,38 @@ export class LedgerComparison implements RichObject {
     const t = (es: LedgerEntry[] | undefined) => {
       if (!es) return "";
       const c = tally(es);
-      return Object.entries(c).filter(([, n]) => n > 0).map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as keyof typeof VERDICT_COLOURS]}">${n} ${v}</span>`).join(", ");
+      return Object.entries(c)
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as keyof typeof VERDICT_COLOURS]}">${n} ${v}</span>`)
+        .join(", ");
     };
-    const head = `<div style="font-size:12px;color:#555">${this.live ? `${this.liveLabel}: ${t(this.live)}` : "no live run"}<br>${this.recorded ? `paper preset: ${t(this.recorded.ledger)} — ${this.recorded.label.replace(/</g, "&lt;")}` : "paper preset: not recorded yet (<code>npm run reproduce -- --preset paper --record</code>)"}</div>`;
-    return head + ledgerHtml(this.live ?? [], { recorded: this.recorded?.ledger ?? [], liveLabel: this.liveLabel, recordedLabel: "paper preset (recorded)" });
+    const head =
+      `<div style="font-size:12px;color:#555">` +
+      String(this.live ? `${this.liveLabel}: ${t(this.live)}` : "no live run") +
+      `<br>` +
+      String(
+        this.recorded
+          ? `paper preset: ${t(this.recorded.ledger)} — ${this.recorded.label.replace(/</g, "&lt;")}`
+          : "paper preset: not recorded yet (<code>npm run reproduce -- --preset paper " + "--record</code>)",
+      ) +
+      `</div>`;
+    return (
+      head +
+      ledgerHtml(this.live ?? [], {
+        recorded: this.recorded?.ledger ?? [],
+        liveLabel: this.liveLabel,
+        recordedLabel: "paper preset (recorded)",
+      })
+    );
   }
 
   /** { study, live, recorded: { provenance, ledger } | null } (used by JSON.stringify). */
   toJSON(): unknown {
-    return { study: this.study, live: this.live, recorded: this.recorded ? { provenance: this.recorded.provenance, ledger: this.recorded.ledger } : null };
+    return {
+      study: this.study,
+      live: this.live,
+      recorded: this.recorded ? { provenance: this.recorded.provenance, ledger: this.recorded.ledger } : null,
+    };
   }
 
   /**
@@ -198,12 +265,19 @@ export class LedgerComparison implements RichObject {
   }
 }
 
-/** "quick preset (live)", "paper preset with N changed (live)", or "this run (live)" for a result without its preset. */
+/**
+ * "quick preset (live)", "paper preset with N changed (live)", or "this run (live)" for a result without its preset.
+ */
 export function liveLabelOf(r: ExperimentResult): string {
   const { preset, changedOptions } = r.data;
   if (!preset) return "this run (live)";
   const changed = changedOptions ?? [];
-  return `${preset} preset${changed.length ? ` with ${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""} changed` : ""} (live)`;
+  return (
+    String(preset) +
+    ` preset` +
+    String(changed.length ? ` with ${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ", …" : ""} changed` : "") +
+    ` (live)`
+  );
 }
 
 /** `ledgerTable(liveResult)`: the live run's claims beside the recorded paper preset's, for a notebook's last cell. */

@@ -66,7 +66,8 @@ export interface ResultData {
 }
 
 /**
- * The result of one study run (or of one figure called alone): figures, summary, tables, software checks, the ledger of the
+ * The result of one study run (or of one figure called alone): figures, summary, tables, software checks, the ledger of
+ * the
  * paper's claims, notes and timing. Shows itself in a notebook and serialises to `ResultData` with JSON.stringify.
  */
 export class ExperimentResult implements RichObject {
@@ -116,7 +117,10 @@ export class ExperimentResult implements RichObject {
   /** The figure with this name; throws, listing the figure names, when there is none. */
   figure(name: string): Figure {
     const f = this.figures.find((x) => x.name === name);
-    if (!f) throw new Error(`${this.experiment}: no figure "${name}"; figures: ${this.figures.map((x) => x.name).join(", ")}`);
+    if (!f)
+      throw new Error(
+        `${this.experiment}: no figure "${name}"; figures: ${this.figures.map((x) => x.name).join(", ")}`,
+      );
     return f;
   }
 
@@ -141,9 +145,11 @@ export class ExperimentResult implements RichObject {
   describe(): string {
     const lines = [`${this.data.title} — ${this.data.seconds.toFixed(1)} s${this.cached ? " (from cache)" : ""}`];
     if (this.data.part) lines.push(`  options: ${this.optionsLine()}`);
-    for (const [k, v] of Object.entries(this.data.summary)) lines.push(`  ${k}: ${typeof v === "number" ? formatNumber(v) : v}`);
+    for (const [k, v] of Object.entries(this.data.summary))
+      lines.push(`  ${k}: ${typeof v === "number" ? formatNumber(v) : v}`);
     if (this.ledger.length) lines.push("claims:", ledgerText(this.ledger));
-    for (const c of this.data.checks) lines.push(`  software check [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
+    for (const c of this.data.checks)
+      lines.push(`  software check [${c.pass ? "pass" : "FAIL"}] ${c.name}: ${c.detail}`);
     lines.push(`  figures: ${this.figures.map((f) => f.name).join(", ")}`);
     return lines.join("\n");
   }
@@ -151,18 +157,41 @@ export class ExperimentResult implements RichObject {
   /** Summary, checks and tables as HTML (used by notebooks and the gallery). */
   summaryHtml(): string {
     const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-    const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : v ?? "—")}</td>`;
-    let h = `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span style="color:#666">${this.data.seconds.toFixed(1)} s${this.cached ? ", from cache" : ""}</span>`;
-    if (this.data.part) h += `<div style="font-size:12px;color:#444;margin:0.2em 0">options (${esc(this.data.preset ?? "paper")} preset${this.data.changedOptions?.length ? `, changed: ${esc(this.data.changedOptions.join(", "))}` : ""}; paper values in brackets where they differ): <code>${esc(this.optionsLine())}</code></div>`;
-    h += `<table><tbody>${Object.entries(this.data.summary).map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`).join("")}</tbody></table>`;
-    if (this.ledger.length) h += `<h4 style="margin:0.6em 0 0.2em">Claims of the paper tested by this run</h4>${ledgerHtml(this.ledger)}`;
+    const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : (v ?? "—"))}</td>`;
+    let h =
+      `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span ` +
+      `style="color:#666">${this.data.seconds.toFixed(1)} ` +
+      `s${this.cached ? ", from cache" : ""}</span>`;
+    if (this.data.part)
+      h +=
+        `<div style="font-size:12px;color:#444;margin:0.2em 0">options ` +
+        `(${esc(this.data.preset ?? "paper")} ` +
+        `preset${this.data.changedOptions?.length ? `, changed: ${esc(this.data.changedOptions.join(", "))}` : ""}; ` +
+        `paper values in brackets where they differ): ` +
+        `<code>${esc(this.optionsLine())}</code></div>`;
+    h += `<table><tbody>${Object.entries(this.data.summary)
+      .map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`)
+      .join("")}</tbody></table>`;
+    if (this.ledger.length)
+      h += `<h4 style="margin:0.6em 0 0.2em">Claims of the paper tested by this run</h4>${ledgerHtml(this.ledger)}`;
     if (this.data.checks.length) {
-      h += `<table><thead><tr><th>software check</th><th></th><th style="text-align:left">numbers</th></tr></thead><tbody>`;
-      h += this.data.checks.map((c) => `<tr><td style="text-align:left">${esc(c.name)}</td><td style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td style="text-align:left">${esc(c.detail)}</td></tr>`).join("");
+      h +=
+        `<table><thead><tr><th>software check</th><th></th><th ` +
+        `style="text-align:left">numbers</th></tr></thead><tbody>`;
+      h += this.data.checks
+        .map(
+          (c) =>
+            `<tr><td style="text-align:left">${esc(c.name)}</td><td ` +
+            `style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td ` +
+            `style="text-align:left">${esc(c.detail)}</td></tr>`,
+        )
+        .join("");
       h += `</tbody></table>`;
     }
     for (const t of this.data.tables) {
-      h += `<details><summary>${esc(t.title)} (${t.rows.length} rows)</summary><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
+      h +=
+        `<details><summary>${esc(t.title)} (${t.rows.length} ` +
+        `rows)</summary><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
       h += t.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("");
       h += `</tbody></table></details>`;
     }

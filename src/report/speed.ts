@@ -44,10 +44,16 @@ export function findTorchReference(root = packageRoot()): string | undefined {
 /** One JSON line printed by a Python script run with Debian's /usr/bin/python3, or `{ error }`. */
 export function runPythonJson(script: string, args: string[], timeoutMs = 30 * 60 * 1000): Record<string, unknown> {
   try {
-    const out = execFileSync("/usr/bin/python3", [script, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const out = execFileSync("/usr/bin/python3", [script, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+    });
     return JSON.parse(out.trim().split("\n").pop() ?? "");
   } catch (err) {
-    return { error: `${path.basename(script)} failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)` };
+    return {
+      error: `${path.basename(script)} failed: ${(err as Error).message.split("\n")[0]} (needs Debian's python3-torch)`,
+    };
   }
 }
 
@@ -65,7 +71,19 @@ export async function nativeReferenceMs(steps = 200): Promise<number | null> {
   const threads = getThreads();
   setThreads(1);
   try {
-    const run = (n: number) => trainDense({ spec, params, X, Y, loss: "mse", optimizer: "sgd", lr: SPEED_NET.lr, batchSize: SPEED_NET.batch, steps: n, precision: "float64" });
+    const run = (n: number) =>
+      trainDense({
+        spec,
+        params,
+        X,
+        Y,
+        loss: "mse",
+        optimizer: "sgd",
+        lr: SPEED_NET.lr,
+        batchSize: SPEED_NET.batch,
+        steps: n,
+        precision: "float64",
+      });
     await run(20); // warm-up
     const t0 = process.hrtime.bigint();
     await run(steps);
@@ -79,7 +97,30 @@ export async function nativeReferenceMs(steps = 200): Promise<number | null> {
 export async function speedReference(at: SpeedReference["at"], steps = 200): Promise<SpeedReference> {
   const script = findTorchReference();
   const ref = script
-    ? runPythonJson(script, ["train", "--sizes", SPEED_NET.sizes.join(","), "--act", SPEED_NET.activation, "--batch", String(SPEED_NET.batch), "--steps", String(steps), "--dtype", "float64", "--opt", "sgd", "--threads", "1", "--bias", "--lr", String(SPEED_NET.lr)], 5 * 60 * 1000)
+    ? runPythonJson(
+        script,
+        [
+          "train",
+          "--sizes",
+          SPEED_NET.sizes.join(","),
+          "--act",
+          SPEED_NET.activation,
+          "--batch",
+          String(SPEED_NET.batch),
+          "--steps",
+          String(steps),
+          "--dtype",
+          "float64",
+          "--opt",
+          "sgd",
+          "--threads",
+          "1",
+          "--bias",
+          "--lr",
+          String(SPEED_NET.lr),
+        ],
+        5 * 60 * 1000,
+      )
     : { error: "torch_reference.py not found (expected at ../shared/bench/ or $RANKSCOPE_TORCH_REFERENCE)" };
   const torchMs = typeof ref.ms_per_step === "number" ? ref.ms_per_step : null;
   const out: SpeedReference = { at, torchMs, nativeMs: await nativeReferenceMs(steps) };

@@ -11,15 +11,21 @@ import { Figure, FigureSpec, Trace } from "../figures/figure";
 import { RichObject, inspectSymbol, renderOrDescribe } from "../report/render";
 import { checkOptions, requireOptions, str, num, int, listOf } from "../util/options";
 
-type MathNode = { toTex(opts?: unknown): string; compile(): { evaluate(scope: Record<string, unknown>): unknown }; toString(): string };
+type MathNode = {
+  toTex(opts?: unknown): string;
+  compile(): { evaluate(scope: Record<string, unknown>): unknown };
+  toString(): string;
+};
 let mathjs: { parse(expr: string): MathNode } | undefined;
 function math(): { parse(expr: string): MathNode } {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   if (!mathjs) mathjs = require("mathjs");
   return mathjs!;
 }
 
-/** One entry of `PREDICTIONS`: a paper's prediction as a mathjs expression, with where it comes from and what its variables mean. */
+/**
+ * One entry of `PREDICTIONS`: a paper's prediction as a mathjs expression, with where it comes from and what its
+ * variables mean.
+ */
 export interface PredictionSpec {
   /** mathjs expression; several statements separated by ";" (the last one is the prediction) */
   expression: string;
@@ -37,7 +43,14 @@ export const PREDICTIONS: Record<string, PredictionSpec> = {
     expression: "r = min(d, N); q = min(r, Mmin, K); 2*q*M - L*q^2 + q*(r + K)",
     title: "rank of the loss Hessian H of a deep linear network (MSE), for generic inputs: r = rank Σ_xx = min(d, N)",
     where: "Singh, Bachmann & Hofmann 2021, Fact 7 / Theorem 8",
-    variables: { d: "input dimension", N: "samples", M: "sum of hidden widths", Mmin: "smallest hidden width", K: "outputs", L: "layers (weight matrices)" },
+    variables: {
+      d: "input dimension",
+      N: "samples",
+      M: "sum of hidden widths",
+      Mmin: "smallest hidden width",
+      K: "outputs",
+      L: "layers (weight matrices)",
+    },
   },
   "singh-rank-Ho": {
     expression: "r = min(d, N); q = min(r, Mmin, K); q*(r + K - q)",
@@ -49,13 +62,28 @@ export const PREDICTIONS: Record<string, PredictionSpec> = {
     expression: "r = min(d, N); q = min(r, Mmin, K); qh = min(q, s); 2*qh*M + 2*qh*s - L*qh^2",
     title: "rank of the functional Hessian H_f (at initialisation, s = rank Ω)",
     where: "Singh et al. 2021, Corollary 6 (bound; equality at initialisation)",
-    variables: { d: "input dimension", N: "samples", M: "sum of hidden widths", Mmin: "smallest hidden width", K: "outputs", L: "layers", s: "rank of Ω = E[δxᵀ] (min(r, K) at init)" },
+    variables: {
+      d: "input dimension",
+      N: "samples",
+      M: "sum of hidden widths",
+      Mmin: "smallest hidden width",
+      K: "outputs",
+      L: "layers",
+      s: "rank of Ω = E[δxᵀ] (min(r, K) at init)",
+    },
   },
   "singh-rank-H-bias": {
     expression: "r = min(d, N); q1 = min(r + 1, Mmin, K); 2*q1*M + q1*(r + K) - L*q1^2 + L*q1",
     title: "rank of H with biases (zero-mean inputs)",
     where: "Singh et al. 2021, Fact 13",
-    variables: { d: "input dimension", N: "samples", M: "sum of hidden widths", Mmin: "smallest hidden width", K: "outputs", L: "layers" },
+    variables: {
+      d: "input dimension",
+      N: "samples",
+      M: "sum of hidden widths",
+      Mmin: "smallest hidden width",
+      K: "outputs",
+      L: "layers",
+    },
   },
   "gaussian-ib-beta-c": {
     expression: "1 / (1 - lambda)",
@@ -71,12 +99,20 @@ export const PREDICTIONS: Record<string, PredictionSpec> = {
   },
 };
 
-/** A prediction: a mathjs expression with its LaTeX and its value for given variables. Renders itself (LaTeX) in a notebook. */
+/**
+ * A prediction: a mathjs expression with its LaTeX and its value for given variables. Renders itself (LaTeX) in a
+ * notebook.
+ */
 export class Prediction implements RichObject {
   private node: MathNode;
   private compiled?: { evaluate(scope: Record<string, unknown>): unknown };
-  constructor(readonly expression: string, readonly title = "prediction", readonly where = "") {
-    if (typeof expression !== "string" || !expression.trim()) throw new Error(`theory: an expression must be a non-empty string; got ${JSON.stringify(expression)}`);
+  constructor(
+    readonly expression: string,
+    readonly title = "prediction",
+    readonly where = "",
+  ) {
+    if (typeof expression !== "string" || !expression.trim())
+      throw new Error(`theory: an expression must be a non-empty string; got ${JSON.stringify(expression)}`);
     try {
       this.node = math().parse(expression);
     } catch (err) {
@@ -96,12 +132,17 @@ export class Prediction implements RichObject {
     try {
       v = this.compiled.evaluate({ ...scope });
     } catch (err) {
-      throw new Error(`theory: evaluating "${this.expression}" with ${JSON.stringify(scope)}: ${(err as Error).message}`);
+      throw new Error(
+        `theory: evaluating "${this.expression}" with ${JSON.stringify(scope)}: ${(err as Error).message}`,
+      );
     }
     const entries = (v as { entries?: unknown[] })?.entries;
     const last = Array.isArray(entries) ? entries[entries.length - 1] : v;
     const n = typeof last === "number" ? last : Number((last as { valueOf(): unknown })?.valueOf?.());
-    if (!Number.isFinite(n)) throw new Error(`theory: "${this.expression}" gave ${String(last)} for ${JSON.stringify(scope)}, not a finite number`);
+    if (!Number.isFinite(n))
+      throw new Error(
+        `theory: "${this.expression}" gave ${String(last)} for ${JSON.stringify(scope)}, not a finite number`,
+      );
     return n;
   }
 
@@ -113,7 +154,16 @@ export class Prediction implements RichObject {
   /** HTML with the LaTeX between $$ … $$ (Jupyter's MathJax renders it). */
   html(): string {
     const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-    return `<div><b>${esc(this.title)}</b>${this.where ? ` <span style="color:#555">— ${esc(this.where)}</span>` : ""}<br>$$${esc(this.tex())}$$<code style="font-size:11px">${esc(this.expression)}</code></div>`;
+    return (
+      `<div><b>` +
+      String(esc(this.title)) +
+      `</b>` +
+      String(this.where ? ` <span style="color:#555">— ${esc(this.where)}</span>` : "") +
+      `<br>$$` +
+      String(esc(this.tex())) +
+      `$$<code ` +
+      `style="font-size:11px">${esc(this.expression)}</code></div>`
+    );
   }
 
   /**
@@ -152,17 +202,37 @@ export interface OverlayOptions {
  * PREDICTIONS, a Prediction, or your own mathjs expression.
  */
 export function overlay(fig: Figure | FigureSpec, pred: string | Prediction, opts: OverlayOptions): Figure {
-  const rules = { x: str, scope: (v: unknown) => (v !== null && typeof v === "object" && Object.values(v).every((n) => typeof n === "number") ? undefined : "an object of numbers"), xs: listOf(num()), name: str, axes: int(1) };
+  const rules = {
+    x: str,
+    scope: (v: unknown) =>
+      v !== null && typeof v === "object" && Object.values(v).every((n) => typeof n === "number")
+        ? undefined
+        : "an object of numbers",
+    xs: listOf(num()),
+    name: str,
+    axes: int(1),
+  };
   requireOptions("overlay", opts, rules, ["x"]);
   checkOptions("overlay", opts, rules);
-  const p = pred instanceof Prediction ? pred : PREDICTIONS[pred] ? prediction(pred) : new Prediction(pred, "your prediction");
+  const p =
+    pred instanceof Prediction ? pred : PREDICTIONS[pred] ? prediction(pred) : new Prediction(pred, "your prediction");
   const spec: FigureSpec = fig instanceof Figure ? fig.toJSON() : fig;
   const first = spec.data[0] as { x?: unknown[] } | undefined;
-  const xs = opts.xs ?? (Array.isArray(first?.x) ? (first!.x as unknown[]).filter((v): v is number => typeof v === "number") : []);
+  const xs =
+    opts.xs ??
+    (Array.isArray(first?.x) ? (first!.x as unknown[]).filter((v): v is number => typeof v === "number") : []);
   if (!xs.length) throw new Error("overlay: no x values (give option xs)");
   const uniq = [...new Set(xs)].sort((a, b) => a - b);
   const ys = uniq.map((x) => p.evaluate({ ...(opts.scope ?? {}), [opts.x]: x }));
   const axes = opts.axes && opts.axes > 1 ? { xaxis: `x${opts.axes}`, yaxis: `y${opts.axes}` } : {};
-  const trace: Trace = { type: "scatter", mode: "lines", x: uniq, y: ys, name: opts.name ?? p.expression, line: { dash: "dash", color: "#444", width: 1.5 }, ...axes };
+  const trace: Trace = {
+    type: "scatter",
+    mode: "lines",
+    x: uniq,
+    y: ys,
+    name: opts.name ?? p.expression,
+    line: { dash: "dash", color: "#444", width: 1.5 },
+    ...axes,
+  };
   return new Figure(`${spec.name}-overlay`, [...spec.data, trace], spec.layout);
 }

@@ -26,7 +26,20 @@ const KERNEL = 3;
 const RELU = 1;
 
 type Layer =
-  | { kind: "conv"; H: number; W: number; C: number; Co: number; Ho: number; Wo: number; pad: number; w: Arr; b: Arr; gw: Arr; gb: Arr }
+  | {
+      kind: "conv";
+      H: number;
+      W: number;
+      C: number;
+      Co: number;
+      Ho: number;
+      Wo: number;
+      pad: number;
+      w: Arr;
+      b: Arr;
+      gw: Arr;
+      gb: Arr;
+    }
   | { kind: "pool"; H: number; W: number; C: number; Ho: number; Wo: number }
   | { kind: "dense"; inW: number; outW: number; relu: boolean; w: Arr; b: Arr; gw: Arr; gb: Arr };
 
@@ -81,7 +94,8 @@ function vggLayers(spec: VggSpec, params: Arr, gradient: Arr, views: boolean): {
 }
 
 /** Each layer's output size per sample. */
-const outSize = (l: Layer) => (l.kind === "dense" ? l.outW : l.kind === "conv" ? l.Ho * l.Wo * l.Co : l.Ho * l.Wo * l.C);
+const outSize = (l: Layer) =>
+  l.kind === "dense" ? l.outW : l.kind === "conv" ? l.Ho * l.Wo * l.Co : l.Ho * l.Wo * l.C;
 
 /**
  * A VGG-style network's training state on the native path: parameters, gradient and every activation buffer
@@ -96,10 +110,30 @@ export class ConvStepper implements NativeStepper, ConvNet {
   private readonly K: number;
   private readonly make: (n: number) => Arr;
   private readonly round: (v: number) => number;
-  private readonly bufs = new Map<number, { X: Arr; rows: Int32Array; out: Arr[]; D: (Arr | undefined)[]; G: Arr[]; cols: (Arr | undefined)[]; idx: (Int32Array | undefined)[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  private readonly bufs = new Map<
+    number,
+    {
+      X: Arr;
+      rows: Int32Array;
+      out: Arr[];
+      D: (Arr | undefined)[];
+      G: Arr[];
+      cols: (Arr | undefined)[];
+      idx: (Int32Array | undefined)[];
+      F64: Float64Array;
+      R64: Float64Array;
+      Y64: Float64Array;
+    }
+  >();
   private data?: { X: Float64Array; Y: Float64Array; N: number };
 
-  constructor(readonly spec: VggSpec, params: Float64Array | Float32Array, readonly loss: LossName, readonly precision: Precision, private readonly blas: NativeBlas) {
+  constructor(
+    readonly spec: VggSpec,
+    params: Float64Array | Float32Array,
+    readonly loss: LossName,
+    readonly precision: Precision,
+    private readonly blas: NativeBlas,
+  ) {
     this.make = precision === "float64" ? (k) => new Float64Array(k) : (k) => new Float32Array(k);
     this.round = precision === "float64" ? (v) => v : Math.fround;
     const count = vggParamCount(spec);
@@ -116,7 +150,18 @@ export class ConvStepper implements NativeStepper, ConvNet {
     let b = this.bufs.get(B);
     if (!b) {
       const K = this.K;
-      b = { X: this.make(B * this.d), rows: new Int32Array(B), out: [], D: [], G: [], cols: [], idx: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
+      b = {
+        X: this.make(B * this.d),
+        rows: new Int32Array(B),
+        out: [],
+        D: [],
+        G: [],
+        cols: [],
+        idx: [],
+        F64: new Float64Array(B * K),
+        R64: new Float64Array(B * K),
+        Y64: new Float64Array(B * K),
+      };
       for (const [i, l] of this.layers.entries()) {
         const n = B * outSize(l);
         b.out[i] = this.make(n);
@@ -156,12 +201,16 @@ export class ConvStepper implements NativeStepper, ConvNet {
 
   /** Binds the training set `step` reads (row-major float64, N rows). */
   bind(X: Float64Array, Y: Float64Array, N: number): this {
-    if (X.length !== N * this.d || Y.length !== N * this.K) throw new Error(`trainConv: data must be N×${this.d} and N×${this.K}`);
+    if (X.length !== N * this.d || Y.length !== N * this.K)
+      throw new Error(`trainConv: data must be N×${this.d} and N×${this.K}`);
     this.data = { X, Y, N };
     return this;
   }
 
-  /** NativeStepper: loss (mean over the rows) and its gradient into `gradient`, on rows `batch` of the bound set (null = all). */
+  /**
+   * NativeStepper: loss (mean over the rows) and its gradient into `gradient`, on rows `batch` of the bound set (null =
+   * all).
+   */
   step(batch: number[] | null): number {
     const data = this.data;
     if (!data) throw new Error("ConvStepper.step: no training set bound (call bind first)");
@@ -268,7 +317,8 @@ export interface ConvTrainOptions extends TrainSettings {
   /** "float32" (default, as tfjs) or "float64" */
   precision?: Precision;
   /**
-   * called (and awaited) at every step listed in `checkpoints` with the network (its parameters and predictions) and the
+   * called (and awaited) at every step listed in `checkpoints` with the network (its parameters and predictions) and
+   * the
    * last recorded training loss (NaN at step 0); answering "stop" ends training there (`stoppedAt` in the result)
    */
   onCheckpoint?: (step: number, net: ConvNet, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
@@ -280,11 +330,15 @@ export interface ConvTrainOptions extends TrainSettings {
  */
 export async function trainConv(o: ConvTrainOptions): Promise<TrainResult> {
   const precision = o.precision ?? "float32";
-  if (!PRECISIONS.includes(precision)) throw new Error(`trainConv: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
+  if (!PRECISIONS.includes(precision))
+    throw new Error(`trainConv: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
   const t = require("./index") as typeof import("./index");
   const { loss, optName } = t.checkSettings(o);
   const d = o.spec.inputShape[0] * o.spec.inputShape[1] * o.spec.inputShape[2];
-  if (o.X.cols !== d || o.Y.cols !== o.spec.outputs) throw new Error(`trainConv: data must be N×${d} and N×${o.spec.outputs}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
+  if (o.X.cols !== d || o.Y.cols !== o.spec.outputs)
+    throw new Error(
+      `trainConv: data must be N×${d} and N×${o.spec.outputs}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`,
+    );
   const count = vggParamCount(o.spec);
   if (o.params.length !== count) throw new Error(`trainConv: the spec has ${count} parameters, got ${o.params.length}`);
   const blas = nativeBlas();
@@ -297,20 +351,40 @@ export async function trainConv(o: ConvTrainOptions): Promise<TrainResult> {
       const net: ConvNet = {
         params64: () => vggParams(model),
         predict: (X) => {
-          const y = tf.tidy(() => model.predict(tf.tensor(Float32Array.from(X.data), [X.rows, ...o.spec.inputShape])) as tfType.Tensor);
+          const y = tf.tidy(
+            () => model.predict(tf.tensor(Float32Array.from(X.data), [X.rows, ...o.spec.inputShape])) as tfType.Tensor,
+          );
           const F = new Float32Array(X.rows * K);
           F.set(y.dataSync() as Float32Array);
           y.dispose();
           return F;
         },
       };
-      const r = await t.trainModel({ ...o, model, onCheckpoint: o.onCheckpoint && ((step, _m, last) => o.onCheckpoint!(step, net, last)) });
-      return { params: vggParams(model), losses: r.losses, backend: `tfjs ${backend} (the LAPACK addon is not loaded, so the native path is unavailable)`, divergedAt: r.divergedAt, stoppedAt: r.stoppedAt };
+      const r = await t.trainModel({
+        ...o,
+        model,
+        onCheckpoint: o.onCheckpoint && ((step, _m, last) => o.onCheckpoint!(step, net, last)),
+      });
+      return {
+        params: vggParams(model),
+        losses: r.losses,
+        backend: `tfjs ${backend} (the LAPACK addon is not loaded, so the native path is unavailable)`,
+        divergedAt: r.divergedAt,
+        stoppedAt: r.stoppedAt,
+      };
     } finally {
       model.dispose();
     }
   }
   const st = new ConvStepper(o.spec, o.params, loss, precision, blas).bind(o.X.data, o.Y.data, o.X.rows);
-  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) => o.onCheckpoint?.(step, st, last));
-  return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"}, im2col)`, divergedAt, stoppedAt };
+  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) =>
+    o.onCheckpoint?.(step, st, last),
+  );
+  return {
+    params: st.params64(),
+    losses,
+    backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"}, im2col)`,
+    divergedAt,
+    stoppedAt,
+  };
 }

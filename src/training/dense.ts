@@ -54,7 +54,20 @@ export class DenseStepper implements NativeStepper {
   private readonly W: Arr[] = [];
   private readonly gW: Arr[] = [];
   /** per batch size: Z_l, H_l, D_l, G_l views */
-  private readonly bufs = new Map<number, { X: Arr; rows: Int32Array; Z: Arr[]; H: Arr[]; D: Arr[]; G: Arr[]; F64: Float64Array; R64: Float64Array; Y64: Float64Array }>();
+  private readonly bufs = new Map<
+    number,
+    {
+      X: Arr;
+      rows: Int32Array;
+      Z: Arr[];
+      H: Arr[];
+      D: Arr[];
+      G: Arr[];
+      F64: Float64Array;
+      R64: Float64Array;
+      Y64: Float64Array;
+    }
+  >();
   /** per layer: the bias slice of the parameters and of the gradient (undefined without bias) */
   private readonly b: (Arr | undefined)[] = [];
   private readonly gb: (Arr | undefined)[] = [];
@@ -62,7 +75,13 @@ export class DenseStepper implements NativeStepper {
   /** a value as the training precision stores it (targets are kept in float64 for the loss) */
   private readonly round: (v: number) => number;
 
-  constructor(readonly spec: NetSpec, params: Float64Array, readonly loss: LossName, readonly precision: Precision, private readonly blas: NativeBlas) {
+  constructor(
+    readonly spec: NetSpec,
+    params: Float64Array,
+    readonly loss: LossName,
+    readonly precision: Precision,
+    private readonly blas: NativeBlas,
+  ) {
     const n = normalizeSpec(spec);
     this.acts = n.activation;
     this.slots = layout(spec);
@@ -85,7 +104,17 @@ export class DenseStepper implements NativeStepper {
     if (!b) {
       const sizes = this.spec.sizes;
       const K = sizes[sizes.length - 1];
-      b = { X: this.make(B * sizes[0]), rows: new Int32Array(B), Z: [], H: [], D: [], G: [], F64: new Float64Array(B * K), R64: new Float64Array(B * K), Y64: new Float64Array(B * K) };
+      b = {
+        X: this.make(B * sizes[0]),
+        rows: new Int32Array(B),
+        Z: [],
+        H: [],
+        D: [],
+        G: [],
+        F64: new Float64Array(B * K),
+        R64: new Float64Array(B * K),
+        Y64: new Float64Array(B * K),
+      };
       for (let l = 1; l < sizes.length; l++) {
         b.Z[l] = this.make(B * sizes[l]);
         b.H[l] = l === sizes.length - 1 ? b.Z[l] : this.make(B * sizes[l]);
@@ -117,7 +146,9 @@ export class DenseStepper implements NativeStepper {
     return this.pass(this.data.X, this.data.Y, this.data.N, batch, lr);
   }
 
-  /** Forward, loss, backward; with `lr` the SGD update is applied in the backward pass instead of writing the gradient. */
+  /**
+   * Forward, loss, backward; with `lr` the SGD update is applied in the backward pass instead of writing the gradient.
+   */
   private pass(X: Float64Array, Y: Float64Array, N: number, rows: number[] | null, lr?: number): number {
     const sizes = this.spec.sizes;
     const d = sizes[0];
@@ -207,7 +238,8 @@ export class DenseStepper implements NativeStepper {
  */
 export async function trainDense(o: TrainOptions & { precision?: Precision }): Promise<TrainResult> {
   const precision = o.precision ?? "float64";
-  if (!PRECISIONS.includes(precision)) throw new Error(`trainDense: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
+  if (!PRECISIONS.includes(precision))
+    throw new Error(`trainDense: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
   const blas = nativeBlas();
   const t = require("./index") as typeof import("./index");
   if (!blas) {
@@ -216,6 +248,14 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
   }
   const { loss, optName } = t.checkTrainOptions(o);
   const st = new DenseStepper(o.spec, o.params, loss, precision, blas).bind(o.X.data, o.Y.data, o.X.rows);
-  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) => o.onCheckpoint?.(step, st.params64(), last));
-  return { params: st.params64(), losses, backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`, divergedAt, stoppedAt };
+  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) =>
+    o.onCheckpoint?.(step, st.params64(), last),
+  );
+  return {
+    params: st.params64(),
+    losses,
+    backend: `native ${precision} (OpenBLAS ${precision === "float64" ? "dgemm" : "sgemm"})`,
+    divergedAt,
+    stoppedAt,
+  };
 }

@@ -55,14 +55,24 @@ function mseLoss(spec: NetSpec, params: Float64Array, X: Matrix, Y: Matrix, resi
 /** Damped Gauss–Newton on the MSE loss (see the module comment); deterministic, no randomness. */
 export async function levenbergMarquardt(o: LevenbergMarquardtOptions): Promise<LevenbergMarquardtResult> {
   checkOptions("levenbergMarquardt", o, {
-    spec: () => undefined, params: () => undefined, X: () => undefined, Y: () => undefined, onStep: () => undefined,
-    steps: int(0), targetLoss: num(0), damping: num(Number.MIN_VALUE),
+    spec: () => undefined,
+    params: () => undefined,
+    X: () => undefined,
+    Y: () => undefined,
+    onStep: () => undefined,
+    steps: int(0),
+    targetLoss: num(0),
+    damping: num(Number.MIN_VALUE),
   });
   const spec = normalizeSpec(o.spec);
-  if (o.params.length !== paramCount(spec)) throw new Error(`levenbergMarquardt: the spec has ${paramCount(spec)} parameters, got ${o.params.length}`);
+  if (o.params.length !== paramCount(spec))
+    throw new Error(`levenbergMarquardt: the spec has ${paramCount(spec)} parameters, got ${o.params.length}`);
   const K = spec.sizes[spec.sizes.length - 1];
   if (o.X.cols !== spec.sizes[0] || o.Y.cols !== K || o.Y.rows !== o.X.rows) {
-    throw new Error(`levenbergMarquardt: data must be N×${spec.sizes[0]} and N×${K}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
+    throw new Error(
+      `levenbergMarquardt: data must be N×${spec.sizes[0]} and N×${K}, got ` +
+        `${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`,
+    );
   }
   const target = o.targetLoss ?? 1e-30;
   const m = o.X.rows * K;

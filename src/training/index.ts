@@ -16,8 +16,6 @@ import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { toTfModel, fromTfModel, lossTensor } from "../nets/tfjs";
 import { LossName, checkLoss } from "../nets/losses";
 import { loadTf } from "../backend";
-import { Rng } from "../util/random";
-import { Progress } from "../progress";
 import { lossAndGradient } from "../curvature/gradient";
 import { ADAM, Float64Optimizer } from "./optimizers";
 import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult, CheckpointAnswer } from "./schedule";
@@ -32,17 +30,24 @@ export type { LevenbergMarquardtOptions, LevenbergMarquardtResult } from "./gaus
 export type { Precision } from "./dense";
 export type { OptimizerName, TrainSettings, TrainResult, CheckpointAnswer } from "./schedule";
 
-/** Options of `train`, `trainFloat64` and `trainDense`: a dense network, its initial parameters and the shared settings. */
+/**
+ * Options of `train`, `trainFloat64` and `trainDense`: a dense network, its initial parameters and the shared settings.
+ */
 export interface TrainOptions extends TrainSettings {
   /** the network */
   spec: NetSpec;
   /** initial float64 parameters (rankscope layout) */
   params: Float64Array;
   /**
-   * called (and awaited) at every step listed in `checkpoints` with a float64 copy of the parameters and the last recorded
+   * called (and awaited) at every step listed in `checkpoints` with a float64 copy of the parameters and the last
+   * recorded
    * training loss (NaN at step 0); answering "stop" ends training there (`stoppedAt` in the result)
    */
-  onCheckpoint?: (step: number, params: Float64Array, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
+  onCheckpoint?: (
+    step: number,
+    params: Float64Array,
+    trainLoss: number,
+  ) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
 /** Options of `trainModel`: any tfjs model and the shared settings. */
@@ -50,10 +55,15 @@ export interface ModelTrainOptions extends TrainSettings {
   /** any tfjs model whose input is a row of X (reshaped to the model's input shape) and whose output has Y's width */
   model: tfType.LayersModel;
   /**
-   * called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training loss
+   * called (and awaited) at every step listed in `checkpoints` with the model itself and the last recorded training
+   * loss
    * (NaN at step 0); answering "stop" ends training there (`stoppedAt` in the result)
    */
-  onCheckpoint?: (step: number, model: tfType.LayersModel, trainLoss: number) => CheckpointAnswer | Promise<CheckpointAnswer>;
+  onCheckpoint?: (
+    step: number,
+    model: tfType.LayersModel,
+    trainLoss: number,
+  ) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
 /**
@@ -63,7 +73,8 @@ export interface ModelTrainOptions extends TrainSettings {
 export function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
   const loss = checkLoss("train", o.loss ?? "mse");
   const optName = o.optimizer ?? "adam";
-  if (!OPTIMIZERS.includes(optName)) throw new Error(`train: optimizer must be one of ${OPTIMIZERS.join(", ")}; got "${optName}"`);
+  if (!OPTIMIZERS.includes(optName))
+    throw new Error(`train: optimizer must be one of ${OPTIMIZERS.join(", ")}; got "${optName}"`);
   if (!(o.lr > 0)) throw new Error(`train: lr must be > 0, got ${o.lr}`);
   if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`train: steps must be an integer ≥ 0, got ${o.steps}`);
   if (o.X.rows !== o.Y.rows) throw new Error(`train: X has ${o.X.rows} rows but Y has ${o.Y.rows}`);
@@ -75,9 +86,13 @@ export function checkSettings(o: TrainSettings): { loss: LossName; optName: Opti
 
 function checkDense(o: TrainOptions): void {
   normalizeSpec(o.spec);
-  if (o.params.length !== paramCount(o.spec)) throw new Error(`train: the spec has ${paramCount(o.spec)} parameters, got ${o.params.length}`);
+  if (o.params.length !== paramCount(o.spec))
+    throw new Error(`train: the spec has ${paramCount(o.spec)} parameters, got ${o.params.length}`);
   if (o.X.cols !== o.spec.sizes[0] || o.Y.cols !== o.spec.sizes[o.spec.sizes.length - 1]) {
-    throw new Error(`train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`);
+    throw new Error(
+      `train: data must be N×${o.spec.sizes[0]} and N×${o.spec.sizes[o.spec.sizes.length - 1]}, ` +
+        `got ${o.X.rows}×${o.X.cols} and ${o.Y.rows}×${o.Y.cols}`,
+    );
   }
 }
 
@@ -92,7 +107,8 @@ export function checkTrainOptions(o: TrainOptions): { loss: LossName; optName: O
 
 /**
  * Trains a dense network given by spec + float64 parameters in tfjs (float32); checkpoints receive float64 parameters.
- * Defaults: loss "mse", optimizer "adam", full-batch, seed 0. Throws when the spec, parameters, data or settings are invalid.
+ * Defaults: loss "mse", optimizer "adam", full-batch, seed 0. Throws when the spec, parameters, data or settings are
+ * invalid.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   checkDense(o);
@@ -101,8 +117,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const model = toTfModel(tf, o.spec, o.params);
   try {
     const { onCheckpoint } = o;
-    const res = await trainModel({ ...o, model, onCheckpoint: onCheckpoint && ((step, m, l) => onCheckpoint(step, fromTfModel(m).params, l)) });
-    return { params: fromTfModel(model).params, losses: res.losses, backend: res.backend, divergedAt: res.divergedAt, stoppedAt: res.stoppedAt };
+    const res = await trainModel({
+      ...o,
+      model,
+      onCheckpoint: onCheckpoint && ((step, m, l) => onCheckpoint(step, fromTfModel(m).params, l)),
+    });
+    return {
+      params: fromTfModel(model).params,
+      losses: res.losses,
+      backend: res.backend,
+      divergedAt: res.divergedAt,
+      stoppedAt: res.stoppedAt,
+    };
   } finally {
     model.dispose();
   }
@@ -119,7 +145,7 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
   const { loss, optName } = checkSettings(o);
   const params = o.params.slice();
   const opt = new Float64Optimizer(optName, o.lr, [params.length], o.weightDecay ?? 0);
-  const l2 = optName === "adamw" ? 0 : o.l2 ?? 0;
+  const l2 = optName === "adamw" ? 0 : (o.l2 ?? 0);
   const rows = (M: Matrix, idx: number[]) => {
     const out = new Matrix(idx.length, M.cols);
     idx.forEach((r, i) => out.data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols));
@@ -136,7 +162,8 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
         ({ loss: value, gradient } = lossAndGradient({ spec: o.spec, params, X, Y, loss }));
       } catch (err) {
         // a diverging run overflows its activations, which the engine's finiteness checks refuse
-        if ((err instanceof LinalgError && /non-finite/.test(err.message)) || !params.every(Number.isFinite)) return NaN;
+        if ((err instanceof LinalgError && /non-finite/.test(err.message)) || !params.every(Number.isFinite))
+          return NaN;
         throw err;
       }
       if (!Number.isFinite(value)) return NaN;
@@ -162,18 +189,25 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
  * The training loop for any tfjs model (the model is trained in place and not disposed):
  * seeded mini-batch order, the loss of `loss`, SGD / Adam / AdamW, optional L2, checkpoints.
  */
-export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step: number; loss: number }[]; backend: string; divergedAt?: number; stoppedAt?: number }> {
+export async function trainModel(
+  o: ModelTrainOptions,
+): Promise<{ losses: { step: number; loss: number }[]; backend: string; divergedAt?: number; stoppedAt?: number }> {
   const { loss, optName } = checkSettings(o);
   const { tf, backend } = await loadTf();
   const model = o.model;
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const width = inShape.reduce((a, b) => a * b, 1);
-  if (o.X.cols !== width) throw new Error(`train: the model takes inputs of shape [${inShape}] (${width} numbers), but X is ${o.X.rows}×${o.X.cols}`);
+  if (o.X.cols !== width)
+    throw new Error(
+      `train: the model takes inputs of shape [${inShape}] (${width} numbers), but X is ${o.X.rows}×${o.X.cols}`,
+    );
   const outWidth = (model.outputs[0].shape as number[])[1];
-  if (o.Y.cols !== outWidth) throw new Error(`train: the model has ${outWidth} outputs, but Y is ${o.Y.rows}×${o.Y.cols}`);
+  if (o.Y.cols !== outWidth)
+    throw new Error(`train: the model has ${outWidth} outputs, but Y is ${o.Y.rows}×${o.Y.cols}`);
   const N = o.X.rows;
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
-  const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps); // tfjs's default ε is its backend epsilon (1e-7), not Adam's 1e-8
+  // tfjs's default ε is its backend epsilon (1e-7), not Adam's 1e-8
+  const optimizer = optName === "sgd" ? tf.train.sgd(o.lr) : tf.train.adam(o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps);
   const Xt = tf.tensor(Float32Array.from(o.X.data), [N, ...inShape]);
   const Yt = tf.tensor2d(Float32Array.from(o.Y.data), [N, o.Y.cols]);
   const finite = () => tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
@@ -185,12 +219,18 @@ export async function trainModel(o: ModelTrainOptions): Promise<{ losses: { step
         const value = tf.tidy((): tfType.Scalar => {
           const xb = idx ? tf.gather(Xt, idx) : Xt;
           const yb = idx ? tf.gather(Yt, idx) : Yt;
-          const cost = optimizer.minimize(() => {
-            let l = lossTensor(tf, loss, model.apply(xb, { training: true }) as tfType.Tensor, yb);
-            if (o.l2 && optName !== "adamw") l = tf.add(l, tf.mul(0.5 * o.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tfType.Scalar;
-            return l;
-          }, true, vars);
-          if (optName === "adamw" && o.weightDecay) for (const v of vars) v.assign(tf.sub(v, tf.mul(o.lr * o.weightDecay, v)));
+          const cost = optimizer.minimize(
+            () => {
+              let l = lossTensor(tf, loss, model.apply(xb, { training: true }) as tfType.Tensor, yb);
+              if (o.l2 && optName !== "adamw")
+                l = tf.add(l, tf.mul(0.5 * o.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tfType.Scalar;
+              return l;
+            },
+            true,
+            vars,
+          );
+          if (optName === "adamw" && o.weightDecay)
+            for (const v of vars) v.assign(tf.sub(v, tf.mul(o.lr * o.weightDecay, v)));
           return cost as tfType.Scalar;
         });
         idx?.dispose();

@@ -12,19 +12,45 @@ export type Arr = Float64Array | Float32Array;
 
 /** The addon's in-place kernels the native loops call (float64 or float32 buffers, all of one type per call). */
 export interface NativeBlas {
-  gemmInto(C: Arr, A: Arr, m: number, k: number, transA: boolean, B: Arr, n: number, transB: boolean, alpha: number, beta: number): void;
+  gemmInto(
+    C: Arr,
+    A: Arr,
+    m: number,
+    k: number,
+    transA: boolean,
+    B: Arr,
+    n: number,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+  ): void;
   axpy(alpha: number, x: Arr, y: Arr): void;
   /** H = σ(Z), D = σ′(Z); kind: index in NATIVE_ACTIVATIONS of dense.ts */
   activate(kind: number, Z: Arr, H: Arr, D: Arr): void;
   hadamard(G: Arr, D: Arr): void;
-  adam(p: Arr, g: Arr, m: Float64Array, v: Float64Array, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, decay: number): void;
+  adam(
+    p: Arr,
+    g: Arr,
+    m: Float64Array,
+    v: Float64Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    decay: number,
+  ): void;
   /** row i of dst (width d, the training precision) = row rows[i] of src (float64) */
   gatherRows(dst: Arr, src: Float64Array, rows: Int32Array, d: number): void;
   /** Z (rows × c) += b on every row */
   addBias(Z: Arr, b: Arr): void;
   /** g = the column sums of G (rows × c) */
   biasGradient(G: Arr, g: Arr): void;
-  /** cols[(b, y, x), (r, s, c)] = X_pad[b, y + r, x + s, c]: the patches of a k×k stride-1 convolution with zero padding `pad` (NHWC) */
+  /**
+   * cols[(b, y, x), (r, s, c)] = X_pad[b, y + r, x + s, c]: the patches of a k×k stride-1 convolution with zero padding
+   * `pad` (NHWC)
+   */
   im2col(X: Arr, B: number, H: number, W: number, C: number, k: number, pad: number, cols: Arr): void;
   /** the adjoint of im2col: dX (overwritten) = the sum of every patch entry that read it */
   col2im(dcols: Arr, B: number, H: number, W: number, C: number, k: number, pad: number, dX: Arr): void;
@@ -34,10 +60,24 @@ export interface NativeBlas {
   maxPool2Backward(dY: Arr, idx: Int32Array, dX: Arr): void;
 }
 
-const FNS = ["gemmInto", "axpy", "activate", "hadamard", "adam", "gatherRows", "addBias", "biasGradient", "im2col", "col2im", "maxPool2", "maxPool2Backward"] as const;
+const FNS = [
+  "gemmInto",
+  "axpy",
+  "activate",
+  "hadamard",
+  "adam",
+  "gatherRows",
+  "addBias",
+  "biasGradient",
+  "im2col",
+  "col2im",
+  "maxPool2",
+  "maxPool2Backward",
+] as const;
 
 /**
- * The addon's in-place BLAS, element-wise and conv entry points, or undefined when only the TypeScript fallback is active
+ * The addon's in-place BLAS, element-wise and conv entry points, or undefined when only the TypeScript fallback is
+ * active
  * (or the addon was built before one of them existed).
  * @internal
  */
@@ -71,9 +111,10 @@ export function runNative(
 ): ReturnType<typeof runSchedule> {
   const p = st.params;
   const g = st.gradient;
-  const moments = optName === "sgd" ? undefined : { m: new Float64Array(p.length), v: new Float64Array(p.length), t: 0 };
-  const decay = optName === "adamw" ? o.weightDecay ?? 0 : 0;
-  const l2 = optName === "adamw" ? 0 : o.l2 ?? 0;
+  const moments =
+    optName === "sgd" ? undefined : { m: new Float64Array(p.length), v: new Float64Array(p.length), t: 0 };
+  const decay = optName === "adamw" ? (o.weightDecay ?? 0) : 0;
+  const l2 = optName === "adamw" ? 0 : (o.l2 ?? 0);
   const finite = () => {
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
     return true;
@@ -96,7 +137,19 @@ export function runNative(
       }
       if (moments) {
         moments.t++;
-        blas.adam(p, g, moments.m, moments.v, o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps, 1 - ADAM.beta1 ** moments.t, 1 - ADAM.beta2 ** moments.t, decay);
+        blas.adam(
+          p,
+          g,
+          moments.m,
+          moments.v,
+          o.lr,
+          ADAM.beta1,
+          ADAM.beta2,
+          ADAM.eps,
+          1 - ADAM.beta1 ** moments.t,
+          1 - ADAM.beta2 ** moments.t,
+          decay,
+        );
       } else blas.axpy(-o.lr, g, p);
       return value + 0.5 * l2 * penalty;
     },

@@ -31,16 +31,22 @@ export class Float64Optimizer {
     sizes: number[],
     readonly weightDecay = 0,
   ) {
-    if (!FLOAT64_OPTIMIZERS.includes(name)) throw new Error(`optimizer must be one of ${FLOAT64_OPTIMIZERS.join(", ")}; got "${name}"`);
+    if (!FLOAT64_OPTIMIZERS.includes(name))
+      throw new Error(`optimizer must be one of ${FLOAT64_OPTIMIZERS.join(", ")}; got "${name}"`);
     if (!(lr > 0)) throw new Error(`optimizer: lr must be > 0, got ${lr}`);
     const moments = name !== "sgd";
     this.m = sizes.map((n) => new Float64Array(moments ? n : 0));
     this.v = sizes.map((n) => new Float64Array(moments ? n : 0));
   }
 
-  /** One update of every block in place with its gradient; `lr` overrides the constructor's for this step (a schedule). */
+  /**
+   * One update of every block in place with its gradient; `lr` overrides the constructor's for this step (a schedule).
+   */
   step(params: (Float64Array | Float32Array)[], grads: (Float64Array | Float32Array)[], lr = this.lr): void {
-    if (params.length !== this.m.length || grads.length !== this.m.length) throw new Error(`optimizer: expected ${this.m.length} parameter and gradient blocks, got ${params.length} and ${grads.length}`);
+    if (params.length !== this.m.length || grads.length !== this.m.length)
+      throw new Error(
+        `optimizer: expected ${this.m.length} parameter and gradient blocks, got ${params.length} and ${grads.length}`,
+      );
     if (!(lr > 0)) throw new Error(`optimizer: lr must be > 0, got ${lr}`);
     this.t++;
     const { beta1: b1, beta2: b2, eps } = this;
@@ -59,7 +65,8 @@ export class Float64Optimizer {
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
         p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
       }
-      if (this.name === "adamw" && this.weightDecay) for (let i = 0; i < p.length; i++) p[i] -= lr * this.weightDecay * p[i];
+      if (this.name === "adamw" && this.weightDecay)
+        for (let i = 0; i < p.length; i++) p[i] -= lr * this.weightDecay * p[i];
     });
   }
 }

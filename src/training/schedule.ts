@@ -119,4 +119,3 @@ export async function runSchedule(
     bar?.finish();
   }
 }
-

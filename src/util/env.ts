@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { assertWritablePlace } from "./files";
 
-/** Every RANKSCOPE_* environment variable rankscope reads, with what it accepts and its default; any other RANKSCOPE_* name is an error. */
+/**
+ * Every RANKSCOPE_* environment variable rankscope reads, with what it accepts and its default; any other RANKSCOPE_*
+ * name is an error.
+ */
 export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_WORKERS: "worker threads for studies' sweeps (integer ≥ 1; default min(2, cores))",
   RANKSCOPE_PROGRESS: "0 silences progress on the terminal, 1 shows it (default 1)",
@@ -15,11 +18,15 @@ export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_CACHE_DIR: "folder of the result cache and checkpoints (default ./.rankscope-cache)",
   RANKSCOPE_MEMORY_GIB: "memory the command line may plan for, in GiB (positive number; default half the machine's)",
   RANKSCOPE_CHROMIUM: "Chromium binary for PNG/SVG/PDF export (default /usr/bin/chromium)",
-  RANKSCOPE_FASHION_MNIST_DIR: "folder with the Fashion-MNIST IDX files (default Debian's /usr/share/datasets/fashion-mnist)",
+  RANKSCOPE_FASHION_MNIST_DIR:
+    "folder with the Fashion-MNIST IDX files (default Debian's /usr/share/datasets/fashion-mnist)",
   RANKSCOPE_TORCH_REFERENCE: "bench only: path of torch_reference.py (default ../shared/bench/torch_reference.py)",
 };
 
-/** Thrown for a RANKSCOPE_* environment variable with a value it does not accept, or an unknown RANKSCOPE_* name; the message names the variable. */
+/**
+ * Thrown for a RANKSCOPE_* environment variable with a value it does not accept, or an unknown RANKSCOPE_* name; the
+ * message names the variable.
+ */
 export class EnvError extends Error {
   constructor(message: string) {
     super(message);
@@ -28,13 +35,20 @@ export class EnvError extends Error {
 }
 
 /** The variable's value among `allowed` (aliases map to their canonical value), or undefined when unset or empty. */
-export function envChoice<T extends string>(name: string, allowed: readonly T[], aliases: Record<string, T> = {}): T | undefined {
+export function envChoice<T extends string>(
+  name: string,
+  allowed: readonly T[],
+  aliases: Record<string, T> = {},
+): T | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return undefined;
   const v = raw.trim().toLowerCase();
   if ((allowed as readonly string[]).includes(v)) return v as T;
   if (v in aliases) return aliases[v];
-  throw new EnvError(`${name} must be one of ${[...allowed, ...Object.keys(aliases)].join(", ")}; got "${raw}" (unset it for the default)`);
+  throw new EnvError(
+    `${name} must be one of ${[...allowed, ...Object.keys(aliases)].join(", ")}; got "${raw}" ` +
+      `(unset it for the default)`,
+  );
 }
 
 /** The variable as an integer in [min, max], or undefined when unset or empty. */
@@ -42,7 +56,11 @@ export function envInt(name: string, min: number, max = Infinity): number | unde
   const raw = process.env[name];
   if (raw === undefined || raw === "") return undefined;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new EnvError(`${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got "${raw}" (unset it for the default)`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new EnvError(
+      `${name} must be an integer in [${min}, ${max === Infinity ? "∞" : max}]; got "${raw}" ` +
+        `(unset it for the default)`,
+    );
   return v;
 }
 
@@ -56,7 +74,8 @@ export const envWorkers = (): number | undefined => envInt("RANKSCOPE_WORKERS", 
 /** RANKSCOPE_PROGRESS=0 silences the terminal's progress. */
 export const envProgressOff = (): boolean => envChoice("RANKSCOPE_PROGRESS", ["0", "1"]) === "0";
 /** RANKSCOPE_LINALG ("ts" and "fallback" mean typescript), or undefined. */
-export const envLinalg = () => envChoice("RANKSCOPE_LINALG", LINALG_BACKENDS, { ts: "typescript", fallback: "typescript" });
+export const envLinalg = () =>
+  envChoice("RANKSCOPE_LINALG", LINALG_BACKENDS, { ts: "typescript", fallback: "typescript" });
 /** RANKSCOPE_TF_BACKEND, or undefined. */
 export const envTfBackend = () => envChoice("RANKSCOPE_TF_BACKEND", TF_BACKENDS);
 
@@ -65,7 +84,8 @@ export function envMemoryBytes(): number | undefined {
   const raw = process.env.RANKSCOPE_MEMORY_GIB || undefined;
   if (raw === undefined) return undefined;
   const g = Number(raw);
-  if (!(g > 0) || !Number.isFinite(g)) throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${raw}"`);
+  if (!(g > 0) || !Number.isFinite(g))
+    throw new EnvError(`RANKSCOPE_MEMORY_GIB must be a positive number of GiB; got "${raw}"`);
   return g * 2 ** 30;
 }
 
@@ -81,15 +101,24 @@ export function envCacheDir(): string | undefined {
 /** RANKSCOPE_CHROMIUM (an existing file), or undefined. */
 export function envChromium(): string | undefined {
   const raw = process.env.RANKSCOPE_CHROMIUM || undefined;
-  if (raw !== undefined && !fs.existsSync(raw)) throw new EnvError(`RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(raw)} does not exist`);
+  if (raw !== undefined && !fs.existsSync(raw))
+    throw new EnvError(
+      `RANKSCOPE_CHROMIUM must be the path of a Chromium binary; ${JSON.stringify(raw)} does not exist`,
+    );
   return raw;
 }
 
 /** RANKSCOPE_FASHION_MNIST_DIR (a folder with the IDX files), or undefined. */
 export function envFashionDir(): string | undefined {
   const raw = process.env.RANKSCOPE_FASHION_MNIST_DIR || undefined;
-  if (raw !== undefined && !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(raw, f)))) {
-    throw new EnvError(`RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(raw)}`);
+  if (
+    raw !== undefined &&
+    !["train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"].some((f) => fs.existsSync(path.join(raw, f)))
+  ) {
+    throw new EnvError(
+      `RANKSCOPE_FASHION_MNIST_DIR must be a folder with the Fashion-MNIST IDX files ` +
+        `(train-images-idx3-ubyte[.gz], …); none in ${JSON.stringify(raw)}`,
+    );
   }
   return raw;
 }

@@ -7,7 +7,11 @@ const PSEUDO = ["/proc", "/sys", "/dev"];
 
 export function assertWritablePlace(file: string, what = "write"): void {
   const abs = path.resolve(file);
-  for (const p of PSEUDO) if (abs === p || abs.startsWith(p + "/")) throw new Error(`${what}: ${abs} is under ${p}, a kernel pseudo-filesystem, not a place for files; choose another path`);
+  for (const p of PSEUDO)
+    if (abs === p || abs.startsWith(p + "/"))
+      throw new Error(
+        `${what}: ${abs} is under ${p}, a kernel pseudo-filesystem, not a place for files; choose another path`,
+      );
 }
 
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
@@ -15,7 +19,10 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
   removeOrphanedTemps(dir);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
   try {
     fs.writeFileSync(tmp, content);
     fs.renameSync(tmp, file);

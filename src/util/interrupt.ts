@@ -62,7 +62,11 @@ let installed = false;
  * Installs the SIGINT/SIGTERM handlers (asynchronous commands only: a handler runs when the event loop
  * gets a turn). `hint` says what was kept; `say` prints the explanation (default: stderr).
  */
-export function installInterruptHandlers(what: string, hint: string, say: (s: string) => void = (s) => process.stderr.write(s + "\n")): void {
+export function installInterruptHandlers(
+  what: string,
+  hint: string,
+  say: (s: string) => void = (s) => process.stderr.write(s + "\n"),
+): void {
   if (installed) return;
   installed = true;
   const handle = (signal: NodeJS.Signals) => {

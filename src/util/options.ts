@@ -17,34 +17,50 @@ export type OptionRule = (value: unknown) => string | undefined;
 
 const range = (min: number, max: number) => (max === Infinity ? `≥ ${min}` : `in [${min}, ${max}]`);
 
-export const int = (min = -Number.MAX_SAFE_INTEGER, max = Infinity): OptionRule => (v) =>
-  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? undefined : min === -Number.MAX_SAFE_INTEGER ? "an integer" : `an integer ${range(min, max)}`;
+export const int =
+  (min = -Number.MAX_SAFE_INTEGER, max = Infinity): OptionRule =>
+  (v) =>
+    typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : min === -Number.MAX_SAFE_INTEGER
+        ? "an integer"
+        : `an integer ${range(min, max)}`;
 
-export const num = (min = -Infinity, max = Infinity, opts: { exclusiveMin?: boolean } = {}): OptionRule => (v) =>
-  typeof v === "number" && Number.isFinite(v) && (opts.exclusiveMin ? v > min : v >= min) && v <= max
-    ? undefined
-    : min === -Infinity && max === Infinity
-      ? "a finite number"
-      : opts.exclusiveMin
-        ? max === Infinity
-          ? `a finite number > ${min}`
-          : `a finite number in (${min}, ${max}]`
-        : `a finite number ${range(min, max)}`;
+export const num =
+  (min = -Infinity, max = Infinity, opts: { exclusiveMin?: boolean } = {}): OptionRule =>
+  (v) =>
+    typeof v === "number" && Number.isFinite(v) && (opts.exclusiveMin ? v > min : v >= min) && v <= max
+      ? undefined
+      : min === -Infinity && max === Infinity
+        ? "a finite number"
+        : opts.exclusiveMin
+          ? max === Infinity
+            ? `a finite number > ${min}`
+            : `a finite number in (${min}, ${max}]`
+          : `a finite number ${range(min, max)}`;
 
 export const bool: OptionRule = (v) => (typeof v === "boolean" ? undefined : "true or false");
 export const str: OptionRule = (v) => (typeof v === "string" && v.length > 0 ? undefined : "a non-empty string");
 export const fn: OptionRule = (v) => (typeof v === "function" ? undefined : "a function");
 
-export const oneOf = (allowed: readonly unknown[]): OptionRule => (v) => (allowed.includes(v) ? undefined : `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+export const oneOf =
+  (allowed: readonly unknown[]): OptionRule =>
+  (v) =>
+    allowed.includes(v) ? undefined : `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
 
-export const listOf = (item: OptionRule, opts: { minLength?: number } = {}): OptionRule => (v) => {
-  const what = `a list${opts.minLength ? ` of at least ${opts.minLength}` : ""} of ${item(Symbol()) ?? "values"}`;
-  if (!Array.isArray(v) || v.length < (opts.minLength ?? 0)) return what;
-  return v.every((x) => item(x) === undefined) ? undefined : what;
-};
+export const listOf =
+  (item: OptionRule, opts: { minLength?: number } = {}): OptionRule =>
+  (v) => {
+    const what = `a list${opts.minLength ? ` of at least ${opts.minLength}` : ""} of ${item(Symbol()) ?? "values"}`;
+    if (!Array.isArray(v) || v.length < (opts.minLength ?? 0)) return what;
+    return v.every((x) => item(x) === undefined) ? undefined : what;
+  };
 
 /** Any value that passes one of the rules. */
-export const either = (...rules: OptionRule[]): OptionRule => (v) => (rules.some((r) => r(v) === undefined) ? undefined : rules.map((r) => r(Symbol())).join(" or "));
+export const either =
+  (...rules: OptionRule[]): OptionRule =>
+  (v) =>
+    rules.some((r) => r(v) === undefined) ? undefined : rules.map((r) => r(Symbol())).join(" or ");
 
 export const anything: OptionRule = () => undefined;
 
@@ -66,10 +82,12 @@ function show(v: unknown): string {
  */
 export function checkOptions(where: string, opts: unknown, rules: Record<string, OptionRule>): void {
   if (opts === undefined) return;
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new OptionError(`${where}: options must be an object; got ${show(opts)}`);
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts))
+    throw new OptionError(`${where}: options must be an object; got ${show(opts)}`);
   const allowed = Object.keys(rules);
   for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) throw new OptionError(`${where}: unknown option "${k}"; allowed: ${allowed.join(", ") || "none"}`);
+    if (!allowed.includes(k))
+      throw new OptionError(`${where}: unknown option "${k}"; allowed: ${allowed.join(", ") || "none"}`);
   }
   for (const k of allowed) {
     const v = (opts as Record<string, unknown>)[k];
@@ -83,9 +101,16 @@ export function checkOptions(where: string, opts: unknown, rules: Record<string,
  * Throws an OptionError when an options object that has required keys is missing or lacks one of
  * them (checkOptions skips undefined values). Call after checkOptions; `rules[key]` describes the key.
  */
-export function requireOptions(where: string, opts: unknown, rules: Record<string, OptionRule>, required: readonly string[]): void {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new OptionError(`${where}: options must be an object with ${required.join(", ")}; got ${show(opts)}`);
+export function requireOptions(
+  where: string,
+  opts: unknown,
+  rules: Record<string, OptionRule>,
+  required: readonly string[],
+): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts))
+    throw new OptionError(`${where}: options must be an object with ${required.join(", ")}; got ${show(opts)}`);
   for (const k of required) {
-    if ((opts as Record<string, unknown>)[k] === undefined) throw new OptionError(`${where}: option ${k} is required (${rules[k]?.(Symbol()) ?? "a value"})`);
+    if ((opts as Record<string, unknown>)[k] === undefined)
+      throw new OptionError(`${where}: option ${k} is required (${rules[k]?.(Symbol()) ?? "a value"})`);
   }
 }

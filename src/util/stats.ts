@@ -49,9 +49,13 @@ export function wilson(successes: number, n: number, z = 1.959964): [number, num
 }
 
 /** Least-squares line y ≈ slope·x + intercept, with the standard error of the slope. */
-export function lineFit(x: ArrayLike<number>, y: ArrayLike<number>): { slope: number; intercept: number; slopeStderr: number } {
+export function lineFit(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { slope: number; intercept: number; slopeStderr: number } {
   const n = x.length;
-  if (n !== y.length || n < 2) throw new Error(`lineFit: needs two equally long samples of at least 2 points, got ${x.length} and ${y.length}`);
+  if (n !== y.length || n < 2)
+    throw new Error(`lineFit: needs two equally long samples of at least 2 points, got ${x.length} and ${y.length}`);
   const mx = mean(x);
   const my = mean(y);
   let sxx = 0;

@@ -21,7 +21,8 @@ export function countCrossings(paths: Point[][]): number {
   for (let i = 0; i < paths.length; i++)
     for (let j = i + 1; j < paths.length; j++)
       for (let a = 0; a + 1 < paths[i].length; a++)
-        for (let b = 0; b + 1 < paths[j].length; b++) if (segmentsCross(paths[i][a], paths[i][a + 1], paths[j][b], paths[j][b + 1])) c++;
+        for (let b = 0; b + 1 < paths[j].length; b++)
+          if (segmentsCross(paths[i][a], paths[i][a + 1], paths[j][b], paths[j][b + 1])) c++;
   return c;
 }
 
@@ -47,7 +48,8 @@ export function trimNearCommonEnd(paths: Point[][], cloud: Point[], frac: number
  */
 export function knnR2(from: number[][], to: number[][], k = 5): number {
   const n = from.length;
-  if (n !== to.length || n <= k) throw new Error(`knnR2: needs equally many points (more than k = ${k}), got ${from.length} and ${to.length}`);
+  if (n !== to.length || n <= k)
+    throw new Error(`knnR2: needs equally many points (more than k = ${k}), got ${from.length} and ${to.length}`);
   const dIn = from[0].length;
   const sd = Array.from({ length: dIn }, (_, j) => {
     const m = from.reduce((a, p) => a + p[j], 0) / n;

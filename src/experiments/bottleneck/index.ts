@@ -42,9 +42,28 @@ export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
     reads: ["k", ...TRAIN_READS, ...TASK_READS, "threshold", "dataThreshold", "contrastLatent"],
     run: (o) => ({
       notes: [
-        `Reconstructed / chosen here (the paper's formulas and Appendix E are lost, the latent's distribution with them): latent data from rankscope's latentData (${latentText(o.latent, o.latentShift, o.k)}, g and h random shallow ReLU nets of width 100, biases N(0, ${o.generatorBias}²)), the same ${o.n} points for every seed; networks ${settingText(o)}, He initialisation, trained on the native BLAS path in ${o.precision} (option precision; float64 follows the curvature engine's exact-gradient trajectory to rounding, float32 is what a PyTorch run would use; spectra and norms are float64 from the trained weights); "large learning rate" read as a large Adam step.`,
-        `Ranks: a weight singular value counts when it exceeds ${o.threshold} (Theorem 6 separates values near 1 from values near 0); a run's learned rank is the most frequent count over the middle layers 2 … L − 1; it recovers k when that equals k (the ledger's rules read this count). Beside it, the data-used rank counts the singular values of H_(l−1)·W_lᵀ (W_l on the layer's training inputs) above ${o.dataThreshold} × the largest: a direction of W_l no input reaches (not yet decayed) counts in the first and not in the second. Representations are the pre-activations of the training points, centred (uncentred dotted in Fig. (b)).`,
-        `Why the latent may matter (the contrast runs, ${latentText(o.contrastLatent, 0, o.k)}, test it; their learned ranks are in the summary): a latent symmetric about 0 with the generators' small biases makes the target map nearly positively homogeneous, and a ReLU network's non-negative middle representation of a neighbourhood of 0 in ℝ^k needs k + 1 directions (the "completely positive" condition of Sec. 3.1); a one-signed latent does not need the extra direction. The paper does not give its latent distribution.`,
+        `Reconstructed / chosen here (the paper's formulas and Appendix E are lost, the latent's ` +
+          `distribution with them): latent data from rankscope's latentData ` +
+          `(${latentText(o.latent, o.latentShift, o.k)}, g and h random shallow ReLU nets of width ` +
+          `100, biases N(0, ${o.generatorBias}²)), the same ${o.n} points for every seed; networks ` +
+          `${settingText(o)}, He initialisation, trained on the native BLAS path in ${o.precision} ` +
+          `(option precision; float64 follows the curvature engine's exact-gradient trajectory to ` +
+          `rounding, float32 is what a PyTorch run would use; spectra and norms are float64 from ` +
+          `the trained weights); "large learning rate" read as a large Adam step.`,
+        `Ranks: a weight singular value counts when it exceeds ${o.threshold} (Theorem 6 ` +
+          `separates values near 1 from values near 0); a run's learned rank is the most frequent ` +
+          `count over the middle layers 2 … L − 1; it recovers k when that equals k (the ledger's ` +
+          `rules read this count). Beside it, the data-used rank counts the singular values of ` +
+          `H_(l−1)·W_lᵀ (W_l on the layer's training inputs) above ${o.dataThreshold} × the ` +
+          `largest: a direction of W_l no input reaches (not yet decayed) counts in the first and ` +
+          `not in the second. Representations are the pre-activations of the training points, ` +
+          `centred (uncentred dotted in Fig. (b)).`,
+        `Why the latent may matter (the contrast runs, ${latentText(o.contrastLatent, 0, o.k)}, ` +
+          `test it; their learned ranks are in the summary): a latent symmetric about 0 with the ` +
+          `generators' small biases makes the target map nearly positively homogeneous, and a ReLU ` +
+          `network's non-negative middle representation of a neighbourhood of 0 in ℝ^k needs k + 1 ` +
+          `directions (the "completely positive" condition of Sec. 3.1); a one-signed latent does ` +
+          `not need the extra direction. The paper does not give its latent distribution.`,
       ],
     }),
   },

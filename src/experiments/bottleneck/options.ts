@@ -38,9 +38,15 @@ export interface BottleneckOptions {
   precision: Precision;
   /** a weight singular value above this counts towards the layer's rank */
   threshold: number;
-  /** a singular value of W_l·H_(l−1) (W_l on the layer's training inputs) above this fraction of the largest counts towards the layer's data-used rank */
+  /**
+   * a singular value of W_l·H_(l−1) (W_l on the layer's training inputs) above this fraction of the largest counts
+   * towards the layer's data-used rank
+   */
   dataThreshold: number;
-  /** the contrast: networks on the same task with this latent (default the symmetric N(0, I_k)) at these depths, this many seeds */
+  /**
+   * the contrast: networks on the same task with this latent (default the symmetric N(0, I_k)) at these depths, this
+   * many seeds
+   */
   contrastLatent: LatentDistribution;
   contrastDepths: number[];
   contrastSeeds: number;
@@ -102,7 +108,19 @@ export const bottleneckDefaults: BottleneckOptions = {
 
 export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
   paper: {},
-  quick: { n: 100, depths: [4, 6, 8], seeds: 2, width: 50, lr: 0.003, steps: 3000, sweepDepth: 6, contrastDepths: [4, 8], contrastSeeds: 1, symN: 300, symSteps: 3000 },
+  quick: {
+    n: 100,
+    depths: [4, 6, 8],
+    seeds: 2,
+    width: 50,
+    lr: 0.003,
+    steps: 3000,
+    sweepDepth: 6,
+    contrastDepths: [4, 8],
+    contrastSeeds: 1,
+    symN: 300,
+    symSteps: 3000,
+  },
 };
 
 export function validateBottleneck(o: BottleneckOptions): void {
@@ -114,10 +132,17 @@ export function validateBottleneck(o: BottleneckOptions): void {
   checkInt(NAME, "dOut", o.dOut, 1);
   checkInt(NAME, "n", o.n, 10);
   checkIntList(NAME, "depths", o.depths, 2);
-  if (new Set(o.depths).size < 2) throw new OptionError(`${NAME}: option depths must hold at least two different depths (for the fit of ‖θ‖² against L); got ${JSON.stringify(o.depths)}`);
+  if (new Set(o.depths).size < 2)
+    throw new OptionError(
+      `${NAME}: option depths must hold at least two different depths (for the fit of ‖θ‖² ` +
+        `against L); got ${JSON.stringify(o.depths)}`,
+    );
   checkInt(NAME, "seeds", o.seeds, 1, 100);
   checkInt(NAME, "width", o.width, 1);
-  if (o.width < Math.max(o.dIn, o.dOut, o.k)) throw new OptionError(`${NAME}: option width must be at least max(dIn, dOut, k) = ${Math.max(o.dIn, o.dOut, o.k)}; got ${o.width}`);
+  if (o.width < Math.max(o.dIn, o.dOut, o.k))
+    throw new OptionError(
+      `${NAME}: option width must be at least max(dIn, dOut, k) = ${Math.max(o.dIn, o.dOut, o.k)}; got ${o.width}`,
+    );
   checkNumber(NAME, "lr", o.lr, 1e-7, 1);
   checkNumber(NAME, "lambda", o.lambda, 0);
   checkInt(NAME, "steps", o.steps, 1);

@@ -77,7 +77,11 @@ export interface BnRankRun {
 
 /** The study reads converged minima; a diverged run (non-finite loss) is an error that says what to change. */
 function checkConverged(what: string, res: { divergedAt?: number }, a: TrainSettings): void {
-  if (res.divergedAt !== undefined) throw new Error(`bottleneck: ${what} (seed ${a.seed}) diverged at Adam step ${res.divergedAt} with lr ${a.lr}, λ ${a.lambda}; lower the option lr`);
+  if (res.divergedAt !== undefined)
+    throw new Error(
+      `bottleneck: ${what} (seed ${a.seed}) diverged at Adam step ${res.divergedAt} with lr ` +
+        `${a.lr}, λ ${a.lambda}; lower the option lr`,
+    );
 }
 
 function hiddenSpec(d: number, depth: number, width: number, out: number): nets.NetSpec {
@@ -113,7 +117,15 @@ export function weightAndBiasSqNorms(spec: nets.NetSpec, params: Float64Array): 
 /** ‖f(2X) − 2f(X)‖_F / ‖2f(X)‖_F: 0 for a bias-free ReLU network (1-homogeneous), larger as biases bend the map. */
 export function homogeneityError(spec: nets.NetSpec, params: Float64Array, X: Matrix): number {
   const f1 = nets.predict(spec, params, X).data;
-  const f2 = nets.predict(spec, params, new Matrix(X.rows, X.cols, X.data.map((v) => 2 * v))).data;
+  const f2 = nets.predict(
+    spec,
+    params,
+    new Matrix(
+      X.rows,
+      X.cols,
+      X.data.map((v) => 2 * v),
+    ),
+  ).data;
   let num = 0;
   let den = 0;
   for (let i = 0; i < f1.length; i++) {
@@ -126,9 +138,30 @@ export function homogeneityError(spec: nets.NetSpec, params: Float64Array, X: Ma
 export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const t0 = Date.now();
   // the same data for every seed of a given k (data seed 0); seeds change the initialisation
-  const ds = latentData({ n: a.n, k: a.k, dIn: a.dIn, dOut: a.dOut, seed: 0, latent: a.latent, shift: a.latentShift, biasScale: a.generatorBias });
+  const ds = latentData({
+    n: a.n,
+    k: a.k,
+    dIn: a.dIn,
+    dOut: a.dOut,
+    seed: 0,
+    latent: a.latent,
+    shift: a.latentShift,
+    biasScale: a.generatorBias,
+  });
   const spec = hiddenSpec(a.dIn, a.depth, a.width, a.dOut);
-  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: ds.X, Y: ds.Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed, precision: a.precision });
+  const res = await trainDense({
+    spec,
+    params: nets.initParams(spec, { init: "he", seed: a.seed }),
+    X: ds.X,
+    Y: ds.Y,
+    loss: "mse",
+    optimizer: "adam",
+    lr: a.lr,
+    l2: a.lambda,
+    steps: a.steps,
+    seed: a.seed,
+    precision: a.precision,
+  });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
   const th = res.params;
   const wsv = weightSpectra(spec, th);
@@ -152,12 +185,16 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     weightSV: wsv.map((sv) => sv.slice(0, a.keep)),
     repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
     repVariance: reps.map((r) => r.cumulativeVariance.slice(0, a.keep)),
-    repSVUncentred: representationSpectra(spec, th, ds.X, { centred: false }).map((r) => r.singularValues.slice(0, a.keep)),
+    repSVUncentred: representationSpectra(spec, th, ds.X, { centred: false }).map((r) =>
+      r.singularValues.slice(0, a.keep),
+    ),
     dataSV: dsv.map((sv) => sv.slice(0, a.keep)),
     middleRanks,
     learnedRank: middleRanks.length ? mode(middleRanks) : rankOfSpectrum(wsv[0], a.threshold),
     middleDataRanks,
-    dataRank: middleDataRanks.length ? mode(middleDataRanks) : dsv[0].filter((v) => v > a.dataThreshold * dsv[0][0]).length,
+    dataRank: middleDataRanks.length
+      ? mode(middleDataRanks)
+      : dsv[0].filter((v) => v > a.dataThreshold * dsv[0][0]).length,
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -211,9 +248,25 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   const mu = columnMeans(data.Y);
   const sd = new Float64Array(T);
   data.Y.data.forEach((v, i) => (sd[i % T] += (v - mu[i % T]) ** 2 / N));
-  const Y = new Matrix(N, T, data.Y.data.map((v, i) => (v - mu[i % T]) / (Math.sqrt(sd[i % T]) || 1)));
+  const Y = new Matrix(
+    N,
+    T,
+    data.Y.data.map((v, i) => (v - mu[i % T]) / (Math.sqrt(sd[i % T]) || 1)),
+  );
   const spec = hiddenSpec(a.d, a.depth, a.width, a.T);
-  const res = await trainDense({ spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X: data.X, Y, loss: "mse", optimizer: "adam", lr: a.lr, l2: a.lambda, steps: a.steps, seed: a.seed, precision: a.precision });
+  const res = await trainDense({
+    spec,
+    params: nets.initParams(spec, { init: "he", seed: a.seed }),
+    X: data.X,
+    Y,
+    loss: "mse",
+    optimizer: "adam",
+    lr: a.lr,
+    l2: a.lambda,
+    steps: a.steps,
+    seed: a.seed,
+    precision: a.precision,
+  });
   checkConverged(`the symmetry network of depth ${a.depth}`, res, a);
   const th = res.params;
   const layer = Math.floor(a.depth / 2);
@@ -231,14 +284,27 @@ export async function runSymmetry(a: SymmetryArgs): Promise<SymmetryRun> {
   const stats: Point[][] = [];
   for (let p = 0; p < a.paths; p++) {
     const phi = 0.12 + ((Math.PI / 2 - 0.24) * p) / Math.max(1, a.paths - 1);
-    const path = gdPath(task, vectorAt(task, a.pathRadius, phi, rng), { eta: a.pathEta, every: 5, maxSteps: 20000, tol: 0.05 });
+    const path = gdPath(task, vectorAt(task, a.pathRadius, phi, rng), {
+      eta: a.pathEta,
+      every: 5,
+      maxSteps: 20000,
+      tol: 0.05,
+    });
     const W = new Matrix(path.length, a.d);
     path.forEach((w, i) => W.data.set(w, i * a.d));
     learned.push(plane(W));
-    stats.push(path.map((w) => { const s = summaryStats(task, w); return [Math.abs(s.a), s.b] as Point; }));
+    stats.push(
+      path.map((w) => {
+        const s = summaryStats(task, w);
+        return [Math.abs(s.a), s.b] as Point;
+      }),
+    );
   }
   const absStats = data.a.map((v, i) => [Math.abs(v), data.b[i]] as Point);
-  const near = { learned: trimNearCommonEnd(learned, coords, a.endRadius), stats: trimNearCommonEnd(stats, absStats, a.endRadius) };
+  const near = {
+    learned: trimNearCommonEnd(learned, coords, a.endRadius),
+    stats: trimNearCommonEnd(stats, absStats, a.endRadius),
+  };
   return {
     depth: a.depth,
     layer,

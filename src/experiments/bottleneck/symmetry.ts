@@ -92,7 +92,10 @@ export interface SymmetryData {
  * uniformly in (r, φ) (isotropic Gaussian w₀ would put almost all of them near a = 0 in high dimension),
  * and the losses of the next T steps.
  */
-export function symmetryData(t: SymmetryTask, o: { n: number; rMin: number; rMax: number; seed: number }): SymmetryData {
+export function symmetryData(
+  t: SymmetryTask,
+  o: { n: number; rMin: number; rMax: number; seed: number },
+): SymmetryData {
   const rng = new Rng(o.seed);
   const X = new Matrix(o.n, t.d);
   const Y = new Matrix(o.n, t.T);
@@ -118,7 +121,11 @@ export function symmetryData(t: SymmetryTask, o: { n: number; rMin: number; rMax
  * (1 − 2η) per step, so every path ends tangent to the same line |a| = 1; the paths are cut where they
  * reach it, before they all but overlap.
  */
-export function gdPath(t: SymmetryTask, w0: Float64Array, o: { eta: number; every: number; maxSteps: number; tol: number }): Float64Array[] {
+export function gdPath(
+  t: SymmetryTask,
+  w0: Float64Array,
+  o: { eta: number; every: number; maxSteps: number; tol: number },
+): Float64Array[] {
   const out = [w0];
   let w = w0;
   for (let s = 1; s <= o.maxSteps; s++) {

@@ -10,7 +10,26 @@ import { ChenRun } from "./run";
 import { CLAIM } from "./claims";
 import { PartOutput } from "../parts";
 import { pearson } from "../../util/stats";
-import { part, MLP_READS, VGG_READS, Model, Setting, trainRuns, finite, group, final, interpolationCheckpoint, runLabel, trendPanels, trendsFigure, unitsNote, keyed, progressTable, metricsTable, fmt } from "./shared";
+import {
+  part,
+  MLP_READS,
+  VGG_READS,
+  Model,
+  Setting,
+  trainRuns,
+  finite,
+  group,
+  final,
+  interpolationCheckpoint,
+  runLabel,
+  trendPanels,
+  trendsFigure,
+  unitsNote,
+  keyed,
+  progressTable,
+  metricsTable,
+  fmt,
+} from "./shared";
 
 type Sweep = "lr" | "batch";
 
@@ -32,65 +51,118 @@ export function perRunEvidence(model: Model, runs: ChenRun[]): Record<string, un
       dLogV: reached.map((r) => final(r).train.logVolume - at.get(r)!.train.logVolume),
       keys: reached.map(runLabel),
     },
-    [c.localDim.id]: keyed(runs, (r) => (at.get(r) ? at.get(r)!.train.localDim - r.checkpoints[0].train.localDim : undefined)),
-    [c.gTracks.id]: keyed(runs, (r) => pearson(r.checkpoints.map((k) => k.train.G), r.checkpoints.map((k) => k.train.S))),
+    [c.localDim.id]: keyed(runs, (r) =>
+      at.get(r) ? at.get(r)!.train.localDim - r.checkpoints[0].train.localDim : undefined,
+    ),
+    [c.gTracks.id]: keyed(runs, (r) =>
+      pearson(
+        r.checkpoints.map((k) => k.train.G),
+        r.checkpoints.map((k) => k.train.S),
+      ),
+    ),
   };
 }
 
 function trendsPart(model: Model, sweep: Sweep, id: string, fig: string) {
   const vgg = model === "vgg";
-  const reads = [...(vgg ? VGG_READS : MLP_READS), ...(sweep === "lr" ? [vgg ? "vggLearningRates" : "learningRates"] : [vgg ? "vggBatchSizes" : "batchSizes"])] as const;
+  const reads = [
+    ...(vgg ? VGG_READS : MLP_READS),
+    ...(sweep === "lr" ? [vgg ? "vggLearningRates" : "learningRates"] : [vgg ? "vggBatchSizes" : "batchSizes"]),
+  ] as const;
   return part({
     id,
     title: `${fig} — ${vgg ? "VGG" : "MLP"} training trends over ${sweep === "lr" ? "learning rates" : "batch sizes"}`,
-    reads: reads as unknown as (typeof VGG_READS[number] | typeof MLP_READS[number] | "vggLearningRates" | "learningRates" | "vggBatchSizes" | "batchSizes")[],
+    reads: reads as unknown as (
+      | (typeof VGG_READS)[number]
+      | (typeof MLP_READS)[number]
+      | "vggLearningRates"
+      | "learningRates"
+      | "vggBatchSizes"
+      | "batchSizes"
+    )[],
     async run(o): Promise<PartOutput> {
-      const so: SweepOptions = sweep === "lr"
-        ? { lrs: vgg ? o.vggLearningRates : o.learningRates, batches: [], baseLr: o.baseLr, baseBatch: o.baseBatch }
-        : { lrs: [], batches: vgg ? o.vggBatchSizes : o.batchSizes, baseLr: o.baseLr, baseBatch: o.baseBatch };
-      const settings: Setting[] = sweep === "lr" ? so.lrs.map((lr) => ({ lr, batch: so.baseBatch })) : so.batches.map((batch) => ({ lr: so.baseLr, batch }));
+      const so: SweepOptions =
+        sweep === "lr"
+          ? { lrs: vgg ? o.vggLearningRates : o.learningRates, batches: [], baseLr: o.baseLr, baseBatch: o.baseBatch }
+          : { lrs: [], batches: vgg ? o.vggBatchSizes : o.batchSizes, baseLr: o.baseLr, baseBatch: o.baseBatch };
+      const settings: Setting[] =
+        sweep === "lr"
+          ? so.lrs.map((lr) => ({ lr, batch: so.baseBatch }))
+          : so.batches.map((batch) => ({ lr: so.baseLr, batch }));
       const all = await trainRuns(o as never, model, settings, fig);
       const { ok, note } = finite(all);
       const notes: string[] = [];
       if (note) notes.push(note);
-      if (!ok.length) return { figures: [], notes, unassessed: { [(vgg ? CLAIM.vgg : CLAIM)[sweep === "lr" ? "lr" : "batch"].id]: "every run diverged" } };
+      if (!ok.length)
+        return {
+          figures: [],
+          notes,
+          unassessed: { [(vgg ? CLAIM.vgg : CLAIM)[sweep === "lr" ? "lr" : "batch"].id]: "every run diverged" },
+        };
       const r0 = ok[0];
       const seeds = vgg ? o.vggSeeds : o.seeds;
-      const groups = settings.map((s) => {
-        const n = group(all, s).length;
-        const runs = group(ok, s);
-        const label = sweep === "lr" ? `lr ${s.lr}` : `batch ${s.batch}`;
-        return { label: runs.length < n ? `${label} (${n - runs.length} of ${n} seeds diverged)` : label, runs };
-      }).filter((g) => g.runs.length);
+      const groups = settings
+        .map((s) => {
+          const n = group(all, s).length;
+          const runs = group(ok, s);
+          const label = sweep === "lr" ? `lr ${s.lr}` : `batch ${s.batch}`;
+          return { label: runs.length < n ? `${label} (${n - runs.length} of ${n} seeds diverged)` : label, runs };
+        })
+        .filter((g) => g.runs.length);
       const arch = vgg
-        ? `VGG-style [${o.vggLayers.join(", ")}] + [${o.vggHidden.join(", ")}], p = ${r0.p}, on ${r0.source} classes [${o.vggClasses}] (${o.vggTrain} images)`
-        : `MLP [${[r0.d, ...o.hidden, r0.K].join(", ")}] ${o.activation}, p = ${r0.p}, on ${r0.source} classes [${o.mlpClasses}] (${o.nTrain} images)${o.mlpLayer === "output" ? "" : `, metrics of hidden layer ${o.mlpLayer}`}`;
-      const what = sweep === "lr" ? `SGD at batch ${o.baseBatch}, learning rates ${so.lrs.join(", ")}` : `SGD at lr ${o.baseLr}, batch sizes ${so.batches.join(", ")}`;
+        ? `VGG-style [${o.vggLayers.join(", ")}] + [${o.vggHidden.join(", ")}], p = ${r0.p}, on ` +
+          `${r0.source} classes [${o.vggClasses}] (${o.vggTrain} images)`
+        : `MLP [${[r0.d, ...o.hidden, r0.K].join(", ")}] ${o.activation}, p = ${r0.p}, on ` +
+          `${r0.source} classes [${o.mlpClasses}] (${o.nTrain} ` +
+          `images)${o.mlpLayer === "output" ? "" : `, metrics of hidden layer ${o.mlpLayer}`}`;
+      const what =
+        sweep === "lr"
+          ? `SGD at batch ${o.baseBatch}, learning rates ${so.lrs.join(", ")}`
+          : `SGD at lr ${o.baseLr}, batch sizes ${so.batches.join(", ")}`;
       const figure = trendsFigure(
         `${id}-${vgg ? "vgg" : "mlp"}-${sweep === "lr" ? "learning-rates" : "batch-sizes"}`,
-        `${fig} — ${arch}: ${what} (mean ± sd over ${seeds} seed${seeds > 1 ? "s" : ""}; metrics on ${o.nEval} training inputs${vgg ? `, Eq. 3 on the first ${o.vggSharpnessSamples}` : ""})`,
-        groups, trendPanels(o), sweep === "lr" ? "learning rate" : "batch size",
+        `${fig} — ${arch}: ${what} (mean ± sd over ${seeds} seed${seeds > 1 ? "s" : ""}; metrics ` +
+          `on ${o.nEval} training ` +
+          `inputs${vgg ? `, Eq. 3 on the first ${o.vggSharpnessSamples}` : ""})`,
+        groups,
+        trendPanels(o),
+        sweep === "lr" ? "learning rate" : "batch size",
       );
       const c = vgg ? CLAIM.vgg : CLAIM;
       const sweepClaim = sweep === "lr" ? c.lr : c.batch;
       const evidence: Record<string, unknown> = {
-        [sweepClaim.id]: { groups: settings.map((s) => ({ value: sweep === "lr" ? s.lr : s.batch, sqrtS: group(ok, s).map((r) => final(r).train.sqrtSharpness) })) },
+        [sweepClaim.id]: {
+          groups: settings.map((s) => ({
+            value: sweep === "lr" ? s.lr : s.batch,
+            sqrtS: group(ok, s).map((r) => final(r).train.sqrtSharpness),
+          })),
+        },
         ...perRunEvidence(model, ok),
       };
       const zeroStep = (r: ChenRun) => r.checkpoints.find((k) => k.trainAcc === 1)?.step;
       const zero = ok.filter((r) => zeroStep(r) !== undefined).length;
       const steps = vgg ? o.vggSteps : o.steps;
       const longer = ok.filter((r) => final(r).step > steps);
-      const continued = vgg && o.vggMaxSteps > o.vggSteps
-        ? ` ${longer.length} of them had no zero-error checkpoint before step ${steps} and trained on until they had, then ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps}; options vggMaxSteps, vggAfterZero), drawn dotted each: ${longer.map((r) => `${runLabel(r)} zero error at ${zeroStep(r) ?? "—"}, stopped at ${final(r).step}`).join("; ") || "none"}.`
-        : "";
+      const continued =
+        vgg && o.vggMaxSteps > o.vggSteps
+          ? ` ${longer.length} of them had no zero-error checkpoint before step ${steps} and trained ` +
+            `on until they had, then ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps}; options ` +
+            `vggMaxSteps, vggAfterZero), drawn dotted each: ` +
+            `${longer.map((r) => `${runLabel(r)} zero error at ${zeroStep(r) ?? "—"}, stopped at ${final(r).step}`).join("; ") || "none"}.`
+          : "";
       notes.push(
         unitsNote(o, r0.K, model),
-        `${zero} of ${ok.length} runs reached zero training error (within ${Math.max(...ok.map((r) => final(r).step))} steps); final training loss ${fmt(Math.min(...ok.map((r) => final(r).trainLoss)), 2)}–${fmt(Math.max(...ok.map((r) => final(r).trainLoss)), 2)} (the run table says how far each got).${continued}`,
+        `${zero} of ${ok.length} runs reached zero training error (within ` +
+          `${Math.max(...ok.map((r) => final(r).step))} steps); final training loss ` +
+          `${fmt(Math.min(...ok.map((r) => final(r).trainLoss)), 2)}–${fmt(Math.max(...ok.map((r) => final(r).trainLoss)), 2)} ` +
+          `(the run table says how far each got).${continued}`,
       );
       return {
         figures: [figure.toJSON()],
-        tables: [progressTable(`${fig}: how far each run got`, all), metricsTable(`${fig}: metrics of every run at every checkpoint`, all)],
+        tables: [
+          progressTable(`${fig}: how far each run got`, all),
+          metricsTable(`${fig}: metrics of every run at every checkpoint`, all),
+        ],
         notes,
         evidence,
         timings: { "training and metrics, summed over runs": +all.reduce((a, r) => a + r.seconds, 0).toFixed(1) },

@@ -14,7 +14,13 @@ import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
 import { resolveSource } from "../data-source";
 import { CLAIMS } from "./claims";
-import { FlatnessCompressionOptions, flatnessCompressionDefaults, flatnessCompressionPresets, validateFlatnessCompression, NAME } from "./options";
+import {
+  FlatnessCompressionOptions,
+  flatnessCompressionDefaults,
+  flatnessCompressionPresets,
+  validateFlatnessCompression,
+  NAME,
+} from "./options";
 import { fig1, fig2, figE8, figE7 } from "./fig1-2-training-trends";
 import { fig3, fig3Mlp } from "./fig3-test-set";
 import { figD4, lemmaA1 } from "./figD4-bound-chain";
@@ -34,19 +40,72 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
   validate: validateFlatnessCompression,
   claims: CLAIMS,
   intro: {
-    reads: ["source", "cifarDir", "mlpClasses", "vggClasses", "lrUnits", "definitions", "steps", "vggSteps", "vggMaxSteps", "vggAfterZero", "mlpLayer", "hidden"],
+    reads: [
+      "source",
+      "cifarDir",
+      "mlpClasses",
+      "vggClasses",
+      "lrUnits",
+      "definitions",
+      "steps",
+      "vggSteps",
+      "vggMaxSteps",
+      "vggAfterZero",
+      "mlpLayer",
+      "hidden",
+    ],
     run: (o) => {
       const source = resolveSource(o.source, o.cifarDir ?? undefined);
       return {
-        summary: { data: `${source}: MLP classes [${o.mlpClasses}], VGG classes [${o.vggClasses}]`, "learning-rate units": o.lrUnits, definitions: o.definitions, "MLP representation measured": o.mlpLayer === "output" ? "the output (the paper's figures)" : `hidden layer ${o.mlpLayer} of ${o.hidden.length} (f = input → its activations)` },
+        summary: {
+          data: `${source}: MLP classes [${o.mlpClasses}], VGG classes [${o.vggClasses}]`,
+          "learning-rate units": o.lrUnits,
+          definitions: o.definitions,
+          "MLP representation measured":
+            o.mlpLayer === "output"
+              ? "the output (the paper's figures)"
+              : `hidden layer ${o.mlpLayer} of ${o.hidden.length} (f = input → its activations)`,
+        },
         notes: [
-          "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) singular values of ∇_x f (the authors' code: √(S/K) and the top 3, option definitions: \"authors-code\"); all averages over inputs are plain means of the per-input values (for the log volume, the mean of the logs).",
-          `Training: plain SGD on the quadratic loss with one-hot targets, PyTorch's default initialisation U(±1/√fan_in); the MLP ${o.steps} steps and the VGG ${o.vggSteps}${o.vggMaxSteps > o.vggSteps ? `, or, for a VGG run without zero training error before then, until it has it and ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps})` : ""} (the authors' code ran 750 000; their Fig. 2 runs past 50 000). The MLP's SGD runs on the native BLAS path (option mlpPrecision), the VGG in float32 on the native BLAS path too (im2col + sgemm; tfjs when the addon is missing). The same training and test images for every run (drawn with seed 0); seeds change the initialisation and the batch order. Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
-          `Data: ${source}${source !== "cifar10" ? " — the paper's VGG ran on CIFAR-10 classes 0 and 1, which cannot be installed offline here: pass cifarDir (a folder with the CIFAR-10 binary batches) to run the study on it" : ""}. The authors' MLP used all ten classes (option mlpClasses).`,
-          "Eq. 28's bound chain uses the first dense layer's weights; it does not apply to the conv net (∇_W f = J ⊗ x holds only for a dense first layer).",
+          "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 " +
+            "training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) " +
+            "singular values of ∇_x f (the authors' code: √(S/K) and the top 3, option definitions: " +
+            '"authors-code"); all averages over inputs are plain means of the per-input values (for ' +
+            "the log volume, the mean of the logs).",
+          `Training: plain SGD on the quadratic loss with one-hot targets, PyTorch's default ` +
+            `initialisation U(±1/√fan_in); the MLP ${o.steps} steps and the VGG ` +
+            (String(o.vggSteps) +
+              String(
+                o.vggMaxSteps > o.vggSteps
+                  ? `, or, for a VGG run without zero training error before then, until it has it and ` +
+                      `${o.vggAfterZero} steps more (at most ${o.vggMaxSteps})`
+                  : "",
+              ) +
+              ` `) +
+            `(the authors' code ran 750 000; their Fig. 2 runs past 50 000). The MLP's SGD runs on ` +
+            `the native BLAS path (option mlpPrecision), the VGG in float32 on the native BLAS path ` +
+            `too (im2col + sgemm; tfjs when the addon is missing). The same training and test images ` +
+            `for every run (drawn with seed 0); seeds change the initialisation and the batch order. ` +
+            `Metrics are exact float64 for the MLP (the engine's reverse pass), float32 autodiff for the VGG.`,
+          `Data: ` +
+            String(source) +
+            String(
+              source !== "cifar10"
+                ? " — the paper's VGG ran on CIFAR-10 classes 0 and 1, which cannot be installed offline " +
+                    "here: pass cifarDir (a folder with the CIFAR-10 binary batches) to run the study on it"
+                : "",
+            ) +
+            `. ` +
+            `The authors' MLP used all ten classes (option mlpClasses).`,
+          "Eq. 28's bound chain uses the first dense layer's weights; it does not apply to the conv " +
+            "net (∇_W f = J ⊗ x holds only for a dense first layer).",
           o.mlpLayer === "output"
-            ? "The MLP's metrics are of the network's output, as the paper's figures; option mlpLayer measures a hidden layer instead (f = input → that layer's activations, θ the parameters before it: the paper says its results hold for any middle layer)."
-            : `The MLP's metrics are of hidden layer ${o.mlpLayer} (option mlpLayer): f = input → its activations, θ the parameters of layers 1–${o.mlpLayer}; sharpness (Eq. 3) is then that map's, not the loss's, and Lemma A.1 is not assessed.`,
+            ? "The MLP's metrics are of the network's output, as the paper's figures; option mlpLayer " +
+              "measures a hidden layer instead (f = input → that layer's activations, θ the parameters " +
+              "before it: the paper says its results hold for any middle layer)."
+            : `The MLP's metrics are of hidden layer ${o.mlpLayer} (option mlpLayer): f = input → its ` +
+              `activations, θ the parameters of layers 1–${o.mlpLayer}; sharpness (Eq. 3) is then that ` +
+              `map's, not the loss's, and Lemma A.1 is not assessed.`,
         ],
       };
     },
@@ -55,7 +114,9 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
 };
 
 /** Runs the whole study (every figure, each cached on its own, the training runs shared between them). */
-export function flatnessCompression(options: Partial<FlatnessCompressionOptions> & RunControls = {}): Promise<ExperimentResult> {
+export function flatnessCompression(
+  options: Partial<FlatnessCompressionOptions> & RunControls = {},
+): Promise<ExperimentResult> {
   return runExperiment(flatnessCompressionStudy, options);
 }
 

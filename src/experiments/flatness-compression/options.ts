@@ -12,7 +12,9 @@ import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
 
 export const NAME = "flatness-compression";
 
-/** Units of the learning rates: the authors' PyTorch MSELoss (mean over samples and outputs) or ours (mean ½‖f − y‖²). */
+/**
+ * Units of the learning rates: the authors' PyTorch MSELoss (mean over samples and outputs) or ours (mean ½‖f − y‖²).
+ */
 export const LR_UNITS = ["authors", "half-squared"] as const;
 export type LrUnits = (typeof LR_UNITS)[number];
 
@@ -81,7 +83,8 @@ export interface FlatnessCompressionOptions {
   vggSteps: number;
   /**
    * a VGG run that has no zero-training-error checkpoint before step vggSteps trains on (the training error checked
-   * every min(250, ⌈vggSteps/8⌉) steps) until it has zero training error, then vggAfterZero steps more, with a checkpoint
+   * every min(250, ⌈vggSteps/8⌉) steps) until it has zero training error, then vggAfterZero steps more, with a
+   * checkpoint
    * at each of the two; at most vggMaxSteps in all (vggMaxSteps = vggSteps turns this off). The paper's claims are
    * about the phase after interpolation, which a run needs to have reached.
    */
@@ -128,9 +131,11 @@ export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
   vggBatchSizes: [8, 20, 32],
   vggSeeds: 2,
   // on 4 000 images 2 000 steps left 0.3–1.2 % training error (the f6505a3 record); on 1 000 images 4 000 steps leave
-  // one error (measured, lr 0.1, seed 0), so 8 000 give the phase after interpolation room (≈ 5 min per run on tfjs wasm; ≈ 1 min on the native path)
+  // one error (measured, lr 0.1, seed 0), so 8 000 give the phase after interpolation room (≈ 5 min per run on tfjs
+  // wasm; ≈ 1 min on the native path)
   vggSteps: 8000,
-  // measured (lr 0.1, batch 20, seed 0): one training image (of 1 000) stays misclassified from step ≈ 4 000 to ≈ 13 000
+  // measured (lr 0.1, batch 20, seed 0): one training image (of 1 000) stays misclassified from step ≈ 4 000 to ≈ 13
+  // 000
   vggMaxSteps: 32000,
   vggAfterZero: 2000,
   vggTrain: 1000,
@@ -140,29 +145,62 @@ export const flatnessCompressionDefaults: FlatnessCompressionOptions = {
 
 export const flatnessCompressionPresets: Record<Preset, Partial<FlatnessCompressionOptions>> = {
   paper: {},
-  quick: { hidden: [100, 100, 100], seeds: 2, traceProbes: 32, steps: 1500, checkpoints: 10, nTrain: 1000, nTest: 1000, nEval: 50, nTestEval: 50, vggLearningRates: [0.1], vggBatchSizes: [20], vggSeeds: 2, vggSteps: 200, vggMaxSteps: 200, vggTrain: 400 },
+  quick: {
+    hidden: [100, 100, 100],
+    seeds: 2,
+    traceProbes: 32,
+    steps: 1500,
+    checkpoints: 10,
+    nTrain: 1000,
+    nTest: 1000,
+    nEval: 50,
+    nTestEval: 50,
+    vggLearningRates: [0.1],
+    vggBatchSizes: [20],
+    vggSeeds: 2,
+    vggSteps: 200,
+    vggMaxSteps: 200,
+    vggTrain: 400,
+  },
 };
 
 function checkClasses(key: string, v: number[]): void {
   checkIntList(NAME, key, v, 0);
-  if (new Set(v).size !== v.length || v.length < 2 || v.some((c) => c > 9)) throw new OptionError(`${NAME}: option ${key} must be at least two distinct labels in 0..9; got ${JSON.stringify(v)}`);
+  if (new Set(v).size !== v.length || v.length < 2 || v.some((c) => c > 9))
+    throw new OptionError(
+      `${NAME}: option ${key} must be at least two distinct labels in 0..9; got ${JSON.stringify(v)}`,
+    );
 }
 
 export function validateFlatnessCompression(o: FlatnessCompressionOptions): void {
   checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
-  if (o.cifarDir !== null && typeof o.cifarDir !== "string") checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
-  if (resolveSource(o.source, o.cifarDir ?? undefined) === "cifar10" && !o.cifarDir) throw new OptionError(`${NAME}: source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)`);
+  if (o.cifarDir !== null && typeof o.cifarDir !== "string")
+    checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
+  if (resolveSource(o.source, o.cifarDir ?? undefined) === "cifar10" && !o.cifarDir)
+    throw new OptionError(
+      `${NAME}: source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)`,
+    );
   checkClasses("mlpClasses", o.mlpClasses);
   checkClasses("vggClasses", o.vggClasses);
   checkIntList(NAME, "hidden", o.hidden, 1);
   checkChoice(NAME, "activation", o.activation, ACTIVATIONS);
-  if (o.mlpLayer !== "output" && !(Number.isInteger(o.mlpLayer) && (o.mlpLayer as number) >= 1 && (o.mlpLayer as number) <= o.hidden.length)) {
+  if (
+    o.mlpLayer !== "output" &&
+    !(Number.isInteger(o.mlpLayer) && (o.mlpLayer as number) >= 1 && (o.mlpLayer as number) <= o.hidden.length)
+  ) {
     checkChoice(NAME, "mlpLayer", o.mlpLayer, ["output", ...o.hidden.map((_, i) => i + 1)]);
   }
   checkChoice(NAME, "lrUnits", o.lrUnits, LR_UNITS);
   checkChoice(NAME, "definitions", o.definitions, DEFINITIONS);
-  for (const [k, list] of [["learningRates", o.learningRates], ["vggLearningRates", o.vggLearningRates], ["baseLr", [o.baseLr]]] as const) {
-    if (!Array.isArray(list) || !list.length) throw new OptionError(`${NAME}: option ${k} must be a non-empty list of numbers in [1e-6, 10]; got ${JSON.stringify(list)}`);
+  for (const [k, list] of [
+    ["learningRates", o.learningRates],
+    ["vggLearningRates", o.vggLearningRates],
+    ["baseLr", [o.baseLr]],
+  ] as const) {
+    if (!Array.isArray(list) || !list.length)
+      throw new OptionError(
+        `${NAME}: option ${k} must be a non-empty list of numbers in [1e-6, 10]; got ${JSON.stringify(list)}`,
+      );
     for (const lr of list) checkNumber(NAME, k, lr, 1e-6, 10);
   }
   checkIntList(NAME, "batchSizes", o.batchSizes, 1);
@@ -187,11 +225,16 @@ export function validateFlatnessCompression(o: FlatnessCompressionOptions): void
   checkInt(NAME, "vggSeeds", o.vggSeeds, 1, 100);
   checkInt(NAME, "vggSteps", o.vggSteps, 1);
   checkInt(NAME, "vggMaxSteps", o.vggMaxSteps, 1);
-  if (o.vggMaxSteps < o.vggSteps) throw new OptionError(`${NAME}: option vggMaxSteps (${o.vggMaxSteps}) must be at least vggSteps (${o.vggSteps}); equal turns the training on to zero error off`);
+  if (o.vggMaxSteps < o.vggSteps)
+    throw new OptionError(
+      `${NAME}: option vggMaxSteps (${o.vggMaxSteps}) must be at least vggSteps ` +
+        `(${o.vggSteps}); equal turns the training on to zero error off`,
+    );
   checkInt(NAME, "vggAfterZero", o.vggAfterZero, 1);
   checkInt(NAME, "vggTrain", o.vggTrain, 10);
   // at most nEval are used (a figure of MLP runs cannot set vggSharpnessSamples, so no cross-check here)
   checkInt(NAME, "vggSharpnessSamples", o.vggSharpnessSamples, 1);
-  if (o.nEval > o.vggTrain) throw new OptionError(`${NAME}: option nEval (${o.nEval}) must be at most vggTrain (${o.vggTrain})`);
+  if (o.nEval > o.vggTrain)
+    throw new OptionError(`${NAME}: option nEval (${o.nEval}) must be at most vggTrain (${o.vggTrain})`);
   checkInt(NAME, "workers", o.workers, 1, 64);
 }

@@ -8,7 +8,8 @@
  * Learning rates are nominal, in the units of `lrUnits` (`effectiveLr` converts them to the step taken on
  * the mean ½‖f − y‖²); "authors-code" definitions give √(S/K) and the log volume over the top 3 σ.
  * - "vgg": a VGG-style conv net trained in float32 on the native BLAS path (training/conv.ts; tfjs without the
- *   addon), initialised by tfjs's seeded `vggModel`; Jacobians by float32 tfjs autodiff, singular values in float64. A run
+ *   addon), initialised by tfjs's seeded `vggModel`; Jacobians by float32 tfjs autodiff, singular values in float64. A
+ *     run
  *   that has no zero-training-error checkpoint before its last scheduled one trains on (checking the
  *   training error) until it has, then `afterZero` steps more, with a checkpoint at each (`maxSteps` caps it).
  */
@@ -24,7 +25,22 @@ import { imageData, ImageSource } from "../data-source";
 import type { FlatnessCompressionOptions } from "./index";
 
 /** One run: the data and metric settings it needs, plus its own model, classes, learning rate, batch, steps, seed. */
-export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activation" | "mlpLayer" | "vggLayers" | "vggHidden" | "nEval" | "nTest" | "nTestEval" | "traceProbes" | "vggSharpnessSamples" | "mlpPrecision" | "lrUnits" | "definitions"> & {
+export type ChenRunArgs = Pick<
+  FlatnessCompressionOptions,
+  | "hidden"
+  | "activation"
+  | "mlpLayer"
+  | "vggLayers"
+  | "vggHidden"
+  | "nEval"
+  | "nTest"
+  | "nTestEval"
+  | "traceProbes"
+  | "vggSharpnessSamples"
+  | "mlpPrecision"
+  | "lrUnits"
+  | "definitions"
+> & {
   model: "mlp" | "vgg";
   /** already resolved ("auto" → a concrete source) */
   source: ImageSource;
@@ -36,7 +52,10 @@ export type ChenRunArgs = Pick<FlatnessCompressionOptions, "hidden" | "activatio
   batch: number;
   /** the scheduled steps (checkpoints among them) */
   steps: number;
-  /** VGG: a run without a zero-training-error checkpoint before `steps` trains on to zero error, then `afterZero` more, at most to here */
+  /**
+   * VGG: a run without a zero-training-error checkpoint before `steps` trains on to zero error, then `afterZero` more,
+   * at most to here
+   */
   maxSteps: number;
   afterZero: number;
   checkpoints: number[];
@@ -95,14 +114,16 @@ export interface ChenRun {
   seconds: number;
 }
 
-const rowOf = (definitions: ChenRunArgs["definitions"], K: number) => (m: FlatnessMetrics): MetricRow => ({
-  sqrtSharpness: definitions === "authors-code" ? Math.sqrt(m.sharpness / K) : m.sqrtSharpness,
-  S: m.sharpness,
-  logVolume: m.logVolume,
-  G: m.G,
-  mls: m.mls,
-  localDim: m.localDim,
-});
+const rowOf =
+  (definitions: ChenRunArgs["definitions"], K: number) =>
+  (m: FlatnessMetrics): MetricRow => ({
+    sqrtSharpness: definitions === "authors-code" ? Math.sqrt(m.sharpness / K) : m.sqrtSharpness,
+    S: m.sharpness,
+    logVolume: m.logVolume,
+    G: m.G,
+    mls: m.mls,
+    localDim: m.localDim,
+  });
 
 /** Mean ½‖f − y‖² and accuracy (argmax) of predictions F (N × K) against one-hot Y. */
 export function lossAndAccuracy(F: ArrayLike<number>, ds: Dataset): { loss: number; acc: number; wrong: number[] } {
@@ -111,31 +132,65 @@ export function lossAndAccuracy(F: ArrayLike<number>, ds: Dataset): { loss: numb
   for (let i = 0; i < N * K; i++) loss += 0.5 * (F[i] - ds.Y.data[i]) ** 2;
   const predicted = rowArgmax(F, N, K);
   const wrong: number[] = [];
-  for (let n = 0; n < N; n++) if (ds.labels ? ds.labels[n] !== predicted[n] : ds.Y.data[n * K + predicted[n]] !== 1) wrong.push(n);
+  for (let n = 0; n < N; n++)
+    if (ds.labels ? ds.labels[n] !== predicted[n] : ds.Y.data[n * K + predicted[n]] !== 1) wrong.push(n);
   return { loss: loss / N, acc: 1 - wrong.length / N, wrong };
 }
 
-export function loadChenData(a: Pick<ChenRunArgs, "source" | "cifarDir" | "classes" | "nTrain" | "nTest" | "model">): { trainSet: Dataset; testSet: Dataset } {
+export function loadChenData(a: Pick<ChenRunArgs, "source" | "cifarDir" | "classes" | "nTrain" | "nTest" | "model">): {
+  trainSet: Dataset;
+  testSet: Dataset;
+} {
   // the same data for every run (seed 0): runs differ by initialisation and mini-batch order
   const common = { source: a.source, cifarDir: a.cifarDir, classes: a.classes, d: 0, seed: 0, grey: a.model === "mlp" };
-  return { trainSet: imageData({ ...common, n: a.nTrain, split: "train" }), testSet: imageData({ ...common, n: a.nTest, split: "test" }) };
+  return {
+    trainSet: imageData({ ...common, n: a.nTrain, split: "train" }),
+    testSet: imageData({ ...common, n: a.nTest, split: "test" }),
+  };
 }
 
 export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const t0 = Date.now();
   const { trainSet, testSet } = loadChenData(a);
-  const evalRows = new Rng(1).permutation(trainSet.X.rows).slice(0, a.nEval).sort((x, y) => x - y);
+  const evalRows = new Rng(1)
+    .permutation(trainSet.X.rows)
+    .slice(0, a.nEval)
+    .sort((x, y) => x - y);
   const Xeval = takeRows(trainSet, evalRows);
   const testEval = (wrong: number[]) => takeRows(testSet, wrong.slice(0, a.nTestEval));
-  const Xtest = takeRows(testSet, Array.from({ length: Math.min(a.nTestEval, testSet.X.rows) }, (_, i) => i)).X;
+  const Xtest = takeRows(
+    testSet,
+    Array.from({ length: Math.min(a.nTestEval, testSet.X.rows) }, (_, i) => i),
+  ).X;
   // the authors' code: log volume over the top 3 singular values; the paper's Eq. 10: all of them
   const volumeTop = a.definitions === "authors-code" ? 3 : undefined;
   const K = trainSet.Y.cols;
   const d = trainSet.X.cols;
   const row = rowOf(a.definitions, K);
   const lr = effectiveLr(a.lr, a.lrUnits, K);
-  const out: ChenRun = { model: a.model, lr: a.lr, lrEffective: lr, batch: a.batch, seed: a.seed, source: trainSet.name, d, K, p: 0, checkpoints: [], backend: "", seconds: 0 };
-  const record = async (step: number, F: { train: ArrayLike<number>; test: ArrayLike<number> }, m: { train: FlatnessMetrics; test: FlatnessMetrics; mis: (rows: Matrix) => FlatnessMetrics | Promise<FlatnessMetrics> }) => {
+  const out: ChenRun = {
+    model: a.model,
+    lr: a.lr,
+    lrEffective: lr,
+    batch: a.batch,
+    seed: a.seed,
+    source: trainSet.name,
+    d,
+    K,
+    p: 0,
+    checkpoints: [],
+    backend: "",
+    seconds: 0,
+  };
+  const record = async (
+    step: number,
+    F: { train: ArrayLike<number>; test: ArrayLike<number> },
+    m: {
+      train: FlatnessMetrics;
+      test: FlatnessMetrics;
+      mis: (rows: Matrix) => FlatnessMetrics | Promise<FlatnessMetrics>;
+    },
+  ) => {
     const tr = lossAndAccuracy(F.train, trainSet);
     const te = lossAndAccuracy(F.test, testSet);
     const misSet = te.wrong.length ? testEval(te.wrong) : undefined;
@@ -146,7 +201,9 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       testLoss: te.loss,
       testAcc: te.acc,
       train: row(m.train),
-      bounds: m.train.bounds ? { A: m.train.bounds.A, B: m.train.bounds.B, C: m.train.bounds.C, D: m.train.bounds.D } : undefined,
+      bounds: m.train.bounds
+        ? { A: m.train.bounds.A, B: m.train.bounds.B, C: m.train.bounds.C, D: m.train.bounds.D }
+        : undefined,
       test: row(m.test),
       misclassified: misSet ? row(await m.mis(misSet.X)) : null,
       misclassifiedCount: te.wrong.length,
@@ -161,14 +218,27 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     let last: Float64Array | undefined;
     const res = await trainDense({
       precision: a.mlpPrecision,
-      spec, params: nets.initParams(spec, { init: "uniform", seed: a.seed }), X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.steps, seed: a.seed,
+      spec,
+      params: nets.initParams(spec, { init: "uniform", seed: a.seed }),
+      X: trainSet.X,
+      Y: trainSet.Y,
+      loss: "mse",
+      optimizer: "sgd",
+      lr,
+      batchSize: a.batch,
+      steps: a.steps,
+      seed: a.seed,
       checkpoints: a.checkpoints,
       onCheckpoint: async (step, params) => {
         last = params;
         await record(
           step,
           { train: nets.predict(spec, params, trainSet.X).data, test: nets.predict(spec, params, testSet.X).data },
-          { train: flatnessMetrics(spec, params, Xeval.X, at), test: flatnessMetrics(spec, params, Xtest, at), mis: (X) => flatnessMetrics(spec, params, X, at) },
+          {
+            train: flatnessMetrics(spec, params, Xeval.X, at),
+            test: flatnessMetrics(spec, params, Xtest, at),
+            mis: (X) => flatnessMetrics(spec, params, X, at),
+          },
         );
       },
     });
@@ -178,21 +248,37 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
       const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
       const ck = out.checkpoints[out.checkpoints.length - 1];
-      out.trace = { eq3: ck.train.S, trHf: est.trace, stderr: est.stderr, probes: est.samples, loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss };
+      out.trace = {
+        eq3: ck.train.S,
+        trHf: est.trace,
+        stderr: est.stderr,
+        probes: est.samples,
+        loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss,
+      };
     }
   } else {
     const { tf } = await loadTf();
     const shape = trainSet.imageShape!;
-    const spec: nets.VggSpec = { inputShape: [shape[0], shape[1], shape[2]], layers: a.vggLayers, hidden: a.vggHidden, outputs: K };
+    const spec: nets.VggSpec = {
+      inputShape: [shape[0], shape[1], shape[2]],
+      layers: a.vggLayers,
+      hidden: a.vggHidden,
+      outputs: K,
+    };
     // the tfjs model gives the seeded initialisation and carries the weights of each checkpoint into the
     // float32 autodiff Jacobians of the metrics; training itself runs on the native path (training/conv.ts)
     const model = nets.vggModel(tf, spec, a.seed);
     out.p = model.countParams();
-    const metrics = async (X: Matrix) => flatnessFromJacobians(await tfJacobianData(model, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
+    const metrics = async (X: Matrix) =>
+      flatnessFromJacobians(await tfJacobianData(model, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
     try {
       const full = async (step: number, net: ConvNet, Ftrain?: Float32Array) => {
         setVggParams(tf, model, net.params64());
-        await record(step, { train: Ftrain ?? net.predict(trainSet.X), test: net.predict(testSet.X) }, { train: await metrics(Xeval.X), test: await metrics(Xtest), mis: (X) => metrics(X) });
+        await record(
+          step,
+          { train: Ftrain ?? net.predict(trainSet.X), test: net.predict(testSet.X) },
+          { train: await metrics(Xeval.X), test: await metrics(Xtest), mis: (X) => metrics(X) },
+        );
       };
       // past the schedule: the training error every `every` steps, until zero and afterZero steps more (or maxSteps)
       const every = Math.max(1, Math.min(250, Math.ceil(a.steps / 8)));
@@ -201,14 +287,26 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       if (a.maxSteps > a.steps) extra.push(a.maxSteps);
       let zeroAt: number | undefined;
       const res = await trainConv({
-        spec, params: vggParams(model), precision: "float32", X: trainSet.X, Y: trainSet.Y, loss: "mse", optimizer: "sgd", lr, batchSize: a.batch, steps: a.maxSteps, seed: a.seed,
+        spec,
+        params: vggParams(model),
+        precision: "float32",
+        X: trainSet.X,
+        Y: trainSet.Y,
+        loss: "mse",
+        optimizer: "sgd",
+        lr,
+        batchSize: a.batch,
+        steps: a.maxSteps,
+        seed: a.seed,
         checkpoints: [...a.checkpoints, ...extra],
         onCheckpoint: async (step, net) => {
           if (step <= a.steps) {
             await full(step, net);
             if (zeroAt === undefined && out.checkpoints[out.checkpoints.length - 1].trainAcc === 1) zeroAt = step;
             // the run already has training after zero error (or continuing is off): the schedule is the whole run
-            return step === a.steps && (a.maxSteps === a.steps || (zeroAt !== undefined && zeroAt < step)) ? "stop" : undefined;
+            return step === a.steps && (a.maxSteps === a.steps || (zeroAt !== undefined && zeroAt < step))
+              ? "stop"
+              : undefined;
           }
           if (zeroAt === undefined) {
             const F = net.predict(trainSet.X);

@@ -14,7 +14,7 @@ import * as cv from "../../curvature";
 import { Matrix, eigvalsh, rank } from "../../linalg";
 import { trainFloat64 } from "../../training";
 import { levenbergMarquardt } from "../../training/gauss-newton";
-import { lineFigure, colour, LOG_TICKS, fitLogTicks } from "../../figures";
+import { lineFigure, LOG_TICKS, fitLogTicks } from "../../figures";
 import { Progress } from "../../progress";
 import { mapTasks } from "../../parallel";
 import { Rng } from "../../util/random";
@@ -25,7 +25,20 @@ import { theorem9Bound } from "./thm9-relu-bound";
 import type { HessianRankOptions } from "./options";
 import type { MinimumRecord } from "./claims";
 
-const READS = ["K", "init", "seeds", "cor10Activation", "cor10D", "cor10R", "cor10Hidden", "cor10Teacher", "cor10N", "cor10Steps", "cor10Lr", "cor10LmSteps"] as const;
+const READS = [
+  "K",
+  "init",
+  "seeds",
+  "cor10Activation",
+  "cor10D",
+  "cor10R",
+  "cor10Hidden",
+  "cor10Teacher",
+  "cor10N",
+  "cor10Steps",
+  "cor10Lr",
+  "cor10LmSteps",
+] as const;
 type Cor10Options = Pick<HessianRankOptions, (typeof READS)[number]>;
 
 /** One checkpoint of a Corollary 10 run. */
@@ -75,7 +88,11 @@ function activeNeurons(spec: nets.NetSpec, params: Float64Array, X: Matrix): num
   const Z = nets.forward(spec, params, X, { derivatives: false }).Z[1];
   let active = 0;
   for (let j = 0; j < Z.cols; j++) {
-    for (let i = 0; i < Z.rows; i++) if (Z.data[i * Z.cols + j] > 0) { active++; break; }
+    for (let i = 0; i < Z.rows; i++)
+      if (Z.data[i * Z.cols + j] > 0) {
+        active++;
+        break;
+      }
   }
   return active;
 }
@@ -92,17 +109,48 @@ export async function cor10Run(a: Cor10Args): Promise<Cor10Run> {
     const evH = eigvalsh(res.H!);
     const tol = cv.summarizeSpectrum(evH).tolerance;
     const active = activeNeurons(spec, params, X);
-    checkpoints.push({ phase, step, loss: res.loss, H: cv.rankAt(evH, tol), Ho: cv.rankAt(eigvalsh(res.Ho!), tol), Hf: cv.rankAt(eigvalsh(res.Hf!), tol), active, bound: theorem9Bound(r, active, a.K) });
+    checkpoints.push({
+      phase,
+      step,
+      loss: res.loss,
+      H: cv.rankAt(evH, tol),
+      Ho: cv.rankAt(eigvalsh(res.Ho!), tol),
+      Hf: cv.rankAt(eigvalsh(res.Hf!), tol),
+      active,
+      bound: theorem9Bound(r, active, a.K),
+    });
   };
   const steps = new Set<number>([0, a.cor10Steps]);
   for (let i = 1; i < 6; i++) steps.add(Math.round(Math.exp((Math.log(Math.max(a.cor10Steps, 1)) * i) / 6)));
   const gd = await trainFloat64({
-    spec, params: nets.initParams(spec, { init: a.init, seed: a.seed }), X, Y, loss: "mse", optimizer: "sgd", lr: a.cor10Lr, steps: a.cor10Steps,
+    spec,
+    params: nets.initParams(spec, { init: a.init, seed: a.seed }),
+    X,
+    Y,
+    loss: "mse",
+    optimizer: "sgd",
+    lr: a.cor10Lr,
+    steps: a.cor10Steps,
     checkpoints: [...steps].filter((s) => s <= a.cor10Steps).sort((x, y) => x - y),
     onCheckpoint: (step, params) => measure("GD", step, params),
   });
-  const lm = await levenbergMarquardt({ spec, params: gd.params, X, Y, steps: a.cor10LmSteps, onStep: (step, params) => measure("LM", step, params) });
-  return { seed: a.seed, p: nets.paramCount(spec), r, rows: a.cor10N * a.K, checkpoints, stopped: gd.divergedAt !== undefined ? `GD diverged at step ${gd.divergedAt}` : lm.stopped, seconds: (Date.now() - t0) / 1000 };
+  const lm = await levenbergMarquardt({
+    spec,
+    params: gd.params,
+    X,
+    Y,
+    steps: a.cor10LmSteps,
+    onStep: (step, params) => measure("LM", step, params),
+  });
+  return {
+    seed: a.seed,
+    p: nets.paramCount(spec),
+    r,
+    rows: a.cor10N * a.K,
+    checkpoints,
+    stopped: gd.divergedAt !== undefined ? `GD diverged at step ${gd.divergedAt}` : lm.stopped,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 export const cor10 = part({
@@ -111,11 +159,24 @@ export const cor10 = part({
   reads: READS,
   async run(o): Promise<PartOutput> {
     const args: Cor10Args[] = Array.from({ length: o.seeds }, (_, seed) => ({
-      K: o.K, init: o.init, cor10Activation: o.cor10Activation, cor10D: o.cor10D, cor10R: o.cor10R, cor10Hidden: o.cor10Hidden, cor10Teacher: o.cor10Teacher, cor10N: o.cor10N,
-      cor10Steps: o.cor10Steps, cor10Lr: o.cor10Lr, cor10LmSteps: o.cor10LmSteps, seed,
+      K: o.K,
+      init: o.init,
+      cor10Activation: o.cor10Activation,
+      cor10D: o.cor10D,
+      cor10R: o.cor10R,
+      cor10Hidden: o.cor10Hidden,
+      cor10Teacher: o.cor10Teacher,
+      cor10N: o.cor10N,
+      cor10Steps: o.cor10Steps,
+      cor10Lr: o.cor10Lr,
+      cor10LmSteps: o.cor10LmSteps,
+      seed,
     }));
     const bar = new Progress("Corollary 10 ReLU to a minimum", args.length);
-    const runs = await mapTasks<Cor10Run>(args.map((a) => ({ module: __filename, fn: "cor10Run", args: a })), { workers: o.workers, onDone: () => bar.tick() });
+    const runs = await mapTasks<Cor10Run>(
+      args.map((a) => ({ module: __filename, fn: "cor10Run", args: a })),
+      { workers: o.workers, onDone: () => bar.tick() },
+    );
     bar.finish();
     const p = runs[0].p;
     const rows = runs[0].rows;
@@ -125,43 +186,123 @@ export const cor10 = part({
       return [
         { name: `H${name}`, x, y: run.checkpoints.map((c) => c.H), mode: "lines+markers" as const, colourIndex: 0 },
         { name: `H_o${name}`, x, y: run.checkpoints.map((c) => c.Ho), mode: "markers" as const, colourIndex: 1 },
-        { name: `H_f${name}`, x, y: run.checkpoints.map((c) => c.Hf), mode: "lines+markers" as const, colourIndex: 2, dash: "dot" as const },
-        { name: `bound r·M̃ + M̃K − M̃${name}`, x, y: run.checkpoints.map((c) => c.bound), mode: "lines" as const, colourIndex: 3, dash: "dash" as const },
+        {
+          name: `H_f${name}`,
+          x,
+          y: run.checkpoints.map((c) => c.Hf),
+          mode: "lines+markers" as const,
+          colourIndex: 2,
+          dash: "dot" as const,
+        },
+        {
+          name: `bound r·M̃ + M̃K − M̃${name}`,
+          x,
+          y: run.checkpoints.map((c) => c.bound),
+          mode: "lines" as const,
+          colourIndex: 3,
+          dash: "dash" as const,
+        },
       ];
     });
     const figure = lineFigure("cor10-relu-rank-at-minimum", {
-      title: `Corollary 10 — ranks of H, H_o, H_f of a bias-free ${o.cor10Activation} [${o.cor10D}, ${o.cor10Hidden}, ${o.K}] as the loss falls (GD ${o.cor10Steps} steps, then Levenberg–Marquardt), ` +
+      title:
+        `Corollary 10 — ranks of H, H_o, H_f of a bias-free ${o.cor10Activation} [${o.cor10D}, ` +
+        `${o.cor10Hidden}, ${o.K}] as the loss falls (GD ${o.cor10Steps} steps, then ` +
+        `Levenberg–Marquardt), ` +
         `teacher targets on Gaussian inputs of rank r = ${o.cor10R}, N = ${o.cor10N}`,
       x: { title: "training loss (mean ½‖f − y‖²), falling to the right", log: true },
       y: { title: "rank (tolerance of H)" },
       series,
-      hlines: [{ y: rows, label: `N·K = ${rows}` }, { y: p, label: `p = ${p}` }],
+      hlines: [
+        { y: rows, label: `N·K = ${rows}` },
+        { y: p, label: `p = ${p}` },
+      ],
     });
     figure.layout.xaxis = { ...(figure.layout.xaxis as object), ...LOG_TICKS, autorange: "reversed" };
     fitLogTicks(figure.data, figure.layout);
     const records: MinimumRecord[] = runs.map((run) => {
       const first = run.checkpoints[0];
       const last = run.checkpoints[run.checkpoints.length - 1];
-      return { label: `seed ${run.seed}`, initialLoss: first.loss, finalLoss: last.loss, initial: { H: first.H, Ho: first.Ho, Hf: first.Hf }, final: { H: last.H, Ho: last.Ho, Hf: last.Hf }, bound: last.bound, initialBound: first.bound, rows: run.rows, p: run.p };
+      return {
+        label: `seed ${run.seed}`,
+        initialLoss: first.loss,
+        finalLoss: last.loss,
+        initial: { H: first.H, Ho: first.Ho, Hf: first.Hf },
+        final: { H: last.H, Ho: last.Ho, Hf: last.Hf },
+        bound: last.bound,
+        initialBound: first.bound,
+        rows: run.rows,
+        p: run.p,
+      };
     });
     const table = {
       title: "Corollary 10: every checkpoint of every seed",
-      columns: ["seed", "phase", "step", "loss", "rank H", "rank H_o", "rank H_f", "active neurons M̃", "bound r·M̃ + M̃K − M̃", "N·K", "p"],
-      rows: runs.flatMap((run) => run.checkpoints.map((c) => [run.seed, c.phase, c.step, c.loss, c.H, c.Ho, c.Hf, c.active, c.bound, run.rows, run.p])),
+      columns: [
+        "seed",
+        "phase",
+        "step",
+        "loss",
+        "rank H",
+        "rank H_o",
+        "rank H_f",
+        "active neurons M̃",
+        "bound r·M̃ + M̃K − M̃",
+        "N·K",
+        "p",
+      ],
+      rows: runs.flatMap((run) =>
+        run.checkpoints.map((c) => [
+          run.seed,
+          c.phase,
+          c.step,
+          c.loss,
+          c.H,
+          c.Ho,
+          c.Hf,
+          c.active,
+          c.bound,
+          run.rows,
+          run.p,
+        ]),
+      ),
     };
     // proved: H_o's rank never exceeds Theorem 9's bound (a software check at every checkpoint)
-    const over = runs.flatMap((run) => run.checkpoints.filter((c) => c.Ho > c.bound).map((c) => `seed ${run.seed} ${c.phase} ${c.step}: ${c.Ho} > ${c.bound}`));
+    const over = runs.flatMap((run) =>
+      run.checkpoints
+        .filter((c) => c.Ho > c.bound)
+        .map((c) => `seed ${run.seed} ${c.phase} ${c.step}: ${c.Ho} > ${c.bound}`),
+    );
     const checks: Check[] = [
-      { name: "Corollary 10 runs: rank H_o ≤ Theorem 9's bound at every checkpoint (proved)", pass: over.length === 0, detail: over.length ? over.join("; ") : `${runs.reduce((s, run) => s + run.checkpoints.length, 0)} checkpoints` },
-      { name: "Corollary 10 runs: training finished with a finite loss", pass: records.every((m) => Number.isFinite(m.finalLoss)), detail: runs.map((run) => `seed ${run.seed}: ${run.stopped}`).join("; ") },
+      {
+        name: "Corollary 10 runs: rank H_o ≤ Theorem 9's bound at every checkpoint (proved)",
+        pass: over.length === 0,
+        detail: over.length ? over.join("; ") : `${runs.reduce((s, run) => s + run.checkpoints.length, 0)} checkpoints`,
+      },
+      {
+        name: "Corollary 10 runs: training finished with a finite loss",
+        pass: records.every((m) => Number.isFinite(m.finalLoss)),
+        detail: runs.map((run) => `seed ${run.seed}: ${run.stopped}`).join("; "),
+      },
     ];
     return {
       figures: [figure.toJSON()],
       tables: [table],
       checks,
-      summary: { "cor10 final rank H / bound / N·K / p": records.map((m) => `${m.label}: ${m.final.H} / ${m.bound} / ${m.rows} / ${m.p} at loss ${m.finalLoss.toExponential(1)}`).join(", ") },
+      summary: {
+        "cor10 final rank H / bound / N·K / p": records
+          .map(
+            (m) => `${m.label}: ${m.final.H} / ${m.bound} / ${m.rows} / ${m.p} at loss ${m.finalLoss.toExponential(1)}`,
+          )
+          .join(", "),
+      },
       notes: [
-        `Corollary 10 setup (ours; the paper gives none): targets from a bias-free ${o.cor10Activation} teacher [${o.cor10D}, ${o.cor10Teacher}, ${o.K}] so that a minimum with zero loss exists although the bound is below N·K; inputs Z·P of rank ${o.cor10R} in d = ${o.cor10D}; full-batch GD at lr ${o.cor10Lr} for ${o.cor10Steps} steps, then up to ${o.cor10LmSteps} Levenberg–Marquardt steps (GD alone stalls many orders of magnitude above float64 zero, and H_f's rank counts at the tolerance of H until the residual is that small).`,
+        `Corollary 10 setup (ours; the paper gives none): targets from a bias-free ` +
+          `${o.cor10Activation} teacher [${o.cor10D}, ${o.cor10Teacher}, ${o.K}] so that a minimum ` +
+          `with zero loss exists although the bound is below N·K; inputs Z·P of rank ${o.cor10R} in ` +
+          `d = ${o.cor10D}; full-batch GD at lr ${o.cor10Lr} for ${o.cor10Steps} steps, then up to ` +
+          `${o.cor10LmSteps} Levenberg–Marquardt steps (GD alone stalls many orders of magnitude ` +
+          `above float64 zero, and H_f's rank counts at the tolerance of H until the residual is ` +
+          `that small).`,
       ],
       evidence: { "cor10-rank-H-at-minimum": { runs: records } },
     };

@@ -10,7 +10,10 @@ import { singhSource } from "./sweeps";
 import { measure, spectrumGaps, InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
 import { DEFAULT_INPUTS, DEFAULT_DOWNSCALE } from "./options";
 
-/** Options of `rankExplorer`: hidden widths, samples N, input dimension d, outputs K, bias, activation, loss, data and its pre-processing, seed. */
+/**
+ * Options of `rankExplorer`: hidden widths, samples N, input dimension d, outputs K, bias, activation, loss, data and
+ * its pre-processing, seed.
+ */
 export interface RankExplorerOptions {
   widths: number[];
   N: number;
@@ -31,8 +34,33 @@ export interface RankExplorerOptions {
  */
 export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Promise<ExperimentResult> {
   const EXP = "rank-explorer";
-  checkOptions("rankExplorer", opts, { widths: anything, N: anything, d: anything, K: anything, bias: bool, activation: anything, loss: anything, source: anything, inputs: anything, downscale: anything, seed: int() });
-  const o: RankExplorerOptions = { widths: [30, 20], N: 200, d: 64, K: 10, bias: false, activation: "linear", loss: "mse", source: "auto", inputs: DEFAULT_INPUTS, downscale: DEFAULT_DOWNSCALE, seed: 0, ...opts };
+  checkOptions("rankExplorer", opts, {
+    widths: anything,
+    N: anything,
+    d: anything,
+    K: anything,
+    bias: bool,
+    activation: anything,
+    loss: anything,
+    source: anything,
+    inputs: anything,
+    downscale: anything,
+    seed: int(),
+  });
+  const o: RankExplorerOptions = {
+    widths: [30, 20],
+    N: 200,
+    d: 64,
+    K: 10,
+    bias: false,
+    activation: "linear",
+    loss: "mse",
+    source: "auto",
+    inputs: DEFAULT_INPUTS,
+    downscale: DEFAULT_DOWNSCALE,
+    seed: 0,
+    ...opts,
+  };
   checkIntList(EXP, "widths", o.widths, 1, { minLength: 0 });
   checkInt(EXP, "N", o.N, 1);
   checkInt(EXP, "d", o.d, 1);
@@ -43,16 +71,43 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
   checkChoice(EXP, "inputs", o.inputs, INPUT_TREATMENTS);
   checkChoice(EXP, "downscale", o.downscale, DOWNSCALES);
   const t0 = Date.now();
-  const m = measure({ hidden: o.widths, n: o.N, d: o.d, K: o.K, activation: o.activation, bias: o.bias, loss: o.loss, init: "glorot-normal", seed: o.seed, source: singhSource({ source: o.source, cifarDir: null }), inputs: o.inputs, downscale: o.downscale, parts: ["H", "Ho", "Hf"], keepSpectra: true });
+  const m = measure({
+    hidden: o.widths,
+    n: o.N,
+    d: o.d,
+    K: o.K,
+    activation: o.activation,
+    bias: o.bias,
+    loss: o.loss,
+    init: "glorot-normal",
+    seed: o.seed,
+    source: singhSource({ source: o.source, cifarDir: null }),
+    inputs: o.inputs,
+    downscale: o.downscale,
+    parts: ["H", "Ho", "Hf"],
+    keepSpectra: true,
+  });
   const f = m.formula;
   const rows: Table["rows"] = (["H", "Ho", "Hf"] as const).map((part) => {
-    const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : f.Hf ?? null;
+    const pred = part === "H" ? f.H : part === "Ho" ? f.Ho : (f.Hf ?? null);
     const g = pred ? spectrumGaps(m.spectra![part]!, pred, o.K) : undefined;
-    return [part, m.ranks[part]!, pred, g ? g.gapAtF : null, g ? g.largestGapIndex : null, g ? g.largestGap : null, g ? g.relativeAtF : null, g ? g.reconstructionAtF : null];
+    return [
+      part,
+      m.ranks[part]!,
+      pred,
+      g ? g.gapAtF : null,
+      g ? g.largestGapIndex : null,
+      g ? g.largestGap : null,
+      g ? g.relativeAtF : null,
+      g ? g.reconstructionAtF : null,
+    ];
   });
   const fig = lineFigure("explorer-spectrum", {
-    title: `|eigenvalues| of H, H_o, H_f — [${o.d}, ${o.widths.join(", ")}, ${o.K}] ${o.activation}${o.bias ? " + bias" : ""}, ${o.loss}, N = ${o.N}`,
-    x: { title: "index (sorted by |λ|)" }, y: { title: "|λ|", log: true },
+    title:
+      `|eigenvalues| of H, H_o, H_f — [${o.d}, ${o.widths.join(", ")}, ${o.K}] ` +
+      `${o.activation}${o.bias ? " + bias" : ""}, ${o.loss}, N = ${o.N}`,
+    x: { title: "index (sorted by |λ|)" },
+    y: { title: "|λ|", log: true },
     series: (["H", "Ho", "Hf"] as const).map((part, i) => {
       const mags = m.spectra![part]!.map(Math.abs).sort((a, b) => b - a);
       return { name: part, x: mags.map((_, j) => j + 1), y: logFloor(mags), colourIndex: i };
@@ -64,13 +119,52 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     title: "Rank explorer (Singh et al. formulas vs measured)",
     options: o as unknown as Record<string, unknown>,
     figures: [fig.toJSON()],
-    summary: { p: m.p, r: m.r, s: m.s, q: f.q, "rank H": m.ranks.H!, "formula H": f.H, "rank deficiency (measured)": m.p - m.ranks.H!, data: m.dataDescription },
-    tables: [{ title: "formula vs measured", columns: ["matrix", "measured (default tol)", "formula f", "|λ|_f/|λ|_(f+1)", "largest-gap index", "largest gap", "|λ|_f/λ_max", "recon. error at f"], rows }],
-    checks: o.activation === "linear" ? [{ name: "measured rank(H) = formula", pass: m.ranks.H === f.H, detail: `${m.ranks.H} vs ${f.H}${f.HoIsBound ? " (with bias: Fact 13)" : ""}` }] : [],
+    summary: {
+      p: m.p,
+      r: m.r,
+      s: m.s,
+      q: f.q,
+      "rank H": m.ranks.H!,
+      "formula H": f.H,
+      "rank deficiency (measured)": m.p - m.ranks.H!,
+      data: m.dataDescription,
+    },
+    tables: [
+      {
+        title: "formula vs measured",
+        columns: [
+          "matrix",
+          "measured (default tol)",
+          "formula f",
+          "|λ|_f/|λ|_(f+1)",
+          "largest-gap index",
+          "largest gap",
+          "|λ|_f/λ_max",
+          "recon. error at f",
+        ],
+        rows,
+      },
+    ],
+    checks:
+      o.activation === "linear"
+        ? [
+            {
+              name: "measured rank(H) = formula",
+              pass: m.ranks.H === f.H,
+              detail: `${m.ranks.H} vs ${f.H}${f.HoIsBound ? " (with bias: Fact 13)" : ""}`,
+            },
+          ]
+        : [],
     ledger: [],
-    notes: o.activation === "linear" ? [] : ["Non-linear network: the formulas are those of the linear network of the same widths; the spectrum drops at f when the gap ratio at f is large and the largest gap (above the float64 noise floor) lies at f."],
+    notes:
+      o.activation === "linear"
+        ? []
+        : [
+            "Non-linear network: the formulas are those of the linear network of the same widths; the " +
+              "spectrum drops at f when the gap ratio at f is large and the largest gap (above the " +
+              "float64 noise floor) lies at f.",
+          ],
     seconds: (Date.now() - t0) / 1000,
     version: packageVersion(),
   });
 }
-

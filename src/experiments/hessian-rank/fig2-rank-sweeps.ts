@@ -1,4 +1,7 @@
-/** Figs. 2a–2c: rank of H, H_o, H_f of linear networks against the sample size N and the width M, beside Fact 7, Cor. 4, Cor. 6. */
+/**
+ * Figs. 2a–2c: rank of H, H_o, H_f of linear networks against the sample size N and the width M, beside Fact 7, Cor. 4,
+ * Cor. 6.
+ */
 import { lineFigure } from "../../figures";
 import { PartOutput } from "../parts";
 import type { RatioSeries } from "./claims";
@@ -14,16 +17,42 @@ export const fig2a = part({
   async run(o): Promise<PartOutput> {
     const base = baseArgs(o);
     const split = (i: number) => i % o.fig2SplitEvery === 0;
-    const args = o.sweepN.map((n, i) => ({ ...base, hidden: o.sweepNHidden, n, activation: "linear" as const, bias: false, loss: "mse" as const, seed: 0, parts: (split(i) ? ["H", "Ho", "Hf"] : ["H"]) as Parts }));
+    const args = o.sweepN.map((n, i) => ({
+      ...base,
+      hidden: o.sweepNHidden,
+      n,
+      activation: "linear" as const,
+      bias: false,
+      loss: "mse" as const,
+      seed: 0,
+      parts: (split(i) ? ["H", "Ho", "Hf"] : ["H"]) as Parts,
+    }));
     const res = await sweep("Figure 2a rank vs N", args, o.workers);
     const figure = lineFigure("fig2a-rank-vs-n", {
       title: `Fig. 2a — rank of H, H_o, H_f vs N, linear [${o.sweepNHidden}], MSE`,
-      x: { title: "sample size N" }, y: { title: "rank" },
+      x: { title: "sample size N" },
+      y: { title: "rank" },
       series: rankSeries(o.sweepN, res),
     });
     return {
       figures: [figure.toJSON()],
-      tables: [{ title: "Fig. 2a rank vs N", columns: ["N", "r", "p", "rank H", "Fact 7", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.sweepN[i], m.r, m.p, m.ranks.H!, m.formula.H, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) }],
+      tables: [
+        {
+          title: "Fig. 2a rank vs N",
+          columns: ["N", "r", "p", "rank H", "Fact 7", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"],
+          rows: res.map((m, i) => [
+            o.sweepN[i],
+            m.r,
+            m.p,
+            m.ranks.H!,
+            m.formula.H,
+            m.ranks.Ho ?? null,
+            m.formula.Ho,
+            m.ranks.Hf ?? null,
+            m.formula.Hf ?? null,
+          ]),
+        },
+      ],
       notes: missNotes(misses("Fig. 2a N =", res, o.sweepN), o),
       evidence: formulaEvidence("Fig. 2a", res),
     };
@@ -37,14 +66,30 @@ export const fig2bc = part({
   async run(o): Promise<PartOutput> {
     const base = baseArgs(o);
     const split = (i: number) => i % o.fig2SplitEvery === 0;
-    const args = o.widths.map((M, i) => ({ ...base, hidden: [M, M], n: o.widthN, activation: "linear" as const, bias: false, loss: "mse" as const, seed: 0, parts: (split(i) ? ["H", "Ho", "Hf"] : ["H"]) as Parts }));
+    const args = o.widths.map((M, i) => ({
+      ...base,
+      hidden: [M, M],
+      n: o.widthN,
+      activation: "linear" as const,
+      bias: false,
+      loss: "mse" as const,
+      seed: 0,
+      parts: (split(i) ? ["H", "Ho", "Hf"] : ["H"]) as Parts,
+    }));
     const res = await sweep("Figure 2b rank vs width", args, o.workers);
     const fig2b = lineFigure("fig2b-rank-vs-width", {
-      title: "Fig. 2b — rank of H, H_o, H_f vs width M, linear [M, M], MSE", x: { title: "hidden width M" }, y: { title: "rank" },
-      series: [...rankSeries(o.widths, res), { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 }],
+      title: "Fig. 2b — rank of H, H_o, H_f vs width M, linear [M, M], MSE",
+      x: { title: "hidden width M" },
+      y: { title: "rank" },
+      series: [
+        ...rankSeries(o.widths, res),
+        { name: "#params p", x: o.widths, y: res.map((m) => m.p), dash: "dot", colourIndex: 7 },
+      ],
     });
     const fig2c = lineFigure("fig2c-rank-over-params", {
-      title: "Fig. 2c — rank(H) / #params vs width", x: { title: "hidden width M" }, y: { title: "rank / p" },
+      title: "Fig. 2c — rank(H) / #params vs width",
+      x: { title: "hidden width M" },
+      y: { title: "rank / p" },
       series: [
         { name: "measured", x: o.widths, y: res.map((m) => m.ranks.H! / m.p), colourIndex: 0 },
         { name: "formula", x: o.widths, y: res.map((m) => m.formula.H / m.p), mode: "markers", colourIndex: 1 },
@@ -53,7 +98,23 @@ export const fig2bc = part({
     return {
       figures: [fig2b.toJSON(), fig2c.toJSON()],
       summary: { "fig2c rank/p at largest width": res[res.length - 1].ranks.H! / res[res.length - 1].p },
-      tables: [{ title: "Fig. 2b rank vs width", columns: ["M", "p", "rank H", "Fact 7", "rank/p", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"], rows: res.map((m, i) => [o.widths[i], m.p, m.ranks.H!, m.formula.H, m.ranks.H! / m.p, m.ranks.Ho ?? null, m.formula.Ho, m.ranks.Hf ?? null, m.formula.Hf ?? null]) }],
+      tables: [
+        {
+          title: "Fig. 2b rank vs width",
+          columns: ["M", "p", "rank H", "Fact 7", "rank/p", "rank H_o", "Cor. 4", "rank H_f", "Cor. 6"],
+          rows: res.map((m, i) => [
+            o.widths[i],
+            m.p,
+            m.ranks.H!,
+            m.formula.H,
+            m.ranks.H! / m.p,
+            m.ranks.Ho ?? null,
+            m.formula.Ho,
+            m.ranks.Hf ?? null,
+            m.formula.Hf ?? null,
+          ]),
+        },
+      ],
       notes: missNotes(misses("Fig. 2b M =", res, o.widths), o),
       evidence: { ...formulaEvidence("Fig. 2b", res), "fig2c-rank-over-p-falls": ratioByWidth(o.widths, res, o.K) },
     };

@@ -10,15 +10,36 @@ export const fig4 = part({
   title: "Fig. 4 — low-rank reconstruction error (ReLU, cross-entropy)",
   reads: [...DATA_READS, "fig4Hidden", "fig4N"],
   async run(o): Promise<PartOutput> {
-    const [m] = await sweep("Figure 4 reconstruction", [{ ...baseArgs(o), hidden: o.fig4Hidden, n: o.fig4N, activation: "relu", bias: false, loss: "ce", seed: 0, parts: ["H"], keepSpectra: true }], 1);
+    const [m] = await sweep(
+      "Figure 4 reconstruction",
+      [
+        {
+          ...baseArgs(o),
+          hidden: o.fig4Hidden,
+          n: o.fig4N,
+          activation: "relu",
+          bias: false,
+          loss: "ce",
+          seed: 0,
+          parts: ["H"],
+          keepSpectra: true,
+        },
+      ],
+      1,
+    );
     const errs = cv.reconstructionErrors(m.spectra!.H!);
     const f = Math.min(m.formula.H, errs.length - 1);
     const machine = m.ranks.H!;
     const rec: Reconstruction = { f, errAtF: errs[f], errAt90: errs[Math.ceil(0.9 * f)], machineRank: machine, p: m.p };
     const figure = lineFigure("fig4-reconstruction-error", {
-      title: `Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [${o.fig4Hidden}], cross-entropy`, x: { title: "k (top eigenpairs kept)" }, y: { title: "relative error", log: true },
+      title: `Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [${o.fig4Hidden}], cross-entropy`,
+      x: { title: "k (top eigenpairs kept)" },
+      y: { title: "relative error", log: true },
       series: [{ name: "ReLU, CE", x: Array.from(errs.keys()), y: Array.from(errs).map((v) => Math.max(v, 1e-17)) }],
-      vlines: [{ x: f, label: `linear formula ${f}` }, { x: machine, label: `machine-precision rank ${machine}` }],
+      vlines: [
+        { x: f, label: `linear formula ${f}` },
+        { x: machine, label: `machine-precision rank ${machine}` },
+      ],
     });
     return {
       figures: [figure.toJSON()],

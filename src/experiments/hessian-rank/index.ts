@@ -5,8 +5,10 @@
  * One module per figure, in the paper's order: fig1-spectra (Fig. 1), thm5-column-blocks (Theorem 5 and
  * block-column independence, Sec. 4.3), fig2-rank-sweeps (Figs. 2a–2c), s91-depth (rank vs depth, Sec. 5.1 /
  * S9.1), fig6-bias (Fig. 6, Sec. 6), fig3-spectra (Fig. 3 and the regime sweep of Sec. 5.2),
- * fig4-reconstruction (Fig. 4), fig5-training (Fig. 5), thm9-relu-bound (Theorem 9 / Fact 11, Sec. 7.1), cor10-relu-minimum (Corollary 10),
- * s9-appendix (activations × losses × depths, Appendix S9). The claims ledger is claims.ts; the options and presets options.ts;
+ * fig4-reconstruction (Fig. 4), fig5-training (Fig. 5), thm9-relu-bound (Theorem 9 / Fact 11, Sec. 7.1),
+ * cor10-relu-minimum (Corollary 10),
+ * s9-appendix (activations × losses × depths, Appendix S9). The claims ledger is claims.ts; the options and presets
+ * options.ts;
  * the measurement of one configuration (run in the worker pool) measure.ts. Each figure is its own call
  * (`singh.fig2a({ ... })`, cached on its own); `hessianRank()` runs them all. Plus `rankExplorer`.
  */
@@ -48,9 +50,12 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
     run: (o) => ({
       summary: { data: `${singhSource(o)} ${o.downscale}-downscaled to d = ${o.d}, inputs ${o.inputs}` },
       notes: [
-        "Rank = number of eigenvalues with |λ| > max|λ| · p · eps (float64), as the authors' code and numpy's matrix_rank.",
+        "Rank = number of eigenvalues with |λ| > max|λ| · p · eps (float64), as the authors' code " +
+          "and numpy's matrix_rank.",
         "For cross-entropy the formulas use K − 1 (the softmax Hessian has rank K − 1), as the authors' code does.",
-        `Non-linear spectra are judged by where they drop, not by a threshold: the gap ratio |λ|_(f)/|λ|_(f+1) at the linear formula's index f and the index of the largest ratio |λ|_(i)/|λ|_(i+1) above the float64 noise floor (rules in the ledger).`,
+        `Non-linear spectra are judged by where they drop, not by a threshold: the gap ratio ` +
+          `|λ|_(f)/|λ|_(f+1) at the linear formula's index f and the index of the largest ratio ` +
+          `|λ|_(i)/|λ|_(i+1) above the float64 noise floor (rules in the ledger).`,
       ],
     }),
   },

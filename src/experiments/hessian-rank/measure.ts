@@ -64,7 +64,13 @@ export interface Measurement {
 }
 
 export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: string } {
-  const load = { source: a.source, n: a.n, seed: a.seed, cifarDir: a.cifarDir, classes: a.K < 10 ? Array.from({ length: a.K }, (_, i) => i) : undefined };
+  const load = {
+    source: a.source,
+    n: a.n,
+    seed: a.seed,
+    cifarDir: a.cifarDir,
+    classes: a.K < 10 ? Array.from({ length: a.K }, (_, i) => i) : undefined,
+  };
   let ds = imageData({ ...load, d: a.downscale === "nearest" ? 0 : a.d });
   if (a.downscale === "nearest") {
     const side = Math.round(Math.sqrt(a.d));
@@ -83,20 +89,30 @@ export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: 
     const sd = new Float64Array(d);
     for (let i = 0; i < N; i++) for (let j = 0; j < d; j++) sd[j] += X.data[i * d + j] ** 2;
     for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j] / N);
-    X = new Matrix(N, d, X.data.map((v, i) => (sd[i % d] > 0 ? v / sd[i % d] : 0)));
+    X = new Matrix(
+      N,
+      d,
+      X.data.map((v, i) => (sd[i % d] > 0 ? v / sd[i % d] : 0)),
+    );
   }
   const spec: nets.NetSpec = { sizes: [a.d, ...a.hidden, a.K], activation: a.activation, bias: a.bias };
   const params = nets.initParams(spec, { init: a.init, seed: a.seed });
   const scale = a.initScale ?? 1;
-  if (scale !== 1) for (const l of nets.layout(spec)) for (let i = l.wOffset; i < l.wOffset + l.rows * l.cols; i++) params[i] *= scale;
-  return { problem: { spec, params, X, Y: ds.Y, loss: a.loss }, description: ds.description + (treatment === "raw" ? "" : `; ${treatment} per pixel`) };
+  if (scale !== 1)
+    for (const l of nets.layout(spec)) for (let i = l.wOffset; i < l.wOffset + l.rows * l.cols; i++) params[i] *= scale;
+  return {
+    problem: { spec, params, X, Y: ds.Y, loss: a.loss },
+    description: ds.description + (treatment === "raw" ? "" : `; ${treatment} per pixel`),
+  };
 }
 
 export function measure(a: MeasureArgs): Measurement {
   const t0 = Date.now();
   const { problem, description } = problemFor(a);
   const linearNoBias = a.activation === "linear" && !a.bias && a.loss === "mse";
-  const res = linearNoBias ? cv.linearHessianClosedForm(problem, { parts: a.parts }) : cv.hessian(problem, { parts: a.parts });
+  const res = linearNoBias
+    ? cv.linearHessianClosedForm(problem, { parts: a.parts })
+    : cv.hessian(problem, { parts: a.parts });
   const r = rank(problem.X);
   const s = a.loss === "mse" ? rank(cv.linearStatistics(problem).omega) : Math.min(r, a.K - (a.loss === "ce" ? 1 : 0));
   const formula = cv.linearRankFormulas({ sizes: problem.spec.sizes, r, s, bias: a.bias, loss: a.loss });
@@ -113,7 +129,17 @@ export function measure(a: MeasureArgs): Measurement {
     }
     if (a.keepSpectra) spectra[part] = Array.from(ev);
   }
-  return { p: res.p, r, s, ranks, formula, spectra: a.keepSpectra ? spectra : undefined, atFormula, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
+  return {
+    p: res.p,
+    r,
+    s,
+    ranks,
+    formula,
+    spectra: a.keepSpectra ? spectra : undefined,
+    atFormula,
+    dataDescription: description,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 /** How the sorted spectrum |λ|_(1) ≥ |λ|_(2) ≥ … behaves at a predicted index f (1-based). */
@@ -190,7 +216,9 @@ export function measureBlocks(a: MeasureArgs): BlockMeasurement {
   const t0 = Date.now();
   const { problem, description } = problemFor(a);
   const linearNoBias = a.activation === "linear" && !a.bias && a.loss === "mse";
-  const res = linearNoBias ? cv.linearHessianClosedForm(problem, { parts: ["Ho", "Hf"] }) : cv.hessian(problem, { parts: ["Ho", "Hf"] });
+  const res = linearNoBias
+    ? cv.linearHessianClosedForm(problem, { parts: ["Ho", "Hf"] })
+    : cv.hessian(problem, { parts: ["Ho", "Hf"] });
   const rows = Array.from({ length: res.p }, (_, i) => i);
   const L = problem.spec.sizes.length - 1;
   const HfBlocks: number[] = [];
@@ -200,8 +228,21 @@ export function measureBlocks(a: MeasureArgs): BlockMeasurement {
     HfBlocks.push(rank(cv.denseBlock(res.Hf!, rows, cols)));
     if (linearNoBias) HoBlocks.push(rank(cv.denseBlock(res.Ho!, rows, cols)));
   }
-  const s = a.loss === "mse" ? rank(cv.linearStatistics(problem).omega) : Math.min(rank(problem.X), a.K - (a.loss === "ce" ? 1 : 0));
-  return { p: res.p, r: rank(problem.X), s, sizes: problem.spec.sizes, HfBlocks, HoBlocks, Hf: cv.spectrumOf(res.Hf!).rank, dataDescription: description, seconds: (Date.now() - t0) / 1000 };
+  const s =
+    a.loss === "mse"
+      ? rank(cv.linearStatistics(problem).omega)
+      : Math.min(rank(problem.X), a.K - (a.loss === "ce" ? 1 : 0));
+  return {
+    p: res.p,
+    r: rank(problem.X),
+    s,
+    sizes: problem.spec.sizes,
+    HfBlocks,
+    HoBlocks,
+    Hf: cv.spectrumOf(res.Hf!).rank,
+    dataDescription: description,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 /** Theorem 9 / Fact 11: rank of H_o of a bias-free ReLU network, its neurons' activity and assumption A2. */
@@ -213,7 +254,10 @@ export interface ReluMeasurement {
   Ho: number;
   /** per hidden layer: neurons active (pre-activation > 0) on at least one sample */
   active: number[];
-  /** first-layer neurons whose weighted input covariance E[α x xᵀ] (α = 1 where the neuron is active) has rank r: assumption A2 */
+  /**
+   * first-layer neurons whose weighted input covariance E[α x xᵀ] (α = 1 where the neuron is active) has rank r:
+   * assumption A2
+   */
   a2: number;
   /** per first-layer neuron: the number of samples on which it is active */
   firstLayerActivity: number[];
@@ -247,13 +291,24 @@ export function measureRelu(a: MeasureArgs): ReluMeasurement {
         // E[α x xᵀ] = X_Aᵀ X_A / N over the samples A where neuron j is active: its rank is rank(X_A)
         const A = new Matrix(counts[j], X.cols);
         let k = 0;
-        for (let i = 0; i < Z.rows; i++) if (Z.data[i * Z.cols + j] > 0) A.data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), X.cols * k++);
+        for (let i = 0; i < Z.rows; i++)
+          if (Z.data[i * Z.cols + j] > 0) A.data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), X.cols * k++);
         firstLayerRanks[j] = rank(A);
         if (firstLayerRanks[j] === r) a2++;
       }
     }
   }
-  return { p: Ho!.rows, r, sizes: problem.spec.sizes, Ho: cv.spectrumOf(Ho!).rank, active, a2, firstLayerActivity, firstLayerRanks, seconds: (Date.now() - t0) / 1000 };
+  return {
+    p: Ho!.rows,
+    r,
+    sizes: problem.spec.sizes,
+    Ho: cv.spectrumOf(Ho!).rank,
+    active,
+    a2,
+    firstLayerActivity,
+    firstLayerRanks,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 export const measureModule = __filename;

@@ -24,7 +24,8 @@ export interface HessianRankOptions {
    * Cor. 4 19/19, Cor. 6 19/19, Thm. 12 7/7); on Fashion-MNIST four configurations miss by a few
    * eigenvalues (Fact 7 17/21, Cor. 4 15/19, Thm. 12 6/7; e.g. Fig. 2a [12, 8, 8, 8], N = 60: rank H 806
    * vs 808, |λ|_(808)/λ_max = 1.1e-14 < p·eps = 2.4e-13), where standardized inputs give all of them.
-   * Bias networks get centred inputs ("raw" becomes "centred": assumption A3 of Theorem 12). Each run's notes list any linear
+   * Bias networks get centred inputs ("raw" becomes "centred": assumption A3 of Theorem 12). Each run's notes list any
+   * linear
    * configuration whose rank misses a formula, with |λ|_(f)/λ_max against p·eps.
    */
   inputs: InputTreatment;
@@ -223,19 +224,27 @@ export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
 
 export function validateHessianRank(o: HessianRankOptions): void {
   checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
-  if (o.cifarDir !== null && typeof o.cifarDir !== "string") checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
+  if (o.cifarDir !== null && typeof o.cifarDir !== "string")
+    checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
   checkChoice(NAME, "inputs", o.inputs, INPUT_TREATMENTS);
   checkChoice(NAME, "downscale", o.downscale, DOWNSCALES);
-  if (!Array.isArray(o.fig3Scales) || !o.fig3Scales.length || o.fig3Scales.some((v) => typeof v !== "number" || !(v > 0 && v <= 100))) checkChoice(NAME, "fig3Scales", o.fig3Scales, ["a non-empty list of numbers in (0, 100]"]);
+  if (
+    !Array.isArray(o.fig3Scales) ||
+    !o.fig3Scales.length ||
+    o.fig3Scales.some((v) => typeof v !== "number" || !(v > 0 && v <= 100))
+  )
+    checkChoice(NAME, "fig3Scales", o.fig3Scales, ["a non-empty list of numbers in (0, 100]"]);
   checkInt(NAME, "d", o.d, 1, 3072);
   if (Math.round(Math.sqrt(o.d)) ** 2 !== o.d) checkChoice(NAME, "d", o.d, [16, 36, 64, 100, 144, 196]);
   checkInt(NAME, "K", o.K, 2, 10);
   checkChoice(NAME, "init", o.init, nets.INITS);
   checkInt(NAME, "seeds", o.seeds, 1, 20);
-  for (const k of ["fig1Hidden", "sweepNHidden", "fig3Hidden", "fig4Hidden", "fig5Hidden"] as const) checkIntList(NAME, k, o[k], 1);
+  for (const k of ["fig1Hidden", "sweepNHidden", "fig3Hidden", "fig4Hidden", "fig5Hidden"] as const)
+    checkIntList(NAME, k, o[k], 1);
   checkIntList(NAME, "sweepN", o.sweepN, 2);
   checkIntList(NAME, "widths", o.widths, 1);
-  for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const) checkInt(NAME, k, o[k], 2);
+  for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const)
+    checkInt(NAME, k, o[k], 2);
   checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
   checkInt(NAME, "fig2SplitEvery", o.fig2SplitEvery, 1);
   checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
@@ -263,14 +272,24 @@ export function validateHessianRank(o: HessianRankOptions): void {
 
 /** A list of architectures: each a non-empty list of hidden widths ≥ 1. */
 function checkHiddenList(name: string, v: unknown): void {
-  if (!Array.isArray(v) || !v.length || v.some((h) => !Array.isArray(h) || !h.length || h.some((w) => !Number.isInteger(w) || w < 1))) {
-    throw new OptionError(`${NAME}: option ${name} must be a non-empty list of hidden-width lists (integers ≥ 1), e.g. [[30, 20], [12, 8, 8]]; got ${JSON.stringify(v)}`);
+  if (
+    !Array.isArray(v) ||
+    !v.length ||
+    v.some((h) => !Array.isArray(h) || !h.length || h.some((w) => !Number.isInteger(w) || w < 1))
+  ) {
+    throw new OptionError(
+      `${NAME}: option ${name} must be a non-empty list of hidden-width lists (integers ≥ 1), ` +
+        `e.g. [[30, 20], [12, 8, 8]]; got ${JSON.stringify(v)}`,
+    );
   }
 }
 
 /** A non-empty list of choices, without repeats. */
 function checkChoiceList(name: string, v: unknown, allowed: readonly string[]): void {
   if (!Array.isArray(v) || !v.length || v.some((x) => !allowed.includes(x)) || new Set(v).size !== v.length) {
-    throw new OptionError(`${NAME}: option ${name} must be a non-empty list without repeats of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(v)}`);
+    throw new OptionError(
+      `${NAME}: option ${name} must be a non-empty list without repeats of ` +
+        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(v)}`,
+    );
   }
 }

@@ -16,8 +16,20 @@ export const appendix = part({
   async run(o): Promise<PartOutput> {
     const base = baseArgs(o);
     const depths = [...new Set(o.appendixDepths)].sort((a, b) => a - b);
-    const configs = o.appendixActivations.flatMap((activation) => o.appendixLosses.flatMap((loss) => depths.map((layers) => ({ activation, loss, layers }))));
-    const args: MeasureArgs[] = configs.map((c) => ({ ...base, hidden: Array(c.layers).fill(o.appendixWidth), n: o.appendixN, activation: c.activation, bias: false, loss: c.loss, seed: 0, parts: ["H"], keepSpectra: true }));
+    const configs = o.appendixActivations.flatMap((activation) =>
+      o.appendixLosses.flatMap((loss) => depths.map((layers) => ({ activation, loss, layers }))),
+    );
+    const args: MeasureArgs[] = configs.map((c) => ({
+      ...base,
+      hidden: Array(c.layers).fill(o.appendixWidth),
+      n: o.appendixN,
+      activation: c.activation,
+      bias: false,
+      loss: c.loss,
+      seed: 0,
+      parts: ["H"],
+      keepSpectra: true,
+    }));
     const res = await sweep("Appendix sweeps", args, o.workers);
     const label = (i: number) => `${configs[i].activation} ${configs[i].loss} ${configs[i].layers}L`;
     const gaps = res.map((m) => spectrumGaps(m.spectra!.H!, m.formula.H, o.K));
@@ -26,13 +38,22 @@ export const appendix = part({
     const markers = ["circle", "square", "diamond", "triangle-up", "cross", "x"];
     const symbols = o.appendixLosses.map((l, i) => `${markers[i % markers.length]} ${l}`).join(", ");
     const byAct = lineFigure("s9-appendix-rank-vs-formula", {
-      title: `Appendix sweeps — rank of H (default tolerance) vs the linear formula, hidden layers of width ${o.appendixWidth}, N = ${o.appendixN} (markers: ${symbols})`,
-      x: { title: "linear formula (Fact 7; K − 1 for cross-entropy)" }, y: { title: "measured rank H" },
+      title:
+        `Appendix sweeps — rank of H (default tolerance) vs the linear formula, hidden layers of ` +
+        `width ${o.appendixWidth}, N = ${o.appendixN} (markers: ${symbols})`,
+      x: { title: "linear formula (Fact 7; K − 1 for cross-entropy)" },
+      y: { title: "measured rank H" },
       series: [
         { name: "rank = formula", x: [0, top], y: [0, top], dash: "dash", colourIndex: 7 },
         ...o.appendixActivations.map((a, k) => {
           const idx = configs.map((c, i) => (c.activation === a ? i : -1)).filter((i) => i >= 0);
-          return { name: a, x: idx.map((i) => res[i].formula.H), y: idx.map((i) => res[i].ranks.H!), mode: "markers" as const, colourIndex: k };
+          return {
+            name: a,
+            x: idx.map((i) => res[i].formula.H),
+            y: idx.map((i) => res[i].ranks.H!),
+            mode: "markers" as const,
+            colourIndex: k,
+          };
         }),
       ],
     });
@@ -42,21 +63,36 @@ export const appendix = part({
       const t = byAct.data[k + 1] as Record<string, unknown>;
       t.text = idx.map(label);
       t.hovertemplate = "%{text}<br>formula %{x}, rank %{y}<extra></extra>";
-      t.marker = { ...(t.marker as object), symbol: idx.map((i) => markers[o.appendixLosses.indexOf(configs[i].loss) % markers.length]) };
+      t.marker = {
+        ...(t.marker as object),
+        symbol: idx.map((i) => markers[o.appendixLosses.indexOf(configs[i].loss) % markers.length]),
+      };
     });
     const gapFig = lineFigure("s9-appendix-gap-at-formula", {
       title: "Appendix sweeps — spectrum gap |λ|_(f)/|λ|_(f+1) of H at the linear formula's index f, per configuration",
-      x: { title: "configuration" }, y: { title: "|λ|_f / |λ|_(f+1)", log: true },
+      x: { title: "configuration" },
+      y: { title: "|λ|_f / |λ|_(f+1)", log: true },
       series: [
         // the rule's threshold as a series (reference lines on a log axis would need log-unit labels)
         { name: "drop: gap ≥ 10", x: [0, Math.max(1, configs.length - 1)], y: [10, 10], dash: "dash", colourIndex: 7 },
         ...o.appendixActivations.map((a, k) => {
           const idx = configs.map((c, i) => (c.activation === a ? i : -1)).filter((i) => i >= 0);
-          return { name: a, x: idx, y: idx.map((i) => (Number.isFinite(gaps[i].gapAtF) ? gaps[i].gapAtF : 1e17)), mode: "markers" as const, colourIndex: k };
+          return {
+            name: a,
+            x: idx,
+            y: idx.map((i) => (Number.isFinite(gaps[i].gapAtF) ? gaps[i].gapAtF : 1e17)),
+            mode: "markers" as const,
+            colourIndex: k,
+          };
         }),
       ],
     });
-    Object.assign(gapFig.layout.xaxis as object, { tickmode: "array", tickvals: configs.map((_, i) => i), ticktext: configs.map((_, i) => label(i)), tickangle: -60 });
+    Object.assign(gapFig.layout.xaxis as object, {
+      tickmode: "array",
+      tickvals: configs.map((_, i) => i),
+      ticktext: configs.map((_, i) => label(i)),
+      tickangle: -60,
+    });
     gapFig.layout.margin = { ...(gapFig.layout.margin as object), b: 140 };
 
     const linear = configs.map((c, i) => ({ c, i })).filter(({ c }) => c.activation === "linear");
@@ -66,24 +102,66 @@ export const appendix = part({
     if (linear.length) {
       const parts: FormulaHits["parts"] = o.appendixLosses.map((loss) => {
         const mine = linear.filter(({ c }) => c.loss === loss);
-        return { label: loss, holds: mine.filter(({ i }) => res[i].ranks.H === res[i].formula.H).length, total: mine.length };
+        return {
+          label: loss,
+          holds: mine.filter(({ i }) => res[i].ranks.H === res[i].formula.H).length,
+          total: mine.length,
+        };
       });
       evidence["s51-losses-linear"] = { parts } satisfies FormulaHits;
-    } else unassessed["s51-losses-linear"] = `appendixActivations [${o.appendixActivations.join(", ")}] has no "linear"`;
-    if (nonlinear.length) evidence["s94-nonlinear-bulk"] = { spectra: nonlinear.map(({ i }) => ({ label: label(i), ...gaps[i] })) } satisfies BulkGaps;
-    else unassessed["s94-nonlinear-bulk"] = `appendixActivations [${o.appendixActivations.join(", ")}] has no non-linear activation`;
+    } else
+      unassessed["s51-losses-linear"] = `appendixActivations [${o.appendixActivations.join(", ")}] has no "linear"`;
+    if (nonlinear.length)
+      evidence["s94-nonlinear-bulk"] = {
+        spectra: nonlinear.map(({ i }) => ({ label: label(i), ...gaps[i] })),
+      } satisfies BulkGaps;
+    else
+      unassessed["s94-nonlinear-bulk"] =
+        `appendixActivations [${o.appendixActivations.join(", ")}] has no non-linear activation`;
     return {
       figures: [byAct.toJSON(), gapFig.toJSON()],
       summary: {
-        "appendix: linear configurations with rank H = formula": `${linear.filter(({ i }) => res[i].ranks.H === res[i].formula.H).length} / ${linear.length}`,
-        "appendix: non-linear spectra with gap ≥ 10 at f": `${nonlinear.filter(({ i }) => gaps[i].gapAtF >= 10).length} / ${nonlinear.length}`,
+        "appendix: linear configurations with rank H = formula":
+          `${linear.filter(({ i }) => res[i].ranks.H === res[i].formula.H).length} / ` + `${linear.length}`,
+        "appendix: non-linear spectra with gap ≥ 10 at f":
+          String(nonlinear.filter(({ i }) => gaps[i].gapAtF >= 10).length) + ` / ` + String(nonlinear.length),
       },
-      tables: [{
-        title: "Appendix sweeps: rank vs the linear formula",
-        columns: ["activation", "loss", "hidden layers", "r", "p", "formula f", "rank H (default tol)", "rank − f", "|λ|_f/|λ|_(f+1)", "largest-gap index", "recon. error at f"],
-        rows: res.map((m, i) => [configs[i].activation, configs[i].loss, configs[i].layers, m.r, m.p, m.formula.H, m.ranks.H!, m.ranks.H! - m.formula.H, Number.isFinite(gaps[i].gapAtF) ? gaps[i].gapAtF : null, gaps[i].largestGapIndex, gaps[i].reconstructionAtF]),
-      }],
-      notes: ["The appendix (S9) itself is not in our copy of the paper: which activations, losses and depths it shows is not known; this sweep's lists are options with the ones the main text names as defaults (ReLU, tanh; MSE, cross-entropy, cosh as log-cosh)."],
+      tables: [
+        {
+          title: "Appendix sweeps: rank vs the linear formula",
+          columns: [
+            "activation",
+            "loss",
+            "hidden layers",
+            "r",
+            "p",
+            "formula f",
+            "rank H (default tol)",
+            "rank − f",
+            "|λ|_f/|λ|_(f+1)",
+            "largest-gap index",
+            "recon. error at f",
+          ],
+          rows: res.map((m, i) => [
+            configs[i].activation,
+            configs[i].loss,
+            configs[i].layers,
+            m.r,
+            m.p,
+            m.formula.H,
+            m.ranks.H!,
+            m.ranks.H! - m.formula.H,
+            Number.isFinite(gaps[i].gapAtF) ? gaps[i].gapAtF : null,
+            gaps[i].largestGapIndex,
+            gaps[i].reconstructionAtF,
+          ]),
+        },
+      ],
+      notes: [
+        "The appendix (S9) itself is not in our copy of the paper: which activations, losses and " +
+          "depths it shows is not known; this sweep's lists are options with the ones the main text " +
+          "names as defaults (ReLU, tanh; MSE, cross-entropy, cosh as log-cosh).",
+      ],
       evidence,
       unassessed,
     };

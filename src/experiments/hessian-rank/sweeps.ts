@@ -27,21 +27,42 @@ export function singhSource(o: Pick<HessianRankOptions, "source" | "cifarDir">):
   return o.cifarDir ? "cifar10" : "mnist";
 }
 
-export function baseArgs(o: DataOptions): Omit<MeasureArgs, "hidden" | "n" | "activation" | "bias" | "loss" | "seed" | "parts"> {
-  return { d: o.d, K: o.K, init: o.init, source: singhSource(o), cifarDir: o.cifarDir ?? undefined, inputs: o.inputs, downscale: o.downscale };
+export function baseArgs(
+  o: DataOptions,
+): Omit<MeasureArgs, "hidden" | "n" | "activation" | "bias" | "loss" | "seed" | "parts"> {
+  return {
+    d: o.d,
+    K: o.K,
+    init: o.init,
+    source: singhSource(o),
+    cifarDir: o.cifarDir ?? undefined,
+    inputs: o.inputs,
+    downscale: o.downscale,
+  };
 }
 
 export async function sweep(label: string, args: MeasureArgs[], workers: number): Promise<Measurement[]> {
   const bar = new Progress(label, args.length);
-  const out = await mapTasks<Measurement>(args.map((a) => ({ module: measureModule, fn: "measure", args: a })), { workers, onDone: () => bar.tick() });
+  const out = await mapTasks<Measurement>(
+    args.map((a) => ({ module: measureModule, fn: "measure", args: a })),
+    { workers, onDone: () => bar.tick() },
+  );
   bar.finish();
   return out;
 }
 
 /** A sweep of one of measure.ts's other measurements (`measureBlocks`, `measureRelu`) through the worker pool. */
-export async function sweepWith<R>(label: string, fn: "measureBlocks" | "measureRelu", args: MeasureArgs[], workers: number): Promise<R[]> {
+export async function sweepWith<R>(
+  label: string,
+  fn: "measureBlocks" | "measureRelu",
+  args: MeasureArgs[],
+  workers: number,
+): Promise<R[]> {
   const bar = new Progress(label, args.length);
-  const out = await mapTasks<R>(args.map((a) => ({ module: measureModule, fn, args: a })), { workers, onDone: () => bar.tick() });
+  const out = await mapTasks<R>(
+    args.map((a) => ({ module: measureModule, fn, args: a })),
+    { workers, onDone: () => bar.tick() },
+  );
   bar.finish();
   return out;
 }
@@ -55,7 +76,11 @@ export function hits(label: string, res: Measurement[], part: "H" | "Ho" | "Hf")
 
 /** The three exact-formula claims fed by one figure's linear configurations. */
 export function formulaEvidence(label: string, res: Measurement[]): Record<string, FormulaHits> {
-  return { "fact7-rank-H": { parts: [hits(label, res, "H")] }, "cor4-rank-Ho": { parts: [hits(label, res, "Ho")] }, "cor6-rank-Hf": { parts: [hits(label, res, "Hf")] } };
+  return {
+    "fact7-rank-H": { parts: [hits(label, res, "H")] },
+    "cor4-rank-Ho": { parts: [hits(label, res, "Ho")] },
+    "cor6-rank-Hf": { parts: [hits(label, res, "Hf")] },
+  };
 }
 
 /**
@@ -72,7 +97,16 @@ export function misses(label: string, res: Measurement[], xs: (number | string)[
       if (got === undefined || pred === undefined || got === pred) continue;
       const at = m.atFormula[part];
       const tol = m.p * Number.EPSILON;
-      out.push(`${label} ${xs[i]}: rank ${part} ${got} vs formula ${pred}${at === undefined ? "" : `; |λ|_(f)/λ_max = ${at.toExponential(2)} ${at > tol ? ">" : "≤"} p·eps = ${tol.toExponential(2)}`}`);
+      out.push(
+        `${label} ${xs[i]}: rank ${part} ${got} vs formula ` +
+          (String(pred) +
+            String(
+              at === undefined
+                ? ""
+                : `; |λ|_(f)/λ_max = ${at.toExponential(2)} ${at > tol ? ">" : "≤"} p·eps = ` +
+                    `${tol.toExponential(2)}`,
+            )),
+      );
     }
   });
   return out;
@@ -80,7 +114,12 @@ export function misses(label: string, res: Measurement[], xs: (number | string)[
 
 /** The note a figure adds when some of its linear configurations miss a formula (none when all hold). */
 export function missNotes(missed: string[], o: Pick<HessianRankOptions, "inputs" | "downscale">): string[] {
-  return missed.length ? [`Linear configurations (no bias) whose measured rank misses its formula, with inputs ${o.inputs}, ${o.downscale} downscaling: ${missed.join("; ")}.`] : [];
+  return missed.length
+    ? [
+        `Linear configurations (no bias) whose measured rank misses its formula, with inputs ` +
+          `${o.inputs}, ${o.downscale} downscaling: ${missed.join("; ")}.`,
+      ]
+    : [];
 }
 
 /**
@@ -94,8 +133,20 @@ export function rankSeries(x: number[], res: Measurement[]) {
     { name: "H measured", x, y: res.map((m) => m.ranks.H!), colourIndex: 0 },
     { name: "H formula (Fact 7)", x, y: res.map((m) => m.formula.H), mode: "markers" as const, colourIndex: 0 },
     { name: "H_o measured", x: xs, y: sub.map(([, m]) => m.ranks.Ho!), colourIndex: 1 },
-    { name: "H_o formula (Cor. 4)", x: xs, y: sub.map(([, m]) => m.formula.Ho), mode: "markers" as const, colourIndex: 1 },
+    {
+      name: "H_o formula (Cor. 4)",
+      x: xs,
+      y: sub.map(([, m]) => m.formula.Ho),
+      mode: "markers" as const,
+      colourIndex: 1,
+    },
     { name: "H_f measured", x: xs, y: sub.map(([, m]) => m.ranks.Hf!), colourIndex: 2 },
-    { name: "H_f formula (Cor. 6)", x: xs, y: sub.map(([, m]) => m.formula.Hf!), mode: "markers" as const, colourIndex: 2 },
+    {
+      name: "H_f formula (Cor. 6)",
+      x: xs,
+      y: sub.map(([, m]) => m.formula.Hf!),
+      mode: "markers" as const,
+      colourIndex: 2,
+    },
   ];
 }

@@ -31,7 +31,16 @@ export const thm9 = part({
   async run(o): Promise<PartOutput> {
     const base = baseArgs(o);
     const configs = o.thm9Hidden.flatMap((hidden) => o.thm9N.map((N) => ({ hidden, N })));
-    const args: MeasureArgs[] = configs.map((c) => ({ ...base, hidden: c.hidden, n: c.N, activation: "relu", bias: false, loss: "mse", seed: 0, parts: ["Ho"] }));
+    const args: MeasureArgs[] = configs.map((c) => ({
+      ...base,
+      hidden: c.hidden,
+      n: c.N,
+      activation: "relu",
+      bias: false,
+      loss: "mse",
+      seed: 0,
+      parts: ["Ho"],
+    }));
     const res = await sweepWith<ReluMeasurement>("Theorem 9 ReLU H_o", "measureRelu", args, o.workers);
     const K = o.K;
     const points: ReluPoint[] = res.map((m, i) => {
@@ -59,34 +68,90 @@ export const thm9 = part({
       const name = `[${hidden.join(", ")}]`;
       return [
         { name: `${name} rank H_o`, x: xs, y: pts.map((q) => q.rank), mode: "lines+markers" as const, colourIndex: k },
-        { name: `${name} ${hidden.length === 1 ? "Theorem 9" : "Fact 11"} bound`, x: xs, y: pts.map((q) => q.bound), dash: "dash" as const, colourIndex: k },
-        ...(hidden.length === 1 ? [{ name: `${name} Σ_j rk E[α_j xxᵀ] + M̃(K−1)`, x: xs, y: pts.map((q) => q.refined!), mode: "markers" as const, colourIndex: k + 3 }] : []),
+        {
+          name: `${name} ${hidden.length === 1 ? "Theorem 9" : "Fact 11"} bound`,
+          x: xs,
+          y: pts.map((q) => q.bound),
+          dash: "dash" as const,
+          colourIndex: k,
+        },
+        ...(hidden.length === 1
+          ? [
+              {
+                name: `${name} Σ_j rk E[α_j xxᵀ] + M̃(K−1)`,
+                x: xs,
+                y: pts.map((q) => q.refined!),
+                mode: "markers" as const,
+                colourIndex: k + 3,
+              },
+            ]
+          : []),
       ];
     });
     const Ns = [...new Set(o.thm9N)].sort((a, b) => a - b);
     const figure = lineFigure("thm9-relu-Ho-vs-n", {
       title: `Theorem 9 / Fact 11 — rank of H_o of bias-free ReLU networks vs N, MSE, d = ${o.d}, K = ${K}`,
-      x: { title: "sample size N" }, y: { title: "rank H_o" },
+      x: { title: "sample size N" },
+      y: { title: "rank H_o" },
       series: [...series, { name: "N·K", x: Ns, y: Ns.map((n) => n * K), dash: "dot", colourIndex: 7 }],
       vlines: [{ x: 2 * o.d, label: "N = 2d (A2 'holds as soon as N > 2d')" }],
     });
     const one = points.filter((q) => q.layers === 1);
     const checks: Check[] = one.length
-      ? [{
-          name: "Theorem 9: rank H_o ≤ r·M̃ + M̃K − M̃ for one hidden ReLU layer (proved; M̃ = neurons active on some sample)",
-          pass: one.every((q) => q.rank <= q.bound),
-          detail: one.map((q) => `${q.label}: ${q.rank} ≤ ${q.bound} (A2 ${q.a2}/${q.active1} neurons)`).join("; "),
-        }]
+      ? [
+          {
+            name:
+              "Theorem 9: rank H_o ≤ r·M̃ + M̃K − M̃ for one hidden ReLU layer (proved; M̃ = neurons " +
+              "active on some sample)",
+            pass: one.every((q) => q.rank <= q.bound),
+            detail: one.map((q) => `${q.label}: ${q.rank} ≤ ${q.bound} (A2 ${q.a2}/${q.active1} neurons)`).join("; "),
+          },
+        ]
       : [];
-    const rows = points.map((q, i) => [`[${configs[i].hidden.join(", ")}]`, q.N, q.r, res[i].p, q.rank, q.bound, q.bound - q.rank, q.N * K, q.dead, `${q.a2} / ${q.active1}`, q.refined]);
+    const rows = points.map((q, i) => [
+      `[${configs[i].hidden.join(", ")}]`,
+      q.N,
+      q.r,
+      res[i].p,
+      q.rank,
+      q.bound,
+      q.bound - q.rank,
+      q.N * K,
+      q.dead,
+      `${q.a2} / ${q.active1}`,
+      q.refined,
+    ]);
     const ev: ReluSweep = { points };
     return {
       figures: [figure.toJSON()],
-      summary: { "thm9: rank H_o / bound (Theorem 9 one layer, Fact 11 several)": points.map((q) => `${q.label}: ${q.rank} / ${q.bound}`).join(", ") },
-      tables: [{ title: "Theorem 9 / Fact 11: ReLU H_o", columns: ["hidden", "N", "r", "p", "rank H_o", "bound", "bound − rank", "N·K", "dead neurons", "A2 neurons / active (layer 1)", "Σ_j rk E[α_j xxᵀ] + M̃(K−1)"], rows }],
+      summary: {
+        "thm9: rank H_o / bound (Theorem 9 one layer, Fact 11 several)": points
+          .map((q) => `${q.label}: ${q.rank} / ${q.bound}`)
+          .join(", "),
+      },
+      tables: [
+        {
+          title: "Theorem 9 / Fact 11: ReLU H_o",
+          columns: [
+            "hidden",
+            "N",
+            "r",
+            "p",
+            "rank H_o",
+            "bound",
+            "bound − rank",
+            "N·K",
+            "dead neurons",
+            "A2 neurons / active (layer 1)",
+            "Σ_j rk E[α_j xxᵀ] + M̃(K−1)",
+          ],
+          rows,
+        },
+      ],
       checks,
       notes: [
-        "Corollary 10 (at a minimum, rank H ≤ the same bound) is measured by its own part (`singh.cor10`): a ReLU network trained to float64 zero loss on a ReLU teacher's targets.",
+        "Corollary 10 (at a minimum, rank H ≤ the same bound) is measured by its own part " +
+          "(`singh.cor10`): a ReLU network trained to float64 zero loss on a ReLU teacher's targets.",
       ],
       evidence: { "fact11-relu-Ho-bound": ev, "thm9-A2-mild": ev, "thm9-attained-iff-A2": ev },
     };

@@ -25,9 +25,20 @@ export interface DeficientTrend {
   sets: { name: string; first: SizeCounts; last: SizeCounts }[];
 }
 
-/** Per target set: the spread of learned functions at the smallest and largest network, with a bootstrap interval of the change. */
+/**
+ * Per target set: the spread of learned functions at the smallest and largest network, with a bootstrap interval of the
+ * change.
+ */
 export interface SpreadTrend {
-  sets: { name: string; pFirst: number; pLast: number; spreadFirst: number; spreadLast: number; diffLow: number; diffHigh: number }[];
+  sets: {
+    name: string;
+    pFirst: number;
+    pLast: number;
+    spreadFirst: number;
+    spreadLast: number;
+    diffLow: number;
+    diffHigh: number;
+  }[];
 }
 
 /** Per target set: counts at the smallest network. */
@@ -46,7 +57,12 @@ export interface MiddleLayerSweep {
 function middleLayerBound(s: MiddleLayerSweep): Assessment {
   const below = s.rows.filter((r) => r.pBefore < s.m);
   const numbers: Numbers = { m: s.m, k: s.k, "constructions with P_B < m": below.length };
-  if (!below.length) return { verdict: "not assessed", numbers, detail: `no construction with fewer than m = ${s.m} parameters before layer L was measured` };
+  if (!below.length)
+    return {
+      verdict: "not assessed",
+      numbers,
+      detail: `no construction with fewer than m = ${s.m} parameters before layer L was measured`,
+    };
   const fails = below.filter((r) => r.rankG >= s.k);
   const failsBelow = fails.filter((r) => r.pBefore <= s.m - 2);
   numbers["P_B < m with rank G = k (independent)"] = fails.length;
@@ -57,13 +73,33 @@ function middleLayerBound(s: MiddleLayerSweep): Assessment {
     if (at.length) numbers[`${c}: rank G at P_B = m − 1`] = [...new Set(at.map((r) => r.rankG))].join("/");
   }
   const where = (rs: typeof fails) => [...new Set(rs.map((r) => `${r.collision} P_B = ${r.pBefore}`))].join(", ");
-  if (!fails.length) return { verdict: "reproduced", numbers, detail: `in all ${below.length} constructions with P_B < m = ${s.m} the k = ${s.k} behavioral gradients are dependent (rank G < k)` };
+  if (!fails.length)
+    return {
+      verdict: "reproduced",
+      numbers,
+      detail:
+        `in all ${below.length} constructions with P_B < m = ${s.m} the k = ${s.k} behavioral ` +
+        `gradients are dependent (rank G < k)`,
+    };
   if (!failsBelow.length)
-    return { verdict: "partly", numbers, detail: `dependent in every construction with P_B ≤ m − 2, but ${fails.length} of ${below.length} with P_B < m have rank G = k, all at P_B = m − 1 (${where(fails)}): the guarantee needs P_B < m − 1` };
-  return { verdict: "not reproduced", numbers, detail: `${failsBelow.length} constructions with P_B ≤ m − 2 have rank G = k (${where(failsBelow)})` };
+    return {
+      verdict: "partly",
+      numbers,
+      detail:
+        `dependent in every construction with P_B ≤ m − 2, but ${fails.length} of ${below.length} ` +
+        `with P_B < m have rank G = k, all at P_B = m − 1 (${where(fails)}): the guarantee needs ` +
+        `P_B < m − 1`,
+    };
+  return {
+    verdict: "not reproduced",
+    numbers,
+    detail: `${failsBelow.length} constructions with P_B ≤ m − 2 have rank G = k (${where(failsBelow)})`,
+  };
 }
 
-/** Part 4a: per target set, Spearman ρ over solution kinds between manifold dimension and how often the kind is found. */
+/**
+ * Part 4a: per target set, Spearman ρ over solution kinds between manifold dimension and how often the kind is found.
+ */
 export interface DimensionVsFrequency {
   sets: {
     name: string;
@@ -95,24 +131,55 @@ function dimensionNotPredictive(m: DimensionVsFrequency): Assessment {
     numbers[`${s.name}: permutation 97.5%`] = Number.isFinite(s.nullHigh) ? +s.nullHigh.toFixed(3) : null;
     numbers[`${s.name}: P(ρ_perm ≥ ρ)`] = Number.isFinite(s.pHigh) ? +s.pHigh.toPrecision(2) : null;
     numbers[`${s.name}: P(ρ_perm ≤ ρ)`] = Number.isFinite(s.pLow) ? +s.pLow.toPrecision(2) : null;
-    if (s.kinds < 3 || s.distinctDims < 2 || !Number.isFinite(s.rho) || !Number.isFinite(s.pHigh) || !Number.isFinite(s.pLow)) {
+    if (
+      s.kinds < 3 ||
+      s.distinctDims < 2 ||
+      !Number.isFinite(s.rho) ||
+      !Number.isFinite(s.pHigh) ||
+      !Number.isFinite(s.pLow)
+    ) {
       texts.push(`${s.name}: ${s.kinds} kinds with ${s.distinctDims} distinct manifold dimension(s) — not judged`);
       continue;
     }
     const v: Verdict = s.pHigh < DIM_ALPHA ? "not reproduced" : s.pLow < DIM_ALPHA ? "partly" : "reproduced";
     judged.push(v);
-    const what = v === "not reproduced" ? "higher-dimensional kinds are found more often: dimension predicts, as the volume argument says" : v === "partly" ? "higher-dimensional kinds are found less often: not favoured, but dimension predicts (in reverse)" : "no association detected";
-    texts.push(`${s.name}: ρ = ${f2(s.rho)} over ${s.kinds} kinds (${s.kindsFound} found), permutation 95 % range [${f2(s.nullLow)}, ${f2(s.nullHigh)}], P(ρ_perm ≥ ρ) = ${s.pHigh.toPrecision(2)}, P(ρ_perm ≤ ρ) = ${s.pLow.toPrecision(2)} — ${what}`);
+    const what =
+      v === "not reproduced"
+        ? "higher-dimensional kinds are found more often: dimension predicts, as the volume argument says"
+        : v === "partly"
+          ? "higher-dimensional kinds are found less often: not favoured, but dimension predicts (in reverse)"
+          : "no association detected";
+    texts.push(
+      `${s.name}: ρ = ${f2(s.rho)} over ${s.kinds} kinds (${s.kindsFound} found), permutation ` +
+        `95 % range [${f2(s.nullLow)}, ${f2(s.nullHigh)}], P(ρ_perm ≥ ρ) = ` +
+        `${s.pHigh.toPrecision(2)}, P(ρ_perm ≤ ρ) = ${s.pLow.toPrecision(2)} — ${what}`,
+    );
   }
   if (!judged.length) return { verdict: "not assessed", numbers, detail: texts.join("; ") };
-  const verdict: Verdict = judged.every((v) => v === "reproduced") ? "reproduced" : judged.every((v) => v === "not reproduced") ? "not reproduced" : "partly";
+  const verdict: Verdict = judged.every((v) => v === "reproduced")
+    ? "reproduced"
+    : judged.every((v) => v === "not reproduced")
+      ? "not reproduced"
+      : "partly";
   return { verdict, numbers, detail: texts.join("; ") };
 }
 
 /** Part 4a: each one-sided permutation test at 2.5 % (a two-sided 5 % test). */
 export const DIM_ALPHA = 0.025;
 
-const dimSet = (name: string, rho: number, pHigh: number, pLow: number) => ({ name, kinds: 40, kindsFound: 12, distinctDims: 3, seeds: 200, converged: 190, rho, nullLow: -0.3, nullHigh: 0.3, pHigh, pLow });
+const dimSet = (name: string, rho: number, pHigh: number, pLow: number) => ({
+  name,
+  kinds: 40,
+  kindsFound: 12,
+  distinctDims: 3,
+  seeds: 200,
+  converged: 190,
+  rho,
+  nullLow: -0.3,
+  nullHigh: 0.3,
+  pHigh,
+  pLow,
+});
 
 /** Lower limit the Wilson interval of the rank-deficient fraction must exceed for "such solutions are found". */
 export const EXIST_MIN = 0.01;
@@ -132,15 +199,31 @@ function fewerDeficient(m: DeficientTrend): Assessment {
     numbers[`${s.name}: fraction at p = ${s.last.p}`] = +f1.toFixed(3);
     numbers[`${s.name}: not converged (first, last)`] = `${s.first.failed}, ${s.last.failed}`;
     if (!(s.first.deficient > 0)) {
-      texts.push(`${s.name}: no rank-deficient solution at p = ${s.first.p} (${s.first.converged} converged), nothing to fall from — not judged`);
+      texts.push(
+        `${s.name}: no rank-deficient solution at p = ${s.first.p} (${s.first.converged} ` +
+          `converged), nothing to fall from — not judged`,
+      );
       continue;
     }
     const kind = hi1 < lo0 ? "significant" : f1 < f0 ? "direction" : "none";
     judged.push({ name: s.name, kind });
-    texts.push(`${s.name}: ${fmt(f0)} [${fmt(lo0)}, ${fmt(hi0)}] at p = ${s.first.p} → ${fmt(f1)} [${fmt(lo1)}, ${fmt(hi1)}] at p = ${s.last.p} (${kind === "significant" ? "falls, intervals disjoint" : kind === "direction" ? "falls, intervals overlap" : "does not fall"})`);
+    texts.push(
+      `${s.name}: ${fmt(f0)} [${fmt(lo0)}, ${fmt(hi0)}] at p = ${s.first.p} → ${fmt(f1)} ` +
+        `[${fmt(lo1)}, ${fmt(hi1)}] at p = ${s.last.p} ` +
+        `(${kind === "significant" ? "falls, intervals disjoint" : kind === "direction" ? "falls, intervals overlap" : "does not fall"})`,
+    );
   }
-  if (!judged.length) return { verdict: "not assessed", numbers, detail: `no target set has rank-deficient solutions at the smallest size: ${texts.join("; ")}` };
-  const verdict: Verdict = judged.every((j) => j.kind === "significant") ? "reproduced" : judged.every((j) => j.kind === "none") ? "not reproduced" : "partly";
+  if (!judged.length)
+    return {
+      verdict: "not assessed",
+      numbers,
+      detail: `no target set has rank-deficient solutions at the smallest size: ${texts.join("; ")}`,
+    };
+  const verdict: Verdict = judged.every((j) => j.kind === "significant")
+    ? "reproduced"
+    : judged.every((j) => j.kind === "none")
+      ? "not reproduced"
+      : "partly";
   return { verdict, numbers, detail: texts.join("; ") };
 }
 
@@ -153,8 +236,16 @@ function consistentFunctions(m: SpreadTrend): Assessment {
         label: s.name,
         a: {
           verdict: falls ? "reproduced" : "not reproduced",
-          numbers: { [`spread at p = ${s.pFirst}`]: +s.spreadFirst.toPrecision(3), [`spread at p = ${s.pLast}`]: +s.spreadLast.toPrecision(3), "change 95% low": +s.diffLow.toPrecision(3), "change 95% high": +s.diffHigh.toPrecision(3) },
-          detail: `spread ${s.spreadFirst.toPrecision(3)} → ${s.spreadLast.toPrecision(3)}, bootstrap 95 % interval of the change [${s.diffLow.toPrecision(3)}, ${s.diffHigh.toPrecision(3)}] ${falls ? "below 0" : "reaches 0 or above"}`,
+          numbers: {
+            [`spread at p = ${s.pFirst}`]: +s.spreadFirst.toPrecision(3),
+            [`spread at p = ${s.pLast}`]: +s.spreadLast.toPrecision(3),
+            "change 95% low": +s.diffLow.toPrecision(3),
+            "change 95% high": +s.diffHigh.toPrecision(3),
+          },
+          detail:
+            `spread ${s.spreadFirst.toPrecision(3)} → ${s.spreadLast.toPrecision(3)}, bootstrap 95 % ` +
+            `interval of the change [${s.diffLow.toPrecision(3)}, ${s.diffHigh.toPrecision(3)}] ` +
+            `${falls ? "below 0" : "reaches 0 or above"}`,
         } as Assessment,
       };
     }),
@@ -171,53 +262,122 @@ function deficientExist(m: DeficientExist): Assessment {
         label: s.name,
         a: {
           verdict: found ? "reproduced" : "not reproduced",
-          numbers: { p: s.counts.p, "rank-deficient": s.counts.deficient, converged: s.counts.converged, "not converged": s.counts.failed, "Wilson 95% low": +lo.toFixed(3), "Wilson 95% high": +hi.toFixed(3) },
-          detail: `${s.counts.deficient} of ${s.counts.converged} zero-loss solutions at p = ${s.counts.p} have rank G < k (Wilson 95 % [${fmt(lo)}, ${fmt(hi)}], lower limit ${found ? ">" : "≤"} ${EXIST_MIN})`,
+          numbers: {
+            p: s.counts.p,
+            "rank-deficient": s.counts.deficient,
+            converged: s.counts.converged,
+            "not converged": s.counts.failed,
+            "Wilson 95% low": +lo.toFixed(3),
+            "Wilson 95% high": +hi.toFixed(3),
+          },
+          detail:
+            `${s.counts.deficient} of ${s.counts.converged} zero-loss solutions at p = ${s.counts.p} ` +
+            `have rank G < k (Wilson 95 % [${fmt(lo)}, ${fmt(hi)}], lower limit ${found ? ">" : "≤"} ` +
+            `${EXIST_MIN})`,
         } as Assessment,
       };
     }),
   );
 }
 
-const counts = (p: number, converged: number, deficient: number, failed = 0): SizeCounts => ({ p, converged, deficient, failed });
+const counts = (p: number, converged: number, deficient: number, failed = 0): SizeCounts => ({
+  p,
+  converged,
+  deficient,
+  failed,
+});
 
 const SETUP = [
-  "The post gives no data, widths, optimiser or seed count for its 5/19 experiment ('ultra-small datasets', '~20 params / 4 data pts'); ours: 4 points x = (−1, −0.3, 0.4, 1) with two target sets (linear y = 0.5x + 0.1, and zig-zag), [1, w, 1] ReLU with bias, He initialisation, full-batch GD (lr 0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < 1e-20, in float64.",
-  "At initialisation the biases are zero, so every ReLU kink of the [1, w, 1] net starts at x = 0; whether rank G < 4 then depends on how far training moves the kinks among the 4 points. The linear targets admit a one-region (rank 2) solution by construction of the target set; the zig-zag targets do not.",
-  "Seeds that do not reach zero loss are excluded from the fractions and spreads; their counts per size are in the tables and numbers, and the notes and summary give per size the fraction with them counted as full rank and as deficient (bounds on what the exclusion can change).",
+  "The post gives no data, widths, optimiser or seed count for its 5/19 experiment " +
+    "('ultra-small datasets', '~20 params / 4 data pts'); ours: 4 points x = (−1, −0.3, 0.4, " +
+    "1) with two target sets (linear y = 0.5x + 0.1, and zig-zag), [1, w, 1] ReLU with bias, " +
+    "He initialisation, full-batch GD (lr 0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < " +
+    "1e-20, in float64.",
+  "At initialisation the biases are zero, so every ReLU kink of the [1, w, 1] net starts at " +
+    "x = 0; whether rank G < 4 then depends on how far training moves the kinks among the 4 " +
+    "points. The linear targets admit a one-region (rank 2) solution by construction of the " +
+    "target set; the zig-zag targets do not.",
+  "Seeds that do not reach zero loss are excluded from the fractions and spreads; their " +
+    "counts per size are in the tables and numbers, and the notes and summary give per size " +
+    "the fraction with them counted as full rank and as deficient (bounds on what the " +
+    "exclusion can change).",
   "rank G at the default tolerance σ_max · max(m, n) · eps; no code of the post exists.",
   "Quick preset: widths 3, 7, 14, 33 and 40 seeds per size (paper preset: 8 widths, 200 seeds).",
 ];
 
 const MIDDLE_SETUP = [
-  "The post gives the condition in words only ('If the number of parameters before L is less than m, then there is guaranteed to be linear dependence'); the networks are this reproduction's construction: one-unit layer L = φ(uᵀx) on inputs x ∈ R^P_B, 3w + 1 tanh parameters after it, m inputs made to collide at L explicitly (distinct inputs on a hyperplane of u, or pre-activations folded together by sin), the other k − m inputs generic.",
+  "The post gives the condition in words only ('If the number of parameters before L is " +
+    "less than m, then there is guaranteed to be linear dependence'); the networks are this " +
+    "reproduction's construction: one-unit layer L = φ(uᵀx) on inputs x ∈ R^P_B, 3w + 1 tanh " +
+    "parameters after it, m inputs made to collide at L explicitly (distinct inputs on a " +
+    "hyperplane of u, or pre-activations folded together by sin), the other k − m inputs generic.",
   "Targets are the network's own outputs (a zero-loss point); rank G at the default tolerance σ_max · max(m, n) · eps.",
 ];
 
-const sweepRow = (collision: string, pBefore: number, rankG: number) => ({ collision, pBefore, seed: 0, rankG, rankColliding: rankG - 2 });
+const sweepRow = (collision: string, pBefore: number, rankG: number) => ({
+  collision,
+  pBefore,
+  seed: 0,
+  rankG,
+  rankColliding: rankG - 2,
+});
 
 const DIMENSION_SETUP = [
-  "The post gives no data, network or seed count for its ~20-parameter / 4-point experiment; ours: the Part 4 points and both target sets, [1, w, 1] ReLU with bias (w = 6: 19 parameters; 400 seeds per target set in the paper preset, 100 in the quick one), He initialisation, full-batch GD then minimum-norm Gauss–Newton to zero loss, in float64.",
-  "'Which solution' is made concrete as the solution's kind: the set of distinct activation patterns of its hidden units on the 4 inputs (it fixes rank G and so the manifold dimension). Kinds that exist but that no seed found enter with frequency 0; they are found by an explicit construction that may miss some existing kinds. The frequency of a kind over He-initialised seeds is its initialisation-weighted basin volume (the post's footnote 4).",
+  "The post gives no data, network or seed count for its ~20-parameter / 4-point " +
+    "experiment; ours: the Part 4 points and both target sets, [1, w, 1] ReLU with bias (w = " +
+    "6: 19 parameters; 400 seeds per target set in the paper preset, 100 in the quick one), " +
+    "He initialisation, full-batch GD then minimum-norm Gauss–Newton to zero loss, in float64.",
+  "'Which solution' is made concrete as the solution's kind: the set of distinct activation " +
+    "patterns of its hidden units on the 4 inputs (it fixes rank G and so the manifold " +
+    "dimension). Kinds that exist but that no seed found enter with frequency 0; they are " +
+    "found by an explicit construction that may miss some existing kinds. The frequency of a " +
+    "kind over He-initialised seeds is its initialisation-weighted basin volume (the post's " +
+    "footnote 4).",
   "Seeds that do not reach zero loss are left out (their number is in the notes).",
 ];
 
 export const CLAIMS: ClaimSet = {
   "part3b-middle-layer-bound": {
     id: "part3b-middle-layer-bound",
-    claim: "When m inputs have identical activations at a layer L, their behavioral gradients are guaranteed to be linearly dependent if fewer than m parameters come before L — also when the inputs are distinct before L.",
+    claim:
+      "When m inputs have identical activations at a layer L, their behavioral gradients are " +
+      "guaranteed to be linearly dependent if fewer than m parameters come before L — also when " +
+      "the inputs are distinct before L.",
     where: "'Low rank G indicates information loss'",
-    rule: "Over every construction with P_B < m parameters before L (both kinds of collision, every seed): the condition holds in one when rank G < k. Reproduced when it holds in all of them; partly when it fails only at P_B = m − 1 (so the guarantee holds for P_B ≤ m − 2, the algebraic bound rank ≤ k − m + 1 + P_B); not reproduced when it fails at some P_B ≤ m − 2; not assessed when no construction has P_B < m.",
+    rule:
+      "Over every construction with P_B < m parameters before L (both kinds of collision, every " +
+      "seed): the condition holds in one when rank G < k. Reproduced when it holds in all of " +
+      "them; partly when it fails only at P_B = m − 1 (so the guarantee holds for P_B ≤ m − 2, " +
+      "the algebraic bound rank ≤ k − m + 1 + P_B); not reproduced when it fails at some P_B ≤ " +
+      "m − 2; not assessed when no construction has P_B < m.",
     differences: MIDDLE_SETUP,
     assess: middleLayerBound,
-    example: { m: 6, k: 8, rows: [sweepRow("fold", 3, 6), sweepRow("fold", 5, 7), sweepRow("projection", 5, 7), sweepRow("fold", 6, 8)] },
+    example: {
+      m: 6,
+      k: 8,
+      rows: [sweepRow("fold", 3, 6), sweepRow("fold", 5, 7), sweepRow("projection", 5, 7), sweepRow("fold", 6, 8)],
+    },
     counterexample: { m: 6, k: 8, rows: [sweepRow("fold", 3, 8), sweepRow("fold", 5, 8), sweepRow("fold", 6, 8)] },
   } as ClaimSpec<MiddleLayerSweep>,
   "part4a-dimension-not-predictive": {
     id: "part4a-dimension-not-predictive",
-    claim: "In very small networks (~20 parameters, 4 points) manifold dimension does not predict which solution training finds: higher-dimensional solution manifolds are not found more often (the volume argument's prediction is 'not at all dominant').",
+    claim:
+      "In very small networks (~20 parameters, 4 points) manifold dimension does not predict " +
+      "which solution training finds: higher-dimensional solution manifolds are not found more " +
+      "often (the volume argument's prediction is 'not at all dominant').",
     where: "'Empirical results' (~20 params / 4 data pts) and footnote 5",
-    rule: "Per target set with at least 3 solution kinds of at least 2 distinct manifold dimensions: Spearman ρ over the kinds between manifold dimension N − rank G and the fraction of converged seeds that find the kind, set against its permutation distribution (the dimensions shuffled over the kinds, 5000 permutations, fixed RNG seed) by the one-sided p-values P(ρ_perm ≥ ρ) and P(ρ_perm ≤ ρ) (ties count as extreme). The set contradicts the claim (not reproduced) when P(ρ_perm ≥ ρ) < 0.025 (higher dimension found more often); it is 'partly' when P(ρ_perm ≤ ρ) < 0.025 (higher dimension found less often: not favoured, yet predictive in reverse); otherwise it supports it (reproduced: no association detected at the two-sided 5 % level). Over the judged sets: reproduced when all are reproduced, not reproduced when all are not reproduced, partly otherwise; not assessed when no set can be judged.",
+    rule:
+      "Per target set with at least 3 solution kinds of at least 2 distinct manifold " +
+      "dimensions: Spearman ρ over the kinds between manifold dimension N − rank G and the " +
+      "fraction of converged seeds that find the kind, set against its permutation distribution " +
+      "(the dimensions shuffled over the kinds, 5000 permutations, fixed RNG seed) by the " +
+      "one-sided p-values P(ρ_perm ≥ ρ) and P(ρ_perm ≤ ρ) (ties count as extreme). The set " +
+      "contradicts the claim (not reproduced) when P(ρ_perm ≥ ρ) < 0.025 (higher dimension " +
+      "found more often); it is 'partly' when P(ρ_perm ≤ ρ) < 0.025 (higher dimension found " +
+      "less often: not favoured, yet predictive in reverse); otherwise it supports it " +
+      "(reproduced: no association detected at the two-sided 5 % level). Over the judged sets: " +
+      "reproduced when all are reproduced, not reproduced when all are not reproduced, partly " +
+      "otherwise; not assessed when no set can be judged.",
     differences: DIMENSION_SETUP,
     assess: dimensionNotPredictive,
     example: { sets: [dimSet("linear targets", 0.05, 0.35, 0.7), dimSet("zig-zag targets", -0.1, 0.8, 0.25)] },
@@ -225,9 +385,17 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<DimensionVsFrequency>,
   "part4-fewer-deficient": {
     id: "part4-fewer-deficient",
-    claim: "The more overparameterised the network, the less likely training finds a solution with a non-full-rank Hessian (rank G < k).",
+    claim:
+      "The more overparameterised the network, the less likely training finds a solution with a " +
+      "non-full-rank Hessian (rank G < k).",
     where: "Update (5/19), 'Empirical results'",
-    rule: "Per target set with at least one rank-deficient solution at the smallest size: the fraction of converged seeds with rank G < k falls significantly when the 95 % Wilson interval at the largest size lies entirely below the one at the smallest size. Reproduced when it falls significantly in every such set, not reproduced when it falls in none (not even in the point estimate), partly otherwise; not assessed when no set has rank-deficient solutions at the smallest size.",
+    rule:
+      "Per target set with at least one rank-deficient solution at the smallest size: the " +
+      "fraction of converged seeds with rank G < k falls significantly when the 95 % Wilson " +
+      "interval at the largest size lies entirely below the one at the smallest size. " +
+      "Reproduced when it falls significantly in every such set, not reproduced when it falls " +
+      "in none (not even in the point estimate), partly otherwise; not assessed when no set has " +
+      "rank-deficient solutions at the smallest size.",
     differences: SETUP,
     assess: fewerDeficient,
     example: { sets: [{ name: "linear targets", first: counts(10, 40, 30), last: counts(100, 40, 2) }] },
@@ -235,22 +403,70 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<DeficientTrend>,
   "part4-consistent-functions": {
     id: "part4-consistent-functions",
-    claim: "The more overparameterised the network, the more consistent the learned functions (generalisation behaviour) across runs.",
+    claim:
+      "The more overparameterised the network, the more consistent the learned functions " +
+      "(generalisation behaviour) across runs.",
     where: "Update (5/19)",
-    rule: "Spread = mean over 61 points x ∈ [−1.5, 1.5] of the standard deviation across converged seeds of f(x). Per target set, 2000 bootstrap resamples of the seeds (fixed RNG seed) give a 95 % percentile interval of spread(largest) − spread(smallest); the set supports the claim when the interval lies below 0. Reproduced when every set does, partly when some do, not reproduced when none does.",
+    rule:
+      "Spread = mean over 61 points x ∈ [−1.5, 1.5] of the standard deviation across converged " +
+      "seeds of f(x). Per target set, 2000 bootstrap resamples of the seeds (fixed RNG seed) " +
+      "give a 95 % percentile interval of spread(largest) − spread(smallest); the set supports " +
+      "the claim when the interval lies below 0. Reproduced when every set does, partly when " +
+      "some do, not reproduced when none does.",
     differences: SETUP,
     assess: consistentFunctions,
-    example: { sets: [{ name: "linear targets", pFirst: 10, pLast: 100, spreadFirst: 0.5, spreadLast: 0.2, diffLow: -0.4, diffHigh: -0.2 }] },
-    counterexample: { sets: [{ name: "linear targets", pFirst: 10, pLast: 100, spreadFirst: 0.3, spreadLast: 0.35, diffLow: -0.05, diffHigh: 0.15 }] },
+    example: {
+      sets: [
+        {
+          name: "linear targets",
+          pFirst: 10,
+          pLast: 100,
+          spreadFirst: 0.5,
+          spreadLast: 0.2,
+          diffLow: -0.4,
+          diffHigh: -0.2,
+        },
+      ],
+    },
+    counterexample: {
+      sets: [
+        {
+          name: "linear targets",
+          pFirst: 10,
+          pLast: 100,
+          spreadFirst: 0.3,
+          spreadLast: 0.35,
+          diffLow: -0.05,
+          diffHigh: 0.15,
+        },
+      ],
+    },
   } as ClaimSpec<SpreadTrend>,
   "part4-deficient-exist": {
     id: "part4-deficient-exist",
-    claim: "Behavior manifolds are 'usually at least N − k dimensional' and higher where the behavioral gradients are dependent: the 5/19 update implies that training very small networks finds such zero-loss solutions (rank G < k). The post's own ~20-parameter experiment found manifold dimension 'not very predictive', not how often they occur.",
+    claim:
+      "Behavior manifolds are 'usually at least N − k dimensional' and higher where the " +
+      "behavioral gradients are dependent: the 5/19 update implies that training very small " +
+      "networks finds such zero-loss solutions (rank G < k). The post's own ~20-parameter " +
+      "experiment found manifold dimension 'not very predictive', not how often they occur.",
     where: "'Behavior manifolds' and 'Empirical results' (~20 params / 4 data points)",
-    rule: `At the smallest network, per target set, the 95 % Wilson interval of the fraction of converged seeds with rank G < k has a lower limit above ${EXIST_MIN}: reproduced when in every target set, partly when in some, not reproduced when in none.`,
+    rule:
+      `At the smallest network, per target set, the 95 % Wilson interval of the fraction of ` +
+      `converged seeds with rank G < k has a lower limit above ${EXIST_MIN}: reproduced when in ` +
+      `every target set, partly when in some, not reproduced when in none.`,
     differences: SETUP,
     assess: deficientExist,
-    example: { sets: [{ name: "linear targets", counts: counts(10, 40, 12) }, { name: "zig-zag targets", counts: counts(10, 40, 6) }] },
-    counterexample: { sets: [{ name: "linear targets", counts: counts(10, 40, 0) }, { name: "zig-zag targets", counts: counts(10, 40, 0) }] },
+    example: {
+      sets: [
+        { name: "linear targets", counts: counts(10, 40, 12) },
+        { name: "zig-zag targets", counts: counts(10, 40, 6) },
+      ],
+    },
+    counterexample: {
+      sets: [
+        { name: "linear targets", counts: counts(10, 40, 0) },
+        { name: "zig-zag targets", counts: counts(10, 40, 0) },
+      ],
+    },
   } as ClaimSpec<DeficientExist>,
 };

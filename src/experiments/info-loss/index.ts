@@ -3,13 +3,17 @@
  * (shared/papers/hebbar-2022-information-loss-basin-flatness.txt).
  *
  * One module per part of the post, in its order:
- * 1. part1-behavior-manifolds — behavior manifolds in a 3-parameter model with 2 inputs (generic: a curve; colliding inputs: a sheet).
- * 2. part2-hessian-gram — at a zero-loss MSE minimum H = 2GGᵀ (Hebbar's Σ(f − y)²) and rank H = rank G; where it breaks.
- * 3. part3-information-loss — information loss (inputs sharing activations in every layer) lowers rank G by the predicted
+ * 1. part1-behavior-manifolds — behavior manifolds in a 3-parameter model with 2 inputs (generic: a curve; colliding
+ * inputs: a sheet).
+ * 2. part2-hessian-gram — at a zero-loss MSE minimum H = 2GGᵀ (Hebbar's Σ(f − y)²) and rank H = rank G; where it
+ * breaks.
+ * 3. part3-information-loss — information loss (inputs sharing activations in every layer) lowers rank G by the
+ * predicted
  *    amount; the manifold dimension N − rank G is confirmed by walking along null(Gᵀ) and re-projecting to zero loss.
  * 3b. part3b-middle-layer — inputs distinct before a middle layer L and identical at it: rank G against the number of
  *    parameters before L, beside the post's condition "fewer than m".
- * 4a. part4a-manifold-dimension — does a solution's manifold dimension predict how often training finds it (~20 params, 4 points)?
+ * 4a. part4a-manifold-dimension — does a solution's manifold dimension predict how often training finds it (~20 params,
+ * 4 points)?
  * 4. part4-solutions — the 5/19 update: rank-deficient solutions and spread of learned functions vs parameter count.
  * The claims ledger is claims.ts, the options options.ts, what the parts share shared.ts; zero-loss solving
  * and null-space walks solve.ts, the 3-D toy models toy.ts, the seed batches (worker pool) sweep.ts.
@@ -42,10 +46,16 @@ export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
   intro: {
     reads: ["xs", "ys", "ysAlt"],
     run: (o) => ({
-      summary: { data: `Parts 4a, 4 and one Part 2 case: inputs x = ${JSON.stringify(o.xs)}, "linear targets" y = ${JSON.stringify(o.ys)}, "zig-zag targets" y = ${JSON.stringify(o.ysAlt)}; Parts 1–3b otherwise: constructed inputs (see each part)` },
+      summary: {
+        data:
+          `Parts 4a, 4 and one Part 2 case: inputs x = ${JSON.stringify(o.xs)}, "linear targets" y ` +
+          `= ${JSON.stringify(o.ys)}, "zig-zag targets" y = ${JSON.stringify(o.ysAlt)}; Parts 1–3b ` +
+          `otherwise: constructed inputs (see each part)`,
+      },
       notes: [
         "Loss: Hebbar's Σ_i (f(x_i) − y_i)², i.e. 2N times rankscope's mean ½‖f − y‖²; at zero residual H = 2GGᵀ.",
-        "Zero loss is reached by gradient descent then minimum-norm Gauss–Newton steps in float64 (Σ(f − y)² below the tolerance).",
+        "Zero loss is reached by gradient descent then minimum-norm Gauss–Newton steps in float64 " +
+          "(Σ(f − y)² below the tolerance).",
         "Ranks use the default tolerance σ_max · max(m, n) · eps.",
       ],
     }),

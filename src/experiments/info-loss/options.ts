@@ -33,7 +33,10 @@ export interface InfoLossOptions {
   midWidth: number;
   /** Part 3b: random constructions (weights and inputs) per size */
   midSeeds: number;
-  /** Part 4a: hidden width w of the [1, w, 1] ReLU network (~20 parameters in the post: w = 6 gives 19) and seeds per target set */
+  /**
+   * Part 4a: hidden width w of the [1, w, 1] ReLU network (~20 parameters in the post: w = 6 gives 19) and seeds per
+   * target set
+   */
   dimWidth: number;
   dimSeeds: number;
   workers: number;
@@ -76,8 +79,14 @@ export function validateInfoLoss(o: InfoLossOptions): void {
   checkInt(NAME, "seeds", o.seeds, 2, 100000);
   checkChoice(NAME, "activation", o.activation, nets.ACTIVATIONS);
   const lists = [o.xs, o.ys, o.ysAlt];
-  if (lists.some((l) => !Array.isArray(l) || l.length !== o.xs.length || l.some((v) => !Number.isFinite(v))) || o.xs.length < 2) {
-    throw new OptionError(`${NAME}: options xs, ys and ysAlt must be lists of finite numbers of the same length (at least 2); got ${JSON.stringify(lists)}`);
+  if (
+    lists.some((l) => !Array.isArray(l) || l.length !== o.xs.length || l.some((v) => !Number.isFinite(v))) ||
+    o.xs.length < 2
+  ) {
+    throw new OptionError(
+      `${NAME}: options xs, ys and ysAlt must be lists of finite numbers of the same length (at ` +
+        `least 2); got ${JSON.stringify(lists)}`,
+    );
   }
   checkInt(NAME, "gdSteps", o.gdSteps, 0);
   checkNumber(NAME, "lr", o.lr, 1e-8, 10);
@@ -87,9 +96,17 @@ export function validateInfoLoss(o: InfoLossOptions): void {
   checkInt(NAME, "midK", o.midK, 3, 40);
   checkInt(NAME, "midCollide", o.midCollide, 2, o.midK);
   checkIntList(NAME, "midParams", o.midParams, 1);
-  if (o.midParams.some((d) => d > 64)) throw new OptionError(`${NAME}: option midParams must be a list of integers in [1, 64]; got ${JSON.stringify(o.midParams)}`);
+  if (o.midParams.some((d) => d > 64))
+    throw new OptionError(
+      `${NAME}: option midParams must be a list of integers in [1, 64]; got ${JSON.stringify(o.midParams)}`,
+    );
   checkInt(NAME, "midWidth", o.midWidth, 1, 50);
-  if (3 * o.midWidth + 1 < o.midK - o.midCollide + 1) throw new OptionError(`${NAME}: option midWidth must give at least midK − midCollide + 1 = ${o.midK - o.midCollide + 1} parameters after layer L (3·midWidth + 1); got midWidth ${o.midWidth}`);
+  if (3 * o.midWidth + 1 < o.midK - o.midCollide + 1)
+    throw new OptionError(
+      `${NAME}: option midWidth must give at least midK − midCollide + 1 = ` +
+        `${o.midK - o.midCollide + 1} parameters after layer L (3·midWidth + 1); got midWidth ` +
+        `${o.midWidth}`,
+    );
   checkInt(NAME, "midSeeds", o.midSeeds, 1, 100);
   checkInt(NAME, "dimWidth", o.dimWidth, 1, 7);
   checkInt(NAME, "dimSeeds", o.dimSeeds, 10, 100000);

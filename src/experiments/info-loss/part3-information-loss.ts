@@ -30,14 +30,23 @@ export function informationLoss(o: Pick<InfoLossOptions, (typeof INFORMATION_LOS
     facts.push({
       name: `Part 3: ${label} — rank G = ${predicted} as predicted, manifold dim N − rank G confirmed by walking`,
       pass: sol.loss < o.tol && rankG === predicted && walk.stayed === walk.directions && walk.rangeCorrection > 0.5,
-      detail: `Σ(f−y)² = ${sol.loss.toExponential(1)}; rank G = ${rankG} (predicted ${predicted}); ${walk.stayed}/${walk.directions} null directions stay at zero loss (worst correction/step ${walk.worstCorrection.toExponential(1)}, loss ${walk.worstLoss.toExponential(1)}); a step along g₁ is undone (correction/step ${walk.rangeCorrection.toFixed(2)})`,
+      detail:
+        `Σ(f−y)² = ${sol.loss.toExponential(1)}; rank G = ${rankG} (predicted ${predicted}); ` +
+        `${walk.stayed}/${walk.directions} null directions stay at zero loss (worst ` +
+        `correction/step ${walk.worstCorrection.toExponential(1)}, loss ` +
+        `${walk.worstLoss.toExponential(1)}); a step along g₁ is undone (correction/step ` +
+        `${walk.rangeCorrection.toFixed(2)})`,
     });
   };
   const labels = Float64Array.from({ length: k }, (_, i) => (i < m ? 0.7 : Math.cos(1.9 * i)));
   // control: k distinct inputs
   {
     const spec: nets.NetSpec = { sizes: [2, 5, 5, 1], activation: "tanh", bias: true };
-    const X = new Matrix(k, 2, Float64Array.from({ length: 2 * k }, (_, i) => Math.sin(2.1 * i + 0.5)));
+    const X = new Matrix(
+      k,
+      2,
+      Float64Array.from({ length: 2 * k }, (_, i) => Math.sin(2.1 * i + 0.5)),
+    );
     run("control (no collision)", spec, X, new Matrix(k, 1, labels), nets.initParams(spec, { seed: 4 }), k);
   }
   // (a) inputs that share their first-layer activations: dead ReLUs in every first-layer unit
@@ -51,7 +60,8 @@ export function informationLoss(o: Pick<InfoLossOptions, (typeof INFORMATION_LOS
     }
     const X = new Matrix(k, 2);
     for (let i = 0; i < k; i++) {
-      if (i < m) X.data.set([0.8 * (i - 1), -6], 2 * i); // gate far negative: all units dead → identical (zero) activations
+      if (i < m)
+        X.data.set([0.8 * (i - 1), -6], 2 * i); // gate far negative: all units dead → identical (zero) activations
       else X.data.set([Math.sin(1.3 * i), 1 + 0.4 * i], 2 * i);
     }
     run(`${m} of ${k} inputs with all first-layer ReLUs dead`, spec, X, new Matrix(k, 1, labels), params, k - (m - 1));
@@ -59,12 +69,44 @@ export function informationLoss(o: Pick<InfoLossOptions, (typeof INFORMATION_LOS
   // (b) duplicated codes: a fixed first layer that loses information (ReLU of the raw input)
   {
     const spec: nets.NetSpec = { sizes: [2, 5, 5, 1], activation: "tanh", bias: true };
-    const raw = Array.from({ length: k }, (_, i) => (i < m ? [-(i + 1), -0.5 * (i + 2)] : [Math.abs(Math.sin(1.7 * i)) + 0.2, Math.abs(Math.cos(0.9 * i)) + 0.1]));
+    const raw = Array.from({ length: k }, (_, i) =>
+      i < m ? [-(i + 1), -0.5 * (i + 2)] : [Math.abs(Math.sin(1.7 * i)) + 0.2, Math.abs(Math.cos(0.9 * i)) + 0.1],
+    );
     const X = new Matrix(k, 2, Float64Array.from(raw.flatMap((r) => r.map((v) => Math.max(0, v)))));
-    run(`${m} of ${k} inputs collide to the same code under a fixed ReLU feature map`, spec, X, new Matrix(k, 1, labels), nets.initParams(spec, { seed: 6 }), k - (m - 1));
+    run(
+      `${m} of ${k} inputs collide to the same code under a fixed ReLU feature map`,
+      spec,
+      X,
+      new Matrix(k, 1, labels),
+      nets.initParams(spec, { seed: 6 }),
+      k - (m - 1),
+    );
   }
-  const tables: Table[] = [{ title: "Part 3: information loss and rank G", columns: ["case", "N params", "k", "predicted rank G", "rank G", "manifold dim N − rank G", "null directions staying at zero loss", "worst correction/step", "range-step correction/step"], rows }];
-  const notes = [`Part 3: when m inputs share every activation after some layer, their behavioral gradients coincide in all later layers; with dead ReLUs (or a fixed feature map) they coincide in all layers, so rank G drops by exactly m − 1 (the post's prediction for this case). The walk takes steps of 1e-3 along each basis vector of null(Gᵀ) and re-projects with minimum-norm Gauss–Newton; a manifold direction needs a correction of order step², a range direction about the whole step.`];
+  const tables: Table[] = [
+    {
+      title: "Part 3: information loss and rank G",
+      columns: [
+        "case",
+        "N params",
+        "k",
+        "predicted rank G",
+        "rank G",
+        "manifold dim N − rank G",
+        "null directions staying at zero loss",
+        "worst correction/step",
+        "range-step correction/step",
+      ],
+      rows,
+    },
+  ];
+  const notes = [
+    `Part 3: when m inputs share every activation after some layer, their behavioral ` +
+      `gradients coincide in all later layers; with dead ReLUs (or a fixed feature map) they ` +
+      `coincide in all layers, so rank G drops by exactly m − 1 (the post's prediction for this ` +
+      `case). The walk takes steps of 1e-3 along each basis vector of null(Gᵀ) and re-projects ` +
+      `with minimum-norm Gauss–Newton; a manifold direction needs a correction of order step², ` +
+      `a range direction about the whole step.`,
+  ];
   return { output: { figures: [], tables, notes }, facts };
 }
 

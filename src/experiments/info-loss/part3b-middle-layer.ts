@@ -31,7 +31,10 @@ import { part, WithFacts } from "./shared";
 export type Collision = "projection" | "fold" | "hidden-fold";
 export const COLLISIONS: readonly Collision[] = ["projection", "fold", "hidden-fold"];
 
-/** Whether a collision can be built with P_B = d parameters before L (distinct points on a hyperplane need d ≥ 2; the hidden layer has 2 per unit). */
+/**
+ * Whether a collision can be built with P_B = d parameters before L (distinct points on a hyperplane need d ≥ 2; the
+ * hidden layer has 2 per unit).
+ */
 export function buildable(collision: Collision, d: number): boolean {
   return collision === "projection" ? d >= 2 : collision === "hidden-fold" ? d % 2 === 0 && d >= 2 : d >= 1;
 }
@@ -72,7 +75,12 @@ function dphi(c: Collision, z: number): number {
 }
 
 /** Layer L's pre-activation z and its gradient with respect to the d parameters before L. */
-function preactivation(collision: Collision, d: number, params: ArrayLike<number>, x: ArrayLike<number>): { z: number; dz: Float64Array } {
+function preactivation(
+  collision: Collision,
+  d: number,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+): { z: number; dz: Float64Array } {
   const dz = new Float64Array(d);
   let z = 0;
   if (collision === "hidden-fold") {
@@ -93,7 +101,13 @@ function preactivation(collision: Collision, d: number, params: ArrayLike<number
 }
 
 /** f(θ, x) of the Part 3b network (for finite-difference checks). */
-export function middleLayerOutput(collision: Collision, d: number, width: number, params: ArrayLike<number>, x: ArrayLike<number>): number {
+export function middleLayerOutput(
+  collision: Collision,
+  d: number,
+  width: number,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+): number {
   const h = phi(collision, preactivation(collision, d, params, x).z);
   let f = params[d + 3 * width];
   for (let j = 0; j < width; j++) f += params[d + 2 * width + j] * Math.tanh(params[d + j] * h + params[d + width + j]);
@@ -101,7 +115,13 @@ export function middleLayerOutput(collision: Collision, d: number, width: number
 }
 
 /** ∇_θ f(θ, x), analytic. */
-export function middleLayerGradient(collision: Collision, d: number, width: number, params: ArrayLike<number>, x: ArrayLike<number>): Float64Array {
+export function middleLayerGradient(
+  collision: Collision,
+  d: number,
+  width: number,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+): Float64Array {
   const g = new Float64Array(d + 3 * width + 1);
   const { z, dz } = preactivation(collision, d, params, x);
   const h = phi(collision, z);
@@ -122,16 +142,27 @@ export function middleLayerGradient(collision: Collision, d: number, width: numb
   return g;
 }
 
-/** Builds one case: random weights, m inputs colliding at layer L (distinct before it), k − m generic inputs; and G there. */
+/**
+ * Builds one case: random weights, m inputs colliding at layer L (distinct before it), k − m generic inputs; and G
+ * there.
+ */
 export function middleLayerCase(a: MiddleLayerArgs): MiddleLayerCase {
   const { collision, d, width, m, k } = a;
-  if (!buildable(collision, d)) throw new Error(`Part 3b: a ${collision} collision cannot be built with ${d} parameters before L (projection: ≥ 2; hidden-fold: even, ≥ 2)`);
+  if (!buildable(collision, d))
+    throw new Error(
+      `Part 3b: a ${collision} collision cannot be built with ${d} parameters before L ` +
+        `(projection: ≥ 2; hidden-fold: even, ≥ 2)`,
+    );
   const rng = new Rng(7919 * a.seed + 31 * d + COLLISIONS.indexOf(collision));
   const N = d + 3 * width + 1;
   const params = new Float64Array(N);
   // the colliding pre-activations: one value (projection), or sin's preimages of one value, centred on 0
   const shift = Math.floor((m - 1) / 4);
-  const targets = Array.from({ length: m }, (_, i) => (collision === "projection" ? Z_STAR : (i % 2 === 0 ? Z_STAR : Math.PI - Z_STAR) + 2 * Math.PI * (Math.floor(i / 2) - shift)));
+  const targets = Array.from({ length: m }, (_, i) =>
+    collision === "projection"
+      ? Z_STAR
+      : (i % 2 === 0 ? Z_STAR : Math.PI - Z_STAR) + 2 * Math.PI * (Math.floor(i / 2) - shift),
+  );
   const others = Array.from({ length: k - m }, (_, i) => -1.5 + (3 * (i + 0.5)) / (k - m) + 0.1 * rng.normal());
   const dim = collision === "hidden-fold" ? 1 : d;
   const X = new Matrix(k, dim);
@@ -242,47 +273,141 @@ export function middleLayer(o: Pick<InfoLossOptions, (typeof MIDDLE_LAYER_READS)
       const expected = expectedCollidingRank(collision, d, m);
       const bound = k - m + Math.min(m, d + 1);
       const N = d + 3 * o.midWidth + 1;
-      const range = (v: number[]) => (Math.min(...v) === Math.max(...v) ? String(v[0]) : `${Math.min(...v)}–${Math.max(...v)}`);
+      const range = (v: number[]) =>
+        Math.min(...v) === Math.max(...v) ? String(v[0]) : `${Math.min(...v)}–${Math.max(...v)}`;
       const postPredicts = d < m;
       const holds = ranks.every((r) => r < k);
-      tableRows.push([collision, d, N, m, k, range(collidingRanks), range(ranks), postPredicts ? "rank G < k" : "—", postPredicts ? (holds ? "holds" : "fails") : "—", bound, spread, gap]);
+      tableRows.push([
+        collision,
+        d,
+        N,
+        m,
+        k,
+        range(collidingRanks),
+        range(ranks),
+        postPredicts ? "rank G < k" : "—",
+        postPredicts ? (holds ? "holds" : "fails") : "—",
+        bound,
+        spread,
+        gap,
+      ]);
       facts.push({
-        name: `Part 3b: ${collision} at layer L, P_B = ${d} — rank of the ${m} colliding columns = ${expected}, rank G = k − m + that, never above the bound k − m + min(m, P_B + 1)`,
-        pass: collidingRanks.every((r) => r === expected) && ranks.every((r) => r === k - m + expected && r <= bound) && spread < 1e-12 && minDist > 1e-3 && (collision === "projection" || minZ > 1),
-        detail: `rank of colliding columns ${collidingRanks.join(", ")} (expected ${expected}); rank G ${ranks.join(", ")} (bound ${bound}); max |h_i − h_1| ${spread.toExponential(1)}; colliding inputs at least ${minDist.toFixed(3)} apart${collision !== "projection" ? `, pre-activations at least ${minZ.toFixed(2)} apart` : ""}; σ_(r+1)/σ_max ≤ ${gap.toExponential(1)}`,
+        name:
+          `Part 3b: ${collision} at layer L, P_B = ${d} — rank of the ${m} colliding columns = ` +
+          `${expected}, rank G = k − m + that, never above the bound k − m + min(m, P_B + 1)`,
+        pass:
+          collidingRanks.every((r) => r === expected) &&
+          ranks.every((r) => r === k - m + expected && r <= bound) &&
+          spread < 1e-12 &&
+          minDist > 1e-3 &&
+          (collision === "projection" || minZ > 1),
+        detail:
+          `rank of colliding columns ${collidingRanks.join(", ")} (expected ${expected}); rank G ` +
+          `${ranks.join(", ")} (bound ${bound}); max |h_i − h_1| ${spread.toExponential(1)}; ` +
+          `colliding inputs at least ${minDist.toFixed(3)} ` +
+          `apart${collision !== "projection" ? `, pre-activations at least ${minZ.toFixed(2)} apart` : ""}; ` +
+          `σ_(r+1)/σ_max ≤ ${gap.toExponential(1)}`,
       });
     }
   const meanBy = (collision: Collision, key: "rankG" | "rankColliding") =>
-    o.midParams.filter((d) => buildable(collision, d)).map((d) => {
-      const r = rows.filter((x) => x.collision === collision && x.pBefore === d);
-      return r.reduce((a, x) => a + x[key], 0) / r.length;
-    });
+    o.midParams
+      .filter((d) => buildable(collision, d))
+      .map((d) => {
+        const r = rows.filter((x) => x.collision === collision && x.pBefore === d);
+        return r.reduce((a, x) => a + x[key], 0) / r.length;
+      });
   const dsOf = (collision: Collision) => o.midParams.filter((d) => buildable(collision, d));
   const figure = lineFigure("part3b-middle-layer-rank", {
-    title: `Part 3b — ${m} of ${k} inputs collide at a middle layer L (distinct before it): rank G vs the parameters before L (mean of ${o.midSeeds} constructions)`,
-    x: { title: "parameters before layer L (P_B)" }, y: { title: "rank G" },
+    title:
+      `Part 3b — ${m} of ${k} inputs collide at a middle layer L (distinct before it): rank G ` +
+      `vs the parameters before L (mean of ${o.midSeeds} constructions)`,
+    x: { title: "parameters before layer L (P_B)" },
+    y: { title: "rank G" },
     series: [
-      { name: "fold (sin) on the input, measured", x: dsOf("fold"), y: meanBy("fold", "rankG"), mode: "lines+markers", colourIndex: 0 },
-      { name: "fold after a tanh hidden layer, measured", x: dsOf("hidden-fold"), y: meanBy("hidden-fold", "rankG"), mode: "markers", colourIndex: 2 },
-      { name: "projection (tanh), measured", x: dsOf("projection"), y: meanBy("projection", "rankG"), mode: "lines+markers", colourIndex: 1 },
-      { name: "bound k − m + min(m, P_B + 1)", x: o.midParams, y: o.midParams.map((d) => k - m + Math.min(m, d + 1)), dash: "dot", colourIndex: 7 },
+      {
+        name: "fold (sin) on the input, measured",
+        x: dsOf("fold"),
+        y: meanBy("fold", "rankG"),
+        mode: "lines+markers",
+        colourIndex: 0,
+      },
+      {
+        name: "fold after a tanh hidden layer, measured",
+        x: dsOf("hidden-fold"),
+        y: meanBy("hidden-fold", "rankG"),
+        mode: "markers",
+        colourIndex: 2,
+      },
+      {
+        name: "projection (tanh), measured",
+        x: dsOf("projection"),
+        y: meanBy("projection", "rankG"),
+        mode: "lines+markers",
+        colourIndex: 1,
+      },
+      {
+        name: "bound k − m + min(m, P_B + 1)",
+        x: o.midParams,
+        y: o.midParams.map((d) => k - m + Math.min(m, d + 1)),
+        dash: "dot",
+        colourIndex: 7,
+      },
     ],
     hlines: [{ y: k, label: `k = ${k} (independent)` }],
     vlines: [{ x: m - 0.5, label: `post: P_B < m = ${m} ⇒ rank G < k` }],
     // the lower right is empty (ranks reach k at large P_B): the legend goes there, the plot keeps the width
     extra: { legend: { x: 0.98, xanchor: "right", y: 0.04, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)" } },
   });
-  const tables: Table[] = [{ title: `Part 3b: ${m} of ${k} inputs collide at layer L, rank G vs parameters before L (${o.midSeeds} random constructions each)`, columns: ["collision", "P_B (params before L)", "N params", "m", "k", "rank of the m colliding columns", "rank G", "post predicts", "post's bound", "bound k − m + min(m, P_B + 1)", "max |h_i − h_1| at L", "largest σ_(r+1)/σ_max"], rows: tableRows }];
+  const tables: Table[] = [
+    {
+      title:
+        `Part 3b: ${m} of ${k} inputs collide at layer L, rank G vs parameters before L ` +
+        `(${o.midSeeds} random constructions each)`,
+      columns: [
+        "collision",
+        "P_B (params before L)",
+        "N params",
+        "m",
+        "k",
+        "rank of the m colliding columns",
+        "rank G",
+        "post predicts",
+        "post's bound",
+        "bound k − m + min(m, P_B + 1)",
+        "max |h_i − h_1| at L",
+        "largest σ_(r+1)/σ_max",
+      ],
+      rows: tableRows,
+    },
+  ];
   const edge = COLLISIONS.map((c) => {
     const r = rows.filter((x) => x.collision === c && x.pBefore === m - 1);
     if (!r.length) return "";
     const full = r.filter((x) => x.rankG >= k).length;
-    return `${c}: rank G ${[...new Set(r.map((x) => x.rankG))].join("/")} (${full ? `${full} of ${r.length} constructions independent` : "dependent in all"})`;
+    return (
+      `${c}: rank G ${[...new Set(r.map((x) => x.rankG))].join("/")} ` +
+      `(${full ? `${full} of ${r.length} constructions independent` : "dependent in all"})`
+    );
   }).filter(Boolean);
-  const atEdge = edge.length ? `Measured at P_B = m − 1 = ${m - 1} (k = ${k}): ${edge.join("; ")}.` : `P_B = m − 1 = ${m - 1} was not in the sweep.`;
+  const atEdge = edge.length
+    ? `Measured at P_B = m − 1 = ${m - 1} (k = ${k}): ${edge.join("; ")}.`
+    : `P_B = m − 1 = ${m - 1} was not in the sweep.`;
   const notes = [
-    `Part 3b: f = c₀ + Σ_j c_j tanh(a_j h + e_j) with ${o.midWidth} tanh units after the one-unit layer L, h = φ(z) (${3 * o.midWidth + 1} parameters after L). ${m} of ${k} inputs collide at L: "projection" — distinct points x ∈ R^P_B of the hyperplane uᵀx = ${Z_STAR}, z = uᵀx, φ = tanh; "fold" — z = uᵀx with distinct values ${Z_STAR} + 2πn and π − ${Z_STAR} + 2πn, mapped to one value by φ = sin; "hidden-fold" — the same fold after a trainable tanh layer g = tanh(a t) of P_B/2 units on a scalar input t, z = uᵀg. Measured over all constructions: colliding inputs at least ${minDistAll.toPrecision(3)} apart, fold pre-activations at least ${minZAll.toPrecision(3)} apart, activations at L equal to within ${spreadAll.toExponential(1)}. The other ${k - m} inputs are generic. Targets are the network's outputs, so every case is a zero-loss minimum; ${o.midSeeds} random constructions (weights and inputs) per size.`,
-    `Part 3b: the colliding gradients share their after-L part and differ only in the P_B before-L coordinates, so their rank is at most 1 + min(m − 1, P_B): the algebra guarantees dependence only for P_B ≤ m − 2, one parameter fewer than the post's "less than m"; a projection keeps the differences in u⊥ (rank ≤ P_B), a fold does not. ${atEdge}`,
+    `Part 3b: f = c₀ + Σ_j c_j tanh(a_j h + e_j) with ${o.midWidth} tanh units after the ` +
+      `one-unit layer L, h = φ(z) (${3 * o.midWidth + 1} parameters after L). ${m} of ${k} ` +
+      `inputs collide at L: "projection" — distinct points x ∈ R^P_B of the hyperplane uᵀx = ` +
+      `${Z_STAR}, z = uᵀx, φ = tanh; "fold" — z = uᵀx with distinct values ${Z_STAR} + 2πn and ` +
+      `π − ${Z_STAR} + 2πn, mapped to one value by φ = sin; "hidden-fold" — the same fold after ` +
+      `a trainable tanh layer g = tanh(a t) of P_B/2 units on a scalar input t, z = uᵀg. ` +
+      `Measured over all constructions: colliding inputs at least ${minDistAll.toPrecision(3)} ` +
+      `apart, fold pre-activations at least ${minZAll.toPrecision(3)} apart, activations at L ` +
+      `equal to within ${spreadAll.toExponential(1)}. The other ${k - m} inputs are generic. ` +
+      `Targets are the network's outputs, so every case is a zero-loss minimum; ${o.midSeeds} ` +
+      `random constructions (weights and inputs) per size.`,
+    `Part 3b: the colliding gradients share their after-L part and differ only in the P_B ` +
+      `before-L coordinates, so their rank is at most 1 + min(m − 1, P_B): the algebra ` +
+      `guarantees dependence only for P_B ≤ m − 2, one parameter fewer than the post's "less ` +
+      `than m"; a projection keeps the differences in u⊥ (rank ≤ P_B), a fold does not. ${atEdge}`,
   ];
   const evidence = { "part3b-middle-layer-bound": { m, k, rows } satisfies MiddleLayerSweep };
   return { output: { figures: [figure.toJSON()], tables, notes, evidence }, facts };

@@ -12,14 +12,20 @@ import { PartOutput } from "../parts";
 import type { SizeCounts, DeficientTrend, SpreadTrend, DeficientExist } from "./claims";
 import { part, targetSets, trainSeedBatches } from "./shared";
 
-/** "on the line y = ax + b" when the targets are affine in x (to rounding), else how often the slope between neighbours changes sign. */
+/**
+ * "on the line y = ax + b" when the targets are affine in x (to rounding), else how often the slope between neighbours
+ * changes sign.
+ */
 export function describeTargets(xs: number[], ys: number[]): string {
   const idx = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
   const slopes = idx.slice(1).map((j, t) => (ys[j] - ys[idx[t]]) / (xs[j] - xs[idx[t]]));
   if (slopes.every((v) => Math.abs(v - slopes[0]) < 1e-9 * Math.max(1, Math.abs(slopes[0])))) {
     const a = slopes[0];
     const b = ys[idx[0]] - a * xs[idx[0]];
-    return `on the line y = ${+a.toPrecision(6)}x ${b < 0 ? "−" : "+"} ${+Math.abs(b).toPrecision(6)}: one linear region fits them`;
+    return (
+      `on the line y = ${+a.toPrecision(6)}x ${b < 0 ? "−" : "+"} ` +
+      `${+Math.abs(b).toPrecision(6)}: one linear region fits them`
+    );
   }
   const changes = slopes.slice(1).filter((v, t) => Math.sign(v) !== Math.sign(slopes[t])).length;
   return `not on a line; the slope between neighbouring points changes sign ${changes} time${changes === 1 ? "" : "s"}`;
@@ -41,9 +47,17 @@ export const part4 = part({
     const add = (f: Figure) => figures.push(f);
     const grid = Array.from({ length: 61 }, (_, i) => -1.5 + (3 * i) / 60);
     const sets = targetSets(o);
-    const { tasks, results } = await trainSeedBatches("Part 4: training seeds", sets, o.widths, o.seeds, { activation: o.activation, xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid, tol: o.tol }, o.workers);
+    const { tasks, results } = await trainSeedBatches(
+      "Part 4: training seeds",
+      sets,
+      o.widths,
+      o.seeds,
+      { activation: o.activation, xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid, tol: o.tol },
+      o.workers,
+    );
     const k = o.xs.length;
-    const spreadOf = (curves: number[][]) => grid.reduce((acc, _, gi) => acc + std(curves.map((c) => c[gi])), 0) / grid.length;
+    const spreadOf = (curves: number[][]) =>
+      grid.reduce((acc, _, gi) => acc + std(curves.map((c) => c[gi])), 0) / grid.length;
     const perSet = sets.map((set, si) =>
       o.widths.map((width) => {
         const rs = results.filter((_, i) => tasks[i].set === si && tasks[i].args.width === width);
@@ -53,29 +67,98 @@ export const part4 = part({
         const deficient = ok.filter((x) => x.rankG < k).length;
         const [lo, hi] = wilson(deficient, ok.length);
         const curves = ok.map((x) => x.curve);
-        return { width, p: rs[0].p, n: ok.length, failed: bad.length, failedDeficient: bad.filter((x) => x.rankG < k).length, deficient, frac: ok.length ? deficient / ok.length : NaN, lo, hi, spread: spreadOf(curves), curves, finite: outcomes.every((x) => Number.isFinite(x.loss)) };
+        return {
+          width,
+          p: rs[0].p,
+          n: ok.length,
+          failed: bad.length,
+          failedDeficient: bad.filter((x) => x.rankG < k).length,
+          deficient,
+          frac: ok.length ? deficient / ok.length : NaN,
+          lo,
+          hi,
+          spread: spreadOf(curves),
+          curves,
+          finite: outcomes.every((x) => Number.isFinite(x.loss)),
+        };
       }),
     );
-    const checks = [{ name: "Part 4: every seed finished with a finite loss", pass: perSet.every((st) => st.every((s) => s.finite)), detail: `${sets.length} target sets × ${o.widths.length} sizes × ${o.seeds} seeds` }];
+    const checks = [
+      {
+        name: "Part 4: every seed finished with a finite loss",
+        pass: perSet.every((st) => st.every((s) => s.finite)),
+        detail: `${sets.length} target sets × ${o.widths.length} sizes × ${o.seeds} seeds`,
+      },
+    ];
     const P = perSet[0].map((s) => s.p);
-    add(lineFigure("part4-rank-deficient-fraction", {
-      title: `Part 4 — fraction of zero-loss solutions with rank G < ${k} (95 % Wilson CI), [1, w, 1] ${o.activation}, ${o.seeds} seeds per size`,
-      x: { title: "number of parameters" }, y: { title: "fraction rank-deficient", range: [0, 1] },
-      series: perSet.map((st, si) => ({ name: sets[si].name, x: P, y: st.map((s) => s.frac), mode: "lines+markers" as const, band: [st.map((s) => s.lo), st.map((s) => s.hi)] as [number[], number[]], colourIndex: si })),
-    }));
-    add(lineFigure("part4-function-spread", {
-      title: "Part 4 — spread of the learned functions across seeds (mean over x ∈ [−1.5, 1.5] of the std)", x: { title: "number of parameters" }, y: { title: "std across seeds", log: true },
-      series: perSet.map((st, si) => ({ name: sets[si].name, x: P, y: st.map((s) => s.spread), mode: "lines+markers" as const, colourIndex: si })),
-    }));
+    add(
+      lineFigure("part4-rank-deficient-fraction", {
+        title:
+          `Part 4 — fraction of zero-loss solutions with rank G < ${k} (95 % Wilson CI), [1, w, 1] ` +
+          `${o.activation}, ${o.seeds} seeds per size`,
+        x: { title: "number of parameters" },
+        y: { title: "fraction rank-deficient", range: [0, 1] },
+        series: perSet.map((st, si) => ({
+          name: sets[si].name,
+          x: P,
+          y: st.map((s) => s.frac),
+          mode: "lines+markers" as const,
+          band: [st.map((s) => s.lo), st.map((s) => s.hi)] as [number[], number[]],
+          colourIndex: si,
+        })),
+      }),
+    );
+    add(
+      lineFigure("part4-function-spread", {
+        title: "Part 4 — spread of the learned functions across seeds (mean over x ∈ [−1.5, 1.5] of the std)",
+        x: { title: "number of parameters" },
+        y: { title: "std across seeds", log: true },
+        series: perSet.map((st, si) => ({
+          name: sets[si].name,
+          x: P,
+          y: st.map((s) => s.spread),
+          mode: "lines+markers" as const,
+          colourIndex: si,
+        })),
+      }),
+    );
     const stats = perSet[0];
     const show = [stats[0], stats[Math.floor(stats.length / 2)], stats[stats.length - 1]];
     const data: Trace[] = [];
     show.forEach((s, si) => {
-      s.curves.slice(0, 100).forEach((c, ci) => data.push({ type: "scatter", mode: "lines", x: grid, y: c, ...panelAxes(si), line: { color: colour(si), width: 1 }, opacity: 0.25, showlegend: ci === 0, name: `p = ${s.p}`, legendgroup: String(si) }));
-      data.push({ type: "scatter", mode: "markers", x: o.xs, y: o.ys, ...panelAxes(si), marker: { color: "#000", size: 8 }, showlegend: si === 0, name: "training points" });
+      s.curves.slice(0, 100).forEach((c, ci) =>
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          x: grid,
+          y: c,
+          ...panelAxes(si),
+          line: { color: colour(si), width: 1 },
+          opacity: 0.25,
+          showlegend: ci === 0,
+          name: `p = ${s.p}`,
+          legendgroup: String(si),
+        }),
+      );
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        x: o.xs,
+        y: o.ys,
+        ...panelAxes(si),
+        marker: { color: "#000", size: 8 },
+        showlegend: si === 0,
+        name: "training points",
+      });
     });
     const layout = panelRow(
-      houseLayout({ title: `Part 4 — learned functions of all seeds, ${sets[0].name} (up to 100 shown per size)`, x: { title: "x" }, y: { title: "f(x)", range: [-3, 3] }, width: 1200, height: 420 }),
+      houseLayout({
+        title: `Part 4 — learned functions of all seeds, ${sets[0].name} (up to 100 shown per size)`,
+        x: { title: "x" },
+        y: { title: "f(x)", range: [-3, 3] },
+        width: 1200,
+        height: 420,
+      }),
       show.map((s) => `x (p = ${s.p})`),
       { yTitle: "f(x)" },
     );
@@ -88,38 +171,138 @@ export const part4 = part({
     perSet.forEach((st, si) => {
       const first = st[0];
       const last = st[st.length - 1];
-      tables.push({ title: `Part 4: per size, ${sets[si].name} (y = ${JSON.stringify(sets[si].ys)})`, columns: ["width", "params", "converged seeds", "not converged", "not converged with rank G < k", "rank-deficient", "fraction", "CI low", "CI high", "fraction if all not-converged counted full rank", "fraction if all not-converged counted deficient", "function spread"], rows: st.map((s) => [s.width, s.p, s.n, s.failed, s.failedDeficient, s.deficient, s.frac, s.lo, s.hi, s.deficient / (s.n + s.failed), (s.deficient + s.failed) / (s.n + s.failed), s.spread]) });
+      tables.push({
+        title: `Part 4: per size, ${sets[si].name} (y = ${JSON.stringify(sets[si].ys)})`,
+        columns: [
+          "width",
+          "params",
+          "converged seeds",
+          "not converged",
+          "not converged with rank G < k",
+          "rank-deficient",
+          "fraction",
+          "CI low",
+          "CI high",
+          "fraction if all not-converged counted full rank",
+          "fraction if all not-converged counted deficient",
+          "function spread",
+        ],
+        rows: st.map((s) => [
+          s.width,
+          s.p,
+          s.n,
+          s.failed,
+          s.failedDeficient,
+          s.deficient,
+          s.frac,
+          s.lo,
+          s.hi,
+          s.deficient / (s.n + s.failed),
+          (s.deficient + s.failed) / (s.n + s.failed),
+          s.spread,
+        ]),
+      });
       if (first.n >= 2 && last.n >= 2) {
         const diffs: number[] = [];
         const resample = (c: number[][]) => c.map(() => c[Math.floor(rng.uniform() * c.length)]);
         for (let b = 0; b < B; b++) diffs.push(spreadOf(resample(last.curves)) - spreadOf(resample(first.curves)));
         diffs.sort((a, b) => a - b);
-        spreadSets.push({ name: sets[si].name, pFirst: first.p, pLast: last.p, spreadFirst: first.spread, spreadLast: last.spread, diffLow: diffs[Math.floor(0.025 * B)], diffHigh: diffs[Math.ceil(0.975 * B) - 1] });
+        spreadSets.push({
+          name: sets[si].name,
+          pFirst: first.p,
+          pLast: last.p,
+          spreadFirst: first.spread,
+          spreadLast: last.spread,
+          diffLow: diffs[Math.floor(0.025 * B)],
+          diffHigh: diffs[Math.ceil(0.975 * B) - 1],
+        });
       }
-      summary[`part 4 ${sets[si].name}: rank-deficient fraction, p = ${first.p} → ${last.p}`] = `${first.frac.toFixed(3)} [${first.lo.toFixed(3)}, ${first.hi.toFixed(3)}] → ${last.frac.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}]`;
+      summary[`part 4 ${sets[si].name}: rank-deficient fraction, p = ${first.p} → ${last.p}`] =
+        `${first.frac.toFixed(3)} [${first.lo.toFixed(3)}, ${first.hi.toFixed(3)}] → ` +
+        `${last.frac.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}]`;
       summary[`part 4 ${sets[si].name}: function spread`] = `${first.spread.toFixed(3)} → ${last.spread.toFixed(3)}`;
-      summary[`part 4 ${sets[si].name}: seeds not reaching zero loss, per size`] = st.map((s) => `p ${s.p}: ${s.failed}`).join(", ");
+      summary[`part 4 ${sets[si].name}: seeds not reaching zero loss, per size`] = st
+        .map((s) => `p ${s.p}: ${s.failed}`)
+        .join(", ");
       const total = st.reduce((a, s) => a + s.deficient, 0);
       const conv = st.reduce((a, s) => a + s.n, 0);
-      notes.push(`Part 4, ${sets[si].name}: ${total} of ${conv} zero-loss solutions over all sizes have rank G < ${k} (per size: ${st.map((s) => `p ${s.p}: ${s.deficient}/${s.n}`).join(", ")}).`);
-      // could excluding the seeds that did not converge bias the fraction? bound it by counting them all one way or the other
+      notes.push(
+        `Part 4, ${sets[si].name}: ${total} of ${conv} zero-loss solutions over all sizes have ` +
+          `rank G < ${k} (per size: ` +
+          `${st.map((s) => `p ${s.p}: ${s.deficient}/${s.n}`).join(", ")}).`,
+      );
+      // could excluding the seeds that did not converge bias the fraction? bound it by counting them all one way or the
+      // other
       const failedAll = st.reduce((a, s) => a + s.failed, 0);
-      const range = (s: (typeof st)[number]) => [s.deficient / (s.n + s.failed), (s.deficient + s.failed) / (s.n + s.failed)];
-      const bounds = (s: (typeof st)[number]) => range(s).map((v) => v.toFixed(3)).join(", ");
-      summary[`part 4 ${sets[si].name}: rank-deficient fraction with the not-converged seeds counted full rank / deficient, per size`] = st.map((s) => `p ${s.p}: [${bounds(s)}]`).join(", ");
+      const range = (s: (typeof st)[number]) => [
+        s.deficient / (s.n + s.failed),
+        (s.deficient + s.failed) / (s.n + s.failed),
+      ];
+      const bounds = (s: (typeof st)[number]) =>
+        range(s)
+          .map((v) => v.toFixed(3))
+          .join(", ");
+      summary[
+        `part 4 ${sets[si].name}: rank-deficient fraction with the not-converged seeds counted full rank / deficient, per size`
+      ] = st.map((s) => `p ${s.p}: [${bounds(s)}]`).join(", ");
       if (failedAll) {
         const [a0, b0] = range(first);
         const [a1, b1] = range(last);
         const fd = st.reduce((a, s) => a + s.failedDeficient, 0);
-        const perSize = st.map((s) => `p ${s.p}: ${s.failed} of ${s.n + s.failed} seeds did not reach zero loss, fraction ${s.n ? `${s.deficient}/${s.n} = ${s.frac.toFixed(3)}` : "undefined"} among the converged, [${bounds(s)}] with them counted full rank / deficient${s.failed === 0 ? " (no failure: exact)" : ""}`).join("; ");
-        notes.push(`Part 4, ${sets[si].name}: ${failedAll} seeds did not reach zero loss (${fd} of them stopped at a point with rank G < ${k}; a point that is not a solution, so its rank is not a solution's). Per size — ${perSize}. The fractions in the figure and the claims are over converged seeds only; at p = ${first.p} the bounds are [${a0.toFixed(3)}, ${b0.toFixed(3)}] and at p = ${last.p} [${a1.toFixed(3)}, ${b1.toFixed(3)}]: ${b1 < a0 || a1 > b0 ? "the exclusion cannot reverse the comparison of these two sizes" : "the exclusion could change the comparison of these two sizes (the failures are not ignorable)"}.`);
-      } else notes.push(`Part 4, ${sets[si].name}: every seed reached zero loss at every size, so the fractions exclude none.`);
+        const perSize = st
+          .map(
+            (s) =>
+              `p ${s.p}: ${s.failed} of ${s.n + s.failed} seeds did not reach zero loss, fraction ` +
+              `${s.n ? `${s.deficient}/${s.n} = ${s.frac.toFixed(3)}` : "undefined"} among the ` +
+              `converged, [${bounds(s)}] with them counted full rank / ` +
+              `deficient${s.failed === 0 ? " (no failure: exact)" : ""}`,
+          )
+          .join("; ");
+        notes.push(
+          `Part 4, ${sets[si].name}: ${failedAll} seeds did not reach zero loss (${fd} of them ` +
+            `stopped at a point with rank G < ${k}; a point that is not a solution, so its rank is ` +
+            `not a solution's). Per size — ${perSize}. The fractions in the figure and the claims are ` +
+            `over converged seeds only; at p = ${first.p} the bounds are [${a0.toFixed(3)}, ` +
+            `${b0.toFixed(3)}] and at p = ${last.p} [${a1.toFixed(3)}, ${b1.toFixed(3)}]: ` +
+            (String(
+              b1 < a0 || a1 > b0
+                ? "the exclusion cannot reverse the comparison of these two sizes"
+                : "the exclusion could change the comparison of these two sizes (the failures are not " + "ignorable)",
+            ) +
+              `.`),
+        );
+      } else
+        notes.push(
+          `Part 4, ${sets[si].name}: every seed reached zero loss at every size, so the fractions exclude none.`,
+        );
     });
-    notes.push(`Part 4: the post's update says more overparameterised networks are less likely to land on non-full-rank solutions and generalise more consistently. The post does not give its data, widths or optimiser; the inputs, the two target sets, the [1, w, 1] ${o.activation} family, He initialisation, ${o.gdSteps} GD steps at lr ${o.lr} then Gauss–Newton polishing are this reproduction's choices.`);
-    notes.unshift(`Part 4 data: ${k} training inputs x = ${JSON.stringify(o.xs)}, each network fitted to two target sets separately — ${sets.map((set) => `"${set.name}" y = ${JSON.stringify(set.ys)} (${describeTargets(o.xs, set.ys)})`).join("; ")}. Widths w = ${JSON.stringify(o.widths)} of [1, w, 1] ${o.activation} with bias (p = 3w + 1 = ${JSON.stringify(P)}), ${o.seeds} seeds per size and target set; rank-deficient means rank G < k = ${k} at the zero-loss solution; the spread is measured on 61 points x ∈ [−1.5, 1.5]; the learned-functions figure shows the "${sets[0].name}" runs.`);
+    notes.push(
+      `Part 4: the post's update says more overparameterised networks are less likely to land ` +
+        `on non-full-rank solutions and generalise more consistently. The post does not give its ` +
+        `data, widths or optimiser; the inputs, the two target sets, the [1, w, 1] ` +
+        `${o.activation} family, He initialisation, ${o.gdSteps} GD steps at lr ${o.lr} then ` +
+        `Gauss–Newton polishing are this reproduction's choices.`,
+    );
+    notes.unshift(
+      `Part 4 data: ${k} training inputs x = ${JSON.stringify(o.xs)}, each network fitted to ` +
+        `two target sets separately — ` +
+        `${sets.map((set) => `"${set.name}" y = ${JSON.stringify(set.ys)} (${describeTargets(o.xs, set.ys)})`).join("; ")}. ` +
+        `Widths w = ${JSON.stringify(o.widths)} of [1, w, 1] ${o.activation} with bias (p = 3w + ` +
+        `1 = ${JSON.stringify(P)}), ${o.seeds} seeds per size and target set; rank-deficient ` +
+        `means rank G < k = ${k} at the zero-loss solution; the spread is measured on 61 points x ` +
+        `∈ [−1.5, 1.5]; the learned-functions figure shows the "${sets[0].name}" runs.`,
+    );
     const evidence: Record<string, unknown> = {
-      "part4-fewer-deficient": { sets: perSet.map((st, si) => ({ name: sets[si].name, first: sizeCounts(st[0]), last: sizeCounts(st[st.length - 1]) })) } satisfies DeficientTrend,
-      "part4-deficient-exist": { sets: perSet.map((st, si) => ({ name: sets[si].name, counts: sizeCounts(st[0]) })) } satisfies DeficientExist,
+      "part4-fewer-deficient": {
+        sets: perSet.map((st, si) => ({
+          name: sets[si].name,
+          first: sizeCounts(st[0]),
+          last: sizeCounts(st[st.length - 1]),
+        })),
+      } satisfies DeficientTrend,
+      "part4-deficient-exist": {
+        sets: perSet.map((st, si) => ({ name: sets[si].name, counts: sizeCounts(st[0]) })),
+      } satisfies DeficientExist,
     };
     const unassessed: Record<string, string> = {};
     if (spreadSets.length) evidence["part4-consistent-functions"] = { sets: spreadSets } satisfies SpreadTrend;

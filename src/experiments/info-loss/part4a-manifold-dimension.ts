@@ -21,7 +21,6 @@ import { lineFigure } from "../../figures";
 import { Check, Table } from "../../report/result";
 import { Rng } from "../../util/random";
 import { PartOutput } from "../parts";
-import type { InfoLossOptions } from "./options";
 import type { DimensionVsFrequency } from "./claims";
 import { solutionKind } from "./sweep";
 import { sumSquares } from "./solve";
@@ -31,7 +30,7 @@ import { part, targetSets, trainSeedBatches } from "./shared";
 export function midRanks(v: number[]): number[] {
   const idx = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
   const r = new Array<number>(v.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
     for (let t = i; t <= j; t++) r[idx[t]] = (i + j) / 2 + 1;
@@ -114,7 +113,14 @@ export function constructKinds(xs: number[], ys: number[], width: number, tol: n
       }
       const cMin = lstsq(A, Y).x;
       const z = new Matrix(units.length + 1, 1, rng.normals(units.length + 1));
-      const zRow = lstsq(A, new Matrix(n, 1, Float64Array.from({ length: n }, (_, i) => A.row(i).reduce((s, v, j) => s + v * z.data[j], 0)))).x;
+      const zRow = lstsq(
+        A,
+        new Matrix(
+          n,
+          1,
+          Float64Array.from({ length: n }, (_, i) => A.row(i).reduce((s, v, j) => s + v * z.data[j], 0)),
+        ),
+      ).x;
       const c = cMin.data.map((v, j) => v + z.data[j] - zRow.data[j]);
       if (c.slice(1).some((v) => Math.abs(v) < 1e-6)) continue;
       const params = new Float64Array(nets.paramCount(spec));
@@ -155,7 +161,14 @@ export const part4a = part({
     const N = nets.paramCount(spec);
     const k = o.xs.length;
     const sets = targetSets(o);
-    const { tasks, results } = await trainSeedBatches("Part 4a: training seeds", sets, [width], o.dimSeeds, { activation: "relu", xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid: [0], tol: o.tol, kinds: true }, o.workers);
+    const { tasks, results } = await trainSeedBatches(
+      "Part 4a: training seeds",
+      sets,
+      [width],
+      o.dimSeeds,
+      { activation: "relu", xs: o.xs, gdSteps: o.gdSteps, lr: o.lr, grid: [0], tol: o.tol, kinds: true },
+      o.workers,
+    );
 
     const tables: Table[] = [];
     const notes: string[] = [];
@@ -169,7 +182,13 @@ export const part4a = part({
       const kinds = new Map<string, KindRow>();
       let rankMismatch = 0;
       for (const x of ok) {
-        const row = kinds.get(x.kind!) ?? { kind: x.kind!, rankG: x.rankG, dim: N - x.rankG, found: 0, constructed: false };
+        const row = kinds.get(x.kind!) ?? {
+          kind: x.kind!,
+          rankG: x.rankG,
+          dim: N - x.rankG,
+          found: 0,
+          constructed: false,
+        };
         if (row.rankG !== x.rankG) rankMismatch++;
         row.found++;
         kinds.set(x.kind!, row);
@@ -182,58 +201,157 @@ export const part4a = part({
           if (row.rankG !== b.rankG) rankMismatch++;
         } else kinds.set(b.kind, { kind: b.kind, rankG: b.rankG, dim: N - b.rankG, found: 0, constructed: true });
       }
-      checks.push({ name: `Part 4a, ${set.name}: every solution of one kind has the same rank G (the kind fixes it)`, pass: rankMismatch === 0, detail: `${rankMismatch} solutions whose rank G differs from the first of their kind; ${kinds.size} kinds` });
-      const rows = [...kinds.values()].sort((a, b) => b.found - a.found || b.dim - a.dim || a.kind.localeCompare(b.kind));
+      checks.push({
+        name: `Part 4a, ${set.name}: every solution of one kind has the same rank G (the kind fixes it)`,
+        pass: rankMismatch === 0,
+        detail: `${rankMismatch} solutions whose rank G differs from the first of their kind; ${kinds.size} kinds`,
+      });
+      const rows = [...kinds.values()].sort(
+        (a, b) => b.found - a.found || b.dim - a.dim || a.kind.localeCompare(b.kind),
+      );
       const dims = rows.map((r) => r.dim);
       const n = ok.length;
       const freq = (counts: number[]) => counts.map((c) => c / Math.max(1, n));
       const rho = spearman(dims, freq(rows.map((r) => r.found)));
-      // permutation test: the kinds' dimensions shuffled over the kinds; the 95 % range of ρ under no association, and a two-sided p
+      // permutation test: the kinds' dimensions shuffled over the kinds; the 95 % range of ρ under no association, and
+      // a two-sided p
       const rng = new Rng(20220516 + si);
       const P = 5000;
       const counts = rows.map((r) => r.found);
       const nullRho: number[] = [];
       for (let t = 0; t < P && Number.isFinite(rho); t++) {
-        const r = spearman(rng.permutation(rows.length).map((i) => dims[i]), counts);
+        const r = spearman(
+          rng.permutation(rows.length).map((i) => dims[i]),
+          counts,
+        );
         if (Number.isFinite(r)) nullRho.push(r);
       }
       nullRho.sort((x, y) => x - y);
       const low = nullRho.length ? nullRho[Math.floor(0.025 * nullRho.length)] : NaN;
       const high = nullRho.length ? nullRho[Math.ceil(0.975 * nullRho.length) - 1] : NaN;
-      // one-sided p-values (ties count as extreme, +1 for the observed labelling): robust to the null distribution's atoms
-      const pOf = (hit: (r: number) => boolean) => (nullRho.length ? (nullRho.filter(hit).length + 1) / (nullRho.length + 1) : NaN);
+      // one-sided p-values (ties count as extreme, +1 for the observed labelling): robust to the null distribution's
+      // atoms
+      const pOf = (hit: (r: number) => boolean) =>
+        nullRho.length ? (nullRho.filter(hit).length + 1) / (nullRho.length + 1) : NaN;
       const pHigh = pOf((r) => r >= rho - 1e-12);
       const pLow = pOf((r) => r <= rho + 1e-12);
       const distinctDims = [...new Set(dims)].sort((a, b) => b - a);
-      evidenceSets.push({ name: set.name, kinds: rows.length, kindsFound: rows.filter((r) => r.found > 0).length, distinctDims: distinctDims.length, seeds: o.dimSeeds, converged: n, rho, nullLow: low, nullHigh: high, pHigh, pLow });
+      evidenceSets.push({
+        name: set.name,
+        kinds: rows.length,
+        kindsFound: rows.filter((r) => r.found > 0).length,
+        distinctDims: distinctDims.length,
+        seeds: o.dimSeeds,
+        converged: n,
+        rho,
+        nullLow: low,
+        nullHigh: high,
+        pHigh,
+        pLow,
+      });
       tables.push({
-        title: `Part 4a: ${set.name} (y = ${JSON.stringify(set.ys)}), [1, ${width}, 1] ReLU, N = ${N}: solution kinds by manifold dimension`,
-        columns: ["manifold dim N − rank G", "rank G", "kinds (found or constructed)", "kinds found", "seeds landing there", "fraction of converged seeds", "seeds per kind (mean)"],
+        title:
+          `Part 4a: ${set.name} (y = ${JSON.stringify(set.ys)}), [1, ${width}, 1] ReLU, N = ${N}: ` +
+          `solution kinds by manifold dimension`,
+        columns: [
+          "manifold dim N − rank G",
+          "rank G",
+          "kinds (found or constructed)",
+          "kinds found",
+          "seeds landing there",
+          "fraction of converged seeds",
+          "seeds per kind (mean)",
+        ],
         rows: distinctDims.map((d) => {
           const of = rows.filter((r) => r.dim === d);
           const seeds = of.reduce((a, r) => a + r.found, 0);
-          return [d, N - d, of.length, of.filter((r) => r.found > 0).length, seeds, seeds / Math.max(1, n), seeds / of.length];
+          return [
+            d,
+            N - d,
+            of.length,
+            of.filter((r) => r.found > 0).length,
+            seeds,
+            seeds / Math.max(1, n),
+            seeds / of.length,
+          ];
         }),
       });
       tables.push({
-        title: `Part 4a: ${set.name}: every kind (activation patterns of the hidden units on x = ${JSON.stringify(o.xs)})`,
+        title:
+          `Part 4a: ${set.name}: every kind (activation patterns of the hidden units on x = ` +
+          `${JSON.stringify(o.xs)})`,
         columns: ["kind", "rank G", "manifold dim", "seeds finding it", "fraction", "constructed"],
-        rows: rows.map((r) => [r.kind, r.rankG, r.dim, r.found, r.found / Math.max(1, n), r.constructed ? "yes" : "no"]),
+        rows: rows.map((r) => [
+          r.kind,
+          r.rankG,
+          r.dim,
+          r.found,
+          r.found / Math.max(1, n),
+          r.constructed ? "yes" : "no",
+        ]),
       });
-      series.push({ name: set.name, x: rows.map((r, i) => r.dim + (si === 0 ? -0.12 : 0.12) + 0.05 * ((i % 5) - 2)), y: rows.map((r) => r.found / Math.max(1, n)), mode: "markers", colourIndex: si });
+      series.push({
+        name: set.name,
+        x: rows.map((r, i) => r.dim + (si === 0 ? -0.12 : 0.12) + 0.05 * ((i % 5) - 2)),
+        y: rows.map((r) => r.found / Math.max(1, n)),
+        mode: "markers",
+        colourIndex: si,
+      });
       const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "undefined");
       const pFmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(2) : "undefined");
       summary[`part 4a ${set.name}: Spearman ρ(manifold dim, frequency) over kinds`] = Number.isFinite(rho)
-        ? `${fmt(rho)} (permutation 95 % range [${fmt(low)}, ${fmt(high)}]; P(ρ_perm ≥ ρ) ${pFmt(pHigh)}, P(ρ_perm ≤ ρ) ${pFmt(pLow)}), ${rows.length} kinds`
-        : `undefined: ${distinctDims.length === 1 ? `all ${rows.length} kinds have manifold dimension ${distinctDims[0]}` : "every kind is found equally often"}`;
-      notes.push(`Part 4a, ${set.name}: ${n} of ${o.dimSeeds} seeds reached zero loss; ${rows.length} kinds (${rows.filter((r) => r.found > 0).length} found by training, ${rows.filter((r) => r.found === 0).length} only constructed), manifold dimensions ${distinctDims.join(", ")}; ${distinctDims.map((d) => `dim ${d}: ${rows.filter((r) => r.dim === d).reduce((a, r) => a + r.found, 0)} seeds over ${rows.filter((r) => r.dim === d).length} kinds`).join("; ")}. Spearman ρ between a kind's manifold dimension and the fraction of seeds finding it ${fmt(rho)}; with the dimensions shuffled over the kinds (${P} permutations) 95 % of ρ lie in [${fmt(low)}, ${fmt(high)}]; P(ρ_perm ≥ ρ) = ${pFmt(pHigh)}, P(ρ_perm ≤ ρ) = ${pFmt(pLow)}.`);
+        ? `${fmt(rho)} (permutation 95 % range [${fmt(low)}, ${fmt(high)}]; P(ρ_perm ≥ ρ) ` +
+          `${pFmt(pHigh)}, P(ρ_perm ≤ ρ) ${pFmt(pLow)}), ${rows.length} kinds`
+        : `undefined: ` +
+          String(
+            distinctDims.length === 1
+              ? `all ${rows.length} kinds have manifold dimension ${distinctDims[0]}`
+              : "every kind is found equally often",
+          );
+      notes.push(
+        `Part 4a, ${set.name}: ${n} of ${o.dimSeeds} seeds reached zero loss; ${rows.length} ` +
+          `kinds (${rows.filter((r) => r.found > 0).length} found by training, ` +
+          `${rows.filter((r) => r.found === 0).length} only constructed), manifold dimensions ` +
+          `${distinctDims.join(", ")}; ` +
+          (String(
+            distinctDims
+              .map(
+                (d) =>
+                  `dim ${d}: ${rows.filter((r) => r.dim === d).reduce((a, r) => a + r.found, 0)} seeds over ` +
+                  `${rows.filter((r) => r.dim === d).length} kinds`,
+              )
+              .join("; "),
+          ) +
+            `. `) +
+          `Spearman ρ between a kind's manifold dimension and the fraction of seeds finding it ` +
+          `${fmt(rho)}; with the dimensions shuffled over the kinds (${P} permutations) 95 % of ρ ` +
+          `lie in [${fmt(low)}, ${fmt(high)}]; P(ρ_perm ≥ ρ) = ${pFmt(pHigh)}, P(ρ_perm ≤ ρ) = ` +
+          `${pFmt(pLow)}.`,
+      );
     });
     const figure = lineFigure("part4a-dimension-vs-frequency", {
-      title: `Part 4a — how often each kind of zero-loss solution is found vs its manifold dimension, [1, ${width}, 1] ReLU (N = ${N}), ${o.dimSeeds} seeds per target set`,
-      x: { title: "manifold dimension N − rank G (kinds spread sideways)" }, y: { title: "fraction of converged seeds finding the kind" },
+      title:
+        `Part 4a — how often each kind of zero-loss solution is found vs its manifold dimension, ` +
+        `[1, ${width}, 1] ReLU (N = ${N}), ${o.dimSeeds} seeds per target set`,
+      x: { title: "manifold dimension N − rank G (kinds spread sideways)" },
+      y: { title: "fraction of converged seeds finding the kind" },
       series,
     });
-    notes.push(`Part 4a: a kind is the set of distinct activation patterns of the hidden units on the ${k} inputs; the kinds counted are those training found and those constructed explicitly (up to 20 random kink placements per set of patterns, output weights solved, kept at Σ(f − y)² < ${o.tol}). A kind never found has frequency 0. Same optimiser as Part 4 (He initialisation, ${o.gdSteps} GD steps at lr ${o.lr}, then Gauss–Newton), ReLU whatever Part 4's activation.`);
-    return { figures: [figure.toJSON()], summary, tables, checks, notes, evidence: { "part4a-dimension-not-predictive": { sets: evidenceSets } satisfies DimensionVsFrequency } };
+    notes.push(
+      `Part 4a: a kind is the set of distinct activation patterns of the hidden units on the ` +
+        `${k} inputs; the kinds counted are those training found and those constructed explicitly ` +
+        `(up to 20 random kink placements per set of patterns, output weights solved, kept at Σ(f ` +
+        `− y)² < ${o.tol}). A kind never found has frequency 0. Same optimiser as Part 4 (He ` +
+        `initialisation, ${o.gdSteps} GD steps at lr ${o.lr}, then Gauss–Newton), ReLU whatever ` +
+        `Part 4's activation.`,
+    );
+    return {
+      figures: [figure.toJSON()],
+      summary,
+      tables,
+      checks,
+      notes,
+      evidence: { "part4a-dimension-not-predictive": { sets: evidenceSets } satisfies DimensionVsFrequency },
+    };
   },
 });

@@ -37,7 +37,15 @@ export function hebbarHessian(problem: cv.Problem): { H: Matrix; GGt2: Matrix; G
   const { H } = cv.hessian({ ...problem, loss: problem.loss ?? "mse" }, { parts: ["H"] });
   const scale = problem.loss === "ce" ? N : 2 * N; // CE: Σ over samples; MSE: Σ(f − y)² = 2N · mean ½‖·‖²
   const G = cv.behavioralGradients(problem);
-  return { H: new Matrix(H!.rows, H!.cols, H!.data.map((v) => scale * v)), GGt2: gemm(G, G, { transB: true, alpha: 2 }), G };
+  return {
+    H: new Matrix(
+      H!.rows,
+      H!.cols,
+      H!.data.map((v) => scale * v),
+    ),
+    GGt2: gemm(G, G, { transB: true, alpha: 2 }),
+    G,
+  };
 }
 
 /**
@@ -56,7 +64,9 @@ export function scene3d(title: string): Record<string, unknown> {
   layout.margin = { l: 10, r: 10, b: 10, t: 36 + 22 * lines };
   const axis = (text: string) => ({ title: { text }, tickfont: { size: 12 } });
   layout.scene = {
-    xaxis: axis("θ₁"), yaxis: axis("θ₂"), zaxis: axis("θ₃"),
+    xaxis: axis("θ₁"),
+    yaxis: axis("θ₂"),
+    zaxis: axis("θ₃"),
     aspectmode: "cube",
     domain: { x: [0, 0.68], y: [0, 1] },
     camera: { eye: { x: 1.55, y: 1.55, z: 1.05 }, center: { x: 0, y: 0, z: -0.08 } },
@@ -85,14 +95,26 @@ export interface SeedTask {
  * Trains `seeds` seeds of every width on every target set in the worker pool (25 seeds per task, with
  * progress); `args` holds what the tasks share. Returns the tasks and their results, in the same order.
  */
-export async function trainSeedBatches(label: string, sets: { ys: number[] }[], widths: number[], seeds: number, args: Omit<SeedBatchArgs, "width" | "seeds" | "ys">, workers: number): Promise<{ tasks: SeedTask[]; results: ReturnType<typeof trainSeeds>[] }> {
+export async function trainSeedBatches(
+  label: string,
+  sets: { ys: number[] }[],
+  widths: number[],
+  seeds: number,
+  args: Omit<SeedBatchArgs, "width" | "seeds" | "ys">,
+  workers: number,
+): Promise<{ tasks: SeedTask[]; results: ReturnType<typeof trainSeeds>[] }> {
   const chunk = 25;
   const tasks: SeedTask[] = [];
   sets.forEach((set, si) => {
     for (const width of widths)
       for (let s0 = 0; s0 < seeds; s0 += chunk) {
         const batch = Array.from({ length: Math.min(chunk, seeds - s0) }, (_, i) => s0 + i);
-        tasks.push({ set: si, module: sweepModule, fn: "trainSeeds", args: { ...args, width, seeds: batch, ys: set.ys } });
+        tasks.push({
+          set: si,
+          module: sweepModule,
+          fn: "trainSeeds",
+          args: { ...args, width, seeds: batch, ys: set.ys },
+        });
       }
   });
   const bar = new Progress(label, tasks.length);

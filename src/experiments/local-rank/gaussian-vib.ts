@@ -35,7 +35,8 @@ export interface GaussianIbCritical {
 
 /** Critical β values of the Gaussian IB from the covariances (Chechik et al. 2003). */
 export function gaussianIbCriticalBetas(Sxx: Matrix, Sxy: Matrix, Syy: Matrix): GaussianIbCritical {
-  // Σ_{x|y} = Σ_xx − Σ_xy Σ_yy⁻¹ Σ_yx; eigenvalues of Σ_{x|y} Σ_xx⁻¹ (similar to the symmetric Σ_xx^{-1/2} Σ_{x|y} Σ_xx^{-1/2})
+  // Σ_{x|y} = Σ_xx − Σ_xy Σ_yy⁻¹ Σ_yx; eigenvalues of Σ_{x|y} Σ_xx⁻¹ (similar to the symmetric Σ_xx^{-1/2} Σ_{x|y}
+  // Σ_xx^{-1/2})
   const Syx = Sxy.transpose();
   const cond = new Matrix(Sxx.rows, Sxx.cols, Sxx.data.slice());
   const t = gemm(Sxy, solve(Syy, Syx));
@@ -44,13 +45,19 @@ export function gaussianIbCriticalBetas(Sxx: Matrix, Sxy: Matrix, Syy: Matrix): 
   const d = Sxx.rows;
   const { values, vectors } = require("../../linalg").eigh(Sxx) as { values: Float64Array; vectors: Matrix };
   const Rinv = new Matrix(d, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += (vectors.get(i, k) * vectors.get(j, k)) / Math.sqrt(values[k]);
-    Rinv.set(i, j, s);
-  }
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (vectors.get(i, k) * vectors.get(j, k)) / Math.sqrt(values[k]);
+      Rinv.set(i, j, s);
+    }
   const M = gemm(gemm(Rinv, cond), Rinv);
-  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) { const v = 0.5 * (M.get(i, j) + M.get(j, i)); M.set(i, j, v); M.set(j, i, v); }
+  for (let i = 0; i < d; i++)
+    for (let j = i + 1; j < d; j++) {
+      const v = 0.5 * (M.get(i, j) + M.get(j, i));
+      M.set(i, j, v);
+      M.set(j, i, v);
+    }
   const lambdas = Array.from(eigvalsh(M));
   return { lambdas, betas: lambdas.map((l) => (1 - l > 1e-15 ? 1 / (1 - l) : Infinity)).sort((a, b) => a - b) };
 }
@@ -88,12 +95,18 @@ export function trainGaussianVib(a: VibArgs): VibResult {
   const dY = Syy.rows;
   const sizes = [dX, ...a.hidden, a.dT];
   const rng = new Rng(a.seed);
-  const Ws = sizes.slice(1).map((m, i) => new Matrix(m, sizes[i], rng.normals(m * sizes[i], 0.3 / Math.sqrt(sizes[i]))));
+  const Ws = sizes
+    .slice(1)
+    .map((m, i) => new Matrix(m, sizes[i], rng.normals(m * sizes[i], 0.3 / Math.sqrt(sizes[i]))));
   const D = new Matrix(dY, a.dT, rng.normals(dY * a.dT, 0.3 / Math.sqrt(a.dT)));
   const logS = new Float64Array(a.dT);
   const b = a.betaVib;
   const params: Float64Array[] = [...Ws.map((W) => W.data), D.data, logS];
-  const adam = new Float64Optimizer("adam", a.lr, params.map((p) => p.length));
+  const adam = new Float64Optimizer(
+    "adam",
+    a.lr,
+    params.map((p) => p.length),
+  );
   const chain = (from: number, to: number) => {
     // W_to ⋯ W_from (1-based layer indices), identity when to < from
     let P = Matrix.identity(sizes[from - 1]);
@@ -143,7 +156,9 @@ export function trainGaussianVib(a: VibArgs): VibResult {
       gS[j] = sig2[j] * dn + b * (sig2[j] - 1);
     }
     // deep linear chain: ∂L/∂W_l = (W_L⋯W_{l+1})ᵀ gA (W_{l−1}⋯W_1)ᵀ
-    const gWs = Ws.map((_, i) => gemm(gemm(chain(i + 2, Ws.length), gA, { transA: true }), chain(1, i), { transB: true }));
+    const gWs = Ws.map((_, i) =>
+      gemm(gemm(chain(i + 2, Ws.length), gA, { transA: true }), chain(1, i), { transB: true }),
+    );
     adam.step(params, [...gWs.map((g) => g.data), gD.data, gS]);
   }
   const final = evaluate();
@@ -167,7 +182,10 @@ export const vibModule = __filename;
  * (From ∂/∂D: d = a c/(a² + σ²); then ∂/∂a² and ∂/∂σ² give a² + σ² = 1 and σ² = β_vib c⁻².)
  * The KL, summed over directions, is the Gaussian IB's I(X;T) at β.
  */
-export function gaussianVibOptimum(criticalBetas: number[], beta: number): { gains: number[]; kl: number; rank: number } {
+export function gaussianVibOptimum(
+  criticalBetas: number[],
+  beta: number,
+): { gains: number[]; kl: number; rank: number } {
   const on = criticalBetas.filter((b) => b < beta);
   return {
     gains: criticalBetas.map((b) => (b < beta ? Math.sqrt(1 - b / beta) : 0)).sort((a, b) => b - a),
@@ -198,8 +216,17 @@ export function sampleCriticalBetas(X: Matrix, Y: Matrix): GaussianIbCritical {
   };
   const Xc = centred(X);
   const Yc = centred(Y);
-  const scale = (M: Matrix) => new Matrix(M.rows, M.cols, M.data.map((v) => v / (n - 1)));
-  return gaussianIbCriticalBetas(scale(gemm(Xc, Xc, { transA: true })), scale(gemm(Xc, Yc, { transA: true })), scale(gemm(Yc, Yc, { transA: true })));
+  const scale = (M: Matrix) =>
+    new Matrix(
+      M.rows,
+      M.cols,
+      M.data.map((v) => v / (n - 1)),
+    );
+  return gaussianIbCriticalBetas(
+    scale(gemm(Xc, Xc, { transA: true })),
+    scale(gemm(Xc, Yc, { transA: true })),
+    scale(gemm(Yc, Yc, { transA: true })),
+  );
 }
 
 /**
@@ -220,7 +247,10 @@ export interface SampledVib {
 }
 
 /** Forward values of one sample: the trunk activations h_0 = x … h_L, μ, ρ = log σ. */
-function encode(m: SampledVib, x: Float64Array | number[]): { hs: Float64Array[]; mu: Float64Array; rho: Float64Array } {
+function encode(
+  m: SampledVib,
+  x: Float64Array | number[],
+): { hs: Float64Array[]; mu: Float64Array; rho: Float64Array } {
   const slots = layout(m.muSpec);
   const hs: Float64Array[] = [Float64Array.from(x)];
   for (let l = 0; l < slots.length - 1; l++) {
@@ -259,7 +289,15 @@ export function gaussianKl(mu: ArrayLike<number>, logSigma: ArrayLike<number>): 
 }
 
 /** y ← W x for a row-major W (rows × cols) stored at `off` of `w`, over a batch of B rows (x: B×cols, y: B×rows). */
-function batchMatVec(w: Float64Array, off: number, rows: number, cols: number, x: Float64Array, y: Float64Array, B: number): void {
+function batchMatVec(
+  w: Float64Array,
+  off: number,
+  rows: number,
+  cols: number,
+  x: Float64Array,
+  y: Float64Array,
+  B: number,
+): void {
   for (let b = 0; b < B; b++)
     for (let r = 0; r < rows; r++) {
       let v = 0;
@@ -272,9 +310,17 @@ function batchMatVec(w: Float64Array, off: number, rows: number, cols: number, x
 
 /**
  * The sampled VIB objective on a mini-batch (rows of X, Y) with given noise E (B × dT, row i is ε_i) and its exact
- * gradient: mean_i [½‖y_i − D(μ_i + σ_i ⊙ ε_i) − b_D‖² + β_vib · KL_i], KL_i in closed form. Gradients in the blocks of `SampledVib`.
+ * gradient: mean_i [½‖y_i − D(μ_i + σ_i ⊙ ε_i) − b_D‖² + β_vib · KL_i], KL_i in closed form. Gradients in the blocks of
+ * `SampledVib`.
  */
-export function sampledVibLossAndGrad(m: SampledVib, X: Matrix, Y: Matrix, rows: number[], E: Float64Array, betaVib: number): { loss: number; rec: number; kl: number; grads: SampledVib } {
+export function sampledVibLossAndGrad(
+  m: SampledVib,
+  X: Matrix,
+  Y: Matrix,
+  rows: number[],
+  E: Float64Array,
+  betaVib: number,
+): { loss: number; rec: number; kl: number; grads: SampledVib } {
   const slots = layout(m.muSpec);
   const head = slots[slots.length - 1];
   const dT = head.rows;
@@ -287,7 +333,14 @@ export function sampledVibLossAndGrad(m: SampledVib, X: Matrix, Y: Matrix, rows:
   const D = m.dec;
   const Xd = X.data;
   const Yd = Y.data;
-  const g: SampledVib = { muSpec: m.muSpec, mu: new Float64Array(W.length), rhoW: new Float64Array(Wr.length), rhoB: new Float64Array(dT), dec: new Float64Array(D.length), decB: new Float64Array(dY) };
+  const g: SampledVib = {
+    muSpec: m.muSpec,
+    mu: new Float64Array(W.length),
+    rhoW: new Float64Array(Wr.length),
+    rhoB: new Float64Array(dT),
+    dec: new Float64Array(D.length),
+    decB: new Float64Array(dY),
+  };
   const gW = g.mu;
   const gWr = g.rhoW;
   const gD = g.dec;
@@ -400,7 +453,9 @@ export interface SampledVibArgs extends VibTrainingArgs {
 export interface SampledVibResult {
   betaVib: number;
   beta: number;
-  /** on the whole training set at the end: mean closed-form KL, mean ½‖y − ŷ‖² over the noise (exact), and their VIB sum */
+  /**
+   * on the whole training set at the end: mean closed-form KL, mean ½‖y − ŷ‖² over the noise (exact), and their VIB sum
+   */
   kl: number;
   rec: number;
   loss: number;
@@ -419,11 +474,19 @@ export interface SampledVibResult {
 export function initSampledVib(dX: number, hidden: number[], dT: number, dY: number, seed: number): SampledVib {
   const muSpec: NetSpec = { sizes: [dX, ...hidden, dT], activation: "linear", bias: false };
   const rng = new Rng(seed);
-  const uniform = (n: number, fanIn: number) => Float64Array.from({ length: n }, () => rng.uniformIn(-1, 1) / Math.sqrt(fanIn));
+  const uniform = (n: number, fanIn: number) =>
+    Float64Array.from({ length: n }, () => rng.uniformIn(-1, 1) / Math.sqrt(fanIn));
   const mu = new Float64Array(paramCount(muSpec));
   for (const s of layout(muSpec)) mu.set(uniform(s.rows * s.cols, s.cols), s.wOffset);
   const w = hidden.length ? hidden[hidden.length - 1] : dX;
-  return { muSpec, mu, rhoW: uniform(dT * w, w), rhoB: uniform(dT, w), dec: uniform(dY * dT, dT), decB: uniform(dY, dT) };
+  return {
+    muSpec,
+    mu,
+    rhoW: uniform(dT * w, w),
+    rhoB: uniform(dT, w),
+    dec: uniform(dY * dT, dT),
+    decB: uniform(dY, dT),
+  };
 }
 
 /** Trains the Deep VIB of Fig. 2 on n samples (Adam, float64, mini-batches with fresh seeded noise every step). */
@@ -432,7 +495,11 @@ export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
   const m = initSampledVib(X.cols, a.hidden, a.dT, Y.cols, a.seed + 1);
   const blocks = (v: SampledVib) => [v.mu, v.rhoW, v.rhoB, v.dec, v.decB];
   const params = blocks(m);
-  const adam = new Float64Optimizer("adam", a.lr, params.map((p) => p.length));
+  const adam = new Float64Optimizer(
+    "adam",
+    a.lr,
+    params.map((p) => p.length),
+  );
   const rng = new Rng(a.seed + 2);
   const B = Math.min(a.batch, a.n);
   let perm = rng.permutation(a.n);
@@ -447,7 +514,11 @@ export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
     const E = rng.normals(B * a.dT);
     const { grads } = sampledVibLossAndGrad(m, X, Y, rows, E, a.betaVib);
     // cosine decay from lr to lr/100 over the run
-    adam.step(params, blocks(grads), a.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, a.steps - 1)))));
+    adam.step(
+      params,
+      blocks(grads),
+      a.lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / Math.max(1, a.steps - 1)))),
+    );
   }
   // the whole training set at the end: closed-form KL, and the reconstruction averaged exactly over the noise
   const dT = a.dT;
@@ -472,7 +543,20 @@ export function trainSampledGaussianVib(a: SampledVibArgs): SampledVibResult {
   const slots = layout(m.muSpec);
   let A = Matrix.identity(X.cols);
   for (const s of slots) A = gemm(new Matrix(s.rows, s.cols, m.mu.subarray(s.wOffset, s.wOffset + s.rows * s.cols)), A);
-  const evalX = new Matrix(Math.min(a.evalSamples, a.n), X.cols, X.data.slice(0, Math.min(a.evalSamples, a.n) * X.cols));
+  const evalX = new Matrix(
+    Math.min(a.evalSamples, a.n),
+    X.cols,
+    X.data.slice(0, Math.min(a.evalSamples, a.n) * X.cols),
+  );
   const lr = localRank(m.muSpec, m.mu, evalX, { eps: a.eps, layers: [m.muSpec.sizes.length - 1] })[0].localRank;
-  return { betaVib: a.betaVib, beta: 1 / a.betaVib, kl, rec, loss: rec + a.betaVib * kl, singularValues: Array.from(svdvals(A)), localRank: lr, sigma };
+  return {
+    betaVib: a.betaVib,
+    beta: 1 / a.betaVib,
+    kl,
+    rec,
+    loss: rec + a.betaVib * kl,
+    singularValues: Array.from(svdvals(A)),
+    localRank: lr,
+    sigma,
+  };
 }

@@ -39,7 +39,9 @@ export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
 };
 
 /** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
-export function localRankExperiment(options: Partial<LocalRankStudyOptions> & RunControls = {}): Promise<ExperimentResult> {
+export function localRankExperiment(
+  options: Partial<LocalRankStudyOptions> & RunControls = {},
+): Promise<ExperimentResult> {
   return runExperiment(localRankStudy, options);
 }
 

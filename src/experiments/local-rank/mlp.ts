@@ -101,7 +101,13 @@ export function epsRanks(s: ArrayLike<number>, eps: number, epsRel: number): { a
  * Local rank of layers 1 … L from one SVD per input and layer: mean over the rows of X of the absolute-ε and
  * relative-ε counts, and of the participation ratio.
  */
-export function jacobianRanks(spec: nets.NetSpec, params: Float64Array, X: Matrix, eps: number, epsRel: number): { abs: number[]; rel: number[]; participation: number[] } {
+export function jacobianRanks(
+  spec: nets.NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  eps: number,
+  epsRel: number,
+): { abs: number[]; rel: number[]; participation: number[] } {
   const L = spec.sizes.length - 1;
   const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / Math.max(1, v.length);
   const out = { abs: [] as number[], rel: [] as number[], participation: [] as number[] };
@@ -116,7 +122,13 @@ export function jacobianRanks(spec: nets.NetSpec, params: Float64Array, X: Matri
 }
 
 /** Mean loss (the training loss's definition) and, for classification, accuracy over all rows, in chunks. */
-function evaluate(spec: nets.NetSpec, params: Float64Array, X: Matrix, Y: Matrix, loss: nets.LossName): { loss: number; accuracy: number } {
+function evaluate(
+  spec: nets.NetSpec,
+  params: Float64Array,
+  X: Matrix,
+  Y: Matrix,
+  loss: nets.LossName,
+): { loss: number; accuracy: number } {
   const K = Y.cols;
   const chunk = 5000;
   let total = 0;
@@ -143,7 +155,13 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
   let bayesLoss: number | undefined;
   if (a.data === "gaussian") {
     const ds = gaussianPairs({ n: a.n, dIn: 100, dOut: 2, seed: a.seed });
-    const te = gaussianPairs({ n: GAUSSIAN_TEST_SAMPLES, dIn: 100, dOut: 2, crossCov: ds.crossCov, seed: a.seed + TEST_SEED_OFFSET });
+    const te = gaussianPairs({
+      n: GAUSSIAN_TEST_SAMPLES,
+      dIn: 100,
+      dOut: 2,
+      crossCov: ds.crossCov,
+      seed: a.seed + TEST_SEED_OFFSET,
+    });
     [X, Y, Xt, Yt] = [ds.X, ds.Y, te.X, te.Y];
     bayesLoss = gaussianBayesHalfMse(ds.crossCov);
     loss = "mse";
@@ -153,21 +171,42 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
     [X, Y, Xt, Yt] = [ds.X, ds.Y, te.X, te.Y];
     loss = "ce";
   }
-  if (a.optimizer === "adam" && a.weightDecay !== 0) throw new Error(`runMlp: weightDecay ${a.weightDecay} needs optimizer "adamw" (plain "adam" runs without decay)`);
+  if (a.optimizer === "adam" && a.weightDecay !== 0)
+    throw new Error(`runMlp: weightDecay ${a.weightDecay} needs optimizer "adamw" (plain "adam" runs without decay)`);
   const spec: nets.NetSpec = { sizes: [X.cols, ...a.hidden, Y.cols], activation: "relu", bias: true };
   const evalRows = new Rng(a.seed + 7).permutation(X.rows).slice(0, a.evalSamples);
   const Xeval = takeRows({ name: "", X, Y, description: "" }, evalRows).X;
   const classify = a.data === "mnist";
   const out: MlpRun = {
-    seed: a.seed, sizes: spec.sizes, nTrain: X.rows, nTest: Xt.rows, steps: [], trainLoss: [], testLoss: [], paramNorm: [],
-    localRank: [], localRankRel: [], participation: [], sensitivity: [], backend: "",
+    seed: a.seed,
+    sizes: spec.sizes,
+    nTrain: X.rows,
+    nTest: Xt.rows,
+    steps: [],
+    trainLoss: [],
+    testLoss: [],
+    paramNorm: [],
+    localRank: [],
+    localRankRel: [],
+    participation: [],
+    sensitivity: [],
+    backend: "",
     ...(classify ? { trainAccuracy: [], testAccuracy: [] } : { bayesLoss }),
   };
   // float64 on the native BLAS path: the plain-Adam contrast reaches losses (≈1e-13) float32 cannot resolve
   const res = await trainDense({
     precision: "float64",
-    spec, params: nets.initParams(spec, { init: "he", seed: a.seed }), X, Y, loss,
-    optimizer: a.optimizer, weightDecay: a.optimizer === "adamw" ? a.weightDecay : undefined, lr: a.lr, steps: a.steps, batchSize: a.batchSize, seed: a.seed,
+    spec,
+    params: nets.initParams(spec, { init: "he", seed: a.seed }),
+    X,
+    Y,
+    loss,
+    optimizer: a.optimizer,
+    weightDecay: a.optimizer === "adamw" ? a.weightDecay : undefined,
+    lr: a.lr,
+    steps: a.steps,
+    batchSize: a.batchSize,
+    seed: a.seed,
     checkpoints: logSpacedSteps(a.steps, a.checkpoints),
     onCheckpoint: (step, params) => {
       out.steps.push(step);

@@ -7,7 +7,9 @@ import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { definePart } from "../parts";
 
-/** Options of the Patel & Shwartz-Ziv (2024) study; each figure reads its own subset (see `patel.<figure>.options()`). */
+/**
+ * Options of the Patel & Shwartz-Ziv (2024) study; each figure reads its own subset (see `patel.<figure>.options()`).
+ */
 export interface LocalRankStudyOptions {
   /** ε of the local rank (absolute singular-value threshold) */
   eps: number;
@@ -23,11 +25,17 @@ export interface LocalRankStudyOptions {
    */
   optimizer: "adamw" | "adam";
   weightDecay: number;
-  /** Figure 1: Gaussian training samples (a fresh set per seed; the test loss uses 10 000 more), MNIST training images (of 8 495), mini-batch size (≥ the set: full batch) */
+  /**
+   * Figure 1: Gaussian training samples (a fresh set per seed; the test loss uses 10 000 more), MNIST training images
+   * (of 8 495), mini-batch size (≥ the set: full batch)
+   */
   n: number;
   mnistN: number;
   batchSize: number;
-  /** Figure 1: optimiser steps (Gaussian, MNIST), learning rate, log-spaced checkpoints, evaluation inputs of the local rank */
+  /**
+   * Figure 1: optimiser steps (Gaussian, MNIST), learning rate, log-spaced checkpoints, evaluation inputs of the local
+   * rank
+   */
   steps: number;
   mnistSteps: number;
   lr: number;
@@ -39,13 +47,17 @@ export interface LocalRankStudyOptions {
   epsRel: number;
   /**
    * Figure 2: Σ_XY diagonal, β values, deep linear encoder hidden widths, Adam steps of the exact-objective (analytic)
-   * VIB. β is the paper's (Eq. 8, L = I(X;T) − β I(T;Y): a larger β weighs prediction more); the VIB loss's KL weight is β_vib = 1/β.
+   * VIB. β is the paper's (Eq. 8, L = I(X;T) − β I(T;Y): a larger β weighs prediction more); the VIB loss's KL weight
+   * is β_vib = 1/β.
    */
   crossCov: number[];
   betas: number[];
   vibHidden: number[];
   vibSteps: number;
-  /** Figure 2, the Deep VIB trained on samples (the paper's setting): samples of (X, Y), Adam steps (lr 0.01, cosine decay), mini-batch size */
+  /**
+   * Figure 2, the Deep VIB trained on samples (the paper's setting): samples of (X, Y), Adam steps (lr 0.01, cosine
+   * decay), mini-batch size
+   */
   vibN: number;
   vibSampleSteps: number;
   vibBatch: number;
@@ -63,9 +75,13 @@ export interface LocalRankStudyOptions {
 }
 
 /** n values from lo to hi, evenly spaced in log. */
-export const logGrid = (lo: number, hi: number, n: number) => Array.from({ length: n }, (_, i) => Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (n - 1)));
+export const logGrid = (lo: number, hi: number, n: number) =>
+  Array.from({ length: n }, (_, i) => Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / (n - 1)));
 
-/** The paper preset's settings: the paper's where it gives them, else the authors' later code's or this reproduction's (said in the notes). */
+/**
+ * The paper preset's settings: the paper's where it gives them, else the authors' later code's or this reproduction's
+ * (said in the notes).
+ */
 export const localRankDefaults: LocalRankStudyOptions = {
   eps: 0.01,
   epsList: [1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1],
@@ -112,8 +128,26 @@ export const NAME = "local-rank";
 
 export const localRankPresets: Record<Preset, Partial<LocalRankStudyOptions>> = {
   paper: {},
-  // Fig. 1 quick: weight decay 10 reaches lr·wd·steps = 5 (Gaussian) and 4 (MNIST) in a few thousand steps; one Gaussian seed
-  quick: { weightDecay: 10, n: 20000, steps: 5000, mnistSteps: 4000, checkpoints: 12, evalSamples: 16, gaussianSeeds: 1, betas: logGrid(1.05, 1050, 13), vibSteps: 4000, vibN: 20000, vibSampleSteps: 6000, imageBetas: [1, 1.5, 2.5, 4, 10, 1000], imageHidden: [128, 128], imageDT: 32, imageN: 1000, imageSteps: 300 },
+  // Fig. 1 quick: weight decay 10 reaches lr·wd·steps = 5 (Gaussian) and 4 (MNIST) in a few thousand steps; one
+  // Gaussian seed
+  quick: {
+    weightDecay: 10,
+    n: 20000,
+    steps: 5000,
+    mnistSteps: 4000,
+    checkpoints: 12,
+    evalSamples: 16,
+    gaussianSeeds: 1,
+    betas: logGrid(1.05, 1050, 13),
+    vibSteps: 4000,
+    vibN: 20000,
+    vibSampleSteps: 6000,
+    imageBetas: [1, 1.5, 2.5, 4, 10, 1000],
+    imageHidden: [128, 128],
+    imageDT: 32,
+    imageN: 1000,
+    imageSteps: 300,
+  },
 };
 
 export function validateLocalRank(o: LocalRankStudyOptions): void {
@@ -124,7 +158,10 @@ export function validateLocalRank(o: LocalRankStudyOptions): void {
   checkChoice(NAME, "optimizer", o.optimizer, ["adamw", "adam"]);
   checkNumber(NAME, "weightDecay", o.weightDecay, 0, 1000);
   if (o.optimizer === "adam" && o.weightDecay !== 0) {
-    throw new OptionError(`${NAME}: option weightDecay must be 0 with optimizer "adam" (decoupled weight decay is "adamw"'s; plain Adam is the no-decay contrast); got ${o.weightDecay}`);
+    throw new OptionError(
+      `${NAME}: option weightDecay must be 0 with optimizer "adam" (decoupled weight decay is ` +
+        `"adamw"'s; plain Adam is the no-decay contrast); got ${o.weightDecay}`,
+    );
   }
   checkInt(NAME, "n", o.n, 10, 200000);
   checkInt(NAME, "mnistN", o.mnistN, 10, 8495);
@@ -137,7 +174,9 @@ export function validateLocalRank(o: LocalRankStudyOptions): void {
   checkInt(NAME, "gaussianSeeds", o.gaussianSeeds, 1, 50);
   checkNumber(NAME, "epsRel", o.epsRel, 0, 1);
   if (!Array.isArray(o.crossCov) || !o.crossCov.length || o.crossCov.some((c) => !(c > 0 && c < 1))) {
-    throw new OptionError(`${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${JSON.stringify(o.crossCov)}`);
+    throw new OptionError(
+      `${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${JSON.stringify(o.crossCov)}`,
+    );
   }
   for (const b of o.betas) checkNumber(NAME, "betas", b, 1e-6);
   checkIntList(NAME, "vibHidden", o.vibHidden, 1, { minLength: 0 });

@@ -14,7 +14,10 @@ import { loadTf } from "../../backend";
 import { imageData } from "../data-source";
 import { Rng } from "../../util/random";
 
-/** What every Deep VIB run of the study is trained and measured with (the image VIB here, the sampled Gaussian VIB of Fig. 2). */
+/**
+ * What every Deep VIB run of the study is trained and measured with (the image VIB here, the sampled Gaussian VIB of
+ * Fig. 2).
+ */
 export interface VibTrainingArgs {
   /** hidden widths of the encoder's trunk, and the dimension of T */
   hidden: number[];
@@ -63,9 +66,12 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
     const out = encoder.apply(xb) as tfType.Tensor2D;
     const mu = tf.slice(out, [0, 0], [-1, a.dT]);
     const logS = tf.slice(out, [0, a.dT], [-1, a.dT]);
-    const t = noiseSeed === null ? mu : tf.add(mu, tf.mul(tf.exp(logS), tf.randomNormal(mu.shape, 0, 1, "float32", noiseSeed)));
+    const t =
+      noiseSeed === null ? mu : tf.add(mu, tf.mul(tf.exp(logS), tf.randomNormal(mu.shape, 0, 1, "float32", noiseSeed)));
     const logits = tf.add(tf.matMul(t, dec), decB);
-    const kl = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(2, logS))), tf.add(1, tf.mul(2, logS)))), 1));
+    const kl = tf.mean(
+      tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mu), tf.exp(tf.mul(2, logS))), tf.add(1, tf.mul(2, logS)))), 1),
+    );
     return { logits, kl };
   };
   let kl = 0;
@@ -75,14 +81,18 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
       const idx = tf.tensor1d(Int32Array.from(Array.from({ length: a.batch }, () => rng.int(train.X.rows))), "int32");
       const cost = tf.tidy(
         (): tfType.Scalar =>
-          opt.minimize(() => {
-          const xb = tf.gather(X, idx) as tfType.Tensor2D;
-          const yb = tf.gather(Y, idx);
-          // tfjs treats a seed of 0 as "no seed" (Math.random): seed 0, step 0 made every run differ; never pass 0
-          const { logits, kl: k } = parts(xb, a.seed * 100003 + step + 1);
-          const c = tf.mean(tf.neg(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1)));
-          return tf.add(c, tf.mul(bVib, k)) as tfType.Scalar;
-        }, true, vars) as tfType.Scalar,
+          opt.minimize(
+            () => {
+              const xb = tf.gather(X, idx) as tfType.Tensor2D;
+              const yb = tf.gather(Y, idx);
+              // tfjs treats a seed of 0 as "no seed" (Math.random): seed 0, step 0 made every run differ; never pass 0
+              const { logits, kl: k } = parts(xb, a.seed * 100003 + step + 1);
+              const c = tf.mean(tf.neg(tf.sum(tf.mul(yb, tf.logSoftmax(logits)), 1)));
+              return tf.add(c, tf.mul(bVib, k)) as tfType.Scalar;
+            },
+            true,
+            vars,
+          ) as tfType.Scalar,
       );
       idx.dispose();
       cost.dispose();
