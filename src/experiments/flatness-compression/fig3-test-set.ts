@@ -122,7 +122,11 @@ function testSetPart(model: Model, id: string, fig: string) {
       );
       const mis = (r: (typeof ok)[number]) => final(r).misclassified;
       const evidence = {
-        [c.testS.id]: keyed(ok, (r) => final(r).test.sqrtSharpness - r.checkpoints[0].test.sqrtSharpness),
+        // beside each run's test-input change, the same on its training inputs (the contrast of the rule)
+        [c.testS.id]: {
+          ...keyed(ok, (r) => final(r).test.sqrtSharpness - r.checkpoints[0].test.sqrtSharpness),
+          control: ok.map((r) => final(r).train.sqrtSharpness - r.checkpoints[0].train.sqrtSharpness),
+        },
         [c.misS.id]: keyed(ok, (r) => (mis(r) ? mis(r)!.sqrtSharpness - final(r).test.sqrtSharpness : undefined)),
         [c.misV.id]: keyed(ok, (r) => (mis(r) ? mis(r)!.logVolume - final(r).test.logVolume : undefined)),
         [c.testG.id]: keyed(ok, (r) =>
