@@ -233,8 +233,8 @@ const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
   rule:
     "At the deepest depth trained (main setting), f = fraction of task instances whose learned rank (mode over " +
     "layers 2 … L − 1 of the number of weight singular values > threshold) equals k: reproduced when f ≥ 1/2 and " +
-    "its Wilson 95 % lower bound > 0.25; not reproduced when f < 1/2 and its upper bound < 0.75; inconclusive " +
-    "otherwise (the interval reaches across; with n instances, reproduced needs the count the detail names, and one " +
+    "its Wilson 95 % lower bound > 0.25; not reproduced when its upper bound < 1/2 (a majority excluded); " +
+    "inconclusive otherwise (the interval reaches across; with n instances, reproduced needs the count the detail names, and one " +
     "instance decides nothing); not assessed when a run at that depth does not fit its data",
   differences: [
     TASK_DIFFERENCE,
@@ -262,8 +262,7 @@ const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
       "fewest recovering for reproduced": need ?? null,
     };
     if (!n) return { verdict: "not assessed", numbers, detail: "no run at the deepest depth" };
-    const verdict: Verdict =
-      f >= 0.5 && lo > 0.25 ? "reproduced" : f < 0.5 && hi < 0.75 ? "not reproduced" : INCONCLUSIVE;
+    const verdict: Verdict = f >= 0.5 && lo > 0.25 ? "reproduced" : hi < 0.5 ? "not reproduced" : INCONCLUSIVE;
     return {
       verdict,
       numbers,
@@ -301,8 +300,9 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
   rule:
     "Main setting, shallowest against deepest depth, paired by task instance: b instances recover k at the deep " +
     "depth and not at the shallow one, c the other way; McNemar's exact one-sided p = P(Bin(b + c, ½) ≥ b). " +
-    "Reproduced when b > c with p < 0.05; not reproduced when b ≤ c; inconclusive when b > c with p ≥ 0.05, or when " +
-    "with these instances even b = all, c = 0 could not reach p < 0.05 (it needs 5 instances: 2⁻⁵ = 0.031); not " +
+    "Reproduced when b > c with p < 0.05; not reproduced when b ≤ c (no rise, where the test had the power to see " +
+    "one); inconclusive when b > c with p ≥ 0.05, or whenever with these instances even b = all, c = 0 could not " +
+    "reach p < 0.05 (it needs 5 instances: 2⁻⁵ = 0.031); not " +
     "assessed when a run at either depth does not fit its data, or when every instance already recovers k at the " +
     "shallow depth (nothing for depth to raise)",
   differences: [
@@ -347,13 +347,15 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
     const pMin = 2 ** -S;
     numbers["McNemar one-sided p"] = r3(p);
     numbers["smallest attainable p"] = r3(pMin);
+    const powerless =
+      pMin >= 0.05 ? `; ${S} instances cannot reach p < 0.05 (smallest p 2^−${S} = ${pMin.toPrecision(3)})` : "";
     if (b <= c)
       return {
-        verdict: "not reproduced",
+        verdict: powerless ? INCONCLUSIVE : "not reproduced",
         numbers,
         detail:
           `recovering k = ${m.k}: ${shallowRec}/${S} task instances at L = ${Ls}, ${deepRec}/${S} at L = ${Ld}; ` +
-          `${b} recover at the deep depth only, ${c} at the shallow only: no rise with depth`,
+          `${b} recover at the deep depth only, ${c} at the shallow only: no rise with depth${powerless}`,
       };
     const verdict: Verdict = p < 0.05 ? "reproduced" : INCONCLUSIVE;
     return {
@@ -362,8 +364,7 @@ const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
       detail:
         `recovering k = ${m.k}: ${shallowRec}/${S} task instances at L = ${Ls}, ${deepRec}/${S} at L = ${Ld}; ` +
         `${b} recover at the deep depth only, ${c} at the shallow only, McNemar exact one-sided p = ` +
-        `${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)` +
-        (pMin >= 0.05 ? `; ${S} instances cannot reach p < 0.05 (smallest p 2^−${S} = ${pMin.toPrecision(3)})` : ""),
+        `${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)${powerless}`,
     };
   },
   example: {
@@ -404,8 +405,9 @@ const recoveryTrendOverDepths: ClaimSpec<RecoveryOverDepths> = {
     "rises with depth when T exceeds its mean under no trend; p = exact one-sided trend test stratified by task " +
     "instance (within each instance its recovering runs are placed at random over its depths; the strata " +
     "convolved). Reproduced when it rises with p < 0.05; not reproduced when it does not rise (including no run " +
-    "recovering k at any depth); inconclusive when it rises with p ≥ 0.05, or when with these instances and depths " +
-    "no outcome could reach p < 0.05 (the smallest attainable p is in the numbers); not assessed when a run does " +
+    "recovering k at any depth) where the test had the power to see a rise; inconclusive when it rises with p ≥ " +
+    "0.05, or whenever with these instances and depths no outcome could reach p < 0.05 (the smallest attainable p " +
+    "is in the numbers); not assessed when a run does " +
     "not fit its data, or when every run recovers k (nothing for depth to raise)",
   differences: [
     "Same networks as rank-recovery; the depths and the number of task instances are this reproduction's " +
@@ -457,11 +459,18 @@ const recoveryTrendOverDepths: ClaimSpec<RecoveryOverDepths> = {
       expected += (k * s.reduce((a, g) => a + g.n * g.L, 0)) / n;
     }
     const rises = t > expected + 1e-9;
+    const powerless =
+      pMin >= 0.05
+        ? `; with ${strata.length} instances at ${depths.length} depths no outcome reaches p < 0.05 (smallest ` +
+          `${pMin.toPrecision(3)})`
+        : "";
     if (!rises)
       return {
-        verdict: "not reproduced",
+        verdict: powerless ? INCONCLUSIVE : "not reproduced",
         numbers,
-        detail: `runs recovering k = ${m.k} by depth: ${perDepth}; ${K ? "does not rise with depth" : "no run recovers k at any depth"}`,
+        detail:
+          `runs recovering k = ${m.k} by depth: ${perDepth}; ` +
+          `${K ? "does not rise with depth" : "no run recovers k at any depth"}${powerless}`,
       };
     const p = stratifiedTrendExactP(strata);
     numbers["trend p (one-sided, stratified)"] = r3(p);
@@ -471,11 +480,7 @@ const recoveryTrendOverDepths: ClaimSpec<RecoveryOverDepths> = {
       numbers,
       detail:
         `runs recovering k = ${m.k} by depth: ${perDepth}; rises with depth, exact one-sided trend p stratified by ` +
-        `task instance = ${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)` +
-        (pMin >= 0.05
-          ? `; with ${strata.length} instances at ${depths.length} depths no outcome reaches p < 0.05 (smallest ` +
-            `${pMin.toPrecision(3)})`
-          : ""),
+        `task instance = ${p.toPrecision(3)} (${p < 0.05 ? "<" : "≥"} 0.05)${powerless}`,
     };
   },
   example: {
