@@ -13,7 +13,7 @@ import { wallTimeMarkdown } from "../src/cli/claims";
 import { STUDIES } from "../src/experiments/registry";
 import { loadRecorded, LedgerComparison, provenanceOf, checkoutState } from "../src/report/recorded";
 import { codeHash } from "../src/cache";
-import { LedgerEntry } from "../src/report/ledger";
+import { LedgerEntry, ruleHash } from "../src/report/ledger";
 
 const root = path.resolve(__dirname, "../..");
 const NOTEBOOK_OF: Record<string, string> = {
@@ -49,6 +49,40 @@ describe("recorded paper-preset results", () => {
           );
     });
   }
+});
+
+describe("rule provenance: a rule changed after its record was made fails until the study is re-recorded", () => {
+  for (const study of STUDIES) {
+    it(`${study.name}: every recorded rule hash equals the rule's current hash`, (t) => {
+      const rec = loadRecorded(study.name, "paper", root);
+      if (!rec) return;
+      const claims = study.claims();
+      const hashed = rec.ledger.filter((e) => e.ruleHash);
+      if (!hashed.length) {
+        // records made before rule hashes existed cannot be checked; say so (they are listed in the README too)
+        t.skip(
+          `results/paper/${study.name}.json predates rule hashes (recorded at ${rec.provenance.commit.slice(0, 7)})`,
+        );
+        return;
+      }
+      assert.equal(hashed.length, rec.ledger.length, "every entry of a hashed record carries its rule hash");
+      const changed = hashed.filter((e) => claims[e.id] && ruleHash(claims[e.id]) !== e.ruleHash).map((e) => e.id);
+      assert.deepEqual(
+        changed,
+        [],
+        `rules changed since results/paper/${study.name}.json was recorded: re-record it ` +
+          `(npm run reproduce -- --preset paper --record --study ${study.name})`,
+      );
+    });
+  }
+
+  it("the check sees a changed rule: a record entry with another hash is reported", () => {
+    const study = STUDIES[0];
+    const [id, spec] = Object.entries(study.claims())[0];
+    const fake: Pick<LedgerEntry, "id" | "ruleHash"> = { id, ruleHash: "0000000000000000" };
+    assert.notEqual(ruleHash(spec), fake.ruleHash);
+    assert.equal(ruleHash({ ...spec, rule: spec.rule + " (changed)" }) === ruleHash(spec), false);
+  });
 });
 
 describe("notebooks", () => {

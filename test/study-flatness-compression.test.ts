@@ -465,7 +465,7 @@ describe("flatness-compression: what holds by algebra (unit tests, not claims)",
 });
 
 describe("flatness-compression: rules of the ledger", () => {
-  it("a correlation claim needs its interval beyond the threshold; the point estimate alone is 'partly'", () => {
+  it("a correlation claim needs its interval beyond the threshold; an interval spanning it is inconclusive", () => {
     const x = Array.from({ length: 30 }, (_, i) => i);
     const y = x.map((v, i) => v + 3 * Math.sin(7 * i));
     assert.equal(correlationBeyond(x, y, { threshold: 0.8, direction: "positive", what: "x" }).verdict, "reproduced");
@@ -475,7 +475,7 @@ describe("flatness-compression: rules of the ledger", () => {
         direction: "positive",
         what: "x",
       }).verdict,
-      "partly",
+      "inconclusive",
     ); // ρ 0.74, CI [−0.19, 0.97]
     assert.equal(
       correlationBeyond(
@@ -499,26 +499,33 @@ describe("flatness-compression: rules of the ledger", () => {
     );
   });
 
-  it("sweeps: a pair needs two runs per setting; a diverged setting leaves its pairs unassessed, not failed", () => {
+  it("sweeps: a pair needs three runs per setting for a verdict; a diverged setting leaves its pairs unassessed", () => {
     const g = (value: number, sqrtS: number[]) => ({ value, sqrtS });
-    assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1]), g(0.2, [1, 1.1]), g(10, [])] }).verdict, "reproduced");
+    assert.equal(
+      CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1, 2.05]), g(0.2, [1, 1.1, 1.05]), g(10, [])] }).verdict,
+      "reproduced",
+    );
+    // two runs a setting cannot estimate the spread: inconclusive, however clear the difference looks
+    assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1]), g(0.2, [1, 1.1])] }).verdict, "inconclusive");
     assert.equal(CLAIM.lr.assess({ groups: [g(0.1, [2]), g(0.2, [1])] }).verdict, "not assessed");
     assert.equal(
-      CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1]), g(0.2, [1, 1.1]), g(0.4, [1.5, 1.6])] }).verdict,
+      CLAIM.lr.assess({ groups: [g(0.1, [2, 2.1, 2.05]), g(0.2, [1, 1.1, 1.05]), g(0.4, [1.5, 1.6, 1.55])] }).verdict,
       "partly",
     );
-    // a fall within the seed spread is not a finding
-    assert.equal(CLAIM.batch.assess({ groups: [g(8, [1, 2]), g(20, [1.2, 2.2])] }).verdict, "not reproduced");
+    // a fall within the seed spread is not a finding: with 2 runs a setting it cannot be told from none
+    assert.equal(CLAIM.batch.assess({ groups: [g(8, [1, 2]), g(20, [1.2, 2.2])] }).verdict, "inconclusive");
   });
 
-  it("claim 1 needs both falls; a tiny fall in most runs but not significant is not 'reproduced'", () => {
+  it("claim 1 needs both falls; a tiny fall in most runs but not significant is inconclusive", () => {
     const down = [-1, -1, -1, -1, -1, -1];
     // the MLP claim judges the volume only; √S is reported (the paper: no noticeable decrease for the MLP)
     assert.equal(CLAIM.fallTogether.assess({ dSqrtS: down, dLogV: down }).verdict, "reproduced");
     assert.equal(CLAIM.fallTogether.assess({ dSqrtS: [1, 1, 1, 1, 1, 1], dLogV: down }).verdict, "reproduced");
-    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: down, dLogV: [-1, -1, -1, -1, 1, 1] }).verdict, "partly");
+    // 4 of 6: neither p = 0.34 for the claim nor P(X ≤ 4) = 0.89 against reaches 0.05
+    assert.equal(CLAIM.fallTogether.assess({ dSqrtS: down, dLogV: [-1, -1, -1, -1, 1, 1] }).verdict, "inconclusive");
+    // 0 of 6 fall: P(X ≤ 0) = 1/64, evidence against
     assert.equal(
-      CLAIM.fallTogether.assess({ dSqrtS: [-0.046, -0.01, 0.2, 0.3, -0.1, 0.1], dLogV: [1, 1, 1, -1, 1, 1] }).verdict,
+      CLAIM.fallTogether.assess({ dSqrtS: [-0.046, -0.01, 0.2, 0.3, -0.1, 0.1], dLogV: [1, 1, 1, 1, 1, 1] }).verdict,
       "not reproduced",
     );
     assert.equal(CLAIM.fallTogether.assess({ dSqrtS: [], dLogV: [] }).verdict, "not assessed");

@@ -6,6 +6,7 @@ import { nativeBlas } from "../src/training/dense";
 import * as nets from "../src/nets";
 import { Matrix } from "../src/linalg";
 import { Rng } from "../src/util/random";
+import { lossAndGradient } from "../src/curvature/gradient";
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let d = 0;
@@ -295,4 +296,37 @@ describe("Levenberg–Marquardt", () => {
       );
     },
   );
+});
+
+describe("AdamW without bias decay (decayBiases: false, Patel's two parameter groups)", () => {
+  it("one step: weights get Adam then θ − lr·wd·θ, biases Adam alone; the native and TypeScript paths agree", async () => {
+    const { spec, params, X, Y } = problem("relu", true);
+    const lr = 0.01;
+    const wd = 0.5;
+    // the gradient at θ₀ from the engine, then the first Adam step by hand: m̂ = g, v̂ = g², Δ = lr·g/(|g| + ε)
+    const g = lossAndGradient({ spec, params, X, Y, loss: "mse" }).gradient;
+    const expected = params.slice();
+    const mask = new Uint8Array(params.length);
+    for (const s of nets.layout(spec)) mask.fill(1, s.wOffset, s.wOffset + s.rows * s.cols);
+    for (let i = 0; i < params.length; i++) {
+      const q = params[i] - (lr * g[i]) / (Math.abs(g[i]) + 1e-8);
+      expected[i] = mask[i] ? q - lr * wd * q : q;
+    }
+    const base = { spec, params, X, Y, loss: "mse" as const, optimizer: "adamw" as const, lr, steps: 1 };
+    const ts = await trainFloat64({ ...base, weightDecay: wd, decayBiases: false });
+    assert.ok(maxDiff(ts.params, expected) < 1e-14, `TypeScript path ${maxDiff(ts.params, expected)}`);
+    // decaying everything differs exactly on the biases
+    const all = await trainFloat64({ ...base, weightDecay: wd });
+    let biasMoved = 0;
+    for (let i = 0; i < params.length; i++)
+      if (!mask[i]) biasMoved = Math.max(biasMoved, Math.abs(all.params[i] - expected[i]));
+      else assert.equal(all.params[i], ts.params[i]);
+    assert.ok(biasMoved > 1e-6, "with decayBiases true the biases decay too");
+    if (nativeBlas()) {
+      const nat = await trainDense({ ...base, weightDecay: wd, decayBiases: false });
+      assert.ok(maxDiff(nat.params, expected) < 1e-14, `native path ${maxDiff(nat.params, expected)}`);
+      const natAll = await trainDense({ ...base, weightDecay: wd });
+      assert.ok(maxDiff(natAll.params, all.params) < 1e-14);
+    }
+  });
 });

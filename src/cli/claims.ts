@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { STUDIES } from "../experiments/registry";
 import { loadRecorded, packageRoot, formatSeconds, Provenance } from "../report/recorded";
-import { tally } from "../report/ledger";
+import { byKind, kindOf, tallySummary } from "../report/ledger";
 import { writeFileAtomic } from "../util/files";
 
 export const CLAIMS_HELP = `usage: rankscope claims [--preset paper] [--update-readme]
@@ -81,20 +81,16 @@ export function claimsMarkdown(preset = "paper", root = packageRoot()): string {
       parts.push(`**${s.name}** (${s.paper}): not recorded at the ${preset} preset yet.`);
       continue;
     }
-    const t = tally(r.ledger);
     parts.push(
-      `**${s.name}** — ${r.data.title}. ${Object.entries(t)
-        .filter(([, n]) => n)
-        .map(([v, n]) => `${n} ${v}`)
-        .join(", ")}. ` +
+      `**${s.name}** — ${r.data.title}. ${tallySummary(r.ledger)}. ` +
         (`Recorded at commit \`${r.provenance.commit.slice(0, 7)}\`${r.provenance.dirty ? " (uncommitted changes)" : ""}, ` +
           `${r.provenance.recordedAt.slice(0, 10)}, ${formatSeconds(r.provenance.seconds)} on ` +
           `${r.provenance.cores} cores.\n\n`) +
-        `| claim | where | verdict | numbers |\n| --- | --- | --- | --- |\n` +
-        r.ledger
+        `| claim | kind | where | verdict | numbers |\n| --- | --- | --- | --- | --- |\n` +
+        byKind(r.ledger)
           .map(
             (e) =>
-              `| ${cellText(e.claim)} | ${cellText(e.where)} | **${e.verdict}** | ` +
+              `| ${cellText(e.claim)} | ${kindOf(e)} | ${cellText(e.where)} | **${e.verdict}** | ` +
               `${cellText(e.detail.length > 300 ? e.detail.slice(0, 297) + "…" : e.detail)} |`,
           )
           .join("\n"),

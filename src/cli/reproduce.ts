@@ -16,7 +16,7 @@ import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic } from "../util/files";
 import { interrupted } from "../util/interrupt";
 import { ExperimentResult } from "../report/result";
-import { tally, VERDICT_COLOURS, Verdict } from "../report/ledger";
+import { tally, tallySummary, VERDICT_COLOURS, Verdict } from "../report/ledger";
 import { provenanceOf, writeRecord, resultsDir, formatSeconds, checkoutState } from "../report/recorded";
 import { speedReference } from "../report/speed";
 import { codeHash } from "../cache";
@@ -82,7 +82,13 @@ export function parseReproduceArgs(argv: string[]) {
   };
 }
 
-const ANSI: Record<Verdict, string> = { reproduced: "32", partly: "33", "not reproduced": "31", "not assessed": "90" };
+const ANSI: Record<Verdict, string> = {
+  reproduced: "32",
+  partly: "33",
+  inconclusive: "35",
+  "not reproduced": "31",
+  "not assessed": "90",
+};
 
 export async function main(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parseReproduceArgs>;
@@ -148,14 +154,7 @@ export async function main(argv: string[]): Promise<number> {
         `${formatSeconds(result.data.seconds)}${result.cached ? " (cached result)" : ""} → ${dir}`,
     );
     for (const c of bad) console.log(`  SOFTWARE CHECK FAILED ${c.name}: ${c.detail}`);
-    console.log(
-      `  claims: ${
-        Object.entries(t)
-          .filter(([, n]) => n)
-          .map(([v, n]) => colour(v as Verdict, `${n} ${v}`))
-          .join(", ") || "none declared"
-      }`,
-    );
+    console.log(`  ${result.ledger.length ? tallySummary(result.ledger, colour) : "claims: none declared"}`);
     for (const e of result.ledger)
       console.log(
         `    ${colour(e.verdict, `[${e.verdict}]`)} ${e.id} (${e.where}): ` +
@@ -212,11 +211,8 @@ function gallery(
   h += `<h1>rankscope reproduction (preset ${esc(preset)})</h1><p>`;
   h += done
     .map((d) => {
-      const t = tally(d.result.ledger);
-      return `<b>${esc(d.name)}</b>: ${Object.entries(t)
-        .filter(([, n]) => n)
-        .map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as Verdict]}">${n} ${v}</span>`)
-        .join(", ")}`;
+      const span = (v: Verdict, s: string) => `<span style="color:${VERDICT_COLOURS[v]}">${esc(s)}</span>`;
+      return `<b>${esc(d.name)}</b>: ${tallySummary(d.result.ledger, span)}`;
     })
     .join("<br>");
   h += `</p>`;

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { ExperimentResult, ResultData } from "./result";
-import { LedgerEntry, ledgerHtml, ledgerText, tally, VERDICT_COLOURS } from "./ledger";
+import { ClaimSet, LedgerEntry, ledgerHtml, ledgerText, tallySummary, VERDICT_COLOURS } from "./ledger";
 import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
 import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
@@ -180,6 +180,14 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
       `${file}: not a recorded result (no provenance); re-record it with \`npm run reproduce -- ` +
         `--preset ${preset} --record --study ${study}\``,
     );
+  // records made before claim kinds existed: each entry's kind is its claim's declaration (a property of the claim)
+  if (Array.isArray(data.ledger)) {
+    const entry = (require("../experiments/registry").STUDIES as { name: string; claims(): ClaimSet }[]).find(
+      (s) => s.name === study,
+    );
+    const claims = entry?.claims();
+    for (const e of data.ledger) if (!e.kind) e.kind = claims?.[e.id]?.kind ?? "paper";
+  }
   return new RecordedResult(data, file);
 }
 
@@ -220,11 +228,7 @@ export class LedgerComparison implements RichObject {
   html(): string {
     const t = (es: LedgerEntry[] | undefined) => {
       if (!es) return "";
-      const c = tally(es);
-      return Object.entries(c)
-        .filter(([, n]) => n > 0)
-        .map(([v, n]) => `<span style="color:${VERDICT_COLOURS[v as keyof typeof VERDICT_COLOURS]}">${n} ${v}</span>`)
-        .join(", ");
+      return tallySummary(es, (v, s) => `<span style="color:${VERDICT_COLOURS[v]}">${s}</span>`);
     };
     const head =
       `<div style="font-size:12px;color:#555">` +

@@ -10,7 +10,7 @@
  * Without the LAPACK addon it falls back to `trainFloat64` (float64) or tfjs `train` (float32) and
  * says so in `backend`.
  */
-import { NetSpec, normalizeSpec, layout, LayerSlot } from "../nets/spec";
+import { NetSpec, normalizeSpec, layout, LayerSlot, paramCount } from "../nets/spec";
 import { Activation, activationFns } from "../nets/activations";
 import { LossName, lossAndResidual } from "../nets/losses";
 import { TrainResult } from "./schedule";
@@ -232,6 +232,13 @@ export class DenseStepper implements NativeStepper {
   }
 }
 
+/** 1 for every weight entry of the flat parameter vector, 0 for the biases (the entries decoupled decay acts on). */
+export function weightMask(spec: NetSpec): Uint8Array {
+  const mask = new Uint8Array(paramCount(spec));
+  for (const s of layout(spec)) mask.fill(1, s.wOffset, s.wOffset + s.rows * s.cols);
+  return mask;
+}
+
 /**
  * Trains a dense network on the native BLAS path (float64 by default, or float32), with the same
  * options, schedule and result as `train` / `trainFloat64`. `backend` says which path ran.
@@ -248,8 +255,13 @@ export async function trainDense(o: TrainOptions & { precision?: Precision }): P
   }
   const { loss, optName } = t.checkTrainOptions(o);
   const st = new DenseStepper(o.spec, o.params, loss, precision, blas).bind(o.X.data, o.Y.data, o.X.rows);
-  const { losses, divergedAt, stoppedAt } = await runNative(o, optName, st, blas, (step, last) =>
-    o.onCheckpoint?.(step, st.params64(), last),
+  const { losses, divergedAt, stoppedAt } = await runNative(
+    o,
+    optName,
+    st,
+    blas,
+    (step, last) => o.onCheckpoint?.(step, st.params64(), last),
+    weightMask(o.spec),
   );
   return {
     params: st.params64(),

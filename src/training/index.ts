@@ -22,7 +22,8 @@ import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult, Che
 
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
-export { trainDense, DenseStepper, PRECISIONS } from "./dense";
+export { trainDense, DenseStepper, PRECISIONS, weightMask } from "./dense";
+import { weightMask } from "./dense";
 export { trainConv, ConvStepper, vggParams, setVggParams, vggParamCount } from "./conv";
 export type { ConvNet, ConvTrainOptions } from "./conv";
 export { levenbergMarquardt } from "./gauss-newton";
@@ -144,7 +145,13 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
   checkDense(o);
   const { loss, optName } = checkSettings(o);
   const params = o.params.slice();
-  const opt = new Float64Optimizer(optName, o.lr, [params.length], o.weightDecay ?? 0);
+  const opt = new Float64Optimizer(
+    optName,
+    o.lr,
+    [params.length],
+    o.weightDecay ?? 0,
+    o.decayBiases === false ? [weightMask(o.spec)] : undefined,
+  );
   const l2 = optName === "adamw" ? 0 : (o.l2 ?? 0);
   const rows = (M: Matrix, idx: number[]) => {
     const out = new Matrix(idx.length, M.cols);
@@ -230,7 +237,8 @@ export async function trainModel(
             vars,
           );
           if (optName === "adamw" && o.weightDecay)
-            for (const v of vars) v.assign(tf.sub(v, tf.mul(o.lr * o.weightDecay, v)));
+            for (const v of vars)
+              if (o.decayBiases !== false || v.shape.length > 1) v.assign(tf.sub(v, tf.mul(o.lr * o.weightDecay, v)));
           return cost as tfType.Scalar;
         });
         idx?.dispose();

@@ -108,12 +108,18 @@ export function runNative(
   st: NativeStepper,
   blas: NativeBlas,
   checkpoint: (step: number, last: number) => CheckpointAnswer | Promise<CheckpointAnswer>,
+  decayMask?: Uint8Array,
 ): ReturnType<typeof runSchedule> {
+  if (o.decayBiases === false && !decayMask)
+    throw new Error("training: decayBiases false needs the network's parameter layout (dense networks only)");
   const p = st.params;
   const g = st.gradient;
   const moments =
     optName === "sgd" ? undefined : { m: new Float64Array(p.length), v: new Float64Array(p.length), t: 0 };
   const decay = optName === "adamw" ? (o.weightDecay ?? 0) : 0;
+  // weights only (decayBiases false): the addon's Adam without decay, then θ ← θ − lr·wd·θ on the masked entries,
+  // the same expression the addon applies after its update (so a full mask reproduces the unmasked path exactly)
+  const masked = decay > 0 && o.decayBiases === false ? decayMask : undefined;
   const l2 = optName === "adamw" ? 0 : (o.l2 ?? 0);
   const finite = () => {
     for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) return false;
@@ -148,8 +154,9 @@ export function runNative(
           ADAM.eps,
           1 - ADAM.beta1 ** moments.t,
           1 - ADAM.beta2 ** moments.t,
-          decay,
+          masked ? 0 : decay,
         );
+        if (masked) for (let i = 0; i < p.length; i++) if (masked[i]) p[i] = p[i] - o.lr * decay * p[i];
       } else blas.axpy(-o.lr, g, p);
       return value + 0.5 * l2 * penalty;
     },

@@ -30,6 +30,8 @@ export class Float64Optimizer {
     readonly lr: number,
     sizes: number[],
     readonly weightDecay = 0,
+    /** "adamw": per block, 1 where the decay acts (default everywhere); e.g. weights only, not biases */
+    readonly decayMasks?: (Uint8Array | undefined)[],
   ) {
     if (!FLOAT64_OPTIMIZERS.includes(name))
       throw new Error(`optimizer must be one of ${FLOAT64_OPTIMIZERS.join(", ")}; got "${name}"`);
@@ -65,8 +67,9 @@ export class Float64Optimizer {
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
         p[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
       }
+      const mask = this.decayMasks?.[k];
       if (this.name === "adamw" && this.weightDecay)
-        for (let i = 0; i < p.length; i++) p[i] -= lr * this.weightDecay * p[i];
+        for (let i = 0; i < p.length; i++) if (!mask || mask[i]) p[i] -= lr * this.weightDecay * p[i];
     });
   }
 }

@@ -26,6 +26,11 @@ export interface TrainSettings {
   lr: number;
   /** decoupled weight decay for "adamw" */
   weightDecay?: number;
+  /**
+   * "adamw": whether the biases decay too (default true). false decays the weights only, as the two parameter groups
+   * of Patel's code (`bias_decay = False`); dense networks only.
+   */
+  decayBiases?: boolean;
   /** L2 penalty (λ/2)‖θ‖² added to the loss for "sgd" and "adam" */
   l2?: number;
   /** mini-batch size (default: the whole set) */

@@ -425,6 +425,7 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<BulkGaps>,
   "regime-near-linear": {
     id: "regime-near-linear",
+    kind: "extension",
     claim:
       "Extension, not a claim of the paper: the linear rank formula marks the tanh Hessian's " +
       "bulk at least in the near-linear regime (small initial weights), where tanh is close to " +
@@ -546,6 +547,11 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<WeightRanks>,
   "fig5-Hf-vanishes": {
     id: "fig5-Hf-vanishes",
+    kind: "consequence",
+    follows:
+      "convergence: H_f = (1/N) Σ_n Σ_k r_nk ∇²f_k(x_n) vanishes by its definition when the " +
+      "residuals r vanish, so rank H → rank H_o at a zero-loss minimum; the rule's precondition " +
+      "(final/initial loss ≤ the threshold) is that convergence",
     claim:
       "When training converges (powerful enough architecture), rank H_f → 0 and rank H → rank " +
       "H_o: the loss Hessian is captured by the outer-product Hessian.",
@@ -582,6 +588,10 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<TrainingRecord>,
   "fig5-rank-falls": {
     id: "fig5-rank-falls",
+    kind: "consequence",
+    follows:
+      "fig5-Hf-vanishes and the rank formulas: at a zero-loss minimum H = H_o, whose rank (Cor. " +
+      "4) is below rank H at initialisation (Fact 7) for these sizes",
     claim: "The rank of the loss Hessian falls during training (with its upper bound), from its initial value.",
     where: "Sec. 6, Fig. 5 (right)",
     rule:
@@ -687,6 +697,16 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<BlockSums>,
   "fig2c-rank-over-p-falls": {
     id: "fig2c-rank-over-p-falls",
+    kind: "consequence",
+    follows:
+      "fact7-rank-H: for the sweep's two hidden layers [M, M] the formula's rank grows linearly in M while p " +
+      "grows like M², so rank/p falls like 1/M by algebra (within the scope M ≥ min(r, K))",
+    revised: [
+      {
+        commit: "1367728",
+        reason: "the scope M ≥ min(r, K) was added after the first quick run (see the differences)",
+      },
+    ],
     claim:
       "rank(H)/#params, the fraction of effective parameters, falls as the width grows and " +
       "saturates down to a small level (Fig. 2c).",
@@ -768,6 +788,10 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<FormulaHits>,
   "sec8-depth-rank-over-p": {
     id: "sec8-depth-rank-over-p",
+    kind: "consequence",
+    follows:
+      "s91-depth-fact7: the depth formula adds O(M) to the rank per hidden layer and O(M²) to " +
+      "p, so rank/p falls with depth by algebra",
     claim:
       "Depth decreases the rank/#params ratio (with width and bias, one of the factors the " +
       "paper lists as lowering it).",
@@ -804,6 +828,14 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<RatioSeries>,
   "fact11-relu-Ho-bound": {
     id: "fact11-relu-Ho-bound",
+    revised: [
+      {
+        commit: "6598320",
+        reason:
+          "after the first paper-preset record (1367728): configurations where N·K ≤ the bound are reported, " +
+          "not judged (the row count implies the bound there)",
+      },
+    ],
     claim:
       "For ReLU networks with several hidden layers and no dead neurons, rank(H_o) ≤ p − M_1(d " +
       "− r) − Σ_i M_i (Fact 11, the empirical generalisation of Theorem 9).",
@@ -921,6 +953,15 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<ReluSweep>,
   "thm9-attained-iff-A2": {
     id: "thm9-attained-iff-A2",
+    kind: "extension",
+    revised: [
+      {
+        commit: "6598320",
+        reason:
+          "after the first paper-preset record (1367728): configurations where the count exceeds the row cap " +
+          "N·K are reported, not judged",
+      },
+    ],
     claim:
       "Extension, not a claim of the paper: for one hidden ReLU layer, rank(H_o) = Σ_j rk(E[α_j " +
       "x xᵀ]) + M̃(K − 1) over the active neurons j, so Theorem 9's bound r·M̃ + M̃K − M̃ is " +
@@ -987,6 +1028,8 @@ export const CLAIMS: ClaimSet = {
   } as ClaimSpec<ReluSweep>,
   "cor10-rank-H-at-minimum": {
     id: "cor10-rank-H-at-minimum",
+    kind: "consequence",
+    follows: "fact11-relu-Ho-bound and fig5-Hf-vanishes: Theorem 9 bounds rank H_o, and H = H_o at a zero-loss minimum",
     claim:
       "At convergence to a minimum, the rank of the loss Hessian of a one-hidden-layer ReLU " +
       "network is at most r·M̃ + M̃K − M̃ (Corollary 10, the bound of Theorem 9 carried over to H).",

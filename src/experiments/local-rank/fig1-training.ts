@@ -14,7 +14,7 @@ import { Figure, Layout, lineFigure, houseLayout, colour, Trace, LOG_TICKS, fitL
 import { Progress } from "../../progress";
 import { mapTasks } from "../../parallel";
 import { PartOutput } from "../parts";
-import { MlpRunArgs, MlpRun, mlpModule, GAUSSIAN_TEST_SAMPLES } from "./mlp";
+import { MlpRunArgs, MlpRun, mlpModule, GAUSSIAN_TEST_SAMPLES, Fig1Dataset } from "./mlp";
 import { part } from "./options";
 import type { TrainingCurve } from "./claims";
 
@@ -48,6 +48,9 @@ export const fig1 = part({
     "mnistHidden",
     "optimizer",
     "weightDecay",
+    "decayBiases",
+    "fig1Datasets",
+    "controls",
     "n",
     "mnistN",
     "batchSize",
@@ -64,6 +67,7 @@ export const fig1 = part({
     const common = {
       optimizer: o.optimizer,
       weightDecay: o.weightDecay,
+      decayBiases: o.decayBiases,
       batchSize: o.batchSize,
       checkpoints: o.checkpoints,
       lr: o.lr,
@@ -73,33 +77,50 @@ export const fig1 = part({
       epsList: o.epsList,
     };
     const gaussianSeeds = Array.from({ length: o.gaussianSeeds }, (_, i) => o.seed + i);
-    // the MNIST run is the longest: first, so the pool's other worker takes the Gaussian seeds meanwhile
-    const tasks = [
-      {
-        module: mlpModule,
-        fn: "runMlp",
-        args: {
-          data: "mnist",
-          hidden: o.mnistHidden,
-          n: o.mnistN,
-          steps: o.mnistSteps,
-          seed: o.seed,
-          ...common,
-        } as MlpRunArgs,
-      },
-      ...gaussianSeeds.map((seed) => ({
-        module: mlpModule,
-        fn: "runMlp",
-        args: { data: "gaussian", hidden: o.gaussianHidden, n: o.n, steps: o.steps, seed, ...common } as MlpRunArgs,
-      })),
-    ];
+    const targetsList: ("task" | "independent")[] = o.controls ? ["task", "independent"] : ["task"];
+    // the image runs are the longest: first, so the pool's other worker takes the Gaussian seeds meanwhile
+    const plan: { key: Fig1Dataset; targets: "task" | "independent"; args: MlpRunArgs }[] = [];
+    for (const key of o.fig1Datasets.filter((d) => d !== "gaussian"))
+      for (const targets of targetsList)
+        plan.push({
+          key,
+          targets,
+          args: {
+            data: key,
+            targets,
+            hidden: o.mnistHidden,
+            n: o.mnistN,
+            steps: o.mnistSteps,
+            seed: o.seed,
+            ...common,
+          },
+        });
+    if (o.fig1Datasets.includes("gaussian"))
+      for (const seed of gaussianSeeds)
+        for (const targets of targetsList)
+          plan.push({
+            key: "gaussian",
+            targets,
+            args: { data: "gaussian", targets, hidden: o.gaussianHidden, n: o.n, steps: o.steps, seed, ...common },
+          });
+    const tasks = plan.map((p) => ({ module: mlpModule, fn: "runMlp", args: p.args }));
     const bar = new Progress(`Figure 1: training ${tasks.length} MLPs`, tasks.length);
     const done = await mapTasks<MlpRun>(tasks, { workers: o.workers, onDone: () => bar.tick() });
     bar.finish();
-    const datasets = [
-      { key: "gaussian", side: "left", label: "Gaussian, MSE", short: "Gaussian", runs: done.slice(1), steps: o.steps },
-      { key: "mnist", side: "right", label: "MNIST, CE", short: "MNIST", runs: done.slice(0, 1), steps: o.mnistSteps },
-    ];
+    const runsOf = (key: Fig1Dataset, targets: "task" | "independent") =>
+      done.filter((_, i) => plan[i].key === key && plan[i].targets === targets);
+    const LABELS: Record<Fig1Dataset, { side: string; label: string; short: string }> = {
+      gaussian: { side: "left", label: "Gaussian, MSE", short: "Gaussian" },
+      mnist: { side: "right", label: "MNIST, CE", short: "MNIST" },
+      "fashion-mnist": { side: "Fashion-MNIST", label: "Fashion-MNIST, CE", short: "Fashion-MNIST" },
+    };
+    const datasets = o.fig1Datasets.map((key) => ({
+      key,
+      ...LABELS[key],
+      runs: runsOf(key, "task"),
+      controls: runsOf(key, "independent"),
+      steps: key === "gaussian" ? o.steps : o.mnistSteps,
+    }));
     const figures: Figure[] = [];
     const summary: PartOutput["summary"] = {};
     const tables: NonNullable<PartOutput["tables"]> = [];
@@ -107,8 +128,9 @@ export const fig1 = part({
     const regime = (n: number, steps: number) => {
       const opt =
         o.optimizer === "adamw"
-          ? `AdamW lr ${o.lr}, weight decay ${o.weightDecay}`
-          : `Adam lr ${o.lr}, no weight decay`;
+          ? `AdamW lr ${num(o.lr)}, weight decay ${num(o.weightDecay)}` +
+            `${o.decayBiases ? "" : " (weights only)"}, lr/wd ${num(o.lr / o.weightDecay)}`
+          : `Adam lr ${num(o.lr)}, no weight decay`;
       const batch = o.batchSize >= n ? `full batch of n = ${n}` : `batch ${o.batchSize} of n = ${n}`;
       return (
         `${opt}, ${batch}, ${steps} steps: lr·wd·steps = ` +
@@ -205,6 +227,18 @@ export const fig1 = part({
               opacity: 0.5,
             }),
           );
+        // the control (targets independent of the inputs), its judged layers dashed
+        const ctl = ds.controls.find((c) => c.seed === main.seed);
+        if (ctl)
+          for (let l = 1; l < L - 1; l++)
+            data.push({
+              type: "scatter",
+              mode: "lines",
+              name: `layer ${l + 1}, control (targets independent of inputs)`,
+              x: x(ctl),
+              y: series(ctl).map((r) => r[l]),
+              line: { color: colour(l), width: 2, dash: "dash" },
+            });
         data.push(...lossTraces(main));
         const layout = houseLayout({
           title,
@@ -344,23 +378,34 @@ export const fig1 = part({
             `Fig. 1 ${ds.label}, seed ${r.seed}: training diverged at step ${r.divergedAt}; its curves stop there.`,
           );
     }
-    const g = datasets[0].runs[0];
+    const image = datasets.find((d) => d.key !== "gaussian")?.runs[0];
+    const gauss = datasets.find((d) => d.key === "gaussian")?.runs[0];
     notes.push(
       o.optimizer === "adamw"
-        ? `Fig. 1 training regime: AdamW's decoupled decay θ ← θ − lr·wd·θ each step shrinks a ` +
-            `weight no gradient supports by exp(−lr·wd·steps); lr·wd·steps = ` +
-            `${num(o.lr * o.weightDecay * o.steps)} (Gaussian) and ` +
-            `${num(o.lr * o.weightDecay * o.mnistSteps)} (MNIST) here, 1 in the authors' later code ` +
-            `(lr 1e-4, weight decay 0.01, 10⁶ steps). Mini-batches of ${o.batchSize} from ${g.nTrain} ` +
-            `Gaussian samples (a fresh set and cross-covariance per seed; test loss on ` +
-            `${GAUSSIAN_TEST_SAMPLES} more from the same distribution, its floor the Bayes ½MSE ½ ` +
-            `tr(I − C Cᵀ)) and ${datasets[1].runs[0].nTrain} MNIST training images (test on the ` +
-            `${datasets[1].runs[0].nTest} test images). The train loss is the mean over the whole ` +
-            `training set at each checkpoint.`
+        ? `Fig. 1 training regime: AdamW's decoupled decay θ ← θ − lr·wd·θ each step ` +
+            `(${o.decayBiases ? "weights and biases" : "weights only, biases not decayed, as the authors' code"}) ` +
+            `shrinks a weight no gradient supports by exp(−lr·wd·steps); lr·wd·steps = ` +
+            `${num(o.lr * o.weightDecay * o.steps)} (Gaussian) and ${num(o.lr * o.weightDecay * o.mnistSteps)} ` +
+            `(images) here, lr/wd = ${num(o.lr / o.weightDecay)}; the authors' later code: lr 1e-4, weight decay ` +
+            `0.01 (lr/wd = 1e-2), 10⁶ steps (lr·wd·steps = 1), biases not decayed. Mini-batches of ${o.batchSize}` +
+            (gauss
+              ? ` from ${gauss.nTrain} Gaussian samples (a fresh set and cross-covariance per seed; test loss ` +
+                `on ${GAUSSIAN_TEST_SAMPLES} more from the same distribution, its floor the Bayes ½MSE ½ tr(I − C Cᵀ))`
+              : "") +
+            (image
+              ? `; ${image.nTrain} training images of each image set (test on its ${image.nTest} test images)`
+              : "") +
+            `. The train loss is the mean over the whole training set at each checkpoint.`
         : `Fig. 1 training regime: plain Adam without weight decay (the contrast to the AdamW ` +
             `preset); a network that fits its training set exactly has nothing left to change, so a ` +
             `terminal phase may not follow.`,
     );
+    if (o.controls)
+      notes.push(
+        `Fig. 1 controls: every run has a twin trained by the same pipeline on targets independent of the ` +
+          `inputs (Gaussian: cross-covariance 0, the same marginals; images: the training labels shuffled), ` +
+          `drawn dashed; the ledger requires the terminal-phase fall in the task to exceed the control's.`,
+      );
     const training = (Date.now() - t0) / 1000;
     // ---- sensitivity to ε: the trained MLPs of Fig. 1 at their final step ----
     for (const ds of datasets) {
@@ -386,8 +431,9 @@ export const fig1 = part({
       );
     }
     const curves: TrainingCurve[] = datasets.flatMap((ds) =>
-      ds.runs.map((run) => ({
+      [...ds.runs, ...ds.controls].map((run) => ({
         label: ds.short,
+        control: run.targets === "independent",
         seed: run.seed,
         sizes: run.sizes,
         steps: run.steps,

@@ -14,13 +14,20 @@ import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
 import { CLAIMS } from "./claims";
-import { LocalRankStudyOptions, localRankDefaults, localRankPresets, validateLocalRank, NAME } from "./options";
+import {
+  LocalRankStudyOptions,
+  localRankDefaults,
+  localRankPresets,
+  validateLocalRank,
+  NAME,
+  STRONG_DECAY,
+} from "./options";
 import { fig1 } from "./fig1-training";
 import { fig2 } from "./fig2-gaussian-vib";
 import { fig3 } from "./fig3-image-vib";
 
 export type { LocalRankStudyOptions } from "./options";
-export { localRankDefaults } from "./options";
+export { localRankDefaults, STRONG_DECAY } from "./options";
 
 /** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
 export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
@@ -52,4 +59,6 @@ export const patel = {
   fig1: partCall(localRankStudy, fig1),
   fig2: partCall(localRankStudy, fig2),
   fig3: partCall(localRankStudy, fig3),
+  /** Fig. 1's strong-decay variant, to spread into `fig1`'s options: `patel.fig1({ ...patel.STRONG_DECAY })` */
+  STRONG_DECAY,
 };

@@ -13,7 +13,7 @@ import { trainDense, logSpacedSteps } from "../../training";
 import { localRankSensitivity, rowArgmax } from "../../metrics";
 import { inputJacobianSingularValues } from "../../curvature/jacobian";
 import { participationRatio } from "../../linalg";
-import { gaussianPairs, loadMnist, takeRows } from "../../data";
+import { gaussianPairs, loadMnist, loadFashionMnist, takeRows } from "../../data";
 import { Rng } from "../../util/random";
 
 /** Held-out Gaussian samples drawn for the test loss (same cross-covariance, another seed). */
@@ -21,8 +21,20 @@ export const GAUSSIAN_TEST_SAMPLES = 10000;
 /** Offset of the held-out Gaussian set's seed from the training seed (no training seed of a sweep reaches it). */
 const TEST_SEED_OFFSET = 1000003;
 
+/** Fig. 1's datasets: Gaussian pairs with MSE, MNIST and Fashion-MNIST with CE. */
+export const FIG1_DATASETS = ["gaussian", "mnist", "fashion-mnist"] as const;
+export type Fig1Dataset = (typeof FIG1_DATASETS)[number];
+
 export interface MlpRunArgs {
-  data: "gaussian" | "mnist";
+  data: Fig1Dataset;
+  /**
+   * "task": the dataset's own targets; "independent": the control — targets independent of the inputs (Gaussian: the
+   * same marginals with cross-covariance 0; images: the training labels shuffled by a seeded permutation), trained
+   * and measured through the same pipeline
+   */
+  targets?: "task" | "independent";
+  /** "adamw": whether the biases decay too (false: weights only, as the authors' code) */
+  decayBiases?: boolean;
   hidden: number[];
   /** training samples (MNIST: a seeded subset of the 8 495 training images) */
   n: number;
@@ -46,6 +58,8 @@ export interface MlpRunArgs {
 
 export interface MlpRun {
   seed: number;
+  /** "task" or "independent" (the control) */
+  targets: "task" | "independent";
   sizes: number[];
   /** training and held-out set sizes */
   nTrain: number;
@@ -153,8 +167,16 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
   let Yt: Matrix;
   let loss: nets.LossName;
   let bayesLoss: number | undefined;
+  const control = a.targets === "independent";
   if (a.data === "gaussian") {
-    const ds = gaussianPairs({ n: a.n, dIn: 100, dOut: 2, seed: a.seed });
+    // the control: the same marginals, cross-covariance 0 (targets carry no information about the inputs)
+    const ds = gaussianPairs({
+      n: a.n,
+      dIn: 100,
+      dOut: 2,
+      seed: a.seed,
+      ...(control ? { crossCov: new Matrix(2, 100) } : {}),
+    });
     const te = gaussianPairs({
       n: GAUSSIAN_TEST_SAMPLES,
       dIn: 100,
@@ -166,9 +188,17 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
     bayesLoss = gaussianBayesHalfMse(ds.crossCov);
     loss = "mse";
   } else {
-    const ds = loadMnist({ n: a.n, seed: a.seed });
-    const te = loadMnist({ split: "test" });
+    const load = a.data === "mnist" ? loadMnist : loadFashionMnist;
+    const ds = load({ n: a.n, seed: a.seed });
+    const te = load({ split: "test" });
     [X, Y, Xt, Yt] = [ds.X, ds.Y, te.X, te.Y];
+    if (control) {
+      // the control: the training labels shuffled (a seeded permutation of the rows of Y)
+      const perm = new Rng(a.seed + 11).permutation(Y.rows);
+      const Ys = new Matrix(Y.rows, Y.cols);
+      perm.forEach((r, i) => Ys.data.set(Y.data.subarray(r * Y.cols, (r + 1) * Y.cols), i * Y.cols));
+      Y = Ys;
+    }
     loss = "ce";
   }
   if (a.optimizer === "adam" && a.weightDecay !== 0)
@@ -176,9 +206,10 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
   const spec: nets.NetSpec = { sizes: [X.cols, ...a.hidden, Y.cols], activation: "relu", bias: true };
   const evalRows = new Rng(a.seed + 7).permutation(X.rows).slice(0, a.evalSamples);
   const Xeval = takeRows({ name: "", X, Y, description: "" }, evalRows).X;
-  const classify = a.data === "mnist";
+  const classify = a.data !== "gaussian";
   const out: MlpRun = {
     seed: a.seed,
+    targets: control ? "independent" : "task",
     sizes: spec.sizes,
     nTrain: X.rows,
     nTest: Xt.rows,
@@ -203,6 +234,7 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
     loss,
     optimizer: a.optimizer,
     weightDecay: a.optimizer === "adamw" ? a.weightDecay : undefined,
+    decayBiases: a.decayBiases ?? true,
     lr: a.lr,
     steps: a.steps,
     batchSize: a.batchSize,
