@@ -24,6 +24,7 @@ import {
   homogeneityError,
   balanceError,
   layerSqNorms,
+  runBnRank,
 } from "../src/experiments/bottleneck/run";
 import { taskSeedOf } from "../src/experiments/bottleneck/fig1-depth-sweep";
 import { binomialUpperTail } from "../src/report/ledger";
@@ -46,7 +47,7 @@ import { pcaFit } from "../src/data";
 import { Rng } from "../src/util/random";
 
 /** The ledger's verdict for a rule that measured but cannot reach its level. */
-const INCONCLUSIVE = "not assessed"; // MERGE: "inconclusive" once main has it
+const INCONCLUSIVE = "inconclusive";
 
 describe("study: Jacot bottleneck structure", () => {
   it(
@@ -438,7 +439,7 @@ describe("study: Jacot bottleneck structure", () => {
         rises.assess(
           grid(
             4,
-            () => 2,
+            (s) => (s < 2 ? 2 : 3),
             () => 3,
           ),
         ).verdict,
@@ -546,6 +547,46 @@ describe("study: Jacot bottleneck structure", () => {
       assert.notEqual(taskSeedOf(0), 0);
     },
   );
+
+  it("the λ schedule of the k sweep: a run with polish steps equals training at λ, then at the polish λ", async () => {
+    const args = {
+      width: 12,
+      lr: 0.003,
+      lambda: 0.05,
+      steps: 60,
+      precision: "float64" as const,
+      depth: 3,
+      k: 1,
+      seed: 2,
+      taskSeed: taskSeedOf(2),
+      latent: "gaussian" as const,
+      latentShift: 0,
+      generatorBias: 1,
+      dIn: 4,
+      dOut: 3,
+      n: 30,
+      threshold: 0.5,
+      dataThreshold: 0.05,
+      keep: 4,
+    };
+    const polished = await runBnRank({ ...args, polishSteps: 40, polishLambda: 0.005 });
+    const plain = await runBnRank(args);
+    // by hand: the same data, initialisation and two trainings
+    const ds = latentData({ n: 30, k: 1, dIn: 4, dOut: 3, seed: taskSeedOf(2), latent: "gaussian", biasScale: 1 });
+    const spec: nets.NetSpec = { sizes: [4, 12, 12, 3], activation: "relu", bias: true };
+    const common = { spec, X: ds.X, Y: ds.Y, optimizer: "adam" as const, lr: 0.003, seed: 2 };
+    const first = await trainFloat64({
+      ...common,
+      params: nets.initParams(spec, { init: "he", seed: 2 }),
+      l2: 0.05,
+      steps: 60,
+    });
+    const second = await trainFloat64({ ...common, params: first.params, l2: 0.005, steps: 40 });
+    const sq = (th: Float64Array) => th.reduce((a, v) => a + v * v, 0);
+    assert.ok(Math.abs(plain.paramSqNorm - sq(first.params)) < 1e-9 * sq(first.params));
+    assert.ok(Math.abs(polished.paramSqNorm - sq(second.params)) < 1e-9 * sq(second.params));
+    assert.notEqual(polished.paramSqNorm, plain.paramSqNorm);
+  });
 
   it("homogeneity of a learned map: the split of ‖θ‖² into weights and biases, and ‖f(2x) − 2f(x)‖ / ‖2f(x)‖", () => {
     const X = new Matrix(30, 4, new Rng(7).normals(120));

@@ -15,7 +15,7 @@ import { wilson, lineFit, mean, std } from "../../util/stats";
 export const FIT_FRACTION = 0.05;
 
 /** The verdict of a rule that measured but cannot reach its level (too few units, an interval spanning the bar). */
-const INCONCLUSIVE: Verdict = "not assessed"; // MERGE: "inconclusive" once main has it
+const INCONCLUSIVE: Verdict = "inconclusive";
 
 /** What the rules read from one trained network of the BN-rank task. */
 export interface RunFacts {
@@ -215,6 +215,11 @@ const TASK_DIFFERENCE =
   "(generator draws and latent sample) and an initialisation, the same instance at every depth and in both settings. " +
   "Widths, λ, step and steps are this reproduction's choices.";
 
+const REVISED_4F10EA6 =
+  "Revised after the record of 084684a (every run recovering k in the one-signed setting): seeds became task " +
+  "instances, the rule counts and pairs task instances, and states what they can detect; judged in the setting " +
+  "where depth matters (issue 40)";
+
 export interface RecoveryAtDepth {
   k: number;
   /** the runs (task instances) at the deepest depth trained */
@@ -223,6 +228,8 @@ export interface RecoveryAtDepth {
 
 const rankRecovery: ClaimSpec<RecoveryAtDepth> = {
   id: "rank-recovery",
+  kind: "paper",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "Theorem 6's prediction for the minima training finds: at large depth, deep " +
     "L2-regularised ReLU networks on a task of Bottleneck rank k learn k weight singular " +
@@ -294,6 +301,8 @@ export interface RecoveryByDepth {
 
 const recoveryRisesWithDepth: ClaimSpec<RecoveryByDepth> = {
   id: "recovery-rises-with-depth",
+  kind: "paper",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "Increasing the depth helps the network recover the true rank k (fewer rank-overestimating minima at larger depth)",
   where: "Sec. 3.1 (“it seems that increasing the depth helps (see Figure 1)”)",
@@ -394,6 +403,8 @@ export interface RecoveryOverDepths {
 
 const recoveryTrendOverDepths: ClaimSpec<RecoveryOverDepths> = {
   id: "recovery-trend-over-depths",
+  kind: "paper",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "Increasing the depth helps the network recover the true rank k, read over every depth " +
     "trained: the fraction of rank-recovering minima rises with L",
@@ -525,6 +536,7 @@ export interface OverestimationFacts {
 
 const overestimatingMinimaCommon: ClaimSpec<OverestimationFacts> = {
   id: "overestimating-minima-common",
+  kind: "paper",
   claim:
     "Training often finds rank-overestimating minima (learned rank above k), more at small depth — the remark " +
     "that comes with 'depth helps'",
@@ -621,6 +633,8 @@ const overestimatingMinimaCommon: ClaimSpec<OverestimationFacts> = {
 
 const noFittingUnderestimation: ClaimSpec<{ runs: RunFacts[] }> = {
   id: "no-fitting-underestimation",
+  kind: "paper",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "Gradient descent does not find fitting minima that under-estimate the rank (learned rank " +
     "< k while fitting the data)",
@@ -691,6 +705,11 @@ const BALANCE_NOTE =
 
 const normLinearInDepth: ClaimSpec<{ runs: RunFacts[] }> = {
   id: "norm-linear-in-depth",
+  kind: "consequence",
+  follows:
+    "balancedness at critical points of the L2-regularised loss: ‖θ‖² = L·‖W_1‖²_F + Σ_l (L − l + 1)‖b_l‖², so " +
+    "a line in L follows once the per-layer norm settles (see the differences)",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "Within a family of minima of one learned rank r, the parameter norm grows linearly in depth, ‖θ‖² ≈ R⁽⁰⁾·L + " +
     "R⁽¹⁾ — for balanced critical points of the L2-regularised loss largely a consequence of balancedness (see the " +
@@ -786,6 +805,7 @@ const normLinearInDepth: ClaimSpec<{ runs: RunFacts[] }> = {
 
 const normSlopeEqualsRank: ClaimSpec<{ runs: RunFacts[] }> = {
   id: "norm-slope-equals-rank",
+  kind: "paper",
   claim:
     "The slope of ‖θ‖² in depth within a family of minima of learned rank r is the rank: R⁽⁰⁾ = r (the part of " +
     "the line the theory adds to balancedness)",
@@ -881,6 +901,8 @@ const normSlopeEqualsRank: ClaimSpec<{ runs: RunFacts[] }> = {
 
 const learnedRankVsK: ClaimSpec<{ runs: RunFacts[] }> = {
   id: "learned-rank-vs-k",
+  kind: "paper",
+  revised: [{ commit: "4f10ea6", reason: REVISED_4F10EA6 }],
   claim:
     "The learned bottleneck rank follows the task's latent dimension: tasks of BN-rank k = 1, " +
     "2, 3, 4 give learned rank 1, 2, 3, 4",
@@ -979,6 +1001,7 @@ const symDifferences = [
 
 const symmetry2d: ClaimSpec<SymmetryFacts> = {
   id: "symmetry-2d-statistics",
+  kind: "paper",
   claim:
     "On the symmetry task a deep L2-regularised network learns a 2-dimensional middle " +
     "representation that is a bijection of the summary statistics (|w·u|, ‖w − (w·u)u‖)",
@@ -1048,6 +1071,7 @@ const symmetry2d: ClaimSpec<SymmetryFacts> = {
 
 const symmetryPaths: ClaimSpec<SymmetryFacts> = {
   id: "symmetry-paths-no-crossing",
+  kind: "paper",
   claim:
     "GD paths of the task mapped into the learned 2-D representation do not cross (the sign " +
     "that it holds summary statistics up to bijection)",

@@ -70,6 +70,8 @@ export const depthSweep = part({
     "sweepDepth",
     "sweepSeeds",
     "sweepSteps",
+    "sweepPolishSteps",
+    "sweepPolishLambda",
     "contrastLatent",
     "contrastGeneratorBias",
     "contrastDepths",
@@ -111,11 +113,22 @@ export const depthSweep = part({
     // learned rank against k: the main setting at sweepDepth, sweepSeeds task instances per k; the main sweep's own
     // runs stand in for k itself when they are the same networks
     const reuse = (k: number, seed: number) =>
-      k === o.k && o.depths.includes(o.sweepDepth) && seed < o.seeds && o.sweepSteps === o.steps;
+      k === o.k &&
+      o.depths.includes(o.sweepDepth) &&
+      seed < o.seeds &&
+      o.sweepSteps === o.steps &&
+      o.sweepPolishSteps === 0;
     const sweepKs = Array.from(new Set(o.latentSweep)).sort((a, b) => a - b);
     for (const k of sweepKs)
       for (let seed = 0; seed < o.sweepSeeds; seed++)
-        if (!reuse(k, seed)) addTask(bn(o.sweepDepth, k, seed, mainSetting, o.sweepSteps), "sweep");
+        if (!reuse(k, seed))
+          addTask(
+            {
+              ...bn(o.sweepDepth, k, seed, mainSetting, o.sweepSteps),
+              ...(o.sweepPolishSteps ? { polishSteps: o.sweepPolishSteps, polishLambda: o.sweepPolishLambda } : {}),
+            },
+            "sweep",
+          );
     // the contrast: the same task instances in the contrast setting (default the one-signed latent, small biases)
     const contrastOn =
       o.contrastDepths.length > 0 &&
@@ -124,7 +137,8 @@ export const depthSweep = part({
       for (const depth of o.contrastDepths)
         for (let seed = 0; seed < o.contrastSeeds; seed++) addTask(bn(depth, o.k, seed, contrastSetting), "contrast");
     // the longest first, so the two workers finish together
-    tasks.sort((a, b) => b.args.depth * b.args.steps - a.args.depth * a.args.steps);
+    const work = (a: BnRankArgs) => a.depth * (a.steps + (a.polishSteps ?? 0));
+    tasks.sort((a, b) => work(b.args) - work(a.args));
     const bar = new Progress(`training ${tasks.length} deep networks (${o.precision}, L2)`, tasks.length);
     const t0 = Date.now();
     const allRuns = await mapTasks<BnRankRun>(
@@ -542,7 +556,8 @@ export const depthSweep = part({
           houseLayout({
             title:
               `Learned bottleneck rank against the latent dimension k, L = ${o.sweepDepth}, ${o.n} ` +
-              `points, ${task}, ${o.sweepSteps} steps`,
+              `points, ${task}, ${o.sweepSteps} steps` +
+              (o.sweepPolishSteps ? ` + ${o.sweepPolishSteps} at λ = ${o.sweepPolishLambda}` : ""),
             x: { title: "latent dimension k" },
             y: { title: "learned rank" },
           }),

@@ -70,6 +70,13 @@ export interface BottleneckOptions {
   sweepDepth: number;
   sweepSeeds: number;
   sweepSteps: number;
+  /**
+   * the k sweep's λ schedule: after sweepSteps steps at lambda, sweepPolishSteps more at sweepPolishLambda (Adam
+   * restarted from the trained weights; 0 steps for none): the fit a rank-k minimum reaches once the penalty that
+   * shaped it is eased
+   */
+  sweepPolishSteps: number;
+  sweepPolishLambda: number;
   /** experiment 2 */
   symmetry: boolean;
   symDepth: number;
@@ -113,6 +120,8 @@ export const bottleneckDefaults: BottleneckOptions = {
   sweepDepth: 16,
   sweepSeeds: 2,
   sweepSteps: 20000,
+  sweepPolishSteps: 0,
+  sweepPolishLambda: 0.002,
   symmetry: true,
   symDepth: 8,
   symWidth: 50,
@@ -179,6 +188,8 @@ export function validateBottleneck(o: BottleneckOptions): void {
   checkInt(NAME, "sweepDepth", o.sweepDepth, 2);
   checkInt(NAME, "sweepSeeds", o.sweepSeeds, 1, 100);
   checkInt(NAME, "sweepSteps", o.sweepSteps, 1);
+  checkInt(NAME, "sweepPolishSteps", o.sweepPolishSteps, 0);
+  checkNumber(NAME, "sweepPolishLambda", o.sweepPolishLambda, 0);
   checkChoice(NAME, "symmetry", o.symmetry, [true, false]);
   checkInt(NAME, "symDepth", o.symDepth, 3);
   checkInt(NAME, "symWidth", o.symWidth, 2);

@@ -44,6 +44,12 @@ export interface BnRankArgs extends TrainSettings {
   dataThreshold: number;
   /** singular values kept per layer in the result */
   keep: number;
+  /**
+   * a λ schedule: after the steps at lambda, this many more at polishLambda (Adam restarted from the trained
+   * parameters); 0 (default) for none
+   */
+  polishSteps?: number;
+  polishLambda?: number;
 }
 
 export interface BnRankRun {
@@ -197,7 +203,25 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     precision: a.precision,
   });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
-  const th = res.params;
+  let th = res.params;
+  if (a.polishSteps) {
+    const polish = { ...a, lambda: a.polishLambda ?? a.lambda, steps: a.polishSteps };
+    const res2 = await trainDense({
+      spec,
+      params: th,
+      X: ds.X,
+      Y: ds.Y,
+      loss: "mse",
+      optimizer: "adam",
+      lr: a.lr,
+      l2: polish.lambda,
+      steps: polish.steps,
+      seed: a.seed,
+      precision: a.precision,
+    });
+    checkConverged(`the depth-${a.depth} network for k = ${a.k} (λ = ${polish.lambda} phase)`, res2, polish);
+    th = res2.params;
+  }
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
   const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => rankOfSpectrum(sv, a.threshold));
