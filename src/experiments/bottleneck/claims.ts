@@ -919,7 +919,8 @@ const learnedRankVsK: ClaimSpec<{ runs: RunFacts[] }> = {
     "A λ schedule for the k sweep, stated: sweepSteps steps at λ, then sweepPolishSteps more at sweepPolishLambda " +
       "(Adam restarted from the trained weights). Measured at L = 16, k = 4 in the main setting: task instance 0 " +
       "reaches MSE/var 0.099, 0.097, 0.096 after 10 000, 15 000, 20 000 steps at λ = 0.02 — a rank-4 minimum that " +
-      "does not fit, which more steps do not move — and 0.012 after 2 500 more at λ = 0.002, still rank 4; instance " +
+      "does not fit, which more steps do not move — and 0.012, 0.011 after 2 500, 5 000 more at λ = 0.002, still " +
+      "rank 4; instance " +
       "1: 0.037 after 20 000 steps, then 0.006, 0.010, 0.007, 0.005 after 2 500, 5 000, 7 500, 10 000 at λ = 0.002, " +
       "rank 4 throughout. The eased penalty lets the rank-k minimum fit; the rank is read after it.",
   ],
