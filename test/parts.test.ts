@@ -195,6 +195,15 @@ describe("studies as parts", () => {
           ]),
         /claim c-b is fed by 2 parts but declares no combine\(\)/,
       );
+      // a misspelt evidence or unassessed key names no claim: refused, instead of leaving c-b silently unjudged
+      assert.throws(
+        () => assessFromParts({ "c-b": onlyB }, [{ figures: [], evidence: { "c-bb": 1 } }]),
+        /evidence for "c-bb", which is not a declared claim; declared: c-b/,
+      );
+      assert.throws(
+        () => assessFromParts({ "c-b": onlyB }, [{ figures: [], unassessed: { cb: "why" } }]),
+        /evidence for "cb", which is not a declared claim/,
+      );
     },
   );
 

@@ -158,6 +158,13 @@ async function runPartCached<O extends object>(
 
 /** The ledger from the parts' measurements, in the order the claims are declared. */
 export function assessFromParts(claims: ClaimSet, outputs: PartOutput[], onlyFed = false): LedgerEntry[] {
+  // a key that names no declared claim is a typo that would leave a claim silently unjudged: refuse it
+  for (const p of outputs)
+    for (const key of [...Object.keys(p.evidence ?? {}), ...Object.keys(p.unassessed ?? {})])
+      if (!(key in claims))
+        throw new Error(
+          `evidence for "${key}", which is not a declared claim; declared: ${Object.keys(claims).join(", ")}`,
+        );
   const entries: LedgerEntry[] = [];
   for (const spec of Object.values(claims) as ClaimSpec<unknown>[]) {
     const pieces = outputs.filter((p) => p.evidence && spec.id in p.evidence).map((p) => p.evidence![spec.id]);
