@@ -6,8 +6,30 @@ import * as path from "node:path";
 import { bottleneck, jacot } from "../src/experiments/bottleneck";
 import { depthSweep } from "../src/experiments/bottleneck/fig1-depth-sweep";
 import { symmetryLearning } from "../src/experiments/bottleneck/fig2-symmetry-learning";
-import { CLAIMS, fisherOneSided, trendExactP, RunFacts } from "../src/experiments/bottleneck/claims";
-import { mode, weightAndBiasSqNorms, homogeneityError } from "../src/experiments/bottleneck/run";
+import {
+  CLAIMS,
+  fisherOneSided,
+  trendExactP,
+  stratifiedTrendExactP,
+  smallestStratifiedP,
+  strataOf,
+  fewestAbove,
+  mostBelow,
+  RunFacts,
+  DepthGroup,
+} from "../src/experiments/bottleneck/claims";
+import {
+  mode,
+  weightAndBiasSqNorms,
+  homogeneityError,
+  balanceError,
+  layerSqNorms,
+  runBnRank,
+} from "../src/experiments/bottleneck/run";
+import { taskSeedOf } from "../src/experiments/bottleneck/fig1-depth-sweep";
+import { binomialUpperTail } from "../src/report/ledger";
+import { latentData } from "../src/data";
+import { trainFloat64 } from "../src/training";
 import {
   symmetryTask,
   gdStep,
@@ -23,6 +45,9 @@ import * as nets from "../src/nets";
 import { Matrix, svdvals, rankOfSpectrum, eigh, gemm } from "../src/linalg";
 import { pcaFit } from "../src/data";
 import { Rng } from "../src/util/random";
+
+/** The ledger's verdict for a rule that measured but cannot reach its level. */
+const INCONCLUSIVE = "inconclusive";
 
 describe("study: Jacot bottleneck structure", () => {
   it(
@@ -179,8 +204,8 @@ describe("study: Jacot bottleneck structure", () => {
       );
       assert.equal(
         CLAIMS["rank-recovery"].assess({ k: 2, runs: [run(0, 0.01), { ...run(1, 0.01), learnedRank: 3 }] }).verdict,
-        "partly",
-        "1 of 2: Wilson low 0.09",
+        INCONCLUSIVE,
+        "1 of 2: Wilson interval [0.09, 0.91] reaches across both bars",
       );
       // non-fitting runs are outside the under-estimation claim by its wording
       assert.equal(
@@ -259,7 +284,8 @@ describe("study: Jacot bottleneck structure", () => {
             [3, 3, 3, 2],
           ]),
         }).verdict,
-        "partly",
+        INCONCLUSIVE,
+        "seed 3 recovers at L = 6 and 10: rises, stratified p = 2/6",
       );
       assert.equal(
         c.assess({
@@ -281,10 +307,286 @@ describe("study: Jacot bottleneck structure", () => {
             [2, 2],
           ]),
         }).detail,
-        /even the most extreme result .* gives a one-sided trend p ≥ 0\.05 \(smallest 0\.0667\)/,
+        /with 2 instances at 3 depths no outcome reaches p < 0\.05 \(smallest 0\.111\)/,
       );
     },
   );
+
+  it(
+    "paired tests by task instance: the stratified exact trend test against McNemar's binomial tail, against " +
+      "trendExactP for one stratum and against enumerating every within-instance arrangement; its smallest p",
+    () => {
+      // two depths, one run each per instance: McNemar's exact test, P(Bin(b + c, ½) ≥ b); concordant pairs add nothing
+      const pair = (shallow: number, deep: number): DepthGroup[] => [
+        { L: 4, n: 1, x: shallow },
+        { L: 16, n: 1, x: deep },
+      ];
+      const cases: [DepthGroup[][], number][] = [
+        [[pair(0, 1), pair(0, 1), pair(0, 1), pair(0, 1), pair(0, 1)], 1 / 32],
+        [[pair(0, 1), pair(0, 1), pair(0, 1), pair(0, 1), pair(1, 0), pair(1, 1), pair(0, 0)], 6 / 32],
+        [[pair(0, 1), pair(0, 1), pair(0, 1), pair(0, 1)], 1 / 16],
+        [[pair(1, 0), pair(0, 1)], 3 / 4],
+      ];
+      for (const [strata, p] of cases) {
+        assert.ok(Math.abs(stratifiedTrendExactP(strata) - p) < 1e-12, `${stratifiedTrendExactP(strata)} vs ${p}`);
+        const b = strata.filter((s) => s[1].x > s[0].x).length;
+        const c = strata.filter((s) => s[1].x < s[0].x).length;
+        assert.ok(Math.abs(binomialUpperTail(b, b + c) - p) < 1e-12, "the hand value is the binomial tail");
+      }
+      // one stratum: the unstratified test
+      const one = [
+        { L: 4, n: 3, x: 0 },
+        { L: 6, n: 2, x: 1 },
+        { L: 9, n: 3, x: 2 },
+      ];
+      assert.ok(Math.abs(stratifiedTrendExactP([one]) - trendExactP(one)) < 1e-12);
+      // three instances at three depths (one run each), against enumerating the 3 × 3 × 3 placements
+      const strata: DepthGroup[][] = [
+        [
+          { L: 4, n: 1, x: 0 },
+          { L: 8, n: 1, x: 1 },
+          { L: 12, n: 1, x: 1 },
+        ],
+        [
+          { L: 4, n: 1, x: 0 },
+          { L: 8, n: 1, x: 0 },
+          { L: 12, n: 1, x: 1 },
+        ],
+        [
+          { L: 4, n: 1, x: 1 },
+          { L: 8, n: 1, x: 0 },
+          { L: 12, n: 1, x: 0 },
+        ],
+      ];
+      const tObs = 8 + 12 + 12 + 4;
+      // placements of 2 successes (instance 0), 1 (instance 1) and 1 (instance 2) over depths 4, 8, 12
+      const pairs = [
+        [4, 8],
+        [4, 12],
+        [8, 12],
+      ];
+      let hits = 0;
+      let all = 0;
+      for (const p0 of pairs)
+        for (const l1 of [4, 8, 12])
+          for (const l2 of [4, 8, 12]) {
+            all++;
+            if (p0[0] + p0[1] + l1 + l2 >= tObs) hits++;
+          }
+      assert.equal(all, 27);
+      assert.ok(Math.abs(stratifiedTrendExactP(strata) - hits / all) < 1e-12, `${stratifiedTrendExactP(strata)}`);
+      // the smallest p: 2^−S for S paired instances; 1 / C(3, 1) per instance at three depths
+      assert.ok(Math.abs(smallestStratifiedP([pair(0, 0), pair(0, 0), pair(1, 1)]) - 1 / 8) < 1e-12);
+      assert.ok(Math.abs(smallestStratifiedP(strata) - 1 / 27) < 1e-12);
+      // strata from runs: one per seed, grouped by depth
+      const run = (depth: number, seed: number, learnedRank: number): RunFacts => ({
+        depth,
+        k: 2,
+        seed,
+        learnedRank,
+        relMse: 0.01,
+        paramSqNorm: 20,
+      });
+      assert.deepEqual(strataOf([run(4, 1, 3), run(12, 0, 2), run(4, 0, 3), run(12, 1, 3)], 2), [
+        [
+          { L: 4, n: 1, x: 0 },
+          { L: 12, n: 1, x: 1 },
+        ],
+        [
+          { L: 4, n: 1, x: 0 },
+          { L: 12, n: 1, x: 0 },
+        ],
+      ]);
+    },
+  );
+
+  it(
+    "the depth rules count task instances: McNemar needs 5 for p < 0.05, the Wilson counts the rules name, " +
+      "over-estimation judged at the shallowest depth",
+    () => {
+      const run = (depth: number, seed: number, learnedRank: number): RunFacts => ({
+        depth,
+        k: 2,
+        seed,
+        learnedRank,
+        relMse: 0.01,
+        paramSqNorm: 20,
+      });
+      const rises = CLAIMS["recovery-rises-with-depth"];
+      const grid = (n: number, shallow: (s: number) => number, deep: (s: number) => number) => ({
+        k: 2,
+        shallow: Array.from({ length: n }, (_, s) => run(4, s, shallow(s))),
+        deep: Array.from({ length: n }, (_, s) => run(16, s, deep(s))),
+      });
+      const five = rises.assess(
+        grid(
+          5,
+          () => 3,
+          () => 2,
+        ),
+      );
+      assert.equal(five.verdict, "reproduced");
+      assert.equal(five.numbers["McNemar one-sided p"], 0.0313);
+      const four = rises.assess(
+        grid(
+          4,
+          () => 3,
+          () => 2,
+        ),
+      );
+      assert.equal(four.verdict, INCONCLUSIVE, "2^−4 = 0.0625: four instances cannot reach 0.05");
+      assert.equal(
+        rises.assess(
+          grid(
+            4,
+            (s) => (s < 2 ? 2 : 3),
+            () => 3,
+          ),
+        ).verdict,
+        INCONCLUSIVE,
+        "no rise, but no power either",
+      );
+      assert.match(four.detail, /4 instances cannot reach p < 0\.05 \(smallest p 2\^−4 = 0\.0625\)/);
+      assert.equal(
+        rises.assess(
+          grid(
+            6,
+            () => 2,
+            () => 2,
+          ),
+        ).verdict,
+        "not assessed",
+        "nothing for depth to raise",
+      );
+      assert.equal(
+        rises.assess(
+          grid(
+            6,
+            (s) => (s < 3 ? 2 : 3),
+            () => 3,
+          ),
+        ).verdict,
+        "not reproduced",
+      );
+      // Wilson counts: 4 of 6 is the fewest whose lower bound clears ¼ (3 of 6: 0.19); 0 of 12 the first below ¼
+      assert.equal(fewestAbove(6, 0.25), 4);
+      assert.equal(mostBelow(12, 0.25), 0);
+      assert.equal(mostBelow(11, 0.25), -1);
+      const over = CLAIMS["overestimating-minima-common"];
+      const sweep = (shallow: number[]) => ({
+        k: 2,
+        runs: [...shallow.map((r, s) => run(4, s, r)), ...shallow.map((_, s) => run(12, s, 2))],
+        contrast: [run(4, 0, 2)],
+        contrastLabel: "one-signed",
+      });
+      assert.equal(over.assess(sweep([3, 3, 3, 3, 2, 2])).verdict, "reproduced");
+      const three = over.assess(sweep([3, 3, 3, 2, 2, 2]));
+      assert.notEqual(three.verdict, "reproduced");
+      assert.notEqual(three.verdict, "not reproduced");
+      assert.match(three.detail, /reproduced needs 4 over-estimating, not reproduced no count of 6/);
+      assert.match(three.detail, /by depth L=4: 3\/6, L=12: 0\/6; contrast \(one-signed\): L=4: 0\/1/);
+      assert.equal(over.assess(sweep(new Array(12).fill(2))).verdict, "not reproduced");
+      // rank recovery: 1 of 1 decides nothing, 2 of 2 does (Wilson low 0.34); against it 0 of 2 does not (high 0.66),
+      // 0 of 4 does (high 0.49 < ½)
+      const rec = CLAIMS["rank-recovery"];
+      const at16 = (ranks: number[]) => ({ k: 2, runs: ranks.map((r, s) => run(16, s, r)) });
+      assert.equal(rec.assess(at16([2])).verdict, INCONCLUSIVE);
+      assert.equal(rec.assess(at16([2, 2])).verdict, "reproduced");
+      assert.equal(rec.assess(at16([3, 3])).verdict, INCONCLUSIVE);
+      assert.equal(rec.assess(at16([3, 3, 3, 3])).verdict, "not reproduced");
+      // learned rank against k: one instance for a k decides nothing
+      const vsK = CLAIMS["learned-rank-vs-k"];
+      const ks = (n: number) => [1, 2, 3].flatMap((k) => Array.from({ length: n }, (_, s) => ({ ...run(8, s, k), k })));
+      assert.equal(vsK.assess({ runs: ks(2) }).verdict, "reproduced");
+      assert.notEqual(vsK.assess({ runs: ks(1) }).verdict, "reproduced");
+      assert.equal(
+        vsK.assess({ runs: ks(2).map((r) => (r.k === 3 && r.seed === 0 ? { ...r, learnedRank: 4 } : r)) }).verdict,
+        "partly",
+      );
+    },
+  );
+
+  it(
+    "balance at an L2 critical point: a trained network satisfies ‖W_(l+1)‖² = ‖W_l‖² + ‖b_l‖², hence ‖θ‖² = " +
+      "L·‖W_1‖² + Σ(L − l + 1)‖b_l‖²; a hand-built net's balance error; task instances differ by seed",
+    async () => {
+      // by hand: sizes [2, 2, 2], W_1 = I, W_2 = 2I, no bias: |8 − 2 − 0| / (10 / 2) = 1.2
+      const spec: nets.NetSpec = { sizes: [2, 2, 2], activation: "relu", bias: true };
+      const th = new Float64Array(nets.paramCount(spec));
+      const [a, b] = nets.layout(spec);
+      th[a.wOffset] = th[a.wOffset + 3] = 1;
+      th[b.wOffset] = th[b.wOffset + 3] = 2;
+      assert.ok(Math.abs(balanceError(spec, th) - 1.2) < 1e-12);
+      // a trained network: Adam with an L2 penalty to a critical point, float64
+      const ds = latentData({ n: 30, k: 1, dIn: 3, dOut: 2, seed: 1, biasScale: 1 });
+      const deep: nets.NetSpec = { sizes: [3, 8, 8, 8, 2], activation: "relu", bias: true };
+      const init = nets.initParams(deep, { init: "he", seed: 0 });
+      assert.ok(balanceError(deep, init) > 0.2, `He initialisation is not balanced: ${balanceError(deep, init)}`);
+      const res = await trainFloat64({
+        spec: deep,
+        params: init,
+        X: ds.X,
+        Y: ds.Y,
+        optimizer: "adam",
+        lr: 0.003,
+        l2: 0.05,
+        steps: 8000,
+      });
+      const e = balanceError(deep, res.params);
+      assert.ok(e < 0.02, `balance error after training: ${e}`);
+      const ls = layerSqNorms(deep, res.params);
+      const L = ls.length;
+      const total = res.params.reduce((s, v) => s + v * v, 0);
+      const identity = L * ls[0].w + ls.reduce((s, l, i) => s + (L - i) * l.b, 0);
+      assert.ok(Math.abs(total - identity) < 0.02 * total, `‖θ‖² ${total} vs the balanced identity ${identity}`);
+      // seeds are task instances: different generators and samples, and a stream apart from the initialisation's
+      const task = (seed: number) =>
+        latentData({ n: 5, k: 2, dIn: 3, dOut: 3, seed: taskSeedOf(seed), biasScale: 1 }).X.data;
+      assert.notDeepEqual(task(0), task(1));
+      assert.deepEqual(task(1), task(1));
+      assert.notEqual(taskSeedOf(0), 0);
+    },
+  );
+
+  it("the λ schedule of the k sweep: a run with polish steps equals training at λ, then at the polish λ", async () => {
+    const args = {
+      width: 12,
+      lr: 0.003,
+      lambda: 0.05,
+      steps: 60,
+      precision: "float64" as const,
+      depth: 3,
+      k: 1,
+      seed: 2,
+      taskSeed: taskSeedOf(2),
+      latent: "gaussian" as const,
+      latentShift: 0,
+      generatorBias: 1,
+      dIn: 4,
+      dOut: 3,
+      n: 30,
+      threshold: 0.5,
+      dataThreshold: 0.05,
+      keep: 4,
+    };
+    const polished = await runBnRank({ ...args, polishSteps: 40, polishLambda: 0.005 });
+    const plain = await runBnRank(args);
+    // by hand: the same data, initialisation and two trainings
+    const ds = latentData({ n: 30, k: 1, dIn: 4, dOut: 3, seed: taskSeedOf(2), latent: "gaussian", biasScale: 1 });
+    const spec: nets.NetSpec = { sizes: [4, 12, 12, 3], activation: "relu", bias: true };
+    const common = { spec, X: ds.X, Y: ds.Y, optimizer: "adam" as const, lr: 0.003, seed: 2 };
+    const first = await trainFloat64({
+      ...common,
+      params: nets.initParams(spec, { init: "he", seed: 2 }),
+      l2: 0.05,
+      steps: 60,
+    });
+    const second = await trainFloat64({ ...common, params: first.params, l2: 0.005, steps: 40 });
+    const sq = (th: Float64Array) => th.reduce((a, v) => a + v * v, 0);
+    assert.ok(Math.abs(plain.paramSqNorm - sq(first.params)) < 1e-9 * sq(first.params));
+    assert.ok(Math.abs(polished.paramSqNorm - sq(second.params)) < 1e-9 * sq(second.params));
+    assert.notEqual(polished.paramSqNorm, plain.paramSqNorm);
+  });
 
   it("homogeneity of a learned map: the split of ‖θ‖² into weights and biases, and ‖f(2x) − 2f(x)‖ / ‖2f(x)‖", () => {
     const X = new Matrix(30, 4, new Rng(7).normals(120));
@@ -386,8 +688,10 @@ describe("study: Jacot bottleneck structure", () => {
         width: 20,
         steps: 300,
         lr: 0.003,
-        latentSweep: [1],
+        latentSweep: [1, 2],
         sweepDepth: 3,
+        sweepSteps: 300,
+        sweepPolishSteps: 0,
         contrastDepths: [3],
         contrastSeeds: 1,
         symN: 60,
@@ -420,25 +724,35 @@ describe("study: Jacot bottleneck structure", () => {
         ],
       );
       const every = r.tables.find((t) => t.title === "Every run")!;
-      assert.equal(every.rows.length, 6, "2 depths × 2 seeds + the k = 1 run + one contrast run");
+      assert.equal(every.rows.length, 7, "2 depths × 2 seeds + the k = 1 runs (2 seeds) + one contrast run");
       assert.deepEqual(every.rows.map((row) => row[0]).sort(), [
-        "z ~ N(0, I_2)",
-        "z ~ |N(0, I_1)|",
-        "z ~ |N(0, I_2)|",
-        "z ~ |N(0, I_2)|",
-        "z ~ |N(0, I_2)|",
-        "z ~ |N(0, I_2)|",
+        "z ~ N(0, I_1), generator biases sd 1",
+        "z ~ N(0, I_1), generator biases sd 1",
+        "z ~ N(0, I_2), generator biases sd 1",
+        "z ~ N(0, I_2), generator biases sd 1",
+        "z ~ N(0, I_2), generator biases sd 1",
+        "z ~ N(0, I_2), generator biases sd 1",
+        "z ~ |N(0, I_2)|, generator biases sd 0.1",
       ]);
+      // the k sweep: two task instances per k, the main sweep's depth-3 runs standing in for k = 2
+      assert.match(
+        String(
+          r.summary[
+            "learned rank against latent k (L = 3, z ~ N(0, I_2), generator biases sd 1; one number per task instance)"
+          ],
+        ),
+        /^k=1: \d+ \d+, k=2: \d+ \d+$/,
+      );
       // the learned-rank-vs-depth figure: the task's latent and the contrast, each with the weight and the data-used
       // count
       const vsDepth = r.figures.find((f) => f.name === "fig-learned-rank-vs-depth")!;
       assert.deepEqual(
         vsDepth.data.map((t) => (t as { name?: string }).name),
         [
-          "z ~ |N(0, I_2)|: weights",
-          "z ~ |N(0, I_2)|: data-used",
-          "z ~ N(0, I_2) (contrast): weights",
-          "z ~ N(0, I_2) (contrast): data-used",
+          "z ~ N(0, I_2), generator biases sd 1: weights",
+          "z ~ N(0, I_2), generator biases sd 1: data-used",
+          "z ~ |N(0, I_2)|, generator biases sd 0.1 (contrast): weights",
+          "z ~ |N(0, I_2)|, generator biases sd 0.1 (contrast): data-used",
         ],
       );
       assert.deepEqual(
@@ -475,8 +789,10 @@ describe("study: Jacot bottleneck structure", () => {
         width: 20,
         steps: 300,
         lr: 0.003,
-        latentSweep: [1],
+        latentSweep: [1, 2],
         sweepDepth: 3,
+        sweepSteps: 300,
+        sweepPolishSteps: 0,
         contrastDepths: [3],
         contrastSeeds: 1,
         symN: 60,
@@ -500,8 +816,10 @@ describe("study: Jacot bottleneck structure", () => {
               "rank-recovery",
               "recovery-rises-with-depth",
               "recovery-trend-over-depths",
+              "overestimating-minima-common",
               "no-fitting-underestimation",
               "norm-linear-in-depth",
+              "norm-slope-equals-rank",
               "learned-rank-vs-k",
             ],
           },

@@ -15,7 +15,7 @@ import { mean, wilson, lineFit } from "../../util/stats";
 import { definePart, PartOutput } from "../parts";
 import { BnRankArgs, BnRankRun, bottleneckRunModule } from "./run";
 import { RunFacts, FIT_FRACTION } from "./claims";
-import { latentText } from "../../data";
+import { latentText, LatentDistribution } from "../../data";
 import type { BottleneckOptions } from "./options";
 
 const part = definePart<BottleneckOptions>();
@@ -26,10 +26,26 @@ const KEEP = 8;
 type Verdict = "recovers k" | "over-estimates k" | "under-estimates k";
 const verdict = (rank: number, k: number): Verdict =>
   rank === k ? "recovers k" : rank > k ? "over-estimates k" : "under-estimates k";
+/**
+ * The task instance of a seed: its own stream, apart from the initialisation's (both would otherwise draw the same
+ * normals, the generator's first layer and the network's).
+ */
+export const taskSeedOf = (seed: number) => 10007 + seed;
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toPrecision(digits) : String(v));
 
 export const TRAIN_READS = ["dIn", "dOut", "n", "width", "lr", "lambda", "steps", "precision"] as const;
 export const TASK_READS = ["latent", "latentShift", "generatorBias"] as const;
+
+/** The task setting of a run: the latent's distribution and shift, and the generators' bias scale. */
+export interface Setting {
+  latent: LatentDistribution;
+  latentShift: number;
+  generatorBias: number;
+}
+
+/** A setting in words, e.g. "z ~ N(0, I_2), generator biases sd 1". */
+export const settingLabel = (s: Setting, k: number) =>
+  `${latentText(s.latent, s.latentShift, k)}, generator biases sd ${s.generatorBias}`;
 
 /** The networks and their training, in words (figure titles and the study's notes). */
 export function settingText(o: Pick<BottleneckOptions, (typeof TRAIN_READS)[number]>): string {
@@ -52,7 +68,12 @@ export const depthSweep = part({
     "dataThreshold",
     "latentSweep",
     "sweepDepth",
+    "sweepSeeds",
+    "sweepSteps",
+    "sweepPolishSteps",
+    "sweepPolishLambda",
     "contrastLatent",
+    "contrastGeneratorBias",
     "contrastDepths",
     "contrastSeeds",
   ],
@@ -61,21 +82,21 @@ export const depthSweep = part({
     const add = (f: Figure) => figures.push(f);
     const summary: NonNullable<PartOutput["summary"]> = {};
     const tables: NonNullable<PartOutput["tables"]> = [];
-    const train = { width: o.width, lr: o.lr, lambda: o.lambda, steps: o.steps, precision: o.precision };
-    const bn = (
-      depth: number,
-      k: number,
-      seed: number,
-      latent = o.latent,
-      latentShift = o.latentShift,
-    ): BnRankArgs => ({
+    const train = { width: o.width, lr: o.lr, lambda: o.lambda, precision: o.precision };
+    const mainSetting: Setting = { latent: o.latent, latentShift: o.latentShift, generatorBias: o.generatorBias };
+    const contrastSetting: Setting = {
+      latent: o.contrastLatent,
+      latentShift: 0,
+      generatorBias: o.contrastGeneratorBias,
+    };
+    const bn = (depth: number, k: number, seed: number, setting: Setting, steps = o.steps): BnRankArgs => ({
       ...train,
+      ...setting,
+      steps,
       depth,
       k,
       seed,
-      latent,
-      latentShift,
-      generatorBias: o.generatorBias,
+      taskSeed: taskSeedOf(seed),
       dIn: o.dIn,
       dOut: o.dOut,
       n: o.n,
@@ -83,40 +104,68 @@ export const depthSweep = part({
       dataThreshold: o.dataThreshold,
       keep: KEEP,
     });
-    const tasks: { module: string; fn: string; args: BnRankArgs }[] = [];
+    type Group = "main" | "sweep" | "contrast";
+    const tasks: { module: string; fn: string; args: BnRankArgs; group: Group }[] = [];
+    const addTask = (args: BnRankArgs, group: Group) =>
+      tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args, group });
     for (const depth of o.depths)
-      for (let seed = 0; seed < o.seeds; seed++)
-        tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args: bn(depth, o.k, seed) });
-    for (const k of o.latentSweep.filter((k) => k !== o.k))
-      tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args: bn(o.sweepDepth, k, 0) });
-    // the contrast: the same task with another latent (default the symmetric N(0, I_k)); the unshifted latent
-    const contrastOn = o.contrastDepths.length > 0 && o.contrastLatent !== o.latent;
+      for (let seed = 0; seed < o.seeds; seed++) addTask(bn(depth, o.k, seed, mainSetting), "main");
+    // learned rank against k: the main setting at sweepDepth, sweepSeeds task instances per k; the main sweep's own
+    // runs stand in for k itself when they are the same networks
+    const reuse = (k: number, seed: number) =>
+      k === o.k &&
+      o.depths.includes(o.sweepDepth) &&
+      seed < o.seeds &&
+      o.sweepSteps === o.steps &&
+      o.sweepPolishSteps === 0;
+    const sweepKs = Array.from(new Set(o.latentSweep)).sort((a, b) => a - b);
+    for (const k of sweepKs)
+      for (let seed = 0; seed < o.sweepSeeds; seed++)
+        if (!reuse(k, seed))
+          addTask(
+            {
+              ...bn(o.sweepDepth, k, seed, mainSetting, o.sweepSteps),
+              ...(o.sweepPolishSteps ? { polishSteps: o.sweepPolishSteps, polishLambda: o.sweepPolishLambda } : {}),
+            },
+            "sweep",
+          );
+    // the contrast: the same task instances in the contrast setting (default the one-signed latent, small biases)
+    const contrastOn =
+      o.contrastDepths.length > 0 &&
+      (o.contrastLatent !== o.latent || o.contrastGeneratorBias !== o.generatorBias || o.latentShift !== 0);
     if (contrastOn)
       for (const depth of o.contrastDepths)
-        for (let seed = 0; seed < o.contrastSeeds; seed++)
-          tasks.push({ module: bottleneckRunModule, fn: "runBnRank", args: bn(depth, o.k, seed, o.contrastLatent, 0) });
-    // deepest first, so the two workers finish together
-    tasks.sort((a, b) => b.args.depth - a.args.depth);
+        for (let seed = 0; seed < o.contrastSeeds; seed++) addTask(bn(depth, o.k, seed, contrastSetting), "contrast");
+    // the longest first, so the two workers finish together
+    const work = (a: BnRankArgs) => a.depth * (a.steps + (a.polishSteps ?? 0));
+    tasks.sort((a, b) => work(b.args) - work(a.args));
     const bar = new Progress(`training ${tasks.length} deep networks (${o.precision}, L2)`, tasks.length);
     const t0 = Date.now();
-    const allRuns = await mapTasks<BnRankRun>(tasks, { workers: o.workers, onDone: () => bar.tick(), shared: true });
+    const allRuns = await mapTasks<BnRankRun>(
+      tasks.map(({ module, fn, args }) => ({ module, fn, args })),
+      { workers: o.workers, onDone: () => bar.tick(), shared: true },
+    );
     bar.finish();
     const tTrain = (Date.now() - t0) / 1000;
-    const isMain = (r: BnRankRun) => r.latent === o.latent && r.latentShift === o.latentShift;
-    const bnRuns = allRuns.filter(isMain);
-    const contrast = allRuns.filter((r) => !isMain(r));
-    const runs = bnRuns.filter((r) => r.k === o.k);
-    const sweep = bnRuns.filter((r) => r.depth === o.sweepDepth && r.seed === 0);
+    const inGroup = (g: Group) => allRuns.filter((_, i) => tasks[i].group === g);
+    const runs = inGroup("main");
+    const contrast = inGroup("contrast");
+    const sweep = [
+      ...inGroup("sweep"),
+      ...runs.filter((r) => r.depth === o.sweepDepth && reuse(r.k, r.seed) && r.seed < o.sweepSeeds),
+    ].sort((a, b) => a.k - b.k || a.seed - b.seed);
     const setting = settingText(o);
-    const task = latentText(o.latent, o.latentShift, o.k);
+    const task = settingLabel(mainSetting, o.k);
+    const contrastLabel = settingLabel(contrastSetting, o.k);
 
     // ---- fits: a run's rank describes a fitting minimum only when it fits (a precondition of the claims, see
     // claims.ts) ----
     const rel = (r: BnRankRun) => r.mse / r.targetVariance;
-    const worst = bnRuns.reduce((a, r) => (rel(r) > rel(a) ? r : a), bnRuns[0]);
+    const worst = allRuns.reduce((a, r) => (rel(r) > rel(a) ? r : a), allRuns[0]);
     summary[`runs fitting their data (MSE < ${FIT_FRACTION} × target variance)`] =
-      `${bnRuns.filter((r) => rel(r) < FIT_FRACTION).length} of ${bnRuns.length}; largest MSE / ` +
-      `variance ${fmt(rel(worst))} (L = ${worst.depth}, k = ${worst.k}, seed ${worst.seed})`;
+      `${allRuns.filter((r) => rel(r) < FIT_FRACTION).length} of ${allRuns.length}; largest MSE / ` +
+      `variance ${fmt(rel(worst))} (L = ${worst.depth}, k = ${worst.k}, seed ${worst.seed}, ` +
+      `${settingLabel(worst, worst.k)})`;
     const t1 = Date.now();
 
     // ---- (a) weight spectra, (b) representation spectra: seed 0 of each depth ----
@@ -406,10 +455,10 @@ export const depthSweep = part({
     tables.push({
       title: "Every run",
       columns: [
-        "latent",
+        "setting",
         "L",
         "k",
-        "seed",
+        "seed (task instance)",
         "MSE",
         "target variance",
         "‖θ‖²",
@@ -419,11 +468,12 @@ export const depthSweep = part({
         "data-used rank",
         "Σ‖W_l‖²",
         "Σ‖b_l‖²",
+        "balance error",
         "‖f(2x) − 2f(x)‖ / ‖2f(x)‖",
         "seconds",
       ],
       rows: allRuns.map((r) => [
-        latentText(r.latent, r.latentShift, r.k),
+        settingLabel(r, r.k),
         r.depth,
         r.k,
         r.seed,
@@ -436,6 +486,7 @@ export const depthSweep = part({
         r.dataRank,
         r.weightSqNorm,
         r.biasSqNorm,
+        r.balanceError,
         r.homogeneityError,
         r.seconds,
       ]),
@@ -467,26 +518,33 @@ export const depthSweep = part({
     summary["R⁽⁰⁾ (slope of ‖θ‖² in L) against the family's rank"] = fits
       .map((f) => `rank ${f.rank}: ${f.fit ? `${fmt(f.fit.slope)} ± ${fmt(f.fit.slopeStderr, 2)}` : "one depth only"}`)
       .join("; ");
-    if (sweep.length > 1) {
-      const ks = sweep.slice().sort((a, b) => a.k - b.k);
-      summary[`learned rank against latent k (L = ${o.sweepDepth}, seed 0)`] = ks
-        .map((r) => `k=${r.k}: ${r.learnedRank}`)
+    if (new Set(sweep.map((r) => r.k)).size > 1) {
+      const ks = Array.from(new Set(sweep.map((r) => r.k))).sort((a, b) => a - b);
+      const at = (k: number) => sweep.filter((r) => r.k === k);
+      summary[`learned rank against latent k (L = ${o.sweepDepth}, ${task}; one number per task instance)`] = ks
+        .map(
+          (k) =>
+            `k=${k}: ${at(k)
+              .map((r) => r.learnedRank)
+              .join(" ")}`,
+        )
         .join(", ");
       const data: Trace[] = [
         {
           type: "scatter",
-          mode: "lines+markers",
-          x: ks.map((r) => r.k),
-          y: ks.map((r) => r.learnedRank),
-          name: "learned rank (mode over middle layers)",
-          marker: { size: 10 },
-          line: { color: colour(0), width: 2 },
+          mode: "markers",
+          // runs of one k side by side, so that equal ranks do not hide each other
+          x: sweep.map((r) => r.k + 0.08 * (r.seed - (o.sweepSeeds - 1) / 2)),
+          y: sweep.map((r) => r.learnedRank),
+          text: sweep.map((r) => `k = ${r.k}, seed ${r.seed}, MSE/var ${fmt(rel(r))}`),
+          name: "learned rank (mode over middle layers), one marker per task instance",
+          marker: { size: 10, color: colour(0) },
         },
         {
           type: "scatter",
           mode: "lines",
-          x: ks.map((r) => r.k),
-          y: ks.map((r) => r.k),
+          x: ks,
+          y: ks,
           name: "k (the true BN-rank)",
           line: { color: "#333", dash: "dash", width: 1.5 },
         },
@@ -498,7 +556,8 @@ export const depthSweep = part({
           houseLayout({
             title:
               `Learned bottleneck rank against the latent dimension k, L = ${o.sweepDepth}, ${o.n} ` +
-              `points (seed 0)`,
+              `points, ${task}, ${o.sweepSteps} steps` +
+              (o.sweepPolishSteps ? ` + ${o.sweepPolishSteps} at λ = ${o.sweepPolishLambda}` : ""),
             x: { title: "latent dimension k" },
             y: { title: "learned rank" },
           }),
@@ -510,7 +569,7 @@ export const depthSweep = part({
     {
       const groups = [
         { label: task, rs: runs, ci: 0 },
-        ...(contrastOn ? [{ label: `${latentText(o.contrastLatent, 0, o.k)} (contrast)`, rs: contrast, ci: 1 }] : []),
+        ...(contrastOn ? [{ label: `${contrastLabel} (contrast)`, rs: contrast, ci: 1 }] : []),
       ];
       const series = groups.flatMap((g) => {
         const Ls = Array.from(new Set(g.rs.map((r) => r.depth))).sort((a, b) => a - b);
@@ -565,9 +624,8 @@ export const depthSweep = part({
                   .join(" ")}`,
             )
             .join(", ");
-        summary[
-          `contrast: learned ranks with ${latentText(o.contrastLatent, 0, o.k)} (symmetric about 0 when "gaussian") against ${task}`
-        ] = `${byDepth(contrast)} against ${byDepth(runs)}`;
+        summary[`contrast: learned ranks by depth with ${contrastLabel}, against ${task}`] =
+          `${byDepth(contrast)} against ${byDepth(runs)}`;
         summary["contrast: homogeneity ‖f(2x) − 2f(x)‖ / ‖2f(x)‖ (mean), contrast against the task's latent"] =
           `${fmt(mean(contrast.map((r) => r.homogeneityError)), 2)} against ` +
           `${fmt(mean(runs.map((r) => r.homogeneityError)), 2)}`;
@@ -590,6 +648,7 @@ export const depthSweep = part({
       dataRank: r.dataRank,
       relMse: rel(r),
       paramSqNorm: r.paramSqNorm,
+      balanceError: r.balanceError,
     });
     const Lmin = Math.min(...o.depths);
     const Lmax = Math.max(...o.depths);
@@ -604,10 +663,17 @@ export const depthSweep = part({
           shallow: runs.filter((r) => r.depth === Lmin).map(facts),
           deep: runs.filter((r) => r.depth === Lmax).map(facts),
         },
-        "no-fitting-underestimation": { runs: bnRuns.map(facts) },
-        "norm-linear-in-depth": { runs: runs.map(facts) },
-        "learned-rank-vs-k": { runs: sweep.map(facts) },
         "recovery-trend-over-depths": { k: o.k, runs: runs.map(facts) },
+        "overestimating-minima-common": {
+          k: o.k,
+          runs: runs.map(facts),
+          contrast: contrast.map(facts),
+          contrastLabel: contrastOn ? contrastLabel : "",
+        },
+        "no-fitting-underestimation": { runs: allRuns.map(facts) },
+        "norm-linear-in-depth": { runs: runs.map(facts) },
+        "norm-slope-equals-rank": { runs: runs.map(facts) },
+        "learned-rank-vs-k": { runs: sweep.map(facts) },
       },
       timings: { "training (all networks, wall)": tTrain, "analysis and figures": (Date.now() - t1) / 1000 },
     };

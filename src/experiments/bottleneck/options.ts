@@ -2,6 +2,11 @@
  * The options of the Jacot (2023) bottleneck study: this reproduction's settings as defaults (the paper's
  * formulas and Appendix E were lost, see index.ts), the quick preset, and their validation (every error
  * names the option and what it allows).
+ *
+ * Two settings of the task are trained side by side. The main one (latent, generatorBias) is where depth matters: a
+ * latent symmetric about 0 with generator biases of the weights' scale, where shallow networks over-estimate the rank
+ * and deeper ones recover it. The contrast (contrastLatent, contrastGeneratorBias) is the one-signed latent with small
+ * generator biases, the most favourable case, where every depth recovers k.
  */
 import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
@@ -13,17 +18,21 @@ export interface BottleneckOptions {
   /** latent dimension k, input and output dimensions, training points */
   k: number;
   /**
-   * the task's latent z (the paper's distribution is lost): "half-gaussian" |N(0, I_k)| (default, one-signed),
-   * "gaussian" N(0, I_k) (symmetric about 0), "uniform" U[0, 1]^k; latentShift is added to every coordinate
+   * the task's latent z (the paper's distribution is lost): "gaussian" N(0, I_k) (default, symmetric about 0),
+   * "half-gaussian" |N(0, I_k)| (one-signed), "uniform" U[0, 1]^k; latentShift is added to every coordinate
    */
   latent: LatentDistribution;
   latentShift: number;
-  /** standard deviation of the biases of the random generator nets g and h */
+  /** standard deviation of the biases of the random generator nets g and h (default 1, the weights' scale) */
   generatorBias: number;
   dIn: number;
   dOut: number;
   n: number;
   depths: number[];
+  /**
+   * runs per depth; seed s is a task instance (the generators g, h and the latent sample) and an initialisation
+   * of its own, and the same task instance at every depth
+   */
   seeds: number;
   width: number;
   /** Adam step and L2 penalty λ (objective: mean ½‖f − y‖² + (λ/2)‖θ‖²), full-batch steps */
@@ -44,15 +53,30 @@ export interface BottleneckOptions {
    */
   dataThreshold: number;
   /**
-   * the contrast: networks on the same task with this latent (default the symmetric N(0, I_k)) at these depths, this
-   * many seeds
+   * the contrast setting: networks on the task with this latent (default the one-signed |N(0, I_k)|) and generator
+   * bias scale (default 0.1), at these depths, this many seeds (task instance s: the same generator draws as the main
+   * setting's, the biases rescaled)
    */
   contrastLatent: LatentDistribution;
+  contrastGeneratorBias: number;
   contrastDepths: number[];
   contrastSeeds: number;
-  /** other latent dimensions trained at sweepDepth (learned rank against k) */
+  /**
+   * learned rank against k: these latent dimensions (k itself included or not) in the main setting at sweepDepth,
+   * sweepSeeds task instances each, trained for sweepSteps steps (more than steps: a larger k carries a larger L2 cost
+   * and is slower to fit)
+   */
   latentSweep: number[];
   sweepDepth: number;
+  sweepSeeds: number;
+  sweepSteps: number;
+  /**
+   * the k sweep's λ schedule: after sweepSteps steps at lambda, sweepPolishSteps more at sweepPolishLambda (Adam
+   * restarted from the trained weights; 0 steps for none): the fit a rank-k minimum reaches once the penalty that
+   * shaped it is eased
+   */
+  sweepPolishSteps: number;
+  sweepPolishLambda: number;
   /** experiment 2 */
   symmetry: boolean;
   symDepth: number;
@@ -73,14 +97,14 @@ export const NAME = "bottleneck";
 /** The paper preset's settings (the paper's where the text gives them, else this reproduction's, see the notes). */
 export const bottleneckDefaults: BottleneckOptions = {
   k: 2,
-  latent: "half-gaussian",
+  latent: "gaussian",
   latentShift: 0,
-  generatorBias: 0.1,
+  generatorBias: 1,
   dIn: 10,
   dOut: 10,
   n: 200,
   depths: [4, 8, 12, 16, 20],
-  seeds: 4,
+  seeds: 6,
   width: 100,
   lr: 0.002,
   lambda: 0.02,
@@ -88,11 +112,16 @@ export const bottleneckDefaults: BottleneckOptions = {
   precision: "float32",
   threshold: 0.5,
   dataThreshold: 0.05,
-  contrastLatent: "gaussian",
+  contrastLatent: "half-gaussian",
+  contrastGeneratorBias: 0.1,
   contrastDepths: [4, 12, 20],
   contrastSeeds: 2,
-  latentSweep: [1, 3],
-  sweepDepth: 8,
+  latentSweep: [1, 2, 3, 4],
+  sweepDepth: 16,
+  sweepSeeds: 2,
+  sweepSteps: 20000,
+  sweepPolishSteps: 5000,
+  sweepPolishLambda: 0.002,
   symmetry: true,
   symDepth: 8,
   symWidth: 50,
@@ -115,7 +144,10 @@ export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
     width: 50,
     lr: 0.003,
     steps: 3000,
-    sweepDepth: 6,
+    sweepDepth: 8,
+    sweepSteps: 3000,
+    sweepPolishSteps: 0,
+    latentSweep: [1, 2, 3],
     contrastDepths: [4, 8],
     contrastSeeds: 1,
     symN: 300,
@@ -150,10 +182,15 @@ export function validateBottleneck(o: BottleneckOptions): void {
   checkNumber(NAME, "threshold", o.threshold, 0);
   checkNumber(NAME, "dataThreshold", o.dataThreshold, 0, 1);
   checkChoice(NAME, "contrastLatent", o.contrastLatent, LATENT_DISTRIBUTIONS);
+  checkNumber(NAME, "contrastGeneratorBias", o.contrastGeneratorBias, 0);
   checkIntList(NAME, "contrastDepths", o.contrastDepths, 2, { minLength: 0 });
   checkInt(NAME, "contrastSeeds", o.contrastSeeds, 1, 100);
   checkIntList(NAME, "latentSweep", o.latentSweep, 1, { minLength: 0 });
   checkInt(NAME, "sweepDepth", o.sweepDepth, 2);
+  checkInt(NAME, "sweepSeeds", o.sweepSeeds, 1, 100);
+  checkInt(NAME, "sweepSteps", o.sweepSteps, 1);
+  checkInt(NAME, "sweepPolishSteps", o.sweepPolishSteps, 0);
+  checkNumber(NAME, "sweepPolishLambda", o.sweepPolishLambda, 0);
   checkChoice(NAME, "symmetry", o.symmetry, [true, false]);
   checkInt(NAME, "symDepth", o.symDepth, 3);
   checkInt(NAME, "symWidth", o.symWidth, 2);

@@ -33,20 +33,33 @@ export interface BnRankArgs extends TrainSettings {
   latent: LatentDistribution;
   latentShift: number;
   generatorBias: number;
+  /**
+   * seed of the task instance: the generators g, h and the latent sample (the study derives it from the run's seed,
+   * so every seed is a new task instance as well as a new initialisation)
+   */
+  taskSeed: number;
   /** weight singular values above this count towards a layer's rank */
   threshold: number;
   /** a singular value of W_l·H_(l−1) counts towards the layer's data-used rank above this fraction of the largest */
   dataThreshold: number;
   /** singular values kept per layer in the result */
   keep: number;
+  /**
+   * a λ schedule: after the steps at lambda, this many more at polishLambda (Adam restarted from the trained
+   * parameters); 0 (default) for none
+   */
+  polishSteps?: number;
+  polishLambda?: number;
 }
 
 export interface BnRankRun {
   depth: number;
   k: number;
   seed: number;
+  taskSeed: number;
   latent: LatentDistribution;
   latentShift: number;
+  generatorBias: number;
   /** mean ½‖f − y‖² at the end, and the same for the best constant prediction (the target variance) */
   mse: number;
   targetVariance: number;
@@ -54,6 +67,8 @@ export interface BnRankRun {
   paramSqNorm: number;
   weightSqNorm: number;
   biasSqNorm: number;
+  /** max_l |‖W_(l+1)‖²_F − ‖W_l‖²_F − ‖b_l‖²| / (‖θ‖²/L): 0 at a critical point of the L2-regularised loss */
+  balanceError: number;
   /** how far the learned map is from 1-homogeneous on the training inputs: ‖f(2X) − 2f(X)‖_F / ‖2f(X)‖_F */
   homogeneityError: number;
   /** top singular values of W_1 … W_L */
@@ -103,6 +118,31 @@ export function mode(values: number[]): number {
   return best;
 }
 
+/** ‖W_l‖²_F and ‖b_l‖² of every layer l = 1 … L of a dense network. */
+export function layerSqNorms(spec: nets.NetSpec, params: Float64Array): { w: number; b: number }[] {
+  return nets.layout(spec).map((s) => {
+    let w = 0;
+    let b = 0;
+    for (let i = s.wOffset; i < s.wOffset + s.rows * s.cols; i++) w += params[i] ** 2;
+    if (s.bOffset >= 0) for (let i = s.bOffset; i < s.bOffset + s.rows; i++) b += params[i] ** 2;
+    return { w, b };
+  });
+}
+
+/**
+ * How far a ReLU network is from the balance every critical point of MSE + (λ/2)‖θ‖² has: rescaling a hidden
+ * neuron's incoming weights and bias by e^t and its outgoing weights by e^(−t) leaves the function unchanged, so at a
+ * critical point ‖W_(l+1)‖²_F = ‖W_l‖²_F + ‖b_l‖² for every hidden layer l. Returns max_l |‖W_(l+1)‖²_F − ‖W_l‖²_F −
+ * ‖b_l‖²| divided by the mean layer norm ‖θ‖²/L (0 when balanced).
+ */
+export function balanceError(spec: nets.NetSpec, params: Float64Array): number {
+  const ls = layerSqNorms(spec, params);
+  const total = ls.reduce((a, l) => a + l.w + l.b, 0);
+  let worst = 0;
+  for (let l = 0; l + 1 < ls.length; l++) worst = Math.max(worst, Math.abs(ls[l + 1].w - ls[l].w - ls[l].b));
+  return total > 0 ? worst / (total / ls.length) : 0;
+}
+
 /** Σ‖W_l‖²_F and Σ‖b_l‖² of a dense network. */
 export function weightAndBiasSqNorms(spec: nets.NetSpec, params: Float64Array): { weights: number; biases: number } {
   let weights = 0;
@@ -137,13 +177,13 @@ export function homogeneityError(spec: nets.NetSpec, params: Float64Array, X: Ma
 
 export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
   const t0 = Date.now();
-  // the same data for every seed of a given k (data seed 0); seeds change the initialisation
+  // the task instance (generators and latent sample) from taskSeed, the initialisation from seed
   const ds = latentData({
     n: a.n,
     k: a.k,
     dIn: a.dIn,
     dOut: a.dOut,
-    seed: 0,
+    seed: a.taskSeed,
     latent: a.latent,
     shift: a.latentShift,
     biasScale: a.generatorBias,
@@ -163,7 +203,25 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     precision: a.precision,
   });
   checkConverged(`the depth-${a.depth} network for k = ${a.k}`, res, a);
-  const th = res.params;
+  let th = res.params;
+  if (a.polishSteps) {
+    const polish = { ...a, lambda: a.polishLambda ?? a.lambda, steps: a.polishSteps };
+    const res2 = await trainDense({
+      spec,
+      params: th,
+      X: ds.X,
+      Y: ds.Y,
+      loss: "mse",
+      optimizer: "adam",
+      lr: a.lr,
+      l2: polish.lambda,
+      steps: polish.steps,
+      seed: a.seed,
+      precision: a.precision,
+    });
+    checkConverged(`the depth-${a.depth} network for k = ${a.k} (λ = ${polish.lambda} phase)`, res2, polish);
+    th = res2.params;
+  }
   const wsv = weightSpectra(spec, th);
   const reps = representationSpectra(spec, th, ds.X);
   const middleRanks = wsv.slice(1, a.depth - 1).map((sv) => rankOfSpectrum(sv, a.threshold));
@@ -174,13 +232,16 @@ export async function runBnRank(a: BnRankArgs): Promise<BnRankRun> {
     depth: a.depth,
     k: a.k,
     seed: a.seed,
+    taskSeed: a.taskSeed,
     latent: a.latent,
     latentShift: a.latentShift,
+    generatorBias: a.generatorBias,
     mse: lossValue({ spec, params: th, X: ds.X, Y: ds.Y, loss: "mse" }),
     targetVariance: targetVariance(ds.Y),
     paramSqNorm: th.reduce((s, v) => s + v * v, 0),
     weightSqNorm: norms.weights,
     biasSqNorm: norms.biases,
+    balanceError: balanceError(spec, th),
     homogeneityError: homogeneityError(spec, th, ds.X),
     weightSV: wsv.map((sv) => sv.slice(0, a.keep)),
     repSV: reps.map((r) => r.singularValues.slice(0, a.keep)),
