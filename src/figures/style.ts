@@ -168,6 +168,30 @@ export function houseLayout(o: LayoutOptions): Layout {
   };
 }
 
+/**
+ * A house layout whose title is wrapped again for a narrower drawing width (a notebook's output area, where a figure
+ * has no fixed width): the title's lines are re-broken at `width` pixels and the top margin and height grow by the
+ * margin of each added line, so the plot area keeps its size. Layouts without a house title are returned as they are.
+ */
+export function rewrapTitle(layout: Layout, width: number): Layout {
+  const t = layout.title as { text?: string; yref?: string } | undefined;
+  if (!t?.text || t.yref !== "container" || typeof layout.height !== "number") return layout;
+  const before = t.text.split("<br>").length;
+  const text = wrapTitle(t.text.split("<br>").join(" "), Math.max(40, Math.floor(width / 9.5)));
+  const lines = text.split("<br>").length;
+  if (lines <= before) return layout;
+  const grow = TITLE_LINE_MARGIN * (lines - before);
+  const height = layout.height + grow;
+  const top = (layout.margin?.t ?? titleMargin(before)) + grow;
+  const { y } = houseTitle(text, height);
+  return {
+    ...layout,
+    height,
+    margin: { ...(layout.margin ?? {}), t: top },
+    title: { ...t, text, y } as Layout["title"],
+  };
+}
+
 /** One data series of `lineFigure`: x and y values of equal length and how to draw them. */
 export interface Series {
   /** legend entry */
