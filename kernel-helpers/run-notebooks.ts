@@ -72,7 +72,8 @@ export interface NotebookRun {
 }
 
 /**
- * Runs one notebook; returns the executed copy's path and any cell errors found in it.
+ * Runs one notebook; returns the executed copy's path and any cell errors found in it. With `root`, the kernel is the
+ * tslab installed in that folder's node_modules (a project of one's own with rankscope installed), else this checkout's.
  * The kernel gets `startupTimeoutSeconds` (default 300 s; Jupyter's own default is 60 s, which a CI
  * run on a loaded 2-core machine once exceeded) to answer, and a kernel that did not come up is
  * started once more before the run counts as failed.
@@ -80,12 +81,13 @@ export interface NotebookRun {
 export async function runNotebook(
   file: string,
   outDir: string,
-  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {},
+  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number; root?: string } = {},
 ): Promise<NotebookRun> {
-  ensurePackageLink();
+  // a folder of the user's own (root) has rankscope installed in its node_modules; this checkout links itself
+  if (!opts.root) ensurePackageLink();
   if (!jupyterAvailable())
     throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
-  const jupyterPath = checkoutKernelPath();
+  const jupyterPath = checkoutKernelPath(opts.root);
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
   const output = path.join(outDir, path.basename(file));

@@ -51,5 +51,6 @@ export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-r
 export { cacheKey, defaultCacheDir, cached } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";
+export type { Tf, TfHandle, TfBackendName } from "./backend";
 export { Rng } from "./util/random";
 export { EnvError, ENV_VARS } from "./util/env";
