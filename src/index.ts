@@ -24,6 +24,8 @@ export type { Check, Table, ResultData } from "./report/result";
 export { setRenderer, setResultHook } from "./report/render";
 export { loadRecorded as recorded, ledgerTable, RecordedResult, LedgerComparison } from "./report/recorded";
 export type { Provenance } from "./report/recorded";
+export { ledgerExport, LedgerExport } from "./report/ledger-export";
+export type { LedgerExportOptions } from "./report/ledger-export";
 export type { LedgerEntry, Verdict, ClaimSpec, Assessment } from "./report/ledger";
 export type { RichObject } from "./report/render";
 export { Progress, setProgressSink, progressLine } from "./progress";

@@ -5,6 +5,7 @@
 import { Figure, FigureSpec } from "../figures/figure";
 import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
 import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
+import { LedgerExport, LedgerExportOptions } from "./ledger-export";
 
 /**
  * A software check: something that must hold whatever the data (an identity, a bound that holds by
@@ -108,6 +109,10 @@ export class ExperimentResult implements RichObject {
     const e = this.ledger.find((x) => x.id === id);
     if (!e) throw new Error(`${this.experiment}: no claim "${id}"; claims: ${this.ledger.map((x) => x.id).join(", ")}`);
     return e;
+  }
+  /** The ledger as tables for a write-up: `.toMarkdown()`, `.toLatex()` (booktabs). */
+  ledgerExport(opts: LedgerExportOptions = {}): LedgerExport {
+    return new LedgerExport(this.ledger, { caption: `${this.data.title}: claims of the paper tested`, ...opts });
   }
   /** how many claims got each verdict */
   get verdicts(): Record<Verdict, number> {
