@@ -19,7 +19,7 @@ import {
   ProgressState,
 } from "../src";
 import { renderPngSync } from "../src/export";
-import { DisplayData, figureBundle, resultBundles } from "./bundles";
+import { DisplayData, figureBundle, resultBundles, PNG_SCALE } from "./bundles";
 import { plotlyLoaderHtml } from "./plotly-served";
 import { installErrorOutputs } from "./errors";
 
@@ -44,11 +44,17 @@ export interface SetupOptions {
    * or "auto" (default): served when the file can be installed, else inline.
    */
   plotly?: "auto" | "served" | "inline";
+  /**
+   * also write each figure's Plotly JSON (`application/vnd.plotly.v1+json`, for JupyterLab's plotly extension; Notebook
+   * 6 draws the HTML): default false, as it doubles a notebook's figure data
+   */
+  plotlyJson?: boolean;
 }
 
 const pngs = new WeakMap<Figure, string>();
 
 let staticImages = true;
+let plotlyJson = false;
 
 function render(obj: RichObject): boolean {
   const write = writer();
@@ -57,17 +63,17 @@ function render(obj: RichObject): boolean {
     // a figure left as a cell's value cannot await the shared browser: one synchronous Chromium run
     if (staticImages && !pngs.has(obj)) {
       try {
-        pngs.set(obj, renderPngSync(obj).toString("base64"));
+        pngs.set(obj, renderPngSync(obj, PNG_SCALE).toString("base64"));
       } catch (err) {
         console.error(`rankscope: no static PNG for "${obj.name}" (${(err as Error).message})`);
       }
     }
-    write(figureBundle(obj, pngs.get(obj)), false);
+    write(figureBundle(obj, pngs.get(obj), plotlyJson), false);
     return true;
   }
   if (obj instanceof ExperimentResult) {
     // the figures first, then the verdicts; options and tables follow collapsed
-    for (const b of resultBundles(obj, (f) => pngs.get(f))) write(b, false);
+    for (const b of resultBundles(obj, (f) => pngs.get(f), plotlyJson)) write(b, false);
     return true;
   }
   // anything else that can draw itself as HTML (ledger tables, comparisons)
@@ -154,13 +160,14 @@ export function setup(opts: SetupOptions = {}): void {
     return shown;
   });
   staticImages = opts.staticImages !== false;
+  plotlyJson = opts.plotlyJson === true;
   quietCellValues();
   if (opts.progress !== false) setProgressSink(notebookProgress());
   if (opts.staticImages !== false) {
     setResultHook(async (r) => {
       if (!(r instanceof ExperimentResult)) return;
       for (const f of r.figures) {
-        if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+        if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: PNG_SCALE })).toString("base64"));
       }
     });
   }
@@ -169,7 +176,8 @@ export function setup(opts: SetupOptions = {}): void {
 /** Shows a figure or result now, with its static PNG (await it: the PNG is rendered first). */
 export async function show(obj: Figure | ExperimentResult): Promise<void> {
   const figs = obj instanceof Figure ? [obj] : obj.figures;
-  for (const f of figs) if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+  for (const f of figs)
+    if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: PNG_SCALE })).toString("base64"));
   if (!render(obj)) console.log(obj.describe());
   await new Promise((r) => setImmediate(r));
 }

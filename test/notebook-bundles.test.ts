@@ -5,7 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ExperimentResult, ResultData } from "../src/report/result";
 import { Figure } from "../src/figures/figure";
-import { resultBundles, figureBundle, notebookLayout } from "../kernel-helpers/bundles";
+import * as zlib from "node:zlib";
+import { resultBundles, figureBundle, notebookLayout, displayJson, DEFLATE_ABOVE } from "../kernel-helpers/bundles";
+import { chromiumPath, CHROMIUM_FLAGS } from "../src/export";
 import { plotlyLoaderHtml, installPlotly, servedPlotlyUrl } from "../kernel-helpers/plotly-served";
 import { plotlyPath } from "../src/export";
 
@@ -87,9 +89,9 @@ describe("notebook output of a result", () => {
 
   it("figures size to the output area in a notebook; the figure itself (exports) keeps its size", () => {
     const r = result();
-    const b = figureBundle(r.figures[0]);
+    const b = figureBundle(r.figures[0], undefined, true);
     const html = String(b.data["text/html"]);
-    const layout = JSON.parse(html.match(/newPlot\(el, .*?\], (\{.*?\}), \{responsive/)![1]);
+    const layout = JSON.parse(html.match(/newPlot\(el, d, (\{.*?\}), \{responsive/)![1]);
     assert.equal(layout.width, undefined);
     assert.equal(layout.autosize, true);
     assert.equal(layout.height, 500);
@@ -97,6 +99,57 @@ describe("notebook output of a result", () => {
     assert.equal(r.figures[0].layout.width, 1200, "the figure's own layout is not changed");
     assert.equal(notebookLayout({ width: 700 }).width, undefined);
   });
+});
+
+describe("figure data in a notebook", () => {
+  const big = () => {
+    const x = Array.from({ length: 4000 }, (_, i) => i + 1);
+    const y = x.map((i) => Math.exp(-i / 700) * (1 + 0.01 * Math.sin(i)));
+    return new Figure("big", [{ type: "scatter", mode: "lines", x, y }], { height: 400, title: { text: "big" } });
+  };
+
+  it("numbers to 4 significant digits; a large figure's data deflated and base64-coded, unpacking to the same", () => {
+    assert.equal(displayJson({ a: [0.123456, 2, 1234567.8, -3.14159e-12] }), '{"a":[0.1235,2,1235000,-3.142e-12]}');
+    const fig = big();
+    const html = String(figureBundle(fig).data["text/html"]);
+    const b64 = html.match(/\}\)\("([A-Za-z0-9+/=]+)"\)/)![1];
+    const unpacked = zlib.inflateRawSync(Buffer.from(b64, "base64")).toString("utf8");
+    assert.equal(unpacked, displayJson(fig.data));
+    assert.ok(displayJson(fig.data).length > DEFLATE_ABOVE);
+    const raw = JSON.stringify(fig.data).length;
+    assert.ok(html.length < raw / 3, `html ${html.length} vs data ${raw}`);
+    assert.ok(
+      !/"application\/vnd.plotly.v1\+json"/.test(JSON.stringify(figureBundle(fig).data)),
+      "no Plotly JSON by default",
+    );
+  });
+
+  it(
+    "the deflated figure draws in Chromium with all its points",
+    { skip: !fs.existsSync(chromiumPath()) && "needs Chromium" },
+    async () => {
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
+      try {
+        const page = await browser.newPage();
+        await page.setContent("<!DOCTYPE html><html><body><div id='out' style='width:800px'></div></body></html>");
+        await page.addScriptTag({ path: plotlyPath() });
+        const html = String(figureBundle(big()).data["text/html"]);
+        await page.evaluate((h) => {
+          document.getElementById("out")!.appendChild(document.createRange().createContextualFragment(h));
+        }, html);
+        await page.waitForSelector(".plot-container .scatterlayer .trace", { timeout: 20000 });
+        const n = await page.evaluate(
+          () => (document.querySelector(".js-plotly-plot") as unknown as { data: { x: number[] }[] }).data[0].x.length,
+        );
+        assert.equal(n, 4000);
+        const width = await page.evaluate(() => document.querySelector(".main-svg")!.getBoundingClientRect().width);
+        assert.equal(width, 800, "sized to its container");
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe("plotly.js in notebooks", () => {

@@ -83,7 +83,7 @@ export const CHROMIUM_FLAGS = [
  * that cannot await (a notebook shows a cell's value synchronously). Slower than `renderFigure` (a
  * browser start per figure, 1–4 s here); its temporary files are removed.
  */
-export function renderPngSync(fig: FigureSpec): Buffer {
+export function renderPngSync(fig: FigureSpec, scale = 1): Buffer {
   const exe = chromiumPath();
   if (!fs.existsSync(exe))
     throw new Error(
@@ -99,6 +99,7 @@ export function renderPngSync(fig: FigureSpec): Buffer {
       ...CHROMIUM_FLAGS,
       "--headless",
       "--hide-scrollbars",
+      `--force-device-scale-factor=${scale}`,
       `--user-data-dir=${path.join(dir, "profile")}`,
       `--window-size=${Math.round(width)},${Math.round(height)}`,
       "--virtual-time-budget=5000",
