@@ -79,6 +79,41 @@ describe("figure layout: no text on text, none outside the figure", () => {
     assert.ok((await checkFigures([wide])).some((p) => /leaves/.test(p.problem)));
   });
 
+  it(
+    "reference lines close together (Fig. 4's formula 747 and rank 842, Fig. 5's equal bounds) keep their labels apart",
+    { skip },
+    async () => {
+      const x = Array.from({ length: 900 }, (_, i) => i);
+      const fig4 = lineFigure("fig4-like", {
+        title: "Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [16,12], cross-entropy",
+        x: { title: "k (top eigenpairs kept)" },
+        y: { title: "relative error", log: true },
+        series: [{ name: "ReLU, CE", x, y: x.map((i) => Math.max(Math.exp(-i / 60), 1e-17)) }],
+        vlines: [
+          { x: 842, label: "machine-precision rank 842" },
+          { x: 747, label: "linear formula 747" },
+          { x: 800, label: "a third line 800" },
+        ],
+      });
+      const steps = [1, 10, 100, 1000];
+      const fig5 = lineFigure("fig5-like", {
+        title: "Fig. 5 (right) — rank of H, H_o, H_f during training",
+        x: { title: "GD step (0 shown at 1)", log: true },
+        y: { title: "rank" },
+        series: [{ name: "H", x: steps, y: [760, 700, 500, 420] }],
+        hlines: [
+          { y: 760, label: "bound H 760" },
+          { y: 100, label: "H_o 100" },
+          { y: 760, label: "H_f 760" },
+          { y: 130, label: "another 130" },
+        ],
+      });
+      const probs = await checkFigures([fig4, fig5]);
+      assert.deepEqual(probs, [], report(probs));
+      assert.ok((fig5.layout.annotations as { text: string }[]).some((a) => a.text === "bound H 760 = H_f 760"));
+    },
+  );
+
   it("the rank explorer, the curvature figures and the house line figures", { skip, timeout: 300000 }, async () => {
     const figs: FigureSpec[] = [];
     for (const widths of [
