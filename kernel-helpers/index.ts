@@ -18,13 +18,10 @@ import {
   RichObject,
   ProgressState,
 } from "../src";
-import { plotlyJs, renderPngSync } from "../src/export";
-
-type DisplayData = {
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  transient: Record<string, unknown>;
-};
+import { renderPngSync } from "../src/export";
+import { DisplayData, figureBundle, resultBundles, PNG_SCALE } from "./bundles";
+import { plotlyLoaderHtml } from "./plotly-served";
+import { installErrorOutputs } from "./errors";
 
 function writer(): ((msg: DisplayData, update: boolean) => void) | undefined {
   try {
@@ -40,31 +37,24 @@ export interface SetupOptions {
   staticImages?: boolean;
   /** show progress bars (default true) */
   progress?: boolean;
+  /**
+   * How plotly.js reaches the page: "served" (installed once as a file the Jupyter Notebook 6 server serves, under
+   * the Jupyter data folder's nbextensions/rankscope/, and loaded from there: the notebook does not carry it),
+   * "inline" (the 4.8 MB bundle written into the notebook: works in any front end, offline, in nbconvert's HTML),
+   * or "auto" (default): served when the file can be installed, else inline.
+   */
+  plotly?: "auto" | "served" | "inline";
+  /**
+   * also write each figure's Plotly JSON (`application/vnd.plotly.v1+json`, for JupyterLab's plotly extension; Notebook
+   * 6 draws the HTML): default false, as it doubles a notebook's figure data
+   */
+  plotlyJson?: boolean;
 }
 
 const pngs = new WeakMap<Figure, string>();
-let counter = 0;
-
-function figureBundle(fig: Figure): DisplayData {
-  const id = `rankscope-fig-${Date.now().toString(36)}-${counter++}`;
-  const esc = (s: string) => s.replace(/</g, "\\u003c");
-  const html =
-    `<div id="${id}"></div><script type="text/javascript">(function(){var tries=0;var go=function(){` +
-    (`if(window.Plotly){window.Plotly.newPlot("${id}", ${esc(JSON.stringify(fig.data))}, ` +
-      `${esc(JSON.stringify(fig.layout))}, {responsive: true, displaylogo: false});}`) +
-    (`else if(tries++<200){setTimeout(go,50);}else{document.getElementById("${id}").innerText="plotly.js ` +
-      `is not loaded: run kernel.setup() in this notebook";}};go();})();</script>`);
-  const data: Record<string, unknown> = {
-    "text/html": html,
-    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-    "text/plain": fig.describe(),
-  };
-  const png = pngs.get(fig);
-  if (png) data["image/png"] = png;
-  return { data, metadata: {}, transient: {} };
-}
 
 let staticImages = true;
+let plotlyJson = false;
 
 function render(obj: RichObject): boolean {
   const write = writer();
@@ -73,20 +63,17 @@ function render(obj: RichObject): boolean {
     // a figure left as a cell's value cannot await the shared browser: one synchronous Chromium run
     if (staticImages && !pngs.has(obj)) {
       try {
-        pngs.set(obj, renderPngSync(obj).toString("base64"));
+        pngs.set(obj, renderPngSync(obj, PNG_SCALE).toString("base64"));
       } catch (err) {
         console.error(`rankscope: no static PNG for "${obj.name}" (${(err as Error).message})`);
       }
     }
-    write(figureBundle(obj), false);
+    write(figureBundle(obj, pngs.get(obj), plotlyJson), false);
     return true;
   }
   if (obj instanceof ExperimentResult) {
-    write(
-      { data: { "text/html": obj.summaryHtml(), "text/plain": obj.describe() }, metadata: {}, transient: {} },
-      false,
-    );
-    for (const f of obj.figures) write(figureBundle(f), false);
+    // the figures first, then the verdicts; options and tables follow collapsed
+    for (const b of resultBundles(obj, (f) => pngs.get(f), plotlyJson)) write(b, false);
     return true;
   }
   // anything else that can draw itself as HTML (ledger tables, comparisons)
@@ -160,12 +147,9 @@ function quietCellValues(): void {
 /** Call once at the top of a notebook. */
 export function setup(opts: SetupOptions = {}): void {
   const tslab = require("tslab");
-  // plotly.js once per notebook; hide require.js's `define` so the bundle sets window.Plotly
-  tslab.display.html(
-    `<script type="text/javascript">(function(){var ` +
-      `d=window.define;window.define=undefined;try{\n${plotlyJs()}\n}finally{window.define=d;}})();</script>` +
-      `<div style="color:#666;font-size:12px">rankscope: plotly.js loaded for this notebook</div>`,
-  );
+  tslab.display.html(plotlyLoaderHtml(opts.plotly ?? "auto"));
+  // a failed cell shows as an error output (and a rankscope error in a red box), not as stderr text
+  installErrorOutputs();
   setRenderer((obj) => {
     const shown = render(obj);
     if (shown) {
@@ -176,13 +160,14 @@ export function setup(opts: SetupOptions = {}): void {
     return shown;
   });
   staticImages = opts.staticImages !== false;
+  plotlyJson = opts.plotlyJson === true;
   quietCellValues();
   if (opts.progress !== false) setProgressSink(notebookProgress());
   if (opts.staticImages !== false) {
     setResultHook(async (r) => {
       if (!(r instanceof ExperimentResult)) return;
       for (const f of r.figures) {
-        if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+        if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: PNG_SCALE })).toString("base64"));
       }
     });
   }
@@ -191,7 +176,8 @@ export function setup(opts: SetupOptions = {}): void {
 /** Shows a figure or result now, with its static PNG (await it: the PNG is rendered first). */
 export async function show(obj: Figure | ExperimentResult): Promise<void> {
   const figs = obj instanceof Figure ? [obj] : obj.figures;
-  for (const f of figs) if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: 1 })).toString("base64"));
+  for (const f of figs)
+    if (!pngs.has(f)) pngs.set(f, (await renderFigure(f, "png", { scale: PNG_SCALE })).toString("base64"));
   if (!render(obj)) console.log(obj.describe());
   await new Promise((r) => setImmediate(r));
 }

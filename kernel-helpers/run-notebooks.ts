@@ -20,7 +20,7 @@ export function ensurePackageLink(root = path.resolve(__dirname, "../..")): void
 
 /** Debian's Jupyter with nbconvert is what headless runs need (the kernel spec is this checkout's own). */
 export function jupyterAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import nbconvert, jupyter_client"], { encoding: "utf8" }).status === 0;
+  return spawnSync(PYTHON, ["-c", "import nbconvert, nbclient, jupyter_client"], { encoding: "utf8" }).status === 0;
 }
 
 /**
@@ -44,6 +44,25 @@ export function checkoutKernelPath(root = path.resolve(__dirname, "../..")): str
   return base;
 }
 
+/** Executes a notebook with nbclient (argv: input, output, cell timeout, kernel start timeout); exit 1 if a cell failed. */
+const RUN_ALL_PY = `
+import sys, os, nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+src, out, timeout, startup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+nb = nbformat.read(src, as_version=4)
+client = NotebookClient(nb, kernel_name="tslab", timeout=timeout, startup_timeout=startup,
+                        resources={"metadata": {"path": os.path.dirname(os.path.abspath(src))}})
+status = 0
+try:
+    client.execute()
+except CellExecutionError as e:
+    sys.stderr.write(str(e)[-2000:] + "\\n")
+    status = 1
+nbformat.write(nb, out)
+sys.exit(status)
+`;
+
 export interface NotebookRun {
   input: string;
   output: string;
@@ -53,7 +72,8 @@ export interface NotebookRun {
 }
 
 /**
- * Runs one notebook; returns the executed copy's path and any cell errors found in it.
+ * Runs one notebook; returns the executed copy's path and any cell errors found in it. With `root`, the kernel is the
+ * tslab installed in that folder's node_modules (a project of one's own with rankscope installed), else this checkout's.
  * The kernel gets `startupTimeoutSeconds` (default 300 s; Jupyter's own default is 60 s, which a CI
  * run on a loaded 2-core machine once exceeded) to answer, and a kernel that did not come up is
  * started once more before the run counts as failed.
@@ -61,26 +81,25 @@ export interface NotebookRun {
 export async function runNotebook(
   file: string,
   outDir: string,
-  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number } = {},
+  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number; root?: string } = {},
 ): Promise<NotebookRun> {
-  ensurePackageLink();
+  // a folder of the user's own (root) has rankscope installed in its node_modules; this checkout links itself
+  if (!opts.root) ensurePackageLink();
   if (!jupyterAvailable())
     throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
-  const jupyterPath = checkoutKernelPath();
+  const jupyterPath = checkoutKernelPath(opts.root);
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = Date.now();
+  const output = path.join(outDir, path.basename(file));
+  // nbclient as Run All does it: the cells in order, stopping at the first that fails; the notebook is written either
+  // way, so the cells left unrun show (nbconvert --execute writes nothing when a cell fails)
   const args = [
-    "-m",
-    "nbconvert",
-    "--to",
-    "notebook",
-    "--execute",
-    "--ExecutePreprocessor.kernel_name=tslab",
-    `--ExecutePreprocessor.timeout=${opts.timeoutSeconds ?? 1800}`,
-    `--ExecutePreprocessor.startup_timeout=${opts.startupTimeoutSeconds ?? 300}`,
-    "--output-dir",
-    outDir,
+    "-c",
+    RUN_ALL_PY,
     file,
+    output,
+    String(opts.timeoutSeconds ?? 1800),
+    String(opts.startupTimeoutSeconds ?? 300),
   ];
   const env = {
     ...process.env,
@@ -100,13 +119,24 @@ export async function runNotebook(
   const errors: string[] = [];
   if (r.status !== 0)
     errors.push(
-      `nbconvert exited ${r.status}: ` +
+      `the notebook run exited ${r.status}: ` +
         `${r.stderr.split("\n").filter(Boolean).slice(-5).join(" | ")}${notStarted(r) ? ` | kernel: ${kernelLines(r.stderr)}` : ""}`,
     );
-  const output = path.join(outDir, path.basename(file));
   let cells = 0;
   if (fs.existsSync(output)) {
     const nb = JSON.parse(fs.readFileSync(output, "utf8"));
+    const unrun: number[] = [];
+    nb.cells.forEach(
+      (c: { cell_type: string; execution_count?: number | null; source?: string | string[] }, i: number) => {
+        const src = [c.source ?? ""].flat().join("");
+        if (c.cell_type === "code" && src.trim() && c.execution_count == null) unrun.push(i + 1);
+      },
+    );
+    if (unrun.length)
+      errors.push(
+        `${unrun.length} code cell(s) not executed after Run All (cells ${unrun.join(", ")} of ${nb.cells.length}): ` +
+          `an earlier cell failed`,
+      );
     for (const c of nb.cells) {
       if (c.cell_type !== "code") continue;
       cells++;
@@ -303,7 +333,7 @@ export async function screenshotNotebook(ipynb: string, png: string): Promise<nu
   execFileSync(PYTHON, ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, ipynb], { stdio: "ignore" });
   const html = path.join(outDir, path.basename(ipynb).replace(/\.ipynb$/, ".html"));
   const { chromium } = await import("playwright-core");
-  const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
+  const { chromiumPath, CHROMIUM_FLAGS, plotlyPath } = await import("../src/export");
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: CHROMIUM_FLAGS,
@@ -314,6 +344,19 @@ export async function screenshotNotebook(ipynb: string, png: string): Promise<nu
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     await page.goto("file://" + html);
+    // nbconvert's HTML has no notebook server to serve plotly.js from (kernel.setup's default): give the page its own
+    if (!(await page.evaluate(() => "Plotly" in window))) {
+      await page.evaluate(() => {
+        const w = window as unknown as { define?: unknown; __rsDefine?: unknown };
+        w.__rsDefine = w.define;
+        w.define = undefined;
+      });
+      await page.addScriptTag({ path: plotlyPath() });
+      await page.evaluate(() => {
+        const w = window as unknown as { define?: unknown; __rsDefine?: unknown };
+        w.define = w.__rsDefine;
+      });
+    }
     await page.waitForSelector(".plot-container", { timeout: 30000 });
     const charts = await page.locator(".plot-container").count();
     await page.locator(".plot-container").first().scrollIntoViewIfNeeded();

@@ -24,6 +24,8 @@ export type { Check, Table, ResultData } from "./report/result";
 export { setRenderer, setResultHook } from "./report/render";
 export { loadRecorded as recorded, ledgerTable, RecordedResult, LedgerComparison } from "./report/recorded";
 export type { Provenance } from "./report/recorded";
+export { ledgerExport, LedgerExport } from "./report/ledger-export";
+export type { LedgerExportOptions } from "./report/ledger-export";
 export type { LedgerEntry, Verdict, ClaimSpec, Assessment } from "./report/ledger";
 export type { RichObject } from "./report/render";
 export { Progress, setProgressSink, progressLine } from "./progress";
@@ -51,5 +53,6 @@ export { gaussianIbCriticalBetas, trainGaussianVib } from "./experiments/local-r
 export { cacheKey, defaultCacheDir, cached } from "./cache";
 export { mapTasks } from "./parallel";
 export { loadTf } from "./backend";
+export type { Tf, TfHandle, TfBackendName } from "./backend";
 export { Rng } from "./util/random";
 export { EnvError, ENV_VARS } from "./util/env";

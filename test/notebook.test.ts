@@ -20,7 +20,7 @@ it(
       data?: Record<string, string>;
       text?: string | string[];
     }[];
-    const plots = outputs.filter((o) => o.data && "application/vnd.plotly.v1+json" in o.data);
+    const plots = outputs.filter((o) => o.data && /Plotly\.newPlot/.test(o.data["text/html"] ?? ""));
     assert.ok(plots.length >= 2, `Plotly outputs: ${plots.length}`);
     assert.ok(
       plots.every((o) => /Plotly\.newPlot/.test(o.data!["text/html"])),
@@ -48,7 +48,7 @@ it(
       text?: string | string[];
     }[];
     assert.ok(
-      last.some((o) => o.data && "application/vnd.plotly.v1+json" in o.data && o.data["image/png"]),
+      last.some((o) => o.data && /Plotly\.newPlot/.test(o.data["text/html"] ?? "") && o.data["image/png"]),
       "the bare figure carries a PNG",
     );
     assert.deepEqual(

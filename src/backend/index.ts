@@ -8,8 +8,11 @@ import { envTfBackend } from "../util/env";
 
 export type TfBackendName = "tensorflow" | "wasm" | "cpu";
 
+/** The tfjs module's type (what `loadTf()` gives as `tf`), for annotations in a notebook: `let tf: rs.Tf`. */
+export type Tf = typeof tfType;
+
 export interface TfHandle {
-  tf: typeof tfType;
+  tf: Tf;
   backend: TfBackendName;
   /** one line saying which backend loaded and why the faster ones did not */
   report: string;

@@ -7,6 +7,8 @@
  *   rankscope reproduce [--study NAME] [--preset quick|paper] [--out DIR] [--record] [--strict]
  *   rankscope claims [--preset paper] [--update-readme]
  *   rankscope notebooks [--out DIR]
+ *   rankscope figure <study>.<figure> [--set option=value …] [--format svg|png|pdf] --out FILE
+ *   rankscope ledger <study> [--format markdown|latex] [--from FILE]
  */
 import { parseFlags, UsageError } from "./args";
 import { checkEnvironment, EnvError } from "../util/env";
@@ -26,7 +28,9 @@ commands:
   hessian     exact Hessian, H_o and H_f of one network: ranks, formulas, timings (--json for JSON)
   reproduce   run the studies, print their claims ledgers, write figures + summary.json (--help for options)
   claims      the recorded claims ledgers as Markdown (--update-readme)
-  notebooks   execute every notebook headless with nbconvert (--out DIR)`;
+  notebooks   execute every notebook headless with nbconvert (--out DIR)
+  figure      one figure of a study with changed options, exported: figure singh.fig2a --set sweepN=[10,20] --out f.svg
+  ledger      a result's claims ledger as a Markdown or LaTeX (booktabs) table (--help for options)`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -80,7 +84,9 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (cmd === "reproduce" || cmd === "notebooks" || cmd === "claims") {
+  if (cmd === "figure")
+    installInterruptHandlers("rankscope figure", "finished study tasks are checkpointed: run the same command again");
+  if (cmd === "reproduce" || cmd === "notebooks" || cmd === "claims" || cmd === "figure" || cmd === "ledger") {
     const mod = require(`./${cmd}`);
     return mod.main(rest);
   }

@@ -35,6 +35,20 @@ export function plotlyJs(): string {
   return plotlySource;
 }
 
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A figure's title as plain text (line breaks and markup of the Plotly title removed), else its name. */
+export function figureTitle(fig: FigureSpec): string {
+  const t = fig.layout.title as { text?: string } | string | undefined;
+  const text = typeof t === "string" ? t : t?.text;
+  if (!text) return fig.name;
+  return text
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]+>/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export function chromiumPath(): string {
   return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium"; // checked where it is launched, with the set-up hint
 }
@@ -46,7 +60,8 @@ export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; stat
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
   const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
   return (
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(figureTitle(fig))}</title>${head}</head>` +
+    `<body style="margin:0">` +
     (`<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ` +
       `${esc(JSON.stringify(fig.layout))}, ${config});</script></body></html>`)
   );
@@ -68,7 +83,7 @@ export const CHROMIUM_FLAGS = [
  * that cannot await (a notebook shows a cell's value synchronously). Slower than `renderFigure` (a
  * browser start per figure, 1–4 s here); its temporary files are removed.
  */
-export function renderPngSync(fig: FigureSpec): Buffer {
+export function renderPngSync(fig: FigureSpec, scale = 1): Buffer {
   const exe = chromiumPath();
   if (!fs.existsSync(exe))
     throw new Error(
@@ -84,6 +99,7 @@ export function renderPngSync(fig: FigureSpec): Buffer {
       ...CHROMIUM_FLAGS,
       "--headless",
       "--hide-scrollbars",
+      `--force-device-scale-factor=${scale}`,
       `--user-data-dir=${path.join(dir, "profile")}`,
       `--window-size=${Math.round(width)},${Math.round(height)}`,
       "--virtual-time-budget=5000",
@@ -163,8 +179,10 @@ class Exporter {
     const svg = (await this.image(fig, "svg", o)).toString("utf8");
     const page = await this.browser.newPage();
     try {
+      // the page's title is the PDF's Title (it was "about:blank")
       await page.setContent(
-        `<!DOCTYPE html><html><head><style>@page{margin:0}body{margin:0}</style></head><body>${svg}</body></html>`,
+        `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(figureTitle(fig))}</title>` +
+          `<style>@page{margin:0}body{margin:0}</style></head><body>${svg}</body></html>`,
       );
       return await page.pdf({ width: `${o.width}px`, height: `${o.height}px`, printBackground: true, pageRanges: "1" });
     } finally {
@@ -233,7 +251,7 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
   return out;
 }
 
-/** Writes a figure to `file`, format from the extension (.html, .png, .svg, .pdf). */
+/** Writes a figure to `file`, format from the extension (.html, .png, .svg, .pdf); returns the file's absolute path. */
 export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}): Promise<string> {
   checkOptions("save", opts, SAVE_RULES);
   const ext = path.extname(file).slice(1).toLowerCase() as ExportFormat;
@@ -246,7 +264,7 @@ export async function save(fig: FigureSpec, file: string, opts: SaveOptions = {}
   if (!bytes.length)
     throw new Error(`save: the ${ext} export of "${fig.name}" came back empty; nothing was written to ${file}`);
   writeFileAtomic(file, bytes);
-  return file;
+  return path.resolve(file);
 }
 
 /** Closes the shared browser (call at the end of a script; notebooks may leave it open). */

@@ -168,6 +168,30 @@ export function houseLayout(o: LayoutOptions): Layout {
   };
 }
 
+/**
+ * A house layout whose title is wrapped again for a narrower drawing width (a notebook's output area, where a figure
+ * has no fixed width): the title's lines are re-broken at `width` pixels and the top margin and height grow by the
+ * margin of each added line, so the plot area keeps its size. Layouts without a house title are returned as they are.
+ */
+export function rewrapTitle(layout: Layout, width: number): Layout {
+  const t = layout.title as { text?: string; yref?: string } | undefined;
+  if (!t?.text || t.yref !== "container" || typeof layout.height !== "number") return layout;
+  const before = t.text.split("<br>").length;
+  const text = wrapTitle(t.text.split("<br>").join(" "), Math.max(40, Math.floor(width / 9.5)));
+  const lines = text.split("<br>").length;
+  if (lines <= before) return layout;
+  const grow = TITLE_LINE_MARGIN * (lines - before);
+  const height = layout.height + grow;
+  const top = (layout.margin?.t ?? titleMargin(before)) + grow;
+  const { y } = houseTitle(text, height);
+  return {
+    ...layout,
+    height,
+    margin: { ...(layout.margin ?? {}), t: top },
+    title: { ...t, text, y } as Layout["title"],
+  };
+}
+
 /** One data series of `lineFigure`: x and y values of equal length and how to draw them. */
 export interface Series {
   /** legend entry */
@@ -245,28 +269,38 @@ export function lineFigure(
   // value would float away from its line
   const isLog = (key: string) => (slots(layout)[key] as { type?: string } | undefined)?.type === "log";
   const at = (v: number, log: boolean) => (log && v > 0 ? Math.log10(v) : v);
-  for (const h of o.hlines ?? []) {
-    shapes.push({
-      type: "line",
-      xref: "paper",
-      x0: 0,
-      x1: 1,
-      y0: h.y,
-      y1: h.y,
-      line: { dash: "dash", color: "#333", width: 1.5 },
+  // horizontal lines at the same value share one label ("bound H 760 = H_f 760"); sorted by value, the labels
+  // alternate between the right and the left end of the plot, so two close lines do not put text on text, and the
+  // right ones end 1 % inside the plot, clear of a right axis's tick labels
+  const hGroups = new Map<number, string[]>();
+  for (const h of o.hlines ?? []) hGroups.set(h.y, [...(hGroups.get(h.y) ?? []), h.label]);
+  [...hGroups.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .forEach(([y, labels], i) => {
+      shapes.push({
+        type: "line",
+        xref: "paper",
+        x0: 0,
+        x1: 1,
+        y0: y,
+        y1: y,
+        line: { dash: "dash", color: "#333", width: 1.5 },
+      });
+      annotations.push({
+        xref: "paper",
+        x: i % 2 === 0 ? 0.99 : 0.01,
+        y: at(y, isLog("yaxis")),
+        text: labels.join(" = "),
+        showarrow: false,
+        xanchor: i % 2 === 0 ? "right" : "left",
+        yanchor: "bottom",
+        font: { size: 12 },
+      });
     });
-    annotations.push({
-      xref: "paper",
-      x: 1,
-      y: at(h.y, isLog("yaxis")),
-      text: h.label,
-      showarrow: false,
-      xanchor: "right",
-      yanchor: "bottom",
-      font: { size: 12 },
-    });
-  }
-  for (const v of o.vlines ?? []) {
+  // vertical lines' labels above the plot, sorted by x: with two or more, the leftmost ends at its line (anchored
+  // right) and the others start at theirs, each further one a line higher, so close lines do not put text on text
+  const vs = [...(o.vlines ?? [])].sort((a, b) => a.x - b.x);
+  vs.forEach((v, i) => {
     shapes.push({
       type: "line",
       yref: "paper",
@@ -282,11 +316,12 @@ export function lineFigure(
       x: at(v.x, isLog("xaxis")),
       text: v.label,
       showarrow: false,
-      xanchor: "left",
+      xanchor: i === 0 && vs.length > 1 ? "right" : "left",
       yanchor: "bottom",
+      yshift: i >= 2 ? 14 * (i - 1) : 0,
       font: { size: 11 },
     });
-  }
+  });
   const extra: Layout = o.extra ?? {};
   layout.shapes = [...(extra.shapes ?? []), ...shapes];
   layout.annotations = [...(extra.annotations ?? []), ...annotations];

@@ -5,6 +5,7 @@
 import { Figure, FigureSpec } from "../figures/figure";
 import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
 import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
+import { LedgerExport, LedgerExportOptions } from "./ledger-export";
 
 /**
  * A software check: something that must hold whatever the data (an identity, a bound that holds by
@@ -109,6 +110,10 @@ export class ExperimentResult implements RichObject {
     if (!e) throw new Error(`${this.experiment}: no claim "${id}"; claims: ${this.ledger.map((x) => x.id).join(", ")}`);
     return e;
   }
+  /** The ledger as tables for a write-up: `.toMarkdown()`, `.toLatex()` (booktabs). */
+  ledgerExport(opts: LedgerExportOptions = {}): LedgerExport {
+    return new LedgerExport(this.ledger, { caption: `${this.data.title}: claims of the paper tested`, ...opts });
+  }
   /** how many claims got each verdict */
   get verdicts(): Record<Verdict, number> {
     return tally(this.ledger);
@@ -154,48 +159,73 @@ export class ExperimentResult implements RichObject {
     return lines.join("\n");
   }
 
-  /** Summary, checks and tables as HTML (used by notebooks and the gallery). */
+  /**
+   * Summary, checks and tables as HTML (used by notebooks, below the figures, and the gallery). The title and the
+   * verdicts of the claims come first; the options, the headline numbers, the software checks, the tables and the notes
+   * follow collapsed (`<details>`), so the output stays short and no table stands between the reader and a figure. A
+   * failed software check is shown open, in red, above the verdicts.
+   */
   summaryHtml(): string {
     const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : (v ?? "—"))}</td>`;
+    const fold = (label: string, body: string) =>
+      `<details style="margin:0.2em 0"><summary style="cursor:pointer">${label}</summary>${body}</details>`;
+    const failed = this.data.checks.filter((c) => !c.pass);
+    const changed = this.data.changedOptions?.length ? `, changed: ${esc(this.data.changedOptions.join(", "))}` : "";
     let h =
       `<div class="rankscope-summary"><b>${esc(this.data.title)}</b> <span ` +
       `style="color:#666">${this.data.seconds.toFixed(1)} ` +
       `s${this.cached ? ", from cache" : ""}</span>`;
-    if (this.data.part)
+    if (this.data.part && changed) h += `<div style="font-size:12px;color:#444;margin:0.2em 0">options${changed}</div>`;
+    if (failed.length)
       h +=
-        `<div style="font-size:12px;color:#444;margin:0.2em 0">options ` +
-        `(${esc(this.data.preset ?? "paper")} ` +
-        `preset${this.data.changedOptions?.length ? `, changed: ${esc(this.data.changedOptions.join(", "))}` : ""}; ` +
-        `paper values in brackets where they differ): ` +
-        `<code>${esc(this.optionsLine())}</code></div>`;
-    h += `<table><tbody>${Object.entries(this.data.summary)
-      .map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`)
-      .join("")}</tbody></table>`;
+        `<div style="border-left:4px solid #d62728;padding:2px 8px;margin:0.3em 0;color:#d62728">` +
+        `<b>${failed.length} software check${failed.length > 1 ? "s" : ""} failed</b> (a bug, not a finding): ` +
+        failed.map((c) => `${esc(c.name)}: ${esc(c.detail)}`).join("; ") +
+        `</div>`;
     if (this.ledger.length)
       h += `<h4 style="margin:0.6em 0 0.2em">Claims of the paper tested by this run</h4>${ledgerHtml(this.ledger)}`;
-    if (this.data.checks.length) {
-      h +=
+    if (this.data.part)
+      h += fold(
+        `options (${esc(this.data.preset ?? "paper")} preset${changed})`,
+        `<div style="font-size:12px;color:#444;margin:0.2em 0">paper values in brackets where they differ: ` +
+          `<code>${esc(this.optionsLine())}</code></div>`,
+      );
+    const summary = Object.entries(this.data.summary);
+    if (summary.length)
+      h += fold(
+        `headline numbers (${summary.length})`,
+        `<table><tbody>${summary
+          .map(([k, v]) => `<tr><th style="text-align:left">${esc(k)}</th>${cell(v)}</tr>`)
+          .join("")}</tbody></table>`,
+      );
+    if (this.data.checks.length)
+      h += fold(
+        `software checks (${this.data.checks.length - failed.length} of ${this.data.checks.length} pass)`,
         `<table><thead><tr><th>software check</th><th></th><th ` +
-        `style="text-align:left">numbers</th></tr></thead><tbody>`;
-      h += this.data.checks
-        .map(
-          (c) =>
-            `<tr><td style="text-align:left">${esc(c.name)}</td><td ` +
-            `style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td ` +
-            `style="text-align:left">${esc(c.detail)}</td></tr>`,
-        )
-        .join("");
-      h += `</tbody></table>`;
-    }
-    for (const t of this.data.tables) {
-      h +=
-        `<details><summary>${esc(t.title)} (${t.rows.length} ` +
-        `rows)</summary><table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
-      h += t.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("");
-      h += `</tbody></table></details>`;
-    }
-    if (this.data.notes.length) h += `<ul>${this.data.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`;
+          `style="text-align:left">numbers</th></tr></thead><tbody>` +
+          this.data.checks
+            .map(
+              (c) =>
+                `<tr><td style="text-align:left">${esc(c.name)}</td><td ` +
+                `style="color:${c.pass ? "#2ca02c" : "#d62728"}">${c.pass ? "pass" : "FAIL"}</td><td ` +
+                `style="text-align:left">${esc(c.detail)}</td></tr>`,
+            )
+            .join("") +
+          `</tbody></table>`,
+      );
+    for (const t of this.data.tables)
+      h += fold(
+        `${esc(t.title)} (${t.rows.length} rows)`,
+        `<table><thead><tr>${t.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>` +
+          t.rows.map((r) => `<tr>${r.map(cell).join("")}</tr>`).join("") +
+          `</tbody></table>`,
+      );
+    if (this.data.notes.length)
+      h += fold(
+        `notes (${this.data.notes.length})`,
+        `<ul>${this.data.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`,
+      );
     return h + `</div>`;
   }
 

@@ -214,7 +214,7 @@ export const depthSweep = part({
       });
       panelGrid(
         layout,
-        shown.map((r) => `L = ${r.depth}: middle ranks ${r.middleRanks.join(",")}`),
+        shown.map((r) => `L = ${r.depth}: middle ranks ${runLengths(r.middleRanks)}`),
         { cols, xTitle: "layer l", yTitle: "σ_i(W_l)" },
       );
       add(new Figure("figa-weight-spectra", data, layout));
@@ -263,7 +263,7 @@ export const depthSweep = part({
       });
       panelGrid(
         layout,
-        shown.map((r) => `L = ${r.depth}: data-used ranks ${r.middleDataRanks.join(",")}`),
+        shown.map((r) => `L = ${r.depth}: data-used ranks ${runLengths(r.middleDataRanks)}`),
         { cols, xTitle: "layer l", yTitle: "σ_i(H_(l−1)W_lᵀ) / σ_1", yLog: true },
       );
       add(new Figure("figa2-data-weight-spectra", data, layout));
@@ -679,3 +679,19 @@ export const depthSweep = part({
     };
   },
 });
+
+/**
+ * A list of ranks written short for a panel title: a run of equal values as "value×count" ("2×18" for eighteen 2s,
+ * "2×3, 3, 2×2" for [2, 2, 2, 3, 2, 2]), so a deep network's title fits above its panel.
+ */
+export function runLengths(values: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < values.length;) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[i]) j++;
+    const n = j - i + 1;
+    out.push(n > 1 ? `${values[i]}×${n}` : String(values[i]));
+    i = j + 1;
+  }
+  return out.join(", ");
+}

@@ -4,7 +4,7 @@
  * loss (and, for the MLP, bounds C and D of Eq. 28), with Pearson ρ in each panel and as a heatmap.
  * Feeds the claims of App. D.2 on these final states.
  */
-import { Figure, houseLayout, colour, Trace, Layout } from "../../figures";
+import { Figure, houseLayout, colour, Trace, Layout, slots } from "../../figures";
 import { pearson } from "../../util/stats";
 import { PartOutput } from "../parts";
 import { ChenCheckpoint } from "./run";
@@ -108,6 +108,12 @@ function correlationsPart(model: Model, id: string, fig: string) {
       });
       delete layout.xaxis;
       delete layout.yaxis;
+      // the splom's axis titles at 12 px: six of them share a row, which a notebook draws about 900 pixels wide
+      quantities.forEach((_, k) => {
+        const s = k ? String(k + 1) : "";
+        slots(layout)[`xaxis${s}`] = { title: { font: { size: 12 } } };
+        slots(layout)[`yaxis${s}`] = { title: { font: { size: 12 } } };
+      });
       layout.annotations = annotations;
       layout.dragmode = "select";
       const rhoLayout = houseLayout({

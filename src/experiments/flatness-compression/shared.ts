@@ -242,7 +242,8 @@ export function trendPanels(o: { definitions: FlatnessCompressionOptions["defini
 
 /** The step axis is logarithmic (the checkpoints are log-spaced early); step 0 is drawn at 1. */
 export const stepX = (step: number) => Math.max(step, 1);
-export const STEP_AXIS = "SGD step (log; step 0 drawn at 1)";
+/** The step axis title (short: three panels share a row, and a notebook draws the figure about 900 pixels wide). */
+export const STEP_AXIS = "SGD step (log, 0 at 1)";
 
 /**
  * Mean ± sd over runs at each checkpoint step every run has (the scheduled ones; a VGG run continued to
