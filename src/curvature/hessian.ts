@@ -201,5 +201,10 @@ export function hessian<P extends HessianPart = HessianPart>(
  * "ggn"), by the batched R-operator without forming C. Throws when V does not have p columns.
  */
 export function hessianVectorProducts(problem: Problem, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
+  // refused before the problem is prepared (an unknown kind gave zeros)
+  if (kind !== "hessian" && kind !== "ggn")
+    throw new Error(`hessianVectorProducts: kind must be "hessian" or "ggn"; got ${JSON.stringify(kind)}`);
+  if (!(V instanceof Matrix))
+    throw new Error("hessianVectorProducts: V must be a Matrix of directions, one per row (B×p)");
   return curvatureProducts(prepare("hessianVectorProducts", problem), V, kind);
 }

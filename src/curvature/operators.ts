@@ -11,7 +11,7 @@ import { checkOptions, int, oneOf } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
-import { lanczos, tridiagonalEigh } from "./spectral";
+import { lanczos, tridiagonalEigh, checkOperator } from "./spectral";
 
 /**
  * A symmetric p×p linear operator given by its action on a block of vectors (the rows of V): what the matrix-free
@@ -75,6 +75,7 @@ export interface LanczosOptions {
  * p.
  */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
+  checkOperator("topEigenvalues", op);
   checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p)
@@ -95,6 +96,7 @@ export function hutchinsonTrace(
   op: SymmetricOperator,
   opts: { samples?: number; seed?: number } = {},
 ): { trace: number; stderr: number; samples: number } {
+  checkOperator("hutchinsonTrace", op);
   checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
   if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
@@ -180,6 +182,7 @@ export function layerIndices(spec: NetSpec, l: number, opts: { weightsOnly?: boo
  * The block P A Pᵀ of a symmetric operator on a subset of coordinates (e.g. one layer's parameters), as an operator.
  */
 export function blockOperator(op: SymmetricOperator, indices: number[]): SymmetricOperator {
+  checkOperator("blockOperator", op);
   checkIndices("blockOperator", indices, op.p);
   const q = indices.length;
   return {

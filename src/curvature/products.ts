@@ -77,6 +77,8 @@ export function backTangentThroughActivation(
  * @internal
  */
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
+  if (kind !== "hessian" && kind !== "ggn")
+    throw new Error(`curvatureProducts: kind must be "hessian" or "ggn"; got ${JSON.stringify(kind)}`);
   const { N, K, p, cache } = prep;
   if (V.cols !== p)
     throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);

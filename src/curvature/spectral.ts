@@ -28,10 +28,26 @@ export interface LanczosRun {
 }
 
 /**
+ * Throws, naming the function and the field, unless `op` is a usable operator: p a positive integer, apply a function,
+ * block a positive integer (a block of 0 made the estimators loop forever). Every estimator checks this before work.
+ * @internal
+ */
+export function checkOperator(fn: string, op: SymmetricOperator): void {
+  if (!op || typeof op !== "object")
+    throw new Error(`${fn}: the operator must be an object { p, apply, block }; got ${String(op)}`);
+  if (!Number.isSafeInteger(op.p) || op.p < 1)
+    throw new Error(`${fn}: operator.p (the dimension) must be an integer ≥ 1; got ${String(op.p)}`);
+  if (typeof op.apply !== "function") throw new Error(`${fn}: operator.apply must be a function (V) => V·A`);
+  if (!Number.isSafeInteger(op.block) || op.block < 1)
+    throw new Error(`${fn}: operator.block (vectors per apply call) must be an integer ≥ 1; got ${String(op.block)}`);
+}
+
+/**
  * op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget).
  * @internal
  */
 export function applyInBlocks(op: SymmetricOperator, V: Matrix): Matrix {
+  checkOperator("applyInBlocks", op);
   if (V.rows <= op.block) return op.apply(V);
   const out = new Matrix(V.rows, op.p);
   for (let r = 0; r < V.rows; r += op.block) {
@@ -59,6 +75,7 @@ export function lanczos(
   start: Float64Array,
   opts: { keepVectors?: boolean } = {},
 ): LanczosRun {
+  checkOperator("lanczos", op);
   const { p } = op;
   if (!Number.isInteger(m) || m < 1) throw new Error(`lanczos: steps must be an integer ≥ 1, got ${m}`);
   if (start.length !== p) throw new Error(`lanczos: start vector has length ${start.length}, the operator ${p}`);
@@ -130,6 +147,7 @@ export function ritzPairs(
   k: number,
   opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {},
 ): RitzPairs {
+  checkOperator("ritzPairs", op);
   checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`ritzPairs: k must be an integer in 1..${p}, got ${k}`);
@@ -257,6 +275,7 @@ export function spectralDensity(
     threshold?: number;
   } = {},
 ): SpectralDensity {
+  checkOperator("spectralDensity", op);
   checkOptions("spectralDensity", opts, {
     probes: int(1),
     steps: int(2),
@@ -376,6 +395,7 @@ export function hutchPlusPlus(
   op: SymmetricOperator,
   opts: { matvecs?: number; seed?: number } = {},
 ): { trace: number; matvecs: number } {
+  checkOperator("hutchPlusPlus", op);
   checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: int() });
   const m = opts.matvecs ?? 99;
   const k = Math.floor(m / 3);
@@ -438,6 +458,7 @@ export function hutchinsonDiagonal(
   op: SymmetricOperator,
   opts: { samples?: number; seed?: number } = {},
 ): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
+  checkOperator("hutchinsonDiagonal", op);
   checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: int() });
   const S = opts.samples ?? 100;
   const { p } = op;

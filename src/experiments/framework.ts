@@ -4,7 +4,7 @@
  * content-addressed cache, computed with progress when missing, and returned as an
  * `ExperimentResult` that renders itself and serialises to JSON.
  */
-import { ExperimentResult, ResultData } from "../report/result";
+import { ExperimentResult, ResultData, resultDataProblem } from "../report/result";
 import { cacheKey, canonicalJson, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
 import { runResultHook } from "../report/render";
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
@@ -137,7 +137,7 @@ export async function runExperiment<O extends object>(
     (k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]),
   );
   if (useCache && !given.force) {
-    const hit = readCache<ResultData>(key, dir);
+    const hit = readCache<ResultData>(key, dir, resultDataProblem);
     if (hit.status === "hit") {
       const r = new ExperimentResult({ ...hit.value, preset, changedOptions });
       r.cached = true;
