@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { execFileSync } from "node:child_process";
+import { execFileSync, ChildProcess } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { FigureSpec } from "../figures/figure";
 import { writeFileAtomic } from "../util/files";
@@ -105,11 +105,46 @@ export function exporterStats(): { launches: number; exported: number } {
   return { ...stats };
 }
 
+type Handle = { ref(): void; unref(): void };
+
+/**
+ * The browser's process and its pipes, found among the handles that appeared while it launched (Node keeps no other
+ * reference to them): they are unreferenced while no export runs, so a script that saves a figure and never calls
+ * `closeExporter()` still exits (Playwright kills the browser as the process exits).
+ */
+function browserHandles(before: Set<unknown>, exe: string): Handle[] {
+  const get = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  if (typeof get !== "function") return [];
+  for (const h of get.call(process)) {
+    if (before.has(h) || !(h instanceof ChildProcess) || h.spawnfile !== exe) continue;
+    return [h, ...h.stdio.filter((x): x is NonNullable<typeof x> => !!x)] as unknown as Handle[];
+  }
+  return [];
+}
+
 class Exporter {
+  private busy = 0;
   private constructor(
     private browser: Browser,
     private page: Page,
-  ) {}
+    private handles: Handle[],
+  ) {
+    this.idle();
+  }
+
+  private idle(): void {
+    for (const h of this.handles) h.unref();
+  }
+
+  /** Runs an operation with the browser's handles referenced (the process waits for it), unreferenced after. */
+  private async busyWith<T>(op: () => Promise<T>): Promise<T> {
+    if (this.busy++ === 0) for (const h of this.handles) h.ref();
+    try {
+      return await op();
+    } finally {
+      if (--this.busy === 0) this.idle();
+    }
+  }
 
   static async launch(): Promise<Exporter> {
     const exe = chromiumPath();
@@ -120,6 +155,8 @@ class Exporter {
       );
     }
     const { chromium } = await import("playwright-core");
+    const getHandles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+    const before = new Set(typeof getHandles === "function" ? getHandles.call(process) : []);
     // rankscope closes the browser itself on an interrupt (onInterrupt below); Playwright's own handlers would exit
     // the process (in a notebook: the kernel) on SIGINT
     const browser = await chromium.launch({
@@ -133,10 +170,14 @@ class Exporter {
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");
     await page.addScriptTag({ path: plotlyPath() });
-    return new Exporter(browser, page);
+    return new Exporter(browser, page, browserHandles(before, exe));
   }
 
-  async image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
+  image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
+    return this.busyWith(() => this.imageNow(fig, format, o));
+  }
+
+  private async imageNow(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
     const url = await this.page.evaluate(
       ({ data, layout, format, width, height, scale }) =>
         (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly.toImage(
@@ -159,8 +200,12 @@ class Exporter {
       : Buffer.from(decodeURIComponent(body), "utf8");
   }
 
-  async pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
-    const svg = (await this.image(fig, "svg", o)).toString("utf8");
+  pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
+    return this.busyWith(() => this.pdfNow(fig, o));
+  }
+
+  private async pdfNow(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
+    const svg = (await this.imageNow(fig, "svg", o)).toString("utf8");
     const page = await this.browser.newPage();
     try {
       await page.setContent(
@@ -172,8 +217,8 @@ class Exporter {
     }
   }
 
-  async close(): Promise<void> {
-    await this.browser.close();
+  close(): Promise<void> {
+    return this.busyWith(() => this.browser.close());
   }
 }
 
