@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as v8 from "node:v8";
 import { writeFileAtomic } from "../util/files";
 import { envCacheDir } from "../util/env";
-import { checkOptions, bool, str, fn as aFunction } from "../util/options";
+import { checkOptions, bool, str, fn as aFunction, showValue } from "../util/options";
 
 const PLAIN_DATA =
   "numbers (NaN and ±Infinity included), strings, booleans, null, undefined, BigInts, arrays, plain objects, " +
@@ -209,10 +209,10 @@ export async function cached<T>(
   controls: CachedControls = {},
 ): Promise<T> {
   if (typeof name !== "string" || !name.trim())
-    throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
+    throw new Error(`cached: name must be a non-empty string; got ${showValue(name)}`);
   if (options === null || typeof options !== "object")
     throw new Error(
-      `cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`,
+      `cached: options must be an object (the inputs that identify the computation); got ${showValue(options)}`,
     );
   if (typeof fn !== "function")
     throw new Error("cached: the third argument must be the function that computes the value");

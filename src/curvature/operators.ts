@@ -7,7 +7,7 @@
  */
 import { Matrix, gemm } from "../linalg";
 import { Rng } from "../util/random";
-import { checkOptions, int, oneOf } from "../util/options";
+import { checkOptions, int, oneOf, showValue, seed32 } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
@@ -37,7 +37,7 @@ export type OperatorKind = CurvatureKind | "functional";
  */
 export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessian"): SymmetricOperator {
   if (!["hessian", "ggn", "functional"].includes(kind))
-    throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
+    throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${showValue(kind)}`);
   const prep = prepare("curvatureOperator", problem);
   const apply =
     kind === "functional"
@@ -76,7 +76,7 @@ export interface LanczosOptions {
  */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
   checkOperator("topEigenvalues", op);
-  checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
+  checkOptions("topEigenvalues", opts, { steps: int(1), seed: seed32, which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p)
     throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
@@ -97,7 +97,7 @@ export function hutchinsonTrace(
   opts: { samples?: number; seed?: number } = {},
 ): { trace: number; stderr: number; samples: number } {
   checkOperator("hutchinsonTrace", op);
-  checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
+  checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: seed32 });
   const S = opts.samples ?? 100;
   if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
   const rng = new Rng(opts.seed ?? 0);

@@ -10,7 +10,7 @@
  */
 import { Matrix, eigh } from "../linalg";
 import { Rng } from "../util/random";
-import { checkOptions, int, num, oneOf, str } from "../util/options";
+import { checkOptions, int, num, oneOf, str, seed32 } from "../util/options";
 import type { SymmetricOperator } from "./operators";
 import { Figure } from "../figures";
 import { houseLayout } from "../figures/style";
@@ -148,7 +148,7 @@ export function ritzPairs(
   opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {},
 ): RitzPairs {
   checkOperator("ritzPairs", op);
-  checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
+  checkOptions("ritzPairs", opts, { steps: int(1), seed: seed32, which: oneOf(["top", "bottom"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`ritzPairs: k must be an integer in 1..${p}, got ${k}`);
   if (opts.steps !== undefined && opts.steps < k)
@@ -279,7 +279,7 @@ export function spectralDensity(
   checkOptions("spectralDensity", opts, {
     probes: int(1),
     steps: int(2),
-    seed: int(),
+    seed: seed32,
     gridPoints: int(10),
     sigma: num(0, Infinity, { exclusiveMin: true }),
     threshold: num(),
@@ -396,7 +396,7 @@ export function hutchPlusPlus(
   opts: { matvecs?: number; seed?: number } = {},
 ): { trace: number; matvecs: number } {
   checkOperator("hutchPlusPlus", op);
-  checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: int() });
+  checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: seed32 });
   const m = opts.matvecs ?? 99;
   const k = Math.floor(m / 3);
   const { p } = op;
@@ -459,7 +459,7 @@ export function hutchinsonDiagonal(
   opts: { samples?: number; seed?: number } = {},
 ): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
   checkOperator("hutchinsonDiagonal", op);
-  checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: int() });
+  checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: seed32 });
   const S = opts.samples ?? 100;
   const { p } = op;
   const rng = new Rng(opts.seed ?? 0);

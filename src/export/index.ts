@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { FigureSpec } from "../figures/figure";
 import { writeFileAtomic } from "../util/files";
 import { onInterrupt } from "../util/interrupt";
-import { checkOptions, bool, num, OptionRule } from "../util/options";
+import { checkOptions, bool, num, int, OptionRule, showValue } from "../util/options";
 
 /** Size options of `save` and `renderFigure` (all must be positive). */
 export interface SaveOptions {
@@ -39,14 +39,56 @@ export function chromiumPath(): string {
   return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium"; // checked where it is launched, with the set-up hint
 }
 
+/** The trace types plotly.js draws (an unknown type rendered a blank image). */
+export const TRACE_TYPES = [
+  ..."bar barpolar box candlestick carpet choropleth choroplethmap choroplethmapbox cone contour contourcarpet".split(
+    " ",
+  ),
+  ..."densitymap densitymapbox funnel funnelarea heatmap histogram histogram2d histogram2dcontour icicle image".split(
+    " ",
+  ),
+  ..."indicator isosurface mesh3d ohlc parcats parcoords pie sankey scatter scatter3d scattercarpet scattergeo".split(
+    " ",
+  ),
+  ..."scattergl scattermap scattermapbox scatterpolar scatterpolargl scattersmith scatterternary splom".split(" "),
+  ..."streamtube sunburst surface table treemap violin volume waterfall".split(" "),
+];
+
+/**
+ * Throws, naming the figure and the field, unless `fig` is a figure plotly.js can draw: a non-empty name, data a list
+ * of trace objects of known types, layout an object (checked before a browser is started or a file written).
+ */
+export function checkFigure(where: string, fig: FigureSpec): void {
+  if (!fig || typeof fig !== "object") throw new Error(`${where}: the figure must be a Figure (name, data, layout)`);
+  if (typeof fig.name !== "string" || !fig.name.trim())
+    throw new Error(`${where}: the figure's name must be a non-empty string; got ${showValue(fig.name)}`);
+  if (!Array.isArray(fig.data))
+    throw new Error(`${where}: figure "${fig.name}": data must be a list of traces; got ${showValue(fig.data)}`);
+  fig.data.forEach((t, i) => {
+    if (!t || typeof t !== "object" || Array.isArray(t))
+      throw new Error(`${where}: figure "${fig.name}": trace ${i} must be an object; got ${showValue(t)}`);
+    const type = (t as { type?: unknown }).type;
+    if (type !== undefined && !TRACE_TYPES.includes(type as string))
+      throw new Error(
+        `${where}: figure "${fig.name}": trace ${i} has type ${showValue(type)}, which plotly.js does not draw; ` +
+          `types: ${TRACE_TYPES.join(", ")}`,
+      );
+  });
+  if (!fig.layout || typeof fig.layout !== "object" || Array.isArray(fig.layout))
+    throw new Error(`${where}: figure "${fig.name}": layout must be an object; got ${showValue(fig.layout)}`);
+}
+
 /** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
 export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; staticPlot?: boolean } = {}): string {
   checkOptions("figureHtml", opts, { inlinePlotly: bool, staticPlot: bool });
+  checkFigure("figureHtml", fig);
   const esc = (s: string) => s.replace(/</g, "\\u003c");
+  const html = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
   const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
   return (
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${fig.name}</title>${head}</head><body style="margin:0">` +
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${html(fig.name)}</title>${head}</head><body style="margin:0">` +
     (`<div id="fig"></div><script>Plotly.newPlot("fig", ${esc(JSON.stringify(fig.data))}, ` +
       `${esc(JSON.stringify(fig.layout))}, ${config});</script></body></html>`)
   );
@@ -229,7 +271,8 @@ export const MAX_PIXELS_SIDE = 16384;
 export const MAX_PIXELS = 1.2e8;
 
 const positive = num(0, Infinity, { exclusiveMin: true });
-const SAVE_RULES: Record<string, OptionRule> = { width: positive, height: positive, scale: positive };
+/** width and height are whole pixels (a fractional or text size was passed on to Chromium); scale may be fractional */
+const SAVE_RULES: Record<string, OptionRule> = { width: int(1), height: int(1), scale: positive };
 
 function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
   const lw = typeof fig.layout.width === "number" ? fig.layout.width : 760;
@@ -244,9 +287,13 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
     throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
   const o = sizeOf(fig, opts);
   // the options are checked above; this catches a width or height taken from the figure's layout
+  checkFigure("export", fig);
   for (const [k, v] of Object.entries(o))
-    if (!(typeof v === "number" && v > 0 && Number.isFinite(v)))
-      throw new Error(`export: ${k} (from the figure layout) must be a positive number, got ${v}`);
+    if (!(typeof v === "number" && v > 0 && Number.isFinite(v) && (k === "scale" || Number.isInteger(v))))
+      throw new Error(
+        `export: figure "${fig.name}": ${k} (from the figure layout) must be ` +
+          `${k === "scale" ? "a positive number" : "a whole number of pixels ≥ 1"}; got ${showValue(v)}`,
+      );
   // Chromium cannot raster beyond its texture limits (it returns an empty image): refuse before trying
   if (
     o.width > MAX_PIXELS_SIDE ||

@@ -15,6 +15,7 @@ import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
 import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
 import type { SpeedReference } from "./speed";
+import { showValue } from "../util/options";
 
 /** Where a recorded result came from: checkout, versions, machine and wall time. */
 export interface Provenance {
@@ -181,9 +182,9 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
   const { PRESETS } = require("../experiments/framework") as typeof import("../experiments/framework");
   const names = STUDIES.map((s) => s.name);
   if (typeof study !== "string" || !names.includes(study))
-    throw new Error(`recorded: study must be one of ${names.join(", ")}; got ${JSON.stringify(study)}`);
+    throw new Error(`recorded: study must be one of ${names.join(", ")}; got ${showValue(study)}`);
   if (typeof preset !== "string" || !(PRESETS as readonly string[]).includes(preset))
-    throw new Error(`recorded: preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`);
+    throw new Error(`recorded: preset must be one of ${PRESETS.join(", ")}; got ${showValue(preset)}`);
   const file = path.join(resultsDir(preset, root), `${study}.json`);
   if (!fs.existsSync(file)) return undefined;
   let data: RecordedData;
@@ -226,16 +227,16 @@ export function recordProblem(data: RecordedData): string | undefined {
       );
   }
   if (!isNum(p.seconds) || (p.seconds as number) < 0)
-    return `provenance.seconds must be a number of seconds ≥ 0; got ${JSON.stringify(p.seconds)}`;
+    return `provenance.seconds must be a number of seconds ≥ 0; got ${showValue(p.seconds)}`;
   for (const k of ["commit", "recordedAt", "preset"])
-    if (typeof p[k] !== "string") return `provenance.${k} must be text; got ${JSON.stringify(p[k])}`;
-  if (!isNum(p.cores)) return `provenance.cores must be a number; got ${JSON.stringify(p.cores)}`;
+    if (typeof p[k] !== "string") return `provenance.${k} must be text; got ${showValue(p[k])}`;
+  if (!isNum(p.cores)) return `provenance.cores must be a number; got ${showValue(p.cores)}`;
   if (p.speed !== undefined) {
     if (!Array.isArray(p.speed)) return "provenance.speed must be a list";
     for (const [i, r] of (p.speed as Record<string, unknown>[]).entries())
       for (const k of ["torchMs", "nativeMs"])
         if (!(r && (r[k] === null || isNum(r[k]))))
-          return `provenance.speed[${i}].${k} must be a number of ms or null; got ${JSON.stringify(r?.[k])}`;
+          return `provenance.speed[${i}].${k} must be a number of ms or null; got ${showValue(r?.[k])}`;
   }
   return undefined;
 }
