@@ -61,6 +61,14 @@ describe("hessian command: work, memory and export are checked before anything i
     assert.throws(() => flags(["--closed-form", "--act", "tanh"]), /--closed-form .* needs --act linear/);
     assert.throws(() => flags(["--sizes", "5"]), /--sizes needs at least two widths/);
     assert.throws(() => flags(["--seed", String(2 ** 32)]), /--seed must be an integer in \[0, 4294967294\]/);
+    assert.throws(
+      () => flags(["--data", "mnist", "--sizes", "4,3,2"]),
+      /--data mnist has 10 classes: the last of --sizes/,
+    );
+    assert.throws(
+      () => checkResources(flags(["--act", "gelu"]), "export"),
+      /--export-problem: torch_reference\.py supports --act linear, relu, tanh, sigmoid; got gelu/,
+    );
     const r = spawnSync(process.execPath, [cli, "hessian", "--loss", "ce", "--sizes", "4,3,1", "--n", "5"], {
       encoding: "utf8",
       timeout: 60000,

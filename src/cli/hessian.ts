@@ -66,6 +66,12 @@ export const MAX_HESSIAN_SECONDS = 4 * 3600;
  * same memory test), and its JSON text (about 24 bytes a number) must fit the limit and the free space where it goes.
  */
 export function checkResources(o: HessianCliOptions, what: "hessian" | "export", file?: string): void {
+  if (what === "export" && !["linear", "relu", "tanh", "sigmoid"].includes(o.act))
+    throw new UsageError(
+      `--export-problem: torch_reference.py supports --act linear, relu, tanh, sigmoid; got ${o.act}`,
+    );
+  if (what === "export" && o.loss === "logcosh")
+    throw new UsageError("--export-problem: torch_reference.py supports --loss mse and ce; got logcosh");
   const limit = memoryLimitBytes();
   const d = o.sizes[0];
   const K = o.sizes[o.sizes.length - 1];
@@ -141,6 +147,8 @@ export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
     throw new UsageError(
       `--loss ce (softmax cross-entropy) needs at least 2 outputs (the last of --sizes); got ${o.sizes.at(-1)}`,
     );
+  if (o.data !== "gaussian" && o.sizes[o.sizes.length - 1] !== 10)
+    throw new UsageError(`--data ${o.data} has 10 classes: the last of --sizes must be 10, got ${o.sizes.at(-1)}`);
   if (o.closedForm && (o.bias || o.loss !== "mse" || o.act !== "linear"))
     throw new UsageError(
       "--closed-form is the linear-network closed form: it needs --act linear, --loss mse, no --bias",
@@ -152,7 +160,7 @@ export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
 export function buildHessianProblem(o: HessianCliOptions): { problem: cv.Problem; description: string } {
   const spec: nets.NetSpec = { sizes: o.sizes, activation: o.act, bias: o.bias };
   nets.normalizeSpec(spec);
-  if (o.n < 1) throw new Error(`--n must be ≥ 1, got ${o.n}`);
+  if (o.n < 1) throw new UsageError(`--n must be ≥ 1, got ${o.n}`);
   const d = o.sizes[0];
   const K = o.sizes[o.sizes.length - 1];
   let X: Matrix;
@@ -168,7 +176,7 @@ export function buildHessianProblem(o: HessianCliOptions): { problem: cv.Problem
     description =
       `Gaussian inputs N(0, I_${d}), ${o.loss === "ce" ? "random one-hot" : "Gaussian"} ` + `targets, N = ${o.n}`;
   } else {
-    if (K !== 10) throw new Error(`--data ${o.data} has 10 classes: the last size must be 10, got ${K}`);
+    if (K !== 10) throw new UsageError(`--data ${o.data} has 10 classes: the last of --sizes must be 10, got ${K}`);
     const base: Dataset =
       o.data === "mnist" ? loadMnist({ n: o.n, seed: o.seed }) : loadFashionMnist({ n: o.n, seed: o.seed });
     const ds = d === 784 ? base : downscaleTo(base, d);
@@ -250,12 +258,13 @@ export function runHessian(o: HessianCliOptions, log: (s: string) => void = () =
 export function exportProblem(problem: cv.Problem, file: string): void {
   const spec = nets.normalizeSpec(problem.spec);
   const acts = new Set(spec.activation);
-  if (acts.size > 1) throw new Error("--export-problem: torch_reference.py takes one activation for all hidden layers");
+  if (acts.size > 1)
+    throw new UsageError("--export-problem: torch_reference.py takes one activation for all hidden layers");
   const act = spec.activation[0] ?? "linear";
   if (!["linear", "relu", "tanh", "sigmoid"].includes(act))
-    throw new Error(`--export-problem: torch_reference.py supports linear, relu, tanh, sigmoid; got ${act}`);
+    throw new UsageError(`--export-problem: torch_reference.py supports --act linear, relu, tanh, sigmoid; got ${act}`);
   if (problem.loss === "logcosh")
-    throw new Error("--export-problem: torch_reference.py supports the mse and ce losses");
+    throw new UsageError("--export-problem: torch_reference.py supports --loss mse and ce; got logcosh");
   const slots = nets.layout(spec);
   const weights = slots.map((s) => nets.weight(spec, problem.params, s.layer).toArray());
   const biases = spec.bias

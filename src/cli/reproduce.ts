@@ -31,8 +31,8 @@ export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --record              also write results/<preset>/<study>.json (+ PNG/SVG) with provenance, to commit
   --strict              exit 1 also when a claim is "not reproduced"
   --help                this text
-exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not
-  reproduced); 2 bad arguments`;
+exit code: 0 ok; 1 a study failed with an error, a software check failed or an output file could not be written
+  (or, with --strict, a claim was not reproduced); 2 bad arguments`;
 
 export function parseReproduceArgs(argv: string[]) {
   let parsed;
