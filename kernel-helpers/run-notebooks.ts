@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { onInterrupt, interrupted } from "../src/util/interrupt";
 import { writeFileAtomic } from "../src/util/files";
+import { UsageError } from "../src/cli/args";
+import { startWatchdog } from "./watchdog";
 
 export const PYTHON = "/usr/bin/python3";
 
@@ -19,8 +21,8 @@ export function ensurePackageLink(root = path.resolve(__dirname, "../..")): void
 }
 
 /** Debian's Jupyter with nbconvert is what headless runs need (the kernel spec is this checkout's own). */
-export function jupyterAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import nbconvert, nbclient, jupyter_client"], { encoding: "utf8" }).status === 0;
+export function jupyterAvailable(python = PYTHON): boolean {
+  return spawnSync(python, ["-c", "import nbconvert, nbclient, jupyter_client"], { encoding: "utf8" }).status === 0;
 }
 
 /**
@@ -81,16 +83,20 @@ export interface NotebookRun {
 export async function runNotebook(
   file: string,
   outDir: string,
-  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number; root?: string } = {},
+  opts: { timeoutSeconds?: number; startupTimeoutSeconds?: number; root?: string; python?: string } = {},
 ): Promise<NotebookRun> {
+  const python = opts.python ?? PYTHON;
   // a folder of the user's own (root) has rankscope installed in its node_modules; this checkout links itself
   if (!opts.root) ensurePackageLink();
-  if (!jupyterAvailable())
-    throw new Error(`notebooks: ${PYTHON} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
+  if (!jupyterAvailable(python))
+    throw new Error(`notebooks: ${python} cannot import nbconvert; run the set-up command \`bash .ci/setup\``);
   const jupyterPath = checkoutKernelPath(opts.root);
   fs.mkdirSync(outDir, { recursive: true });
-  const t0 = Date.now();
+  // the previous executed copy goes first: a run that fails writes none, and the old one must not be re-signed and
+  // counted as this run's
   const output = path.join(outDir, path.basename(file));
+  fs.rmSync(output, { force: true });
+  const t0 = Date.now();
   // nbclient as Run All does it: the cells in order, stopping at the first that fails; the notebook is written either
   // way, so the cells left unrun show (nbconvert --execute writes nothing when a cell fails)
   const args = [
@@ -105,7 +111,7 @@ export async function runNotebook(
     ...process.env,
     JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
   };
-  const exec = () => runChild(PYTHON, args, { cwd: path.dirname(file), env });
+  const exec = () => runChild(python, args, { cwd: path.dirname(file), env });
   const notStarted = (run: { status: number | null; stderr: string }) =>
     run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr);
   let r = await exec();
@@ -151,7 +157,7 @@ export async function runNotebook(
           errors.push(String(o.text).slice(0, 300));
       }
     }
-    execFileSync(PYTHON, ["-m", "nbformat.sign", output], { stdio: "ignore" });
+    execFileSync(python, ["-m", "nbformat.sign", output], { stdio: "ignore" });
   }
   return { input: file, output, seconds: (Date.now() - t0) / 1000, cells, errors };
 }
@@ -177,6 +183,8 @@ function runChild(
       if (stderr.length > 4 * 1024 * 1024) stderr = stderr.slice(-2 * 1024 * 1024);
     });
     const unregister = onInterrupt(() => killTree(child.pid!));
+    // if this process is killed outright (no cleanup runs), the watchdog ends nbconvert and its kernel
+    if (child.pid) startWatchdog(child.pid);
     child.on("error", (err) => {
       unregister();
       reject(err);
@@ -271,8 +279,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (flags.screenshot !== undefined || flags.png !== undefined) {
     if (typeof flags.screenshot !== "string" || typeof flags.png !== "string")
-      throw new Error("notebooks: --screenshot needs an executed notebook and --png an output .png, together");
-    if (!fs.existsSync(flags.screenshot)) throw new Error(`notebooks: --screenshot ${flags.screenshot}: no such file`);
+      throw new UsageError("notebooks: --screenshot needs an executed notebook and --png an output .png, together");
+    if (!fs.existsSync(flags.screenshot))
+      throw new UsageError(`notebooks: --screenshot ${flags.screenshot}: no such file`);
+    if (!/\.png$/i.test(flags.png)) throw new UsageError(`notebooks: --png must name a .png file; got "${flags.png}"`);
     const charts = await screenshotNotebook(flags.screenshot, flags.png);
     console.log(`${flags.png}: screenshot of ${flags.screenshot} with ${charts} Plotly chart(s) drawn`);
     return charts > 0 ? 0 : 1;
@@ -296,6 +306,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
+    throw new UsageError(`notebooks: --out must be a folder; ${outDir} is a file`);
   const dir = path.join(root, "notebooks");
   const all = fs
     .readdirSync(dir)
@@ -305,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
   const only = typeof flags.only === "string" ? flags.only.split(",").map((x) => x.trim()) : names;
   for (const n of only)
     if (!names.includes(n))
-      throw new Error(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
+      throw new UsageError(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
   const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
   let failed = 0;
   for (const f of files) {

@@ -60,7 +60,10 @@ describe("nets", () => {
       () => nets.initParams(spec, bad({ init: "xavier" })),
       /initParams: option init must be one of "glorot-normal", "glorot-uniform", "he", "orthogonal", "uniform"; got "xavier"/,
     );
-    refuses(() => nets.initParams(spec, { seed: 1.5 }), /initParams: option seed must be an integer; got 1\.5/);
+    refuses(
+      () => nets.initParams(spec, { seed: 1.5 }),
+      /initParams: option seed must be an integer in \[0, 2³² − 1\]; got 1\.5/,
+    );
     refuses(
       () => nets.initParams(spec, { init: "uniform", scale: 0 }),
       /initParams: option scale must be a finite number > 0; got 0/,
@@ -291,7 +294,7 @@ describe("export and figures", () => {
     );
     await refusesAsync(
       () => save(fig, "/nonexistent/x.png", bad({ width: "640" })),
-      /save: option width must be a finite number > 0; got "640"/,
+      /save: option width must be an integer ≥ 1; got "640"/,
     );
     assert.equal(exporterStats().launches, launches);
     // html needs no browser
@@ -555,7 +558,10 @@ describe("curvature", () => {
       /topEigenvalues: option which must be one of "largest", "magnitude"; got "smallest"/,
     );
     refuses(() => cv.topEigenvalues(op, 2, { steps: 0 }), /topEigenvalues: option steps must be an integer ≥ 1; got 0/);
-    refuses(() => cv.topEigenvalues(op, 2, { seed: 0.5 }), /topEigenvalues: option seed must be an integer; got 0\.5/);
+    refuses(
+      () => cv.topEigenvalues(op, 2, { seed: 0.5 }),
+      /topEigenvalues: option seed must be an integer in \[0, 2³² − 1\]; got 0\.5/,
+    );
     const big = cv.topEigenvalues(op, 2, { steps: 5, seed: 3, which: "magnitude" });
     assert.ok(maxAbsDiff(big, [-7, 5]) < 1e-10);
     assert.ok(maxAbsDiff(cv.topEigenvalues(op, 2, { which: "largest" }), [5, 2]) < 1e-10);
@@ -576,7 +582,7 @@ describe("curvature", () => {
     );
     refuses(
       () => cv.hutchinsonTrace(op, bad({ seed: "1" })),
-      /hutchinsonTrace: option seed must be an integer; got "1"/,
+      /hutchinsonTrace: option seed must be an integer in \[0, 2³² − 1\]; got "1"/,
     );
     const t = cv.hutchinsonTrace(op, { samples: 8, seed: 2 });
     assert.deepEqual([t.trace, t.stderr, t.samples], [10, 0, 8]);

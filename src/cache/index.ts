@@ -10,19 +10,81 @@ import * as path from "node:path";
 import * as v8 from "node:v8";
 import { writeFileAtomic } from "../util/files";
 import { envCacheDir } from "../util/env";
-import { checkOptions, bool, str, fn as aFunction } from "../util/options";
+import { checkOptions, bool, str, fn as aFunction, showValue } from "../util/options";
 
-export function canonicalJson(v: unknown): string {
-  if (v === undefined) return "null";
-  if (v === null || typeof v !== "object") return JSON.stringify(v);
-  if (ArrayBuffer.isView(v)) return canonicalJson(Array.from(v as unknown as ArrayLike<number>));
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(",")}}`;
+const PLAIN_DATA =
+  "numbers (NaN and ±Infinity included), strings, booleans, null, undefined, BigInts, arrays, plain objects, " +
+  "Dates, Maps, Sets, RegExps, typed arrays and ArrayBuffers";
+
+/**
+ * A canonical text of a value that tells every two different values apart, for cache keys: plain JSON data encodes
+ * exactly as JSON (object keys sorted), and what JSON would merge is written distinctly — `NaN`, `Infinity`,
+ * `-Infinity`, `-0`, `undefined` in arrays, `12n`, `Date(ms)`, `Map{…}` and `Set{…}` (entries sorted by their
+ * encoding), `RegExp(…)`, `Float32Array[…]`. Object keys whose value is undefined are left out (the same as absent).
+ * Functions, symbols, class instances and cycles have no stable encoding and are refused with an error naming where
+ * in the value they are (`where`, default "options").
+ */
+export function canonicalJson(v: unknown, where = "options"): string {
+  const stack = new Set<object>();
+  const enc = (v: unknown, at: string): string => {
+    switch (typeof v) {
+      case "undefined":
+        return "undefined";
+      case "boolean":
+        return v ? "true" : "false";
+      case "string":
+        return JSON.stringify(v);
+      case "bigint":
+        return `${v}n`;
+      case "number":
+        if (Number.isNaN(v)) return "NaN";
+        if (v === Infinity) return "Infinity";
+        if (v === -Infinity) return "-Infinity";
+        return Object.is(v, -0) ? "-0" : JSON.stringify(v);
+      case "function":
+      case "symbol":
+        throw new Error(`${at} is a ${typeof v}, which has no stable encoding for a cache key; pass ${PLAIN_DATA}`);
+    }
+    if (v === null) return "null";
+    const o = v as object;
+    if (stack.has(o)) throw new Error(`${at} refers back to itself (a cycle); pass data without cycles`);
+    stack.add(o);
+    try {
+      if (Array.isArray(o)) return `[${Array.from(o, (x, i) => enc(x, `${at}[${i}]`)).join(",")}]`;
+      if (o instanceof ArrayBuffer) return `ArrayBuffer[${Array.from(new Uint8Array(o)).join(",")}]`;
+      if (ArrayBuffer.isView(o)) {
+        if (o instanceof DataView)
+          return `DataView[${Array.from(new Uint8Array(o.buffer, o.byteOffset, o.byteLength)).join(",")}]`;
+        const arr = Array.from(o as unknown as ArrayLike<number | bigint>, (x, i) => enc(x, `${at}[${i}]`));
+        return `${o.constructor.name}[${arr.join(",")}]`;
+      }
+      if (o instanceof Date) return `Date(${enc(o.getTime(), at)})`;
+      if (o instanceof RegExp) return `RegExp(${JSON.stringify(o.source)},${JSON.stringify(o.flags)})`;
+      if (o instanceof Map) {
+        const entries = Array.from(o, ([k, x], i) => `${enc(k, `${at} key ${i}`)}=>${enc(x, `${at}.get(…${i})`)}`);
+        return `Map{${entries.sort().join(",")}}`;
+      }
+      if (o instanceof Set)
+        return `Set{${Array.from(o, (x, i) => enc(x, `${at} element ${i}`))
+          .sort()
+          .join(",")}}`;
+      const proto = Object.getPrototypeOf(o);
+      if (proto !== Object.prototype && proto !== null)
+        throw new Error(
+          `${at} is a ${proto?.constructor?.name ?? "class"} instance, which has no stable encoding for a cache key; ` +
+            `pass ${PLAIN_DATA}`,
+        );
+      const r = o as Record<string, unknown>;
+      return `{${Object.keys(r)
+        .filter((k) => r[k] !== undefined)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${enc(r[k], `${at}.${k}`)}`)
+        .join(",")}}`;
+    } finally {
+      stack.delete(o);
+    }
+  };
+  return enc(v, where);
 }
 
 export function packageVersion(): string {
@@ -82,7 +144,16 @@ function entryPath(dir: string, key: string): string {
 
 export type CacheRead<T> = { status: "hit"; value: T } | { status: "miss" } | { status: "corrupt"; reason: string };
 
-export function readCache<T>(key: string, dir = defaultCacheDir()): CacheRead<T> {
+/**
+ * The entry of `key`: "hit" with its value, "miss", or "corrupt" with why (truncated, edited, or — with `shape` —
+ * content of the wrong shape: `shape` returns what is wrong, or undefined when the value is usable). A corrupt entry is
+ * for the caller to recompute and overwrite.
+ */
+export function readCache<T>(
+  key: string,
+  dir = defaultCacheDir(),
+  shape?: (value: unknown) => string | undefined,
+): CacheRead<T> {
   const file = entryPath(dir, key);
   if (!fs.existsSync(file)) return { status: "miss" };
   try {
@@ -94,7 +165,10 @@ export function readCache<T>(key: string, dir = defaultCacheDir()): CacheRead<T>
     const sum = crypto.createHash("sha256").update(payload).digest("hex");
     if (header.key !== key || header.sha256 !== sum)
       return { status: "corrupt", reason: "checksum mismatch (truncated or edited)" };
-    return { status: "hit", value: JSON.parse(payload) as T };
+    const value = JSON.parse(payload) as T;
+    const wrong = shape?.(value);
+    if (wrong) return { status: "corrupt", reason: `content of the wrong shape: ${wrong}` };
+    return { status: "hit", value };
   } catch (err) {
     return { status: "corrupt", reason: (err as Error).message };
   }
@@ -135,19 +209,21 @@ export async function cached<T>(
   controls: CachedControls = {},
 ): Promise<T> {
   if (typeof name !== "string" || !name.trim())
-    throw new Error(`cached: name must be a non-empty string; got ${JSON.stringify(name)}`);
+    throw new Error(`cached: name must be a non-empty string; got ${showValue(name)}`);
   if (options === null || typeof options !== "object")
     throw new Error(
-      `cached: options must be an object (the inputs that identify the computation); got ${JSON.stringify(options)}`,
+      `cached: options must be an object (the inputs that identify the computation); got ${showValue(options)}`,
     );
   if (typeof fn !== "function")
     throw new Error("cached: the third argument must be the function that computes the value");
   checkOptions("cached", controls, { force: bool, cacheDir: str, log: aFunction });
   const log = controls.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
   const dir = controls.cacheDir ?? defaultCacheDir();
+  // before any work: an option without a stable encoding is refused, naming where it is
+  const encoded = canonicalJson(options, `cached("${name}"): options`);
   const key = crypto
     .createHash("sha256")
-    .update(`cached\n${name}\n${canonicalJson(options)}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`)
+    .update(`cached\n${name}\n${encoded}\n${fn.toString()}\n${packageVersion()} ${codeHash()}`)
     .digest("hex");
   const file = path.join(dir, key.slice(0, 2), `${key}.v8`);
   if (!controls.force && fs.existsSync(file)) {

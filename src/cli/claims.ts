@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { STUDIES } from "../experiments/registry";
+import { PRESETS, Preset } from "../experiments/framework";
 import { loadRecorded, packageRoot, formatSeconds, Provenance } from "../report/recorded";
 import { byKind, kindOf, tallySummary } from "../report/ledger";
 import { writeFileAtomic } from "../util/files";
@@ -120,7 +121,19 @@ export async function main(argv: string[]): Promise<number> {
     console.log(CLAIMS_HELP);
     return 0;
   }
-  const md = claimsMarkdown(v.preset ?? "paper");
+  // checked before anything is read or written: an unknown preset would replace every table with "not recorded"
+  if (v.preset !== undefined && !PRESETS.includes(v.preset as Preset)) {
+    console.error(`claims: --preset must be one of ${PRESETS.join(", ")}; got "${v.preset}"\n${CLAIMS_HELP}`);
+    return 2;
+  }
+  let md: string;
+  try {
+    md = claimsMarkdown(v.preset ?? "paper");
+  } catch (err) {
+    // an unreadable or malformed record: named, and the README left as it was
+    console.error(`claims: ${(err as Error).message}; README.md not changed`);
+    return 1;
+  }
   if (!v["update-readme"]) {
     console.log(md);
     return 0;

@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const opts = hessianOptionsFromFlags(flags);
     if (typeof flags["export-problem"] === "string") {
-      checkResources(opts, "export");
+      checkResources(opts, "export", flags["export-problem"]);
       exportProblem(buildHessianProblem(opts).problem, flags["export-problem"]);
       console.error(`problem written to ${flags["export-problem"]}`);
       return 0;

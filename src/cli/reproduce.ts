@@ -7,10 +7,11 @@
  * `--strict` also when a claim came out "not reproduced". `--record` also writes
  * `results/<preset>/<study>.json` with its provenance and the figures' PNG and SVG beside it.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "./args";
-import { STUDIES } from "../experiments/registry";
+import { STUDIES, StudyEntry } from "../experiments/registry";
 import { PRESETS, Preset } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic } from "../util/files";
@@ -30,8 +31,8 @@ export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --record              also write results/<preset>/<study>.json (+ PNG/SVG) with provenance, to commit
   --strict              exit 1 also when a claim is "not reproduced"
   --help                this text
-exit code: 0 ok; 1 a study failed with an error or a software check failed (or, with --strict, a claim was not
-  reproduced); 2 bad arguments`;
+exit code: 0 ok; 1 a study failed with an error, a software check failed or an output file could not be written
+  (or, with --strict, a claim was not reproduced); 2 bad arguments`;
 
 export function parseReproduceArgs(argv: string[]) {
   let parsed;
@@ -70,12 +71,25 @@ export function parseReproduceArgs(argv: string[]) {
     if (!["html", "png", "svg", "pdf"].includes(f))
       throw new UsageError(`reproduce: --formats takes html, png, svg, pdf; got "${f}"`);
   if (v.out !== undefined && !v.out.trim()) throw new UsageError("reproduce: --out needs a folder");
+  const out = path.resolve(v.out ?? "out");
+  // a file where the folder should be would make every write fail after the studies ran: refuse before any work
+  for (let d = out; ; d = path.dirname(d)) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(d);
+    } catch {
+      /* missing: created on the first write */
+    }
+    if (st && !st.isDirectory())
+      throw new UsageError(`reproduce: --out must be a folder (or a path where one can be created); ${d} is a file`);
+    if (st || path.dirname(d) === d) break;
+  }
   return {
     help: v.help === true,
     preset,
     studies,
     formats,
-    out: path.resolve(v.out ?? "out"),
+    out,
     force: v.force === true,
     record: v.record === true,
     strict: v.strict === true,
@@ -90,7 +104,67 @@ const ANSI: Record<Verdict, string> = {
   "not assessed": "90",
 };
 
-export async function main(argv: string[]): Promise<number> {
+/** One output file of a study that could not be written (a figure in one format, or summary.json), and why. */
+export interface OutputFailure {
+  file: string;
+  error: string;
+}
+
+const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split("\n")[0];
+
+/**
+ * Writes a study's figures in each format and its summary.json under `dir`. A file that cannot be written is recorded
+ * (and listed in summary.json as `outputErrors`), never thrown: one missing browser or a full disk must not lose the
+ * study's result or the studies after it. Once the browser failed to start, the other image formats are not retried
+ * figure by figure.
+ */
+export async function writeStudyOutputs(
+  result: ExperimentResult,
+  dir: string,
+  formats: string[],
+): Promise<OutputFailure[]> {
+  const failures: OutputFailure[] = [];
+  let browserDown: string | undefined;
+  for (const fig of result.figures)
+    for (const f of formats) {
+      const file = path.join(dir, `${fig.name}.${f}`);
+      if (browserDown && f !== "html") {
+        failures.push({ file, error: `not tried: ${browserDown}` });
+        continue;
+      }
+      try {
+        await save(fig, file);
+      } catch (err) {
+        if (interrupted()) throw err;
+        const msg = firstLine(err);
+        failures.push({ file, error: msg });
+        if (f !== "html" && /Chromium not found|launch|Browser closed|Target .*closed/i.test(msg)) browserDown = msg;
+      }
+    }
+  const summary = path.join(dir, "summary.json");
+  try {
+    writeFileAtomic(
+      summary,
+      JSON.stringify(
+        {
+          ...result.toJSON(),
+          figures: result.figures.map((f) => f.name),
+          cached: result.cached,
+          ...(failures.length ? { outputErrors: failures } : {}),
+        },
+        null,
+        2,
+      ),
+    );
+  } catch (err) {
+    if (interrupted()) throw err;
+    failures.push({ file: summary, error: firstLine(err) });
+  }
+  return failures;
+}
+
+/** `rankscope reproduce …`; `studies` is the registry (a test passes its own). */
+export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Promise<number> {
   let args: ReturnType<typeof parseReproduceArgs>;
   try {
     args = parseReproduceArgs(argv);
@@ -109,11 +183,13 @@ export async function main(argv: string[]): Promise<number> {
     ? (v: Verdict, s: string) => `\x1b[${ANSI[v]}m${s}\x1b[0m`
     : (_v: Verdict, s: string) => s;
   const t0 = Date.now();
-  const done: { name: string; title: string; result: ExperimentResult }[] = [];
+  const done: Done[] = [];
   const errors: string[] = [];
+  const recordFailures: string[] = [];
+  let exportFailures = 0;
   let softwareFailures = 0;
   let notReproduced = 0;
-  for (const study of STUDIES.filter((s) => args.studies.includes(s.name))) {
+  for (const study of studies.filter((s) => args.studies.includes(s.name))) {
     console.log(`- ${study.name}: running preset "${args.preset}"`);
     // the checkout and the code hash as the run starts: edits to src/ during a long record do not change what ran
     const started = args.record ? { ...checkoutState(), codeHash: codeHash() } : undefined;
@@ -135,15 +211,9 @@ export async function main(argv: string[]): Promise<number> {
       continue;
     }
     const dir = path.join(args.out, study.name);
-    for (const fig of result.figures) for (const f of args.formats) await save(fig, path.join(dir, `${fig.name}.${f}`));
-    writeFileAtomic(
-      path.join(dir, "summary.json"),
-      JSON.stringify(
-        { ...result.toJSON(), figures: result.figures.map((f) => f.name), cached: result.cached },
-        null,
-        2,
-      ),
-    );
+    // a failed write (Chromium missing, a full disk) is recorded against this study: its ledger is still printed,
+    // the gallery still written and the next studies still run
+    const failures = await writeStudyOutputs(result, dir, args.formats);
     const bad = result.checks.filter((c) => !c.pass);
     softwareFailures += bad.length;
     const t = tally(result.ledger);
@@ -154,6 +224,12 @@ export async function main(argv: string[]): Promise<number> {
         `${formatSeconds(result.data.seconds)}${result.cached ? " (cached result)" : ""} → ${dir}`,
     );
     for (const c of bad) console.log(`  SOFTWARE CHECK FAILED ${c.name}: ${c.detail}`);
+    if (failures.length) {
+      exportFailures += failures.length;
+      console.log(`  OUTPUT NOT WRITTEN: ${failures.length} file(s) of ${study.name}:`);
+      for (const f of failures.slice(0, 5)) console.log(`    ${f.file}: ${f.error}`);
+      if (failures.length > 5) console.log(`    … and ${failures.length - 5} more (listed in summary.json)`);
+    }
     console.log(`  ${result.ledger.length ? tallySummary(result.ledger, colour) : "claims: none declared"}`);
     for (const e of result.ledger)
       console.log(
@@ -161,48 +237,71 @@ export async function main(argv: string[]): Promise<number> {
           `${e.detail.length > 240 ? e.detail.slice(0, 237) + "…" : e.detail}`,
       );
     if (args.record) {
-      speed.push(await speedReference("end"));
-      const { loadTf } = await import("../backend");
-      const tfjs = (await loadTf()).report;
-      const prov = provenanceOf(result, args.preset, tfjs, started, speed);
-      const rdir = resultsDir(args.preset);
-      // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
-      for (const fig of result.figures)
-        for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
-      const file = writeRecord(result, prov, rdir);
-      const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ms`);
-      console.log(
-        `  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ` +
-          `${speed.map((r) => ms(r.torchMs)).join(" → ")}, native ` +
-          `${speed.map((r) => ms(r.nativeMs)).join(" → ")}`,
-      );
-      console.log(
-        `  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`,
-      );
+      try {
+        speed.push(await speedReference("end"));
+        const { loadTf } = await import("../backend");
+        const tfjs = (await loadTf()).report;
+        const prov = provenanceOf(result, args.preset, tfjs, started, speed);
+        const rdir = resultsDir(args.preset);
+        // the figures first, the record last: an interrupted recording never leaves a new record beside old figures
+        for (const fig of result.figures)
+          for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
+        const file = writeRecord(result, prov, rdir);
+        const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ms`);
+        console.log(
+          `  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ` +
+            `${speed.map((r) => ms(r.torchMs)).join(" → ")}, native ` +
+            `${speed.map((r) => ms(r.nativeMs)).join(" → ")}`,
+        );
+        console.log(
+          `  recorded → ${file}${prov.dirty ? " (WARNING: src/ has uncommitted changes; commit them and record again)" : ""}`,
+        );
+      } catch (err) {
+        if (interrupted()) return 130;
+        recordFailures.push(study.name);
+        console.log(`  NOT RECORDED ${study.name}: ${firstLine(err)} (the result above and in ${dir} stands)`);
+      }
     }
-    done.push({ name: study.name, title: study.title, result });
+    done.push({ name: study.name, title: study.title, result, failures });
   }
-  writeFileAtomic(path.join(args.out, "index.html"), gallery(done, errors, args.preset));
-  await closeExporter();
+  let galleryError: string | undefined;
+  try {
+    writeFileAtomic(path.join(args.out, "index.html"), gallery(done, errors, args.preset));
+  } catch (err) {
+    galleryError = firstLine(err);
+  }
+  try {
+    await closeExporter();
+  } catch {
+    /* the browser is gone already */
+  }
   const st = exporterStats();
   console.log(
     `reproduce: ${done.length} studies ` +
       `run${errors.length ? `, ${errors.length} failed with an error (${errors.join(", ")})` : ""}; ` +
       `${softwareFailures} software check(s) failed; ${notReproduced} claim(s) not reproduced; ` +
+      `${exportFailures ? `${exportFailures} output file(s) not written; ` : ""}` +
+      `${recordFailures.length ? `not recorded: ${recordFailures.join(", ")}; ` : ""}` +
       `${st.exported} images from ${st.launches} browser launch(es); ` +
       `${formatSeconds((Date.now() - t0) / 1000)} in all`,
   );
-  console.log(`gallery: ${path.join(args.out, "index.html")}  (open it in a browser)`);
+  if (galleryError) console.log(`gallery NOT WRITTEN (${galleryError}); each study's summary.json is in ${args.out}`);
+  else console.log(`gallery: ${path.join(args.out, "index.html")}  (open it in a browser)`);
   console.log(`notebooks: jupyter-notebook notebooks/  (pick the "TypeScript" kernel; one notebook per study)`);
-  return errors.length || softwareFailures || (args.strict && notReproduced) ? 1 : 0;
+  const failed = errors.length || softwareFailures || exportFailures || recordFailures.length || galleryError;
+  return failed || (args.strict && notReproduced) ? 1 : 0;
 }
 
-function gallery(
-  done: { name: string; title: string; result: ExperimentResult }[],
-  errors: string[],
-  preset: string,
-): string {
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+interface Done {
+  name: string;
+  title: string;
+  result: ExperimentResult;
+  failures: OutputFailure[];
+}
+
+function gallery(done: Done[], errors: string[], preset: string): string {
+  const esc = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   let h =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rankscope ` +
     `reproduction</title><style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:1200px}img{width:360px;border:1px ` +
@@ -226,6 +325,11 @@ function gallery(
       )
       .join("");
     h += `</div>`;
+    if (d.failures.length)
+      h +=
+        `<p style="color:#b00">${d.failures.length} file(s) not written:</p><ul>` +
+        d.failures.map((f) => `<li>${esc(path.basename(f.file))}: ${esc(f.error)}</li>`).join("") +
+        `</ul>`;
   }
   if (errors.length) h += `<h2>Failed with an error</h2><ul>${errors.map((m) => `<li>${esc(m)}</li>`).join("")}</ul>`;
   return h + `</body></html>`;

@@ -11,7 +11,7 @@ import { Matrix } from "../linalg";
 import { Problem, prepare } from "./problem";
 import { curvatureProducts, CurvatureKind } from "./products";
 import { denseCurvature } from "./dense";
-import { checkOptions, fn, OptionRule } from "../util/options";
+import { checkOptions, fn, OptionRule, showValue } from "../util/options";
 
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
 export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
@@ -201,5 +201,10 @@ export function hessian<P extends HessianPart = HessianPart>(
  * "ggn"), by the batched R-operator without forming C. Throws when V does not have p columns.
  */
 export function hessianVectorProducts(problem: Problem, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
+  // refused before the problem is prepared (an unknown kind gave zeros)
+  if (kind !== "hessian" && kind !== "ggn")
+    throw new Error(`hessianVectorProducts: kind must be "hessian" or "ggn"; got ${showValue(kind)}`);
+  if (!(V instanceof Matrix))
+    throw new Error("hessianVectorProducts: V must be a Matrix of directions, one per row (B×p)");
   return curvatureProducts(prepare("hessianVectorProducts", problem), V, kind);
 }

@@ -7,11 +7,11 @@
  */
 import { Matrix, gemm } from "../linalg";
 import { Rng } from "../util/random";
-import { checkOptions, int, oneOf } from "../util/options";
+import { checkOptions, int, oneOf, showValue, seed32 } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
-import { lanczos, tridiagonalEigh } from "./spectral";
+import { lanczos, tridiagonalEigh, checkOperator } from "./spectral";
 
 /**
  * A symmetric p×p linear operator given by its action on a block of vectors (the rows of V): what the matrix-free
@@ -37,7 +37,7 @@ export type OperatorKind = CurvatureKind | "functional";
  */
 export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessian"): SymmetricOperator {
   if (!["hessian", "ggn", "functional"].includes(kind))
-    throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${JSON.stringify(kind)}`);
+    throw new Error(`curvatureOperator: kind must be "hessian", "ggn" or "functional"; got ${showValue(kind)}`);
   const prep = prepare("curvatureOperator", problem);
   const apply =
     kind === "functional"
@@ -75,7 +75,8 @@ export interface LanczosOptions {
  * p.
  */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
-  checkOptions("topEigenvalues", opts, { steps: int(1), seed: int(), which: oneOf(["largest", "magnitude"]) });
+  checkOperator("topEigenvalues", op);
+  checkOptions("topEigenvalues", opts, { steps: int(1), seed: seed32, which: oneOf(["largest", "magnitude"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p)
     throw new Error(`topEigenvalues: k must be an integer in 1..${p}, got ${k}`);
@@ -95,7 +96,8 @@ export function hutchinsonTrace(
   op: SymmetricOperator,
   opts: { samples?: number; seed?: number } = {},
 ): { trace: number; stderr: number; samples: number } {
-  checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: int() });
+  checkOperator("hutchinsonTrace", op);
+  checkOptions("hutchinsonTrace", opts, { samples: int(2), seed: seed32 });
   const S = opts.samples ?? 100;
   if (!Number.isInteger(S) || S < 2) throw new Error(`hutchinsonTrace: samples must be an integer ≥ 2, got ${S}`);
   const rng = new Rng(opts.seed ?? 0);
@@ -180,6 +182,7 @@ export function layerIndices(spec: NetSpec, l: number, opts: { weightsOnly?: boo
  * The block P A Pᵀ of a symmetric operator on a subset of coordinates (e.g. one layer's parameters), as an operator.
  */
 export function blockOperator(op: SymmetricOperator, indices: number[]): SymmetricOperator {
+  checkOperator("blockOperator", op);
   checkIndices("blockOperator", indices, op.p);
   const q = indices.length;
   return {

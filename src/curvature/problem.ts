@@ -62,6 +62,9 @@ export function prepare(op: string, problem: Problem): Prepared {
   checkInputs(op, spec, X);
   const K = spec.sizes[spec.sizes.length - 1];
   if (Y.cols !== K) throw new SpecError(`${op}: the network has K = ${K} outputs, but Y is ${Y.rows}×${Y.cols}`);
+  // softmax over one output is the constant 1: the loss, gradient and every curvature would be zero, silently
+  if (loss === "ce" && K < 2)
+    throw new SpecError(`${op}: the ce loss (softmax cross-entropy) needs K ≥ 2 outputs; the network has K = ${K}`);
   if (Y.rows !== X.rows) throw new SpecError(`${op}: X has ${X.rows} rows but Y has ${Y.rows}`);
   if (X.rows < 1) throw new SpecError(`${op}: no samples (X has 0 rows)`);
   checkParams(op, spec, params);

@@ -17,6 +17,7 @@
 import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
+import { showValue } from "../util/options";
 
 /**
  * Which curvature matrix a product uses: "hessian" (H = ∇²_θ L) or "ggn" (the Gauss–Newton / outer-product part H_o).
@@ -77,6 +78,8 @@ export function backTangentThroughActivation(
  * @internal
  */
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
+  if (kind !== "hessian" && kind !== "ggn")
+    throw new Error(`curvatureProducts: kind must be "hessian" or "ggn"; got ${showValue(kind)}`);
   const { N, K, p, cache } = prep;
   if (V.cols !== p)
     throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);

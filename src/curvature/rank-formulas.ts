@@ -11,6 +11,8 @@
  * For cross-entropy K is replaced by K − 1 (the softmax Hessian has rank K − 1), as the
  * authors' code does.
  */
+import { showValue, checkOptions, int, bool, oneOf, anything } from "../util/options";
+
 /** The input of `linearRankFormulas`: the architecture and the data's ranks. */
 export interface RankFormulaInput {
   sizes: number[];
@@ -58,9 +60,21 @@ export interface RankFormulas {
  * r = min(d, N) (d without N), s = min(r, K), no bias and "mse". Throws when `sizes` has fewer than two entries.
  */
 export function linearRankFormulas(input: RankFormulaInput): RankFormulas {
-  const { sizes, bias = false, loss = "mse" } = input;
-  if (!Array.isArray(sizes) || sizes.length < 2)
-    throw new Error(`linearRankFormulas: sizes must be [d, …, K], got ${JSON.stringify(sizes)}`);
+  checkOptions("linearRankFormulas", input, {
+    sizes: anything,
+    r: int(0),
+    N: int(1),
+    s: int(0),
+    bias: bool,
+    loss: oneOf(["mse", "ce", "logcosh"]),
+  });
+  const { sizes, bias = false, loss = "mse" } = input ?? ({} as RankFormulaInput);
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((v) => !Number.isSafeInteger(v) || v < 1))
+    throw new Error(`linearRankFormulas: sizes must be [d, …, K], at least two integers ≥ 1; got ${showValue(sizes)}`);
+  if (loss === "ce" && sizes[sizes.length - 1] < 2)
+    throw new Error(`linearRankFormulas: the ce loss needs K ≥ 2 outputs; got K = ${sizes[sizes.length - 1]}`);
+  if (input.r !== undefined && input.r > sizes[0])
+    throw new Error(`linearRankFormulas: r = rk(Σ_xx) cannot exceed the input width d = ${sizes[0]}; got ${input.r}`);
   const L = sizes.length - 1;
   const d = sizes[0];
   const K = loss === "ce" ? sizes[L] - 1 : sizes[L];

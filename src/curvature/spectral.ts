@@ -10,7 +10,7 @@
  */
 import { Matrix, eigh } from "../linalg";
 import { Rng } from "../util/random";
-import { checkOptions, int, num, oneOf, str } from "../util/options";
+import { checkOptions, int, num, oneOf, str, seed32 } from "../util/options";
 import type { SymmetricOperator } from "./operators";
 import { Figure } from "../figures";
 import { houseLayout } from "../figures/style";
@@ -28,10 +28,26 @@ export interface LanczosRun {
 }
 
 /**
+ * Throws, naming the function and the field, unless `op` is a usable operator: p a positive integer, apply a function,
+ * block a positive integer (a block of 0 made the estimators loop forever). Every estimator checks this before work.
+ * @internal
+ */
+export function checkOperator(fn: string, op: SymmetricOperator): void {
+  if (!op || typeof op !== "object")
+    throw new Error(`${fn}: the operator must be an object { p, apply, block }; got ${String(op)}`);
+  if (!Number.isSafeInteger(op.p) || op.p < 1)
+    throw new Error(`${fn}: operator.p (the dimension) must be an integer ≥ 1; got ${String(op.p)}`);
+  if (typeof op.apply !== "function") throw new Error(`${fn}: operator.apply must be a function (V) => V·A`);
+  if (!Number.isSafeInteger(op.block) || op.block < 1)
+    throw new Error(`${fn}: operator.block (vectors per apply call) must be an integer ≥ 1; got ${String(op.block)}`);
+}
+
+/**
  * op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget).
  * @internal
  */
 export function applyInBlocks(op: SymmetricOperator, V: Matrix): Matrix {
+  checkOperator("applyInBlocks", op);
   if (V.rows <= op.block) return op.apply(V);
   const out = new Matrix(V.rows, op.p);
   for (let r = 0; r < V.rows; r += op.block) {
@@ -59,6 +75,7 @@ export function lanczos(
   start: Float64Array,
   opts: { keepVectors?: boolean } = {},
 ): LanczosRun {
+  checkOperator("lanczos", op);
   const { p } = op;
   if (!Number.isInteger(m) || m < 1) throw new Error(`lanczos: steps must be an integer ≥ 1, got ${m}`);
   if (start.length !== p) throw new Error(`lanczos: start vector has length ${start.length}, the operator ${p}`);
@@ -130,7 +147,8 @@ export function ritzPairs(
   k: number,
   opts: { steps?: number; seed?: number; which?: "top" | "bottom" } = {},
 ): RitzPairs {
-  checkOptions("ritzPairs", opts, { steps: int(1), seed: int(), which: oneOf(["top", "bottom"]) });
+  checkOperator("ritzPairs", op);
+  checkOptions("ritzPairs", opts, { steps: int(1), seed: seed32, which: oneOf(["top", "bottom"]) });
   const { p } = op;
   if (!Number.isInteger(k) || k < 1 || k > p) throw new Error(`ritzPairs: k must be an integer in 1..${p}, got ${k}`);
   if (opts.steps !== undefined && opts.steps < k)
@@ -257,10 +275,11 @@ export function spectralDensity(
     threshold?: number;
   } = {},
 ): SpectralDensity {
+  checkOperator("spectralDensity", op);
   checkOptions("spectralDensity", opts, {
     probes: int(1),
     steps: int(2),
-    seed: int(),
+    seed: seed32,
     gridPoints: int(10),
     sigma: num(0, Infinity, { exclusiveMin: true }),
     threshold: num(),
@@ -376,7 +395,8 @@ export function hutchPlusPlus(
   op: SymmetricOperator,
   opts: { matvecs?: number; seed?: number } = {},
 ): { trace: number; matvecs: number } {
-  checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: int() });
+  checkOperator("hutchPlusPlus", op);
+  checkOptions("hutchPlusPlus", opts, { matvecs: int(3), seed: seed32 });
   const m = opts.matvecs ?? 99;
   const k = Math.floor(m / 3);
   const { p } = op;
@@ -438,7 +458,8 @@ export function hutchinsonDiagonal(
   op: SymmetricOperator,
   opts: { samples?: number; seed?: number } = {},
 ): { diagonal: Float64Array; stderr: Float64Array; samples: number } {
-  checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: int() });
+  checkOperator("hutchinsonDiagonal", op);
+  checkOptions("hutchinsonDiagonal", opts, { samples: int(2), seed: seed32 });
   const S = opts.samples ?? 100;
   const { p } = op;
   const rng = new Rng(opts.seed ?? 0);

@@ -42,7 +42,16 @@ export function rankAt(eigenvalues: ArrayLike<number>, tol: number): number {
  * of largest |λ|), for k = 0..p: entry k is √(Σ_{i>k} λ_(i)²) / √(Σ λ²) with |λ| sorted descending.
  */
 export function reconstructionErrors(eigenvalues: ArrayLike<number>): Float64Array {
-  const sq = Array.from(eigenvalues, (v) => v * v).sort((a, b) => b - a);
+  let max = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    const v = eigenvalues[i];
+    if (!Number.isFinite(v))
+      throw new Error(`reconstructionErrors: the eigenvalues have a non-finite value ${v} at index ${i}`);
+    max = Math.max(max, Math.abs(v));
+  }
+  // the errors are relative: when λ² would overflow (|λ| above 1e150) the eigenvalues are scaled by the largest first
+  const scale = max > 1e150 ? max : 1;
+  const sq = Array.from(eigenvalues, (v) => (scale === 1 ? v * v : (v / scale) ** 2)).sort((a, b) => b - a);
   const p = sq.length;
   const out = new Float64Array(p + 1);
   // tail sums from the smallest up, for accuracy

@@ -13,7 +13,7 @@ import * as zlib from "node:zlib";
 import { Matrix } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, oneHot, takeRows, checkCount } from "./dataset";
-import { checkOptions, int, listOf, bool, OptionRule } from "../util/options";
+import { checkOptions, int, listOf, bool, OptionRule, seed32 } from "../util/options";
 import { envFashionDir } from "../util/env";
 
 /** Which part of an image set to load: "train" or "test". */
@@ -39,7 +39,7 @@ const IMAGE_RULES: Record<string, OptionRule> = {
   split: (v) => (v === "train" || v === "test" ? undefined : '"train" or "test"'),
   n: (v) => (typeof v === "number" ? undefined : "a positive integer"),
   classes: listOf(int(0), { minLength: 1 }),
-  seed: int(),
+  seed: seed32,
 };
 const dirRule: OptionRule = (v) => (typeof v === "string" && v.length > 0 ? undefined : "a folder path");
 

@@ -2,7 +2,7 @@
 import { Matrix, gemm, eigh, svdvals } from "../linalg";
 import { Rng } from "../util/random";
 import { Dataset, DataError, checkCount } from "./dataset";
-import { checkOptions, requireOptions, int, num, oneOf, listOf, either, OptionRule } from "../util/options";
+import { checkOptions, requireOptions, num, oneOf, listOf, either, OptionRule, seed32 } from "../util/options";
 
 /** the type of a count; checkCount tells a non-positive or fractional one */
 const count: OptionRule = (v) => (typeof v === "number" ? undefined : "a positive integer");
@@ -13,9 +13,9 @@ const GAUSSIAN_RULES: Record<string, OptionRule> = {
   dOut: count,
   crossCov: either(oneOf(["random"]), matrixRule, listOf(listOf(num()), { minLength: 1 })),
   crossNorm: (v) => (typeof v === "number" && v > 0 && v < 1 ? undefined : "a number in (0, 1)"),
-  seed: int(),
+  seed: seed32,
 };
-const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: int() };
+const TEACHER_RULES: Record<string, OptionRule> = { n: count, dIn: count, dOut: count, noise: num(0), seed: seed32 };
 /** Distributions of the latent z of `latentData`. */
 export const LATENT_DISTRIBUTIONS = ["gaussian", "half-gaussian", "uniform"] as const;
 /** One of `LATENT_DISTRIBUTIONS`. */
@@ -29,7 +29,7 @@ const LATENT_RULES: Record<string, OptionRule> = {
   latent: oneOf(LATENT_DISTRIBUTIONS),
   shift: num(),
   biasScale: num(0),
-  seed: int(),
+  seed: seed32,
 };
 
 /** Options of `gaussianPairs`; n, dIn and dOut are required. */

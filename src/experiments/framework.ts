@@ -4,7 +4,7 @@
  * content-addressed cache, computed with progress when missing, and returned as an
  * `ExperimentResult` that renders itself and serialises to JSON.
  */
-import { ExperimentResult, ResultData } from "../report/result";
+import { ExperimentResult, ResultData, resultDataProblem } from "../report/result";
 import { cacheKey, canonicalJson, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
 import { runResultHook } from "../report/render";
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
@@ -21,7 +21,7 @@ export type Preset = "quick" | "paper";
 /** The presets every study offers. */
 export const PRESETS: readonly Preset[] = ["quick", "paper"];
 
-import { OptionError } from "../util/options";
+import { OptionError, showValue } from "../util/options";
 export { OptionError };
 
 /** Options every study and figure call takes besides its own: preset, cache use and folder. */
@@ -76,9 +76,7 @@ export function resolveOptions<O extends object>(
   const label = scope.label ?? def.name;
   const preset = given.preset ?? "paper";
   if (!PRESETS.includes(preset))
-    throw new OptionError(
-      `${label}: option preset must be one of ${PRESETS.join(", ")}; got ${JSON.stringify(preset)}`,
-    );
+    throw new OptionError(`${label}: option preset must be one of ${PRESETS.join(", ")}; got ${showValue(preset)}`);
   const allowed = Object.keys(def.defaults);
   const settable = scope.only ? (scope.only as string[]).filter((k) => allowed.includes(k)) : allowed;
   for (const k of Object.keys(given)) {
@@ -91,9 +89,9 @@ export function resolveOptions<O extends object>(
   }
   for (const k of ["force", "cache"] as const)
     if (given[k] !== undefined && typeof given[k] !== "boolean")
-      throw new OptionError(`${def.name}: option ${k} must be true or false; got ${JSON.stringify(given[k])}`);
+      throw new OptionError(`${def.name}: option ${k} must be true or false; got ${showValue(given[k])}`);
   if (given.cacheDir !== undefined && (typeof given.cacheDir !== "string" || !given.cacheDir.trim()))
-    throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${JSON.stringify(given.cacheDir)}`);
+    throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${showValue(given.cacheDir)}`);
   const merged = { ...def.defaults, ...def.presets[preset] } as O;
   for (const k of allowed)
     if ((given as Record<string, unknown>)[k] !== undefined)
@@ -137,7 +135,7 @@ export async function runExperiment<O extends object>(
     (k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]),
   );
   if (useCache && !given.force) {
-    const hit = readCache<ResultData>(key, dir);
+    const hit = readCache<ResultData>(key, dir, resultDataProblem);
     if (hit.status === "hit") {
       const r = new ExperimentResult({ ...hit.value, preset, changedOptions });
       r.cached = true;
@@ -192,7 +190,7 @@ export function checkChoice(study: string, name: string, value: unknown, allowed
   if (!allowed.includes(value))
     throw new OptionError(
       `${study}: option ${name} must be one of ` +
-        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`,
+        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${showValue(value)}`,
     );
 }
 
@@ -201,7 +199,7 @@ export function checkInt(study: string, name: string, value: unknown, min: numbe
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw new OptionError(
       `${study}: option ${name} must be an integer in [${min}, ` +
-        `${max === Infinity ? "∞" : max}]; got ${JSON.stringify(value)}`,
+        `${max === Infinity ? "∞" : max}]; got ${showValue(value)}`,
     );
   }
 }
@@ -221,7 +219,7 @@ export function checkIntList(
   ) {
     throw new OptionError(
       `${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ` +
-        `${min}; got ${JSON.stringify(value)}`,
+        `${min}; got ${showValue(value)}`,
     );
   }
 }
@@ -231,7 +229,7 @@ export function checkNumber(study: string, name: string, value: unknown, min: nu
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
     throw new OptionError(
       `${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; ` +
-        `got ${JSON.stringify(value)}`,
+        `got ${showValue(value)}`,
     );
   }
 }

@@ -12,7 +12,7 @@
  */
 import * as path from "node:path";
 import type { FigureSpec } from "../figures/figure";
-import { Check, Table, ResultData, ExperimentResult } from "../report/result";
+import { Check, Table, ResultData, ExperimentResult, resultPartsProblem } from "../report/result";
 import { ClaimSet, ClaimSpec, LedgerEntry, assessClaim } from "../report/ledger";
 import { canonicalJson, readCache, writeCache, defaultCacheDir, cacheKey, packageVersion, codeHash } from "../cache";
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
@@ -101,6 +101,15 @@ interface PartRun {
 
 const log = (s: string) => process.stderr.write(`rankscope: ${s}\n`);
 
+/** What is wrong with a part's cache entry ({ output, seconds }) read back from disk, or undefined. */
+export function partEntryProblem(v: unknown): string | undefined {
+  if (!v || typeof v !== "object") return "not an object";
+  const e = v as { output?: unknown; seconds?: unknown };
+  if (typeof e.seconds !== "number" || !(e.seconds >= 0)) return "seconds is not a number ≥ 0";
+  if (!e.output || typeof e.output !== "object" || Array.isArray(e.output)) return "output is not an object";
+  return resultPartsProblem(e.output as Record<string, unknown>, "output.");
+}
+
 /** Runs one part through the cache (and the checkpoints of interrupted runs). */
 /**
  * The shared task store of one study run: training runs several parts need are kept in
@@ -123,7 +132,7 @@ async function runPartCached<O extends object>(
   const dir = controls.cacheDir ?? defaultCacheDir();
   const key = partCacheKey(def.name, part.id, options, part.reads);
   if (useCache && !controls.force) {
-    const hit = readCache<{ output: PartOutput; seconds: number }>(key, dir);
+    const hit = readCache<{ output: PartOutput; seconds: number }>(key, dir, partEntryProblem);
     if (hit.status === "hit") return { ...hit.value, cached: true };
     if (hit.status === "corrupt")
       log(`${def.name}/${part.id}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
@@ -208,6 +217,27 @@ export async function runStudyParts<O extends object>(
   const runs: PartRun[] = [];
   const shared = sharedStore(def, given);
   for (const part of parts) runs.push(await runPartCached(def, part, options, given, shared));
+  let ledger: LedgerEntry[];
+  try {
+    ledger = assessFromParts(
+      def.claims ?? {},
+      runs.map((r) => r.output),
+    );
+  } catch (err) {
+    // a cached part whose evidence the claims cannot read (an entry of the wrong shape): recompute the cached
+    // parts once, with a warning, instead of failing on every run
+    if (!runs.some((r) => r.cached)) throw err;
+    log(
+      `${def.name}: the cached parts' measurements could not be assessed (${(err as Error).message}); ` +
+        `recomputing them`,
+    );
+    for (const [i, part] of parts.entries())
+      if (runs[i].cached) runs[i] = await runPartCached(def, part, options, { ...given, force: true }, shared);
+    ledger = assessFromParts(
+      def.claims ?? {},
+      runs.map((r) => r.output),
+    );
+  }
   const intro = def.intro ? def.intro.run(restrictOptions(def.name, "intro", options, def.intro.reads) as never) : {};
   const outputs = runs.map((r) => r.output);
   const timings: Record<string, number> = {};
@@ -226,7 +256,7 @@ export async function runStudyParts<O extends object>(
     tables: outputs.flatMap((o) => o.tables ?? []),
     checks: outputs.flatMap((o) => o.checks ?? []),
     notes: [...(intro.notes ?? []), ...outputs.flatMap((o) => o.notes ?? [])],
-    ledger: assessFromParts(def.claims ?? {}, outputs),
+    ledger,
     // compute time of the parts (a part from the cache counts the seconds it took when it ran)
     seconds: runs.reduce((a, r) => a + r.seconds, 0),
     timings,
@@ -252,8 +282,25 @@ export async function runPart<O extends object>(
     label: `${def.name}.${part.id}`,
   });
   const preset = given.preset ?? "paper";
-  const run = await runPartCached(def, part, options, given);
-  const ledger = assessFromParts(def.claims ?? {}, [run.output], true).map((e) => ({
+  let run = await runPartCached(def, part, options, given);
+  let assessed: LedgerEntry[];
+  try {
+    assessed = assessFromParts(def.claims ?? {}, [run.output], true);
+  } catch (err) {
+    if (!run.cached) throw err;
+    log(
+      `${def.name}/${part.id}: the cached measurements could not be assessed (${(err as Error).message}); recomputing`,
+    );
+    run = await runPartCached(
+      def,
+      part,
+      options,
+      { ...given, force: true },
+      sharedStore(def, { ...given, force: false }),
+    );
+    assessed = assessFromParts(def.claims ?? {}, [run.output], true);
+  }
+  const ledger = assessed.map((e) => ({
     ...e,
     detail: `From ${part.title.split(" — ")[0]} alone: ${e.detail}`,
   }));

@@ -6,12 +6,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { execFileSync } from "node:child_process";
+import { execFileSync, ChildProcess } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { FigureSpec } from "../figures/figure";
 import { writeFileAtomic } from "../util/files";
 import { onInterrupt } from "../util/interrupt";
-import { checkOptions, bool, num, OptionRule } from "../util/options";
+import { checkOptions, bool, num, int, OptionRule, showValue } from "../util/options";
 
 /** Size options of `save` and `renderFigure` (all must be positive). */
 export interface SaveOptions {
@@ -53,10 +53,52 @@ export function chromiumPath(): string {
   return process.env.RANKSCOPE_CHROMIUM || "/usr/bin/chromium"; // checked where it is launched, with the set-up hint
 }
 
+/** The trace types plotly.js draws (an unknown type rendered a blank image). */
+export const TRACE_TYPES = [
+  ..."bar barpolar box candlestick carpet choropleth choroplethmap choroplethmapbox cone contour contourcarpet".split(
+    " ",
+  ),
+  ..."densitymap densitymapbox funnel funnelarea heatmap histogram histogram2d histogram2dcontour icicle image".split(
+    " ",
+  ),
+  ..."indicator isosurface mesh3d ohlc parcats parcoords pie sankey scatter scatter3d scattercarpet scattergeo".split(
+    " ",
+  ),
+  ..."scattergl scattermap scattermapbox scatterpolar scatterpolargl scattersmith scatterternary splom".split(" "),
+  ..."streamtube sunburst surface table treemap violin volume waterfall".split(" "),
+];
+
+/**
+ * Throws, naming the figure and the field, unless `fig` is a figure plotly.js can draw: a non-empty name, data a list
+ * of trace objects of known types, layout an object (checked before a browser is started or a file written).
+ */
+export function checkFigure(where: string, fig: FigureSpec): void {
+  if (!fig || typeof fig !== "object") throw new Error(`${where}: the figure must be a Figure (name, data, layout)`);
+  if (typeof fig.name !== "string" || !fig.name.trim())
+    throw new Error(`${where}: the figure's name must be a non-empty string; got ${showValue(fig.name)}`);
+  if (!Array.isArray(fig.data))
+    throw new Error(`${where}: figure "${fig.name}": data must be a list of traces; got ${showValue(fig.data)}`);
+  fig.data.forEach((t, i) => {
+    if (!t || typeof t !== "object" || Array.isArray(t))
+      throw new Error(`${where}: figure "${fig.name}": trace ${i} must be an object; got ${showValue(t)}`);
+    const type = (t as { type?: unknown }).type;
+    if (type !== undefined && !TRACE_TYPES.includes(type as string))
+      throw new Error(
+        `${where}: figure "${fig.name}": trace ${i} has type ${showValue(type)}, which plotly.js does not draw; ` +
+          `types: ${TRACE_TYPES.join(", ")}`,
+      );
+  });
+  if (!fig.layout || typeof fig.layout !== "object" || Array.isArray(fig.layout))
+    throw new Error(`${where}: figure "${fig.name}": layout must be an object; got ${showValue(fig.layout)}`);
+}
+
 /** A standalone HTML page showing the figure (works offline: plotly.js is inlined). */
 export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; staticPlot?: boolean } = {}): string {
   checkOptions("figureHtml", opts, { inlinePlotly: bool, staticPlot: bool });
+  checkFigure("figureHtml", fig);
   const esc = (s: string) => s.replace(/</g, "\\u003c");
+  const html = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
   const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
   return (
@@ -121,11 +163,46 @@ export function exporterStats(): { launches: number; exported: number } {
   return { ...stats };
 }
 
+type Handle = { ref(): void; unref(): void };
+
+/**
+ * The browser's process and its pipes, found among the handles that appeared while it launched (Node keeps no other
+ * reference to them): they are unreferenced while no export runs, so a script that saves a figure and never calls
+ * `closeExporter()` still exits (Playwright kills the browser as the process exits).
+ */
+function browserHandles(before: Set<unknown>, exe: string): Handle[] {
+  const get = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  if (typeof get !== "function") return [];
+  for (const h of get.call(process)) {
+    if (before.has(h) || !(h instanceof ChildProcess) || h.spawnfile !== exe) continue;
+    return [h, ...h.stdio.filter((x): x is NonNullable<typeof x> => !!x)] as unknown as Handle[];
+  }
+  return [];
+}
+
 class Exporter {
+  private busy = 0;
   private constructor(
     private browser: Browser,
     private page: Page,
-  ) {}
+    private handles: Handle[],
+  ) {
+    this.idle();
+  }
+
+  private idle(): void {
+    for (const h of this.handles) h.unref();
+  }
+
+  /** Runs an operation with the browser's handles referenced (the process waits for it), unreferenced after. */
+  private async busyWith<T>(op: () => Promise<T>): Promise<T> {
+    if (this.busy++ === 0) for (const h of this.handles) h.ref();
+    try {
+      return await op();
+    } finally {
+      if (--this.busy === 0) this.idle();
+    }
+  }
 
   static async launch(): Promise<Exporter> {
     const exe = chromiumPath();
@@ -136,6 +213,8 @@ class Exporter {
       );
     }
     const { chromium } = await import("playwright-core");
+    const getHandles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+    const before = new Set(typeof getHandles === "function" ? getHandles.call(process) : []);
     // rankscope closes the browser itself on an interrupt (onInterrupt below); Playwright's own handlers would exit
     // the process (in a notebook: the kernel) on SIGINT
     const browser = await chromium.launch({
@@ -149,10 +228,14 @@ class Exporter {
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");
     await page.addScriptTag({ path: plotlyPath() });
-    return new Exporter(browser, page);
+    return new Exporter(browser, page, browserHandles(before, exe));
   }
 
-  async image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
+  image(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
+    return this.busyWith(() => this.imageNow(fig, format, o));
+  }
+
+  private async imageNow(fig: FigureSpec, format: "png" | "svg", o: Required<SaveOptions>): Promise<Buffer> {
     const url = await this.page.evaluate(
       ({ data, layout, format, width, height, scale }) =>
         (window as unknown as { Plotly: { toImage: (f: unknown, o: unknown) => Promise<string> } }).Plotly.toImage(
@@ -175,8 +258,12 @@ class Exporter {
       : Buffer.from(decodeURIComponent(body), "utf8");
   }
 
-  async pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
-    const svg = (await this.image(fig, "svg", o)).toString("utf8");
+  pdf(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
+    return this.busyWith(() => this.pdfNow(fig, o));
+  }
+
+  private async pdfNow(fig: FigureSpec, o: Required<SaveOptions>): Promise<Buffer> {
+    const svg = (await this.imageNow(fig, "svg", o)).toString("utf8");
     const page = await this.browser.newPage();
     try {
       // the page's title is the PDF's Title (it was "about:blank")
@@ -190,8 +277,8 @@ class Exporter {
     }
   }
 
-  async close(): Promise<void> {
-    await this.browser.close();
+  close(): Promise<void> {
+    return this.busyWith(() => this.browser.close());
   }
 }
 
@@ -202,7 +289,8 @@ export const MAX_PIXELS_SIDE = 16384;
 export const MAX_PIXELS = 1.2e8;
 
 const positive = num(0, Infinity, { exclusiveMin: true });
-const SAVE_RULES: Record<string, OptionRule> = { width: positive, height: positive, scale: positive };
+/** width and height are whole pixels (a fractional or text size was passed on to Chromium); scale may be fractional */
+const SAVE_RULES: Record<string, OptionRule> = { width: int(1), height: int(1), scale: positive };
 
 function sizeOf(fig: FigureSpec, opts: SaveOptions): Required<SaveOptions> {
   const lw = typeof fig.layout.width === "number" ? fig.layout.width : 760;
@@ -217,9 +305,13 @@ export async function renderFigure(fig: FigureSpec, format: ExportFormat, opts: 
     throw new Error(`export: format must be one of ${EXPORT_FORMATS.join(", ")}; got "${format}"`);
   const o = sizeOf(fig, opts);
   // the options are checked above; this catches a width or height taken from the figure's layout
+  checkFigure("export", fig);
   for (const [k, v] of Object.entries(o))
-    if (!(typeof v === "number" && v > 0 && Number.isFinite(v)))
-      throw new Error(`export: ${k} (from the figure layout) must be a positive number, got ${v}`);
+    if (!(typeof v === "number" && v > 0 && Number.isFinite(v) && (k === "scale" || Number.isInteger(v))))
+      throw new Error(
+        `export: figure "${fig.name}": ${k} (from the figure layout) must be ` +
+          `${k === "scale" ? "a positive number" : "a whole number of pixels ≥ 1"}; got ${showValue(v)}`,
+      );
   // Chromium cannot raster beyond its texture limits (it returns an empty image): refuse before trying
   if (
     o.width > MAX_PIXELS_SIDE ||

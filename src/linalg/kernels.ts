@@ -2,6 +2,7 @@
  * The kernel contract shared by the LAPACK addon and the pure-TypeScript fallback, and the
  * selection between them. All buffers are row-major Float64Arrays; shapes are checked by ops.ts.
  */
+import { showValue } from "../util/options";
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { fallbackKernels } from "./fallback";
@@ -171,8 +172,19 @@ export function getThreads(): number {
   return native?.getThreads ? native.getThreads() : 1;
 }
 
-/** Sets the OpenBLAS thread count (no-op on the fallback, which is single-threaded). */
+/** The largest thread count `setThreads` accepts. */
+export const MAX_THREADS = 1024;
+
+/**
+ * Sets the OpenBLAS thread count (no-op on the fallback, which is single-threaded); n must be an integer in
+ * [1, MAX_THREADS].
+ */
 export function setThreads(n: number): number {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_THREADS)
+    throw new Error(
+      `setThreads: the thread count must be an integer in [1, ${MAX_THREADS}]; got ${showValue(n)}` +
+        ` (this machine has ${require("node:os").cpus().length} cores)`,
+    );
   const native = loadNative();
   return native?.setThreads ? native.setThreads(n) : 1;
 }

@@ -171,6 +171,10 @@ export function rank(A: Matrix, opts: RankOptions = {}): number {
 
 /** Count of |values| strictly above `tol` (for spectra computed elsewhere). */
 export function rankOfSpectrum(values: ArrayLike<number>, tol: number): number {
+  // a NaN compares false against any threshold: it was silently left out of the count
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i]))
+      throw new LinalgError(`rank: the spectrum has a non-finite value ${values[i]} at index ${i}`);
   if (!(tol >= 0)) throw new LinalgError(`rank: tolerance must be a number ≥ 0, got ${tol}`);
   let r = 0;
   for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > tol) r++;
@@ -224,16 +228,32 @@ function eigvalshChecked(op: string, A: Matrix): Float64Array {
  * and the number of values (all equal). Pass eigenvalues of a covariance, or σ² of a Jacobian.
  */
 export function participationRatio(spectrum: ArrayLike<number>): number {
-  let s1 = 0;
-  let s2 = 0;
+  if (!spectrum.length) throw new LinalgError("participationRatio: the spectrum is empty");
+  let max = 0;
   for (let i = 0; i < spectrum.length; i++) {
     const v = spectrum[i];
     if (!Number.isFinite(v)) throw new LinalgError(`participationRatio: spectrum has a non-finite value ${v} at ${i}`);
     if (v < 0) throw new LinalgError(`participationRatio: spectrum must be non-negative, got ${v} at ${i}`);
+    if (v > max) max = v;
+  }
+  if (max === 0) return 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < spectrum.length; i++) {
+    s1 += spectrum[i];
+    s2 += spectrum[i] * spectrum[i];
+  }
+  const pr = (s1 * s1) / s2;
+  if (Number.isFinite(pr) && pr > 0) return pr;
+  // v² overflowed (above 1.3e154: NaN) or underflowed: the ratio is scale-free, so scale by the largest value
+  s1 = 0;
+  s2 = 0;
+  for (let i = 0; i < spectrum.length; i++) {
+    const v = spectrum[i] / max;
     s1 += v;
     s2 += v * v;
   }
-  return s2 === 0 ? 0 : (s1 * s1) / s2;
+  return (s1 * s1) / s2;
 }
 
 /** Solves A X = B for square non-singular A (LU with partial pivoting). */
@@ -283,7 +303,20 @@ export function kron(A: Matrix, B: Matrix): Matrix {
 
 /** Frobenius norm. */
 export function frobenius(A: Matrix): number {
+  let s0 = 0;
+  for (let i = 0; i < A.data.length; i++) s0 += A.data[i] * A.data[i];
+  if (Number.isFinite(s0) && s0 > 1e-290) return Math.sqrt(s0);
+  // overflow (entries above 1.3e154 gave Infinity) or underflow: scaled by the largest entry
+  let max = 0;
+  for (let i = 0; i < A.data.length; i++) {
+    const a = Math.abs(A.data[i]);
+    if (!(a <= max)) max = a; // NaN propagates
+  }
+  if (max === 0 || !Number.isFinite(max)) return max;
   let s = 0;
-  for (let i = 0; i < A.data.length; i++) s += A.data[i] * A.data[i];
-  return Math.sqrt(s);
+  for (let i = 0; i < A.data.length; i++) {
+    const a = A.data[i] / max;
+    s += a * a;
+  }
+  return max * Math.sqrt(s);
 }

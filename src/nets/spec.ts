@@ -8,7 +8,7 @@
 import { Rng } from "../util/random";
 import { Matrix, svd } from "../linalg";
 import { ACTIVATIONS, Activation } from "./activations";
-import { checkOptions, int, num, oneOf } from "../util/options";
+import { checkOptions, num, oneOf, seed32 } from "../util/options";
 
 /** The names of the initialisations `initParams` accepts. */
 export const INITS = ["glorot-normal", "glorot-uniform", "he", "orthogonal", "uniform"] as const;
@@ -125,7 +125,7 @@ export interface InitOptions {
 export function initParams(spec: NetSpec, opts: InitOptions = {}): Float64Array {
   checkOptions("initParams", opts, {
     init: oneOf(INITS),
-    seed: int(),
+    seed: seed32,
     scale: num(0, Infinity, { exclusiveMin: true }),
   });
   const { init = "glorot-normal", seed = 0 } = opts;

@@ -10,6 +10,7 @@
  */
 import type * as tfType from "@tensorflow/tfjs";
 import { SpecError } from "./spec";
+import { showValue } from "../util/options";
 
 /**
  * One entry of a VGG conv stack: a 3×3 convolution with that many output channels (and a ReLU), or "M", a 2×2 max-pool.
@@ -46,7 +47,7 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
       w = Math.floor(w / 2);
     } else {
       if (!Number.isInteger(l) || l < 1)
-        throw new SpecError(`vgg: layers must be positive channel counts or "M", got ${JSON.stringify(l)}`);
+        throw new SpecError(`vgg: layers must be positive channel counts or "M", got ${showValue(l)}`);
       h = h + 2 * pad - 2;
       w = w + 2 * pad - 2;
       c = l;
@@ -58,7 +59,7 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
   }
   for (const v of [...spec.hidden, spec.outputs])
     if (!Number.isInteger(v) || v < 1)
-      throw new SpecError(`vgg: hidden widths and outputs must be positive integers, got ${JSON.stringify(v)}`);
+      throw new SpecError(`vgg: hidden widths and outputs must be positive integers, got ${showValue(v)}`);
   return { h, w, c, flat: h * w * c };
 }
 

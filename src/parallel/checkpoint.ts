@@ -6,6 +6,9 @@
  * the task (module file name, function, arguments); the folder is per study run (its cache key, which
  * includes the options and a hash of the compiled code), so a checkpoint is only ever reused for the
  * very same computation. Tasks are seeded, so a restored result is the one a rerun would compute.
+ * Every file carries a header (format tag, and the sha256 of the task key and the serialised value): a file that is
+ * truncated, edited, copied from another task or not written by `saveTask` is reported and the task computed again
+ * (and the file overwritten), never restored.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import * as crypto from "node:crypto";
@@ -72,16 +75,39 @@ export function sharedContext(ctx: CheckpointContext): CheckpointContext | undef
   return { ...ctx, dir: ctx.shared.dir };
 }
 
+/** The tag that opens every checkpoint file (format version 1). */
+const MAGIC = Buffer.from("RSTASK1\n", "latin1");
+
+function digest(key: string, body: Uint8Array): Buffer {
+  return crypto.createHash("sha256").update(key).update("\0").update(body).digest();
+}
+
+/** A task's stored form: tag, sha256(key, body), body (V8 serialisation). */
+export function encodeTask(key: string, value: unknown): Buffer {
+  const body = v8.serialize(value);
+  return Buffer.concat([MAGIC, digest(key, body), body]);
+}
+
+/** The value stored in `bytes` for `key`; throws saying what is wrong (not a task file, checksum, unreadable). */
+export function decodeTask<R>(key: string, bytes: Buffer): R {
+  if (bytes.length < MAGIC.length + 32 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new Error("not a rankscope task file (no header)");
+  const body = bytes.subarray(MAGIC.length + 32);
+  if (!digest(key, body).equals(bytes.subarray(MAGIC.length, MAGIC.length + 32)))
+    throw new Error("checksum mismatch (truncated, edited or another task's file)");
+  return v8.deserialize(body) as R;
+}
+
 /** The stored result of a task, or undefined (missing or unreadable: then it is computed again). */
 export function restoreTask<R>(ctx: CheckpointContext, key: string): { value: R } | undefined {
   const file = fileOf(ctx, key);
   if (!fs.existsSync(file)) return undefined;
   try {
-    const value = v8.deserialize(fs.readFileSync(file)) as R;
+    const value = decodeTask<R>(key, fs.readFileSync(file));
     ctx.restored++;
     return { value };
   } catch (err) {
-    ctx.log(`checkpoint ${path.basename(file)} is unreadable (${(err as Error).message}); computing the task again`);
+    ctx.log(`checkpoint ${file} is unreadable (${(err as Error).message}); computing the task again`);
     return undefined;
   }
 }
@@ -89,7 +115,7 @@ export function restoreTask<R>(ctx: CheckpointContext, key: string): { value: R 
 export function saveTask(ctx: CheckpointContext, key: string, value: unknown): void {
   if (ctx.disabled) return;
   try {
-    writeFileAtomic(fileOf(ctx, key), v8.serialize(value));
+    writeFileAtomic(fileOf(ctx, key), encodeTask(key, value));
     ctx.saved++;
   } catch (err) {
     ctx.disabled = (err as Error).message;

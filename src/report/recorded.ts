@@ -15,6 +15,7 @@ import { RichObject, inspectSymbol, renderOrDescribe } from "./render";
 import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
 import type { SpeedReference } from "./speed";
+import { showValue } from "../util/options";
 
 /** Where a recorded result came from: checkout, versions, machine and wall time. */
 export interface Provenance {
@@ -170,14 +171,37 @@ export function formatSeconds(s: number): string {
   return s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(2)} h`;
 }
 
-/** The recorded result of a study at a preset, or undefined when none has been recorded. */
+/**
+ * The recorded result of a study at a preset, or undefined when none has been recorded. The study must be one of the
+ * registry's and the preset one of the presets (anything else is refused, never read as a path); a record that is not
+ * valid JSON or lacks what the claims tables rest on (a ledger of known verdicts, numeric wall time, provenance) is
+ * refused with the file and the field named.
+ */
 export function loadRecorded(study: string, preset = "paper", root = packageRoot()): RecordedResult | undefined {
+  const { STUDIES } = require("../experiments/registry") as typeof import("../experiments/registry");
+  const { PRESETS } = require("../experiments/framework") as typeof import("../experiments/framework");
+  const names = STUDIES.map((s) => s.name);
+  if (typeof study !== "string" || !names.includes(study))
+    throw new Error(`recorded: study must be one of ${names.join(", ")}; got ${showValue(study)}`);
+  if (typeof preset !== "string" || !(PRESETS as readonly string[]).includes(preset))
+    throw new Error(`recorded: preset must be one of ${PRESETS.join(", ")}; got ${showValue(preset)}`);
   const file = path.join(resultsDir(preset, root), `${study}.json`);
   if (!fs.existsSync(file)) return undefined;
-  const data = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedData;
-  if (!data.provenance)
+  let data: RecordedData;
+  try {
+    data = JSON.parse(fs.readFileSync(file, "utf8")) as RecordedData;
+  } catch (err) {
+    throw new Error(`${file}: unreadable record (${(err as Error).message}); re-record it or restore it from git`);
+  }
+  if (!data || typeof data !== "object" || !data.provenance)
     throw new Error(
       `${file}: not a recorded result (no provenance); re-record it with \`npm run reproduce -- ` +
+        `--preset ${preset} --record --study ${study}\``,
+    );
+  const problem = recordProblem(data);
+  if (problem)
+    throw new Error(
+      `${file}: not a valid record: ${problem}; re-record it with \`npm run reproduce -- ` +
         `--preset ${preset} --record --study ${study}\``,
     );
   // records made before claim kinds existed: each entry's kind is its claim's declaration (a property of the claim)
@@ -189,6 +213,40 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
     for (const e of data.ledger) if (!e.kind) e.kind = claims?.[e.id]?.kind ?? "paper";
   }
   return new RecordedResult(data, file);
+}
+
+/** What is wrong with a record's shape (what the claims tables and the notebooks read), or undefined. */
+export function recordProblem(data: RecordedData): string | undefined {
+  const { VERDICTS } = require("./ledger") as typeof import("./ledger");
+  const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const p = data.provenance as unknown as Record<string, unknown>;
+  if (typeof data.title !== "string") return "title is not a string";
+  if (!Array.isArray(data.figures)) return "figures is not a list";
+  if (!Array.isArray(data.ledger)) return "it has no ledger (a list of claim entries)";
+  if (!data.ledger.length) return "its ledger is empty";
+  for (const [i, e] of data.ledger.entries()) {
+    if (!e || typeof e !== "object") return `ledger entry ${i} is not an object`;
+    for (const k of ["id", "claim", "where", "detail"] as const)
+      if (typeof e[k] !== "string") return `ledger entry ${i} has no ${k} text`;
+    if (!VERDICTS.includes(e.verdict))
+      return (
+        `ledger entry ${i} (${e.id}) has verdict ${JSON.stringify(e.verdict)}; ` +
+        `verdicts are ${VERDICTS.map((v) => JSON.stringify(v)).join(", ")}`
+      );
+  }
+  if (!isNum(p.seconds) || (p.seconds as number) < 0)
+    return `provenance.seconds must be a number of seconds ≥ 0; got ${showValue(p.seconds)}`;
+  for (const k of ["commit", "recordedAt", "preset"])
+    if (typeof p[k] !== "string") return `provenance.${k} must be text; got ${showValue(p[k])}`;
+  if (!isNum(p.cores)) return `provenance.cores must be a number; got ${showValue(p.cores)}`;
+  if (p.speed !== undefined) {
+    if (!Array.isArray(p.speed)) return "provenance.speed must be a list";
+    for (const [i, r] of (p.speed as Record<string, unknown>[]).entries())
+      for (const k of ["torchMs", "nativeMs"])
+        if (!(r && (r[k] === null || isNum(r[k]))))
+          return `provenance.speed[${i}].${k} must be a number of ms or null; got ${showValue(r?.[k])}`;
+  }
+  return undefined;
 }
 
 /**

@@ -66,6 +66,68 @@ export interface ResultData {
   paperOptions?: Record<string, unknown>;
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** What is wrong with a list of figures read back from disk, or undefined. */
+export function figuresProblem(v: unknown, at = "figures"): string | undefined {
+  if (!Array.isArray(v)) return `${at} is not a list`;
+  for (const [i, f] of v.entries())
+    if (!isObj(f) || typeof f.name !== "string" || !Array.isArray(f.data) || !isObj(f.layout))
+      return `${at}[${i}] is not a figure ({ name, data: [...], layout: {...} })`;
+  return undefined;
+}
+
+/**
+ * What is wrong with the parts of a result read back from disk (a cache entry, a record) that code reads without
+ * checking, or undefined: figures, tables, checks, notes, ledger, summary, timings and seconds of the right kinds.
+ */
+export function resultPartsProblem(d: Record<string, unknown>, at = ""): string | undefined {
+  const f = figuresProblem(d.figures, `${at}figures`);
+  if (f) return f;
+  const list = (k: string, ok: (x: unknown) => boolean, what: string) => {
+    if (d[k] === undefined) return undefined;
+    if (!Array.isArray(d[k])) return `${at}${k} is not a list`;
+    const i = (d[k] as unknown[]).findIndex((x) => !ok(x));
+    return i < 0 ? undefined : `${at}${k}[${i}] is not ${what}`;
+  };
+  return (
+    list(
+      "tables",
+      (t) => isObj(t) && typeof t.title === "string" && Array.isArray(t.columns) && Array.isArray(t.rows),
+      "a table ({ title, columns, rows })",
+    ) ??
+    list(
+      "checks",
+      (c) => isObj(c) && typeof c.name === "string" && typeof c.pass === "boolean",
+      "a check ({ name, pass, detail })",
+    ) ??
+    list("notes", (n) => typeof n === "string", "text") ??
+    list(
+      "ledger",
+      (e) => isObj(e) && typeof e.id === "string" && typeof e.verdict === "string" && typeof e.detail === "string",
+      "a ledger entry",
+    ) ??
+    (["summary", "evidence", "unassessed", "timings"]
+      .filter((k) => d[k] !== undefined && !isObj(d[k]))
+      .map((k) => `${at}${k} is not an object`)[0] as string | undefined) ??
+    (d.timings !== undefined && Object.values(d.timings as object).some((x) => typeof x !== "number")
+      ? `${at}timings holds a value that is not a number`
+      : undefined)
+  );
+}
+
+/** What is wrong with a whole result read back from disk (`ResultData`), or undefined. */
+export function resultDataProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return "not an object";
+  if (typeof v.experiment !== "string" || typeof v.title !== "string") return "experiment or title is not text";
+  if (!isObj(v.options)) return "options is not an object";
+  if (!Array.isArray(v.ledger)) return "ledger is not a list";
+  if (!isObj(v.summary)) return "summary is not an object";
+  if (typeof v.seconds !== "number" || !(v.seconds >= 0)) return "seconds is not a number ≥ 0";
+  for (const k of ["tables", "checks", "notes"]) if (!Array.isArray(v[k])) return `${k} is not a list`;
+  return resultPartsProblem(v);
+}
+
 /**
  * The result of one study run (or of one figure called alone): figures, summary, tables, software checks, the ledger of
  * the

@@ -21,6 +21,7 @@ import { loadTf } from "../backend";
 import { TrainResult, TrainSettings, CheckpointAnswer } from "./schedule";
 import { Arr, NativeBlas, NativeStepper, nativeBlas, runNative } from "./native";
 import { PRECISIONS, Precision } from "./dense";
+import { showValue } from "../util/options";
 
 const KERNEL = 3;
 const RELU = 1;
@@ -331,7 +332,7 @@ export interface ConvTrainOptions extends TrainSettings {
 export async function trainConv(o: ConvTrainOptions): Promise<TrainResult> {
   const precision = o.precision ?? "float32";
   if (!PRECISIONS.includes(precision))
-    throw new Error(`trainConv: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
+    throw new Error(`trainConv: precision must be one of ${PRECISIONS.join(", ")}; got ${showValue(precision)}`);
   const t = require("./index") as typeof import("./index");
   const { loss, optName } = t.checkSettings(o);
   const d = o.spec.inputShape[0] * o.spec.inputShape[1] * o.spec.inputShape[2];

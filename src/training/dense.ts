@@ -16,6 +16,7 @@ import { LossName, lossAndResidual } from "../nets/losses";
 import { TrainResult } from "./schedule";
 import { Arr, NativeBlas, NativeStepper, nativeBlas, runNative } from "./native";
 import type { TrainOptions } from "./index";
+import { showValue } from "../util/options";
 
 export { nativeBlas } from "./native";
 
@@ -246,7 +247,7 @@ export function weightMask(spec: NetSpec): Uint8Array {
 export async function trainDense(o: TrainOptions & { precision?: Precision }): Promise<TrainResult> {
   const precision = o.precision ?? "float64";
   if (!PRECISIONS.includes(precision))
-    throw new Error(`trainDense: precision must be one of ${PRECISIONS.join(", ")}; got ${JSON.stringify(precision)}`);
+    throw new Error(`trainDense: precision must be one of ${PRECISIONS.join(", ")}; got ${showValue(precision)}`);
   const blas = nativeBlas();
   const t = require("./index") as typeof import("./index");
   if (!blas) {

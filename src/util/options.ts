@@ -26,6 +26,10 @@ export const int =
         ? "an integer"
         : `an integer ${range(min, max)}`;
 
+/** A seed of rankscope's 32-bit generator (`Rng`): an integer in [0, 2³² − 1]. */
+export const seed32: OptionRule = (v) =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 2 ** 32 ? undefined : "an integer in [0, 2³² − 1]";
+
 export const num =
   (min = -Infinity, max = Infinity, opts: { exclusiveMin?: boolean } = {}): OptionRule =>
   (v) =>
@@ -64,12 +68,22 @@ export const either =
 
 export const anything: OptionRule = () => undefined;
 
+/** A value as an error message shows it: NaN, ±Infinity, undefined, BigInts and functions as themselves (JSON says null). */
+export function showValue(v: unknown): string {
+  return show(v);
+}
+
 function show(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  if (v === undefined) return "undefined";
   if (typeof v === "function") return "a function";
   if (typeof v === "symbol") return String(v);
   if (typeof v === "number" && !Number.isFinite(v)) return String(v); // NaN, Infinity (JSON would say null)
   try {
-    const s = JSON.stringify(v);
+    // NaN and ±Infinity inside lists and objects too
+    const s = JSON.stringify(v, (_k, x) =>
+      typeof x === "number" && !Number.isFinite(x) ? `§${x}§` : typeof x === "bigint" ? `§${x}n§` : x,
+    )?.replace(/"§(.*?)§"/g, "$1");
     return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + "…" : s;
   } catch {
     return String(v);

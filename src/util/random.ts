@@ -10,8 +10,10 @@ export class Rng {
   private spare: number | null = null;
 
   constructor(readonly seed: number = 0) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    let s = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+    // the generator takes 32 bits: a fraction, a negative seed or one ≥ 2³² would silently share another's stream
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+      throw new Error(`Rng: seed must be an integer in [0, 2³² − 1]; got ${seed}`);
+    let s = (seed ^ 0x9e3779b9) >>> 0;
     const next = () => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;

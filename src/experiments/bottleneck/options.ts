@@ -12,6 +12,7 @@ import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
 import { LATENT_DISTRIBUTIONS, LatentDistribution } from "../../data";
 import { PRECISIONS, Precision } from "../../training";
+import { showValue } from "../../util/options";
 
 /** Options of the Jacot (2023) study; each figure reads its own subset (see `jacot.<figure>.options()`). */
 export interface BottleneckOptions {
@@ -167,7 +168,7 @@ export function validateBottleneck(o: BottleneckOptions): void {
   if (new Set(o.depths).size < 2)
     throw new OptionError(
       `${NAME}: option depths must hold at least two different depths (for the fit of ‖θ‖² ` +
-        `against L); got ${JSON.stringify(o.depths)}`,
+        `against L); got ${showValue(o.depths)}`,
     );
   checkInt(NAME, "seeds", o.seeds, 1, 100);
   checkInt(NAME, "width", o.width, 1);

@@ -9,6 +9,7 @@ import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber }
 import { PRECISIONS, Precision } from "../../training";
 import { ACTIVATIONS, Activation, VggLayer, CHEN_VGG_LAYERS, vggFeatureShape } from "../../nets";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
+import { showValue } from "../../util/options";
 
 export const NAME = "flatness-compression";
 
@@ -167,9 +168,7 @@ export const flatnessCompressionPresets: Record<Preset, Partial<FlatnessCompress
 function checkClasses(key: string, v: number[]): void {
   checkIntList(NAME, key, v, 0);
   if (new Set(v).size !== v.length || v.length < 2 || v.some((c) => c > 9))
-    throw new OptionError(
-      `${NAME}: option ${key} must be at least two distinct labels in 0..9; got ${JSON.stringify(v)}`,
-    );
+    throw new OptionError(`${NAME}: option ${key} must be at least two distinct labels in 0..9; got ${showValue(v)}`);
 }
 
 export function validateFlatnessCompression(o: FlatnessCompressionOptions): void {
@@ -199,7 +198,7 @@ export function validateFlatnessCompression(o: FlatnessCompressionOptions): void
   ] as const) {
     if (!Array.isArray(list) || !list.length)
       throw new OptionError(
-        `${NAME}: option ${k} must be a non-empty list of numbers in [1e-6, 10]; got ${JSON.stringify(list)}`,
+        `${NAME}: option ${k} must be a non-empty list of numbers in [1e-6, 10]; got ${showValue(list)}`,
       );
     for (const lr of list) checkNumber(NAME, k, lr, 1e-6, 10);
   }

@@ -1,7 +1,7 @@
 /** `rankExplorer`: formula vs measured ranks of H, H_o, H_f for any architecture, outside the paper's figures. */
 import * as nets from "../../nets";
 import { lineFigure, logFloor } from "../../figures";
-import { checkOptions, anything, bool, int } from "../../util/options";
+import { checkOptions, anything, bool, seed32 } from "../../util/options";
 import { checkChoice, checkInt, checkIntList } from "../framework";
 import { Table, ExperimentResult } from "../../report/result";
 import { packageVersion } from "../../cache";
@@ -45,7 +45,7 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     source: anything,
     inputs: anything,
     downscale: anything,
-    seed: int(),
+    seed: seed32,
   });
   const o: RankExplorerOptions = {
     widths: [30, 20],

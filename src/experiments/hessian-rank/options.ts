@@ -7,6 +7,7 @@ import { defaultWorkers } from "../../parallel";
 import { Preset, checkChoice, checkInt, checkIntList, checkNumber, OptionError } from "../framework";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
 import { InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
+import { showValue } from "../../util/options";
 
 /** Options of the Singh et al. study; each figure reads its own subset (see `singh.<figure>.options()`). */
 export interface HessianRankOptions {
@@ -279,7 +280,7 @@ function checkHiddenList(name: string, v: unknown): void {
   ) {
     throw new OptionError(
       `${NAME}: option ${name} must be a non-empty list of hidden-width lists (integers ≥ 1), ` +
-        `e.g. [[30, 20], [12, 8, 8]]; got ${JSON.stringify(v)}`,
+        `e.g. [[30, 20], [12, 8, 8]]; got ${showValue(v)}`,
     );
   }
 }
@@ -289,7 +290,7 @@ function checkChoiceList(name: string, v: unknown, allowed: readonly string[]): 
   if (!Array.isArray(v) || !v.length || v.some((x) => !allowed.includes(x)) || new Set(v).size !== v.length) {
     throw new OptionError(
       `${NAME}: option ${name} must be a non-empty list without repeats of ` +
-        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(v)}`,
+        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${showValue(v)}`,
     );
   }
 }

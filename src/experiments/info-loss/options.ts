@@ -6,6 +6,7 @@
 import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import { showValue } from "../../util/options";
 
 /** Options of the Hebbar (2022) study; each part reads its own subset (see `hebbar.<part>.options()`). */
 export interface InfoLossOptions {
@@ -85,7 +86,7 @@ export function validateInfoLoss(o: InfoLossOptions): void {
   ) {
     throw new OptionError(
       `${NAME}: options xs, ys and ysAlt must be lists of finite numbers of the same length (at ` +
-        `least 2); got ${JSON.stringify(lists)}`,
+        `least 2); got ${showValue(lists)}`,
     );
   }
   checkInt(NAME, "gdSteps", o.gdSteps, 0);
@@ -98,7 +99,7 @@ export function validateInfoLoss(o: InfoLossOptions): void {
   checkIntList(NAME, "midParams", o.midParams, 1);
   if (o.midParams.some((d) => d > 64))
     throw new OptionError(
-      `${NAME}: option midParams must be a list of integers in [1, 64]; got ${JSON.stringify(o.midParams)}`,
+      `${NAME}: option midParams must be a list of integers in [1, 64]; got ${showValue(o.midParams)}`,
     );
   checkInt(NAME, "midWidth", o.midWidth, 1, 50);
   if (3 * o.midWidth + 1 < o.midK - o.midCollide + 1)

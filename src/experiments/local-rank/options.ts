@@ -7,6 +7,7 @@ import { defaultWorkers } from "../../parallel";
 import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
 import { definePart } from "../parts";
 import { FIG1_DATASETS, Fig1Dataset } from "./mlp";
+import { showValue } from "../../util/options";
 
 /**
  * Options of the Patel & Shwartz-Ziv (2024) study; each figure reads its own subset (see `patel.<figure>.options()`).
@@ -182,7 +183,15 @@ export const localRankPresets: Record<Preset, Partial<LocalRankStudyOptions>> = 
 
 export function validateLocalRank(o: LocalRankStudyOptions): void {
   checkNumber(NAME, "eps", o.eps, 0);
-  for (const e of o.epsList) checkNumber(NAME, "epsList", e, 0);
+  // lists are checked as lists first: an empty one was accepted (nothing to sweep) and a non-list threw a TypeError
+  const numbers = (name: string, v: unknown, min: number) => {
+    if (!Array.isArray(v) || !v.length)
+      throw new OptionError(
+        `${NAME}: option ${name} must be a non-empty list of numbers ≥ ${min}; got ${showValue(v)}`,
+      );
+    for (const e of v) checkNumber(NAME, name, e, min);
+  };
+  numbers("epsList", o.epsList, 0);
   checkIntList(NAME, "gaussianHidden", o.gaussianHidden, 1);
   checkIntList(NAME, "mnistHidden", o.mnistHidden, 1);
   checkChoice(NAME, "optimizer", o.optimizer, ["adamw", "adam"]);
@@ -209,7 +218,8 @@ export function validateLocalRank(o: LocalRankStudyOptions): void {
     );
   checkInt(NAME, "n", o.n, 10, 200000);
   checkInt(NAME, "mnistN", o.mnistN, 10, 8495);
-  checkInt(NAME, "batchSize", o.batchSize, 1, Math.max(o.n, o.mnistN));
+  // a mini-batch is drawn from the training set: at most its size (the smaller of n and mnistN, both trained on)
+  checkInt(NAME, "batchSize", o.batchSize, 1, Math.min(o.n, o.mnistN));
   checkInt(NAME, "steps", o.steps, 1);
   checkInt(NAME, "mnistSteps", o.mnistSteps, 1);
   checkNumber(NAME, "lr", o.lr, 1e-8, 1);
@@ -219,21 +229,23 @@ export function validateLocalRank(o: LocalRankStudyOptions): void {
   checkNumber(NAME, "epsRel", o.epsRel, 0, 1);
   if (!Array.isArray(o.crossCov) || !o.crossCov.length || o.crossCov.some((c) => !(c > 0 && c < 1))) {
     throw new OptionError(
-      `${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${JSON.stringify(o.crossCov)}`,
+      `${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${showValue(o.crossCov)}`,
     );
   }
-  for (const b of o.betas) checkNumber(NAME, "betas", b, 1e-6);
+  numbers("betas", o.betas, 1e-6);
   checkIntList(NAME, "vibHidden", o.vibHidden, 1, { minLength: 0 });
   checkInt(NAME, "vibSteps", o.vibSteps, 1);
   checkInt(NAME, "vibN", o.vibN, 10, 1000000);
   checkInt(NAME, "vibSampleSteps", o.vibSampleSteps, 1);
   checkInt(NAME, "vibBatch", o.vibBatch, 1, o.vibN);
-  for (const b of o.imageBetas) checkNumber(NAME, "imageBetas", b, 1e-6);
+  numbers("imageBetas", o.imageBetas, 1e-6);
   checkIntList(NAME, "imageHidden", o.imageHidden, 1);
   checkInt(NAME, "imageDT", o.imageDT, 1, 256);
   checkInt(NAME, "imageN", o.imageN, 10, 8495);
   checkInt(NAME, "imageSteps", o.imageSteps, 1);
   checkInt(NAME, "workers", o.workers, 1, 64);
+  // checked here, before any work (a fractional seed failed inside a worker); derived seeds stay below 2³²
+  checkInt(NAME, "seed", o.seed, 0, 1_000_000);
 }
 
 /** Declares one figure of this study (its options type checked). */
