@@ -95,6 +95,66 @@ describe("rank thresholds", () => {
   });
 });
 
+describe("localRank: defaults and refusals", () => {
+  // z_1 = W_1 x with W_1 = diag(0.5, 0.01): σ = 0.5 and exactly the default ε = 0.01; z_2 = W_2 z_1, W_2 = [1 1]
+  const spec: nets.NetSpec = { sizes: [2, 2, 1], activation: ["linear"], bias: false };
+  const params = Float64Array.from([0.5, 0, 0, 0.01, 1, 1]);
+  const X = new Matrix(2, 2, Float64Array.from([1, 0, 0, 1]));
+
+  it("every layer by default, ε = 0.01 (a σ exactly at it not counted), the width of each layer", () => {
+    const r = localRank(spec, params, X);
+    assert.deepEqual(
+      r.map((l) => [l.layer, l.width, l.localRank, l.perInput]),
+      [
+        [1, 2, 1, [1, 1]],
+        [2, 1, 1, [1, 1]],
+      ],
+    );
+    assert.deepEqual(
+      localRank(spec, params, X, { layers: [2] }).map((l) => l.layer),
+      [2],
+    );
+    // no inputs: a mean over nothing is 0
+    assert.equal(localRank(spec, params, new Matrix(0, 2))[0].localRank, 0);
+    const sens = localRankSensitivity(spec, params, X, [0.01, 0.005]);
+    assert.deepEqual(sens, {
+      eps: [0.01, 0.005],
+      layers: [1, 2],
+      localRank: [
+        [1, 1],
+        [2, 1],
+      ],
+    });
+    assert.deepEqual(localRankSensitivity(spec, params, X, [0.005], [1]).localRank, [[2]]);
+  });
+
+  it("refuses ε < 0, ±Infinity, NaN and layers outside 1..L, naming them", () => {
+    for (const eps of [-1, Infinity, NaN])
+      assert.throws(
+        () => localRankSensitivity(spec, params, X, [0.1, eps]),
+        new RegExp(`^Error: localRank: eps must be a finite number ≥ 0, got ${eps}$`),
+      );
+    assert.throws(
+      () => localRank(spec, params, X, { eps: Infinity }),
+      /localRank: option eps must be a finite number ≥ 0/,
+    );
+    assert.throws(
+      () => localRank(spec, params, X, { layers: [1, 3] }),
+      /^Error: localRank: layers must be integers in 1\.\.2, got 3$/,
+    );
+    for (const l of [0, 1.5])
+      assert.throws(
+        () => localRank(spec, params, X, { layers: [1, l] }),
+        /localRank: option layers must be a list of an integer ≥ 1/,
+      );
+    for (const l of [0, 1.5, 3])
+      assert.throws(
+        () => localRankSensitivity(spec, params, X, [0.1], [l]),
+        new RegExp(`^Error: localRank: layers must be integers in 1\\.\\.2, got ${l}$`),
+      );
+  });
+});
+
 describe("Patel Fig. 2's rule at the ends of its windows (factor F = 1.5)", () => {
   it("a critical β exactly at F·β_min or β_max/F is judged; just outside it is not", () => {
     assert.equal(FIG2_RULE.factor, 1.5);
