@@ -126,6 +126,7 @@ describe("localRank: defaults and refusals", () => {
       ],
     });
     assert.deepEqual(localRankSensitivity(spec, params, X, [0.005], [1]).localRank, [[2]]);
+    assert.deepEqual(localRankSensitivity(spec, params, X, [0], [1]).localRank, [[2]], "ε = 0 counts every σ > 0");
   });
 
   it("refuses ε < 0, ±Infinity, NaN and layers outside 1..L, naming them", () => {

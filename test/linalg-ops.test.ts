@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as la from "../src/linalg";
 import { Matrix, LinalgError } from "../src/linalg";
+import { OptionError } from "../src/util/options";
 
 function onEveryBackend(f: (name: string) => void): void {
   const before = la.backend();
@@ -73,12 +74,35 @@ describe("products", () => {
     refuses(() => la.syrk(M(1, 2, [1, -Infinity])), "syrk: A (1×2) has a non-finite entry -Infinity at (0, 1)");
   });
 
-  it("kron by its definition, and frobenius", () => {
+  it("kron by its definition (A ⊗ B)[i·p + k, j·q + l] = A[i, j]·B[k, l], zeros in A included; frobenius", () => {
     const K = la.kron(M(1, 2, [0, 2]), M(2, 1, [1, 3]));
     assert.deepEqual([K.rows, K.cols, ...K.data], [2, 2, 0, 2, 0, 6]);
+    const P = M(3, 2, [1, -2, 0, 3, 4, 0]);
+    const Q = M(2, 3, [5, 0, -1, 2, 7, 1]);
+    const PQ = la.kron(P, Q);
+    assert.deepEqual([PQ.rows, PQ.cols], [6, 6]);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 2; j++)
+        for (let k = 0; k < 2; k++)
+          for (let l = 0; l < 3; l++) assert.ok(PQ.get(i * 2 + k, j * 3 + l) === P.get(i, j) * Q.get(k, l)); // 0 = −0
     assert.equal(la.frobenius(M(2, 2, [3, 0, 0, -4])), 5);
     refuses(() => la.kron(M(1, 1, [NaN]), A), "kron: A (1×1) has a non-finite entry NaN at (0, 0)");
     refuses(() => la.kron(A, M(1, 1, [NaN])), "kron: B (1×1) has a non-finite entry NaN at (0, 0)");
+  });
+
+  it("gemmTrusted skips the finiteness scan (a NaN goes through), still checks shapes", () => {
+    assert.ok(Number.isNaN(la.gemmTrusted(M(1, 1, [NaN]), M(1, 1, [1])).data[0]));
+  });
+
+  it("every options argument is checked under the operation's name", () => {
+    const opt = (f: () => unknown, message: string) =>
+      assert.throws(f, (e: Error) => e instanceof OptionError && e.message === message);
+    opt(() => la.gemm(A, B, { alfa: 1 } as never), 'gemm: unknown option "alfa"; allowed: transA, transB, alpha');
+    opt(() => la.syrk(A, { alfa: 1 } as never), 'syrk: unknown option "alfa"; allowed: trans, alpha');
+    opt(() => la.rank(A, { tol: -1 }), "rank: option tol must be a finite number ≥ 0; got -1");
+    opt(() => la.pdet(A, { tol: Infinity }), "pdet: option tol must be a finite number ≥ 0; got Infinity");
+    opt(() => la.logPdet(A, { tol: NaN }), "logPdet: option tol must be a finite number ≥ 0; got NaN");
+    opt(() => la.lstsq(A, A, { rcond: -1 }), "lstsq: option rcond must be a finite number ≥ 0; got -1");
   });
 });
 
@@ -108,6 +132,8 @@ describe("decompositions and the numbers derived from them", () => {
         refuses(() => f(M(2, 2, [NaN, 0, 0, 1])), `${f.name}: input (2×2) has a non-finite entry NaN at (0, 0)`);
       refuses(() => la.eigvalsh(A), "eigvalsh: input must be square, got 2×3");
       refuses(() => la.svd(M(1, 1, [NaN])), "svd: input (1×1) has a non-finite entry NaN at (0, 0)");
+      refuses(() => la.svdvals(M(1, 1, [NaN])), "svdvals: input (1×1) has a non-finite entry NaN at (0, 0)");
+      refuses(() => la.logPdet(M(1, 1, [NaN])), "logPdet: input (1×1) has a non-finite entry NaN at (0, 0)");
     });
   });
 
@@ -137,6 +163,8 @@ describe("decompositions and the numbers derived from them", () => {
       assert.deepEqual([q.rank, q.sign], [1, 1], name);
       assert.ok(Math.abs(q.logAbs - Math.log(2)) < 1e-15, name);
       assert.ok(Math.abs(la.pdet(D, { tol: 1 }) - 2) < 1e-14, name);
+      // an eigenvalue exactly at the tolerance is dropped (|λ| > tol)
+      assert.deepEqual([la.logPdet(D, { tol: 0.5 }).rank, la.logPdet(D, { tol: 0.5 }).sign], [1, 1], name);
       assert.ok(Math.abs(la.pdet(M(2, 2, [-2, 0, 0, -3])) - 6) < 1e-14, `${name}: two negative eigenvalues`);
     });
     refuses(() => la.logPdet(A), "logPdet: input must be square, got 2×3");
