@@ -5,7 +5,20 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "build/", "node_modules/", "results/", "notebooks/", "out/", "docs/", ".rankscope-cache/"] },
+  {
+    ignores: [
+      "dist/",
+      "build/",
+      "node_modules/",
+      "results/",
+      "notebooks/",
+      "out/",
+      "docs/",
+      ".rankscope-cache/",
+      ".stryker-tmp/",
+      "reports/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

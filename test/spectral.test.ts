@@ -77,6 +77,24 @@ describe("spectral tools", () => {
     }
   });
 
+  it("spectralDensity's nodes and weights are each probe's Gauss quadrature: exact moments tr(Aᵏ)/p of a diagonal A", () => {
+    // a Rademacher probe v has v_i² = 1, so for a diagonal A every probe's vᵀAᵏv/‖v‖² is Σ a_iᵏ / p exactly, and
+    // the quadrature with `steps` nodes reproduces it for k < 2·steps (weights read from another row would not)
+    const a = [3, -1, 0.5, 2, 5, -2];
+    const D = new Matrix(6, 6);
+    a.forEach((x, i) => D.set(i, i, x));
+    const d = cv.spectralDensity(cv.denseOperator(D), { probes: 3, steps: 4, seed: 9 });
+    assert.equal(d.nodes.length, 3);
+    for (let s = 0; s < 3; s++) {
+      assert.equal(d.weights[s].length, 4);
+      for (let k = 0; k < 8; k++) {
+        const quad = d.nodes[s].reduce((acc, th, j) => acc + d.weights[s][j] * th ** k, 0);
+        const exact = a.reduce((acc, x) => acc + x ** k, 0) / 6;
+        assert.ok(Math.abs(quad - exact) < 1e-10 * Math.max(1, exact), `probe ${s}, k = ${k}: ${quad} vs ${exact}`);
+      }
+    }
+  });
+
   it(
     "spectralDensity integrates to 1, its moments estimate tr(Aᵏ)/p, and counts the " + "eigenvalues above a threshold",
     () => {

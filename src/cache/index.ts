@@ -101,10 +101,10 @@ export function packageVersion(): string {
 let codeHashMemo: string | undefined;
 /**
  * sha256 of the compiled library (every .js file under this package's dist/src), so a result cached
- * before a change to the code is not served after it. Computed once per process.
+ * before a change to the code is not served after it. Computed once per process (see `setCodeHash`).
  */
 export function codeHash(): string {
-  if (codeHashMemo) return codeHashMemo;
+  if (codeHashMemo !== undefined) return codeHashMemo;
   const root = path.resolve(__dirname, "..");
   const files: string[] = [];
   const walk = (d: string) => {
@@ -119,6 +119,18 @@ export function codeHash(): string {
   for (const f of files.sort()) h.update(path.relative(root, f)).update("\0").update(fs.readFileSync(f)).update("\0");
   codeHashMemo = h.digest("hex").slice(0, 16);
   return codeHashMemo;
+}
+
+/**
+ * Sets this process's code hash to `hash` (16 lower-case hex digits), as a change to the compiled code would; with no
+ * argument, forgets the memo so the next `codeHash()` reads the compiled library again. For tests: every cache key
+ * that depends on the code (study, part, shared task store, checkpoints) is built from `codeHash()`.
+ * @internal
+ */
+export function setCodeHash(hash?: string): void {
+  if (hash !== undefined && !/^[0-9a-f]{16}$/.test(hash))
+    throw new Error(`setCodeHash: the hash must be 16 lower-case hex digits; got ${JSON.stringify(hash)}`);
+  codeHashMemo = hash;
 }
 
 /**

@@ -1,0 +1,59 @@
+import process from "node:process";
+
+// Mutation testing of the core (`npm run mutate`; not part of `npm test`: the whole core takes hours).
+// Stryker copies the project into .stryker-tmp/, inserts every mutant of the TypeScript sources listed in `mutate`
+// behind a switch, compiles the copy with `npm run build` (the mutated files get `// @ts-nocheck`), and runs the
+// compiled test files (dist/test/*.test.js) with its TAP runner, one `node` process per test file. Coverage is per
+// test file, so each mutant is run against the test files that execute it only.
+//
+// One module:  npm run mutate -- --mutate src/util/options.ts
+// Fewer test files (a comma-separated list of globs of compiled tests; the default is every test file):
+//              MUTATE_TESTS=dist/test/option-rules.test.js,dist/test/options.test.js npm run mutate -- --mutate …
+// Reports: reports/mutation/mutation.html and reports/mutation/mutation.json.
+
+/** The core: numerical kernels, curvature, metrics, training, reports, cache, worker pool, options and the claims. */
+const core = [
+  "src/linalg/**/*.ts",
+  "src/curvature/**/*.ts",
+  "src/metrics/**/*.ts",
+  "src/training/**/*.ts",
+  "src/report/**/*.ts",
+  "src/cache/**/*.ts",
+  "src/parallel/**/*.ts",
+  "src/util/options.ts",
+  "src/experiments/*/claims.ts",
+];
+
+const testFiles = process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["dist/test/*.test.js"];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: "tap",
+  tap: { testFiles, nodeArgs: ["--test-reporter=tap", "-r", "{{hookFile}}", "{{testFile}}"] },
+  // the sandbox (.stryker-tmp/sandbox-…) links the project's build/ (the LAPACK addon), then compiles
+  buildCommand: "npm run mutate:build",
+  mutate: core,
+  // the compiled output, the recorded results, notebooks and caches are not needed in the sandbox
+  ignorePatterns: [
+    "build",
+    "dist",
+    "results",
+    "notebooks",
+    "docs",
+    "out",
+    "reports",
+    ".rankscope-cache",
+    "bench/**/*.json",
+  ],
+  coverageAnalysis: "perTest",
+  concurrency: 1,
+  // test files that train networks take tens of seconds; a slow machine shared with others needs slack
+  timeoutMS: 60000,
+  timeoutFactor: 2,
+  dryRunTimeoutMinutes: 60,
+  reporters: ["html", "json", "clear-text", "progress"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+};
