@@ -197,19 +197,24 @@ describe("Patel Fig. 2's rule at the ends of its windows (factor F = 1.5)", () =
         localRank: [2, 1, 0, 1, 3],
         criticalBetas: [1000, 0.5, 100, 30, Infinity], // sorted, and the infinite one dropped
       });
-      // sorted: β 1 4 16 64 256 → rank 1 0 2 1 3; two falls (1 → 0, 2 → 1)
-      assert.equal(r.decreases, 2);
-      // level 1 stays reached from β = 16 on (crossing √(4·16) = 8), levels 2 and 3 from 256 on (√(64·256) = 128),
-      // level 4 never; 128 is within a factor 1.5 of 100 only
+      // sorted: β 1 4 16 64 256 → rank 1 0 2 1 3; both dips (1 → 0 → 2, 2 → 1 → 3) come back at the next point, so
+      // they are one-point flickers, read as their left neighbour (1 1 2 2 3): no sustained fall
+      assert.equal(r.decreases, 0);
+      assert.equal(r.flickers, 2);
+      // each critical value is distinct, so each is one level; level 1 is reached at the first grid point (a miss),
+      // level 2 stays reached from β = 16 on (crossing √(4·16) = 8), level 3 from 256 on (√(64·256) = 128), level 4
+      // never; 128 is within a factor 1.5 of 100 only
       assert.deepEqual(
         r.levels.map((l) => [l.level, l.criticalBeta, l.lo, l.hi, l.at, l.matched]),
         [
-          [1, 0.5, 4, 16, 8, false],
-          [2, 30, 64, 256, 128, false],
+          [1, 0.5, undefined, 1, undefined, false],
+          [2, 30, 4, 16, 8, false],
           [3, 100, 64, 256, 128, true],
           [4, 1000, undefined, undefined, undefined, false],
         ],
       );
+      // a dip that does not come back is a fall
+      assert.equal(ibLevelCrossings({ betas: [1, 2, 4, 8], localRank: [2, 1, 1, 2], criticalBetas: [3] }).decreases, 1);
       const start = ibLevelCrossings({ betas: [1, 2, 4], localRank: [1, 1, 1], criticalBetas: [2] }).levels[0];
       assert.deepEqual([start.lo, start.hi, start.at, start.matched], [undefined, 1, undefined, false]);
     },

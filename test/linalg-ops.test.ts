@@ -174,7 +174,7 @@ describe("decompositions and the numbers derived from them", () => {
     assert.equal(la.participationRatio([1, 1, 0]), 2);
     assert.equal(la.participationRatio([3, 1]), 16 / 10);
     assert.equal(la.participationRatio([0, 0]), 0);
-    assert.equal(la.participationRatio([]), 0);
+    refuses(() => la.participationRatio([]), "participationRatio: the spectrum is empty");
     refuses(() => la.participationRatio([1, -0.5]), "participationRatio: spectrum must be non-negative, got -0.5 at 1");
     refuses(
       () => la.participationRatio([1, 2, Infinity]),

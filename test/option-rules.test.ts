@@ -157,7 +157,7 @@ describe("checkOptions and requireOptions", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     refuses(() => checkOptions("g", { x: cyclic }, r), "g: option x must be an integer; got [object Object]");
-    refuses(() => checkOptions("g", { x: 10n }, r), "g: option x must be an integer; got 10");
+    refuses(() => checkOptions("g", { x: 10n }, r), "g: option x must be an integer; got 10n");
     refuses(() => checkOptions("g", { x: [1.5] }, r), "g: option x must be an integer; got [1.5]");
   });
 

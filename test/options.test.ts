@@ -274,7 +274,8 @@ describe("export and figures", () => {
     );
     const small = figureHtml(fig, { inlinePlotly: false });
     const full = figureHtml(fig);
-    assert.match(small, /<title>probe-fig<\/title><\/head>/);
+    // the page title is the figure's title ("t"), as in PDF exports
+    assert.match(small, /<title>t<\/title><\/head>/);
     assert.ok(full.length > small.length + 100000, "plotly.js is inlined unless inlinePlotly: false");
   });
 
@@ -299,7 +300,7 @@ describe("export and figures", () => {
     assert.equal(exporterStats().launches, launches);
     // html needs no browser
     const html = (await renderFigure(fig, "html", { width: 300, height: 200 })).toString("utf8");
-    assert.match(html, /<title>probe-fig<\/title>/);
+    assert.match(html, /<title>t<\/title>/);
   });
 
   const layout = () => houseLayout({ title: "t", x: { title: "x" }, y: { title: "y" } });

@@ -34,7 +34,7 @@ describe("notebooks runner", () => {
       );
       fs.chmodSync(python, 0o755);
       const r = await runNotebook(path.join(dir, "probe.ipynb"), out, { python });
-      assert.match(r.errors.join("\n"), /nbconvert exited 1: nbconvert: a cell failed/);
+      assert.match(r.errors.join("\n"), /the notebook run exited 1: nbconvert: a cell failed/);
       assert.equal(r.cells, 0, "no cells counted from the old copy");
       assert.ok(!fs.existsSync(path.join(out, "probe.ipynb")), "the old executed copy is gone");
       assert.doesNotMatch(fs.readFileSync(log, "utf8"), /nbformat\.sign/, "nothing was signed");

@@ -97,8 +97,6 @@ export function figureHtml(fig: FigureSpec, opts: { inlinePlotly?: boolean; stat
   checkOptions("figureHtml", opts, { inlinePlotly: bool, staticPlot: bool });
   checkFigure("figureHtml", fig);
   const esc = (s: string) => s.replace(/</g, "\\u003c");
-  const html = (s: string) =>
-    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   const head = opts.inlinePlotly === false ? "" : `<script>${plotlyJs()}</script>`;
   const config = opts.staticPlot ? `{staticPlot: true}` : `{responsive: true, displaylogo: false}`;
   return (
