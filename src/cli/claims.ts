@@ -84,6 +84,11 @@ export function claimsMarkdown(preset = "paper", root = packageRoot()): string {
     }
     parts.push(
       `**${s.name}** — ${r.data.title}. ${tallySummary(r.ledger)}. ` +
+        (r.ledger.some((e) => e.ruleHash)
+          ? ""
+          : "Recorded before rule hashes, controls and the verdict `inconclusive` existed: the verdicts are " +
+            "those of the rules as they were then (some 'not reproduced' would now be 'inconclusive'), until the " +
+            "study is re-recorded. ") +
         (`Recorded at commit \`${r.provenance.commit.slice(0, 7)}\`${r.provenance.dirty ? " (uncommitted changes)" : ""}, ` +
           `${r.provenance.recordedAt.slice(0, 10)}, ${formatSeconds(r.provenance.seconds)} on ` +
           `${r.provenance.cores} cores.\n\n`) +
