@@ -113,10 +113,37 @@ describe("flatness metrics (Chen et al. 2024)", () => {
     const rms = Math.sqrt(norms.reduce((a, x2) => a + 1 / x2, 0) / 4);
     assert.ok(rel(b.C, 2 * rms * Math.sqrt((K * norms.reduce((a, v) => a + v, 0)) / 4)) < 1e-13);
     assert.ok(rel(b.D, 2 * rms * Math.sqrt(S)) < 1e-13);
+    // one layer: the authors' normalisation √(Σ_l ‖W_l‖₂²) is ‖W₁‖₂ itself, so their B, C, D are the paper's
+    assert.ok(rel(b.allLayersNorm, 2) < 1e-13 && rel(b.authors.C, b.C) < 1e-13 && rel(b.authors.D, b.D) < 1e-13);
     // without the bias θ = W and C = D (the paper's equality case)
     const noBias: nets.NetSpec = { ...spec, bias: false };
     const b2 = metrics.boundChain(noBias, params.slice(0, K * d), X);
     assert.ok(rel(b2.C, b2.D) < 1e-13);
+  });
+
+  it("bounds with the authors' normalisation: B, C, D × √(Σ_l ‖W_l‖₂²) / ‖W₁‖₂, the norms by power iteration", () => {
+    const spec: nets.NetSpec = { sizes: [6, 5, 4, 3], activation: "tanh", bias: true };
+    const params = nets.initParams(spec, { seed: 7, init: "he" });
+    const X = new Matrix(9, 6, new Rng(8).normals(54));
+    const b = metrics.boundChain(spec, params, X);
+    // ‖W‖₂ by power iteration on WᵀW (an independent route to the largest singular value)
+    const norm2 = (W: Matrix) => {
+      let v = Array.from({ length: W.cols }, (_, i) => 1 + i);
+      let s = 0;
+      for (let it = 0; it < 500; it++) {
+        const u = Array.from({ length: W.rows }, (_, r) => v.reduce((a, x, c) => a + W.get(r, c) * x, 0));
+        const w = Array.from({ length: W.cols }, (_, c) => u.reduce((a, x, r) => a + W.get(r, c) * x, 0));
+        s = Math.sqrt(Math.sqrt(w.reduce((a, x) => a + x * x, 0)) / Math.sqrt(v.reduce((a, x) => a + x * x, 0)));
+        const n = Math.sqrt(w.reduce((a, x) => a + x * x, 0));
+        v = w.map((x) => x / n);
+      }
+      return s;
+    };
+    const norms = [1, 2, 3].map((l) => norm2(nets.weight(spec, params, l)));
+    const all = Math.sqrt(norms.reduce((a, v) => a + v * v, 0));
+    assert.ok(rel(b.firstLayerNorm, norms[0]) < 1e-9);
+    assert.ok(rel(b.allLayersNorm, all) < 1e-9);
+    for (const k of ["B", "C", "D"] as const) assert.ok(rel(b.authors[k], (b[k] * all) / norms[0]) < 1e-9);
   });
 
   it("A ≤ B ≤ C ≤ D on random deep networks, every activation", () => {

@@ -149,6 +149,17 @@ describe("claims ledger: decision rules", () => {
       againstControl(against, { task: 0.5, control: 0, margin: 0.1, what: "f" }, c).verdict,
       "not reproduced",
     );
+    // too few independent control runs: the control cannot decide either way (the task's own "not reproduced" stands)
+    const few = (t: number, k: number, units: number) =>
+      againstControl(task, { task: t, control: k, margin: 0.1, what: "fall", units }, c).verdict;
+    assert.equal(few(0.5, 0.6, 1), "inconclusive");
+    assert.equal(few(0.5, 0.1, 2), "inconclusive");
+    assert.equal(few(0.5, 0.1, 3), "reproduced");
+    assert.equal(few(0.5, 0.6, 3), "not reproduced");
+    assert.equal(
+      againstControl(against, { task: 0.5, control: 0, margin: 0.1, what: "f", units: 1 }, c).verdict,
+      "not reproduced",
+    );
   });
 
   it("kinds: tallies count the paper's claims; consequences and extensions are listed apart", () => {

@@ -11,7 +11,15 @@ import {
 } from "../src/experiments/flatness-compression";
 import { ChenRun, effectiveLr } from "../src/experiments/flatness-compression/run";
 import { band, sharedSteps, continuations, trendsFigure } from "../src/experiments/flatness-compression/shared";
-import { CLAIMS, CLAIM, correlationBeyond } from "../src/experiments/flatness-compression/claims";
+import {
+  CLAIMS,
+  CLAIM,
+  correlationBeyond,
+  correlationInterval,
+  fallAtBudget,
+  perRunAtBudget,
+  budgetIndex,
+} from "../src/experiments/flatness-compression/claims";
 import * as nets from "../src/nets";
 import * as metrics from "../src/metrics";
 import { Matrix } from "../src/linalg";
@@ -49,6 +57,7 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
           vggBatchSizes: [20],
           vggSeeds: 2,
           vggSteps: 20,
+          vggMaxSteps: 400,
           vggTrain: 60,
           vggSharpnessSamples: 4,
           cacheDir,
@@ -276,8 +285,8 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
   });
 
   it(
-    "a VGG run without zero training error at vggSteps trains on until it has it, then " +
-      "vggAfterZero steps more, with a checkpoint at each",
+    "a VGG run without zero training error at vggSteps trains on until it has it, then its window after zero error, " +
+      "with checkpoints at ¼, ½, ¾ and all of it",
     { timeout: 120000 },
     async () => {
       const o = {
@@ -287,6 +296,7 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
         vggSteps: 5,
         vggMaxSteps: 400,
         vggAfterZero: 7,
+        vggAfterZeroRatio: 0,
         vggTrain: 40,
         nEval: 10,
         nTest: 40,
@@ -305,15 +315,25 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
         acc.slice(0, scheduled.length).every((a) => a < 1),
         `no zero training error by step 5 (accuracies ${acc})`,
       );
-      assert.equal(steps.length, scheduled.length + 2, `two checkpoints past the schedule: steps ${steps}`);
-      const [zero, end] = steps.slice(-2);
+      // past the schedule: the first zero-error check t₀ (40 images: ≥ 99 % is zero error), then ¼, ½, ¾ and all of the
+      // window max(vggAfterZero, ratio × t₀) = 7 (ratio 0), on the grid of checks (every step when vggSteps < 16)
+      const zero = steps[scheduled.length];
+      const end = zero + 7;
+      assert.deepEqual(steps.slice(scheduled.length), [zero, zero + 2, zero + 4, zero + 6, end]);
       assert.ok(zero > 5 && zero <= 400 - 7, `zero training error at ${zero}`);
-      assert.equal(acc[acc.length - 2], 1, "the first added checkpoint has zero training error");
-      assert.equal(end, zero + 7, "then vggAfterZero steps more");
+      assert.equal(acc[scheduled.length], 1, "the first added checkpoint has zero training error");
+      assert.ok(
+        acc.slice(0, scheduled.length).every((a) => a < 1),
+        "no earlier checkpoint has zero training error",
+      );
       assert.match(
         v.data.notes.join(" "),
-        /1 of them had no zero-error checkpoint before step 5 and trained on until they had/,
+        /1 of them trained past step 5: after the first check with zero training error/,
       );
+      // ratio 1: the window is as long again as the steps to zero error (at most vggMaxSteps in all)
+      const twice = await chen.fig1({ ...o, vggAfterZeroRatio: 1 });
+      const steps2 = twice.tables.find((t) => /metrics of every run/.test(t.title))!.rows.map((r) => r[4] as number);
+      assert.equal(steps2[steps2.length - 1], Math.min(400, 2 * zero));
       // one seed: its line is the whole run, to the last added checkpoint
       const line = v.figures[0].data.find((t) => (t as { mode?: string }).mode === "lines+markers") as { x: number[] };
       assert.equal(line.x[line.x.length - 1], end);
@@ -493,10 +513,72 @@ describe("flatness-compression: rules of the ledger", () => {
       ).verdict,
       "reproduced",
     );
+    // measured but too few runs for an interval: inconclusive; nothing measurable: not assessed
     assert.equal(
       correlationBeyond([1, 2, 3], [1, 2, 3], { threshold: 0, direction: "positive", what: "x" }).verdict,
+      "inconclusive",
+    );
+    assert.equal(
+      correlationBeyond([1], [1], { threshold: 0, direction: "positive", what: "x" }).verdict,
       "not assessed",
     );
+  });
+
+  it("late-phase claims at budgets: each run's window after its onset cut at a fraction, both onsets reported", () => {
+    // three runs: onset at 100, 200, 50; log V falls early then climbs back (net fall at ¼ and ½, rise at the end)
+    const series = (t0: number, v: number[]) => ({ steps: v.map((_, i) => t0 + i * 25), values: v });
+    const logV = [series(100, [0, -1, -2, -1, 1]), series(200, [0, -1, -1.5, 0, 2]), series(50, [0, -0.5, -1, 0.5, 1])];
+    const m = {
+      dSqrtS: [1, 1, 1],
+      dLogV: logV.map((s) => s.values[s.values.length - 1]),
+      keys: ["a", "b", "c"],
+      logVSeries: logV,
+      sqrtSSeries: logV,
+    };
+    const q = fallAtBudget(m, 0.25)!;
+    assert.deepEqual(q.dLogV, [-1, -1, -0.5]); // steps t0 + 25 of t0 + 100
+    assert.deepEqual(fallAtBudget(m, 0.5)!.dLogV, [-2, -1.5, -1]);
+    assert.deepEqual(fallAtBudget(m, 1)!.dLogV, [1, 2, 1]);
+    // a window with no checkpoint inside the budget leaves the run out
+    assert.deepEqual(
+      fallAtBudget({ ...m, logVSeries: [series(0, [0, 1])], sqrtSSeries: [series(0, [0, 1])] }, 0.25)!.dLogV,
+      [],
+    );
+    assert.equal(budgetIndex([10, 20, 30, 50], 0.5), 2);
+    assert.equal(fallAtBudget({ dSqrtS: [], dLogV: [] }, 0.5), undefined);
+    // per-run claims: the same cut
+    const pr = perRunAtBudget({ values: [1, 2, 1], keys: ["a", "b", "c"], series: logV }, 0.5)!;
+    assert.deepEqual(pr.values, [-2, -1.5, -1]);
+    // the ≥ 99 % onset's verdict stands beside the zero-error one
+    const a = CLAIM.fallTogether.assess({
+      ...m,
+      dLogV: [-1, -1, -1, -1, -1],
+      p99: { dSqrtS: [0], dLogV: [1, 1, 1, 1, 1] },
+    });
+    assert.equal(a.verdict, "reproduced");
+    assert.equal(a.numbers["onset ≥ 99 %: verdict"], "not reproduced");
+  });
+
+  it("correlations within settings: per-setting offsets do not count, and the interval loses a degree per setting", () => {
+    // five settings of five runs: inside each setting x and y are unrelated, but the settings' means rise together
+    const groups = Array.from({ length: 25 }, (_, i) => `s${Math.floor(i / 5)}`);
+    const noise = (k: number) => Array.from({ length: 25 }, (_, i) => Math.sin(12.9898 * (i + 1) * k) * 0.3);
+    const level = groups.map((g) => Number(g.slice(1)));
+    const x = noise(1.3).map((v, i) => v + level[i]);
+    const y = noise(2.9).map((v, i) => v + 2 * level[i]);
+    const pooled = correlationBeyond(x, y, { threshold: 0.5, direction: "positive", what: "x" });
+    assert.equal(pooled.verdict, "reproduced");
+    const within = correlationBeyond(x, y, { threshold: 0.5, direction: "positive", what: "x", groups });
+    assert.notEqual(within.verdict, "reproduced");
+    // the within-setting ρ is the pooled ρ of the data with each setting's offsets removed by hand
+    const centred = (v: number[]) =>
+      v.map((u, i) => u - v.filter((_, j) => groups[j] === groups[i]).reduce((a, b) => a + b, 0) / 5);
+    const byHand = correlationInterval(centred(x), centred(y));
+    const c = correlationInterval(x, y, groups);
+    assert.ok(Math.abs(c.rho - byHand.rho) < 1e-12);
+    // its Fisher interval has n − g − 2 = 18 degrees of freedom instead of n − 3 = 22: wider
+    assert.ok(Math.abs(Math.atanh(c.hi) - Math.atanh(c.rho) - 1.959964 / Math.sqrt(18)) < 1e-9);
+    assert.ok(c.hi - c.lo > byHand.hi - byHand.lo);
   });
 
   it("sweeps: a pair needs three runs per setting for a verdict; a diverged setting leaves its pairs unassessed", () => {

@@ -105,6 +105,43 @@ describe("native conv training (im2col + BLAS)", { skip: blas ? false : "the LAP
     }
   });
 
+  it("Σ_k ‖∇_θ f_k(x_i)‖² on the native path equals tfjs autodiff's, and leaves the training gradient alone", async () => {
+    const { tf } = await loadTf();
+    for (const spec of SPECS) {
+      const model = nets.vggModel(tf, spec, 4);
+      try {
+        const { X, Y } = data(spec, 5, 11);
+        const st = new ConvStepper(spec, vggParams(model), "mse", "float64", blas!).bind(X.data, Y.data, 5);
+        st.step([1, 3]);
+        const before = Float64Array.from(st.gradient);
+        const got = st.outputGradSqNorms(X, 4);
+        assert.deepEqual(Float64Array.from(st.gradient), before);
+        const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
+        const Xt = tf.tensor(Float32Array.from(X.data), [5, ...spec.inputShape]);
+        for (let i = 0; i < 4; i++) {
+          let want = 0;
+          for (let k = 0; k < spec.outputs; k++) {
+            const { grads } = tf.variableGrads(
+              () =>
+                tf.reshape(
+                  tf.slice(model.apply(tf.slice(Xt, [i], [1])) as tfType.Tensor2D, [0, k], [1, 1]),
+                  [],
+                ) as tfType.Scalar,
+              vars,
+            );
+            for (const g of Object.values(grads)) want += (g.square().sum().dataSync() as Float32Array)[0];
+            tf.dispose(Object.values(grads));
+          }
+          assert.ok(Math.abs(got[i] - want) < 1e-4 * want, `row ${i}: native ${got[i]} vs tfjs ${want}`);
+        }
+        Xt.dispose();
+        assert.throws(() => st.outputGradSqNorms(X, 6), /m must be an integer in \[1, 5\]/);
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
   it(
     "predictions equal the tfjs model's with the same weights (conv layout, padding, pooling, " + "flatten order)",
     async () => {
@@ -198,5 +235,46 @@ describe("native conv training (im2col + BLAS)", { skip: blas ? false : "the LAP
       trainConv({ X: new Matrix(4, 5), Y, spec, params: new Float64Array(vggParamCount(spec)), lr: 0.1, steps: 1 }),
       /data must be N×98/,
     );
+  });
+});
+
+describe("VGG initialisation", () => {
+  it('"authors": conv kernels N(0, √(2/(9·out))) with zero biases; dense layers U(±1/√fan_in); default unchanged', async () => {
+    const { tf } = await loadTf();
+    const spec: nets.VggSpec = { inputShape: [28, 28, 1], layers: nets.CHEN_VGG_LAYERS, hidden: [128], outputs: 10 };
+    const authors = nets.vggModel(tf, { ...spec, init: "authors" }, 3);
+    const plain = nets.vggModel(tf, spec, 3);
+    try {
+      const ws = authors.getWeights().map((w) => Float64Array.from(w.dataSync()));
+      const shapes = authors.getWeights().map((w) => w.shape);
+      let convs = 0;
+      for (let i = 0; i < ws.length; i += 2) {
+        const [kernel, bias, shape] = [ws[i], ws[i + 1], shapes[i]];
+        if (shape.length === 4) {
+          convs++;
+          const out = shape[3];
+          const sd = Math.sqrt(kernel.reduce((a, v) => a + v * v, 0) / kernel.length);
+          const want = Math.sqrt(2 / (9 * out));
+          // the sample sd of n normals is within 4·want/√(2n) of want with overwhelming probability
+          assert.ok(
+            Math.abs(sd - want) < (4 * want) / Math.sqrt(2 * kernel.length),
+            `conv ${convs}: sd ${sd} vs ${want}`,
+          );
+          assert.ok(bias.every((v) => v === 0));
+        } else {
+          const bound = 1 / Math.sqrt(shape[0]);
+          assert.ok(kernel.every((v) => Math.abs(v) <= bound) && bias.every((v) => Math.abs(v) <= bound));
+          assert.ok(Math.max(...kernel.map(Math.abs)) > 0.9 * bound);
+        }
+      }
+      assert.equal(convs, 5);
+      // the default is PyTorch's U(±1/√fan_in) everywhere, conv biases included (nonzero)
+      const first = plain.getWeights()[1].dataSync();
+      assert.ok(Array.from(first).some((v) => v !== 0) && Math.max(...Array.from(first, Math.abs)) <= 1 / 3);
+      assert.throws(() => nets.vggModel(tf, { ...spec, init: "he" as never }, 0), /init must be one of/);
+    } finally {
+      authors.dispose();
+      plain.dispose();
+    }
   });
 });

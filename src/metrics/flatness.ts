@@ -65,6 +65,10 @@ export interface BoundChain {
   D: number;
   /** ‖W‖₂ of the first layer */
   firstLayerNorm: number;
+  /** √(Σ_l ‖W_l‖₂²) over every layer's weights: the authors' later code scales B, C and D by this instead of ‖W₁‖₂ */
+  allLayersNorm: number;
+  /** B, C and D with the authors' later normalisation (each × allLayersNorm / firstLayerNorm) */
+  authors: { B: number; C: number; D: number };
   /** partial sharpness (1/n) Σ ‖∇_W f(x_i)‖²_F with respect to the first-layer weights only */
   partialSharpness: number;
 }
@@ -234,13 +238,19 @@ export function flatnessMetrics(
     partial += og.weightSqNorm[0][i];
   }
   const rms = Math.sqrt(invX2 / n);
+  let all = 0;
+  for (let l = 1; l < normalizeSpec(spec).sizes.length; l++) all += svdvals(weight(spec, params, l))[0] ** 2;
+  const allNorm = Math.sqrt(all);
+  const [B, C, D] = [(w * b) / n, w * rms * Math.sqrt(partial / n), w * rms * m.sqrtSharpness];
   m.bounds = {
     A: m.mls,
-    B: (w * b) / n,
-    C: w * rms * Math.sqrt(partial / n),
-    D: w * rms * m.sqrtSharpness,
+    B,
+    C,
+    D,
     firstLayerNorm: w,
     partialSharpness: partial / n,
+    allLayersNorm: allNorm,
+    authors: { B: (B / w) * allNorm, C: (C / w) * allNorm, D: (D / w) * allNorm },
   };
   return m;
 }

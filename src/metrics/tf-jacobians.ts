@@ -12,13 +12,16 @@ import { loadTf } from "../backend";
 import { JacobianData } from "./flatness";
 import { checkOptions, int } from "../util/options";
 
-/** `paramSamples`: compute ‖∇_θ f(x_i)‖²_F for the first this-many inputs only (default all). */
+/**
+ * `paramSamples`: compute ‖∇_θ f(x_i)‖²_F for the first this-many inputs only (default all; 0 = none, for a caller that
+ * computes them by another route, e.g. `ConvNet.outputGradSqNorms`).
+ */
 export async function tfJacobianData(
   model: tfType.LayersModel,
   X: Matrix,
   opts: { paramSamples?: number } = {},
 ): Promise<JacobianData> {
-  checkOptions("tfJacobianData", opts, { paramSamples: int(1) });
+  checkOptions("tfJacobianData", opts, { paramSamples: int(0) });
   const { tf } = await loadTf();
   const inShape = model.inputs[0].shape.slice(1) as number[];
   const d = inShape.reduce((a, b) => a * b, 1);
@@ -31,8 +34,8 @@ export async function tfJacobianData(
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tfType.Variable }).val);
   const inputJacobian = new Float64Array(n * K * d);
   const m = Math.min(n, opts.paramSamples ?? n);
-  if (!(Number.isInteger(m) && m >= 1))
-    throw new Error(`tfJacobianData: paramSamples must be a positive integer, got ${opts.paramSamples}`);
+  if (!(Number.isInteger(m) && m >= 0))
+    throw new Error(`tfJacobianData: paramSamples must be an integer ≥ 0, got ${opts.paramSamples}`);
   const paramSqNorm = new Float64Array(m);
   const Xt = tf.tensor(Float32Array.from(X.data), [n, ...inShape]);
   try {

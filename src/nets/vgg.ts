@@ -5,8 +5,9 @@
  * The layout of Chen et al.'s "VGG10" (from the first author's code): 3×3 convolutions with zero
  * padding 2 and a ReLU, "M" = 2×2 max-pool (stride 2, floor), e.g. [16, M, 16, M, 32, M, 64, M, 64, M],
  * then flatten and dense ReLU layers (128) and a linear output of width K. For 28×28 and 32×32 inputs
- * this flattens to 2·2·64 = 256. Initialisation is PyTorch's default, U(±1/√fan_in) for kernels and
- * biases, seeded per layer.
+ * this flattens to 2·2·64 = 256. Initialisation (seeded per layer) is PyTorch's default, U(±1/√fan_in) for kernels
+ * and biases, or with `init: "authors"` that of the authors' code: conv kernels N(0, √(2/(9·out_channels))) with zero
+ * biases (the dense layers keep PyTorch's default).
  */
 import type * as tfType from "@tensorflow/tfjs";
 import { SpecError } from "./spec";
@@ -29,7 +30,15 @@ export interface VggSpec {
   outputs: number;
   /** zero padding of every 3×3 convolution (default 2) */
   padding?: number;
+  /**
+   * initialisation: "pytorch-default" (default) U(±1/√fan_in) for every kernel and bias; "authors" as Chen et al.'s
+   * code: conv kernels N(0, √(2/(9·out_channels))) and zero conv biases, dense layers PyTorch's default
+   */
+  init?: VggInit;
 }
+
+export const VGG_INITS = ["pytorch-default", "authors"] as const;
+export type VggInit = (typeof VGG_INITS)[number];
 
 /** The conv stack of Chen et al.'s "VGG10": [16, M, 16, M, 32, M, 64, M, 64, M]. */
 export const CHEN_VGG_LAYERS: VggLayer[] = [16, "M", 16, "M", 32, "M", 64, "M", 64, "M"];
@@ -57,6 +66,10 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
         `vgg: the feature map vanishes (${h}×${w}) in [${spec.layers.join(", ")}] for input [${spec.inputShape}]`,
       );
   }
+  if (spec.init !== undefined && !(VGG_INITS as readonly string[]).includes(spec.init))
+    throw new SpecError(
+      `vgg: init must be one of ${VGG_INITS.map((v) => `"${v}"`).join(", ")}, got ${showValue(spec.init)}`,
+    );
   for (const v of [...spec.hidden, spec.outputs])
     if (!Number.isInteger(v) || v < 1)
       throw new SpecError(`vgg: hidden widths and outputs must be positive integers, got ${showValue(v)}`);
@@ -64,7 +77,7 @@ export function vggFeatureShape(spec: VggSpec): { h: number; w: number; c: numbe
 }
 
 /**
- * Builds the VGG-style `tf.Sequential` (float32) of `spec` with PyTorch's default init U(±1/√fan_in), seeded per layer
+ * Builds the VGG-style `tf.Sequential` (float32) of `spec` with its initialisation (`spec.init`), seeded per layer
  * from `seed`; pass the tfjs module as `tf`. Throws a `SpecError` when the spec is invalid or its feature map vanishes.
  */
 export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType.Sequential {
@@ -79,6 +92,17 @@ export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType
       biasInitializer: tf.initializers.randomUniform({ minval: -b, maxval: b, seed: ++layerSeed }),
     };
   };
+  const convInit = (fanIn: number, out: number) =>
+    spec.init === "authors"
+      ? {
+          kernelInitializer: tf.initializers.randomNormal({
+            mean: 0,
+            stddev: Math.sqrt(2 / (9 * out)),
+            seed: ++layerSeed,
+          }),
+          biasInitializer: tf.initializers.zeros(),
+        }
+      : init(fanIn);
   let c = spec.inputShape[2];
   let first = true;
   const shape = () => (first ? { inputShape: spec.inputShape } : {});
@@ -96,7 +120,7 @@ export function vggModel(tf: typeof tfType, spec: VggSpec, seed: number): tfType
           kernelSize: 3,
           padding: "valid",
           activation: "relu",
-          ...init(9 * c),
+          ...convInit(9 * c, l),
           ...shape(),
         }),
       );

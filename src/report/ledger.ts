@@ -460,9 +460,19 @@ export function combine(parts: { label: string; a: Assessment }[]): Assessment {
  * (the effect appears without the mechanism); inconclusive otherwise (present in both, with a difference inside the margin, or the
  * task's rule inconclusive).
  */
+/** The fewest independent control runs with which a comparison against the control may decide a verdict. */
+export const CONTROL_MIN_UNITS = 3;
+
 export function againstControl(
   task: Assessment,
-  effect: { task: number; control: number; margin: number; what: string },
+  effect: {
+    task: number;
+    control: number;
+    margin: number;
+    what: string;
+    /** independent control runs behind `control`: with fewer than CONTROL_MIN_UNITS the control cannot decide */
+    units?: number;
+  },
   control: Numbers,
 ): Assessment {
   const d = effect.task - effect.control;
@@ -483,6 +493,11 @@ export function againstControl(
   if (task.verdict === "not reproduced" || task.verdict === "not assessed") {
     verdict = task.verdict;
     why = "the task's rule decides";
+  } else if (effect.units !== undefined && effect.units < CONTROL_MIN_UNITS) {
+    verdict = "inconclusive";
+    why =
+      `${effect.units} independent control run(s): at least ${CONTROL_MIN_UNITS} are needed before the comparison ` +
+      `can decide either way`;
   } else if (d > effect.margin) {
     verdict = task.verdict;
     why = "the task's effect exceeds the control's by more than the margin";

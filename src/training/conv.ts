@@ -50,6 +50,8 @@ export interface ConvNet {
   params64(): Float64Array;
   /** f(x) for every row of X (N × d, NHWC-flattened images), N × K row-major */
   predict(X: Matrix): Float32Array;
+  /** Σ_k ‖∇_θ f_k(x_i)‖² for the first m rows of X (the native path; absent on the tfjs fallback) */
+  outputGradSqNorms?(X: Matrix, m: number): Float64Array;
 }
 
 /** The parameter count of a VGG spec (as `vggModel(...).countParams()`). */
@@ -225,9 +227,16 @@ export class ConvStepper implements NativeStepper, ConvNet {
     const F = this.forward(B, b);
     b.F64.set(F);
     const value = lossAndResidual(this.loss, b.F64, b.Y64, B, K, b.R64);
-    const last = this.layers.length - 1;
-    const GL = b.G[last];
+    const GL = b.G[this.layers.length - 1];
     for (let i = 0; i < B * K; i++) GL[i] = b.R64[i] / B;
+    this.backward(B, b);
+    return value;
+  }
+
+  /** The backward pass from the output gradient in b.G[last] (after `forward` on the same rows) into `gradient`. */
+  private backward(B: number, b: ReturnType<ConvStepper["buffers"]>): void {
+    const { blas } = this;
+    const last = this.layers.length - 1;
     for (let i = last; i >= 0; i--) {
       const l = this.layers[i];
       const g = b.G[i];
@@ -243,6 +252,7 @@ export class ConvStepper implements NativeStepper, ConvNet {
         blas.gemmInto(l.gw, cols, kc, rows, true, g, l.Co, false, 1, 0);
         blas.biasGradient(g, l.gb);
         if (gIn) {
+          // overwrites the layer's im2col buffer: a second backward pass needs a fresh forward pass
           blas.gemmInto(cols, g, rows, l.Co, false, l.w, kc, true, 1, 0);
           blas.col2im(cols, B, l.H, l.W, l.C, KERNEL, l.pad, gIn);
         }
@@ -253,7 +263,42 @@ export class ConvStepper implements NativeStepper, ConvNet {
         if (gIn) blas.gemmInto(gIn, g, B, l.outW, false, l.w, l.inW, true, 1, 0);
       }
     }
-    return value;
+  }
+
+  /**
+   * ConvNet: for each of the first `m` rows x_i of X, Σ_k ‖∇_θ f_k(x_i)‖² (the summand of Eq. 3 of Chen et al.), one
+   * forward and backward pass per output on the native path, in the training precision, summed in float64 (one row
+   * at a time, so a row's value does not depend on the others: where a max-pool window holds two equal maxima the
+   * gradient goes to the one the forward pass picked, and a batched product can round the two apart differently).
+   * The training gradient is left as it was.
+   */
+  outputGradSqNorms(X: Matrix, m: number): Float64Array {
+    if (X.cols !== this.d) throw new Error(`outputGradSqNorms: rows of ${this.d} numbers expected, got ${X.cols}`);
+    if (!(Number.isInteger(m) && m >= 1 && m <= X.rows))
+      throw new Error(`outputGradSqNorms: m must be an integer in [1, ${X.rows}], got ${m}`);
+    const saved = this.gradient.slice();
+    const b = this.buffers(1);
+    const GL = b.G[this.layers.length - 1];
+    const out = new Float64Array(m);
+    try {
+      for (let i = 0; i < m; i++) {
+        b.rows[0] = i;
+        this.blas.gatherRows(b.X, X.data, b.rows, this.d);
+        for (let k = 0; k < this.K; k++) {
+          this.forward(1, b);
+          GL.fill(0);
+          GL[k] = 1;
+          this.backward(1, b);
+          let sq = 0;
+          for (let t = 0; t < this.gradient.length; t++) sq += this.gradient[t] * this.gradient[t];
+          out[i] += sq;
+        }
+      }
+    } finally {
+      this.gradient.set(saved);
+      if (!this.trained.has(1)) this.bufs.delete(1);
+    }
+    return out;
   }
 
   /** ConvNet: f(x) for every row of X, in chunks of 100 rows. */

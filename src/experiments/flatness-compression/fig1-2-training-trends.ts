@@ -7,7 +7,7 @@
  * E.8) share: their base setting is one set of runs, counted once.
  */
 import { ChenRun } from "./run";
-import { CLAIM } from "./claims";
+import { CLAIM, FallTogether } from "./claims";
 import { PartOutput } from "../parts";
 import { pearson } from "../../util/stats";
 import {
@@ -21,6 +21,9 @@ import {
   group,
   final,
   interpolationCheckpoint,
+  interpolationIndex,
+  p99Index,
+  seriesFrom,
   runLabel,
   trendPanels,
   trendsFigure,
@@ -45,12 +48,22 @@ export function perRunEvidence(model: Model, runs: ChenRun[]): Record<string, un
   const c = model === "vgg" ? CLAIM.vgg : CLAIM;
   const at = new Map(runs.map((r) => [r, interpolationCheckpoint(r)]));
   const reached = runs.filter((r) => at.get(r));
-  return {
-    [c.fallTogether.id]: {
-      dSqrtS: reached.map((r) => final(r).train.sqrtSharpness - at.get(r)!.train.sqrtSharpness),
-      dLogV: reached.map((r) => final(r).train.logVolume - at.get(r)!.train.logVolume),
-      keys: reached.map(runLabel),
+  const onset = (r: ChenRun) => interpolationIndex(r).index;
+  // the looser onset (≥ 99 % training accuracy), on the same runs
+  const p99 = (r: ChenRun) => r.checkpoints[Math.max(0, p99Index(r))];
+  const fall: FallTogether = {
+    dSqrtS: reached.map((r) => final(r).train.sqrtSharpness - at.get(r)!.train.sqrtSharpness),
+    dLogV: reached.map((r) => final(r).train.logVolume - at.get(r)!.train.logVolume),
+    keys: reached.map(runLabel),
+    sqrtSSeries: reached.map((r) => seriesFrom(r, onset(r), (k) => k.train.sqrtSharpness)),
+    logVSeries: reached.map((r) => seriesFrom(r, onset(r), (k) => k.train.logVolume)),
+    p99: {
+      dSqrtS: reached.map((r) => final(r).train.sqrtSharpness - p99(r).train.sqrtSharpness),
+      dLogV: reached.map((r) => final(r).train.logVolume - p99(r).train.logVolume),
     },
+  };
+  return {
+    [c.fallTogether.id]: fall,
     [c.localDim.id]: keyed(runs, (r) =>
       at.get(r) ? at.get(r)!.train.localDim - r.checkpoints[0].train.localDim : undefined,
     ),
@@ -145,9 +158,10 @@ function trendsPart(model: Model, sweep: Sweep, id: string, fig: string) {
       const longer = ok.filter((r) => final(r).step > steps);
       const continued =
         vgg && o.vggMaxSteps > o.vggSteps
-          ? ` ${longer.length} of them had no zero-error checkpoint before step ${steps} and trained ` +
-            `on until they had, then ${o.vggAfterZero} steps more (at most ${o.vggMaxSteps}; options ` +
-            `vggMaxSteps, vggAfterZero), drawn dotted each: ` +
+          ? ` ${longer.length} of them trained past step ${steps}: after the first check with zero training error ` +
+            `at step t₀ a run trains max(${o.vggAfterZero}, ${o.vggAfterZeroRatio} × t₀) steps more (at most ` +
+            `${o.vggMaxSteps} in all; options vggAfterZero, vggAfterZeroRatio, vggMaxSteps), with checkpoints at ¼, ½, ` +
+            `¾ and all of that window, drawn dotted each: ` +
             `${longer.map((r) => `${runLabel(r)} zero error at ${zeroStep(r) ?? "—"}, stopped at ${final(r).step}`).join("; ") || "none"}.`
           : "";
       notes.push(

@@ -20,6 +20,8 @@ import {
   group,
   final,
   interpolationCheckpoint,
+  interpolationIndex,
+  seriesFrom,
   band,
   keyed,
   allSettings,
@@ -62,7 +64,7 @@ function testSetPart(model: Model, id: string, fig: string) {
         { label: `${o.nTestEval} test inputs`, pick: view((k) => k.test) },
         { label: `misclassified test inputs (≤ ${o.nTestEval})`, pick: view((k) => k.misclassified) },
       ];
-      const sharp = o.definitions === "authors-code" ? "√(S/K) (authors' code)" : "√sharpness (Eq. 3)";
+      const sharp = o.definitions === "authors-code" ? "√S, 20 inputs (authors' code)" : "√sharpness (Eq. 3)";
       const panels: {
         title: string;
         series: { label: string; get: (k: ChenCheckpoint) => number | null }[];
@@ -135,10 +137,17 @@ function testSetPart(model: Model, id: string, fig: string) {
             r.checkpoints.map((k) => k.test.S),
           ),
         ),
-        [c.testV.id]: keyed(ok, (r) => {
-          const k = interpolationCheckpoint(r);
-          return k ? final(r).test.logVolume - k.test.logVolume : undefined;
-        }),
+        [c.testV.id]: (() => {
+          const e = keyed(ok, (r) => {
+            const k = interpolationCheckpoint(r);
+            return k ? final(r).test.logVolume - k.test.logVolume : undefined;
+          });
+          const reached = ok.filter((r) => interpolationCheckpoint(r));
+          return {
+            ...e,
+            series: reached.map((r) => seriesFrom(r, interpolationIndex(r).index, (k) => k.test.logVolume)),
+          };
+        })(),
       };
       return { figures: [new Figure(`${id}-test-set`, data, layout).toJSON()], notes: note ? [note] : [], evidence };
     },

@@ -48,7 +48,10 @@ function correlationsPart(model: Model, id: string, fig: string) {
         };
       const quantities: { label: string; get: (k: ChenCheckpoint) => number }[] = [
         { label: "local dim", get: (k) => k.train.localDim },
-        { label: o.definitions === "authors-code" ? "√(S/K)" : "√sharpness", get: (k) => k.train.sqrtSharpness },
+        {
+          label: o.definitions === "authors-code" ? "√S (20 inputs)" : "√sharpness",
+          get: (k) => k.train.sqrtSharpness,
+        },
         { label: "log volume", get: (k) => k.train.logVolume },
         { label: "G", get: (k) => k.train.G },
         { label: "MLS", get: (k) => k.train.mls },
@@ -151,7 +154,10 @@ function correlationsPart(model: Model, id: string, fig: string) {
         testLoss: runs.map((r) => final(r).testLoss),
         C: runs.map((r) => final(r).bounds?.C ?? NaN),
         D: runs.map((r) => final(r).bounds?.D ?? NaN),
+        Ca: runs.map((r) => final(r).bounds?.Ca ?? NaN),
+        Da: runs.map((r) => final(r).bounds?.Da ?? NaN),
         K: runs[0].K,
+        setting: runs.map((r) => `lr ${r.lr} batch ${r.batch}`),
       };
       return {
         figures: [

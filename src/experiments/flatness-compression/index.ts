@@ -69,7 +69,7 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
         notes: [
           "Reconstructed / chosen here: sharpness is Eq. 3 (its interpolation form) on the 100 " +
             "training inputs, and the figures plot √S; the log volume is Eq. 10 over all min(K, d) " +
-            "singular values of ∇_x f (the authors' code: √(S/K) and the top 3, option definitions: " +
+            "singular values of ∇_x f (the authors' code: √S on 20 inputs and the top 3, option definitions: " +
             '"authors-code"); all averages over inputs are plain means of the per-input values (for ' +
             "the log volume, the mean of the logs).",
           `Training: plain SGD on the quadratic loss with one-hot targets, PyTorch's default ` +

@@ -6,7 +6,8 @@
  *   float64 (the engine's reverse pass), with the bound chain of Eq. 28, and at the end Tr H_f by
  *   Hutchinson (the gap between Tr H and Eq. 3).
  * Learning rates are nominal, in the units of `lrUnits` (`effectiveLr` converts them to the step taken on
- * the mean ½‖f − y‖²); "authors-code" definitions give √(S/K) and the log volume over the top 3 σ.
+ * the mean ½‖f − y‖²); "authors-code" definitions give √S on the first 20 inputs (summed over the outputs, as their
+ * code returns it) and the log volume over the top 3 σ.
  * - "vgg": a VGG-style conv net trained in float32 on the native BLAS path (training/conv.ts; tfjs without the
  *   addon), initialised by tfjs's seeded `vggModel`; Jacobians by float32 tfjs autodiff, singular values in float64. A
  *     run
@@ -37,6 +38,8 @@ export type ChenRunArgs = Pick<
   | "nTestEval"
   | "traceProbes"
   | "vggSharpnessSamples"
+  | "vggOutputs"
+  | "vggInit"
   | "mlpPrecision"
   | "lrUnits"
   | "definitions"
@@ -58,6 +61,8 @@ export type ChenRunArgs = Pick<
    */
   maxSteps: number;
   afterZero: number;
+  /** VGG: the window after zero error is at least this multiple of the steps it took to get there */
+  afterZeroRatio: number;
   checkpoints: number[];
   seed: number;
 };
@@ -67,8 +72,19 @@ export function effectiveLr(lr: number, units: ChenRunArgs["lrUnits"], K: number
   return units === "authors" ? (lr * 2) / K : lr;
 }
 
+/**
+ * The steps a VGG run trains after its first zero-training-error check at step t0: at least `afterZero`, and at least
+ * `ratio` × t0 (so the phase after interpolation is as long, relative to the run, whatever the onset), rounded up.
+ */
+export function afterZeroWindow(t0: number, afterZero: number, ratio: number): number {
+  return Math.max(afterZero, Math.ceil(ratio * t0));
+}
+
 export interface MetricRow {
-  /** the sharpness the figures plot: √S of Eq. 3 ("paper"), or √(S/K) ("authors-code") */
+  /**
+   * the sharpness the figures plot: √S of Eq. 3, summed over the outputs (both definitions: the authors' code returns
+   * √((1/n) Σ_i Σ_k ‖∇_θ f_k(x_i)‖²)); "authors-code" takes it on the first 20 inputs, as their code
+   */
   sqrtSharpness: number;
   /** S of Eq. 3 itself, (1/n) Σ ‖∇_θ f(x_i)‖²_F */
   S: number;
@@ -86,8 +102,8 @@ export interface ChenCheckpoint {
   testLoss: number;
   testAcc: number;
   train: MetricRow;
-  /** Eq. 28 on the training inputs (MLP) */
-  bounds?: { A: number; B: number; C: number; D: number };
+  /** Eq. 28 on the training inputs (MLP); Ca, Da: C and D with the authors' later normalisation √(Σ_l ‖W_l‖₂²) */
+  bounds?: { A: number; B: number; C: number; D: number; Ca: number; Da: number };
   test: MetricRow;
   /** metrics on (up to nTestEval) misclassified test inputs; null when there are none */
   misclassified: MetricRow | null;
@@ -110,14 +126,21 @@ export interface ChenRun {
   trace?: { eq3: number; trHf: number; stderr: number; probes: number; loss: number };
   /** SGD diverged (non-finite loss or parameters) at this step; the checkpoints stop before it */
   divergedAt?: number;
+  /** VGG: the training accuracy at every check (every min(500, ⌈steps/16⌉) steps and at each checkpoint) */
+  trainAccuracy?: { step: number; acc: number }[];
+  /** VGG: the first step with zero training error and the window trained after it (afterZeroWindow) */
+  window?: { zeroAt: number; length: number; end: number };
   backend: string;
   seconds: number;
 }
 
+/** The authors' code measures Eq. 3 on this many inputs (the VGG: option vggSharpnessSamples, default the same). */
+export const AUTHORS_SHARPNESS_SAMPLES = 20;
+
 const rowOf =
-  (definitions: ChenRunArgs["definitions"], K: number) =>
+  () =>
   (m: FlatnessMetrics): MetricRow => ({
-    sqrtSharpness: definitions === "authors-code" ? Math.sqrt(m.sharpness / K) : m.sqrtSharpness,
+    sqrtSharpness: m.sqrtSharpness,
     S: m.sharpness,
     logVolume: m.logVolume,
     G: m.G,
@@ -149,9 +172,25 @@ export function loadChenData(a: Pick<ChenRunArgs, "source" | "cifarDir" | "class
   };
 }
 
+/**
+ * The data with one-hot targets of `outputs` columns (class i of the selection in column i, the rest zero), as the
+ * authors' `to_one_hot` with n_classes = 10 for their two-class VGG; labels unchanged.
+ */
+export function widenTargets(ds: Dataset, outputs: number): Dataset {
+  const { rows, cols } = ds.Y;
+  if (outputs === cols) return ds;
+  if (outputs < cols) throw new Error(`widenTargets: ${outputs} outputs cannot hold ${cols} classes`);
+  const Y = Matrix.zeros(rows, outputs);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) Y.data[i * outputs + k] = ds.Y.data[i * cols + k];
+  return { ...ds, Y };
+}
+
 export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const t0 = Date.now();
-  const { trainSet, testSet } = loadChenData(a);
+  const loaded = loadChenData(a);
+  const widen = (ds: Dataset) => (a.model === "vgg" ? widenTargets(ds, a.vggOutputs) : ds);
+  const trainSet = widen(loaded.trainSet);
+  const testSet = widen(loaded.testSet);
   const evalRows = new Rng(1)
     .permutation(trainSet.X.rows)
     .slice(0, a.nEval)
@@ -166,7 +205,7 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const volumeTop = a.definitions === "authors-code" ? 3 : undefined;
   const K = trainSet.Y.cols;
   const d = trainSet.X.cols;
-  const row = rowOf(a.definitions, K);
+  const row = rowOf();
   const lr = effectiveLr(a.lr, a.lrUnits, K);
   const out: ChenRun = {
     model: a.model,
@@ -202,7 +241,14 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       testAcc: te.acc,
       train: row(m.train),
       bounds: m.train.bounds
-        ? { A: m.train.bounds.A, B: m.train.bounds.B, C: m.train.bounds.C, D: m.train.bounds.D }
+        ? {
+            A: m.train.bounds.A,
+            B: m.train.bounds.B,
+            C: m.train.bounds.C,
+            D: m.train.bounds.D,
+            Ca: m.train.bounds.authors.C,
+            Da: m.train.bounds.authors.D,
+          }
         : undefined,
       test: row(m.test),
       misclassified: misSet ? row(await m.mis(misSet.X)) : null,
@@ -216,6 +262,15 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     // the layer whose representation is measured (default the output, as the paper's figures)
     const at = { volumeTop, layer: a.mlpLayer === "output" ? a.hidden.length + 1 : a.mlpLayer };
     let last: Float64Array | undefined;
+    let params: Float64Array;
+    // "authors-code": Eq. 3 on the first 20 inputs, as their code (the other metrics on all of them)
+    const mlpMetrics = (X: Matrix): FlatnessMetrics => {
+      const m = flatnessMetrics(spec, params, X, at);
+      if (a.definitions !== "authors-code" || X.rows <= AUTHORS_SHARPNESS_SAMPLES) return m;
+      const first = new Matrix(AUTHORS_SHARPNESS_SAMPLES, X.cols, X.data.slice(0, AUTHORS_SHARPNESS_SAMPLES * X.cols));
+      const s = flatnessMetrics(spec, params, first, at);
+      return { ...m, sharpness: s.sharpness, sqrtSharpness: s.sqrtSharpness };
+    };
     const res = await trainDense({
       precision: a.mlpPrecision,
       spec,
@@ -229,15 +284,15 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       steps: a.steps,
       seed: a.seed,
       checkpoints: a.checkpoints,
-      onCheckpoint: async (step, params) => {
-        last = params;
+      onCheckpoint: async (step, p) => {
+        last = params = p;
         await record(
           step,
           { train: nets.predict(spec, params, trainSet.X).data, test: nets.predict(spec, params, testSet.X).data },
           {
-            train: flatnessMetrics(spec, params, Xeval.X, at),
-            test: flatnessMetrics(spec, params, Xtest, at),
-            mis: (X) => flatnessMetrics(spec, params, X, at),
+            train: mlpMetrics(Xeval.X),
+            test: mlpMetrics(Xtest),
+            mis: (X) => mlpMetrics(X),
           },
         );
       },
@@ -264,28 +319,53 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       layers: a.vggLayers,
       hidden: a.vggHidden,
       outputs: K,
+      init: a.vggInit,
     };
     // the tfjs model gives the seeded initialisation and carries the weights of each checkpoint into the
     // float32 autodiff Jacobians of the metrics; training itself runs on the native path (training/conv.ts)
     const model = nets.vggModel(tf, spec, a.seed);
     out.p = model.countParams();
-    const metrics = async (X: Matrix) =>
-      flatnessFromJacobians(await tfJacobianData(model, X, { paramSamples: a.vggSharpnessSamples }), { volumeTop });
+    out.trainAccuracy = [];
+    // the input Jacobians by float32 tfjs autodiff (one batched pass per output); Eq. 3's ‖∇_θ f(x_i)‖² on the native
+    // path when training runs there (float32 as tfjs and the authors' code; one pass per output and input, 20× faster
+    // than tfjs's per-input autodiff), else by tfjs
+    const metrics = async (X: Matrix, net: ConvNet) => {
+      if (!net.outputGradSqNorms)
+        return flatnessFromJacobians(await tfJacobianData(model, X, { paramSamples: a.vggSharpnessSamples }), {
+          volumeTop,
+        });
+      const jd = await tfJacobianData(model, X, { paramSamples: 0 });
+      const m = Math.min(a.vggSharpnessSamples, X.rows);
+      return flatnessFromJacobians({ ...jd, paramSqNorm: net.outputGradSqNorms(X, m) }, { volumeTop });
+    };
     try {
       const full = async (step: number, net: ConvNet, Ftrain?: Float32Array) => {
         setVggParams(tf, model, net.params64());
         await record(
           step,
           { train: Ftrain ?? net.predict(trainSet.X), test: net.predict(testSet.X) },
-          { train: await metrics(Xeval.X), test: await metrics(Xtest), mis: (X) => metrics(X) },
+          { train: await metrics(Xeval.X, net), test: await metrics(Xtest, net), mis: (X) => metrics(X, net) },
         );
       };
-      // past the schedule: the training error every `every` steps, until zero and afterZero steps more (or maxSteps)
-      const every = Math.max(1, Math.min(250, Math.ceil(a.steps / 8)));
-      const extra: number[] = [];
-      for (let s = a.steps + every; s < a.maxSteps; s += every) extra.push(s);
-      if (a.maxSteps > a.steps) extra.push(a.maxSteps);
+      // the training accuracy every `every` steps (cheap: one forward pass); full metrics at the scheduled checkpoints,
+      // at the first check with ≥ 99 % accuracy and the first with zero error (the two onsets of interpolation), and
+      // at ¼, ½, ¾ and all of the window after zero error (the budgets of the late-phase claims)
+      const every = Math.max(1, Math.min(500, Math.ceil(a.steps / 16)));
+      const grid: number[] = [];
+      for (let s = every; s < a.maxSteps; s += every) grid.push(s);
+      grid.push(a.maxSteps);
+      const scheduled = new Set(a.checkpoints);
+      const windowAt = new Set<number>();
+      const onGrid = (s: number) => Math.min(a.maxSteps, Math.ceil(s / every) * every);
       let zeroAt: number | undefined;
+      let p99Seen = false;
+      let end = a.maxSteps === a.steps ? a.steps : a.maxSteps;
+      const planWindow = (t0: number) => {
+        const w = afterZeroWindow(t0, a.afterZero, a.afterZeroRatio);
+        end = Math.min(a.maxSteps, Math.max(a.steps, onGrid(t0 + w)));
+        for (const q of [0.25, 0.5, 0.75, 1]) windowAt.add(Math.min(end, onGrid(t0 + q * w)));
+        out.window = { zeroAt: t0, length: w, end };
+      };
       const res = await trainConv({
         spec,
         params: vggParams(model),
@@ -298,27 +378,21 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
         batchSize: a.batch,
         steps: a.maxSteps,
         seed: a.seed,
-        checkpoints: [...a.checkpoints, ...extra],
+        checkpoints: [...new Set([...a.checkpoints, ...grid])].sort((x, y) => x - y),
         onCheckpoint: async (step, net) => {
-          if (step <= a.steps) {
-            await full(step, net);
-            if (zeroAt === undefined && out.checkpoints[out.checkpoints.length - 1].trainAcc === 1) zeroAt = step;
-            // the run already has training after zero error (or continuing is off): the schedule is the whole run
-            return step === a.steps && (a.maxSteps === a.steps || (zeroAt !== undefined && zeroAt < step))
-              ? "stop"
-              : undefined;
+          const F = net.predict(trainSet.X);
+          const acc = lossAndAccuracy(F, trainSet).acc;
+          out.trainAccuracy!.push({ step, acc });
+          const firstZero = zeroAt === undefined && acc === 1;
+          const firstP99 = !p99Seen && acc >= 0.99;
+          if (acc >= 0.99) p99Seen = true;
+          if (firstZero) {
+            zeroAt = step;
+            planWindow(step);
           }
-          if (zeroAt === undefined) {
-            const F = net.predict(trainSet.X);
-            if (lossAndAccuracy(F, trainSet).acc === 1) zeroAt = step;
-            if (zeroAt !== undefined || step === a.maxSteps) await full(step, net, F);
-            return undefined;
-          }
-          if (step >= zeroAt + a.afterZero || step === a.maxSteps) {
-            await full(step, net);
-            return "stop";
-          }
-          return undefined;
+          const lastStep = step >= end || step === a.maxSteps;
+          if (scheduled.has(step) || windowAt.has(step) || firstZero || firstP99 || lastStep) await full(step, net, F);
+          return lastStep ? "stop" : undefined;
         },
       });
       out.backend = res.backend;

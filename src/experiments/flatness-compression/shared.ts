@@ -13,7 +13,7 @@ import { definePart } from "../parts";
 import { resolveSource } from "../data-source";
 import { ChenRunArgs, ChenRun, ChenCheckpoint, MetricRow, chenRunModule } from "./run";
 import type { FlatnessCompressionOptions } from "./options";
-import type { PerRun } from "./claims";
+import type { PerRun, Series } from "./claims";
 
 /** Declares one figure of this study (its options type checked). */
 export const part = definePart<FlatnessCompressionOptions>();
@@ -50,9 +50,12 @@ export const VGG_READS = [
   "vggClasses",
   "vggLayers",
   "vggHidden",
+  "vggOutputs",
+  "vggInit",
   "vggSteps",
   "vggMaxSteps",
   "vggAfterZero",
+  "vggAfterZeroRatio",
   "checkpoints",
   "vggTrain",
   "vggSharpnessSamples",
@@ -133,11 +136,14 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
       steps: m.steps,
       maxSteps: m.steps,
       afterZero: 0,
+      afterZeroRatio: 0,
       checkpoints: chenCheckpoints(m.steps, m.checkpoints),
       // unused by an MLP run (fixed so the run's task key does not depend on VGG options)
       vggLayers: [],
       vggHidden: [],
       vggSharpnessSamples: 1,
+      vggOutputs: 0,
+      vggInit: "pytorch-default",
     };
   }
   const v = o as VggOptions;
@@ -148,10 +154,13 @@ function runArgs(o: MlpOptions | VggOptions, model: Model, s: Setting, seed: num
     nTrain: v.vggTrain,
     vggLayers: v.vggLayers,
     vggHidden: v.vggHidden,
+    vggOutputs: v.vggOutputs,
+    vggInit: v.vggInit,
     vggSharpnessSamples: Math.min(v.vggSharpnessSamples, v.nEval),
     steps: v.vggSteps,
     maxSteps: v.vggMaxSteps,
     afterZero: v.vggAfterZero,
+    afterZeroRatio: v.vggAfterZeroRatio,
     checkpoints: chenCheckpoints(v.vggSteps, Math.min(v.checkpoints, 12)),
     hidden: [],
     activation: "linear",
@@ -212,6 +221,17 @@ export function interpolationIndex(run: ChenRun): { index: number; criterion: st
   return { index: i, criterion: i >= 0 ? "≥ 99 % training accuracy (zero error not reached)" : "not reached" };
 }
 
+/** Index of the first checkpoint with ≥ 99 % training accuracy (the looser onset), or −1. */
+export function p99Index(run: ChenRun): number {
+  return run.checkpoints.findIndex((c) => c.trainAcc >= 0.99);
+}
+
+/** A run's checkpoints from index `i` to its end: steps and one quantity (the budgets of late-phase claims). */
+export function seriesFrom(run: ChenRun, i: number, get: (c: ChenCheckpoint) => number): Series {
+  const cs = run.checkpoints.slice(i);
+  return { steps: cs.map((c) => c.step), values: cs.map(get) };
+}
+
 /** The checkpoint where a run reaches interpolation, when that is before its last one (else undefined). */
 export function interpolationCheckpoint(run: ChenRun): ChenCheckpoint | undefined {
   const i = interpolationIndex(run).index;
@@ -228,7 +248,7 @@ export function trendPanels(o: { definitions: FlatnessCompressionOptions["defini
     { title: "train loss", get: (c) => c.trainLoss, log: true },
     { title: "test accuracy", get: (c) => c.testAcc },
     {
-      title: o.definitions === "authors-code" ? "√(S/K) (authors' code)" : "√sharpness (Eq. 3)",
+      title: o.definitions === "authors-code" ? "√S, 20 inputs (authors' code)" : "√sharpness (Eq. 3)",
       get: (c) => c.train.sqrtSharpness,
     },
     {
@@ -386,10 +406,10 @@ export function unitsNote(
         `MSELoss's, ${(K / 2).toPrecision(2)}× these with K = ${K}).`;
   const defs =
     o.definitions === "authors-code"
-      ? "Metrics as the authors' code computes them: √(S/K) and the log volume over the top 3 " +
-        "singular values (option definitions)."
+      ? "Metrics as the authors' code computes them: √S (summed over the outputs) on the first 20 inputs and the " +
+        "log volume over the top 3 singular values (option definitions)."
       : "Metrics as the paper defines them: √S of Eq. 3 and the log volume of Eq. 10 over all " +
-        'min(K, d) singular values (option definitions: "authors-code" for √(S/K) and the top 3).';
+        'min(K, d) singular values (option definitions: "authors-code" for √S on 20 inputs and the top 3).';
   return `${units} ${defs}`;
 }
 
