@@ -25,6 +25,7 @@ const base: HessianCliOptions = {
   data: "gaussian",
   seed: 0,
   init: "glorot-normal",
+  downscale: "nearest",
   closedForm: false,
 };
 // warm the JIT on a small problem so the first timing is not compilation

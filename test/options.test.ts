@@ -98,11 +98,11 @@ describe("metrics", () => {
     );
     await refusesAsync(
       () => metrics.tfJacobianData(fake, X, bad({ paramSamples: "2" })),
-      /tfJacobianData: option paramSamples must be an integer ≥ 1; got "2"/,
+      /tfJacobianData: option paramSamples must be an integer ≥ 0; got "2"/,
     );
     await refusesAsync(
-      () => metrics.tfJacobianData(fake, X, { paramSamples: 0 }),
-      /option paramSamples must be an integer ≥ 1; got 0/,
+      () => metrics.tfJacobianData(fake, X, { paramSamples: -1 }),
+      /option paramSamples must be an integer ≥ 0; got -1/,
     );
     const { tf } = await loadTf();
     const model = nets.toTfModel(tf, spec, params);

@@ -9,7 +9,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseFlags, UsageError } from "../src/cli/args";
-import { HESSIAN_FLAGS, hessianOptionsFromFlags, checkResources, hessianSecondsEstimate } from "../src/cli/hessian";
+import {
+  HESSIAN_FLAGS,
+  hessianOptionsFromFlags,
+  checkResources,
+  hessianSecondsEstimate,
+  buildHessianProblem,
+} from "../src/cli/hessian";
+import { loadMnist } from "../src/data";
 import { figureHtml, renderFigure } from "../src/export";
 import { lineFigure } from "../src/figures";
 import { patel } from "../src/experiments/local-rank";
@@ -176,5 +183,22 @@ describe("numbers: no overflow, nothing skipped, no silent wrap-around", () => {
     assert.throws(() => linearRankFormulas({ sizes: [4, 3, 2], r: -1 }), /option r must be an integer ≥ 0/);
     // Fact 7 by hand for [4, 3, 2], r = 4: q = 2, M = 3, L = 2: 2·2·3 − 2·4 + 2·6 = 16
     assert.equal(linearRankFormulas({ sizes: [4, 3, 2] }).H, 16);
+  });
+});
+
+describe("rankscope hessian --downscale", () => {
+  it("nearest (default, the study's pipeline) picks pixel ⌊i·28/8⌋; area averages; a non-square d is refused", () => {
+    const flags = (extra: Record<string, string | boolean>) =>
+      hessianOptionsFromFlags({ sizes: "64,5,10", n: "3", data: "mnist", ...extra });
+    const near = buildHessianProblem(flags({})).problem.X;
+    const area = buildHessianProblem(flags({ downscale: "area" })).problem.X;
+    const raw = loadMnist({ n: 3, seed: 0 }).X;
+    for (let i = 0; i < 3; i++)
+      for (let r = 0; r < 8; r++)
+        for (let c = 0; c < 8; c++)
+          assert.equal(near.get(i, r * 8 + c), raw.get(i, Math.floor((r * 28) / 8) * 28 + Math.floor((c * 28) / 8)));
+    assert.ok(area.data.some((v, k) => v !== near.data[k]));
+    assert.throws(() => flags({ sizes: "60,5,10" }), /--downscale nearest needs a square input size/);
+    assert.throws(() => flags({ downscale: "bicubic" }), /downscale/);
   });
 });

@@ -238,6 +238,7 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
           vggLearningRates: [0.1],
           vggSeeds: 1,
           vggSteps: 5,
+          vggMaxSteps: 5,
           vggTrain: 40,
           vggSharpnessSamples: 2,
         });

@@ -10,6 +10,7 @@ import {
   measureBlocks,
   measureRelu,
   MeasureArgs,
+  rankAtRelative,
 } from "../src/experiments/hessian-rank/measure";
 import { theorem5Blocks, outerBlockRanks } from "../src/experiments/hessian-rank/thm5-column-blocks";
 import { theorem9Bound, fact11Bound } from "../src/experiments/hessian-rank/thm9-relu-bound";
@@ -508,5 +509,50 @@ describe("Corollary 10: ReLU networks trained to a minimum", () => {
       "not assessed",
       "bound ≥ N·K is implied by the row count",
     );
+  });
+});
+
+describe("hessian-rank: inputs in general position, bias inputs, numerical ranks at thresholds (issue 39)", () => {
+  const base = {
+    d: 16,
+    K: 3,
+    init: "glorot-normal" as const,
+    source: "mnist" as const,
+    inputs: "raw" as const,
+    downscale: "nearest" as const,
+    seed: 0,
+    loss: "mse" as const,
+    parts: ["Ho" as const],
+  };
+  it("Gaussian inputs: full rank r = d, and A2 holds for every active neuron when each is active on ≫ d samples", () => {
+    // a bias-free ReLU neuron is active on about half of N Gaussian inputs: at N = 160 about 80 ≫ d = 16, so each
+    // neuron's active inputs span R^d (at N just above 2d a neuron active on fewer than d inputs can miss A2)
+    const m = measureRelu({ ...base, hidden: [6], n: 160, activation: "relu", bias: false, inputKind: "gaussian" });
+    assert.equal(m.r, 16);
+    assert.ok(m.active[0] >= 1);
+    assert.equal(m.a2, m.active[0]);
+    // the images of the same size: 4×4 nearest-downscaled MNIST has always-zero pixels, so r < d
+    const img = measureRelu({ ...base, hidden: [6], n: 40, activation: "relu", bias: false });
+    assert.ok(img.r < 16, `image rank ${img.r}`);
+  });
+  it('bias networks centre raw inputs by default (A3); biasInputs "as-given" keeps them raw', () => {
+    const a = { ...base, hidden: [4], n: 30, activation: "linear" as const, bias: true };
+    const centred = problemFor(a).problem.X;
+    const raw = problemFor({ ...a, biasInputs: "as-given" }).problem.X;
+    const colMean = (X: Matrix, j: number) => {
+      let s = 0;
+      for (let i = 0; i < X.rows; i++) s += X.get(i, j);
+      return s / X.rows;
+    };
+    assert.ok(Array.from({ length: 16 }, (_, j) => Math.abs(colMean(centred, j))).every((v) => v < 1e-12));
+    assert.ok(Array.from({ length: 16 }, (_, j) => colMean(raw, j)).some((v) => v > 0.05));
+    // raw pixels lie in [0, 1]: the inputs are the images as given
+    assert.ok(raw.data.every((v) => v >= 0 && v <= 1));
+  });
+  it("numerical rank at a relative threshold counts |λ| > t·max|λ|", () => {
+    const ev = [10, -5, 1e-2, -2e-3, 5e-4, 1e-9];
+    assert.equal(rankAtRelative(ev, 1e-3), 2); // |λ| > 1e-2: 10 and −5 (1e-2 itself is not above)
+    assert.equal(rankAtRelative(ev, 1e-4), 4); // |λ| > 1e-3: and 1e-2, −2e-3
+    assert.equal(rankAtRelative([0, 0], 1e-3), 0);
   });
 });

@@ -36,6 +36,7 @@ it(
         data: "gaussian",
         seed: 3,
         init: "glorot-normal",
+        downscale: "nearest",
         closedForm: false,
       });
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-torch-")), "problem.json");

@@ -5,7 +5,7 @@
 import { Matrix, eigvalsh, rank } from "../linalg";
 import * as nets from "../nets";
 import * as cv from "../curvature";
-import { loadMnist, loadFashionMnist, downscaleTo, Dataset } from "../data";
+import { loadMnist, loadFashionMnist, downscaleTo, downscaleNearest, Dataset } from "../data";
 import { Rng } from "../util/random";
 import { writeFileAtomic } from "../util/files";
 import { Flags, FlagSpec, intList, int, choice, UsageError } from "./args";
@@ -20,6 +20,7 @@ export const HESSIAN_FLAGS: FlagSpec = {
   data: "string",
   seed: "string",
   init: "string",
+  downscale: "string",
   json: "boolean",
   "export-problem": "string",
   "closed-form": "boolean",
@@ -33,6 +34,8 @@ export const HESSIAN_HELP = `usage: rankscope hessian [options]
   --bias                biases in every layer
   --loss NAME           ${nets.LOSSES.join(" | ")} (default mse)
   --data NAME           gaussian | mnist | fashion (default gaussian)
+  --downscale NAME      images to d pixels: nearest (default, the authors' pipeline and the hessian-rank study's;
+                        d must be a square) | area (averaging)
   --seed S, --init NAME (${nets.INITS.join(" | ")})
   --closed-form         the linear-network closed form (linear, no bias, mse)
   --json                one JSON line instead of text
@@ -126,6 +129,8 @@ export interface HessianCliOptions {
   data: "gaussian" | "mnist" | "fashion";
   seed: number;
   init: nets.Init;
+  /** images to d pixels: "nearest" (the authors' and the study's default) or "area" */
+  downscale: "nearest" | "area";
   closedForm: boolean;
 }
 
@@ -139,6 +144,7 @@ export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
     data: choice(flags, "data", ["gaussian", "mnist", "fashion"] as const, "gaussian"),
     seed: int(flags, "seed", 0, 0, 2 ** 32 - 2), // the data use seed + 1; seeds are 32-bit
     init: choice(flags, "init", nets.INITS, "glorot-normal"),
+    downscale: choice(flags, "downscale", ["nearest", "area"] as const, "nearest"),
     closedForm: flags["closed-form"] === true,
   };
   if (o.sizes.length < 2)
@@ -146,6 +152,10 @@ export function hessianOptionsFromFlags(flags: Flags): HessianCliOptions {
   if (o.loss === "ce" && o.sizes[o.sizes.length - 1] < 2)
     throw new UsageError(
       `--loss ce (softmax cross-entropy) needs at least 2 outputs (the last of --sizes); got ${o.sizes.at(-1)}`,
+    );
+  if (o.data !== "gaussian" && o.downscale === "nearest" && Math.round(Math.sqrt(o.sizes[0])) ** 2 !== o.sizes[0])
+    throw new UsageError(
+      `--downscale nearest needs a square input size (8×8 = 64, …), got d = ${o.sizes[0]} (or use --downscale area)`,
     );
   if (o.data !== "gaussian" && o.sizes[o.sizes.length - 1] !== 10)
     throw new UsageError(`--data ${o.data} has 10 classes: the last of --sizes must be 10, got ${o.sizes.at(-1)}`);
@@ -179,7 +189,9 @@ export function buildHessianProblem(o: HessianCliOptions): { problem: cv.Problem
     if (K !== 10) throw new UsageError(`--data ${o.data} has 10 classes: the last of --sizes must be 10, got ${K}`);
     const base: Dataset =
       o.data === "mnist" ? loadMnist({ n: o.n, seed: o.seed }) : loadFashionMnist({ n: o.n, seed: o.seed });
-    const ds = d === 784 ? base : downscaleTo(base, d);
+    const side = Math.round(Math.sqrt(d));
+    const ds =
+      d === 784 ? base : o.downscale === "nearest" ? downscaleNearest(base, [side, side]) : downscaleTo(base, d);
     X = ds.X;
     Y = ds.Y;
     description = ds.description;

@@ -30,7 +30,17 @@ export const fig4 = part({
     const errs = cv.reconstructionErrors(m.spectra!.H!);
     const f = Math.min(m.formula.H, errs.length - 1);
     const machine = m.ranks.H!;
-    const rec: Reconstruction = { f, errAtF: errs[f], errAt90: errs[Math.ceil(0.9 * f)], machineRank: machine, p: m.p };
+    const mags = m.spectra!.H!.map(Math.abs).sort((a, b) => b - a);
+    const rec: Reconstruction = {
+      f,
+      errAtF: errs[f],
+      errAt90: errs[Math.ceil(0.9 * f)],
+      errAtHalf: errs[Math.ceil(0.5 * f)],
+      // ‖H − H_f‖₂/‖H‖₂: the largest eigenvalue left out over the largest
+      spectralAtF: f < mags.length && mags[0] > 0 ? mags[f] / mags[0] : 0,
+      machineRank: machine,
+      p: m.p,
+    };
     const figure = lineFigure("fig4-reconstruction-error", {
       title: `Fig. 4 — ‖H − H_k‖_F/‖H‖_F, ReLU [${o.fig4Hidden}], cross-entropy`,
       x: { title: "k (top eigenpairs kept)" },
@@ -44,7 +54,8 @@ export const fig4 = part({
     return {
       figures: [figure.toJSON()],
       summary: {
-        "fig4 reconstruction error at formula rank / at 0.9 × formula": `${rec.errAtF.toExponential(2)} / ${rec.errAt90.toExponential(2)}`,
+        "fig4 error at the formula rank: Frobenius / squared Frobenius / spectral (relative)": `${rec.errAtF.toExponential(2)} / ${(rec.errAtF ** 2).toExponential(2)} / ${rec.spectralAtF!.toExponential(2)}`,
+        "fig4 Frobenius error at 0.5 f / 0.9 f / f": `${rec.errAtHalf!.toExponential(2)} / ${rec.errAt90.toExponential(2)} / ${rec.errAtF.toExponential(2)}`,
         "fig4 formula rank / machine-precision rank / p": `${f} / ${machine} / ${m.p}`,
       },
       evidence: { "fig4-relu-ce-reconstruction": rec },

@@ -9,8 +9,13 @@ import * as nets from "../../nets";
 import * as cv from "../../curvature";
 import { centre, downscaleNearest, DataError } from "../../data";
 import { imageData, ImageSource } from "../data-source";
+import { Rng } from "../../util/random";
 
 export type InputTreatment = "raw" | "centred" | "standardized";
+export const BIAS_INPUTS = ["centred", "as-given"] as const;
+export type BiasInputs = (typeof BIAS_INPUTS)[number];
+export const INPUT_KINDS = ["images", "gaussian"] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
 export const INPUT_TREATMENTS: readonly InputTreatment[] = ["raw", "centred", "standardized"];
 /**
  * How images are brought to d = side² pixels: "nearest" copies one pixel per output pixel (torch's
@@ -41,6 +46,16 @@ export interface MeasureArgs {
   inputs: InputTreatment;
   /** downscaling to d pixels (default "area", the library's original pipeline; the study passes its option) */
   downscale?: Downscale;
+  /**
+   * with bias: "centred" (default) centres "raw" inputs (assumption A3 of Theorem 12); "as-given" keeps the `inputs`
+   * treatment as it is (the paper: mean-zero inputs are not needed in practice)
+   */
+  biasInputs?: BiasInputs;
+  /**
+   * "gaussian": inputs drawn N(0, I_d) (full rank, in general position, as Theorem 9's "N > 2d" assumes) with random
+   * one-hot targets, instead of images (the default)
+   */
+  inputKind?: InputKind;
   /** multiplies every initial weight (1 = the init as drawn); small values make tanh nearly linear */
   initScale?: number;
   /** return the eigenvalues (spectra figures) */
@@ -71,6 +86,7 @@ export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: 
     cifarDir: a.cifarDir,
     classes: a.K < 10 ? Array.from({ length: a.K }, (_, i) => i) : undefined,
   };
+  if (a.inputKind === "gaussian") return gaussianProblem(a);
   let ds = imageData({ ...load, d: a.downscale === "nearest" ? 0 : a.d });
   if (a.downscale === "nearest") {
     const side = Math.round(Math.sqrt(a.d));
@@ -81,7 +97,8 @@ export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: 
   // Singh et al. A3 (bias) needs zero-mean inputs; centring also keeps the mean direction from
   // inflating λ_max, which on raw downscaled images pushes true eigenvalues (≈1e-14·λ_max) under
   // the default tolerance max|λ|·p·eps
-  const treatment: InputTreatment = a.inputs === "raw" && a.bias ? "centred" : a.inputs;
+  const treatment: InputTreatment =
+    a.inputs === "raw" && a.bias && (a.biasInputs ?? "centred") === "centred" ? "centred" : a.inputs;
   let X: Matrix = treatment === "raw" ? ds.X : centre(ds).X;
   if (treatment === "standardized") {
     const N = X.rows;
@@ -103,6 +120,20 @@ export function problemFor(a: MeasureArgs): { problem: cv.Problem; description: 
   return {
     problem: { spec, params, X, Y: ds.Y, loss: a.loss },
     description: ds.description + (treatment === "raw" ? "" : `; ${treatment} per pixel`),
+  };
+}
+
+/** Inputs N(0, I_d) (seeded by the run's seed) and random one-hot targets: inputs in general position. */
+function gaussianProblem(a: MeasureArgs): { problem: cv.Problem; description: string } {
+  const rng = new Rng(7919 + a.seed);
+  const X = new Matrix(a.n, a.d, rng.normals(a.n * a.d));
+  const Y = Matrix.zeros(a.n, a.K);
+  for (let i = 0; i < a.n; i++) Y.data[i * a.K + Math.floor(rng.uniform() * a.K)] = 1;
+  const spec: nets.NetSpec = { sizes: [a.d, ...a.hidden, a.K], activation: a.activation, bias: a.bias };
+  const params = nets.initParams(spec, { init: a.init, seed: a.seed });
+  return {
+    problem: { spec, params, X, Y, loss: a.loss },
+    description: `${a.n} Gaussian N(0, I_${a.d}) inputs (general position), random one-hot targets over ${a.K} classes`,
   };
 }
 
@@ -157,6 +188,18 @@ export interface SpectrumGaps {
   reconstructionAtF: number;
   /** eigenvalues above the noise floor, i.e. the rank at the default tolerance max|λ| · p · eps */
   aboveFloor: number;
+  /** numerical ranks at relative thresholds: eigenvalues with |λ| > t · max|λ|, t = 1e-3 and 1e-4 */
+  rankAt1e3?: number;
+  rankAt1e4?: number;
+}
+
+/** Eigenvalues with |λ| > t · max|λ|: the numerical rank at the relative threshold t. */
+export function rankAtRelative(eigenvalues: ArrayLike<number>, t: number): number {
+  let max = 0;
+  for (let i = 0; i < eigenvalues.length; i++) max = Math.max(max, Math.abs(eigenvalues[i]));
+  let r = 0;
+  for (let i = 0; i < eigenvalues.length; i++) if (Math.abs(eigenvalues[i]) > t * max) r++;
+  return max > 0 ? r : 0;
 }
 
 /**
@@ -188,6 +231,8 @@ export function spectrumGaps(eigenvalues: ArrayLike<number>, f: number, skipTop 
     relativeAtF: mags[0] > 0 ? mags[k - 1] / mags[0] : 0,
     reconstructionAtF: cv.reconstructionErrors(ev)[k],
     aboveFloor,
+    rankAt1e3: rankAtRelative(ev, 1e-3),
+    rankAt1e4: rankAtRelative(ev, 1e-4),
   };
 }
 

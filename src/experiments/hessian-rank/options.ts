@@ -6,7 +6,16 @@ import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
 import { Preset, checkChoice, checkInt, checkIntList, checkNumber, OptionError } from "../framework";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
-import { InputTreatment, INPUT_TREATMENTS, Downscale, DOWNSCALES } from "./measure";
+import {
+  InputTreatment,
+  INPUT_TREATMENTS,
+  Downscale,
+  DOWNSCALES,
+  BiasInputs,
+  BIAS_INPUTS,
+  InputKind,
+  INPUT_KINDS,
+} from "./measure";
 import { showValue } from "../../util/options";
 
 /** Options of the Singh et al. study; each figure reads its own subset (see `singh.<figure>.options()`). */
@@ -25,11 +34,15 @@ export interface HessianRankOptions {
    * Cor. 4 19/19, Cor. 6 19/19, Thm. 12 7/7); on Fashion-MNIST four configurations miss by a few
    * eigenvalues (Fact 7 17/21, Cor. 4 15/19, Thm. 12 6/7; e.g. Fig. 2a [12, 8, 8, 8], N = 60: rank H 806
    * vs 808, |λ|_(808)/λ_max = 1.1e-14 < p·eps = 2.4e-13), where standardized inputs give all of them.
-   * Bias networks get centred inputs ("raw" becomes "centred": assumption A3 of Theorem 12). Each run's notes list any
-   * linear
-   * configuration whose rank misses a formula, with |λ|_(f)/λ_max against p·eps.
+   * Bias networks get centred inputs unless biasInputs is "as-given". Each run's notes list any linear configuration
+   * whose rank misses a formula, with |λ|_(f)/λ_max against p·eps.
    */
   inputs: InputTreatment;
+  /**
+   * inputs of networks with bias: "centred" (default: "raw" becomes "centred", assumption A3 of Theorem 12) or
+   * "as-given" (the `inputs` treatment unchanged; the paper says mean-zero inputs are not needed in practice)
+   */
+  biasInputs: BiasInputs;
   /** downscaling to d pixels: "nearest" (torch's F.interpolate default, the authors' code) or "area" averaging */
   downscale: Downscale;
   /** input dimension after downscaling (8×8 = 64 in the paper) */
@@ -85,6 +98,11 @@ export interface HessianRankOptions {
   thm9Hidden: number[][];
   thm9N: number[];
   /**
+   * the inputs of the Theorem 9 sweep: "images" (the study's pipeline) and/or "gaussian" (N(0, I_d), in general
+   * position, as the paper's "A2 holds as soon as N > 2d" assumes; random one-hot targets)
+   */
+  thm9Inputs: InputKind[];
+  /**
    * Corollary 10 (Sec. 7.1; no setting in the paper, ours): a bias-free ReLU [cor10D, cor10Hidden, K] trained to a
    * minimum on targets of a ReLU teacher with `cor10Teacher` hidden neurons, inputs of rank `cor10R` < `cor10D`,
    * N = `cor10N`, one run per seed: full-batch GD (`cor10Steps` steps at `cor10Lr`), then up to `cor10LmSteps`
@@ -122,6 +140,7 @@ export const hessianRankDefaults: HessianRankOptions = {
   source: "auto",
   cifarDir: null,
   inputs: DEFAULT_INPUTS,
+  biasInputs: "centred",
   downscale: DEFAULT_DOWNSCALE,
   d: 64,
   K: 10,
@@ -158,6 +177,7 @@ export const hessianRankDefaults: HessianRankOptions = {
   depthN: 50,
   thm9Hidden: [[30], [30, 20]],
   thm9N: [50, 100, 200, 400],
+  thm9Inputs: ["images", "gaussian"],
   // bound 8·20 + 20·10 − 20 = 340 with every neuron active: below N·K = 600 and p = 840. Tried first: [64, 30, 10],
   // teacher 5, r = 20, N = 100 (bound 870 < N·K 1000) stalls at loss 3e-6 – 1e-5 in 3 of 3 seeds (GD 2000 steps, then
   // 200 Levenberg–Marquardt steps; also with Adam or a 30-neuron teacher), so no minimum to measure at
@@ -229,6 +249,13 @@ export function validateHessianRank(o: HessianRankOptions): void {
     checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
   checkChoice(NAME, "inputs", o.inputs, INPUT_TREATMENTS);
   checkChoice(NAME, "downscale", o.downscale, DOWNSCALES);
+  checkChoice(NAME, "biasInputs", o.biasInputs, BIAS_INPUTS);
+  if (!Array.isArray(o.thm9Inputs) || !o.thm9Inputs.length || new Set(o.thm9Inputs).size !== o.thm9Inputs.length)
+    throw new OptionError(
+      `${NAME}: option thm9Inputs must be a non-empty list of distinct values from ` +
+        `${INPUT_KINDS.map((v) => `"${v}"`).join(", ")}; got ${showValue(o.thm9Inputs)}`,
+    );
+  for (const v of o.thm9Inputs) checkChoice(NAME, "thm9Inputs", v, INPUT_KINDS);
   if (
     !Array.isArray(o.fig3Scales) ||
     !o.fig3Scales.length ||

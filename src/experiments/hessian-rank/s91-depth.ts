@@ -11,12 +11,25 @@ import type { FormulaHits, RatioSeries } from "./claims";
 export const depth = part({
   id: "depth",
   title: "Sec. 5.1 / S9.1 — rank vs depth (linear)",
-  reads: ["source", "cifarDir", "inputs", "downscale", "K", "init", "depthLayers", "depthWidth", "depthD", "depthN"],
+  reads: [
+    "source",
+    "cifarDir",
+    "inputs",
+    "biasInputs",
+    "downscale",
+    "K",
+    "init",
+    "depthLayers",
+    "depthWidth",
+    "depthD",
+    "depthN",
+  ],
   async run(o): Promise<PartOutput> {
     const base = baseArgs({
       source: o.source,
       cifarDir: o.cifarDir,
       inputs: o.inputs,
+      biasInputs: o.biasInputs,
       downscale: o.downscale,
       d: o.depthD,
       K: o.K,

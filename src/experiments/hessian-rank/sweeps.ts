@@ -15,7 +15,7 @@ import type { FormulaHits } from "./claims";
 export const part = definePart<HessianRankOptions>();
 
 /** The options every measurement reads: data, its pre-processing, input and output dimensions, initialisation. */
-export const DATA_READS = ["source", "cifarDir", "inputs", "downscale", "d", "K", "init"] as const;
+export const DATA_READS = ["source", "cifarDir", "inputs", "biasInputs", "downscale", "d", "K", "init"] as const;
 type DataOptions = Pick<HessianRankOptions, (typeof DATA_READS)[number]>;
 
 /**
@@ -37,6 +37,7 @@ export function baseArgs(
     source: singhSource(o),
     cifarDir: o.cifarDir ?? undefined,
     inputs: o.inputs,
+    biasInputs: o.biasInputs,
     downscale: o.downscale,
   };
 }

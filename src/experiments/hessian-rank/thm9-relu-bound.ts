@@ -27,12 +27,15 @@ export function fact11Bound(sizes: number[], r: number): number {
 export const thm9 = part({
   id: "thm9",
   title: "Theorem 9 / Fact 11 — rank of H_o of ReLU networks vs its bound",
-  reads: [...DATA_READS, "thm9Hidden", "thm9N"],
+  reads: [...DATA_READS, "thm9Hidden", "thm9N", "thm9Inputs"],
   async run(o): Promise<PartOutput> {
     const base = baseArgs(o);
-    const configs = o.thm9Hidden.flatMap((hidden) => o.thm9N.map((N) => ({ hidden, N })));
+    const configs = o.thm9Inputs.flatMap((inputs) =>
+      o.thm9Hidden.flatMap((hidden) => o.thm9N.map((N) => ({ hidden, N, inputs }))),
+    );
     const args: MeasureArgs[] = configs.map((c) => ({
       ...base,
+      inputKind: c.inputs,
       hidden: c.hidden,
       n: c.N,
       activation: "relu",
@@ -48,7 +51,8 @@ export const thm9 = part({
       const one = layers === 1;
       const dead = configs[i].hidden.reduce((a, w, l) => a + w - m.active[l], 0);
       return {
-        label: `[${configs[i].hidden.join(", ")}] N=${configs[i].N}`,
+        label: `[${configs[i].hidden.join(", ")}] N=${configs[i].N}${configs[i].inputs === "gaussian" ? " Gaussian" : ""}`,
+        inputs: configs[i].inputs,
         layers,
         N: configs[i].N,
         d: m.sizes[0],
@@ -62,32 +66,41 @@ export const thm9 = part({
         refined: one ? m.firstLayerRanks.reduce((a, b) => a + b, 0) + m.active[0] * (K - 1) : null,
       };
     });
-    const series = o.thm9Hidden.flatMap((hidden, k) => {
-      const pts = points.filter((_, i) => configs[i].hidden === hidden);
-      const xs = pts.map((q) => q.N);
-      const name = `[${hidden.join(", ")}]`;
-      return [
-        { name: `${name} rank H_o`, x: xs, y: pts.map((q) => q.rank), mode: "lines+markers" as const, colourIndex: k },
-        {
-          name: `${name} ${hidden.length === 1 ? "Theorem 9" : "Fact 11"} bound`,
-          x: xs,
-          y: pts.map((q) => q.bound),
-          dash: "dash" as const,
-          colourIndex: k,
-        },
-        ...(hidden.length === 1
-          ? [
-              {
-                name: `${name} Σ_j rk E[α_j xxᵀ] + M̃(K−1)`,
-                x: xs,
-                y: pts.map((q) => q.refined!),
-                mode: "markers" as const,
-                colourIndex: k + 3,
-              },
-            ]
-          : []),
-      ];
-    });
+    const series = o.thm9Inputs.flatMap((inputs, j) =>
+      o.thm9Hidden.flatMap((hidden, k0) => {
+        const k = k0 + j * o.thm9Hidden.length;
+        const pts = points.filter((_, i) => configs[i].hidden === hidden && configs[i].inputs === inputs);
+        const xs = pts.map((q) => q.N);
+        const name = `[${hidden.join(", ")}]${inputs === "gaussian" ? " Gaussian" : ""}`;
+        return [
+          {
+            name: `${name} rank H_o`,
+            x: xs,
+            y: pts.map((q) => q.rank),
+            mode: "lines+markers" as const,
+            colourIndex: k,
+          },
+          {
+            name: `${name} ${hidden.length === 1 ? "Theorem 9" : "Fact 11"} bound`,
+            x: xs,
+            y: pts.map((q) => q.bound),
+            dash: "dash" as const,
+            colourIndex: k,
+          },
+          ...(hidden.length === 1
+            ? [
+                {
+                  name: `${name} Σ_j rk E[α_j xxᵀ] + M̃(K−1)`,
+                  x: xs,
+                  y: pts.map((q) => q.refined!),
+                  mode: "markers" as const,
+                  colourIndex: k + 3,
+                },
+              ]
+            : []),
+        ];
+      }),
+    );
     const Ns = [...new Set(o.thm9N)].sort((a, b) => a - b);
     const figure = lineFigure("thm9-relu-Ho-vs-n", {
       title: `Theorem 9 / Fact 11 — rank of H_o of bias-free ReLU networks vs N, MSE, d = ${o.d}, K = ${K}`,
@@ -109,6 +122,7 @@ export const thm9 = part({
         ]
       : [];
     const rows = points.map((q, i) => [
+      configs[i].inputs,
       `[${configs[i].hidden.join(", ")}]`,
       q.N,
       q.r,
@@ -133,6 +147,7 @@ export const thm9 = part({
         {
           title: "Theorem 9 / Fact 11: ReLU H_o",
           columns: [
+            "inputs",
             "hidden",
             "N",
             "r",
