@@ -115,7 +115,9 @@ function bulkRule(what: string) {
     return {
       verdict,
       numbers,
-      detail: `${what}: ${ok.length} of ${m.spectra.length} spectra have a numerical rank within ${BULK_RULE.tolerance * 100} % of the formula — ${each}`,
+      detail:
+        `${what}: ${ok.length} of ${m.spectra.length} spectra have a numerical rank within ` +
+        `${BULK_RULE.tolerance * 100} % of the formula — ${each}`,
     };
   };
 }
