@@ -57,7 +57,8 @@ export const fig4 = part({
         "fig4 error at the formula rank: Frobenius / squared Frobenius / spectral (relative)":
           `${rec.errAtF.toExponential(2)} / ${(rec.errAtF ** 2).toExponential(2)} / ` +
           `${rec.spectralAtF!.toExponential(2)}`,
-        "fig4 Frobenius error at 0.5 f / 0.9 f / f": `${rec.errAtHalf!.toExponential(2)} / ${rec.errAt90.toExponential(2)} / ${rec.errAtF.toExponential(2)}`,
+        "fig4 Frobenius error at 0.5 f / 0.9 f / f":
+          `${rec.errAtHalf!.toExponential(2)} / ${rec.errAt90.toExponential(2)} / ` + rec.errAtF.toExponential(2),
         "fig4 formula rank / machine-precision rank / p": `${f} / ${machine} / ${m.p}`,
       },
       evidence: { "fig4-relu-ce-reconstruction": rec },
