@@ -360,7 +360,7 @@ describe("tfjs round trip", () => {
         const ours = nets.predict(spec, params, X).data;
         const theirs = tf.tidy(() =>
           (
-            model.predict(tf.tensor2d(Float32Array.from(X.data), [7, 4])) as import("@tensorflow/tfjs").Tensor
+            model.predict(tf.tensor2d(Float32Array.from(X.data), [7, 4])) as import("../src/backend/tf-api").Tensor
           ).dataSync(),
         );
         assert.ok(maxAbsDiff(ours, theirs) < 1e-5 * Math.max(1, maxAbs(ours)), `${act}: ${maxAbsDiff(ours, theirs)}`);

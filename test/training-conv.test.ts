@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../src/backend/tf-api";
 import { trainConv, trainModel, ConvStepper, vggParams, setVggParams, vggParamCount } from "../src/training";
 import { nativeBlas } from "../src/training/native";
 import * as nets from "../src/nets";
@@ -129,7 +129,7 @@ describe("native conv training (im2col + BLAS)", { skip: blas ? false : "the LAP
                 ) as tfType.Scalar,
               vars,
             );
-            for (const g of Object.values(grads)) want += (g.square().sum().dataSync() as Float32Array)[0];
+            for (const g of Object.values(grads)) want += (tf.sum(tf.square(g)).dataSync() as Float32Array)[0];
             tf.dispose(Object.values(grads));
           }
           assert.ok(Math.abs(got[i] - want) < 1e-4 * want, `row ${i}: native ${got[i]} vs tfjs ${want}`);

@@ -1,4 +1,4 @@
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../src/backend/tf-api";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as nets from "../src/nets";

@@ -3,7 +3,7 @@
  * loads, else `wasm` (SIMD; single-threaded in Node), else `cpu`. tfjs is float32-only: rankscope
  * trains with it where training is the point and analyses the trained weights in float64.
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "./tf-api";
 import { envTfBackend } from "../util/env";
 
 export type TfBackendName = "tensorflow" | "wasm" | "cpu";
@@ -273,7 +273,8 @@ async function select(prefer?: TfBackendName): Promise<TfHandle> {
     }
   }
 
-  const tf = require("@tensorflow/tfjs") as typeof tfType;
+  const tf = require("./tf-api") as typeof tfType;
+  require("@tensorflow/tfjs-backend-cpu"); // the fallback backend (the union package registered it and WebGL)
   if (!forced || forced === "wasm" || forced === "tensorflow") {
     try {
       require("@tensorflow/tfjs-backend-wasm");

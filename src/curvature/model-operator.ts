@@ -13,7 +13,7 @@
  *
  * Everything tfjs computes is float32; the products are returned as float64 `Matrix` rows.
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { bool, checkOptions, fn, int, num, oneOf } from "../util/options";

@@ -6,7 +6,7 @@
  * taken in float64.
  * Dense networks should use the exact float64 path (`flatnessMetrics`).
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { JacobianData } from "./flatness";

@@ -4,7 +4,7 @@
  * float64. tfjs stores a Dense kernel as [in, out]; rankscope's W_l is [out, in].
  * leaky-relu becomes a linear Dense followed by a LeakyReLU layer (alpha 0.01).
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { NetSpec, normalizeSpec, layout, paramCount, SpecError } from "./spec";
 import { Activation, LEAKY_SLOPE } from "./activations";
 import type { LossName } from "./losses";

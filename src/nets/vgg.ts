@@ -9,7 +9,7 @@
  * and biases, or with `init: "authors"` that of the authors' code: conv kernels N(0, √(2/(9·out_channels))) with zero
  * biases (the dense layers keep PyTorch's default).
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { SpecError } from "./spec";
 import { showValue } from "../util/options";
 

@@ -13,7 +13,7 @@
  *
  * Without the LAPACK addon `trainConv` runs tfjs `trainModel` and says so in `backend`.
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { Matrix } from "../linalg";
 import { VggSpec, vggFeatureShape, vggModel } from "../nets/vgg";
 import { LossName, lossAndResidual } from "../nets/losses";

@@ -10,7 +10,7 @@
  * (e.g. the VGG-style conv nets of nets/vgg.ts), whose checkpoints receive the model itself;
  * `trainFloat64` runs the same schedule on the float64 engine's gradient (optimizers.ts).
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../backend/tf-api";
 import { Matrix, LinalgError } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { toTfModel, fromTfModel, lossTensor } from "../nets/tfjs";

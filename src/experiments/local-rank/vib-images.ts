@@ -6,7 +6,7 @@
  * Afterwards, in float64: the local rank of μ(x) (the encoder restricted to its μ outputs) on held-out
  * inputs, and the test accuracy of the decoder applied to μ(x).
  */
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../../backend/tf-api";
 import { Matrix } from "../../linalg";
 import * as nets from "../../nets";
 import { localRank } from "../../metrics";
