@@ -28,8 +28,29 @@ export const NOTEBOOK_TITLE_WIDTH = 820;
 export function notebookLayout(layout: Layout): Layout {
   const wide = typeof layout.width === "number" && layout.width > NOTEBOOK_TITLE_WIDTH;
   const out: Layout = { ...(wide ? rewrapTitle(layout, NOTEBOOK_TITLE_WIDTH) : layout), autosize: true };
+  if (wide) shrinkPanelAxisTitles(out, NOTEBOOK_TITLE_WIDTH / (layout.width as number));
   delete out.width;
   return out;
+}
+
+/**
+ * A figure of several panels side by side, drawn narrower than it was made: each panel narrows with it while its axis
+ * titles keep their size, so neighbouring titles met (Chen Fig. 3's six step axes, 6 px over each other in a 900-px
+ * output area). Their font shrinks by the same factor (at most to 0.75 of the house size).
+ */
+function shrinkPanelAxisTitles(layout: Layout, factor: number): void {
+  const L = layout as unknown as Record<string, { title?: { text?: string; font?: { size?: number } } }>;
+  const axes = Object.keys(L).filter((k) => /^xaxis\d*$/.test(k) && L[k]?.title?.text);
+  if (axes.length < 2) return;
+  const base = (layout.font as { size?: number } | undefined)?.size ?? 14;
+  for (const k of axes) {
+    const title = L[k].title!;
+    const size = title.font?.size ?? base;
+    L[k] = {
+      ...L[k],
+      title: { ...title, font: { ...(title.font ?? {}), size: +(size * Math.max(0.75, factor)).toFixed(1) } },
+    };
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ after(closeLayoutBrowser);
  * recorded (bottleneck's and flatness-compression's panel titles were shortened after their records: their records
  * are checked when re-recorded, and their figures at test sizes by the study tests' runs).
  */
-const RECORDED = ["hessian-rank", "info-loss", "local-rank"];
+const RECORDED = ["hessian-rank", "info-loss", "local-rank", "flatness-compression"];
 
 function recordedFigures(): FigureSpec[] {
   const dir = path.resolve(__dirname, "../../results/paper");
@@ -143,7 +143,7 @@ describe("figure layout: no text on text, none outside the figure", () => {
   });
 
   it(
-    "the recorded paper-preset figures of hessian-rank, info-loss and local-rank",
+    "the recorded paper-preset figures of hessian-rank, info-loss, local-rank and flatness-compression",
     { skip, timeout: 600000 },
     async () => {
       const figs = recordedFigures();

@@ -174,13 +174,16 @@ export function houseLayout(o: LayoutOptions): Layout {
  * margin of each added line, so the plot area keeps its size. Layouts without a house title are returned as they are.
  */
 export function rewrapTitle(layout: Layout, width: number): Layout {
-  const t = layout.title as { text?: string; yref?: string } | undefined;
+  const t = layout.title as { text?: string; yref?: string; font?: { size?: number } } | undefined;
   if (!t?.text || t.yref !== "container" || typeof layout.height !== "number") return layout;
   const before = t.text.split("<br>").length;
-  const text = wrapTitle(t.text.split("<br>").join(" "), Math.max(40, Math.floor(width / 9.5)));
+  // lines broken by pixels, not characters: titles full of capitals, digits and brackets ran ~10.5 px a character at
+  // 16 px, past the 9.5 px the export layouts assume, and left a 900-px output area (Chen Figs. 1 and 2)
+  const size = t.font?.size ?? TITLE_SIZE;
+  const text = wrapTitlePx(t.text.split("<br>").join(" "), width - 0.02 * width, size);
+  if (text === t.text) return layout;
   const lines = text.split("<br>").length;
-  if (lines <= before) return layout;
-  const grow = TITLE_LINE_MARGIN * (lines - before);
+  const grow = TITLE_LINE_MARGIN * Math.max(0, lines - before);
   const height = layout.height + grow;
   const top = (layout.margin?.t ?? titleMargin(before)) + grow;
   const { y } = houseTitle(text, height);
@@ -190,6 +193,44 @@ export function rewrapTitle(layout: Layout, width: number): Layout {
     margin: { ...(layout.margin ?? {}), t: top },
     title: { ...t, text, y } as Layout["title"],
   };
+}
+
+/**
+ * Estimated drawn width (px) of `text` in a sans-serif font of `size` px, by character class (Arial/Helvetica advance
+ * widths, rounded up): narrow punctuation and i/l/j 0.3 em, space 0.28 em, digits and most lower case 0.56 em, m/w
+ * 0.85 em, capitals 0.7 em, M/W 0.9 em, anything else (symbols, Greek, dashes) 0.65 em.
+ * @internal
+ */
+export function textWidthPx(text: string, size: number): number {
+  let em = 0;
+  for (const ch of text) {
+    if (ch === " ") em += 0.28;
+    else if (/[.,:;'|!()[\]{}ilj]/.test(ch)) em += 0.3;
+    else if (/[mw]/.test(ch)) em += 0.85;
+    else if (/[MW]/.test(ch)) em += 0.9;
+    else if (/[A-Z]/.test(ch)) em += 0.7;
+    else if (/[a-z0-9]/.test(ch)) em += 0.56;
+    else em += 0.65;
+  }
+  return em * size;
+}
+
+/**
+ * Breaks a title into lines no wider than `px` pixels at font size `size` (by `textWidthPx`), joined with `<br>`.
+ * @internal
+ */
+export function wrapTitlePx(text: string, px: number, size: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    const next = line ? `${line} ${w}` : w;
+    if (line && textWidthPx(next, size) > px) {
+      lines.push(line);
+      line = w;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.join("<br>");
 }
 
 /** One data series of `lineFigure`: x and y values of equal length and how to draw them. */
