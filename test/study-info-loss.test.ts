@@ -122,15 +122,61 @@ describe("Hebbar Part 3b: collision at a middle layer", () => {
       r.ledger.map((e) => e.id),
       ["part3b-middle-layer-bound"],
     );
+    // the injective construction holds the post's P_B < m (rank 7 < k = 8 at P_B = m − 1); the sin fold fails there
     assert.equal(r.ledger[0].verdict, "partly", r.ledger[0].detail);
-    assert.equal(r.ledger[0].numbers["fold: rank G at P_B = m − 1"], "8");
-    assert.equal(r.ledger[0].numbers["projection: rank G at P_B = m − 1"], "7");
+    assert.equal(r.ledger[0].numbers["folding activation at L (sin: fold, hidden-fold): rank G at P_B = m − 1"], "8");
+    assert.equal(r.ledger[0].numbers["injective activation at L (projection, tanh): rank G at P_B = m − 1"], "7");
+    assert.match(r.ledger[0].detail, /\[injective activation at L \(projection, tanh\)\] reproduced — /);
+    assert.match(r.ledger[0].detail, /\[folding activation at L \(sin: fold, hidden-fold\)\] partly — /);
     assert.equal(
       r.data.tables[0].rows.filter((row) => row[0] === "hidden-fold").length,
       2,
       "hidden-fold at P_B = 4 and 6",
     );
     assert.deepEqual(r.data.options, { midCollide: 6, midK: 8, midParams: [3, 4, 5, 6], midWidth: 4, midSeeds: 2 });
+  });
+});
+
+describe("Hebbar Part 3b: the rule judges injective and folding activations apart", () => {
+  const row = (collision: string, pBefore: number, rankG: number) => ({
+    collision,
+    pBefore,
+    seed: 0,
+    rankG,
+    rankColliding: 0,
+  });
+  const judge = async (rows: ReturnType<typeof row>[]) => {
+    const { CLAIMS } = await import("../src/experiments/info-loss/claims");
+    const { assessClaim } = await import("../src/report/ledger");
+    return assessClaim(CLAIMS["part3b-middle-layer-bound"], { m: 6, k: 8, rows });
+  };
+  it("reproduced when both kinds are dependent below m; a fold failing at m − 1 does not spill onto the projection", async () => {
+    const yes = await judge([row("projection", 5, 7), row("fold", 4, 7), row("hidden-fold", 4, 7), row("fold", 5, 7)]);
+    assert.equal(yes.verdict, "reproduced", yes.detail);
+    const mixed = await judge([row("projection", 5, 7), row("fold", 4, 7), row("fold", 5, 8)]);
+    assert.equal(mixed.verdict, "partly", mixed.detail);
+    assert.match(mixed.detail, /^\[injective activation at L \(projection, tanh\)\] reproduced — in all 1 /);
+    assert.match(mixed.detail, /\[folding activation at L \(sin: fold, hidden-fold\)\] partly — .*needs P_B < m − 1$/);
+    assert.equal(
+      mixed.numbers["injective activation at L (projection, tanh): P_B < m with rank G = k (independent)"],
+      0,
+    );
+    assert.equal(
+      mixed.numbers["folding activation at L (sin: fold, hidden-fold): P_B < m with rank G = k (independent)"],
+      1,
+    );
+  });
+  it("not reproduced when both kinds fail at P_B ≤ m − 2; a kind without a construction below m is not assessed", async () => {
+    const no = await judge([row("projection", 4, 8), row("fold", 3, 8), row("fold", 5, 7)]);
+    assert.equal(no.verdict, "not reproduced", no.detail);
+    // only the fold measured: the projection family is not assessed and does not count
+    const foldOnly = await judge([row("fold", 4, 7), row("fold", 5, 8), row("projection", 6, 8)]);
+    assert.equal(foldOnly.verdict, "partly", foldOnly.detail);
+    assert.match(foldOnly.detail, /^\[injective activation at L \(projection, tanh\)\] not assessed — /);
+    const projectionFails = await judge([row("projection", 5, 8), row("fold", 4, 7)]);
+    assert.equal(projectionFails.verdict, "partly", projectionFails.detail);
+    assert.match(projectionFails.detail, /\[injective activation at L \(projection, tanh\)\] partly — /);
+    assert.equal((await judge([row("fold", 6, 8), row("projection", 7, 8)])).verdict, "not assessed");
   });
 });
 
@@ -181,6 +227,130 @@ describe("Hebbar Part 4: the data it ran on", () => {
     const { describeTargets } = await import("../src/experiments/info-loss/part4-solutions");
     assert.match(describeTargets([-1, -0.3, 0.4, 1], [-0.4, -0.05, 0.3, 0.6]), /^on the line y = 0\.5x \+ 0\.1:/);
     assert.match(describeTargets([-1, -0.3, 0.4, 1], [0.6, -0.4, 0.3, -0.5]), /changes sign 2 times$/);
+    assert.match(
+      describeTargets([-1, -0.3, 0.4, 1], [0.6, -0.4, -0.4, 0.5]),
+      /changes sign 1 time; neighbours x = -0\.3 and 0\.4 share the target -0\.4$/,
+    );
+  });
+
+  it(
+    "the valley targets admit a zero-loss solution with rank G < k at the smallest size: one built by hand has " +
+      "Σ(f − y)² = 0 and three non-zero singular values of its analytic Jacobian",
+    async () => {
+      const { infoLossDefaults } = await import("../src/experiments/info-loss");
+      const { svdvals } = await import("../src/linalg");
+      const xs = infoLossDefaults.xs;
+      const ys = infoLossDefaults.ysValley;
+      assert.deepEqual(xs, [-1, -0.3, 0.4, 1]);
+      // f = c + v₁ relu(−(x − t₁)) + v₂ relu(x − t₂) + v₃ relu(−x − 5): unit 1 on x₁ only, unit 2 on x₄ only, unit 3
+      // off everywhere; x₂ and x₃ reach no unit, so they collide at the hidden layer with the shared target
+      const [t1, t2] = [-0.65, 0.7];
+      const c = ys[1];
+      const v1 = (ys[0] - c) / (t1 - xs[0]);
+      const v2 = (ys[3] - c) / (xs[3] - t2);
+      const a = [-1, 1, -1];
+      const b = [t1, -t2, -5];
+      const v = [v1, v2, 0.3];
+      const f = (x: number) => c + a.reduce((s, ai, j) => s + v[j] * Math.max(0, ai * x + b[j]), 0);
+      const loss = xs.reduce((s, x, i) => s + (f(x) - ys[i]) ** 2, 0);
+      assert.ok(loss < 1e-28, `Σ(f − y)² = ${loss}`);
+      // the library's forward pass on the same parameters ([W₁ (3), b₁ (3), W₂ (3), b₂]) agrees
+      const spec: nets.NetSpec = { sizes: [1, 3, 1], activation: "relu", bias: true };
+      const params = Float64Array.from([...a, ...b, ...v, c]);
+      const out = nets.predict(spec, params, new Matrix(4, 1, Float64Array.from(xs))).data;
+      xs.forEach((x, i) => assert.ok(Math.abs(out[i] - f(x)) < 1e-14, `x = ${x}`));
+      // Jacobian rows ∂f(x_i)/∂(a, b, v, c), by hand
+      const J = new Matrix(4, 10);
+      xs.forEach((x, i) => {
+        for (let j = 0; j < 3; j++) {
+          const on = a[j] * x + b[j] > 0 ? 1 : 0;
+          J.set(i, j, v[j] * on * x);
+          J.set(i, 3 + j, v[j] * on);
+          J.set(i, 6 + j, Math.max(0, a[j] * x + b[j]));
+        }
+        J.set(i, 9, 1);
+      });
+      const sv = svdvals(J);
+      assert.ok(sv[2] / sv[0] > 1e-2 && sv[3] / sv[0] < 1e-14, `singular values ${Array.from(sv).join(", ")}`);
+      // the library's Jacobian has the same rank
+      assert.equal(
+        rank(
+          cv.parameterJacobian({
+            spec,
+            params,
+            X: new Matrix(4, 1, Float64Array.from(xs)),
+            Y: new Matrix(4, 1, Float64Array.from(ys)),
+          }),
+        ),
+        3,
+      );
+    },
+  );
+
+  it("which target sets admit rank G < k: the pattern-span certificate and the witness, per activation", async () => {
+    const { deficientSpan } = await import("../src/experiments/info-loss/part4a-manifold-dimension");
+    const { deficientAdmission } = await import("../src/experiments/info-loss/part4-solutions");
+    const { infoLossDefaults: d } = await import("../src/experiments/info-loss");
+    assert.deepEqual(deficientSpan(d.xs, d.ys), { admits: "possible", dim: 2 });
+    assert.deepEqual(deficientSpan(d.xs, d.ysAlt), { admits: "no" });
+    assert.deepEqual(deficientSpan(d.xs, d.ysValley), { admits: "possible", dim: 3 });
+    // three neighbours on a line (the last one off it) admit rank 3 too
+    assert.deepEqual(deficientSpan(d.xs, [0, 0.7, 1.4, 0.2]), { admits: "possible", dim: 3 });
+    const o = { activation: "relu", xs: d.xs, tol: 1e-20 };
+    const valley = deficientAdmission(o, d.ysValley, 3, []);
+    assert.equal(valley.admits, "yes");
+    assert.match(valley.why, /^constructed at p = 10: units of patterns 0001,1000, .*rank G = 3$/);
+    assert.equal(deficientAdmission(o, d.ysAlt, 3, []).admits, "no");
+    // no construction for tanh: only a seed's solution shows existence
+    const tanh = { ...o, activation: "tanh" };
+    assert.equal(deficientAdmission(tanh, d.ysAlt, 3, []).admits, "unknown");
+    const seeds = [
+      { seed: 4, converged: false, rankG: 3, loss: 1e-3 },
+      { seed: 5, converged: true, rankG: 3, loss: 1e-25 },
+    ];
+    assert.match(deficientAdmission(tanh, d.ysAlt, 3, seeds).why, /^seed 5 at p = 10: /);
+  });
+
+  it("the existence rule judges only target sets that admit a rank-deficient solution, both ways", async () => {
+    const { CLAIMS } = await import("../src/experiments/info-loss/claims");
+    const { assessClaim } = await import("../src/report/ledger");
+    const size = (p: number, converged: number, deficient: number, failed: number) => ({
+      p,
+      converged,
+      deficient,
+      failed,
+    });
+    const set = (name: string, admits: "yes" | "no" | "unknown", c: ReturnType<typeof size>) => ({
+      name,
+      counts: c,
+      perSize: [c, size(22, 195, 0, 5)],
+      admits,
+      why: "test",
+    });
+    const judge = (sets: ReturnType<typeof set>[]) => assessClaim(CLAIMS["part4-deficient-exist"], { sets });
+    const zigzag = set("zig-zag targets", "no", size(10, 87, 0, 113));
+    // 39/172: Wilson low 0.171 > 0.01; 0/180: low 0 ≤ 0.01; 10/190: low 0.029
+    const yes = judge([
+      set("linear targets", "yes", size(10, 172, 39, 28)),
+      zigzag,
+      set("valley targets", "yes", size(10, 190, 10, 10)),
+    ]);
+    assert.equal(yes.verdict, "reproduced", yes.detail);
+    assert.match(yes.detail, /zig-zag targets: not judged — no zero-loss solution with rank G < k at p = 10/);
+    assert.equal(yes.numbers["zig-zag targets: converged / not converged per p"], "10: 87/113, 22: 195/5");
+    const no = judge([zigzag, set("valley targets", "yes", size(10, 180, 0, 20))]);
+    assert.equal(no.verdict, "not reproduced", no.detail);
+    assert.equal(no.numbers["valley targets: Wilson 95% low"], 0);
+    const mixed = judge([
+      set("linear targets", "yes", size(10, 172, 39, 28)),
+      set("valley targets", "yes", size(10, 180, 0, 20)),
+    ]);
+    assert.equal(mixed.verdict, "partly", mixed.detail);
+    // a set with a few deficient seeds whose interval reaches 0.01 does not count as found: 1/180 has low 0.001
+    assert.equal(judge([set("valley targets", "yes", size(10, 180, 1, 20))]).verdict, "not reproduced");
+    // nothing judged when no set admits one (or none is shown)
+    const none = judge([zigzag, set("other", "unknown", size(10, 50, 0, 150))]);
+    assert.equal(none.verdict, "not assessed", none.detail);
   });
 });
 
@@ -212,12 +382,33 @@ describe("study: Hebbar information loss (quick preset)", () => {
       assert.ok(
         r.data.notes.some((n) =>
           n.startsWith(
-            "Part 4 data: 4 training inputs x = [-1,-0.3,0.4,1], each network fitted to two target " +
+            "Part 4 data: 4 training inputs x = [-1,-0.3,0.4,1], each network fitted to 3 target " +
               'sets separately — "linear targets" y = [-0.4,-0.05,0.3,0.6] (on the line y = 0.5x + 0.1',
           ),
         ),
       );
-      for (const set of ["linear targets", "zig-zag targets"]) {
+      // the convergence per size, in the existence claim's numbers and in its own figure
+      const exist = r.ledger.find((e) => e.id === "part4-deficient-exist")!;
+      const convergence = r.figures.find((f) => f.name === "part4-convergence")!;
+      for (const set of ["linear targets", "zig-zag targets", "valley targets"]) {
+        const table = r.data.tables.find((t) => t.title.startsWith(`Part 4: per size, ${set}`))!;
+        const col = (name: string) => table.columns.indexOf(name);
+        assert.equal(
+          exist.numbers[`${set}: converged / not converged per p`],
+          table.rows
+            .map((row) => `${row[col("params")]}: ${row[col("converged seeds")]}/${row[col("not converged")]}`)
+            .join(", "),
+        );
+        const trace = convergence.data.find((t) => t.name === set) as { y?: unknown };
+        assert.deepEqual(
+          trace.y,
+          table.rows.map((row) => row[col("not converged")]),
+        );
+      }
+      assert.equal(exist.numbers["zig-zag targets: rank G < k possible at p = 10"], "no");
+      assert.equal(exist.numbers["valley targets: rank G < k possible at p = 10"], "yes");
+      assert.match(exist.detail, /zig-zag targets: not judged — /);
+      for (const set of ["linear targets", "zig-zag targets", "valley targets"]) {
         assert.match(
           String(r.summary[`part 4 ${set}: seeds not reaching zero loss, per size`]),
           /^p 10: \d+, p 22: \d+, p 43: \d+, p 100: \d+$/,
@@ -257,9 +448,13 @@ describe("study: Hebbar information loss (quick preset)", () => {
       assert.ok(
         r.data.notes.some((n) => n.startsWith(`Part 4a, linear targets: ${seeds} of 100 seeds reached zero loss`)),
       );
-      assert.ok(r.figures.length >= 8);
+      assert.ok(r.figures.length >= 9);
       await assert.rejects(infoLoss({ collide: 9 }), /option collide must be an integer in \[2, 6\]; got 9/);
       await assert.rejects(infoLoss({ midWidth: 0 }), /option midWidth must be an integer in \[1, 50\]; got 0/);
+      await assert.rejects(
+        infoLoss({ ysValley: [0.6, -0.4, -0.4] }),
+        /options xs, ys, ysAlt and ysValley must be lists of finite numbers of the same length/,
+      );
     },
   );
 });

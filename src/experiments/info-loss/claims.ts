@@ -41,9 +41,19 @@ export interface SpreadTrend {
   }[];
 }
 
-/** Per target set: counts at the smallest network. */
+/**
+ * Per target set: counts at the smallest network, counts per size, and whether the targets admit a zero-loss
+ * solution with rank G < k at the smallest network ("yes": a witness was constructed or found; "no": impossible, by
+ * the activation-pattern spans; "unknown": neither) with how that was established.
+ */
 export interface DeficientExist {
-  sets: { name: string; counts: SizeCounts }[];
+  sets: {
+    name: string;
+    counts: SizeCounts;
+    perSize: SizeCounts[];
+    admits: "yes" | "no" | "unknown";
+    why: string;
+  }[];
 }
 
 /** Part 3b: rank G per construction, for the two kinds of collision at layer L and each P_B swept. */
@@ -54,9 +64,21 @@ export interface MiddleLayerSweep {
   rows: { collision: string; pBefore: number; seed: number; rankG: number; rankColliding: number }[];
 }
 
-function middleLayerBound(s: MiddleLayerSweep): Assessment {
-  const below = s.rows.filter((r) => r.pBefore < s.m);
-  const numbers: Numbers = { m: s.m, k: s.k, "constructions with P_B < m": below.length };
+/**
+ * Part 3b: the constructions judged apart by layer L's activation: injective (projection: tanh, the collision made by
+ * the linear map before it) and folding (fold, hidden-fold: sin maps distinct pre-activations to one value).
+ */
+export const MIDDLE_FAMILIES: readonly { label: string; collisions: readonly string[] }[] = [
+  { label: "injective activation at L (projection, tanh)", collisions: ["projection"] },
+  { label: "folding activation at L (sin: fold, hidden-fold)", collisions: ["fold", "hidden-fold"] },
+];
+
+function middleLayerFamily(s: MiddleLayerSweep, collisions: readonly string[]): Assessment {
+  const rows = s.rows.filter((r) => collisions.includes(r.collision));
+  const below = rows.filter((r) => r.pBefore < s.m);
+  const numbers: Numbers = { "constructions with P_B < m": below.length };
+  const at = rows.filter((r) => r.pBefore === s.m - 1);
+  if (at.length) numbers["rank G at P_B = m − 1"] = [...new Set(at.map((r) => r.rankG))].join("/");
   if (!below.length)
     return {
       verdict: "not assessed",
@@ -67,34 +89,43 @@ function middleLayerBound(s: MiddleLayerSweep): Assessment {
   const failsBelow = fails.filter((r) => r.pBefore <= s.m - 2);
   numbers["P_B < m with rank G = k (independent)"] = fails.length;
   numbers["of them with P_B ≤ m − 2"] = failsBelow.length;
-  const kinds = [...new Set(s.rows.map((r) => r.collision))];
-  for (const c of kinds) {
-    const at = s.rows.filter((r) => r.collision === c && r.pBefore === s.m - 1);
-    if (at.length) numbers[`${c}: rank G at P_B = m − 1`] = [...new Set(at.map((r) => r.rankG))].join("/");
-  }
   const where = (rs: typeof fails) => [...new Set(rs.map((r) => `${r.collision} P_B = ${r.pBefore}`))].join(", ");
   if (!fails.length)
     return {
       verdict: "reproduced",
       numbers,
       detail:
-        `in all ${below.length} constructions with P_B < m = ${s.m} the k = ${s.k} behavioral ` +
-        `gradients are dependent (rank G < k)`,
+        `in all ${below.length} constructions with P_B < m = ${s.m} the k = ${s.k} behavioral gradients are ` +
+        `dependent (rank G < k)${at.length ? `, rank G ${numbers["rank G at P_B = m − 1"]} at P_B = m − 1` : ""}`,
     };
   if (!failsBelow.length)
     return {
       verdict: "partly",
       numbers,
       detail:
-        `dependent in every construction with P_B ≤ m − 2, but ${fails.length} of ${below.length} ` +
-        `with P_B < m have rank G = k, all at P_B = m − 1 (${where(fails)}): the guarantee needs ` +
-        `P_B < m − 1`,
+        `dependent in every construction with P_B ≤ m − 2, but ${fails.length} of ${below.length} with P_B < m ` +
+        `have rank G = k, all at P_B = m − 1 (${where(fails)}): with this activation the guarantee needs P_B < m − 1`,
     };
   return {
     verdict: "not reproduced",
     numbers,
     detail: `${failsBelow.length} constructions with P_B ≤ m − 2 have rank G = k (${where(failsBelow)})`,
   };
+}
+
+function middleLayerBound(s: MiddleLayerSweep): Assessment {
+  const parts = MIDDLE_FAMILIES.map((f) => ({ label: f.label, a: middleLayerFamily(s, f.collisions) }));
+  const numbers: Numbers = { m: s.m, k: s.k };
+  for (const p of parts) for (const [key, v] of Object.entries(p.a.numbers)) numbers[`${p.label}: ${key}`] = v;
+  const detail = parts.map((p) => `[${p.label}] ${p.a.verdict} — ${p.a.detail}`).join(" ");
+  const judged = parts.filter((p) => p.a.verdict !== "not assessed").map((p) => p.a.verdict);
+  if (!judged.length) return { verdict: "not assessed", numbers, detail };
+  const verdict: Verdict = judged.every((v) => v === "reproduced")
+    ? "reproduced"
+    : judged.every((v) => v === "not reproduced")
+      ? "not reproduced"
+      : "partly";
+  return { verdict, numbers, detail };
 }
 
 /**
@@ -253,31 +284,42 @@ function consistentFunctions(m: SpreadTrend): Assessment {
 }
 
 function deficientExist(m: DeficientExist): Assessment {
-  if (!m.sets.length) return { verdict: "not assessed", numbers: {}, detail: "no target set measured" };
-  return combine(
-    m.sets.map((s) => {
-      const [lo, hi] = wilson(s.counts.deficient, s.counts.converged);
-      const found = lo > EXIST_MIN;
-      return {
-        label: s.name,
-        a: {
-          verdict: found ? "reproduced" : "not reproduced",
-          numbers: {
-            p: s.counts.p,
-            "rank-deficient": s.counts.deficient,
-            converged: s.counts.converged,
-            "not converged": s.counts.failed,
-            "Wilson 95% low": +lo.toFixed(3),
-            "Wilson 95% high": +hi.toFixed(3),
-          },
-          detail:
-            `${s.counts.deficient} of ${s.counts.converged} zero-loss solutions at p = ${s.counts.p} ` +
-            `have rank G < k (Wilson 95 % [${fmt(lo)}, ${fmt(hi)}], lower limit ${found ? ">" : "≤"} ` +
-            `${EXIST_MIN})`,
-        } as Assessment,
-      };
-    }),
-  );
+  const numbers: Numbers = {};
+  const texts: string[] = [];
+  const judged: boolean[] = [];
+  for (const s of m.sets) {
+    const c = s.counts;
+    numbers[`${s.name}: converged / not converged per p`] = s.perSize
+      .map((x) => `${x.p}: ${x.converged}/${x.failed}`)
+      .join(", ");
+    numbers[`${s.name}: rank G < k possible at p = ${c.p}`] = s.admits;
+    numbers[`${s.name}: rank-deficient / converged at p = ${c.p}`] = `${c.deficient}/${c.converged}`;
+    if (s.admits !== "yes") {
+      texts.push(
+        `${s.name}: not judged — ${s.admits === "no" ? "no" : "no shown"} zero-loss solution with rank G < k at ` +
+          `p = ${c.p} (${s.why}); ${c.deficient} of ${c.converged} converged seeds have one`,
+      );
+      continue;
+    }
+    const [lo, hi] = wilson(c.deficient, c.converged);
+    const found = c.converged > 0 && lo > EXIST_MIN;
+    judged.push(found);
+    numbers[`${s.name}: Wilson 95% low`] = +lo.toFixed(3);
+    numbers[`${s.name}: Wilson 95% high`] = +hi.toFixed(3);
+    texts.push(
+      `${s.name}: ${c.deficient} of ${c.converged} zero-loss solutions at p = ${c.p} have rank G < k (Wilson 95 % ` +
+        `[${fmt(lo)}, ${fmt(hi)}], lower limit ${found ? ">" : "≤"} ${EXIST_MIN}; ${c.failed} seeds not ` +
+        `converged; such a solution exists: ${s.why})`,
+    );
+  }
+  if (!judged.length)
+    return {
+      verdict: "not assessed",
+      numbers,
+      detail: `no target set is shown to admit a rank-deficient zero-loss solution: ${texts.join("; ")}`,
+    };
+  const verdict: Verdict = judged.every(Boolean) ? "reproduced" : judged.some(Boolean) ? "partly" : "not reproduced";
+  return { verdict, numbers, detail: texts.join("; ") };
 }
 
 const counts = (p: number, converged: number, deficient: number, failed = 0): SizeCounts => ({
@@ -287,18 +329,35 @@ const counts = (p: number, converged: number, deficient: number, failed = 0): Si
   failed,
 });
 
+const existSet = (name: string, admits: "yes" | "no" | "unknown", c: SizeCounts) => ({
+  name,
+  counts: c,
+  perSize: [c, counts(100, c.converged + c.failed, 0)],
+  admits,
+  why: admits === "yes" ? "a constructed witness" : "impossible by the pattern spans",
+});
+
 const SETUP = [
   "The post gives no data, widths, optimiser or seed count for its 5/19 experiment " +
     "('ultra-small datasets', '~20 params / 4 data pts'); ours: 4 points x = (−1, −0.3, 0.4, " +
-    "1) with two target sets (linear y = 0.5x + 0.1, and zig-zag), [1, w, 1] ReLU with bias, " +
-    "He initialisation, full-batch GD (lr 0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < " +
-    "1e-20, in float64.",
+    "1) with three target sets (linear y = 0.5x + 0.1; zig-zag (0.6, −0.4, 0.3, −0.5); valley " +
+    "(0.6, −0.4, −0.4, 0.5)), [1, w, 1] ReLU with bias, He initialisation, full-batch GD (lr " +
+    "0.05) then minimum-norm Gauss–Newton to Σ(f − y)² < 1e-20, in float64.",
   "At initialisation the biases are zero, so every ReLU kink of the [1, w, 1] net starts at " +
     "x = 0; whether rank G < 4 then depends on how far training moves the kinks among the 4 " +
-    "points. The linear targets admit a one-region (rank 2) solution by construction of the " +
-    "target set; the zig-zag targets do not.",
+    "points. A solution's outputs lie in span{1, m∘x, m∘1} over its units' activation patterns " +
+    "m, and rank G is that span's dimension, so rank G < 4 needs the targets in such a span of " +
+    "dimension < 4: three neighbouring targets on a line, or two neighbours sharing a target. " +
+    "The linear targets admit a one-region (rank 2) solution; the valley targets, whose two " +
+    "middle inputs share a target as the colliding inputs of the post's example do, admit " +
+    "rank 3 (every unit off on both: the ReLUs throw away what distinguishes them); the " +
+    "zig-zag targets admit none at any width (every zero-loss solution has rank G = 4), so " +
+    "'not reproduced' there would be forced by the targets: the existence claim is judged only " +
+    "on target sets shown to admit one, the zig-zag is kept for the trend, the spread and " +
+    "convergence.",
   "Seeds that do not reach zero loss are excluded from the fractions and spreads; their " +
-    "counts per size are in the tables and numbers, and the notes and summary give per size " +
+    "counts per size are in the tables, the numbers (converged / not converged per p) and the " +
+    "part4-convergence figure, and the notes and summary give per size " +
     "the fraction with them counted as full rank and as deficient (bounds on what the " +
     "exclusion can change).",
   "rank G at the default tolerance σ_max · max(m, n) · eps; no code of the post exists.",
@@ -311,6 +370,15 @@ const MIDDLE_SETUP = [
     "reproduction's construction: one-unit layer L = φ(uᵀx) on inputs x ∈ R^P_B, 3w + 1 tanh " +
     "parameters after it, m inputs made to collide at L explicitly (distinct inputs on a " +
     "hyperplane of u, or pre-activations folded together by sin), the other k − m inputs generic.",
+  "The two kinds are judged apart. With an injective activation (tanh) identical activations " +
+    "mean identical pre-activations, so the colliding gradients differ only in u⊥ (rank ≤ P_B): " +
+    "the post's P_B < m suffices. A folding activation (sin) maps distinct pre-activations to " +
+    "one value with different derivatives there (rank ≤ P_B + 1), so it needs P_B < m − 1. In " +
+    "a ReLU network a collision at a one-unit L is either in its dead zone (zero gradients " +
+    "before L) or on its injective part with identical pre-activations, which positive " +
+    "homogeneity (scaling the first layer's weights and biases and every later bias before L " +
+    "by c scales the pre-activation by c) keeps in a hyperplane (rank ≤ P_B): the post's ReLU " +
+    "networks behave like the injective kind (an argument, not a construction measured here).",
   "Targets are the network's own outputs (a zero-loss point); rank G at the default tolerance σ_max · max(m, n) · eps.",
 ];
 
@@ -324,7 +392,7 @@ const sweepRow = (collision: string, pBefore: number, rankG: number) => ({
 
 const DIMENSION_SETUP = [
   "The post gives no data, network or seed count for its ~20-parameter / 4-point " +
-    "experiment; ours: the Part 4 points and both target sets, [1, w, 1] ReLU with bias (w = " +
+    "experiment; ours: the Part 4 points and all three target sets, [1, w, 1] ReLU with bias (w = " +
     "6: 19 parameters; 400 seeds per target set in the paper preset, 100 in the quick one), " +
     "He initialisation, full-batch GD then minimum-norm Gauss–Newton to zero loss, in float64.",
   "'Which solution' is made concrete as the solution's kind: the set of distinct activation " +
@@ -345,11 +413,25 @@ export const CLAIMS: ClaimSet = {
       "the inputs are distinct before L.",
     where: "'Low rank G indicates information loss'",
     rule:
-      "Over every construction with P_B < m parameters before L (both kinds of collision, every " +
-      "seed): the condition holds in one when rank G < k. Reproduced when it holds in all of " +
-      "them; partly when it fails only at P_B = m − 1 (so the guarantee holds for P_B ≤ m − 2, " +
-      "the algebraic bound rank ≤ k − m + 1 + P_B); not reproduced when it fails at some P_B ≤ " +
-      "m − 2; not assessed when no construction has P_B < m.",
+      "The constructions are judged in two families apart, by layer L's activation: injective " +
+      "(projection: tanh) and folding (fold, hidden-fold: sin). Per family, over every " +
+      "construction with P_B < m parameters before L (every seed): the condition holds in one " +
+      "when rank G < k. The family is reproduced when it holds in all of them; partly when it " +
+      "fails only at P_B = m − 1 (so the guarantee holds for P_B ≤ m − 2, the algebraic bound " +
+      "rank ≤ k − m + 1 + P_B); not reproduced when it fails at some P_B ≤ m − 2; not assessed " +
+      "when it has no construction with P_B < m. Over the assessed families: reproduced when all " +
+      "are reproduced, not reproduced when all are not reproduced, partly otherwise; not assessed " +
+      "when none is assessed.",
+    revised: [
+      {
+        commit: "stop 38 (issue 39)",
+        reason:
+          "after the 084684a record (partly: 5 of 55 constructions with P_B < m independent, all sin folds at " +
+          "P_B = m − 1): the rule pooled both kinds of collision and its verdict text said the guarantee needs " +
+          "P_B < m − 1, while the projection (injective tanh) construction has rank G 7 < k = 8 at P_B = m − 1. The " +
+          "injective and the folding constructions are now judged apart",
+      },
+    ],
     differences: MIDDLE_SETUP,
     assess: middleLayerBound,
     example: {
@@ -357,7 +439,11 @@ export const CLAIMS: ClaimSet = {
       k: 8,
       rows: [sweepRow("fold", 3, 6), sweepRow("fold", 5, 7), sweepRow("projection", 5, 7), sweepRow("fold", 6, 8)],
     },
-    counterexample: { m: 6, k: 8, rows: [sweepRow("fold", 3, 8), sweepRow("fold", 5, 8), sweepRow("fold", 6, 8)] },
+    counterexample: {
+      m: 6,
+      k: 8,
+      rows: [sweepRow("fold", 3, 8), sweepRow("projection", 3, 8), sweepRow("fold", 5, 8), sweepRow("fold", 6, 8)],
+    },
   } as ClaimSpec<MiddleLayerSweep>,
   "part4a-dimension-not-predictive": {
     id: "part4a-dimension-not-predictive",
@@ -451,21 +537,38 @@ export const CLAIMS: ClaimSet = {
       "experiment found manifold dimension 'not very predictive', not how often they occur.",
     where: "'Behavior manifolds' and 'Empirical results' (~20 params / 4 data points)",
     rule:
-      `At the smallest network, per target set, the 95 % Wilson interval of the fraction of ` +
-      `converged seeds with rank G < k has a lower limit above ${EXIST_MIN}: reproduced when in ` +
-      `every target set, partly when in some, not reproduced when in none.`,
+      `At the smallest network, per target set shown to admit a zero-loss solution with rank G < k ` +
+      `there (a witness: one constructed explicitly, or found by a seed, with Σ(f − y)² below the ` +
+      `tolerance and rank G < k): the 95 % Wilson interval of the fraction of converged seeds with ` +
+      `rank G < k has a lower limit above ${EXIST_MIN}. Sets not shown to admit one (impossible by ` +
+      `the activation-pattern spans, or no witness) are reported, not judged: there the claimed ` +
+      `outcome may be impossible. Reproduced when in every judged set, partly when in some, not ` +
+      `reproduced when in none; not assessed when no set is judged.`,
+    revised: [
+      {
+        commit: "stop 38 (issue 39)",
+        reason:
+          "after the 084684a record (partly: linear 39 of 172 at p = 10, zig-zag 0 of 87 with 113 of 200 seeds " +
+          "not converged): no zero-loss solution for the zig-zag targets has rank G < 4 at any width (all 99 " +
+          "Part 4a kinds rank 4), so its 'not reproduced' was forced by the targets. The rule now judges only " +
+          "target sets shown to admit a rank-deficient solution, the valley targets (two neighbours sharing a " +
+          "target, as in the post's colliding example) were added, and convergence per size is reported",
+      },
+    ],
     differences: SETUP,
     assess: deficientExist,
     example: {
       sets: [
-        { name: "linear targets", counts: counts(10, 40, 12) },
-        { name: "zig-zag targets", counts: counts(10, 40, 6) },
+        existSet("linear targets", "yes", counts(10, 40, 12)),
+        existSet("zig-zag targets", "no", counts(10, 18, 0, 22)),
+        existSet("valley targets", "yes", counts(10, 38, 6, 2)),
       ],
     },
     counterexample: {
       sets: [
-        { name: "linear targets", counts: counts(10, 40, 0) },
-        { name: "zig-zag targets", counts: counts(10, 40, 0) },
+        existSet("linear targets", "yes", counts(10, 40, 0)),
+        existSet("zig-zag targets", "no", counts(10, 18, 0, 22)),
+        existSet("valley targets", "yes", counts(10, 40, 0)),
       ],
     },
   } as ClaimSpec<DeficientExist>,

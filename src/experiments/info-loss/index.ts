@@ -44,12 +44,13 @@ export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
   validate: validateInfoLoss,
   claims: CLAIMS,
   intro: {
-    reads: ["xs", "ys", "ysAlt"],
+    reads: ["xs", "ys", "ysAlt", "ysValley"],
     run: (o) => ({
       summary: {
         data:
           `Parts 4a, 4 and one Part 2 case: inputs x = ${JSON.stringify(o.xs)}, "linear targets" y ` +
-          `= ${JSON.stringify(o.ys)}, "zig-zag targets" y = ${JSON.stringify(o.ysAlt)}; Parts 1–3b ` +
+          `= ${JSON.stringify(o.ys)}, "zig-zag targets" y = ${JSON.stringify(o.ysAlt)}, "valley targets" ` +
+          `y = ${JSON.stringify(o.ysValley)}; Parts 1–3b ` +
           `otherwise: constructed inputs (see each part)`,
       },
       notes: [

@@ -14,10 +14,15 @@ export interface InfoLossOptions {
   widths: number[];
   seeds: number;
   activation: nets.Activation;
-  /** the regression points of the post's experiment: inputs, and two target sets run side by side */
+  /** the regression points of the post's experiment: inputs, and three target sets run side by side */
   xs: number[];
   ys: number[];
   ysAlt: number[];
+  /**
+   * Targets where two neighbouring inputs share a target (the post's colliding example: the network may throw away
+   * what distinguishes them), so zero-loss solutions with rank G < k exist at every width
+   */
+  ysValley: number[];
   gdSteps: number;
   lr: number;
   /** zero loss means Σ(f − y)² below this */
@@ -51,8 +56,10 @@ export const infoLossDefaults: InfoLossOptions = {
   xs: [-1, -0.3, 0.4, 1],
   // y = 0.5x + 0.1: a one-linear-region (rank G = 2) solution exists
   ys: [-0.4, -0.05, 0.3, 0.6],
-  // zig-zag: every solution needs kinks between the points
+  // zig-zag: every solution needs kinks between the points; no zero-loss solution has rank G < 4 at any width
   ysAlt: [0.6, -0.4, 0.3, -0.5],
+  // valley with a flat floor: x = −0.3 and 0.4 share a target, so units all off on both fit it with rank G = 3
+  ysValley: [0.6, -0.4, -0.4, 0.5],
   gdSteps: 2000,
   lr: 0.05,
   tol: 1e-20,
@@ -79,13 +86,13 @@ export function validateInfoLoss(o: InfoLossOptions): void {
   checkIntList(NAME, "widths", o.widths, 1);
   checkInt(NAME, "seeds", o.seeds, 2, 100000);
   checkChoice(NAME, "activation", o.activation, nets.ACTIVATIONS);
-  const lists = [o.xs, o.ys, o.ysAlt];
+  const lists = [o.xs, o.ys, o.ysAlt, o.ysValley];
   if (
     lists.some((l) => !Array.isArray(l) || l.length !== o.xs.length || l.some((v) => !Number.isFinite(v))) ||
     o.xs.length < 2
   ) {
     throw new OptionError(
-      `${NAME}: options xs, ys and ysAlt must be lists of finite numbers of the same length (at ` +
+      `${NAME}: options xs, ys, ysAlt and ysValley must be lists of finite numbers of the same length (at ` +
         `least 2); got ${showValue(lists)}`,
     );
   }

@@ -405,9 +405,15 @@ export function middleLayer(o: Pick<InfoLossOptions, (typeof MIDDLE_LAYER_READS)
       `Targets are the network's outputs, so every case is a zero-loss minimum; ${o.midSeeds} ` +
       `random constructions (weights and inputs) per size.`,
     `Part 3b: the colliding gradients share their after-L part and differ only in the P_B ` +
-      `before-L coordinates, so their rank is at most 1 + min(m − 1, P_B): the algebra ` +
-      `guarantees dependence only for P_B ≤ m − 2, one parameter fewer than the post's "less ` +
-      `than m"; a projection keeps the differences in u⊥ (rank ≤ P_B), a fold does not. ${atEdge}`,
+      `before-L coordinates, so their rank is at most 1 + min(m − 1, P_B): for any activation ` +
+      `the algebra guarantees dependence for P_B ≤ m − 2. With an injective activation (the ` +
+      `projection: identical activations mean identical pre-activations) the differences also lie ` +
+      `in u⊥ (rank ≤ P_B), so the post's "less than m" suffices; a folding activation (sin) maps ` +
+      `distinct pre-activations to one value and needs P_B ≤ m − 2. In a ReLU network a ` +
+      `collision at L is in its dead zone (zero gradients before L) or has identical ` +
+      `pre-activations, whose gradient differences positive homogeneity keeps in a hyperplane ` +
+      `(rank ≤ P_B), as for the projection (an argument, not measured here). The ledger judges ` +
+      `the two kinds apart. ${atEdge}`,
   ];
   const evidence = { "part3b-middle-layer-bound": { m, k, rows } satisfies MiddleLayerSweep };
   return { output: { figures: [figure.toJSON()], tables, notes, evidence }, facts };

@@ -1,7 +1,8 @@
 /**
  * Part 4 of the post, "Empirical results" (update 5/19): many seeds of small networks [1, w, 1] trained
  * to zero loss on 4 points; per size, how often the solution has rank G < k, and how much the learned
- * functions spread across seeds.
+ * functions spread across seeds; per size the seeds that did not reach zero loss; per target set whether a zero-loss
+ * solution with rank G < k exists at the smallest size at all (the existence claim is judged only where it does).
  */
 import { Figure, lineFigure, houseLayout, colour, Trace, panelRow, panelAxes } from "../../figures";
 import { Table } from "../../report/result";
@@ -11,6 +12,7 @@ import { PartOutput } from "../parts";
 
 import type { SizeCounts, DeficientTrend, SpreadTrend, DeficientExist } from "./claims";
 import { part, targetSets, trainSeedBatches } from "./shared";
+import { constructKinds, deficientSpan } from "./part4a-manifold-dimension";
 
 /**
  * "on the line y = ax + b" when the targets are affine in x (to rounding), else how often the slope between neighbours
@@ -27,18 +29,75 @@ export function describeTargets(xs: number[], ys: number[]): string {
       `${+Math.abs(b).toPrecision(6)}: one linear region fits them`
     );
   }
-  const changes = slopes.slice(1).filter((v, t) => Math.sign(v) !== Math.sign(slopes[t])).length;
-  return `not on a line; the slope between neighbouring points changes sign ${changes} time${changes === 1 ? "" : "s"}`;
+  const signs = slopes.map(Math.sign).filter((v) => v !== 0);
+  const changes = signs.slice(1).filter((v, t) => v !== signs[t]).length;
+  const shared = idx
+    .slice(1)
+    .map((j, t) => [idx[t], j])
+    .filter(([i, j]) => ys[i] === ys[j])
+    .map(([i, j]) => `x = ${xs[i]} and ${xs[j]} share the target ${ys[i]}`);
+  return (
+    `not on a line; the slope between neighbouring points changes sign ${changes} time${changes === 1 ? "" : "s"}` +
+    (shared.length ? `; neighbours ${shared.join(", ")}` : "")
+  );
 }
 
 function sizeCounts(s: { p: number; n: number; failed: number; deficient: number }): SizeCounts {
   return { p: s.p, converged: s.n, failed: s.failed, deficient: s.deficient };
 }
 
+/**
+ * Whether the targets admit a zero-loss solution with rank G < k at width `width`, and the evidence: for ReLU, "no"
+ * when no pattern span of rank < k holds the targets (`deficientSpan`: none at any width), "yes" with a constructed
+ * witness (`constructKinds`: Σ(f − y)² < tol, rank G < k); for any activation, "yes" when a converged seed has rank
+ * G < k; "unknown" otherwise.
+ */
+export function deficientAdmission(
+  o: { activation: string; xs: number[]; tol: number },
+  ys: number[],
+  width: number,
+  seeds: { converged: boolean; rankG: number; loss: number; seed: number }[],
+): { admits: "yes" | "no" | "unknown"; why: string } {
+  const k = o.xs.length;
+  const p = 3 * width + 1;
+  if (o.activation === "relu") {
+    const span = deficientSpan(o.xs, ys);
+    if (span.admits === "no")
+      return {
+        admits: "no",
+        why:
+          `no span{1, m∘x, m∘1} of ReLU activation patterns with rank < ${k} holds the targets, so no zero-loss ` +
+          `solution has rank G < ${k} at any width`,
+      };
+    const built = constructKinds(o.xs, ys, width, o.tol)
+      .filter((c) => c.rankG < k)
+      .sort((a, b) => a.rankG - b.rankG);
+    if (built.length)
+      return {
+        admits: "yes",
+        why:
+          `constructed at p = ${p}: units of patterns ${built[0].kind}, Σ(f − y)² = ` +
+          `${built[0].loss.toExponential(1)}, rank G = ${built[0].rankG}`,
+      };
+  }
+  const found = seeds.find((x) => x.converged && x.rankG < k);
+  if (found)
+    return {
+      admits: "yes",
+      why: `seed ${found.seed} at p = ${p}: Σ(f − y)² = ${found.loss.toExponential(1)}, rank G = ${found.rankG}`,
+    };
+  return {
+    admits: "unknown",
+    why:
+      `no witness at p = ${p} (` +
+      `${o.activation === "relu" ? "none constructed" : `no construction for ${o.activation}`}, none found by a seed)`,
+  };
+}
+
 export const part4 = part({
   id: "part4",
   title: "Part 4 — rank-deficient solutions and spread of learned functions vs parameter count",
-  reads: ["widths", "seeds", "activation", "xs", "ys", "ysAlt", "gdSteps", "lr", "tol"],
+  reads: ["widths", "seeds", "activation", "xs", "ys", "ysAlt", "ysValley", "gdSteps", "lr", "tol"],
   async run(o): Promise<PartOutput> {
     const figures: Figure[] = [];
     const tables: Table[] = [];
@@ -80,9 +139,12 @@ export const part4 = part({
           spread: spreadOf(curves),
           curves,
           finite: outcomes.every((x) => Number.isFinite(x.loss)),
+          outcomes,
         };
       }),
     );
+    // whether the claimed outcome (a zero-loss solution with rank G < k) is possible at the smallest size, per set
+    const admission = sets.map((set, si) => deficientAdmission(o, set.ys, o.widths[0], perSet[si][0].outcomes));
     const checks = [
       {
         name: "Part 4: every seed finished with a finite loss",
@@ -104,6 +166,22 @@ export const part4 = part({
           y: st.map((s) => s.frac),
           mode: "lines+markers" as const,
           band: [st.map((s) => s.lo), st.map((s) => s.hi)] as [number[], number[]],
+          colourIndex: si,
+        })),
+      }),
+    );
+    add(
+      lineFigure("part4-convergence", {
+        title:
+          `Part 4 — seeds that did not reach zero loss (Σ(f − y)² ≥ ${o.tol}), of ${o.seeds} per size; they are ` +
+          `left out of the fractions`,
+        x: { title: "number of parameters" },
+        y: { title: `seeds not converged (of ${o.seeds})`, range: [0, o.seeds] },
+        series: perSet.map((st, si) => ({
+          name: sets[si].name,
+          x: P,
+          y: st.map((s) => s.failed),
+          mode: "lines+markers" as const,
           colourIndex: si,
         })),
       }),
@@ -224,6 +302,8 @@ export const part4 = part({
       summary[`part 4 ${sets[si].name}: seeds not reaching zero loss, per size`] = st
         .map((s) => `p ${s.p}: ${s.failed}`)
         .join(", ");
+      summary[`part 4 ${sets[si].name}: zero-loss solution with rank G < ${k} at p = ${first.p}`] =
+        `${admission[si].admits}: ${admission[si].why}`;
       const total = st.reduce((a, s) => a + s.deficient, 0);
       const conv = st.reduce((a, s) => a + s.n, 0);
       notes.push(
@@ -279,13 +359,13 @@ export const part4 = part({
     notes.push(
       `Part 4: the post's update says more overparameterised networks are less likely to land ` +
         `on non-full-rank solutions and generalise more consistently. The post does not give its ` +
-        `data, widths or optimiser; the inputs, the two target sets, the [1, w, 1] ` +
+        `data, widths or optimiser; the inputs, the ${sets.length} target sets, the [1, w, 1] ` +
         `${o.activation} family, He initialisation, ${o.gdSteps} GD steps at lr ${o.lr} then ` +
         `Gauss–Newton polishing are this reproduction's choices.`,
     );
     notes.unshift(
       `Part 4 data: ${k} training inputs x = ${JSON.stringify(o.xs)}, each network fitted to ` +
-        `two target sets separately — ` +
+        `${sets.length} target sets separately — ` +
         `${sets.map((set) => `"${set.name}" y = ${JSON.stringify(set.ys)} (${describeTargets(o.xs, set.ys)})`).join("; ")}. ` +
         `Widths w = ${JSON.stringify(o.widths)} of [1, w, 1] ${o.activation} with bias (p = 3w + ` +
         `1 = ${JSON.stringify(P)}), ${o.seeds} seeds per size and target set; rank-deficient ` +
@@ -301,7 +381,13 @@ export const part4 = part({
         })),
       } satisfies DeficientTrend,
       "part4-deficient-exist": {
-        sets: perSet.map((st, si) => ({ name: sets[si].name, counts: sizeCounts(st[0]) })),
+        sets: perSet.map((st, si) => ({
+          name: sets[si].name,
+          counts: sizeCounts(st[0]),
+          perSize: st.map(sizeCounts),
+          admits: admission[si].admits,
+          why: admission[si].why,
+        })),
       } satisfies DeficientExist,
     };
     const unassessed: Record<string, string> = {};

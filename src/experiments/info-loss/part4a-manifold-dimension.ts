@@ -58,7 +58,7 @@ export function spearman(x: number[], y: number[]): number {
 }
 
 /** The active sets one ReLU unit relu(a x + b) can have on the inputs: a threshold t in a gap, either slope sign. */
-function unitPatterns(xs: number[]): { pattern: string; lo: number; hi: number; sign: number }[] {
+export function unitPatterns(xs: number[]): { pattern: string; lo: number; hi: number; sign: number }[] {
   const sorted = [...xs].sort((a, b) => a - b);
   const edges = [sorted[0] - 1, ...sorted, sorted[sorted.length - 1] + 1];
   const out: { pattern: string; lo: number; hi: number; sign: number }[] = [];
@@ -69,6 +69,39 @@ function unitPatterns(xs: number[]): { pattern: string; lo: number; hi: number; 
       if (pattern.includes("1")) out.push({ pattern, lo: edges[g], hi: edges[g + 1], sign });
     }
   return out;
+}
+
+/**
+ * Whether targets `ys` on 1-D inputs `xs` admit a zero-loss solution with rank G < k for a [1, w, 1] ReLU network with
+ * bias, at any width: a solution's outputs lie in S(P) = span{1, m∘x, m∘1 : m ∈ P}, P the patterns of its units with a
+ * non-zero output weight, and G's columns span S(P), so rank G < k needs ys ∈ S(P) with dim S(P) < k for some P.
+ * "no" when no pattern set has that (a certificate: none exists at any width); "possible" otherwise, with the smallest
+ * such dim S(P) (a construction must still show one, `constructKinds`); "unknown" when the pattern sets are too many
+ * to enumerate (more than 2^15).
+ */
+export function deficientSpan(xs: number[], ys: number[]): { admits: "no" | "possible" | "unknown"; dim?: number } {
+  const patterns = [...new Set(unitPatterns(xs).map((r) => r.pattern))];
+  if (patterns.length > 15) return { admits: "unknown" };
+  const k = xs.length;
+  const Y = new Matrix(k, 1, Float64Array.from(ys));
+  const yNorm = Math.hypot(...ys);
+  let best = Infinity;
+  for (let mask = 0; mask < 1 << patterns.length; mask++) {
+    const cols: number[][] = [xs.map(() => 1)];
+    patterns.forEach((m, i) => {
+      if (!(mask & (1 << i))) return;
+      cols.push(xs.map((x, t) => (m[t] === "1" ? x : 0)));
+      cols.push(xs.map((_, t) => (m[t] === "1" ? 1 : 0)));
+    });
+    const A = new Matrix(k, cols.length, Float64Array.from(xs.flatMap((_, t) => cols.map((c) => c[t]))));
+    const r = rank(A);
+    if (r >= k || r >= best) continue;
+    const c = lstsq(A, Y).x;
+    let res = 0;
+    for (let t = 0; t < k; t++) res += (A.row(t).reduce((a, v, j) => a + v * c.data[j], 0) - ys[t]) ** 2;
+    if (Math.sqrt(res) <= 1e-10 * Math.max(1, yNorm)) best = r;
+  }
+  return Number.isFinite(best) ? { admits: "possible", dim: best } : { admits: "no" };
 }
 
 export interface ConstructedKind {
@@ -141,7 +174,17 @@ export function constructKinds(xs: number[], ys: number[], width: number, tol: n
   return out;
 }
 
-export const MANIFOLD_DIMENSION_READS = ["dimWidth", "dimSeeds", "xs", "ys", "ysAlt", "gdSteps", "lr", "tol"] as const;
+export const MANIFOLD_DIMENSION_READS = [
+  "dimWidth",
+  "dimSeeds",
+  "xs",
+  "ys",
+  "ysAlt",
+  "ysValley",
+  "gdSteps",
+  "lr",
+  "tol",
+] as const;
 
 interface KindRow {
   kind: string;
@@ -292,7 +335,7 @@ export const part4a = part({
       });
       series.push({
         name: set.name,
-        x: rows.map((r, i) => r.dim + (si === 0 ? -0.12 : 0.12) + 0.05 * ((i % 5) - 2)),
+        x: rows.map((r, i) => r.dim + 0.12 * (si - (sets.length - 1) / 2) + 0.03 * ((i % 5) - 2)),
         y: rows.map((r) => r.found / Math.max(1, n)),
         mode: "markers",
         colourIndex: si,

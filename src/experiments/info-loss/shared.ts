@@ -75,11 +75,16 @@ export function scene3d(title: string): Record<string, unknown> {
   return layout;
 }
 
-/** The post's two target sets, run side by side: a line through the points (`ys`) and a zig-zag (`ysAlt`). */
-export function targetSets(o: Pick<InfoLossOptions, "ys" | "ysAlt">): { name: string; ys: number[] }[] {
+/**
+ * The target sets, run side by side: a line through the points (`ys`), a zig-zag (`ysAlt`: by default no zero-loss
+ * solution with rank G < k exists at any width) and a valley whose floor two neighbouring inputs share (`ysValley`: the
+ * post's colliding example, rank-deficient solutions exist at every width).
+ */
+export function targetSets(o: Pick<InfoLossOptions, "ys" | "ysAlt" | "ysValley">): { name: string; ys: number[] }[] {
   return [
     { name: "linear targets", ys: o.ys },
     { name: "zig-zag targets", ys: o.ysAlt },
+    { name: "valley targets", ys: o.ysValley },
   ];
 }
 
