@@ -35,22 +35,24 @@ export function notebookLayout(layout: Layout): Layout {
 
 /**
  * A figure of several panels side by side, drawn narrower than it was made: each panel narrows with it while its axis
- * titles keep their size, so neighbouring titles met (Chen Fig. 3's six step axes, 6 px over each other in a 900-px
- * output area). Their font shrinks by the same factor (at most to 0.75 of the house size).
+ * titles and panel titles keep their size, so neighbours met (Chen Fig. 3's six step axes, 6 px over each other in a
+ * 900-px output area; Jacot Fig. A2's panel titles, 2 px). Their font shrinks by the same factor (at most to 0.75 of
+ * its size). Panel titles are the annotations placed on the paper without an arrow.
  */
 function shrinkPanelAxisTitles(layout: Layout, factor: number): void {
-  const L = layout as unknown as Record<string, { title?: { text?: string; font?: { size?: number } } }>;
+  type Font = { size?: number };
+  const L = layout as unknown as Record<string, { title?: { text?: string; font?: Font } }>;
   const axes = Object.keys(L).filter((k) => /^xaxis\d*$/.test(k) && L[k]?.title?.text);
-  if (axes.length < 2) return;
-  const base = (layout.font as { size?: number } | undefined)?.size ?? 14;
-  for (const k of axes) {
-    const title = L[k].title!;
-    const size = title.font?.size ?? base;
-    L[k] = {
-      ...L[k],
-      title: { ...title, font: { ...(title.font ?? {}), size: +(size * Math.max(0.75, factor)).toFixed(1) } },
-    };
-  }
+  if (Object.keys(L).filter((k) => /^xaxis\d*$/.test(k)).length < 2) return;
+  const base = (layout.font as Font | undefined)?.size ?? 14;
+  const f = Math.max(0.75, factor);
+  const scaled = (font: Font | undefined) => ({ ...(font ?? {}), size: +((font?.size ?? base) * f).toFixed(1) });
+  for (const k of axes) L[k] = { ...L[k], title: { ...L[k].title!, font: scaled(L[k].title!.font) } };
+  const notes = layout.annotations as { xref?: string; showarrow?: boolean; font?: Font }[] | undefined;
+  if (notes)
+    layout.annotations = notes.map((a) =>
+      a.xref === "paper" && a.showarrow === false ? { ...a, font: scaled(a.font) } : a,
+    ) as Layout["annotations"];
 }
 
 /**
