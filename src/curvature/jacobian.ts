@@ -15,6 +15,7 @@ import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward
 import { outputHessianFactor } from "../nets/losses";
 import { Problem, prepare, Prepared } from "./problem";
 import { DEFAULT_MAX_DENSE_BYTES } from "./hessian";
+import { adjointThroughWeights, backTangentThroughActivation, layerWeight } from "./layer-derivatives";
 import { checkOptions, int, num } from "../util/options";
 
 /**
@@ -34,25 +35,17 @@ export function backpropOutputs(
   const L = slots.length;
   const N = cache.H[0].rows;
   const K = slots[L - 1].rows;
-  const weight = (l: number) => {
-    const s = slots[l - 1];
-    return new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
-  };
   // G_L: row (n, k) = e_k
   let G: Float64Array = new Float64Array(N * K * K);
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) G[(n * K + k) * K + k] = 1;
   for (let l = L; l >= 1; l--) {
     visit(l, G);
-    if (l === 1) return opts.inputJacobian ? gemm(new Matrix(N * K, slots[0].rows, G), weight(1)) : undefined;
-    const C = slots[l - 1].cols;
-    const A = gemm(new Matrix(N * K, slots[l - 1].rows, G), weight(l)).data;
-    const d1 = cache.D1[l - 1];
-    for (let n = 0; n < N; n++)
-      for (let k = 0; k < K; k++) {
-        const o = (n * K + k) * C;
-        for (let i = 0; i < C; i++) A[o + i] *= d1[n * C + i];
-      }
-    G = A;
+    if (l === 1) {
+      if (!opts.inputJacobian) return undefined;
+      return new Matrix(N * K, slots[0].cols, adjointThroughWeights(layerWeight(cache, params, 1), G, N * K));
+    }
+    const A = adjointThroughWeights(layerWeight(cache, params, l), G, N * K);
+    G = backTangentThroughActivation(A, cache.D1[l - 1], N, K, slots[l - 1].cols);
   }
   return undefined;
 }

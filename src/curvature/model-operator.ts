@@ -17,7 +17,9 @@ import type * as tfType from "@tensorflow/tfjs";
 import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { bool, checkOptions, fn, int, num, oneOf } from "../util/options";
-import type { SymmetricOperator } from "./operators";
+import type { SymmetricOperator } from "./operator-base";
+import { Batch, batchedOperator, splitBatches } from "./operator-base";
+import type { CurvatureKind } from "./kinds";
 import { NetSpec, layout, paramCount } from "../nets/spec";
 import { lossTensor } from "../nets/tfjs";
 
@@ -46,7 +48,7 @@ export interface ModelOperatorOptions {
   /** "mse" (default) or "ce" */
   loss?: ModelLoss;
   /** "hessian" (default) or "ggn" (the Gauss–Newton part Jᵀ H_out J) */
-  kind?: "hessian" | "ggn";
+  kind?: CurvatureKind;
   /** "auto" (default), "autodiff" or "central-difference" */
   method?: ModelMethod;
   /** samples per mini-batch (default: all N at once) */
@@ -66,7 +68,7 @@ export interface ModelOperatorOptions {
 
 /** What a `modelOperator` does (`op.info`); the central-difference fields are refreshed by each product. */
 export interface ModelOperatorInfo {
-  kind: "hessian" | "ggn";
+  kind: CurvatureKind;
   loss: ModelLoss;
   /** the method in use */
   method: "autodiff" | "central-difference";
@@ -357,8 +359,7 @@ export async function modelOperator(
         ? `auto: tfjs has no reliable second derivatives for ${obstacle}`
         : "auto: every layer has second derivatives in tfjs (Dense/Flatten/Reshape/Dropout/ReLU, relu or linear)";
   const size = Math.min(opts.batchSize ?? N, N);
-  const batches: { start: number; n: number }[] = [];
-  for (let s = 0; s < N; s += size) batches.push({ start: s, n: Math.min(size, N - s) });
+  const batches = splitBatches(N, size);
   const c = opts.relativeStep ?? FLOAT32_RELATIVE_STEP;
   const info: ModelOperatorInfo = {
     kind,
@@ -373,7 +374,7 @@ export async function modelOperator(
   if (method === "central-difference") info.relativeStep = c;
 
   // ---- tfjs pieces (all float32), each on one batch, each returning the batch's contribution to the mean over N
-  const batchData = (b: { start: number; n: number }): { xb: Tensor; yb: Tensor } => {
+  const batchData = (b: Batch): { xb: Tensor; yb: Tensor } => {
     const xb = batches.length === 1 ? x : tf.slice(x, b.start, b.n);
     let yb = batches.length === 1 ? y : tf.slice(y, b.start, b.n);
     yb = labels ? tf.oneHot(tf.cast(yb, "int32"), K) : yb;
@@ -422,7 +423,7 @@ export async function modelOperator(
   const vjp = (xb: Tensor, w: Tensor): Tensor =>
     flatGrads(weightGrads(() => tf.sum(tf.mul(w, forward(xb))) as tfType.Scalar));
 
-  const autodiffBatch = (b: { start: number; n: number }, vt: Tensor[]): Float32Array =>
+  const autodiffBatch = (b: Batch, vt: Tensor[]): Float32Array =>
     read(() => {
       const { xb, yb } = batchData(b);
       if (kind === "hessian" && loss === "mse")
@@ -484,7 +485,7 @@ export async function modelOperator(
    * (`theta`) whose outputs on the batch are `f0`; leaves the weights at θ ± step·v (the caller restores them).
    */
   const centralBatch = (
-    b: { start: number; n: number },
+    b: Batch,
     theta: Float32Array[],
     f0: Float32Array,
     v: Float64Array,
@@ -526,28 +527,31 @@ export async function modelOperator(
     return out;
   };
 
-  const apply = (V: Matrix): Matrix => {
-    if (!(V instanceof Matrix)) throw new Error("modelOperator: apply takes a Matrix of row vectors");
-    if (V.cols !== p) throw new Error(`modelOperator: vectors must have p = ${p} entries, got ${V.cols}`);
+  /**
+   * One product call on the operator base: the rows of V that are not zero, and per batch their products (a batch's
+   * share of the mean over all N, so the base sums them). Central differences: θ is read once, and restored (with the
+   * relu layers) after the last batch, also when one throws.
+   */
+  const begin = (V: Matrix) => {
     const B = V.rows;
-    const out = new Matrix(B, p);
     const row = (r: number) => V.data.subarray(r * p, (r + 1) * p);
     const rows = Array.from({ length: B }, (_, r) => r).filter((r) => norm(row(r)) > 0);
-    if (!rows.length) return out;
+    info.products += B;
+    if (!rows.length) return { batch: () => new Matrix(B, p) };
     const theta = snapshot();
-    let vts: Tensor[][] = [];
-    try {
-      if (method === "autodiff") {
-        vts = rows.map((r) =>
-          vars.map((w, i) =>
-            tf.tensor(
-              Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)),
-              w.shape,
-              "float32",
-            ),
+    if (method === "autodiff") {
+      const vts = rows.map((r) =>
+        vars.map((w, i) =>
+          tf.tensor(
+            Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)),
+            w.shape,
+            "float32",
           ),
-        );
-        batches.forEach((b, k) => {
+        ),
+      );
+      return {
+        batch: (b: Batch) => {
+          const part = new Matrix(B, p);
           rows.forEach((r, j) => {
             let g: Float32Array;
             try {
@@ -557,51 +561,65 @@ export async function modelOperator(
                 `modelOperator: tfjs autodiff failed (${(err as Error).message}); use method "central-difference"`,
               );
             }
-            for (let i = 0; i < p; i++) out.data[r * p + i] += g[i];
+            part.data.set(g, r * p);
           });
-          opts.onBatch?.(k + 1, batches.length);
-        });
-      } else {
-        const thetaNorm = Math.hypot(...theta.map(norm));
-        const stepLength = c * Math.max(1, thetaNorm);
-        info.h = stepLength;
-        const steps = rows.map((r) => stepLength / norm(row(r)));
-        // the first product also runs its first vector with step 2h, for the error estimate
-        const twice = info.errorEstimate === undefined ? new Float64Array(p) : undefined;
-        freezer?.install();
-        batches.forEach((b, k) => {
-          setWeights(theta);
-          freezer?.record();
-          // the forward pass at θ: the outputs for "ggn", the activation pattern for the freezer
-          const f0 = kind === "ggn" || freezer ? read(() => forward(batchData(b).xb)) : new Float32Array(0);
-          rows.forEach((r, j) => {
-            const part = centralBatch(b, theta, f0, row(r), steps[j]);
-            for (let i = 0; i < p; i++) out.data[r * p + i] += part[i];
-            if (twice && j === 0) {
-              const part2 = centralBatch(b, theta, f0, row(r), 2 * steps[j]);
-              for (let i = 0; i < p; i++) twice[i] += part2[i];
+          return part;
+        },
+        end: () => vts.flat().forEach((t) => t.dispose()),
+      };
+    }
+    const thetaNorm = Math.hypot(...theta.map(norm));
+    const stepLength = c * Math.max(1, thetaNorm);
+    info.h = stepLength;
+    const steps = rows.map((r) => stepLength / norm(row(r)));
+    // the first product also runs its first vector with step 2h, for the error estimate
+    const twice = info.errorEstimate === undefined ? new Float64Array(p) : undefined;
+    const first = new Float64Array(p);
+    let done = 0;
+    freezer?.install();
+    return {
+      batch: (b: Batch) => {
+        const part = new Matrix(B, p);
+        setWeights(theta);
+        freezer?.record();
+        // the forward pass at θ: the outputs for "ggn", the activation pattern for the freezer
+        const f0 = kind === "ggn" || freezer ? read(() => forward(batchData(b).xb)) : new Float32Array(0);
+        rows.forEach((r, j) => {
+          part.data.set(centralBatch(b, theta, f0, row(r), steps[j]), r * p);
+          if (twice && j === 0) {
+            const part2 = centralBatch(b, theta, f0, row(r), 2 * steps[j]);
+            for (let i = 0; i < p; i++) {
+              twice[i] += part2[i];
+              first[i] += part.data[r * p + i];
             }
-          });
-          opts.onBatch?.(k + 1, batches.length);
+          }
         });
-        if (twice) {
-          const first = out.data.subarray(rows[0] * p, (rows[0] + 1) * p);
+        done++;
+        return part;
+      },
+      end: () => {
+        setWeights(theta);
+        freezer?.uninstall();
+        if (twice && done === batches.length) {
           let d = 0;
           for (let i = 0; i < p; i++) d += (first[i] - twice[i]) ** 2;
           info.errorEstimate = Math.sqrt(d) / Math.max(norm(first), Number.MIN_VALUE);
         }
-      }
-    } finally {
-      if (method === "central-difference") {
-        setWeights(theta);
-        freezer?.uninstall();
-      }
-      vts.flat().forEach((t) => t.dispose());
-    }
-    info.products += B;
-    return out;
+      },
+    };
   };
-  return { p, apply, block: opts.block ?? 8, info, layout };
+  const op = batchedOperator({
+    name: "modelOperator",
+    p,
+    block: opts.block ?? 8,
+    N,
+    batches,
+    scale: "share-of-mean",
+    begin,
+    onBatch: opts.onBatch,
+    approximate: method === "central-difference" ? { method: "central differences", reason } : undefined,
+  });
+  return Object.assign(op, { info, layout });
 }
 
 /**
