@@ -9,7 +9,8 @@
  * `modelParameters`, `modelLayerIndices` and `locateParameter` map between flat indices and weights.
  * The loss is the mean over the whole data set of the per-sample loss ("mse": ½‖f − y‖², as the float64
  * engine's; "ce": softmax cross-entropy with one-hot / probability rows or integer labels); products
- * are accumulated over mini-batches, each batch's sum divided by the total N.
+ * are accumulated over mini-batches by the operator base (`operator-base.ts`), each batch's sum divided by the
+ * total N.
  *
  * Everything tfjs computes is float32; the products are returned as float64 `Matrix` rows.
  */
@@ -110,7 +111,10 @@ export interface ModelWeightSlot {
   size: number;
 }
 
-/** A `SymmetricOperator` on a tfjs model, with what it does (`info`) and the layout of θ. */
+/**
+ * A `SymmetricOperator` on a tfjs model, with what it does (`info`) and the layout of θ; `approximate` is set for
+ * central differences.
+ */
 export interface ModelOperator extends SymmetricOperator {
   info: ModelOperatorInfo;
   layout: ModelWeightSlot[];
@@ -285,9 +289,12 @@ export function locateParameter(
  * restores both bit for bit before returning, even when it throws. Cost per vector and mini-batch: one nested
  * gradient (autodiff, "mse" Hessian; two otherwise), or two gradients ("hessian") / two forward passes and one
  * gradient ("ggn") by central differences, plus one forward pass per batch at θ when a pattern is frozen or for "ggn".
- * `info` reports the method, the step h and the error estimate. Products are accumulated over mini-batches of
- * `batchSize` samples (default all); `onBatch` reports progress. Throws for invalid options or data that does not fit
- * the model, and for "autodiff" on a model it does not support.
+ * `info` reports the method, the step h and the error estimate. Central-difference products are not exactly
+ * symmetric: the operator is marked approximate (`op.approximate`), the estimators measure its asymmetry
+ * ‖A − Aᵀ‖_F / ‖A‖_F and attach it to their results (`approximate`), and `operatorRank` refuses it. Products are
+ * accumulated over mini-batches of `batchSize` samples (default all) by the operator base; `onBatch` reports
+ * progress. Throws for invalid options or data that does not fit the model, and for "autodiff" on a model it does not
+ * support.
  */
 export async function modelOperator(
   model: tfType.LayersModel,
