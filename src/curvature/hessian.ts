@@ -8,12 +8,12 @@
  * (products.ts); the tests check each against the other.
  */
 import { Matrix } from "../linalg";
-import { Problem, prepare } from "./problem";
+import { DENSE_BYTES_LIMIT, Problem, prepare } from "./problem";
 import { CurvatureKind, denseKind, hessianKind, ggnKind } from "./kinds";
 import { checkOptions, fn, OptionRule } from "../util/options";
 
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
-export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
+export const DEFAULT_MAX_DENSE_BYTES = DENSE_BYTES_LIMIT;
 
 /** Options of `hessian`. */
 /** The three dense curvature matrices `hessian` can build. */

@@ -13,8 +13,7 @@ import { Matrix, gemmTrusted as gemm, syrk, svdvals, eigvalsh } from "../linalg"
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
-import { Problem, prepare, Prepared } from "./problem";
-import { DEFAULT_MAX_DENSE_BYTES } from "./hessian";
+import { DENSE_BYTES_LIMIT as DEFAULT_MAX_DENSE_BYTES, Problem, prepare, Prepared } from "./problem";
 import { adjointThroughWeights, backTangentThroughActivation, layerWeight } from "./layer-derivatives";
 import { checkOptions, int, num } from "../util/options";
 

@@ -20,7 +20,7 @@ import { loadTf } from "../backend";
 import { bool, checkOptions, fn, int, num, oneOf } from "../util/options";
 import type { SymmetricOperator } from "./operator-base";
 import { Batch, batchedOperator, splitBatches } from "./operator-base";
-import type { CurvatureKind } from "./kinds";
+import { CURVATURE_KIND_NAMES, CurvatureKind } from "./kinds";
 import { NetSpec, layout, paramCount } from "../nets/spec";
 import { lossTensor } from "../nets/tfjs";
 
@@ -303,7 +303,7 @@ export async function modelOperator(
 ): Promise<ModelOperator> {
   checkOptions("modelOperator", opts, {
     loss: oneOf(["mse", "ce"]),
-    kind: oneOf(["hessian", "ggn"]),
+    kind: oneOf(CURVATURE_KIND_NAMES),
     method: oneOf(["auto", "autodiff", "central-difference"]),
     batchSize: int(1),
     onBatch: fn,

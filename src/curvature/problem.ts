@@ -28,6 +28,13 @@ export interface Problem {
 }
 
 /**
+ * The default memory limit of the dense builders (8 GiB); public as `DEFAULT_MAX_DENSE_BYTES` (`hessian.ts`). Here so
+ * that the Jacobians need not import `hessian.ts` (which imports the kinds, which use the Jacobian pass).
+ * @internal
+ */
+export const DENSE_BYTES_LIMIT = 8 * 2 ** 30;
+
+/**
  * A validated `Problem` with its forward pass, outputs, mean loss and first-order adjoints (made by `prepare`).
  * @internal
  */

@@ -21,6 +21,12 @@ export { ggnDiagonalKind, ggnDiagonal, ggnDiagonalOf } from "./ggn-diagonal";
 const DENSE_KINDS = { hessian: hessianKind, ggn: ggnKind } satisfies Record<string, DenseCurvatureKind>;
 
 /**
+ * The names of the dense kinds, "hessian" and "ggn" (for option checks).
+ * @internal
+ */
+export const CURVATURE_KIND_NAMES = Object.keys(DENSE_KINDS) as CurvatureKind[];
+
+/**
  * The curvature kinds by name: "hessian" H, "ggn" H_o, "functional" H_f = H − H_o, "ggn-diagonal" diag(H_o).
  * @internal
  */
