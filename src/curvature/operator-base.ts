@@ -204,6 +204,7 @@ export function kindOperator(
       batches: [{ start: 0, n: prep.N }],
       scale: "batch-mean",
       begin: (V) => ({ batch: () => kind.product(prep, V) }),
+      onBatch: opts.onBatch,
     });
   }
   const N = problem.X.rows;

@@ -29,7 +29,7 @@ export interface LanczosOptions {
 /**
  * The k extreme eigenvalues of a symmetric operator by Lanczos (full re-orthogonalisation), largest first (or by
  * |λ| with `which: "magnitude"`); fewer than k when Lanczos stops early on an invariant subspace. Throws unless 1 ≤ k ≤
- * p.
+ * p. Plain values: for an approximate operator `ritzPairs` gives the same values with the measured error attached.
  */
 export function topEigenvalues(op: SymmetricOperator, k: number, opts: LanczosOptions = {}): Float64Array {
   checkOperator("topEigenvalues", op);
