@@ -79,3 +79,12 @@ export function denseKind(fn: string, kind: unknown): DenseCurvatureKind {
 export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   return denseKind("curvatureProducts", kind).product(prep, V);
 }
+
+/**
+ * The dense p×p matrix H (kind "hessian") or H_o (kind "ggn") of a prepared problem by the layer-block formulas;
+ * `onProgress` receives the fraction done.
+ * @internal
+ */
+export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?: (fraction: number) => void): Matrix {
+  return denseKind("denseCurvature", kind).dense(prep, onProgress);
+}
