@@ -543,9 +543,14 @@ export async function modelOperator(
     const B = V.rows;
     const row = (r: number) => V.data.subarray(r * p, (r + 1) * p);
     const rows = Array.from({ length: B }, (_, r) => r).filter((r) => norm(row(r)) > 0);
-    info.products += B;
-    if (!rows.length) return { batch: () => new Matrix(B, p) };
+    if (!rows.length) return undefined; // zeros, without work (and not counted)
     const theta = snapshot();
+    let done = 0;
+    // a product is counted once its last batch is done
+    const counted = (part: Matrix): Matrix => {
+      if (++done === batches.length) info.products += B;
+      return part;
+    };
     if (method === "autodiff") {
       const vts = rows.map((r) =>
         vars.map((w, i) =>
@@ -570,7 +575,7 @@ export async function modelOperator(
             }
             part.data.set(g, r * p);
           });
-          return part;
+          return counted(part);
         },
         end: () => vts.flat().forEach((t) => t.dispose()),
       };
@@ -582,7 +587,6 @@ export async function modelOperator(
     // the first product also runs its first vector with step 2h, for the error estimate
     const twice = info.errorEstimate === undefined ? new Float64Array(p) : undefined;
     const first = new Float64Array(p);
-    let done = 0;
     freezer?.install();
     return {
       batch: (b: Batch) => {
@@ -601,8 +605,7 @@ export async function modelOperator(
             }
           }
         });
-        done++;
-        return part;
+        return counted(part);
       },
       end: () => {
         setWeights(theta);

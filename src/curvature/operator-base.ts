@@ -119,9 +119,9 @@ export interface BatchedOperatorDefinition {
   scale: "batch-mean" | "share-of-mean";
   /**
    * one apply call: `batch(b, i)` gives the batch's product of all rows of V (B×p); `end` runs after the last batch,
-   * also when a batch throws
+   * also when a batch throws; undefined when there is nothing to compute (the product is zero, no batch is visited)
    */
-  begin(V: Matrix): { batch(b: Batch, index: number): Matrix; end?(): void };
+  begin(V: Matrix): { batch(b: Batch, index: number): Matrix; end?(): void } | undefined;
   /** called after each batch of a product with (batches done, batches) */
   onBatch?: (done: number, total: number) => void;
   /** the approximation, for operators whose products are not exact */
@@ -139,6 +139,7 @@ export function batchedOperator(def: BatchedOperatorDefinition): SymmetricOperat
     if (!(V instanceof Matrix)) throw new Error(`${name}: apply takes a Matrix of row vectors`);
     if (V.cols !== p) throw new Error(`${name}: vectors must have p = ${p} entries, got ${V.cols}`);
     const run = def.begin(V);
+    if (!run) return new Matrix(V.rows, p);
     try {
       // one batch of means: its product is the operator's (no accumulation, bit for bit)
       if (def.scale === "batch-mean" && batches.length === 1) {
