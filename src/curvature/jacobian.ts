@@ -14,7 +14,13 @@ import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
 import { DENSE_BYTES_LIMIT as DEFAULT_MAX_DENSE_BYTES, Problem, prepare, Prepared } from "./problem";
-import { adjointThroughWeights, backTangentThroughActivation, layerWeight } from "./layer-derivatives";
+import {
+  adjointThroughWeights,
+  backTangentThroughActivation,
+  layerWeight,
+  tangentThroughActivation,
+  tangentThroughWeights,
+} from "./layer-derivatives";
 import { checkOptions, int, num } from "../util/options";
 
 /**
@@ -365,25 +371,14 @@ export function forEachInputJacobian(
     const count = Math.min(chunk, X.rows - start);
     const Xc = new Matrix(count, d, X.data.subarray(start * d, (start + count) * d));
     const cache = forward(spec, params, Xc);
-    const W1 = new Matrix(
-      cache.slots[0].rows,
-      d,
-      params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d),
-    );
+    const W1 = layerWeight(cache, params, 1);
     const W1t = W1.transpose().data; // d × M_1
     let T: Float64Array = new Float64Array(count * d * W1.rows);
     for (let n = 0; n < count; n++) T.set(W1t, n * d * W1.rows);
+    // forward mode with the d input directions as tangents, layout (sample, direction, unit)
     for (let l = 2; l <= layer; l++) {
-      const s = cache.slots[l - 1];
-      const C = s.cols;
-      const d1 = cache.D1[l - 1];
-      for (let n = 0; n < count; n++)
-        for (let i = 0; i < d; i++) {
-          const o = (n * d + i) * C;
-          for (let j = 0; j < C; j++) T[o + j] *= d1[n * C + j];
-        }
-      const W = new Matrix(s.rows, C, params.subarray(s.wOffset, s.wOffset + s.rows * C));
-      T = gemm(new Matrix(count * d, C, T), W, { transB: true }).data;
+      T = tangentThroughActivation(T, cache.D1[l - 1], count, d, cache.slots[l - 1].cols);
+      T = tangentThroughWeights(layerWeight(cache, params, l), T, count * d);
     }
     cb({ start, count, data: T, rows: sizes[layer], d });
   }
