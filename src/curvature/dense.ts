@@ -6,13 +6,19 @@
  *
  * with g_l = ∂L/∂z_l. The per-sample sensitivities ∂g_l/∂z_k and ∂h_{l−1}/∂z_k come from the
  * R-operator applied to the M_k unit perturbations of z_k (neurons, not parameters), and each block is
- * then one GEMM whose inner dimension is the number of samples N. For the Gauss–Newton part H_o the
- * σ'' terms of ∂g/∂z and the g_l[a] term are dropped (they make up H_f).
+ * then one GEMM whose inner dimension is the number of samples N. Without the residual terms (the σ'' terms of
+ * ∂g/∂z and the g_l[a] term, which make up H_f) this is the Gauss–Newton part H_o. The layer steps are shared with the
+ * matrix-free and Jacobian paths (`layer-derivatives.ts`); the kinds (`kinds/`) say which terms they keep.
  */
 import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
-import { CurvatureKind, tangentThroughActivation, backTangentThroughActivation } from "./products";
+import {
+  adjointThroughWeights,
+  backTangentThroughActivation,
+  tangentThroughActivation,
+  tangentThroughWeights,
+} from "./layer-derivatives";
 
 /** Rows budget for the per-block staging matrix (N × rows doubles). */
 const STAGE_DOUBLES = 1 << 23;
@@ -67,16 +73,20 @@ function stage(
 }
 
 /**
- * The dense p×p matrix H (kind "hessian") or H_o (kind "ggn") of a prepared problem by the layer-block formulas;
- * `onProgress` receives the fraction done.
+ * The dense p×p matrix H (with the residual terms) or H_o (without them) of a prepared problem by the layer-block
+ * formulas; `onProgress` receives the fraction done.
  * @internal
  */
-export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?: (fraction: number) => void): Matrix {
+export function denseLayerBlocks(
+  prep: Prepared,
+  residualTerms: boolean,
+  onProgress?: (fraction: number) => void,
+): Matrix {
   const { N, p, cache } = prep;
   const slots = cache.slots;
   const L = slots.length;
   const bias = slots[0].bOffset >= 0;
-  const second = kind === "hessian";
+  const second = residualTerms;
   const out = new Matrix(p, p);
   const D = out.data;
   // ĥ_{l−1} for l = 1..L: N × E_l
@@ -109,15 +119,14 @@ export function denseCurvature(prep: Prepared, kind: CurvatureKind, onProgress?:
     RZ[k] = new Float64Array(N * Bk * Bk);
     for (let n = 0; n < N; n++) for (let b = 0; b < Bk; b++) RZ[k][(n * Bk + b) * Bk + b] = 1;
     for (let j = k; j <= L; j++) {
-      if (j > k)
-        RZ[j] = gemm(new Matrix(N * Bk, slots[j - 2].rows, RH[j - 1]), weightOf(prep, j), { transB: true }).data;
+      if (j > k) RZ[j] = tangentThroughWeights(weightOf(prep, j), RH[j - 1], N * Bk);
       if (j < L) RH[j] = tangentThroughActivation(RZ[j], cache.D1[j], N, Bk, slots[j - 1].rows);
     }
     const Rg: Float64Array[] = new Array(L + 1);
     Rg[L] = RZ[L].slice();
     applyOutputHessian(prep.loss, prep.F, prep.Y, N, prep.K, Rg[L], Bk, 1 / N);
     for (let j = L; j > k; j--) {
-      const A = gemm(new Matrix(N * Bk, slots[j - 1].rows, Rg[j]), weightOf(prep, j)).data;
+      const A = adjointThroughWeights(weightOf(prep, j), Rg[j], N * Bk);
       Rg[j - 1] = backTangentThroughActivation(
         A,
         cache.D1[j - 1],

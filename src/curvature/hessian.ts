@@ -8,13 +8,12 @@
  * (products.ts); the tests check each against the other.
  */
 import { Matrix } from "../linalg";
-import { Problem, prepare } from "./problem";
-import { curvatureProducts, CurvatureKind } from "./products";
-import { denseCurvature } from "./dense";
-import { checkOptions, fn, OptionRule, showValue } from "../util/options";
+import { DENSE_BYTES_LIMIT, Problem, prepare } from "./problem";
+import { CurvatureKind, denseKind, hessianKind, ggnKind } from "./kinds";
+import { checkOptions, fn, OptionRule } from "../util/options";
 
 /** Largest dense Hessian rankscope will build before asking for the matrix-free functions. */
-export const DEFAULT_MAX_DENSE_BYTES = 8 * 2 ** 30;
+export const DEFAULT_MAX_DENSE_BYTES = DENSE_BYTES_LIMIT;
 
 /** Options of `hessian`. */
 /** The three dense curvature matrices `hessian` can build. */
@@ -178,8 +177,8 @@ export function hessian<P extends HessianPart = HessianPart>(
   const needHo = parts.includes("Ho") || parts.includes("Hf");
   checkDenseSize(prep.p, (needH ? 1 : 0) + (needHo ? 1 : 0) + (parts.includes("Hf") ? 1 : 0), opts.maxBytes);
   const share = needH && needHo ? 0.5 : 1;
-  const H = needH ? denseCurvature(prep, "hessian", (f) => opts.onProgress?.(f * share)) : undefined;
-  const Ho = needHo ? denseCurvature(prep, "ggn", (f) => opts.onProgress?.((needH ? 0.5 : 0) + f * share)) : undefined;
+  const H = needH ? hessianKind.dense(prep, (f) => opts.onProgress?.(f * share)) : undefined;
+  const Ho = needHo ? ggnKind.dense(prep, (f) => opts.onProgress?.((needH ? 0.5 : 0) + f * share)) : undefined;
   let Hf: Matrix | undefined;
   if (parts.includes("Hf")) {
     Hf = new Matrix(prep.p, prep.p);
@@ -202,9 +201,8 @@ export function hessian<P extends HessianPart = HessianPart>(
  */
 export function hessianVectorProducts(problem: Problem, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
   // refused before the problem is prepared (an unknown kind gave zeros)
-  if (kind !== "hessian" && kind !== "ggn")
-    throw new Error(`hessianVectorProducts: kind must be "hessian" or "ggn"; got ${showValue(kind)}`);
+  const module = denseKind("hessianVectorProducts", kind);
   if (!(V instanceof Matrix))
     throw new Error("hessianVectorProducts: V must be a Matrix of directions, one per row (B×p)");
-  return curvatureProducts(prepare("hessianVectorProducts", problem), V, kind);
+  return module.product(prepare("hessianVectorProducts", problem), V);
 }

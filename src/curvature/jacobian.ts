@@ -13,8 +13,14 @@ import { Matrix, gemmTrusted as gemm, syrk, svdvals, eigvalsh } from "../linalg"
 import { NetSpec, normalizeSpec, paramCount } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { outputHessianFactor } from "../nets/losses";
-import { Problem, prepare, Prepared } from "./problem";
-import { DEFAULT_MAX_DENSE_BYTES } from "./hessian";
+import { DENSE_BYTES_LIMIT as DEFAULT_MAX_DENSE_BYTES, Problem, prepare, Prepared } from "./problem";
+import {
+  adjointThroughWeights,
+  backTangentThroughActivation,
+  layerWeight,
+  tangentThroughActivation,
+  tangentThroughWeights,
+} from "./layer-derivatives";
 import { checkOptions, int, num } from "../util/options";
 
 /**
@@ -34,25 +40,17 @@ export function backpropOutputs(
   const L = slots.length;
   const N = cache.H[0].rows;
   const K = slots[L - 1].rows;
-  const weight = (l: number) => {
-    const s = slots[l - 1];
-    return new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
-  };
   // G_L: row (n, k) = e_k
   let G: Float64Array = new Float64Array(N * K * K);
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) G[(n * K + k) * K + k] = 1;
   for (let l = L; l >= 1; l--) {
     visit(l, G);
-    if (l === 1) return opts.inputJacobian ? gemm(new Matrix(N * K, slots[0].rows, G), weight(1)) : undefined;
-    const C = slots[l - 1].cols;
-    const A = gemm(new Matrix(N * K, slots[l - 1].rows, G), weight(l)).data;
-    const d1 = cache.D1[l - 1];
-    for (let n = 0; n < N; n++)
-      for (let k = 0; k < K; k++) {
-        const o = (n * K + k) * C;
-        for (let i = 0; i < C; i++) A[o + i] *= d1[n * C + i];
-      }
-    G = A;
+    if (l === 1) {
+      if (!opts.inputJacobian) return undefined;
+      return new Matrix(N * K, slots[0].cols, adjointThroughWeights(layerWeight(cache, params, 1), G, N * K));
+    }
+    const A = adjointThroughWeights(layerWeight(cache, params, l), G, N * K);
+    G = backTangentThroughActivation(A, cache.D1[l - 1], N, K, slots[l - 1].cols);
   }
   return undefined;
 }
@@ -373,25 +371,14 @@ export function forEachInputJacobian(
     const count = Math.min(chunk, X.rows - start);
     const Xc = new Matrix(count, d, X.data.subarray(start * d, (start + count) * d));
     const cache = forward(spec, params, Xc);
-    const W1 = new Matrix(
-      cache.slots[0].rows,
-      d,
-      params.subarray(cache.slots[0].wOffset, cache.slots[0].wOffset + cache.slots[0].rows * d),
-    );
+    const W1 = layerWeight(cache, params, 1);
     const W1t = W1.transpose().data; // d × M_1
     let T: Float64Array = new Float64Array(count * d * W1.rows);
     for (let n = 0; n < count; n++) T.set(W1t, n * d * W1.rows);
+    // forward mode with the d input directions as tangents, layout (sample, direction, unit)
     for (let l = 2; l <= layer; l++) {
-      const s = cache.slots[l - 1];
-      const C = s.cols;
-      const d1 = cache.D1[l - 1];
-      for (let n = 0; n < count; n++)
-        for (let i = 0; i < d; i++) {
-          const o = (n * d + i) * C;
-          for (let j = 0; j < C; j++) T[o + j] *= d1[n * C + j];
-        }
-      const W = new Matrix(s.rows, C, params.subarray(s.wOffset, s.wOffset + s.rows * C));
-      T = gemm(new Matrix(count * d, C, T), W, { transB: true }).data;
+      T = tangentThroughActivation(T, cache.D1[l - 1], count, d, cache.slots[l - 1].cols);
+      T = tangentThroughWeights(layerWeight(cache, params, l), T, count * d);
     }
     cb({ start, count, data: T, rows: sizes[layer], d });
   }

@@ -9,7 +9,8 @@
  * `modelParameters`, `modelLayerIndices` and `locateParameter` map between flat indices and weights.
  * The loss is the mean over the whole data set of the per-sample loss ("mse": ½‖f − y‖², as the float64
  * engine's; "ce": softmax cross-entropy with one-hot / probability rows or integer labels); products
- * are accumulated over mini-batches, each batch's sum divided by the total N.
+ * are accumulated over mini-batches by the operator base (`operator-base.ts`), each batch's sum divided by the
+ * total N.
  *
  * Everything tfjs computes is float32; the products are returned as float64 `Matrix` rows.
  */
@@ -17,7 +18,9 @@ import type * as tfType from "../backend/tf-api";
 import { Matrix } from "../linalg";
 import { loadTf } from "../backend";
 import { bool, checkOptions, fn, int, num, oneOf } from "../util/options";
-import type { SymmetricOperator } from "./operators";
+import type { SymmetricOperator } from "./operator-base";
+import { Batch, batchedOperator, splitBatches } from "./operator-base";
+import { CURVATURE_KIND_NAMES, CurvatureKind } from "./kinds";
 import { NetSpec, layout, paramCount } from "../nets/spec";
 import { lossTensor } from "../nets/tfjs";
 
@@ -46,7 +49,7 @@ export interface ModelOperatorOptions {
   /** "mse" (default) or "ce" */
   loss?: ModelLoss;
   /** "hessian" (default) or "ggn" (the Gauss–Newton part Jᵀ H_out J) */
-  kind?: "hessian" | "ggn";
+  kind?: CurvatureKind;
   /** "auto" (default), "autodiff" or "central-difference" */
   method?: ModelMethod;
   /** samples per mini-batch (default: all N at once) */
@@ -66,7 +69,7 @@ export interface ModelOperatorOptions {
 
 /** What a `modelOperator` does (`op.info`); the central-difference fields are refreshed by each product. */
 export interface ModelOperatorInfo {
-  kind: "hessian" | "ggn";
+  kind: CurvatureKind;
   loss: ModelLoss;
   /** the method in use */
   method: "autodiff" | "central-difference";
@@ -108,7 +111,10 @@ export interface ModelWeightSlot {
   size: number;
 }
 
-/** A `SymmetricOperator` on a tfjs model, with what it does (`info`) and the layout of θ. */
+/**
+ * A `SymmetricOperator` on a tfjs model, with what it does (`info`) and the layout of θ; `approximate` is set for
+ * central differences.
+ */
 export interface ModelOperator extends SymmetricOperator {
   info: ModelOperatorInfo;
   layout: ModelWeightSlot[];
@@ -283,9 +289,12 @@ export function locateParameter(
  * restores both bit for bit before returning, even when it throws. Cost per vector and mini-batch: one nested
  * gradient (autodiff, "mse" Hessian; two otherwise), or two gradients ("hessian") / two forward passes and one
  * gradient ("ggn") by central differences, plus one forward pass per batch at θ when a pattern is frozen or for "ggn".
- * `info` reports the method, the step h and the error estimate. Products are accumulated over mini-batches of
- * `batchSize` samples (default all); `onBatch` reports progress. Throws for invalid options or data that does not fit
- * the model, and for "autodiff" on a model it does not support.
+ * `info` reports the method, the step h and the error estimate. Central-difference products are not exactly
+ * symmetric: the operator is marked approximate (`op.approximate`), the estimators measure its asymmetry
+ * ‖A − Aᵀ‖_F / ‖A‖_F and attach it to their results (`approximate`), and `operatorRank` refuses it. Products are
+ * accumulated over mini-batches of `batchSize` samples (default all) by the operator base; `onBatch` reports
+ * progress. Throws for invalid options or data that does not fit the model, and for "autodiff" on a model it does not
+ * support.
  */
 export async function modelOperator(
   model: tfType.LayersModel,
@@ -294,7 +303,7 @@ export async function modelOperator(
 ): Promise<ModelOperator> {
   checkOptions("modelOperator", opts, {
     loss: oneOf(["mse", "ce"]),
-    kind: oneOf(["hessian", "ggn"]),
+    kind: oneOf(CURVATURE_KIND_NAMES),
     method: oneOf(["auto", "autodiff", "central-difference"]),
     batchSize: int(1),
     onBatch: fn,
@@ -357,8 +366,7 @@ export async function modelOperator(
         ? `auto: tfjs has no reliable second derivatives for ${obstacle}`
         : "auto: every layer has second derivatives in tfjs (Dense/Flatten/Reshape/Dropout/ReLU, relu or linear)";
   const size = Math.min(opts.batchSize ?? N, N);
-  const batches: { start: number; n: number }[] = [];
-  for (let s = 0; s < N; s += size) batches.push({ start: s, n: Math.min(size, N - s) });
+  const batches = splitBatches(N, size);
   const c = opts.relativeStep ?? FLOAT32_RELATIVE_STEP;
   const info: ModelOperatorInfo = {
     kind,
@@ -373,7 +381,7 @@ export async function modelOperator(
   if (method === "central-difference") info.relativeStep = c;
 
   // ---- tfjs pieces (all float32), each on one batch, each returning the batch's contribution to the mean over N
-  const batchData = (b: { start: number; n: number }): { xb: Tensor; yb: Tensor } => {
+  const batchData = (b: Batch): { xb: Tensor; yb: Tensor } => {
     const xb = batches.length === 1 ? x : tf.slice(x, b.start, b.n);
     let yb = batches.length === 1 ? y : tf.slice(y, b.start, b.n);
     yb = labels ? tf.oneHot(tf.cast(yb, "int32"), K) : yb;
@@ -422,7 +430,7 @@ export async function modelOperator(
   const vjp = (xb: Tensor, w: Tensor): Tensor =>
     flatGrads(weightGrads(() => tf.sum(tf.mul(w, forward(xb))) as tfType.Scalar));
 
-  const autodiffBatch = (b: { start: number; n: number }, vt: Tensor[]): Float32Array =>
+  const autodiffBatch = (b: Batch, vt: Tensor[]): Float32Array =>
     read(() => {
       const { xb, yb } = batchData(b);
       if (kind === "hessian" && loss === "mse")
@@ -484,7 +492,7 @@ export async function modelOperator(
    * (`theta`) whose outputs on the batch are `f0`; leaves the weights at θ ± step·v (the caller restores them).
    */
   const centralBatch = (
-    b: { start: number; n: number },
+    b: Batch,
     theta: Float32Array[],
     f0: Float32Array,
     v: Float64Array,
@@ -526,28 +534,36 @@ export async function modelOperator(
     return out;
   };
 
-  const apply = (V: Matrix): Matrix => {
-    if (!(V instanceof Matrix)) throw new Error("modelOperator: apply takes a Matrix of row vectors");
-    if (V.cols !== p) throw new Error(`modelOperator: vectors must have p = ${p} entries, got ${V.cols}`);
+  /**
+   * One product call on the operator base: the rows of V that are not zero, and per batch their products (a batch's
+   * share of the mean over all N, so the base sums them). Central differences: θ is read once, and restored (with the
+   * relu layers) after the last batch, also when one throws.
+   */
+  const begin = (V: Matrix) => {
     const B = V.rows;
-    const out = new Matrix(B, p);
     const row = (r: number) => V.data.subarray(r * p, (r + 1) * p);
     const rows = Array.from({ length: B }, (_, r) => r).filter((r) => norm(row(r)) > 0);
-    if (!rows.length) return out;
+    if (!rows.length) return undefined; // zeros, without work (and not counted)
     const theta = snapshot();
-    let vts: Tensor[][] = [];
-    try {
-      if (method === "autodiff") {
-        vts = rows.map((r) =>
-          vars.map((w, i) =>
-            tf.tensor(
-              Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)),
-              w.shape,
-              "float32",
-            ),
+    let done = 0;
+    // a product is counted once its last batch is done
+    const counted = (part: Matrix): Matrix => {
+      if (++done === batches.length) info.products += B;
+      return part;
+    };
+    if (method === "autodiff") {
+      const vts = rows.map((r) =>
+        vars.map((w, i) =>
+          tf.tensor(
+            Float32Array.from(row(r).subarray(layout[i].offset, layout[i].offset + layout[i].size)),
+            w.shape,
+            "float32",
           ),
-        );
-        batches.forEach((b, k) => {
+        ),
+      );
+      return {
+        batch: (b: Batch) => {
+          const part = new Matrix(B, p);
           rows.forEach((r, j) => {
             let g: Float32Array;
             try {
@@ -557,51 +573,63 @@ export async function modelOperator(
                 `modelOperator: tfjs autodiff failed (${(err as Error).message}); use method "central-difference"`,
               );
             }
-            for (let i = 0; i < p; i++) out.data[r * p + i] += g[i];
+            part.data.set(g, r * p);
           });
-          opts.onBatch?.(k + 1, batches.length);
-        });
-      } else {
-        const thetaNorm = Math.hypot(...theta.map(norm));
-        const stepLength = c * Math.max(1, thetaNorm);
-        info.h = stepLength;
-        const steps = rows.map((r) => stepLength / norm(row(r)));
-        // the first product also runs its first vector with step 2h, for the error estimate
-        const twice = info.errorEstimate === undefined ? new Float64Array(p) : undefined;
-        freezer?.install();
-        batches.forEach((b, k) => {
-          setWeights(theta);
-          freezer?.record();
-          // the forward pass at θ: the outputs for "ggn", the activation pattern for the freezer
-          const f0 = kind === "ggn" || freezer ? read(() => forward(batchData(b).xb)) : new Float32Array(0);
-          rows.forEach((r, j) => {
-            const part = centralBatch(b, theta, f0, row(r), steps[j]);
-            for (let i = 0; i < p; i++) out.data[r * p + i] += part[i];
-            if (twice && j === 0) {
-              const part2 = centralBatch(b, theta, f0, row(r), 2 * steps[j]);
-              for (let i = 0; i < p; i++) twice[i] += part2[i];
+          return counted(part);
+        },
+        end: () => vts.flat().forEach((t) => t.dispose()),
+      };
+    }
+    const thetaNorm = Math.hypot(...theta.map(norm));
+    const stepLength = c * Math.max(1, thetaNorm);
+    info.h = stepLength;
+    const steps = rows.map((r) => stepLength / norm(row(r)));
+    // the first product also runs its first vector with step 2h, for the error estimate
+    const twice = info.errorEstimate === undefined ? new Float64Array(p) : undefined;
+    const first = new Float64Array(p);
+    freezer?.install();
+    return {
+      batch: (b: Batch) => {
+        const part = new Matrix(B, p);
+        setWeights(theta);
+        freezer?.record();
+        // the forward pass at θ: the outputs for "ggn", the activation pattern for the freezer
+        const f0 = kind === "ggn" || freezer ? read(() => forward(batchData(b).xb)) : new Float32Array(0);
+        rows.forEach((r, j) => {
+          part.data.set(centralBatch(b, theta, f0, row(r), steps[j]), r * p);
+          if (twice && j === 0) {
+            const part2 = centralBatch(b, theta, f0, row(r), 2 * steps[j]);
+            for (let i = 0; i < p; i++) {
+              twice[i] += part2[i];
+              first[i] += part.data[r * p + i];
             }
-          });
-          opts.onBatch?.(k + 1, batches.length);
+          }
         });
-        if (twice) {
-          const first = out.data.subarray(rows[0] * p, (rows[0] + 1) * p);
+        return counted(part);
+      },
+      end: () => {
+        setWeights(theta);
+        freezer?.uninstall();
+        if (twice && done === batches.length) {
           let d = 0;
           for (let i = 0; i < p; i++) d += (first[i] - twice[i]) ** 2;
           info.errorEstimate = Math.sqrt(d) / Math.max(norm(first), Number.MIN_VALUE);
         }
-      }
-    } finally {
-      if (method === "central-difference") {
-        setWeights(theta);
-        freezer?.uninstall();
-      }
-      vts.flat().forEach((t) => t.dispose());
-    }
-    info.products += B;
-    return out;
+      },
+    };
   };
-  return { p, apply, block: opts.block ?? 8, info, layout };
+  const op = batchedOperator({
+    name: "modelOperator",
+    p,
+    block: opts.block ?? 8,
+    N,
+    batches,
+    scale: "share-of-mean",
+    begin,
+    onBatch: opts.onBatch,
+    approximate: method === "central-difference" ? { method: "central differences", reason } : undefined,
+  });
+  return Object.assign(op, { info, layout });
 }
 
 /**

@@ -3,10 +3,11 @@
  * once and prepared with the forward pass and the first-order adjoints that every derivative
  * routine shares. The loss is the mean over the N samples of the per-sample loss.
  */
-import { Matrix, gemmTrusted as gemm } from "../linalg";
+import { Matrix } from "../linalg";
 import { NetSpec, normalizeSpec, paramCount, SpecError } from "../nets/spec";
 import { forward, ForwardCache, checkParams, checkInputs } from "../nets/forward";
 import { LossName, checkLoss, lossAndResidual } from "../nets/losses";
+import { layerWeight, adjointThroughWeights } from "./layer-derivatives";
 
 /**
  * The input of every curvature routine: a dense network (spec and flat float64 parameters), N samples (X N×d,
@@ -25,6 +26,13 @@ export interface Problem {
   /** default "mse" */
   loss?: LossName;
 }
+
+/**
+ * The default memory limit of the dense builders (8 GiB); public as `DEFAULT_MAX_DENSE_BYTES` (`hessian.ts`). Here so
+ * that the Jacobians need not import `hessian.ts` (which imports the kinds, which use the Jacobian pass).
+ * @internal
+ */
+export const DENSE_BYTES_LIMIT = 8 * 2 ** 30;
 
 /**
  * A validated `Problem` with its forward pass, outputs, mean loss and first-order adjoints (made by `prepare`).
@@ -86,9 +94,7 @@ export function prepare(op: string, problem: Problem): Prepared {
   const abar: Float64Array[] = new Array(L);
   g[L] = r.map((v) => v / N);
   for (let l = L; l > 1; l--) {
-    const s = cache.slots[l - 1];
-    const W = new Matrix(s.rows, s.cols, params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
-    const a = gemm(new Matrix(N, s.rows, g[l]), W).data;
+    const a = adjointThroughWeights(layerWeight(cache, params, l), g[l], N);
     abar[l - 1] = a;
     const d1 = cache.D1[l - 1];
     const gl = new Float64Array(a.length);
@@ -103,6 +109,5 @@ export function prepare(op: string, problem: Problem): Prepared {
  * @internal
  */
 export function weightOf(prep: Prepared, l: number): Matrix {
-  const s = prep.cache.slots[l - 1];
-  return new Matrix(s.rows, s.cols, prep.params.subarray(s.wOffset, s.wOffset + s.rows * s.cols));
+  return layerWeight(prep.cache, prep.params, l);
 }

@@ -1,8 +1,9 @@
 /**
- * Curvature-matrix products on a block of directions at once (batched R-operator, Pearlmutter 1994).
+ * Curvature-matrix products on a block of directions at once (batched R-operator, Pearlmutter 1994), the per-batch
+ * product of the Hessian and Gauss–Newton kinds (`kinds/`):
  *
- *   kind "hessian": rows of V·H, H = ∇²_θ L                 (exact Hessian of the mean loss)
- *   kind "ggn":     rows of V·H_o, H_o = (1/N) Σ_n J_nᵀ Λ_n J_n (Gauss–Newton / outer-product part)
+ *   with the residual terms:    rows of V·H, H = ∇²_θ L                 (exact Hessian of the mean loss)
+ *   without them:               rows of V·H_o, H_o = (1/N) Σ_n J_nᵀ Λ_n J_n (Gauss–Newton / outer-product part)
  *
  * V is B×p (one direction per row); the result is B×p. Tangents are laid out (sample, direction,
  * unit) so that every step over all B directions is one GEMM:
@@ -11,75 +12,26 @@
  *   backward  R∂W_l = Rg_lᵀ h_{l−1} + g_lᵀ Rh_{l−1},             R∂b_l = Σ_n Rg_l
  *             Rā_{l−1} = Rg_l W_l + g_l V_l,
  *             Rg_{l−1} = σ'(z_{l−1}) ⊙ Rā_{l−1} + σ''(z_{l−1}) ⊙ ā_{l−1} ⊙ Rz_{l−1}
- * The Gauss–Newton kind drops the terms with g, ā and σ'' (those make up H_f = H − H_o).
+ * The residual terms are those with g, ā and σ'' (they make up H_f = H − H_o); the layer steps are shared with the
+ * dense and Jacobian paths (`layer-derivatives.ts`).
  * Layers below the first one a block touches have zero tangents and are skipped.
  */
 import { Matrix, gemmTrusted as gemm } from "../linalg";
 import { applyOutputHessian } from "../nets/losses";
 import { Prepared, weightOf } from "./problem";
-import { showValue } from "../util/options";
+import {
+  adjointThroughWeights,
+  backTangentThroughActivation,
+  tangentThroughActivation,
+  tangentThroughWeights,
+} from "./layer-derivatives";
 
 /**
- * Which curvature matrix a product uses: "hessian" (H = ∇²_θ L) or "ggn" (the Gauss–Newton / outer-product part H_o).
- */
-export type CurvatureKind = "hessian" | "ggn";
-
-/**
- * Forward tangent through an activation: Rh = σ'(z) ⊙ Rz for N samples × B directions × M units
- * (σ' given per sample and unit, broadcast over directions).
+ * Rows of V·C (B×p) for the directions V (B×p, one per row) of a prepared problem by the batched R-operator:
+ * C = H with the residual terms, C = H_o without them; throws when V does not have p columns.
  * @internal
  */
-export function tangentThroughActivation(
-  rz: Float64Array,
-  d1: Float64Array,
-  N: number,
-  B: number,
-  M: number,
-): Float64Array {
-  const rh = new Float64Array(rz.length);
-  for (let n = 0; n < N; n++)
-    for (let b = 0; b < B; b++) {
-      const o = (n * B + b) * M;
-      const od = n * M;
-      for (let u = 0; u < M; u++) rh[o + u] = d1[od + u] * rz[o + u];
-    }
-  return rh;
-}
-
-/**
- * Backward tangent through an activation, in place on A = Rā (N × B × C):
- * Rg = σ'(z) ⊙ Rā + σ''(z) ⊙ ā ⊙ Rz, the second term only when `rz` is given (exact Hessian).
- * @internal
- */
-export function backTangentThroughActivation(
-  A: Float64Array,
-  d1: Float64Array,
-  N: number,
-  B: number,
-  C: number,
-  second?: { d2: Float64Array; abar: Float64Array; rz: Float64Array },
-): Float64Array {
-  for (let n = 0; n < N; n++)
-    for (let b = 0; b < B; b++) {
-      const o = (n * B + b) * C;
-      const od = n * C;
-      for (let u = 0; u < C; u++) {
-        let v = d1[od + u] * A[o + u];
-        if (second) v += second.d2[od + u] * second.abar[od + u] * second.rz[o + u];
-        A[o + u] = v;
-      }
-    }
-  return A;
-}
-
-/**
- * Rows of V·C (B×p) for the directions V (B×p, one per row), C = H or H_o of a prepared problem, by the batched
- * R-operator; throws when V does not have p columns.
- * @internal
- */
-export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind = "hessian"): Matrix {
-  if (kind !== "hessian" && kind !== "ggn")
-    throw new Error(`curvatureProducts: kind must be "hessian" or "ggn"; got ${showValue(kind)}`);
+export function rOperatorProducts(prep: Prepared, V: Matrix, residualTerms: boolean): Matrix {
   const { N, K, p, cache } = prep;
   if (V.cols !== p)
     throw new Error(`curvatureProducts: directions must be B×${p} (one per row), got ${V.rows}×${V.cols}`);
@@ -88,7 +40,7 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
   const L = slots.length;
   const out = new Matrix(B, p);
   if (B === 0) return out;
-  const second = kind === "hessian";
+  const second = residualTerms;
   // which layers the directions touch, and the per-layer stacks of V
   const touched: boolean[] = new Array(L + 1).fill(false);
   for (const s of slots) {
@@ -119,7 +71,7 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
   for (let l = l0; l <= L; l++) {
     const s = slots[l - 1];
     let rz: Float64Array;
-    if (l > l0) rz = gemm(new Matrix(N * B, s.cols, RH[l - 1]), weightOf(prep, l), { transB: true }).data;
+    if (l > l0) rz = tangentThroughWeights(weightOf(prep, l), RH[l - 1], N * B);
     else rz = new Float64Array(N * B * s.rows);
     if (touched[l]) {
       const T = gemm(cache.H[l - 1], stackRows(l), { transB: true }).data; // N × (B·M_l), layout (n, b, j)
@@ -169,7 +121,7 @@ export function curvatureProducts(prep: Prepared, V: Matrix, kind: CurvatureKind
       }
     }
     if (l === 1) break;
-    const A = gemm(new Matrix(N * B, M, Rg), weightOf(prep, l)).data; // (n, b, i)
+    const A = adjointThroughWeights(weightOf(prep, l), Rg, N * B); // (n, b, i)
     if (second && touched[l]) {
       // g_l V_l for every direction: g_l (N×M) times [V_l^(1) | … | V_l^(B)] (M × B·C)
       const Vh = new Matrix(M, B * C);
