@@ -6,7 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type * as tfType from "@tensorflow/tfjs";
+import type * as tfType from "../src/backend/tf-api";
 import * as cv from "../src/curvature";
 import * as nets from "../src/nets";
 import { Matrix } from "../src/linalg";
