@@ -76,7 +76,7 @@ describe("budget figure", () => {
     assert.equal(f.name, "budget-synthetic-late-fall");
     const task = traceNamed(f, "task");
     const control = traceNamed(f, "control");
-    const level = traceNamed(f, "control + margin (the task must exceed)");
+    const level = traceNamed(f, "control + margin");
     assert.deepEqual(task.x, [0.25, 0.5, 1]);
     [0.25, 0.5, 1].forEach((b, i) => {
       const m = cut(runs, b);

@@ -58,7 +58,6 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
       type: "scatter",
       mode: "lines+markers",
       name: label(c.kind === "against control" ? "task" : whats.length > 1 ? c.what : "task"),
-      legendgroup: part,
       x: xs,
       y: y((ef) => ef.task),
       line: { color: colour(p), width: 2 },
@@ -80,7 +79,6 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
         type: "scatter",
         mode: "lines+markers",
         name: label("control"),
-        legendgroup: part,
         x: xs,
         y: y((ef) => ef.control),
         line: { color: colour(p), width: 2, dash: "dash" },
@@ -89,11 +87,12 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
     if (!mean && pts.some((ef) => ef?.threshold !== undefined))
       data.push({
         type: "scatter",
-        mode: "lines",
-        name: label(c.kind === "against control" ? "control + margin (the task must exceed)" : "needed for p < α"),
-        legendgroup: part,
+        name: label(c.kind === "against control" ? "control + margin" : "needed for p < α"),
         x: xs,
         y: y((ef) => ef.threshold),
+        // a dash at each budget: a level known at one budget only still shows
+        mode: "lines+markers",
+        marker: { symbol: "line-ew-open", size: 16, color: colour(p) },
         line: { color: colour(p), width: 1, dash: "dot" },
       });
   });
@@ -130,22 +129,16 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
       `${e.id} against the training budget: ${whats.length ? what : "the verdict"} at ` +
       `${xs.map(fractionLabel).join(", ")} of the training, verdict at each ` +
       `(${e.stable ? "stable" : "not stable: it depends on how long training runs"})`,
-    x: { title: "training budget (fraction of the training the claim is judged on)", range: [0, 1.08] },
+    x: { title: "training budget (fraction of the training the claim is judged on)", range: [0.12, 1.08] },
     y: { title: whats.length ? what : "(no effect stated by the rule's numbers)" },
     height: 520,
   });
   layout.xaxis = { ...layout.xaxis, tickmode: "array", tickvals: xs, ticktext: xs.map(fractionLabel) };
   layout.yaxis = { ...layout.yaxis, domain: [0, 0.76] };
-  layout.yaxis2 = {
-    domain: [0.82, 1],
-    range: [0, 1],
-    showticklabels: false,
-    showgrid: false,
-    zeroline: false,
-    fixedrange: true,
-    title: { text: "verdict" },
-  };
-  // the legend under the plot (the verdict labels need the plot's width); its rows and any footnote grow the figure
+  // the verdict strip: its squares and labels say what they are, no axis title (it would meet the effect axis's)
+  layout.yaxis2 = { domain: [0.82, 1], range: [0, 1], showticklabels: false, showgrid: false, zeroline: false };
+  // the legend under the plot (the verdict labels need the plot's width), two entries a row at most; its rows and any
+  // footnote grow the figure, so the plot keeps its size
   const legendEntries = data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false).length;
   const legendRows = Math.ceil(legendEntries / 2);
   const notes: string[] = [];
@@ -157,7 +150,16 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
   const extra = 22 * legendRows + (notes.length ? 40 : 0);
   layout.height = (layout.height as number) + extra;
   layout.margin = { ...(layout.margin as object), b: 90 + extra };
-  layout.legend = { ...(layout.legend as object), orientation: "h", x: 0, xanchor: "left", y: -0.16, yanchor: "top" };
+  const plotHeight = layout.height - (layout.margin.t as number) - (layout.margin.b as number);
+  // 70 px below the plot: under the x axis's tick labels and title
+  layout.legend = {
+    ...(layout.legend as object),
+    orientation: "h",
+    x: 0,
+    xanchor: "left",
+    y: -70 / plotHeight,
+    yanchor: "top",
+  };
   if (notes.length)
     layout.annotations = [
       {
@@ -165,7 +167,7 @@ export function budgetFigure(e: LedgerEntry): Figure | undefined {
         yref: "paper",
         x: 0,
         y: 0,
-        yshift: -(70 + 22 * legendRows),
+        yshift: -(80 + 22 * legendRows),
         xanchor: "left",
         yanchor: "top",
         align: "left",
