@@ -242,7 +242,7 @@ function assessFalls(
       a = { ...a, numbers: { ...a.numbers, ...t.numbers }, detail: `${a.detail}: ${t.lines.join("; ")}` };
       const c = judgeGroup(ctl, seriesOf, l);
       // without a judged control the task's effect is still reported (under againstControl's key)
-      const taskFall = { [`task ${FALL}`]: +t.meanFall.toPrecision(4) };
+      const taskFall: Numbers = Number.isFinite(t.meanFall) ? { [`task ${FALL}`]: +t.meanFall.toPrecision(4) } : {};
       if (!ctl.length)
         a = {
           ...a,
