@@ -9,6 +9,7 @@ import * as cv from "../src/curvature";
 import { rankExplorer } from "../src/experiments/hessian-rank/explorer";
 import { Rng } from "../src/util/random";
 import { symmetricWithSpectrum } from "./helpers";
+import { loadRecorded } from "../src/report/recorded";
 import { checkFigures, closeLayoutBrowser, chromiumAvailable, layoutProblems, penetration } from "./layout-check";
 
 const skip = !chromiumAvailable() && "needs Chromium (bash .ci/setup)";
@@ -137,6 +138,20 @@ describe("figure layout: no text on text, none outside the figure", () => {
     const probs = await checkFigures(figs);
     assert.deepEqual(probs, [], report(probs));
   });
+
+  it(
+    "the budget figures drawn from the recorded ledgers of local-rank and flatness-compression",
+    { skip, timeout: 300000 },
+    async () => {
+      const root = path.resolve(__dirname, "../..");
+      const figs = ["local-rank", "flatness-compression"].flatMap((s) =>
+        loadRecorded(s, "paper", root)!.figures.filter((f) => f.name.startsWith("budget-")),
+      );
+      assert.ok(figs.length >= 6, `budget figures: ${figs.length}`);
+      const probs = await checkFigures(figs);
+      assert.deepEqual(probs, [], report(probs));
+    },
+  );
 
   it("the recorded paper-preset figures of every study", { skip, timeout: 600000 }, async () => {
     const figs = recordedFigures();

@@ -107,8 +107,9 @@ describe("study: Chen et al. flatness and compression (a short run)", () => {
           r.tables.some((t) => /^Eq\. 3 vs Tr H/.test(t.title)),
           "the Eq. 3 vs Tr H table is reported",
         );
+        // the study's own figures (the budget figures drawn from the ledger follow them in r.figures)
         assert.deepEqual(
-          r.figures.map((f) => f.name),
+          r.data.figures.map((f) => f.name),
           [
             "fig1-vgg-learning-rates",
             "fig2-vgg-batch-sizes",

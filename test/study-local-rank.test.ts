@@ -120,6 +120,17 @@ describe("study: Patel local rank", () => {
         ),
       );
       assert.equal(near.verdict, "inconclusive");
+      // the control decides only with ≥ 3 judged control runs (independent seeds): 2 cannot, 3 can; a control run
+      // that cannot be judged (its loss still falling) does not count
+      const fiveFalls = [0, 1, 2, 3, 4].map((s) => run(s, falls));
+      const twoCtl = assess([...fiveFalls, ctl(0), ctl(1)]);
+      assert.equal(twoCtl.verdict, "inconclusive");
+      assert.match(twoCtl.detail, /2 independent control run\(s\): at least 3 are needed/);
+      assert.equal(assess([...fiveFalls, ctl(0), ctl(1), ctl(2)]).verdict, "reproduced");
+      const unjudged = (sd: number) => ({ ...ctl(sd), trainLoss: [2, 1, 0.5, 0.25, 0.1, 0.01] });
+      const twoJudged = assess([...fiveFalls, ctl(0), ctl(1), unjudged(2), unjudged(3), unjudged(4)]);
+      assert.equal(twoJudged.verdict, "inconclusive");
+      assert.equal(twoJudged.control?.["Gaussian layer 2: judged runs"], 2);
       // no control run: the fall cannot be told from decay alone
       assert.equal(assess([0, 1, 2, 3, 4].map((s) => run(s, falls))).verdict, "inconclusive");
       // 4 of 5 seeds fall: p = 6/32 ≥ 0.05, P(X ≤ 4) = 31/32 → inconclusive; the fifth run's fall is exactly 10 % of
@@ -349,6 +360,7 @@ describe("study: Patel local rank", () => {
         checkpoints: 5,
         evalSamples: 8,
         gaussianSeeds: 2,
+        imageSeeds: 1,
         ...fig2Options,
         imageBetas: [1, 100],
         imageHidden: [16, 16],
@@ -374,6 +386,9 @@ describe("study: Patel local rank", () => {
           "fig2-local-rank-vs-beta",
           "fig3-vib-mnist",
           "fig3-vib-fashion-mnist",
+          // drawn from the ledger: one per late-training claim, its effect against the budget
+          "budget-fig1-terminal-fall",
+          "budget-fig1-terminal-fall-relative-eps",
         ],
       );
       assert.deepEqual(

@@ -96,6 +96,19 @@ export interface ClaimSpec<M = unknown> {
 /** The training budgets (fractions of the preset's steps) at which late-training claims are judged. */
 export const BUDGETS: readonly number[] = [0.25, 0.5, 1];
 
+/**
+ * A late-training claim judged at one budget. `numbers` and `controlNumbers` are the rule's numbers at that budget; at
+ * the full budget (fraction 1) they are the entry's own and not repeated. Records made before per-budget numbers were
+ * kept hold only the verdict and its detail.
+ */
+export interface BudgetVerdict {
+  fraction: number;
+  verdict: Verdict;
+  detail: string;
+  numbers?: Numbers;
+  controlNumbers?: Numbers;
+}
+
 /** One row of a study's ledger as stored in its result. */
 export interface LedgerEntry {
   id: string;
@@ -112,8 +125,8 @@ export interface LedgerEntry {
   detail: string;
   /** the control's numbers beside the task's */
   controlNumbers?: Numbers;
-  /** late-training claims: the verdict at each budget, and whether they agree */
-  budgets?: { fraction: number; verdict: Verdict; detail: string }[];
+  /** late-training claims: the verdict at each budget (with its numbers), and whether they agree */
+  budgets?: BudgetVerdict[];
   stable?: boolean;
   /** hash of the rule's text and code (assess, combine, atBudget), whitespace-insensitive */
   ruleHash?: string;
@@ -160,11 +173,18 @@ export function assessClaim<M>(spec: ClaimSpec<M>, m: M | undefined, whyNot?: st
   const { control, ...rest } = a;
   const entry: LedgerEntry = { ...base, ...rest, ...(control ? { controlNumbers: control } : {}) };
   if (spec.atBudget) {
-    const budgets = BUDGETS.map((fraction) => {
-      const cut = fraction === 1 ? m : spec.atBudget!(m, fraction);
-      if (cut === undefined) return { fraction, verdict: "not assessed" as Verdict, detail: "nothing to judge yet" };
-      const b = fraction === 1 ? a : judge(cut);
-      return { fraction, verdict: b.verdict, detail: b.detail };
+    const budgets = BUDGETS.map((fraction): BudgetVerdict => {
+      if (fraction === 1) return { fraction, verdict: a.verdict, detail: a.detail };
+      const cut = spec.atBudget!(m, fraction);
+      if (cut === undefined) return { fraction, verdict: "not assessed", detail: "nothing to judge yet", numbers: {} };
+      const b = judge(cut);
+      return {
+        fraction,
+        verdict: b.verdict,
+        detail: b.detail,
+        numbers: b.numbers,
+        ...(b.control ? { controlNumbers: b.control } : {}),
+      };
     });
     entry.budgets = budgets;
     entry.stable = budgets.every((b) => b.verdict === a.verdict);
@@ -509,6 +529,93 @@ export function againstControl(
     why = "the task's effect exceeds the control's by less than the margin";
   }
   return { verdict, numbers, control, detail: `${task.detail}. Against the control: ${cmp}: ${why}` };
+}
+
+/**
+ * One effect that a rule's numbers state, for one part of a claim: the task's effect beside the control's
+ * (`againstControl`), the fraction of runs that go the claimed way (`signTest`), or a mean with its 95 % interval
+ * (`meanInterval`). Read back from the numbers these helpers write (the one place their keys are named), so a stored
+ * ledger entry yields its effects without re-running anything.
+ */
+export interface Effect {
+  /** the part of the claim (the label `combine` prefixed, e.g. "MNIST layer 2"); "" for a claim of one part */
+  part: string;
+  kind: EffectKind;
+  /** what the effect measures, e.g. "mean terminal fall (fraction of the peak)" or "fraction of runs < 0" */
+  what: string;
+  task: number;
+  /** the control's effect (against control) */
+  control?: number;
+  /**
+   * where the task must be for the claimed effect: the control's effect plus the rule's margin (against control), the
+   * fraction of runs the sign test needs (sign test), 0 (mean)
+   */
+  threshold?: number;
+  /** the 95 % interval (mean) */
+  low?: number;
+  high?: number;
+}
+/** The kinds of effect `effectsOf` reads, most informative first. */
+export const EFFECT_KINDS = ["against control", "sign test", "mean"] as const;
+export type EffectKind = (typeof EFFECT_KINDS)[number];
+
+/** The effects stated by an assessment's numbers (see `Effect`), per part, in the order the parts appear. */
+export function effectsOf(numbers: Numbers): Effect[] {
+  const parts = new Map<string, Map<string, Numbers[string]>>();
+  for (const [k, v] of Object.entries(numbers)) {
+    const i = k.lastIndexOf(": ");
+    const part = i < 0 ? "" : k.slice(0, i);
+    if (!parts.has(part)) parts.set(part, new Map());
+    parts.get(part)!.set(i < 0 ? k : k.slice(i + 2), v);
+  }
+  const out: Effect[] = [];
+  for (const [part, m] of parts) {
+    const num = (k: string) => {
+      const v = m.get(k);
+      return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+    };
+    for (const key of m.keys()) {
+      if (!key.startsWith("task ") || key === "task − control") continue;
+      const what = key.slice(5);
+      const task = num(key);
+      if (task === undefined) continue;
+      const control = num(`control ${what}`);
+      const margin = num("control margin");
+      out.push({
+        part,
+        kind: "against control",
+        what,
+        task,
+        ...(control !== undefined ? { control } : {}),
+        ...(control !== undefined && margin !== undefined ? { threshold: control + margin } : {}),
+      });
+    }
+    const runs = num("runs");
+    const side = m.has("runs < 0") ? "< 0" : m.has("runs > 0") ? "> 0" : undefined;
+    const k = side && num(`runs ${side}`);
+    if (runs && side && k !== undefined) {
+      const need = num("runs needed for p < alpha");
+      out.push({
+        part,
+        kind: "sign test",
+        what: `fraction of runs ${side}`,
+        task: k / runs,
+        ...(need !== undefined ? { threshold: need / runs } : {}),
+      });
+    }
+    const mean = num("mean");
+    if (mean !== undefined && num("95% CI low") !== undefined && num("95% CI high") !== undefined)
+      out.push({
+        part,
+        kind: "mean",
+        what: "mean",
+        task: mean,
+        threshold: 0,
+        low: num("95% CI low"),
+        high: num("95% CI high"),
+      });
+  }
+  return out;
 }
 
 /** Counts of verdicts over the entries of one kind (default the paper's claims), for summaries and exit codes. */

@@ -6,6 +6,7 @@ import { Figure, FigureSpec } from "../figures/figure";
 import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
 import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
 import { LedgerExport, LedgerExportOptions } from "./ledger-export";
+import { budgetFigures } from "./budget-figure";
 
 /**
  * A software check: something that must hold whatever the data (an identity, a bound that holds by
@@ -134,12 +135,15 @@ export function resultDataProblem(v: unknown): string | undefined {
  * paper's claims, notes and timing. Shows itself in a notebook and serialises to `ResultData` with JSON.stringify.
  */
 export class ExperimentResult implements RichObject {
+  /** the study's figures, then one per late-training claim drawn from its ledger entry (not in `data.figures`) */
   readonly figures: Figure[];
   /** true when this result came from the on-disk cache */
   cached = false;
 
   constructor(readonly data: ResultData) {
-    this.figures = data.figures.map(Figure.from);
+    // the study's figures, then one per late-training claim drawn from its ledger entry (budget-figure.ts)
+    const own = data.figures.map(Figure.from);
+    this.figures = [...own, ...budgetFigures(data.ledger ?? []).filter((f) => !own.some((g) => g.name === f.name))];
   }
 
   /** the study's name */

