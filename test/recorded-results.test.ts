@@ -49,6 +49,12 @@ describe("recorded paper-preset results", () => {
             fs.existsSync(path.join(root, "results", "paper", study.name, `${f.name}.${ext}`)),
             `${f.name}.${ext}`,
           );
+      // and no image is left over from an earlier record (a figure since renamed or dropped)
+      const drawn = new Set(rec!.figures.map((f) => f.name));
+      const stale = fs
+        .readdirSync(path.join(root, "results", "paper", study.name))
+        .filter((f) => /\.(png|svg)$/.test(f) && !drawn.has(f.replace(/\.(png|svg)$/, "")));
+      assert.deepEqual(stale, [], "images in the record's folder that no figure of the record draws");
     });
   }
 });

@@ -247,6 +247,11 @@ export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Pro
         for (const fig of result.figures)
           for (const f of ["png", "svg"]) await save(fig, path.join(rdir, study.name, `${fig.name}.${f}`));
         const file = writeRecord(result, prov, rdir);
+        // images of figures the new record no longer draws (renamed or dropped) would sit beside it as if current
+        const drawn = new Set(result.figures.map((f) => f.name));
+        for (const f of fs.readdirSync(path.join(rdir, study.name)))
+          if (/\.(png|svg)$/.test(f) && !drawn.has(f.replace(/\.(png|svg)$/, "")))
+            fs.rmSync(path.join(rdir, study.name, f), { force: true });
         const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ms`);
         console.log(
           `  speed reference (MLP 784-500-500-500-2 f64 step, 1 thread): PyTorch ` +
