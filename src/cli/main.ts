@@ -88,7 +88,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === "figure")
     installInterruptHandlers("rankscope figure", "finished study tasks are checkpointed: run the same command again");
-  if (cmd === "reproduce" || cmd === "notebooks" || cmd === "claims" || cmd === "figure" || cmd === "ledger" || cmd === "worker") {
+  if (
+    cmd === "reproduce" ||
+    cmd === "notebooks" ||
+    cmd === "claims" ||
+    cmd === "figure" ||
+    cmd === "ledger" ||
+    cmd === "worker"
+  ) {
     const mod = require(`./${cmd}`);
     return mod.main(rest);
   }

@@ -172,7 +172,7 @@ export async function runExperiment<O extends object>(
   if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
   const run = def.run.bind(def);
   const options = resolveOptions(def, given);
-  return withQueue(planRun(def, options, given, log), () => runWhole(def, run, options, given, log));
+  return withQueue(planRun(def, options, given, log), () => runWhole(def, run, options, given, log), def.name);
 }
 
 async function runWhole<O extends object>(

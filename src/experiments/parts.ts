@@ -213,7 +213,7 @@ export async function runStudyParts<O extends object>(
   given: Partial<O> & RunControls = {},
 ): Promise<ExperimentResult> {
   const options = resolveOptions(def, given);
-  return withQueue(planRun(def, options, given), () => runParts(def, options, given));
+  return withQueue(planRun(def, options, given), () => runParts(def, options, given), def.name);
 }
 
 async function runParts<O extends object>(
@@ -290,7 +290,7 @@ export async function runPart<O extends object>(
     only: [...part.reads, "workers"] as (keyof O)[],
     label: `${def.name}.${part.id}`,
   });
-  return withQueue(planRun(def, options, given), () => runOnePart(def, part, options, given));
+  return withQueue(planRun(def, options, given), () => runOnePart(def, part, options, given), def.name);
 }
 
 async function runOnePart<O extends object>(

@@ -74,7 +74,7 @@ export async function mapTasks<R>(
     // a queue is in force (src/queue): the tasks become jobs, run by `rankscope worker` processes anywhere
     const { runOnQueue } = require("../queue/submit") as typeof import("../queue/submit");
     const say = (outer ?? ctx)?.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
-    await runOnQueue<R>(queue, tasks, todo, keys, finish, say);
+    await runOnQueue<R>(queue.url, tasks, todo, keys, finish, say, queue.study);
     return results;
   }
   if (workers <= 1) {

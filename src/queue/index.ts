@@ -127,17 +127,20 @@ export async function probeQueue(url: string, timeoutMs = 3000): Promise<string 
   }
 }
 
-const current = new AsyncLocalStorage<{ url: string }>();
+const current = new AsyncLocalStorage<{ url: string; study?: string }>();
 
-/** Runs `fn` with its study tasks sent to the queue at `url` (checked to answer first), or locally when undefined. */
-export async function withQueue<T>(url: string | undefined, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with its study tasks sent to the queue at `url` (checked to answer first), or locally when undefined;
+ * `study` names the jobs' study in the workers' logs.
+ */
+export async function withQueue<T>(url: string | undefined, fn: () => Promise<T>, study?: string): Promise<T> {
   if (url === undefined) return fn();
   const warning = await probeQueue(url);
   if (warning) process.stderr.write(`rankscope: ${warning}\n`);
-  return current.run({ url }, fn);
+  return current.run({ url, study }, fn);
 }
 
-/** The queue the tasks of the running study go to, or undefined (run them here). */
-export function queueInForce(): string | undefined {
-  return current.getStore()?.url;
+/** The queue the tasks of the running study go to (and the study), or undefined (run them here). */
+export function queueInForce(): { url: string; study?: string } | undefined {
+  return current.getStore();
 }

@@ -59,14 +59,18 @@ export async function runOnQueue<R>(
   redis.on("error", () => {}); // reconnects by itself (a Redis restart); commands wait meanwhile
   const queue = new Queue(QUEUE_NAME, { connection: redis });
   queue.on("error", () => {});
-  const events = new QueueEvents(QUEUE_NAME, { connection: connect(url) });
+  const eventsRedis = connect(url);
+  eventsRedis.on("error", () => {});
+  const events = new QueueEvents(QUEUE_NAME, { connection: eventsRedis });
   events.on("error", () => {});
   const pending = new Map<string, number>(); // job id → task index
   let failure: Error | undefined;
   let wake: () => void = () => {};
   const closeAll = async () => {
     await Promise.allSettled([events.close(), queue.close()]);
+    // BullMQ leaves the connections it was given open
     redis.disconnect();
+    eventsRedis.disconnect();
   };
   const unregister = onInterrupt(closeAll);
   try {

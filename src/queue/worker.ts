@@ -36,7 +36,8 @@ export interface WorkerOptions {
 /** The compiled library's root (dist/src): job modules are named relative to it, so any checkout's copy resolves. */
 export const LIBRARY_ROOT = path.resolve(__dirname, "..");
 
-type Outcome = { type: "done"; bytes: Uint8Array } | { type: "stopped"; step: number } | { type: "error"; message: string };
+type Outcome =
+  { type: "done"; bytes: Uint8Array } | { type: "stopped"; step: number } | { type: "error"; message: string };
 
 /** Runs a worker until SIGINT/SIGTERM (then resolves with exit code 0). */
 export async function runWorker(o: WorkerOptions): Promise<number> {

@@ -122,7 +122,11 @@ export async function runSchedule(
   });
   let lastSave = Date.now();
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
-  const run = async (): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number; stoppedAt?: number }> => {
+  const run = async (): Promise<{
+    losses: { step: number; loss: number }[];
+    divergedAt?: number;
+    stoppedAt?: number;
+  }> => {
     const answer = async (s: number) => {
       const a = await emit(s, last);
       return a === "diverged" ? { losses, divergedAt: s } : a === "stop" ? { losses, stoppedAt: s } : undefined;

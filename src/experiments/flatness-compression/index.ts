@@ -9,7 +9,6 @@
  * (shared.ts); the options and presets are in options.ts, the claims ledger in claims.ts.
  * Each figure is its own call (`chen.fig1({ ... })`, cached on its own); `flatnessCompression()` runs all.
  */
-import { fromRecord } from "../estimate";
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
