@@ -14,6 +14,11 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { jacot } from "../src/experiments/bottleneck";
+import { trainDense } from "../src/training";
+import * as nets from "../src/nets";
+import { latentData } from "../src/data";
+import { withTaskProgress, ScheduleSnapshot, TaskStopped } from "../src/parallel/resume";
+import { encodeTask, decodeTask } from "../src/parallel/checkpoint";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/src/cli/main.js");
@@ -268,4 +273,60 @@ test("a worker of other code refuses the jobs; a worker of this code then runs t
   assert.equal(await stranger.exited, 0, stranger.log());
   assert.equal(await w!.exited, 0, w!.log());
   assert.equal((stranger.log().match(/ done in /g) ?? []).length, 0, "the stranger ran nothing");
+});
+
+test("a training run stopped at a checkpoint and resumed from it ends where an uninterrupted run ends", async () => {
+  // mini-batches (the batch order and its generator are part of the state), Adam (its moments), two schedules in one
+  // task (the first restored from its final snapshot), float32 and float64; no Redis involved
+  for (const precision of ["float32", "float64"] as const) {
+    const ds = latentData({ n: 60, k: 2, dIn: 5, dOut: 4, seed: 3 });
+    const spec: nets.NetSpec = { sizes: [5, 16, 16, 4], activation: "relu", bias: true };
+    const task = async () => {
+      const common = { spec, X: ds.X, Y: ds.Y, loss: "mse" as const, optimizer: "adam" as const, lr: 0.01 };
+      const first = await trainDense({
+        ...common,
+        params: nets.initParams(spec, { seed: 1 }),
+        batchSize: 7,
+        steps: 300,
+        seed: 5,
+        precision,
+      });
+      const second = await trainDense({
+        ...common,
+        params: first.params,
+        batchSize: 9,
+        steps: 400,
+        seed: 6,
+        precision,
+      });
+      return { first: first.params, second: second.params, losses: [first.losses, second.losses] };
+    };
+    const whole = await task();
+    // the stored form of each checkpoint (the task-store format) between the attempts, as a worker keeps it in Redis
+    const store = new Map<number, Buffer>();
+    let asked = 0;
+    // stops at the `stopAt`-th step of the attempt (the schedule asks at every step)
+    const attempt = (stopAt: number) =>
+      withTaskProgress(
+        {
+          restore: (i) => (store.has(i) ? decodeTask<ScheduleSnapshot>(`t#${i}`, store.get(i)!) : undefined),
+          save: (i, snap) => store.set(i, encodeTask(`t#${i}`, snap)),
+          everyMs: 1e9,
+          stopRequested: () => ++asked >= stopAt,
+        },
+        task,
+      );
+    // attempt 1 stops in the first schedule, attempt 2 in the second, attempt 3 finishes
+    await assert.rejects(attempt(1), (err: unknown) => err instanceof TaskStopped && err.step === 1);
+    const s1 = decodeTask<ScheduleSnapshot>("t#0", store.get(0)!);
+    assert.equal(s1.step, 1);
+    asked = 0;
+    await assert.rejects(attempt(400), TaskStopped);
+    assert.ok(decodeTask<ScheduleSnapshot>("t#0", store.get(0)!).final, "the first schedule's final snapshot");
+    // steps 2…299 of the first schedule asked 298 times: the second stopped at its step 102
+    assert.equal(decodeTask<ScheduleSnapshot>("t#1", store.get(1)!).step, 102);
+    asked = -1e9;
+    const resumed = await attempt(Infinity);
+    assert.deepEqual(resumed, whole, precision);
+  }
 });
