@@ -164,3 +164,8 @@ export async function runOnQueue<R>(
     await closeAll();
   }
 }
+
+/** A task that does nothing (returns its argument): bench/queue.ts times the queue's own overhead with it. */
+export function emptyTask(x: unknown): unknown {
+  return x;
+}
