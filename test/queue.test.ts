@@ -19,6 +19,8 @@ import * as nets from "../src/nets";
 import { latentData } from "../src/data";
 import { withTaskProgress, ScheduleSnapshot, TaskStopped } from "../src/parallel/resume";
 import { encodeTask, decodeTask } from "../src/parallel/checkpoint";
+import { flatnessCompressionStudy, chenCpuHours } from "../src/experiments/flatness-compression";
+import { resolveOptions } from "../src/experiments/framework";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/src/cli/main.js");
@@ -329,4 +331,41 @@ test("a training run stopped at a checkpoint and resumed from it ends where an u
     const resumed = await attempt(Infinity);
     assert.deepEqual(resumed, whole, precision);
   }
+});
+
+test("preset full says its CPU-hours and refuses to start without a queue unless local", async () => {
+  const full = resolveOptions(flatnessCompressionStudy, { preset: "full" });
+  // the authors' budget: 5 settings (3 learning rates at batch 20, batches 8 and 32 at lr 0.1) × 5 seeds, each of the
+  // MLP and the VGG, 750 000 steps, at 1.32 ms and 6.92 ms a step
+  assert.equal(full.steps, 750000);
+  assert.equal(full.vggMaxSteps, 750000);
+  const est = chenCpuHours(full);
+  assert.ok(Math.abs(est.cpuHours - (25 * 750000 * (1.32e-3 + 6.92e-3)) / 3600) < 1e-9, String(est.cpuHours));
+  const cache = path.join(tmp, "full");
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string | Uint8Array) => {
+    said.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await assert.rejects(
+      jacot.depthSweep({ preset: "full", cacheDir: cache }),
+      /bottleneck: preset "full" is the authors' budget.*give a job queue .* or set option local/,
+    );
+    const { main } = await import("../src/cli/reproduce");
+    const log = console.error;
+    console.error = (...a: unknown[]) => said.push(a.join(" "));
+    try {
+      assert.equal(await main(["--preset", "full", "--study", "flatness-compression", "--out", cache]), 2);
+    } finally {
+      console.error = log;
+    }
+  } finally {
+    process.stderr.write = write;
+  }
+  const text = said.join("");
+  assert.match(text, /flatness-compression: about 42\.9 CPU-hours \(25 MLP runs × 750000 steps/);
+  assert.match(text, /give --queue redis:\/\/HOST:PORT .* or --local/);
+  assert.equal(fs.existsSync(cache), false, "no work");
 });
