@@ -241,6 +241,16 @@ test("a queue that does not answer is a clear error before any work", { skip: sk
   assert.equal(await w.exited, 1);
   assert.match(w.log(), /does not answer/);
   await assert.rejects(sweep(3000, cache, "http://127.0.0.1:6379"), /option queue must be a Redis URL/);
+  // the command line: exit 2 and the same message, before any study starts
+  const cli = cp.spawnSync(
+    process.execPath,
+    [CLI, "reproduce", "--study", "bottleneck", "--queue", `redis://127.0.0.1:${port}`, "--out", cache],
+    { encoding: "utf8" },
+  );
+  assert.equal(cli.status, 2, cli.stderr);
+  assert.match(cli.stderr, /reproduce: the queue redis:\/\/127\.0\.0\.1:\d+ does not answer/);
+  assert.doesNotMatch(cli.stdout, /running preset/);
+  assert.equal(fs.existsSync(cache), false, "no work (nothing in the out folder)");
 });
 
 test("a worker of other code refuses the jobs; a worker of this code then runs them", { skip }, async () => {

@@ -132,6 +132,8 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
         await job.moveToWait(token);
         throw new WaitingError();
       }
+      // done already (its worker died after storing the result): nothing to compute again
+      if (await redis.exists(keys.result(hash, d.key))) return { worker: name, seconds: 0, stored: true };
       const saved = await redis.hgetallBuffer(keys.state(hash, d.key));
       const snapshots = Object.entries(saved).map(([i, b]) => [Number(i), new Uint8Array(b)] as [number, Uint8Array]);
       const t0 = Date.now();
