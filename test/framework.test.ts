@@ -53,7 +53,7 @@ describe("experiment framework", () => {
     await assert.rejects(runExperiment(toy, { n: 11 }), /toy: option n must be an integer in \[1, 10\]; got 11/);
     await assert.rejects(
       runExperiment(toy, { preset: "fast" as never }),
-      /option preset must be one of quick, paper; got "fast"/,
+      /option preset must be one of quick, paper, full; got "fast"/,
     );
     assert.equal(calls, 3, "bad options never reach run()");
   });

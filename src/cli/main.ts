@@ -9,6 +9,7 @@
  *   rankscope notebooks [--out DIR]
  *   rankscope figure <study>.<figure> [--set option=value …] [--format svg|png|pdf] --out FILE
  *   rankscope ledger <study> [--format markdown|latex] [--from FILE]
+ *   rankscope worker --queue redis://HOST:PORT [--concurrency N]
  */
 import { parseFlags, UsageError } from "./args";
 import { checkEnvironment, EnvError } from "../util/env";
@@ -30,7 +31,8 @@ commands:
   claims      the recorded claims ledgers as Markdown (--update-readme)
   notebooks   execute every notebook headless with nbconvert (--out DIR)
   figure      one figure of a study with changed options, exported: figure singh.fig2a --set sweepN=[10,20] --out f.svg
-  ledger      a result's claims ledger as a Markdown or LaTeX (booktabs) table (--help for options)`;
+  ledger      a result's claims ledger as a Markdown or LaTeX (booktabs) table (--help for options)
+  worker      run study tasks from a job queue: worker --queue redis://HOST:PORT [--concurrency N] (--help)`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -86,7 +88,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === "figure")
     installInterruptHandlers("rankscope figure", "finished study tasks are checkpointed: run the same command again");
-  if (cmd === "reproduce" || cmd === "notebooks" || cmd === "claims" || cmd === "figure" || cmd === "ledger") {
+  if (
+    cmd === "reproduce" ||
+    cmd === "notebooks" ||
+    cmd === "claims" ||
+    cmd === "figure" ||
+    cmd === "ledger" ||
+    cmd === "worker"
+  ) {
     const mod = require(`./${cmd}`);
     return mod.main(rest);
   }

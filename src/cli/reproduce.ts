@@ -1,6 +1,6 @@
 /**
- * `npm run reproduce -- [--study NAME[,NAME]] [--preset quick|paper] [--out DIR] [--force] [--formats html,png,svg]
- *                       [--record] [--strict]`
+ * `npm run reproduce -- [--study NAME[,NAME]] [--preset quick|paper|full] [--out DIR] [--force] [--formats html,png,svg]
+ *                       [--record] [--strict] [--queue redis://HOST:PORT] [--local]`
  * runs the studies from Node, writes every figure and a summary.json per study and an index.html
  * gallery, and prints each study's claims ledger. A study that throws is reported and the others still
  * run. Exit code 1 when the software failed (a study threw, or a software check failed); with
@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "./args";
 import { STUDIES, StudyEntry } from "../experiments/registry";
-import { PRESETS, Preset } from "../experiments/framework";
+import { PRESETS, Preset, resolveOptions } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic } from "../util/files";
 import { interrupted } from "../util/interrupt";
@@ -21,15 +21,21 @@ import { tally, tallySummary, VERDICT_COLOURS, Verdict } from "../report/ledger"
 import { provenanceOf, writeRecord, resultsDir, formatSeconds, checkoutState } from "../report/recorded";
 import { speedReference } from "../report/speed";
 import { codeHash } from "../cache";
+import { checkQueueUrl, probeQueue, QueueError } from "../queue";
+import { envQueue } from "../util/env";
 
 export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --study NAME[,NAME]   studies to run (default: all): ${STUDIES.map((s) => s.name).join(", ")}
-  --preset quick|paper  quick = small sizes for a first look; paper = the papers' settings (default)
+  --preset quick|paper|full  quick = small sizes for a first look; paper = the papers' settings (default);
+                        full = the authors' budgets (needs --queue or --local; says its CPU-hours first)
   --out DIR             where figures, summary.json and index.html go (default: out)
   --formats LIST        figure formats among html, png, svg, pdf (default: html,png,svg)
   --force               recompute even when the disk cache has the result
   --record              also write results/<preset>/<study>.json (+ PNG/SVG) with provenance, to commit
   --strict              exit 1 also when a claim is "not reproduced"
+  --queue URL           run the studies' tasks as jobs on a Redis queue, redis://HOST:PORT (default:
+                        RANKSCOPE_QUEUE), served by \`rankscope worker\` processes on any machine
+  --local               preset full without a queue: run it on this machine all the same
   --help                this text
 exit code: 0 ok; 1 a study failed with an error, a software check failed or an output file could not be written
   (or, with --strict, a claim was not reproduced); 2 bad arguments`;
@@ -49,6 +55,8 @@ export function parseReproduceArgs(argv: string[]) {
         force: { type: "boolean" },
         record: { type: "boolean" },
         strict: { type: "boolean" },
+        queue: { type: "string" },
+        local: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -71,6 +79,12 @@ export function parseReproduceArgs(argv: string[]) {
     if (!["html", "png", "svg", "pdf"].includes(f))
       throw new UsageError(`reproduce: --formats takes html, png, svg, pdf; got "${f}"`);
   if (v.out !== undefined && !v.out.trim()) throw new UsageError("reproduce: --out needs a folder");
+  if (v.queue !== undefined)
+    try {
+      checkQueueUrl(v.queue, "reproduce: --queue");
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
   const out = path.resolve(v.out ?? "out");
   // a file where the folder should be would make every write fail after the studies ran: refuse before any work
   for (let d = out; ; d = path.dirname(d)) {
@@ -93,6 +107,8 @@ export function parseReproduceArgs(argv: string[]) {
     force: v.force === true,
     record: v.record === true,
     strict: v.strict === true,
+    queue: v.queue,
+    local: v.local === true,
   };
 }
 
@@ -179,6 +195,32 @@ export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Pro
     console.log(REPRODUCE_HELP);
     return 0;
   }
+  // before any work: a queue that does not answer fails here, in seconds; preset full needs a queue or --local
+  const queue = args.queue ?? envQueue();
+  if (queue) {
+    try {
+      const warning = await probeQueue(queue);
+      if (warning) console.error(`reproduce: ${warning}`);
+    } catch (err) {
+      if (!(err instanceof QueueError)) throw err;
+      console.error(`reproduce: ${err.message}`);
+      return 2;
+    }
+  }
+  if (args.preset === "full" && !queue && !args.local) {
+    const lines = studies
+      .filter((s) => args.studies.includes(s.name))
+      .map((s) => {
+        const def = s.definition();
+        const est = def.estimate?.(resolveOptions(def, { preset: "full" }));
+        return `  ${s.name}: ${est ? `about ${Math.round(est.cpuHours * 10) / 10} CPU-hours (${est.detail})` : "no estimate"}`;
+      });
+    console.error(
+      `reproduce: preset full is the authors' budgets:\n${lines.join("\n")}\n` +
+        `give --queue redis://HOST:PORT (with \`rankscope worker\` processes) or --local to run it here all the same`,
+    );
+    return 2;
+  }
   const colour = process.stdout.isTTY
     ? (v: Verdict, s: string) => `\x1b[${ANSI[v]}m${s}\x1b[0m`
     : (_v: Verdict, s: string) => s;
@@ -197,7 +239,12 @@ export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Pro
     const speed = args.record ? [await speedReference("start")] : [];
     let result: ExperimentResult;
     try {
-      result = await study.run!(args.preset, args.force ? { force: true } : undefined);
+      const extra = {
+        ...(args.force ? { force: true } : {}),
+        ...(args.queue ? { queue: args.queue } : {}),
+        ...(args.local ? { local: true } : {}),
+      };
+      result = await study.run!(args.preset, extra);
     } catch (err) {
       if (interrupted()) return 130; // Ctrl-C: the handler reports and exits
       // one study's failure must not lose the others: say what failed and go on

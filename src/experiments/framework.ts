@@ -9,17 +9,20 @@ import { cacheKey, canonicalJson, readCache, writeCache, defaultCacheDir, packag
 import { runResultHook } from "../report/render";
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
 import * as path from "node:path";
-import { checkEnvironment } from "../util/env";
+import { checkEnvironment, envQueue } from "../util/env";
+import { checkQueueUrl, withQueue } from "../queue";
 import type { ClaimSet } from "../report/ledger";
 import { runStudyParts, AnyPart, StudyIntro } from "./parts";
 
 /**
  * "paper": the paper's settings (every option's default); "quick": smaller sizes for a first look in seconds to a
- * minute.
+ * minute; "full": the authors' own budgets (steps, data sizes, seeds, as the papers and their code give them), far
+ * beyond one machine: it asks for a job queue (option queue) unless `local` is set, and says its estimated CPU-hours
+ * before it starts.
  */
-export type Preset = "quick" | "paper";
+export type Preset = "quick" | "paper" | "full";
 /** The presets every study offers. */
-export const PRESETS: readonly Preset[] = ["quick", "paper"];
+export const PRESETS: readonly Preset[] = ["quick", "paper", "full"];
 
 import { OptionError, showValue } from "../util/options";
 export { OptionError };
@@ -33,6 +36,13 @@ export interface RunControls {
   /** use the on-disk cache (default true) */
   cache?: boolean;
   cacheDir?: string;
+  /**
+   * a job queue, redis://HOST:PORT (default: RANKSCOPE_QUEUE when set): the study's tasks run as jobs on
+   * `rankscope worker` processes anywhere, and their results come back into this cache (src/queue)
+   */
+  queue?: string;
+  /** preset "full" without a queue: run it here all the same (it says its estimated CPU-hours first) */
+  local?: boolean;
 }
 
 /** What a study written as one computation returns (studies written as parts return `PartOutput`s instead). */
@@ -48,7 +58,8 @@ export interface ExperimentDefinition<O extends object> {
   /** the paper file in shared/papers it reproduces */
   paper: string;
   defaults: O;
-  presets: Record<Preset, Partial<O>>;
+  /** "full" defaults to the paper preset (a study whose authors give no larger budget) */
+  presets: Record<"quick" | "paper", Partial<O>> & { full?: Partial<O> };
   /** throws OptionError for bad values */
   validate(options: O): void;
   /** a study written as one computation (older form); a study written as parts gives `parts` instead */
@@ -59,9 +70,14 @@ export interface ExperimentDefinition<O extends object> {
   intro?: StudyIntro<O, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** the study's claims (assessed from the parts' evidence) */
   claims?: ClaimSet;
+  /**
+   * the estimated single-thread CPU-hours of a run with these options (training steps × measured step times), with
+   * what it counts; said before a "full" preset starts
+   */
+  estimate?(options: O): { cpuHours: number; detail: string } | undefined;
 }
 
-const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir"];
+const CONTROL_KEYS = ["preset", "force", "cache", "cacheDir", "queue", "local"];
 
 /**
  * Paper defaults ← preset ← the caller's values, validated. `scope.only` limits what the caller may set
@@ -92,12 +108,44 @@ export function resolveOptions<O extends object>(
       throw new OptionError(`${def.name}: option ${k} must be true or false; got ${showValue(given[k])}`);
   if (given.cacheDir !== undefined && (typeof given.cacheDir !== "string" || !given.cacheDir.trim()))
     throw new OptionError(`${def.name}: option cacheDir must be a folder path; got ${showValue(given.cacheDir)}`);
-  const merged = { ...def.defaults, ...def.presets[preset] } as O;
+  if (given.queue !== undefined) checkQueueUrl(given.queue, `${def.name}: option queue`);
+  if (given.local !== undefined && typeof given.local !== "boolean")
+    throw new OptionError(`${def.name}: option local must be true or false; got ${showValue(given.local)}`);
+  const merged = { ...def.defaults, ...(def.presets[preset] ?? {}) } as O;
   for (const k of allowed)
     if ((given as Record<string, unknown>)[k] !== undefined)
       (merged as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
   def.validate(merged);
   return merged;
+}
+
+/** The queue a study call's tasks go to: its option queue, else RANKSCOPE_QUEUE, else none (run here). */
+export function queueOf(given: RunControls): string | undefined {
+  return given.queue ?? envQueue();
+}
+
+/**
+ * Before a study or figure call starts: for preset "full", its estimated CPU-hours said, and a refusal without a queue
+ * unless `local` is set. Returns the queue to run the tasks on (undefined: here).
+ */
+export function planRun<O extends object>(
+  def: ExperimentDefinition<O>,
+  options: O,
+  given: RunControls,
+  log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`),
+): string | undefined {
+  const queue = queueOf(given);
+  if (given.preset !== "full") return queue;
+  const est = def.estimate?.(options);
+  const hours = est ? `about ${est.cpuHours < 10 ? est.cpuHours.toFixed(1) : Math.round(est.cpuHours)} CPU-hours` : "";
+  if (est) log(`${def.name}, preset full (the authors' budgets): ${hours} (${est.detail})`);
+  if (!queue && !given.local)
+    throw new OptionError(
+      `${def.name}: preset "full" is the authors' budget${est ? `, ${hours}` : ""}: give a job queue ` +
+        `(option queue / --queue redis://HOST:PORT / RANKSCOPE_QUEUE, with \`rankscope worker\` processes) or set ` +
+        `option local (--local) to run it on this machine all the same`,
+    );
+  return queue;
 }
 
 /**
@@ -124,13 +172,23 @@ export async function runExperiment<O extends object>(
   if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
   const run = def.run.bind(def);
   const options = resolveOptions(def, given);
+  return withQueue(planRun(def, options, given, log), () => runWhole(def, run, options, given, log), def.name);
+}
+
+async function runWhole<O extends object>(
+  def: ExperimentDefinition<O>,
+  run: (o: O) => Promise<StudyOutput>,
+  options: O,
+  given: Partial<O> & RunControls,
+  log: (s: string) => void,
+): Promise<ExperimentResult> {
   const useCache = given.cache ?? true;
   const dir = given.cacheDir ?? defaultCacheDir();
   const key = experimentCacheKey(def.name, options);
   // the preset this call started from and the options it changed (not part of the key: the same options
   // reached from another preset are the same computation, so a cache hit gets this call's labels)
   const preset = given.preset ?? "paper";
-  const base = { ...def.defaults, ...def.presets[preset] } as Record<string, unknown>;
+  const base = { ...def.defaults, ...(def.presets[preset] ?? {}) } as Record<string, unknown>;
   const changedOptions = Object.keys(def.defaults).filter(
     (k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]),
   );

@@ -18,7 +18,8 @@ import { canonicalJson, readCache, writeCache, defaultCacheDir, cacheKey, packag
 import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
 import { runResultHook } from "../report/render";
 import type { ExperimentDefinition, RunControls, Preset } from "./framework";
-import { resolveOptions } from "./framework";
+import { resolveOptions, planRun } from "./framework";
+import { withQueue } from "../queue";
 
 /** What one part of a study produces. */
 export interface PartOutput {
@@ -198,7 +199,7 @@ function changedFrom<O extends object>(
   options: O,
   keys: readonly PropertyKey[],
 ): string[] {
-  const base = { ...def.defaults, ...def.presets[preset] } as Record<PropertyKey, unknown>;
+  const base = { ...def.defaults, ...(def.presets[preset] ?? {}) } as Record<PropertyKey, unknown>;
   return keys
     .filter(
       (k) => k !== "workers" && canonicalJson((options as Record<PropertyKey, unknown>)[k]) !== canonicalJson(base[k]),
@@ -211,8 +212,16 @@ export async function runStudyParts<O extends object>(
   def: ExperimentDefinition<O>,
   given: Partial<O> & RunControls = {},
 ): Promise<ExperimentResult> {
-  const parts = def.parts!;
   const options = resolveOptions(def, given);
+  return withQueue(planRun(def, options, given), () => runParts(def, options, given), def.name);
+}
+
+async function runParts<O extends object>(
+  def: ExperimentDefinition<O>,
+  options: O,
+  given: Partial<O> & RunControls,
+): Promise<ExperimentResult> {
+  const parts = def.parts!;
   const preset = given.preset ?? "paper";
   const runs: PartRun[] = [];
   const shared = sharedStore(def, given);
@@ -281,6 +290,15 @@ export async function runPart<O extends object>(
     only: [...part.reads, "workers"] as (keyof O)[],
     label: `${def.name}.${part.id}`,
   });
+  return withQueue(planRun(def, options, given), () => runOnePart(def, part, options, given), def.name);
+}
+
+async function runOnePart<O extends object>(
+  def: ExperimentDefinition<O>,
+  part: AnyPart<O>,
+  options: O,
+  given: Partial<O> & RunControls,
+): Promise<ExperimentResult> {
   const preset = given.preset ?? "paper";
   let run = await runPartCached(def, part, options, given);
   let assessed: LedgerEntry[];

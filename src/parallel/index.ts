@@ -12,6 +12,7 @@ import { getThreads, setThreads } from "../linalg";
 import { onInterrupt, interrupted } from "../util/interrupt";
 import { checkpointContext, restoreTask, saveTask, taskKey, sharedContext } from "./checkpoint";
 import { envWorkers } from "../util/env";
+import { queueInForce } from "../queue";
 
 export { withCheckpoints, clearCheckpoints } from "./checkpoint";
 
@@ -46,7 +47,8 @@ export async function mapTasks<R>(
   const ctx = outer && opts.shared ? (sharedContext(outer) ?? outer) : outer;
   // a forced rerun restores only the shared tasks it has itself computed
   const fresh = ctx !== outer ? outer?.shared?.fresh : undefined;
-  const keys = ctx ? tasks.map(taskKey) : [];
+  const queue = queueInForce();
+  const keys = ctx || queue ? tasks.map(taskKey) : [];
   const todo: number[] = [];
   for (let i = 0; i < tasks.length; i++) {
     const hit = ctx && (!fresh || fresh.has(keys[i])) ? restoreTask<R>(ctx, keys[i]) : undefined;
@@ -68,6 +70,13 @@ export async function mapTasks<R>(
   };
   const workers = Math.min(opts.workers ?? defaultWorkers(), todo.length);
   if (todo.length === 0) return results;
+  if (queue) {
+    // a queue is in force (src/queue): the tasks become jobs, run by `rankscope worker` processes anywhere
+    const { runOnQueue } = require("../queue/submit") as typeof import("../queue/submit");
+    const say = (outer ?? ctx)?.log ?? ((s: string) => process.stderr.write(`rankscope: ${s}\n`));
+    await runOnQueue<R>(queue.url, tasks, todo, keys, finish, say, queue.study);
+    return results;
+  }
   if (workers <= 1) {
     const threads = getThreads();
     setThreads(1);

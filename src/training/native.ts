@@ -164,5 +164,20 @@ export function runNative(
       if (!finite()) return "diverged";
       return checkpoint(step, last);
     },
+    {
+      // the whole state of the loop, for checkpoints inside a queue job (parallel/resume.ts)
+      save: () => ({ p: p.slice(), m: moments?.m.slice(), v: moments?.v.slice(), t: moments?.t }),
+      restore: (state) => {
+        const s = state as { p: Arr; m?: Float64Array; v?: Float64Array; t?: number };
+        if (s.p.length !== p.length || s.p.constructor !== p.constructor)
+          throw new Error("training: a checkpoint of another network or precision cannot be restored");
+        p.set(s.p);
+        if (moments) {
+          moments.m.set(s.m!);
+          moments.v.set(s.v!);
+          moments.t = s.t!;
+        }
+      },
+    },
   );
 }

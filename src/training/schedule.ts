@@ -6,6 +6,7 @@ import type { Matrix } from "../linalg";
 import type { LossName } from "../nets/losses";
 import { Rng } from "../util/random";
 import { Progress } from "../progress";
+import { nextSchedule, ResumableLoop, ScheduleSnapshot, TaskStopped } from "../parallel/resume";
 
 /** The optimisers every training loop accepts. */
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
@@ -79,7 +80,17 @@ export async function runSchedule(
   o: TrainSettings,
   step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
   emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
+  loop?: ResumableLoop,
 ): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number; stoppedAt?: number }> {
+  // inside a queue job (parallel/resume.ts): checkpoints of the whole state at intervals, and a resume from the last
+  // one; only when the loop can save its state and no caller callback has side effects a snapshot could not hold
+  const task = nextSchedule();
+  const resumable = task && loop && !(o.checkpoints ?? []).length ? task : undefined;
+  const saved = resumable?.progress.restore(resumable.index);
+  if (saved?.final) {
+    loop!.restore(saved.loop);
+    return saved.final;
+  }
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   const rng = new Rng(o.seed ?? 0);
@@ -89,17 +100,42 @@ export async function runSchedule(
   let order = rng.permutation(N);
   let cursor = 0;
   let last = NaN;
+  let start = 1;
+  if (saved) {
+    rng.setState(saved.rng);
+    order = saved.order.slice();
+    cursor = saved.cursor;
+    last = saved.last;
+    losses.push(...saved.losses);
+    loop!.restore(saved.loop);
+    start = saved.step + 1;
+    resumable!.progress.resumed?.(resumable!.index, saved.step);
+  }
+  const snapshot = (s: number): ScheduleSnapshot => ({
+    step: s,
+    rng: rng.getState(),
+    order: order.slice(),
+    cursor,
+    last,
+    losses: losses.slice(),
+    loop: loop!.save(),
+  });
+  let lastSave = Date.now();
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
-  try {
+  const run = async (): Promise<{
+    losses: { step: number; loss: number }[];
+    divergedAt?: number;
+    stoppedAt?: number;
+  }> => {
     const answer = async (s: number) => {
       const a = await emit(s, last);
       return a === "diverged" ? { losses, divergedAt: s } : a === "stop" ? { losses, stoppedAt: s } : undefined;
     };
-    if (checkpoints.has(0)) {
+    if (checkpoints.has(0) && start === 1) {
       const end = await answer(0);
       if (end) return end;
     }
-    for (let s = 1; s <= o.steps; s++) {
+    for (let s = start; s <= o.steps; s++) {
       if (cursor + B > N) {
         order = rng.permutation(N);
         cursor = 0;
@@ -118,8 +154,22 @@ export async function runSchedule(
         if (end) return end;
       }
       bar?.tick();
+      if (resumable && s < o.steps) {
+        const stop = resumable.progress.stopRequested();
+        if (stop || Date.now() - lastSave >= resumable.progress.everyMs) {
+          resumable.progress.save(resumable.index, snapshot(s));
+          lastSave = Date.now();
+          if (stop) throw new TaskStopped(s);
+        }
+      }
     }
     return { losses };
+  };
+  try {
+    const result = await run();
+    // the finished schedule's final state: a task resumed later skips it
+    if (resumable) resumable.progress.save(resumable.index, { ...snapshot(o.steps), final: result });
+    return result;
   } finally {
     bar?.finish();
   }

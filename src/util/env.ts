@@ -20,6 +20,8 @@ export const ENV_VARS: Record<string, string> = {
   RANKSCOPE_CHROMIUM: "Chromium binary for PNG/SVG/PDF export (default /usr/bin/chromium)",
   RANKSCOPE_FASHION_MNIST_DIR:
     "folder with the Fashion-MNIST IDX files (default Debian's /usr/share/datasets/fashion-mnist)",
+  RANKSCOPE_QUEUE:
+    "Redis URL redis://HOST:PORT of a job queue: study tasks run as jobs on `rankscope worker` processes (default: none)",
   RANKSCOPE_TORCH_REFERENCE: "bench only: path of torch_reference.py (default ../shared/bench/torch_reference.py)",
 };
 
@@ -123,6 +125,21 @@ export function envFashionDir(): string | undefined {
   return raw;
 }
 
+/** RANKSCOPE_QUEUE (a redis:// or rediss:// URL with a host), or undefined. */
+export function envQueue(): string | undefined {
+  const raw = process.env.RANKSCOPE_QUEUE || undefined;
+  if (raw === undefined) return undefined;
+  let ok = false;
+  try {
+    const u = new URL(raw);
+    ok = ["redis:", "rediss:"].includes(u.protocol) && !!u.hostname;
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new EnvError(`RANKSCOPE_QUEUE must be a Redis URL, redis://HOST:PORT; got "${raw}"`);
+  return raw;
+}
+
 /**
  * Validates every RANKSCOPE_* variable that is set (called before any heavy work: by each study run and
  * each command): unknown names (typos) and bad values are errors naming the variable.
@@ -141,4 +158,5 @@ export function checkEnvironment(): void {
   envCacheDir();
   envChromium();
   envFashionDir();
+  envQueue();
 }

@@ -28,6 +28,16 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** The generator's whole state (to resume a stream exactly where it was, e.g. a training run from its checkpoint). */
+  getState(): { a: number; b: number; c: number; d: number; spare: number | null } {
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare };
+  }
+
+  /** Puts the generator back into a state `getState` returned. */
+  setState(s: { a: number; b: number; c: number; d: number; spare: number | null }): void {
+    ({ a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare } = s);
+  }
+
   /** The next raw 32-bit output of sfc32, an integer in [0, 2³²). */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;

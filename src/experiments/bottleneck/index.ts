@@ -17,6 +17,7 @@
  * worker tasks run.ts, with symmetry.ts (the task) and analysis.ts (plane geometry). Each figure is its
  * own call (`jacot.depthSweep({ ... })`, cached on its own); `bottleneck()` runs them all.
  */
+import { fromRecord } from "../estimate";
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
@@ -37,6 +38,7 @@ export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
   defaults: bottleneckDefaults,
   presets: bottleneckPresets,
   validate: validateBottleneck,
+  estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
     reads: [

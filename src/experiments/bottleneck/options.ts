@@ -138,6 +138,8 @@ export const bottleneckDefaults: BottleneckOptions = {
 
 export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
   paper: {},
+  // Jacot et al. publish no code and no budget beyond the paper's text: the paper preset is the full one
+  full: {},
   quick: {
     n: 100,
     depths: [4, 6, 8],

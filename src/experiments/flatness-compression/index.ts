@@ -31,6 +31,24 @@ export { flatnessCompressionDefaults } from "./options";
 export { chenCheckpoints, interpolationIndex } from "./shared";
 
 /** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
+/**
+ * Chen's training budget in single-thread CPU-hours: runs × steps × the step times measured here (issue 41: float32,
+ * one thread, batch 20: the authors' MLP 784-500-500-500 1.32 ms, their VGG 6.92 ms), before any metric.
+ */
+export function chenCpuHours(o: FlatnessCompressionOptions): { cpuHours: number; detail: string } {
+  const settings = (lrs: number[], batches: number[]) =>
+    new Set([...lrs.map((l) => `${l}/${o.baseBatch}`), ...batches.map((b) => `${o.baseLr}/${b}`)]).size;
+  const mlpRuns = settings(o.learningRates, o.batchSizes) * o.seeds;
+  const vggRuns = settings(o.vggLearningRates, o.vggBatchSizes) * o.vggSeeds;
+  const seconds = mlpRuns * o.steps * 1.32e-3 + vggRuns * o.vggMaxSteps * 6.92e-3;
+  return {
+    cpuHours: seconds / 3600,
+    detail:
+      `${mlpRuns} MLP runs × ${o.steps} steps at 1.32 ms and ${vggRuns} VGG runs × up to ${o.vggMaxSteps} steps at ` +
+      `6.92 ms (float32 steps measured on one thread), before the metrics`,
+  };
+}
+
 export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionOptions> = {
   name: NAME,
   title: "Flatness and compressed representations (Chen, Recanatesi & Shea-Brown 2024)",
@@ -38,6 +56,7 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
   defaults: flatnessCompressionDefaults,
   presets: flatnessCompressionPresets,
   validate: validateFlatnessCompression,
+  estimate: (o) => chenCpuHours(o),
   claims: CLAIMS,
   intro: {
     reads: [

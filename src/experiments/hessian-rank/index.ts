@@ -12,6 +12,7 @@
  * the measurement of one configuration (run in the worker pool) measure.ts. Each figure is its own call
  * (`singh.fig2a({ ... })`, cached on its own); `hessianRank()` runs them all. Plus `rankExplorer`.
  */
+import { fromRecord } from "../estimate";
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
@@ -44,6 +45,7 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
   defaults: hessianRankDefaults,
   presets: hessianRankPresets,
   validate: validateHessianRank,
+  estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
     reads: ["source", "cifarDir", "downscale", "d", "inputs"],

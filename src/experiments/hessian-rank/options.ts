@@ -202,6 +202,8 @@ export const NAME = "hessian-rank";
 
 export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
   paper: {},
+  // the paper preset already has the sweeps of the authors' scripts (n = 10…400, widths 4…56, depths 1…10)
+  full: {},
   quick: {
     seeds: 2,
     fig1Hidden: [16, 12],

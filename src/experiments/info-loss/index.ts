@@ -19,6 +19,7 @@
  * and null-space walks solve.ts, the 3-D toy models toy.ts, the seed batches (worker pool) sweep.ts.
  * Each part is its own call (`hebbar.part4({ ... })`, cached on its own); `infoLoss()` runs them all.
  */
+import { fromRecord } from "../estimate";
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { Check, ExperimentResult } from "../../report/result";
@@ -42,6 +43,7 @@ export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
   defaults: infoLossDefaults,
   presets: infoLossPresets,
   validate: validateInfoLoss,
+  estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
     reads: ["xs", "ys", "ysAlt", "ysValley"],

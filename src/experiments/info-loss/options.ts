@@ -79,6 +79,8 @@ export const NAME = "info-loss";
 
 export const infoLossPresets: Record<Preset, Partial<InfoLossOptions>> = {
   paper: {},
+  // Hebbar publishes no code and no budget beyond the text: the paper preset is the full one
+  full: {},
   quick: { widths: [3, 7, 14, 33], seeds: 40, gdSteps: 1000, dimSeeds: 100 },
 };
 

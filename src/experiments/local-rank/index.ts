@@ -10,6 +10,7 @@
  * gaussian-vib.ts and vib-images.ts; the options and presets options.ts; the claims ledger claims.ts.
  * Each figure is its own call (`patel.fig2({ ... })`, cached on its own); `localRankExperiment()` runs all.
  */
+import { fromRecord } from "../estimate";
 import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
 import { partCall } from "../parts";
 import { ExperimentResult } from "../../report/result";
@@ -37,6 +38,13 @@ export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
   defaults: localRankDefaults,
   presets: localRankPresets,
   validate: validateLocalRank,
+  // Fig. 1 trains for steps (Gaussian) and mnistSteps (MNIST); its recorded time scales with them
+  estimate: (o) =>
+    fromRecord(
+      NAME,
+      { fig1: (o.steps + o.mnistSteps) / (localRankDefaults.steps + localRankDefaults.mnistSteps) },
+      "the paper preset's recorded time, Fig. 1 scaled by its training steps",
+    ),
   claims: CLAIMS,
   intro: {
     reads: ["eps"],

@@ -182,6 +182,14 @@ export const STRONG_DECAY: Pick<LocalRankStudyOptions, "lr" | "weightDecay" | "d
 
 export const localRankPresets: Record<Preset, Partial<LocalRankStudyOptions>> = {
   paper: {},
+  // the authors' later code: AdamW lr 1e-4, weight decay 0.01 (biases not decayed), 10⁶ steps, 50 log-spaced evaluations
+  full: {
+    lr: 1e-4,
+    weightDecay: 0.01,
+    steps: 1000000,
+    mnistSteps: 1000000,
+    checkpoints: 50,
+  },
   // Fig. 1 quick: the authors' lr/wd = 1e-2 with lr·wd = 2e-4, so lr·wd·steps = 1 (Gaussian) and 0.8 (images) in a
   // few thousand steps; one seed per dataset (one control each: the ledger's comparisons are inconclusive)
   quick: {
