@@ -167,7 +167,7 @@ describe("claims and recorded results", () => {
     if (after !== before) fs.writeFileSync(readme, before); // put it back before failing
     assert.equal(after, before, "README.md was rewritten");
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /--preset must be one of quick, paper; got "bogus"/);
+    assert.match(r.stderr, /--preset must be one of quick, paper, full; got "bogus"/);
   });
 
   it("records without a ledger, with non-numeric seconds or an unknown verdict are refused, naming the field", () => {

@@ -56,7 +56,10 @@ describe("robustness: command line", () => {
       () => parseReproduceArgs(["--study=bogus"]),
       /--study must be one or more \(comma-separated\) of hessian-rank, info-loss/,
     );
-    assert.throws(() => parseReproduceArgs(["--preset=fast"]), /--preset must be one of quick, paper; got "fast"/);
+    assert.throws(
+      () => parseReproduceArgs(["--preset=fast"]),
+      /--preset must be one of quick, paper, full; got "fast"/,
+    );
     assert.throws(() => parseReproduceArgs(["--formats", "gif"]), /--formats takes html, png, svg, pdf; got "gif"/);
     assert.throws(
       () => hessianOptionsFromFlags(parseFlags("hessian", ["--n=-3"], HESSIAN_FLAGS)),
