@@ -11,7 +11,7 @@ import { checkOptions, int, oneOf, showValue, seed32 } from "../util/options";
 import { Problem, prepare } from "./problem";
 import { NetSpec, layout } from "../nets/spec";
 import { curvatureProducts, CurvatureKind, blockSize } from "./products";
-import { lanczos, tridiagonalEigh, checkOperator } from "./spectral";
+import { lanczos, tridiagonalEigh, checkOperator, applyOperator } from "./spectral";
 
 /**
  * A symmetric p×p linear operator given by its action on a block of vectors (the rows of V): what the matrix-free
@@ -56,6 +56,10 @@ export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessia
  * checked.
  */
 export function denseOperator(A: Matrix): SymmetricOperator {
+  // a non-square matrix gave eigenvalues of a p×p operator that does not exist
+  if (!(A instanceof Matrix)) throw new Error(`denseOperator: A must be a Matrix; got ${showValue(A)}`);
+  if (A.rows !== A.cols || A.rows < 1)
+    throw new Error(`denseOperator: A must be a square p×p matrix with p ≥ 1; got ${A.rows}×${A.cols}`);
   return { p: A.rows, apply: (V) => gemm(V, A), block: 64 };
 }
 
@@ -107,7 +111,7 @@ export function hutchinsonTrace(
     const B = Math.min(op.block, S - start);
     const V = new Matrix(B, p);
     for (let i = 0; i < V.data.length; i++) V.data[i] = rng.uniform() < 0.5 ? -1 : 1;
-    const AV = op.apply(V);
+    const AV = applyOperator("hutchinsonTrace", op, V);
     for (let b = 0; b < B; b++) {
       let s = 0;
       for (let i = 0; i < p; i++) s += V.data[b * p + i] * AV.data[b * p + i];
@@ -192,7 +196,7 @@ export function blockOperator(op: SymmetricOperator, indices: number[]): Symmetr
       if (V.cols !== q) throw new Error(`blockOperator: vectors must have ${q} entries, got ${V.cols}`);
       const full = new Matrix(V.rows, op.p);
       for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) full.data[r * op.p + indices[j]] = V.data[r * q + j];
-      const AV = op.apply(full);
+      const AV = applyOperator("blockOperator", op, full);
       const out = new Matrix(V.rows, q);
       for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) out.data[r * q + j] = AV.data[r * op.p + indices[j]];
       return out;
