@@ -10,7 +10,9 @@
  * - `mapTasks({ workers: NaN })` returned every result undefined;
  * - a matrix too large to allocate failed with "Invalid typed array length";
  * - participation ratios of spectra near 1e-160 lost digits in subnormal sums;
- * - `lineFigure` drew series whose x and y differ in length; an activation typo passed when there is no hidden layer.
+ * - `lineFigure` drew series whose x and y differ in length; an activation typo passed when there is no hidden layer;
+ * - training options with a typo (`optimiser`) were ignored (Adam ran), lr Infinity, a NaN l2, a negative weight decay
+ *   or a negative checkpoint trained on; `takeRows` gave zero rows for indices outside the set.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -25,6 +27,9 @@ import { mapTasks } from "../src/parallel";
 import { lineFigure } from "../src/figures";
 import { paramCount } from "../src/nets";
 import { singh } from "../src/experiments/hessian-rank";
+import { trainFloat64 } from "../src/training";
+import { initParams } from "../src/nets";
+import { takeRows } from "../src/data";
 
 const cli = path.resolve(__dirname, "../src/cli/main.js");
 const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120000 });
@@ -235,5 +240,40 @@ describe("inputs that were accepted and gave wrong or no results", () => {
       /unknown activation "relu "; allowed: linear, relu/,
     );
     assert.equal(paramCount({ sizes: [2, 2], activation: "relu", bias: true }), 6);
+  });
+
+  it("training refuses unknown keys and out-of-range settings before any step (a typo ran the default)", async () => {
+    const spec = { sizes: [3, 4, 2], activation: "tanh" as const, bias: true };
+    const params = initParams(spec, { seed: 1 });
+    const X = new Matrix(
+      6,
+      3,
+      Array.from({ length: 18 }, (_, i) => Math.sin(i)),
+    );
+    const Y = new Matrix(
+      6,
+      2,
+      Array.from({ length: 12 }, (_, i) => Math.cos(i)),
+    );
+    const base = { spec, params, X, Y, lr: 0.1, steps: 5 };
+    for (const [extra, why] of [
+      [{ optimiser: "sgd" }, /train: unknown option "optimiser"; allowed: X, Y, loss, optimizer, lr/],
+      [{ lr: Infinity }, /option lr must be a finite number > 0; got Infinity/],
+      [{ l2: NaN }, /option l2 must be a finite number ≥ 0; got NaN/],
+      [{ optimizer: "adamw", weightDecay: -1 }, /option weightDecay must be a finite number ≥ 0; got -1/],
+      [{ checkpoints: [-1, 3] }, /option checkpoints must be a list of an integer ≥ 0/],
+      [{ seed: 2 ** 32 }, /option seed must be an integer in \[0, 2³² − 1\]/],
+    ] as [object, RegExp][])
+      await assert.rejects(trainFloat64({ ...base, ...extra }), why, JSON.stringify(extra));
+    // zero steps: the initial parameters come back unchanged
+    const r = await trainFloat64({ ...base, steps: 0 });
+    assert.deepEqual(Array.from(r.params), Array.from(params));
+  });
+
+  it("takeRows refuses rows outside the set and fractions (it returned rows of zeros)", () => {
+    const ds = { name: "toy", X: new Matrix(2, 2, [1, 2, 3, 4]), Y: new Matrix(2, 1, [5, 6]), description: "d" };
+    for (const rows of [[0, 5], [-1], [0.5]])
+      assert.throws(() => takeRows(ds, rows), /takeRows: row \d is .*; rows must be integers in \[0, 1\]/);
+    assert.deepEqual(Array.from(takeRows(ds, [1, 0]).X.data), [3, 4, 1, 2]);
   });
 });
