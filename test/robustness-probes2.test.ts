@@ -12,7 +12,9 @@
  * - participation ratios of spectra near 1e-160 lost digits in subnormal sums;
  * - `lineFigure` drew series whose x and y differ in length; an activation typo passed when there is no hidden layer;
  * - training options with a typo (`optimiser`) were ignored (Adam ran), lr Infinity, a NaN l2, a negative weight decay
- *   or a negative checkpoint trained on; `takeRows` gave zero rows for indices outside the set.
+ *   or a negative checkpoint trained on; `takeRows` gave zero rows for indices outside the set;
+ * - `claims --preset quick --update-readme` (nothing recorded at quick) replaced every table with "not recorded";
+ * - a Chromium that does not start said only "Target page, context or browser has been closed".
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -29,7 +31,9 @@ import { paramCount } from "../src/nets";
 import { singh } from "../src/experiments/hessian-rank";
 import { trainFloat64 } from "../src/training";
 import { initParams } from "../src/nets";
-import { takeRows } from "../src/data";
+import { takeRows, loadCifar10 } from "../src/data";
+import { packageRoot } from "../src/report/recorded";
+import { save } from "../src/export";
 
 const cli = path.resolve(__dirname, "../src/cli/main.js");
 const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120000 });
@@ -275,5 +279,54 @@ describe("inputs that were accepted and gave wrong or no results", () => {
     for (const rows of [[0, 5], [-1], [0.5]])
       assert.throws(() => takeRows(ds, rows), /takeRows: row \d is .*; rows must be integers in \[0, 1\]/);
     assert.deepEqual(Array.from(takeRows(ds, [1, 0]).X.data), [3, 4, 1, 2]);
+  });
+});
+
+describe("results the README and exports rest on", () => {
+  it("claims --update-readme at a preset with no record exits 1 and leaves the README as it was", () => {
+    const root = packageRoot();
+    assert.ok(!fs.existsSync(path.join(root, "results", "quick")), "this checkout has no quick records");
+    const readme = path.join(root, "README.md");
+    const before = fs.readFileSync(readme, "utf8");
+    const r = run(["claims", "--preset", "quick", "--update-readme"]);
+    const after = fs.readFileSync(readme, "utf8");
+    if (after !== before) fs.writeFileSync(readme, before); // put it back before failing
+    assert.equal(after, before, "README.md was rewritten");
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /no study has a record at the quick preset .*README\.md not changed/);
+  });
+
+  it("a Chromium that does not start is named in the export error (no binary was named)", async () => {
+    const dir = tmp();
+    const old = process.env.RANKSCOPE_CHROMIUM;
+    try {
+      // a stand-in that exits at once, as a broken Chromium does
+      const fake = path.join(dir, "chromium");
+      fs.writeFileSync(fake, "#!/bin/sh\nexit 1\n");
+      fs.chmodSync(fake, 0o755);
+      process.env.RANKSCOPE_CHROMIUM = fake;
+      const fig = lineFigure("f", {
+        title: "t",
+        x: { title: "x" },
+        y: { title: "y" },
+        series: [{ name: "s", x: [1], y: [1] }],
+      });
+      await assert.rejects(
+        save(fig, path.join(dir, "f.png")),
+        /export: Chromium at .*chromium did not launch \(.*\); check that it runs/,
+      );
+      assert.ok(!fs.existsSync(path.join(dir, "f.png")));
+    } finally {
+      if (old === undefined) delete process.env.RANKSCOPE_CHROMIUM;
+      else process.env.RANKSCOPE_CHROMIUM = old;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("loadCifar10 with a missing folder says what the folder must hold", () => {
+    assert.throws(
+      () => loadCifar10({ dir: "/nonexistent-cifar" }),
+      /directory \/nonexistent-cifar does not exist; dir must be the folder of CIFAR-10's binary version \(data_batch_1\.bin/,
+    );
   });
 });
