@@ -14,7 +14,8 @@
  * - training options with a typo (`optimiser`) were ignored (Adam ran), lr Infinity, a NaN l2, a negative weight decay
  *   or a negative checkpoint trained on; `takeRows` gave zero rows for indices outside the set;
  * - `claims --preset quick --update-readme` (nothing recorded at quick) replaced every table with "not recorded";
- * - a Chromium that does not start said only "Target page, context or browser has been closed".
+ * - a Chromium that does not start said only "Target page, context or browser has been closed";
+ * - RANKSCOPE_CACHE_DIR under /proc exited 1 (every other refused variable exits 2); a file there was not refused.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -319,6 +320,28 @@ describe("results the README and exports rest on", () => {
     } finally {
       if (old === undefined) delete process.env.RANKSCOPE_CHROMIUM;
       else process.env.RANKSCOPE_CHROMIUM = old;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("RANKSCOPE_CACHE_DIR under a pseudo-filesystem or naming a file is refused like every variable: exit 2", () => {
+    const dir = tmp();
+    try {
+      const file = path.join(dir, "a-file");
+      fs.writeFileSync(file, "x");
+      for (const [value, why] of [
+        ["/proc/x", /RANKSCOPE_CACHE_DIR: \/proc\/x is under \/proc, a kernel pseudo-filesystem/],
+        [file, /RANKSCOPE_CACHE_DIR must be a folder .*a-file is a file, not a folder/],
+      ] as [string, RegExp][]) {
+        const r = spawnSync(process.execPath, [cli, "ledger", "hessian-rank"], {
+          encoding: "utf8",
+          timeout: 120000,
+          env: { ...process.env, RANKSCOPE_CACHE_DIR: value },
+        });
+        assert.equal(r.status, 2, `${value}: ${r.stderr}`);
+        assert.match(r.stderr, why);
+      }
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
