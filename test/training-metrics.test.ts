@@ -110,7 +110,10 @@ describe("training with tfjs", () => {
       train({ spec, params, X: data.X, Y: data.Y, optimizer: "lbfgs" as never, lr: 0.1, steps: 1 }),
       /optimizer must be one of sgd, adam, adamw/,
     );
-    await assert.rejects(train({ spec, params, X: data.X, Y: data.Y, lr: 0, steps: 1 }), /lr must be > 0/);
+    await assert.rejects(
+      train({ spec, params, X: data.X, Y: data.Y, lr: 0, steps: 1 }),
+      /option lr must be a finite number > 0; got 0/,
+    );
     assert.deepEqual(logSpacedSteps(1000, 5), [0, 5, 31, 177, 1000]);
   });
 });

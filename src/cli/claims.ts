@@ -143,6 +143,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(md);
     return 0;
   }
+  // a preset nothing is recorded at (quick, today) would replace every study's tables with "not recorded"
+  const preset = v.preset ?? "paper";
+  if (!STUDIES.some((st) => loadRecorded(st.name, preset))) {
+    console.error(
+      `claims: no study has a record at the ${preset} preset (results/${preset}/ holds none), so --update-readme ` +
+        "would only replace the README's tables with 'not recorded'; README.md not changed",
+    );
+    return 1;
+  }
   const readme = path.join(packageRoot(), "README.md");
   const text = fs.readFileSync(readme, "utf8");
   const start = "<!-- claims:start -->";

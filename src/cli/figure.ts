@@ -9,6 +9,8 @@ import { UsageError } from "./args";
 import { STUDIES } from "../experiments/registry";
 import { EXPORT_FORMATS, ExportFormat, save, closeExporter } from "../export";
 import type { ExperimentResult } from "../report/result";
+import { outputPlaceProblem } from "../util/files";
+import { OptionError } from "../util/options";
 
 export const FIGURE_HELP = `usage: rankscope figure <study>.<figure> [--set option=value ...] [--preset quick|paper]
                         [--name FIGURE] [--format svg|png|pdf|html] --out FILE
@@ -33,7 +35,10 @@ export function parseSetting(s: string): [string, unknown] {
   return [key, value];
 }
 
-type PartCall = ((o: Record<string, unknown>) => Promise<ExperimentResult>) & { options?: unknown };
+type PartCall = ((o: Record<string, unknown>) => Promise<ExperimentResult>) & {
+  options?: unknown;
+  check?: (o: Record<string, unknown>) => void;
+};
 
 /** The per-figure call `rs.<namespace>.<id>` of "<study>.<id>" (study by name or namespace). */
 export function findFigureCall(target: string): { study: string; id: string; call: PartCall } {
@@ -84,11 +89,21 @@ export async function main(argv: string[]): Promise<number> {
   if (!EXPORT_FORMATS.includes(format))
     throw new UsageError(`figure: --format must be one of ${EXPORT_FORMATS.join(", ")}; got "${values.format ?? ext}"`);
   const out = path.resolve(ext === format ? values.out : `${values.out}.${format}`);
+  // before the figure is computed: a place the file cannot be written (it failed after the computation)
+  const where = outputPlaceProblem(out);
+  if (where) throw new UsageError(`figure: --out cannot be written: ${where}`);
   const { study, id, call } = findFigureCall(positionals[0]);
   const options: Record<string, unknown> = { preset: values.preset ?? "quick" };
   for (const s of values.set ?? []) {
     const [k, v] = parseSetting(s);
     options[k] = v;
+  }
+  // the options (--set, --preset) are checked as the call would check them, before any work: a usage error (exit 2)
+  try {
+    call.check?.(options);
+  } catch (err) {
+    if (err instanceof OptionError) throw new UsageError(`figure: ${err.message}`);
+    throw err;
   }
   const r = await call(options);
   const figs = r.figures;

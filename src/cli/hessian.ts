@@ -7,7 +7,7 @@ import * as nets from "../nets";
 import * as cv from "../curvature";
 import { loadMnist, loadFashionMnist, downscaleTo, downscaleNearest, Dataset } from "../data";
 import { Rng } from "../util/random";
-import { writeFileAtomic } from "../util/files";
+import { writeFileAtomic, outputPlaceProblem } from "../util/files";
 import { Flags, FlagSpec, intList, int, choice, UsageError } from "./args";
 import { envMemoryBytes } from "../util/env";
 
@@ -102,6 +102,8 @@ export function checkResources(o: HessianCliOptions, what: "hessian" | "export",
         `--sizes or --n`,
     );
   if (what === "export" && file) {
+    const where = outputPlaceProblem(file);
+    if (where) throw new UsageError(`--export-problem cannot be written: ${where}`);
     const fs = require("node:fs") as typeof import("node:fs");
     const path = require("node:path") as typeof import("node:path");
     let dir = path.dirname(path.resolve(file));

@@ -14,7 +14,7 @@ import { UsageError } from "./args";
 import { STUDIES, StudyEntry } from "../experiments/registry";
 import { PRESETS, Preset, resolveOptions } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
-import { writeFileAtomic } from "../util/files";
+import { writeFileAtomic, outputPlaceProblem } from "../util/files";
 import { interrupted } from "../util/interrupt";
 import { ExperimentResult } from "../report/result";
 import { tally, tallySummary, VERDICT_COLOURS, Verdict } from "../report/ledger";
@@ -87,17 +87,8 @@ export function parseReproduceArgs(argv: string[]) {
     }
   const out = path.resolve(v.out ?? "out");
   // a file where the folder should be would make every write fail after the studies ran: refuse before any work
-  for (let d = out; ; d = path.dirname(d)) {
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(d);
-    } catch {
-      /* missing: created on the first write */
-    }
-    if (st && !st.isDirectory())
-      throw new UsageError(`reproduce: --out must be a folder (or a path where one can be created); ${d} is a file`);
-    if (st || path.dirname(d) === d) break;
-  }
+  const where = outputPlaceProblem(out, "folder");
+  if (where) throw new UsageError(`reproduce: --out must be a folder (or a path where one can be created); ${where}`);
   return {
     help: v.help === true,
     preset,

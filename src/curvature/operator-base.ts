@@ -67,16 +67,40 @@ export function checkOperator(fn: string, op: SymmetricOperator): void {
 }
 
 /**
- * op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget).
+ * op.apply(V), checked: the result must be a matrix of V's rows × op.p with finite entries. An operator written by hand
+ * that returns another shape (estimates came out NaN, or "Matrix: 1×3 needs 3 entries, got 2") or non-finite values
+ * (a NaN trace or eigenvalue) is refused, naming the function. Every estimator applies its operator through this.
  * @internal
  */
-export function applyInBlocks(op: SymmetricOperator, V: Matrix): Matrix {
-  checkOperator("applyInBlocks", op);
-  if (V.rows <= op.block) return op.apply(V);
+export function applyOperator(fn: string, op: SymmetricOperator, V: Matrix): Matrix {
+  const AV = op.apply(V);
+  if (!(AV instanceof Matrix) || AV.rows !== V.rows || AV.cols !== op.p)
+    throw new Error(
+      `${fn}: operator.apply must return V·A, a ${V.rows}×${op.p} Matrix for ${V.rows} vectors; got ` +
+        (AV instanceof Matrix ? `${AV.rows}×${AV.cols}` : String(AV)),
+    );
+  for (let i = 0; i < AV.data.length; i++)
+    if (!Number.isFinite(AV.data[i]))
+      throw new Error(
+        `${fn}: operator.apply returned a non-finite value ${AV.data[i]} at (${Math.floor(i / op.p)}, ${i % op.p}); ` +
+          "the operator must be finite",
+      );
+  return AV;
+}
+
+/**
+ * op.apply on the rows of V, `op.block` rows at a time (the operator's memory budget), each call checked by
+ * `applyOperator`.
+ * @internal
+ */
+export function applyInBlocks(op: SymmetricOperator, V: Matrix, fn = "applyInBlocks"): Matrix {
+  checkOperator(fn, op);
+  if (V.cols !== op.p) throw new Error(`${fn}: vectors must have ${op.p} entries (the operator's p); got ${V.cols}`);
+  if (V.rows <= op.block) return applyOperator(fn, op, V);
   const out = new Matrix(V.rows, op.p);
   for (let r = 0; r < V.rows; r += op.block) {
     const n = Math.min(op.block, V.rows - r);
-    out.data.set(op.apply(new Matrix(n, op.p, V.data.subarray(r * op.p, (r + n) * op.p))).data, r * op.p);
+    out.data.set(applyOperator(fn, op, new Matrix(n, op.p, V.data.subarray(r * op.p, (r + n) * op.p))).data, r * op.p);
   }
   return out;
 }

@@ -4,10 +4,10 @@
  * the index helpers `layerIndices` / `denseBlock`. The estimators that take them are in `estimators/`.
  */
 import { Matrix, gemm } from "../linalg";
-import { checkOptions, fn, int, oneOf } from "../util/options";
+import { checkOptions, fn, int, oneOf, showValue } from "../util/options";
 import { Problem } from "./problem";
 import { NetSpec, layout } from "../nets/spec";
-import { SymmetricOperator, checkOperator, kindOperator } from "./operator-base";
+import { SymmetricOperator, applyOperator, checkOperator, kindOperator } from "./operator-base";
 import { CURVATURE_KINDS, OperatorKind, operatorKind } from "./kinds";
 
 export type { SymmetricOperator } from "./operator-base";
@@ -26,6 +26,10 @@ export function curvatureOperator(problem: Problem, kind: OperatorKind = "hessia
  * checked.
  */
 export function denseOperator(A: Matrix): SymmetricOperator {
+  // a non-square matrix gave eigenvalues of a p×p operator that does not exist
+  if (!(A instanceof Matrix)) throw new Error(`denseOperator: A must be a Matrix; got ${showValue(A)}`);
+  if (A.rows !== A.cols || A.rows < 1)
+    throw new Error(`denseOperator: A must be a square p×p matrix with p ≥ 1; got ${A.rows}×${A.cols}`);
   return { p: A.rows, apply: (V) => gemm(V, A), block: 64 };
 }
 
@@ -75,7 +79,7 @@ export function blockOperator(op: SymmetricOperator, indices: number[]): Symmetr
       if (V.cols !== q) throw new Error(`blockOperator: vectors must have ${q} entries, got ${V.cols}`);
       const full = new Matrix(V.rows, op.p);
       for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) full.data[r * op.p + indices[j]] = V.data[r * q + j];
-      const AV = op.apply(full);
+      const AV = applyOperator("blockOperator", op, full);
       const out = new Matrix(V.rows, q);
       for (let r = 0; r < V.rows; r++) for (let j = 0; j < q; j++) out.data[r * q + j] = AV.data[r * op.p + indices[j]];
       return out;

@@ -50,6 +50,10 @@ export function oneHot(labels: Int32Array, numClasses: number): Matrix {
  */
 export function takeRows(ds: Dataset, rows: ArrayLike<number>, note?: string): Dataset {
   const n = rows.length;
+  // a row outside the set gave a row of zeros (subarray clamps), a fraction a shifted one
+  for (let i = 0; i < n; i++)
+    if (!Number.isInteger(rows[i]) || rows[i] < 0 || rows[i] >= ds.X.rows)
+      throw new DataError(`takeRows: row ${i} is ${rows[i]}; rows must be integers in [0, ${ds.X.rows - 1}]`);
   const d = ds.X.cols;
   const k = ds.Y.cols;
   const X = new Matrix(n, d);

@@ -254,7 +254,11 @@ export function loadCifar10(opts: ImageLoadOptions & { dir: string; grey?: boole
   if (!opts || opts.dir === undefined)
     throw new DataError("loadCifar10: option `dir` (the folder holding data_batch_1.bin … test_batch.bin) is required");
   const split = checkSplit("loadCifar10", opts.split ?? "train");
-  if (!fs.existsSync(opts.dir)) throw new DataError(`loadCifar10: directory ${opts.dir} does not exist`);
+  if (!fs.existsSync(opts.dir))
+    throw new DataError(
+      `loadCifar10: directory ${opts.dir} does not exist; dir must be the folder of CIFAR-10's binary version ` +
+        "(data_batch_1.bin … data_batch_5.bin, test_batch.bin)",
+    );
   const names = split === "train" ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ["test_batch.bin"];
   const missing = names.filter((f) => !fs.existsSync(path.join(opts.dir, f)));
   const files = names.filter((f) => !missing.includes(f)).map((f) => path.join(opts.dir, f));

@@ -286,10 +286,7 @@ export async function runPart<O extends object>(
   const part = def.parts?.find((p) => p.id === partId);
   if (!part)
     throw new Error(`${def.name}: no part "${partId}"; parts: ${(def.parts ?? []).map((p) => p.id).join(", ")}`);
-  const options = resolveOptions(def, given, {
-    only: [...part.reads, "workers"] as (keyof O)[],
-    label: `${def.name}.${part.id}`,
-  });
+  const options = resolvePartOptions(def, part, given);
   return withQueue(planRun(def, options, given), () => runOnePart(def, part, options, given), def.name);
 }
 
@@ -354,6 +351,20 @@ export interface PartCall<O, K extends keyof O> {
   readonly title: string;
   /** the options this figure reads, as a preset sets them (default the paper's) */
   options(preset?: Preset): Pick<O, K>;
+  /** throws the OptionError the call would throw for `options`, without running anything */
+  check(options?: Partial<Pick<O, K | Workers<O>>> & RunControls): void;
+}
+
+/** The options a part runs with (defaults ← preset ← given), validated: only the options it reads may be given. */
+function resolvePartOptions<O extends object>(
+  def: ExperimentDefinition<O>,
+  part: { id: string; reads: readonly PropertyKey[] },
+  given: Partial<O> & RunControls,
+): O {
+  return resolveOptions(def, given, {
+    only: [...part.reads, "workers"] as (keyof O)[],
+    label: `${def.name}.${part.id}`,
+  });
 }
 
 export function partCall<O extends object, K extends keyof O>(
@@ -363,6 +374,7 @@ export function partCall<O extends object, K extends keyof O>(
   const call = ((options: Partial<O> & RunControls = {}) => runPart(def, part.id, options)) as PartCall<O, K>;
   Object.defineProperty(call, "id", { value: part.id });
   Object.defineProperty(call, "title", { value: part.title });
+  call.check = (options: Partial<O> & RunControls = {}) => void resolvePartOptions(def, part, options);
   call.options = (preset: Preset = "paper") =>
     keyedOptions(resolveOptions(def, { preset } as Partial<O> & RunControls), part.reads) as Pick<O, K>;
   return call;

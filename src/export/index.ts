@@ -215,13 +215,25 @@ class Exporter {
     const before = new Set(typeof getHandles === "function" ? getHandles.call(process) : []);
     // rankscope closes the browser itself on an interrupt (onInterrupt below); Playwright's own handlers would exit
     // the process (in a notebook: the kernel) on SIGINT
-    const browser = await chromium.launch({
-      executablePath: exe,
-      args: CHROMIUM_FLAGS,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({
+        executablePath: exe,
+        args: CHROMIUM_FLAGS,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+    } catch (err) {
+      // Playwright said "browserType.launch: Target page, context or browser has been closed" (no binary named)
+      const why = String((err as Error).message ?? err)
+        .split("\n")[0]
+        .replace(/^browserType\.launch: /, "");
+      throw new Error(
+        `export: Chromium at ${exe} did not launch (${why}); check that it runs (\`${exe} --headless --version\`), ` +
+          "run the set-up command `bash .ci/setup`, or set RANKSCOPE_CHROMIUM to a working Chromium binary",
+      );
+    }
     stats.launches++;
     const page = await browser.newPage();
     await page.setContent("<!DOCTYPE html><html><body><div id='fig'></div></body></html>");

@@ -5,7 +5,7 @@
  */
 import type { Annotations, Shape } from "plotly.js";
 import { Figure, Trace, Layout, slots } from "./figure";
-import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule } from "../util/options";
+import { checkOptions, requireOptions, bool, int, either, listOf, OptionRule, showValue } from "../util/options";
 
 /** The house palette: ten colours (hex), series i gets PALETTE[i mod 10]. */
 export const PALETTE = [
@@ -256,10 +256,35 @@ export interface Series {
 }
 
 /**
+ * Throws, naming the series, unless x and y are lists of the same length (Plotly drew the shorter silently) and the
+ * error bars and band, when given, have that length too.
+ */
+function checkSeries(where: string, s: Series, i: number): void {
+  if (!s || typeof s !== "object") throw new Error(`${where}: series ${i} must be an object { name, x, y }`);
+  const label = `series ${i} (${showValue(s.name)})`;
+  if (!Array.isArray(s.x) || !Array.isArray(s.y))
+    throw new Error(
+      `${where}: ${label}: x and y must be lists of numbers; got x ${showValue(s.x)}, y ${showValue(s.y)}`,
+    );
+  if (s.x.length !== s.y.length)
+    throw new Error(
+      `${where}: ${label}: x has ${s.x.length} values and y ${s.y.length}; they must have the same length`,
+    );
+  if (s.error !== undefined && (!Array.isArray(s.error) || s.error.length !== s.x.length))
+    throw new Error(`${where}: ${label}: error must be a list of ${s.x.length} values (one per point)`);
+  if (
+    s.band !== undefined &&
+    !(Array.isArray(s.band) && s.band.length === 2 && s.band.every((b) => Array.isArray(b) && b.length === s.x.length))
+  )
+    throw new Error(`${where}: ${label}: band must be [lower, upper], two lists of ${s.x.length} values`);
+}
+
+/**
  * The Plotly traces of one series (a shaded band first when `band` is set), coloured by `colourIndex` or else by its
  * position i.
  */
 export function seriesTraces(s: Series, i: number): Trace[] {
+  checkSeries("seriesTraces", s, i);
   const c = colour(s.colourIndex ?? i);
   const traces: Trace[] = [];
   if (s.band) {
@@ -302,6 +327,11 @@ export function lineFigure(
     vlines?: { x: number; label: string }[];
   },
 ): Figure {
+  if (typeof name !== "string" || !name.trim())
+    throw new Error(
+      `lineFigure: the name must be a non-empty string (the file name of its exports); got ${showValue(name)}`,
+    );
+  if (!o || !Array.isArray(o.series)) throw new Error(`lineFigure "${name}": series must be a list of { name, x, y }`);
   const data = o.series.flatMap((s, i) => seriesTraces(s, i));
   const shapes: Partial<Shape>[] = [];
   const annotations: Partial<Annotations>[] = [];

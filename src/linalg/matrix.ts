@@ -16,8 +16,17 @@ export class Matrix {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new LinalgError(`Matrix: shape must be two non-negative integers, got ${rows}×${cols}`);
     }
-    if (data === undefined) data = new Float64Array(rows * cols);
-    else if (!(data instanceof Float64Array)) {
+    if (data === undefined) {
+      try {
+        data = new Float64Array(rows * cols);
+      } catch (err) {
+        // "Invalid typed array length: 10000000000" named neither the shape nor the size
+        throw new LinalgError(
+          `Matrix: a ${rows}×${cols} float64 matrix (${(rows * cols * 8 * 2 ** -30).toPrecision(3)} GiB) cannot be ` +
+            `allocated (${(err as Error).message}); use smaller sizes`,
+        );
+      }
+    } else if (!(data instanceof Float64Array)) {
       if (typeof (data as ArrayLike<number>).length !== "number")
         throw new LinalgError(`Matrix: data must be a Float64Array or an array of numbers, got ${typeof data}`);
       data = Float64Array.from(data as ArrayLike<number>);

@@ -244,8 +244,9 @@ export function participationRatio(spectrum: ArrayLike<number>): number {
     s2 += spectrum[i] * spectrum[i];
   }
   const pr = (s1 * s1) / s2;
-  if (Number.isFinite(pr) && pr > 0) return pr;
-  // v² overflowed (above 1.3e154: NaN) or underflowed: the ratio is scale-free, so scale by the largest value
+  if (Number.isFinite(pr) && pr > 0 && s2 > 1e-290) return pr;
+  // v² overflowed (above 1.3e154: NaN), underflowed, or Σv² is subnormal (below 2.2e-308 it keeps fewer digits: values
+  // near 1e-160 gave 2.5715 for 2.5714): the ratio is scale-free, so scale by the largest value
   s1 = 0;
   s2 = 0;
   for (let i = 0; i < spectrum.length; i++) {

@@ -62,6 +62,9 @@ export function normalizeSpec(spec: NetSpec): Required<NetSpec> & { activation: 
       throw new SpecError(`network spec: sizes[${i}] must be a positive integer, got ${s}`);
   });
   const hidden = spec.sizes.length - 2;
+  // one activation for all hidden layers is checked even when there are none (a typo passed with sizes [d, K])
+  if (!Array.isArray(spec.activation) && spec.activation !== undefined && !ACTIVATIONS.includes(spec.activation))
+    throw new SpecError(`network spec: unknown activation "${spec.activation}"; allowed: ${ACTIVATIONS.join(", ")}`);
   const acts = Array.isArray(spec.activation) ? spec.activation : new Array(hidden).fill(spec.activation ?? "linear");
   if (acts.length !== hidden)
     throw new SpecError(`network spec: ${hidden} hidden layers need ${hidden} activations, got ${acts.length}`);

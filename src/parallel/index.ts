@@ -13,6 +13,7 @@ import { onInterrupt, interrupted } from "../util/interrupt";
 import { checkpointContext, restoreTask, saveTask, taskKey, sharedContext } from "./checkpoint";
 import { envWorkers } from "../util/env";
 import { queueInForce } from "../queue";
+import { checkOptions, int, fn, bool, showValue } from "../util/options";
 
 export { withCheckpoints, clearCheckpoints } from "./checkpoint";
 
@@ -41,6 +42,17 @@ export async function mapTasks<R>(
   tasks: Task[],
   opts: { workers?: number; onDone?: (index: number) => void; shared?: boolean } = {},
 ): Promise<R[]> {
+  // before any work: workers NaN made a pool of no threads and returned every result undefined
+  checkOptions("mapTasks", opts, { workers: int(1, 1024), onDone: fn, shared: bool });
+  if (!Array.isArray(tasks))
+    throw new Error(`mapTasks: tasks must be a list of { module, fn, args }; got ${showValue(tasks)}`);
+  tasks.forEach((t, i) => {
+    if (!t || typeof t !== "object" || typeof t.module !== "string" || typeof t.fn !== "string")
+      throw new Error(
+        `mapTasks: task ${i} must be { module: a compiled module's path, fn: the name of its export, args }; got ` +
+          showValue(t),
+      );
+  });
   const results: R[] = new Array(tasks.length);
   const outer = checkpointContext();
   // shared tasks (e.g. training runs several figures use) are kept in the study's shared folder for good

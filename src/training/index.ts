@@ -24,6 +24,7 @@ export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
 export { trainDense, DenseStepper, PRECISIONS, weightMask } from "./dense";
 import { weightMask } from "./dense";
+import { checkOptions, OptionRule, num, int, bool, listOf, seed32, fn } from "../util/options";
 export { trainConv, ConvStepper, vggParams, setVggParams, vggParamCount } from "./conv";
 export type { ConvNet, ConvTrainOptions } from "./conv";
 export { levenbergMarquardt } from "./gauss-newton";
@@ -67,11 +68,41 @@ export interface ModelTrainOptions extends TrainSettings {
   ) => CheckpointAnswer | Promise<CheckpointAnswer>;
 }
 
+const anyValue: OptionRule = () => undefined;
+/**
+ * The options the training functions take (`train`, `trainFloat64`, `trainDense`, `trainConv`, `trainModel`): the
+ * shared settings with their allowed values, and the network, model, precision and checkpoint callback, which each
+ * function checks itself. Checkpoint steps beyond `steps` are never reached (callers list a grid for any length).
+ */
+const TRAIN_RULES: Record<string, OptionRule> = {
+  X: anyValue,
+  Y: anyValue,
+  loss: anyValue,
+  optimizer: anyValue,
+  lr: num(0, Infinity, { exclusiveMin: true }),
+  weightDecay: num(0),
+  decayBiases: bool,
+  l2: num(0),
+  batchSize: int(1),
+  steps: int(0),
+  seed: seed32,
+  checkpoints: listOf(int(0)),
+  progress: (v) => (typeof v === "string" ? undefined : "a string"),
+  spec: anyValue,
+  params: anyValue,
+  model: anyValue,
+  precision: anyValue,
+  onCheckpoint: fn,
+};
+
 /**
  * Validates the settings every training loop shares (loss, optimiser, lr, steps, data rows, batch) before any work.
  * @internal
  */
 export function checkSettings(o: TrainSettings): { loss: LossName; optName: OptimizerName; B: number } {
+  // every key is checked: a typo (optimiser, learningRate) was ignored and the default used; lr Infinity, a NaN l2 or
+  // a negative weightDecay trained on
+  checkOptions("train", o, TRAIN_RULES);
   const loss = checkLoss("train", o.loss ?? "mse");
   const optName = o.optimizer ?? "adam";
   if (!OPTIMIZERS.includes(optName))

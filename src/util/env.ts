@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { assertWritablePlace } from "./files";
+import { assertWritablePlace, outputPlaceProblem } from "./files";
 
 /**
  * Every RANKSCOPE_* environment variable rankscope reads, with what it accepts and its default; any other RANKSCOPE_*
@@ -96,7 +96,14 @@ export function envCacheDir(): string | undefined {
   const raw = process.env.RANKSCOPE_CACHE_DIR || undefined;
   if (raw === undefined) return undefined;
   if (!raw.trim()) throw new EnvError("RANKSCOPE_CACHE_DIR is blank; unset it or give a folder");
-  assertWritablePlace(raw, "RANKSCOPE_CACHE_DIR");
+  try {
+    assertWritablePlace(raw, "RANKSCOPE_CACHE_DIR");
+  } catch (err) {
+    // an EnvError like every other refused variable (the command line exited 1 for this one, 2 for the others)
+    throw new EnvError((err as Error).message);
+  }
+  const where = outputPlaceProblem(raw, "folder");
+  if (where) throw new EnvError(`RANKSCOPE_CACHE_DIR must be a folder (or a path where one can be created); ${where}`);
   return raw;
 }
 

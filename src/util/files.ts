@@ -14,9 +14,43 @@ export function assertWritablePlace(file: string, what = "write"): void {
       );
 }
 
+/**
+ * What stops `file` (kind "file") or the folder `file` (kind "folder") from being written, or undefined: a kernel
+ * pseudo-filesystem, an existing folder where the file should be (or a file where the folder should be), or a
+ * file among the folders above it (the write would fail with EEXIST or ENOTDIR, after any work). For checks before
+ * work; permissions and free space are left to the write itself.
+ */
+export function outputPlaceProblem(file: string, kind: "file" | "folder" = "file"): string | undefined {
+  const abs = path.resolve(file);
+  try {
+    assertWritablePlace(abs, "output");
+  } catch (err) {
+    return (err as Error).message.replace(/^output: /, "");
+  }
+  const stat = (p: string) => {
+    try {
+      return fs.statSync(p);
+    } catch {
+      return undefined; // missing: created by the write
+    }
+  };
+  const own = stat(abs);
+  if (own && kind === "file" && own.isDirectory()) return `${abs} is a folder, not a file`;
+  if (own && kind === "folder" && !own.isDirectory()) return `${abs} is a file, not a folder`;
+  if (own) return undefined;
+  for (let d = path.dirname(abs); ; d = path.dirname(d)) {
+    const st = stat(d);
+    if (st && !st.isDirectory()) return `${d} is a file, so no folder can be created under it`;
+    if (st || path.dirname(d) === d) return undefined;
+  }
+}
+
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   assertWritablePlace(file);
   const dir = path.dirname(path.resolve(file));
+  // a file among the folders above: say so (mkdir said only "EEXIST: file already exists, mkdir …")
+  const problem = outputPlaceProblem(file);
+  if (problem) throw new Error(`cannot write ${path.resolve(file)}: ${problem}`);
   fs.mkdirSync(dir, { recursive: true });
   removeOrphanedTemps(dir);
   const tmp = path.join(

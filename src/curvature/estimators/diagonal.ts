@@ -6,7 +6,7 @@
 import { Rng } from "../../util/random";
 import { checkOptions, int, seed32 } from "../../util/options";
 import type { SymmetricOperator } from "../operator-base";
-import { checkOperator } from "../operator-base";
+import { applyOperator, checkOperator } from "../operator-base";
 import { rademacher } from "./probes";
 import type { ApproximationReport } from "./asymmetry";
 import { withApproximation } from "./trace";
@@ -29,7 +29,7 @@ export function hutchinsonDiagonal(
   for (let start = 0; start < S; start += op.block) {
     const B = Math.min(op.block, S - start);
     const V = rademacher(rng, B, p);
-    const AV = op.apply(V);
+    const AV = applyOperator("hutchinsonDiagonal", op, V);
     for (let i = 0; i < V.data.length; i++) {
       const x = V.data[i] * AV.data[i];
       sum[i % p] += x;

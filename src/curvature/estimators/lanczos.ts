@@ -4,7 +4,7 @@
  */
 import { Matrix, eigh } from "../../linalg";
 import type { SymmetricOperator } from "../operator-base";
-import { checkOperator } from "../operator-base";
+import { applyOperator, checkOperator } from "../operator-base";
 
 /** The result of `lanczos`: the tridiagonal matrix T of the run and, if asked, the Lanczos vectors. */
 export interface LanczosRun {
@@ -48,7 +48,7 @@ export function lanczos(
   let steps = m;
   for (let j = 0; j < m; j++) {
     Q.data.set(q, j * p);
-    const w = op.apply(new Matrix(1, p, q)).data.slice();
+    const w = applyOperator("lanczos", op, new Matrix(1, p, q)).data.slice();
     let a = 0;
     for (let i = 0; i < p; i++) a += w[i] * q[i];
     alpha[j] = a;

@@ -7,7 +7,7 @@ import { Matrix } from "../../linalg";
 import { Rng } from "../../util/random";
 import { checkOptions, int, seed32 } from "../../util/options";
 import type { SymmetricOperator } from "../operator-base";
-import { applyInBlocks, checkOperator } from "../operator-base";
+import { applyInBlocks, applyOperator, checkOperator } from "../operator-base";
 import { rademacher } from "./probes";
 import { ApproximationReport, approximationReport } from "./asymmetry";
 
@@ -29,7 +29,7 @@ export function hutchinsonTrace(
   for (let start = 0; start < S; start += op.block) {
     const B = Math.min(op.block, S - start);
     const V = rademacher(rng, B, p);
-    const AV = op.apply(V);
+    const AV = applyOperator("hutchinsonTrace", op, V);
     for (let b = 0; b < B; b++) {
       let s = 0;
       for (let i = 0; i < p; i++) s += V.data[b * p + i] * AV.data[b * p + i];
