@@ -307,17 +307,22 @@ describe("imageData with source cifar10", () => {
     const gone = path.join(dir, "no-such-folder");
     assert.throws(
       () => imageData({ source: "cifar10", cifarDir: gone, n: 2, d: 64, seed: 0 }),
-      (e: Error) => e.message === `loadCifar10: directory ${gone} does not exist`,
+      (e: Error) => e.message === missingDir(gone),
     );
   });
 });
+
+/** The message for a CIFAR-10 folder that is not there: the path, and what the folder must hold. */
+const missingDir = (gone: string) =>
+  `loadCifar10: directory ${gone} does not exist; dir must be the folder of CIFAR-10's binary version ` +
+  `(data_batch_1.bin … data_batch_5.bin, test_batch.bin)`;
 
 describe("loadCifar10 errors name the file or option", () => {
   it("a missing folder, or no dir option", () => {
     const gone = path.join(tmp(), "absent");
     assert.throws(() => loadCifar10({ dir: gone }), {
       name: "DataError",
-      message: `loadCifar10: directory ${gone} does not exist`,
+      message: missingDir(gone),
     });
     assert.throws(
       () => loadCifar10({} as never),
