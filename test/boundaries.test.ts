@@ -146,7 +146,7 @@ describe("localRank: defaults and refusals", () => {
     for (const l of [0, 1.5])
       assert.throws(
         () => localRank(spec, params, X, { layers: [1, l] }),
-        /localRank: option layers must be a list of an integer ≥ 1/,
+        /localRank: option layers must be a list \(each item an integer ≥ 1\)/,
       );
     for (const l of [0, 1.5, 3])
       assert.throws(

@@ -3,13 +3,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  ExperimentDefinition,
-  runExperiment,
-  OptionError,
-  checkInt,
-  experimentCacheKey,
-} from "../src/experiments/framework";
+import { runExperiment } from "../src/experiments/framework";
+import { defineStudy } from "../src/experiments/define";
+import { definePart, partCacheKey } from "../src/experiments/parts";
+import { int, str } from "../src/util/options";
 import { cacheKey, cacheFile, canonicalJson } from "../src/cache";
 import { mapTasks } from "../src/parallel";
 import { measureModule } from "../src/experiments/hessian-rank/measure";
@@ -18,26 +15,50 @@ import { Progress, setProgressSink, ProgressState } from "../src/progress";
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-fw-"));
 
 let calls = 0;
-const toy: ExperimentDefinition<{ n: number; label: string }> = {
+type Toy = { n: number; label: string };
+const toy = defineStudy({
   name: "toy",
+  namespace: "toy",
   title: "toy",
+  authors: "nobody 2026",
   paper: "-",
-  defaults: { n: 3, label: "a" },
+  notebook: "-",
+  defaults: { n: 3, label: "a" } as Toy,
   presets: { quick: { n: 2 }, paper: {} },
-  validate(o) {
-    checkInt("toy", "n", o.n, 1, 10);
+  rules: { n: int(1, 10), label: str },
+  claims: {},
+  parts: {
+    sum: definePart<Toy>()({
+      id: "sum",
+      title: "the sum 1 + … + n",
+      reads: ["n", "label"],
+      async run(o) {
+        calls++;
+        return {
+          figures: [],
+          summary: { sum: (o.n * (o.n + 1)) / 2, label: o.label },
+          checks: [{ name: "n small", pass: o.n < 5, detail: `n = ${o.n}` }],
+        };
+      },
+    }),
   },
-  async run(o) {
-    calls++;
-    return {
-      figures: [],
-      summary: { sum: (o.n * (o.n + 1)) / 2, label: o.label },
-      tables: [],
-      checks: [{ name: "n small", pass: o.n < 5, detail: `n = ${o.n}` }],
-      notes: [],
-    };
-  },
-};
+});
+const toyKey = (o: Toy) => partCacheKey("toy", "sum", o, ["n", "label"]);
+
+/** What `fn` writes to stderr (the framework's log lines), besides running it. */
+async function stderrOf<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
+  const orig = process.stderr.write.bind(process.stderr);
+  let err = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (err += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
+  try {
+    return { value: await fn(), err };
+  } finally {
+    process.stderr.write = orig;
+  }
+}
 
 describe("experiment framework", () => {
   it("merges defaults ← preset ← options and rejects bad options before running", async () => {
@@ -70,14 +91,13 @@ describe("experiment framework", () => {
       assert.deepEqual(b.toJSON(), a.toJSON());
       await runExperiment(toy, { n: 7, cacheDir: dir, force: true });
       assert.equal(calls, 2);
-      const file = cacheFile(experimentCacheKey("toy", { n: 7, label: "a" }), dir);
+      const file = cacheFile(toyKey({ n: 7, label: "a" }), dir);
       const text = fs.readFileSync(file, "utf8");
       fs.writeFileSync(file, text.slice(0, Math.floor(text.length * 0.6)));
-      const logs: string[] = [];
-      const c = await runExperiment(toy, { n: 7, cacheDir: dir }, (s) => logs.push(s));
+      const { value: c, err } = await stderrOf(() => runExperiment(toy, { n: 7, cacheDir: dir }));
       assert.equal(c.cached, false);
       assert.equal(calls, 3);
-      assert.match(logs.join("\n"), /unreadable \(checksum mismatch/);
+      assert.match(err, /unreadable \(checksum mismatch/);
       assert.equal((await runExperiment(toy, { n: 7, cacheDir: dir })).cached, true, "rewritten whole");
       assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
     },
@@ -86,8 +106,9 @@ describe("experiment framework", () => {
   it(
     "the key leaves out the worker count and includes the code; a cache that cannot be " + "written loses no result",
     async () => {
-      assert.equal(experimentCacheKey("toy", { n: 1, workers: 1 }), experimentCacheKey("toy", { n: 1, workers: 2 }));
-      assert.notEqual(experimentCacheKey("toy", { n: 1 }), experimentCacheKey("toy", { n: 2 }));
+      const key = (o: object) => partCacheKey("toy", "sum", o, ["n", "label", "workers"]);
+      assert.equal(key({ n: 1, label: "a", workers: 1 }), key({ n: 1, label: "a", workers: 2 }));
+      assert.notEqual(key({ n: 1, label: "a" }), key({ n: 2, label: "a" }));
       assert.notEqual(cacheKey("toy", { n: 1 }, "0.1.0 aaaa"), cacheKey("toy", { n: 1 }, "0.1.0 bbbb"));
       const dir = tmp();
       fs.writeFileSync(path.join(dir, "blocked"), "a file where the cache folder should be");
@@ -147,5 +168,3 @@ describe("worker pool", () => {
     );
   });
 });
-
-export { OptionError };

@@ -282,7 +282,7 @@ describe("claims ledger: decision rules", () => {
 describe("claims ledger: every study's claims", () => {
   for (const study of STUDIES) {
     it(`${study.name}: declares its claims, and every rule can come out either way`, () => {
-      const claims = study.claims();
+      const claims = study.claims;
       const ids = Object.keys(claims);
       assert.ok(ids.length >= 3, `${study.name} declares ${ids.length} claims`);
       for (const [key, c] of Object.entries(claims)) {

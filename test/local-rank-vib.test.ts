@@ -22,7 +22,9 @@ import {
   trainGaussianVib,
   trainSampledGaussianVib,
 } from "../src/experiments/local-rank/gaussian-vib";
-import { localRankDefaults, localRankPresets, validateLocalRank } from "../src/experiments/local-rank/options";
+import { localRankDefaults, localRankPresets } from "../src/experiments/local-rank/options";
+import { localRankStudy } from "../src/experiments/local-rank";
+const validateLocalRank = (o: typeof localRankDefaults) => localRankStudy.validate(o);
 import { patel } from "../src/experiments/local-rank";
 
 /** Determinant by Gaussian elimination with partial pivoting (independent of the library's eigen-solvers). */

@@ -56,7 +56,7 @@ it(
       );
       const ns = (rs as unknown as Record<string, Record<string, Call>>)[s.namespace!];
       const all = cells(file);
-      for (const part of s.definition().parts ?? []) {
+      for (const part of s.parts) {
         const src = all.find((c) => c.includes(`await rs.${s.namespace}.${part.id}({`));
         assert.ok(src, `${s.namespace}.${part.id}: no cell in ${path.basename(file)}`);
         for (const preset of ["paper", "quick"] as const) {

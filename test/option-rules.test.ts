@@ -92,24 +92,24 @@ describe("option rules", () => {
     const l = listOf(int(1));
     assert.equal(l([]), undefined, "an empty list passes without minLength");
     assert.equal(l([1, 2, 3]), undefined);
-    assert.equal(l([1, 0]), "a list of an integer ≥ 1");
-    assert.equal(l([1, 2.5]), "a list of an integer ≥ 1");
-    assert.equal(l("1,2"), "a list of an integer ≥ 1");
-    assert.equal(l({ length: 1, 0: 1 }), "a list of an integer ≥ 1", "array-likes are not lists");
+    assert.equal(l([1, 0]), "a list (each item an integer ≥ 1)");
+    assert.equal(l([1, 2.5]), "a list (each item an integer ≥ 1)");
+    assert.equal(l("1,2"), "a list (each item an integer ≥ 1)");
+    assert.equal(l({ length: 1, 0: 1 }), "a list (each item an integer ≥ 1)", "array-likes are not lists");
     const l2 = listOf(num(), { minLength: 2 });
     assert.equal(l2([1, 2]), undefined, "exactly minLength");
-    assert.equal(l2([1]), "a list of at least 2 of a finite number");
-    assert.equal(l2([1, Infinity]), "a list of at least 2 of a finite number");
+    assert.equal(l2([1]), "a list of at least 2 items (each item a finite number)");
+    assert.equal(l2([1, Infinity]), "a list of at least 2 items (each item a finite number)");
     assert.equal(listOf(anything)([1]), undefined);
-    assert.equal(listOf(anything)(3), "a list of values", "a rule that accepts everything is named 'values'");
+    assert.equal(listOf(anything)(3), "a list", "a rule that accepts everything is named 'values'");
     assert.equal(listOf(int(), { minLength: 0 })([]), undefined);
   });
 
   it("either: a value passing any rule passes; the refusal joins every rule's words", () => {
     const e = either(bool, listOf(bool));
     assert.deepEqual([e(true), e([false, true]), e([])], [undefined, undefined, undefined]);
-    assert.equal(e("yes"), "true or false or a list of true or false");
-    assert.equal(e([1]), "true or false or a list of true or false");
+    assert.equal(e("yes"), "true or false or a list (each item true or false)");
+    assert.equal(e([1]), "true or false or a list (each item true or false)");
   });
 });
 

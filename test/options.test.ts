@@ -171,7 +171,7 @@ describe("metrics", () => {
     );
     refuses(
       () => metrics.localRank(linSpec, linParams, X, bad({ layers: 2 })),
-      /localRank: option layers must be a list of an integer ≥ 1; got 2/,
+      /localRank: option layers must be a list \(each item an integer ≥ 1\); got 2/,
     );
     refuses(
       () => metrics.localRank(linSpec, linParams, X, bad({ eps: "0.1" })),
@@ -327,7 +327,7 @@ describe("export and figures", () => {
     refuses(() => panelGrid(layout(), ["a", "b"], { cols: 0 }), /panelGrid: option cols must be an integer ≥ 1; got 0/);
     refuses(
       () => panelGrid(layout(), ["a", "b"], bad({ cols: 2, yLog: ["yes"] })),
-      /panelGrid: option yLog must be true or false or a list of true or false; got \["yes"\]/,
+      /panelGrid: option yLog must be true or false or a list \(each item true or false\); got \["yes"\]/,
     );
     refuses(
       () => panelGrid(layout(), ["a", "b"], bad({ xTitle: "x" })),
@@ -391,7 +391,7 @@ describe("data", () => {
     );
     refuses(
       () => data.gaussianPairs(bad({ n: 10, dIn: 3, dOut: 2, crossCov: "identity" })),
-      /gaussianPairs: option crossCov must be one of "random" or a Matrix or a list/,
+      /gaussianPairs: option crossCov must be one of "random" or a Matrix or a non-empty list/,
     );
     refuses(
       () => data.gaussianPairs({ n: 10, dIn: 3, dOut: 2, crossNorm: 1 }),
@@ -451,7 +451,7 @@ describe("data", () => {
     );
     refuses(
       () => data.loadMnist(bad({ classes: 3 })),
-      /loadMnist: option classes must be a list of at least 1 of an integer ≥ 0; got 3/,
+      /loadMnist: option classes must be a non-empty list \(each item an integer ≥ 0\); got 3/,
     );
     refuses(
       () => data.loadMnist(bad({ split: "val" })),

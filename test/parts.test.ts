@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ExperimentDefinition, runExperiment, OptionError, checkInt } from "../src/experiments/framework";
+import { ExperimentDefinition, runExperiment, OptionError } from "../src/experiments/framework";
+import { checkOption, int } from "../src/util/options";
 import { definePart, partCall, runPart, assessFromParts } from "../src/experiments/parts";
 import { ClaimSpec, holdsInAll } from "../src/report/ledger";
 import { mapTasks } from "../src/parallel";
@@ -100,8 +101,8 @@ const study: ExperimentDefinition<ToyOptions> = {
   defaults: { a: 2, b: 1, shared: 10, workers: 1 },
   presets: { paper: {}, quick: { a: 4 } },
   validate(o) {
-    checkInt("toy-parts", "a", o.a, 0, 100);
-    checkInt("toy-parts", "b", o.b, -100, 100);
+    checkOption("toy-parts", "a", o.a, int(0, 100));
+    checkOption("toy-parts", "b", o.b, int(-100, 100));
   },
   claims: { "c-all": claim, "c-b": onlyB },
   parts: [A, B],

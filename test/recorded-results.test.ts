@@ -16,13 +16,6 @@ import { codeHash } from "../src/cache";
 import { LedgerEntry, ruleHash } from "../src/report/ledger";
 
 const root = path.resolve(__dirname, "../..");
-const NOTEBOOK_OF: Record<string, string> = {
-  "hessian-rank": "hessian-rank",
-  "info-loss": "information-loss",
-  "flatness-compression": "flatness-compression",
-  bottleneck: "bottleneck",
-  "local-rank": "local-rank",
-};
 
 describe("recorded paper-preset results", () => {
   for (const study of STUDIES) {
@@ -33,7 +26,7 @@ describe("recorded paper-preset results", () => {
       assert.match(p.commit, /^[0-9a-f]{7,40}$/);
       assert.equal(p.dirty, false, "recorded from a checkout with uncommitted changes");
       assert.ok(p.seconds > 0);
-      const declared = Object.values(study.claims())
+      const declared = Object.values(study.claims)
         .map((c) => c.id)
         .sort();
       assert.deepEqual(
@@ -64,7 +57,7 @@ describe("rule provenance: a rule changed after its record was made fails until 
     it(`${study.name}: every recorded rule hash equals the rule's current hash`, (t) => {
       const rec = loadRecorded(study.name, "paper", root);
       if (!rec) return;
-      const claims = study.claims();
+      const claims = study.claims;
       const hashed = rec.ledger.filter((e) => e.ruleHash);
       if (!hashed.length) {
         // records made before rule hashes existed cannot be checked; say so (they are listed in the README too)
@@ -86,7 +79,7 @@ describe("rule provenance: a rule changed after its record was made fails until 
 
   it("the check sees a changed rule: a record entry with another hash is reported", () => {
     const study = STUDIES[0];
-    const [id, spec] = Object.entries(study.claims())[0];
+    const [id, spec] = Object.entries(study.claims)[0];
     const fake: Pick<LedgerEntry, "id" | "ruleHash"> = { id, ruleHash: "0000000000000000" };
     assert.notEqual(ruleHash(spec), fake.ruleHash);
     assert.equal(ruleHash({ ...spec, rule: spec.rule + " (changed)" }) === ruleHash(spec), false);
@@ -95,25 +88,23 @@ describe("rule provenance: a rule changed after its record was made fails until 
 
 describe("notebooks", () => {
   for (const study of STUDIES) {
-    it(`${NOTEBOOK_OF[study.name]}.ipynb ends with the ledger table of its live run`, () => {
-      const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"));
+    it(`${study.notebook}.ipynb ends with the ledger table of its live run`, () => {
+      const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${study.notebook}.ipynb`), "utf8"));
       const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
       assert.equal(code[code.length - 1].source.join("").trim(), "rs.ledgerTable(result)");
       assert.equal(nb.cells[nb.cells.length - 1].cell_type, "code", "nothing after the table");
     });
     if (study.namespace) {
       it(
-        `${NOTEBOOK_OF[study.name]}.ipynb has a cell per figure: every part of ${study.name} ` +
+        `${study.notebook}.ipynb has a cell per figure: every part of ${study.name} ` +
           `called as rs.${study.namespace}.<part>`,
         () => {
           const rs = require("../src") as Record<string, Record<string, unknown>>;
           const ns = rs[study.namespace!];
           assert.ok(ns && typeof ns.study === "function", `rs.${study.namespace}.study`);
-          const parts = study.definition().parts ?? [];
+          const parts = study.parts;
           assert.ok(parts.length >= 2, "a study written as parts has one per figure");
-          const nb = JSON.parse(
-            fs.readFileSync(path.join(root, "notebooks", `${NOTEBOOK_OF[study.name]}.ipynb`), "utf8"),
-          );
+          const nb = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${study.notebook}.ipynb`), "utf8"));
           const code = nb.cells
             .filter((c: { cell_type: string }) => c.cell_type === "code")
             .map((c: { source: string[] }) => c.source.join(""))

@@ -126,13 +126,13 @@ describe("study options: refused before any work, NaN and Infinity shown as them
     );
     await assert.rejects(
       patel.fig1({ preset: "quick", epsList: [], cache: false }),
-      /option epsList must be a non-empty list of numbers ≥ 0; got \[\]/,
+      /option epsList must be a non-empty list \(each item a finite number ≥ 0\); got \[\]/,
     );
     await assert.rejects(patel.fig1({ preset: "quick", seed: 0.5, cache: false }), /option seed must be an integer/);
     await assert.rejects(patel.fig1({ preset: "quick", eps: NaN, cache: false }), /option eps must be .*; got NaN/);
     await assert.rejects(
       patel.fig1({ preset: "quick", epsList: [0.1, Infinity], cache: false }),
-      /option epsList must be .*; got Infinity/,
+      /option epsList must be .*; got \[0\.1,Infinity\]/,
     );
   });
 

@@ -101,7 +101,7 @@ describe("figure and ledger usage errors", () => {
       const out = path.join(dir, "f.svg");
       for (const [args, why] of [
         [["--set", "bogus=1"], /unknown option "bogus"; allowed: /],
-        [["--set", "sweepN=abc"], /option sweepN must be a list/],
+        [["--set", "sweepN=abc"], /option sweepN must be a non-empty list/],
         [["--preset", "bogus"], /option preset must be one of quick, paper/],
       ] as [string[], RegExp][]) {
         const r = run(["figure", "singh.fig2a", "--out", out, ...args]);
@@ -266,7 +266,7 @@ describe("inputs that were accepted and gave wrong or no results", () => {
       [{ lr: Infinity }, /option lr must be a finite number > 0; got Infinity/],
       [{ l2: NaN }, /option l2 must be a finite number ≥ 0; got NaN/],
       [{ optimizer: "adamw", weightDecay: -1 }, /option weightDecay must be a finite number ≥ 0; got -1/],
-      [{ checkpoints: [-1, 3] }, /option checkpoints must be a list of an integer ≥ 0/],
+      [{ checkpoints: [-1, 3] }, /option checkpoints must be a list \(each item an integer ≥ 0\)/],
       [{ seed: 2 ** 32 }, /option seed must be an integer in \[0, 2³² − 1\]/],
     ] as [object, RegExp][])
       await assert.rejects(trainFloat64({ ...base, ...extra }), why, JSON.stringify(extra));

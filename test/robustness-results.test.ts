@@ -57,13 +57,15 @@ function fakeResult(name: string, verdict = "reproduced"): ExperimentResult {
 function fakeStudies(ran: string[]): StudyEntry[] {
   return ["hessian-rank", "info-loss"].map((name) => ({
     name,
+    namespace: name,
     paper: "x",
     title: `fake ${name}`,
-    claims: () => ({}),
-    definition: () => ({}) as never,
-    run: async () => {
-      ran.push(name);
-      return fakeResult(name);
+    claims: {},
+    calls: {
+      study: async () => {
+        ran.push(name);
+        return fakeResult(name);
+      },
     },
   }));
 }

@@ -323,11 +323,11 @@ describe("Singh et al.: rank/p rules (Fig. 2c, depth)", () => {
       assert.notEqual(res.claim("s94-nonlinear-bulk").verdict, "not assessed");
       await assert.rejects(
         singh.appendix({ appendixLosses: ["mse", "hinge" as never] }),
-        /option appendixLosses must be a non-empty list without repeats of "mse", "ce", "logcosh"/,
+        /option appendixLosses must be a non-empty list without repeats \(each item one of "mse", "ce", "logcosh"\)/,
       );
       await assert.rejects(
         singh.thm5({ thm5Hidden: [[3], []] }),
-        /option thm5Hidden must be a non-empty list of hidden-width lists/,
+        /option thm5Hidden must be a non-empty list \(each item a non-empty list \(each item an integer ≥ 1\)\)/,
       );
     },
   );
@@ -399,7 +399,7 @@ describe("study: Singh et al. Hessian rank (quick preset)", () => {
       assert.deepEqual(again.ledger, r.ledger);
       await assert.rejects(
         hessianRank({ widths: [0, 4] }),
-        /option widths must be a list of at least 1 integers ≥ 1; got \[0,4\]/,
+        /option widths must be a non-empty list \(each item an integer ≥ 1\); got \[0,4\]/,
       );
       await assert.rejects(
         hessianRank({ downscale: "bilinear" as never }),

@@ -455,7 +455,7 @@ describe("study: Patel local rank", () => {
       assert.ok(!Object.keys(r.summary).some((k) => /falls late/.test(k)), "no verdict strings in the summary");
       await assert.rejects(
         localRankExperiment({ crossCov: [1.5] }),
-        /option crossCov must be a non-empty list of correlations in \(0, 1\)/,
+        /option crossCov must be a non-empty list \(each item a finite number in \(0, 1\)\)/,
       );
       await assert.rejects(
         localRankExperiment({ optimizer: "adam" }),

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { UsageError } from "./args";
-import { STUDIES } from "../experiments/registry";
+import { STUDIES, findStudy } from "../experiments/registry";
 import { EXPORT_FORMATS, ExportFormat, save, closeExporter } from "../export";
 import type { ExperimentResult } from "../report/result";
 import { outputPlaceProblem } from "../util/files";
@@ -46,12 +46,12 @@ export function findFigureCall(target: string): { study: string; id: string; cal
   if (dot <= 0)
     throw new UsageError(`figure: name the figure as <study>.<figure>, e.g. hessian-rank.fig2a; got "${target}"`);
   const [s, id] = [target.slice(0, dot), target.slice(dot + 1)];
-  const entry = STUDIES.find((x) => x.name === s || x.namespace === s);
-  if (!entry?.namespace)
+  const entry = findStudy(s);
+  if (!entry)
     throw new UsageError(
       `figure: no study "${s}"; studies: ${STUDIES.map((x) => `${x.name} (${x.namespace})`).join(", ")}`,
     );
-  const ns = (require("../index") as Record<string, Record<string, unknown>>)[entry.namespace];
+  const ns = entry.calls as Record<string, unknown>;
   const ids = Object.keys(ns).filter((k) => typeof ns[k] === "function" && k !== "study");
   if (!ids.includes(id))
     throw new UsageError(`figure: ${entry.name} has no figure "${id}"; its figures: ${ids.join(", ")}`);

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseFlags, UsageError } from "./args";
-import { STUDIES } from "../experiments/registry";
+import { STUDIES, findStudy } from "../experiments/registry";
 import { loadRecorded } from "../report/recorded";
 import { VERDICTS } from "../report/ledger";
 import { ExperimentResult, ResultData } from "../report/result";
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!fs.existsSync(flags.from)) throw new UsageError(`ledger: --from ${flags.from}: no such file`);
     result = new ExperimentResult(readSummary(flags.from));
   } else {
-    const entry = STUDIES.find((s) => s.name === study || s.namespace === study);
+    const entry = study === undefined ? undefined : findStudy(study);
     if (!entry)
       throw new UsageError(
         `ledger: name a study (${STUDIES.map((s) => s.name).join(", ")}), or give --from FILE` +

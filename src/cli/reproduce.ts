@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "./args";
 import { STUDIES, StudyEntry } from "../experiments/registry";
+import type { AnyStudy } from "../experiments/define";
 import { PRESETS, Preset, resolveOptions } from "../experiments/framework";
 import { save, closeExporter, exporterStats } from "../export";
 import { writeFileAtomic, outputPlaceProblem } from "../util/files";
@@ -171,7 +172,7 @@ export async function writeStudyOutputs(
 }
 
 /** `rankscope reproduce …`; `studies` is the registry (a test passes its own). */
-export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Promise<number> {
+export async function main(argv: string[], studies: readonly StudyEntry[] = STUDIES): Promise<number> {
   let args: ReturnType<typeof parseReproduceArgs>;
   try {
     args = parseReproduceArgs(argv);
@@ -202,8 +203,7 @@ export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Pro
     const lines = studies
       .filter((s) => args.studies.includes(s.name))
       .map((s) => {
-        const def = s.definition();
-        const est = def.estimate?.(resolveOptions(def, { preset: "full" }));
+        const est = (s as AnyStudy).estimate?.(resolveOptions(s as AnyStudy, { preset: "full" }));
         return `  ${s.name}: ${est ? `about ${Math.round(est.cpuHours * 10) / 10} CPU-hours (${est.detail})` : "no estimate"}`;
       });
     console.error(
@@ -235,7 +235,7 @@ export async function main(argv: string[], studies: StudyEntry[] = STUDIES): Pro
         ...(args.queue ? { queue: args.queue } : {}),
         ...(args.local ? { local: true } : {}),
       };
-      result = await study.run!(args.preset, extra);
+      result = await study.calls.study({ preset: args.preset, ...extra });
     } catch (err) {
       if (interrupted()) return 130; // Ctrl-C: the handler reports and exits
       // one study's failure must not lose the others: say what failed and go on

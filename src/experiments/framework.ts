@@ -4,13 +4,9 @@
  * content-addressed cache, computed with progress when missing, and returned as an
  * `ExperimentResult` that renders itself and serialises to JSON.
  */
-import { ExperimentResult, ResultData, resultDataProblem } from "../report/result";
-import { cacheKey, canonicalJson, readCache, writeCache, defaultCacheDir, packageVersion, codeHash } from "../cache";
-import { runResultHook } from "../report/render";
-import { withCheckpoints, clearCheckpoints } from "../parallel/checkpoint";
-import * as path from "node:path";
+import type { ExperimentResult } from "../report/result";
 import { checkEnvironment, envQueue } from "../util/env";
-import { checkQueueUrl, withQueue } from "../queue";
+import { checkQueueUrl } from "../queue";
 import type { ClaimSet } from "../report/ledger";
 import { runStudyParts, AnyPart, StudyIntro } from "./parts";
 
@@ -45,12 +41,10 @@ export interface RunControls {
   local?: boolean;
 }
 
-/** What a study written as one computation returns (studies written as parts return `PartOutput`s instead). */
-export type StudyOutput = Pick<ResultData, "figures" | "summary" | "tables" | "checks" | "notes"> &
-  Partial<Pick<ResultData, "ledger" | "timings">>;
-
 /**
- * A study: its name, paper, options with the paper's defaults, presets, validation, and its parts (figures) and claims.
+ * A study as the framework runs it: its name, paper, options with the paper's defaults, presets, validation, and its
+ * parts (figures) and claims. Studies are written with `defineStudy` (define.ts), which builds this from one
+ * description and derives the calls.
  */
 export interface ExperimentDefinition<O extends object> {
   name: string;
@@ -62,10 +56,8 @@ export interface ExperimentDefinition<O extends object> {
   presets: Record<"quick" | "paper", Partial<O>> & { full?: Partial<O> };
   /** throws OptionError for bad values */
   validate(options: O): void;
-  /** a study written as one computation (older form); a study written as parts gives `parts` instead */
-  run?(options: O): Promise<StudyOutput>;
   /** the paper's figures, each computed and cached on its own (src/experiments/parts.ts) */
-  parts?: AnyPart<O>[];
+  parts: AnyPart<O>[];
   /** the study's data description and conventions, shown before its figures */
   intro?: StudyIntro<O, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** the study's claims (assessed from the parts' evidence) */
@@ -149,16 +141,6 @@ export function planRun<O extends object>(
 }
 
 /**
- * The cache key of a study run: its name, its resolved options without `workers` (the worker count
- * changes how fast, not what, a study computes; results are identical by design), the package version
- * and a hash of the compiled library (so a code change never serves a stale result).
- */
-export function experimentCacheKey(name: string, options: object): string {
-  const { workers: _workers, ...keyed } = options as Record<string, unknown>;
-  return cacheKey(name, keyed, `${packageVersion()} ${codeHash()}`);
-}
-
-/**
  * Runs a whole study: options resolved (paper defaults ← preset ← yours) and validated before any work, each figure
  * from the disk cache or computed (with progress and checkpoints), the claims judged; returns a result that renders
  * itself in a notebook and serialises to JSON.
@@ -166,128 +148,6 @@ export function experimentCacheKey(name: string, options: object): string {
 export async function runExperiment<O extends object>(
   def: ExperimentDefinition<O>,
   given: Partial<O> & RunControls = {},
-  log: (s: string) => void = (s) => process.stderr.write(`rankscope: ${s}\n`),
 ): Promise<ExperimentResult> {
-  if (def.parts) return runStudyParts(def, given);
-  if (!def.run) throw new Error(`${def.name}: the study defines neither parts nor run`);
-  const run = def.run.bind(def);
-  const options = resolveOptions(def, given);
-  return withQueue(planRun(def, options, given, log), () => runWhole(def, run, options, given, log), def.name);
-}
-
-async function runWhole<O extends object>(
-  def: ExperimentDefinition<O>,
-  run: (o: O) => Promise<StudyOutput>,
-  options: O,
-  given: Partial<O> & RunControls,
-  log: (s: string) => void,
-): Promise<ExperimentResult> {
-  const useCache = given.cache ?? true;
-  const dir = given.cacheDir ?? defaultCacheDir();
-  const key = experimentCacheKey(def.name, options);
-  // the preset this call started from and the options it changed (not part of the key: the same options
-  // reached from another preset are the same computation, so a cache hit gets this call's labels)
-  const preset = given.preset ?? "paper";
-  const base = { ...def.defaults, ...(def.presets[preset] ?? {}) } as Record<string, unknown>;
-  const changedOptions = Object.keys(def.defaults).filter(
-    (k) => k !== "workers" && canonicalJson((options as Record<string, unknown>)[k]) !== canonicalJson(base[k]),
-  );
-  if (useCache && !given.force) {
-    const hit = readCache<ResultData>(key, dir, resultDataProblem);
-    if (hit.status === "hit") {
-      const r = new ExperimentResult({ ...hit.value, preset, changedOptions });
-      r.cached = true;
-      await runResultHook(r);
-      return r;
-    }
-    if (hit.status === "corrupt")
-      log(`${def.name}: cache entry ${key.slice(0, 12)}… is unreadable (${hit.reason}); recomputing`);
-  }
-  const t0 = Date.now();
-  // finished tasks are checkpointed under the cache folder, so an interrupted run resumes (same key = same computation)
-  const partial = useCache ? path.join(dir, "partial", key) : undefined;
-  if (partial && given.force) clearCheckpoints(partial); // force: recompute everything, checkpoints included
-  const { value: out, restored } = await withCheckpoints(
-    partial,
-    () => run(options),
-    (s) => log(`${def.name}: ${s}`),
-  );
-  if (restored) log(`${def.name}: ${restored} task(s) came from checkpoints of an interrupted run`);
-  const data: ResultData = {
-    experiment: def.name,
-    title: def.title,
-    preset,
-    changedOptions,
-    options: options as Record<string, unknown>,
-    ...out,
-    ledger: out.ledger ?? [],
-    seconds: (Date.now() - t0) / 1000,
-    version: packageVersion(),
-  };
-  if (useCache) {
-    // a finished result is never thrown away because the cache cannot be written
-    try {
-      writeCache(key, data, dir);
-    } catch (err) {
-      const msg =
-        `${def.name}: could not write the cache entry under ${dir} (${(err as Error).message}); ` +
-        `the result is returned but not cached`;
-      log(msg);
-      process.emitWarning(msg);
-    }
-  }
-  if (partial) clearCheckpoints(partial);
-  const result = new ExperimentResult(JSON.parse(JSON.stringify(data)));
-  await runResultHook(result);
-  return result;
-}
-
-// ---- option validators (each error names the option and what is allowed) ----
-/** Throws OptionError naming the option and its allowed values unless `value` is one of them. */
-export function checkChoice(study: string, name: string, value: unknown, allowed: readonly unknown[]): void {
-  if (!allowed.includes(value))
-    throw new OptionError(
-      `${study}: option ${name} must be one of ` +
-        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${showValue(value)}`,
-    );
-}
-
-/** Throws OptionError unless `value` is an integer in [min, max]. */
-export function checkInt(study: string, name: string, value: unknown, min: number, max = Infinity): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new OptionError(
-      `${study}: option ${name} must be an integer in [${min}, ` +
-        `${max === Infinity ? "∞" : max}]; got ${showValue(value)}`,
-    );
-  }
-}
-
-/** Throws OptionError unless `value` is a list of at least `minLength` (default 1) integers ≥ min. */
-export function checkIntList(
-  study: string,
-  name: string,
-  value: unknown,
-  min: number,
-  opts: { minLength?: number } = {},
-): void {
-  if (
-    !Array.isArray(value) ||
-    value.length < (opts.minLength ?? 1) ||
-    value.some((v) => !Number.isInteger(v) || v < min)
-  ) {
-    throw new OptionError(
-      `${study}: option ${name} must be a list of at least ${opts.minLength ?? 1} integers ≥ ` +
-        `${min}; got ${showValue(value)}`,
-    );
-  }
-}
-
-/** Throws OptionError unless `value` is a finite number in [min, max]. */
-export function checkNumber(study: string, name: string, value: unknown, min: number, max = Infinity): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new OptionError(
-      `${study}: option ${name} must be a number in [${min}, ${max === Infinity ? "∞" : max}]; ` +
-        `got ${showValue(value)}`,
-    );
-  }
+  return runStudyParts(def, given);
 }

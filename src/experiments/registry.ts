@@ -1,68 +1,33 @@
-/** The five studies rankscope reproduces. */
+/**
+ * The five studies rankscope reproduces, in the order `reproduce` runs them: the one list of them. Each entry is the
+ * study's own definition (`defineStudy` in `<study>/index.ts`); everything `reproduce`, `claims`, `figure`, `ledger`,
+ * the notebooks and the tests need (name, title, paper, namespace, notebook, claims, calls) is read from it. A study
+ * folder under src/experiments that is not listed here fails test/studies.test.ts (docs/adding-a-study.md).
+ */
+import type { Preset, RunControls } from "./framework";
 import type { ExperimentResult } from "../report/result";
-import type { Preset, ExperimentDefinition } from "./framework";
-import type { ClaimSet } from "../report/ledger";
+import type { AnyStudy } from "./define";
+import { hessianRankStudy } from "./hessian-rank";
+import { infoLossStudy } from "./info-loss";
+import { flatnessCompressionStudy } from "./flatness-compression";
+import { bottleneckStudy } from "./bottleneck";
+import { localRankStudy } from "./local-rank";
 
-/** One study in the registry that `reproduce`, `claims` and the notebooks runner iterate over. */
-export interface StudyEntry {
-  name: string;
-  paper: string;
-  title: string;
-  /** undefined while the study is not implemented */
-  run?: (preset: Preset, extra?: Record<string, unknown>) => Promise<ExperimentResult>;
-  /** the paper's claims the study tests (its ledger, declared in `<study>/claims.ts`) */
-  claims: () => ClaimSet;
-  /** the public namespace of the study's per-figure calls (`rs.<namespace>.<figure>`), once it is written as parts */
-  namespace?: string;
-  /** the study's definition (options, presets, parts) */
-  definition: () => ExperimentDefinition<object>;
-}
-
-/** The five studies, in the order `reproduce` runs them. */
-export const STUDIES: StudyEntry[] = [
-  {
-    name: "hessian-rank",
-    namespace: "singh",
-    definition: () => require("./hessian-rank").hessianRankStudy,
-    paper: "singh-2021-hessian-rank.md",
-    title: "Hessian rank of neural networks",
-    claims: () => require("./hessian-rank/claims").CLAIMS,
-    run: (preset, extra) => require("./hessian-rank").hessianRank({ preset, ...(extra ?? {}) }),
-  },
-  {
-    name: "info-loss",
-    namespace: "hebbar",
-    definition: () => require("./info-loss").infoLossStudy,
-    paper: "hebbar-2022-information-loss-basin-flatness.txt",
-    title: "Information loss and basin flatness",
-    claims: () => require("./info-loss/claims").CLAIMS,
-    run: (preset, extra) => require("./info-loss").infoLoss({ preset, ...(extra ?? {}) }),
-  },
-  {
-    name: "flatness-compression",
-    namespace: "chen",
-    definition: () => require("./flatness-compression").flatnessCompressionStudy,
-    paper: "chen-2024-flatness-compression.txt",
-    title: "Flatness and compressed representations",
-    claims: () => require("./flatness-compression/claims").CLAIMS,
-    run: (preset, extra) => require("./flatness-compression").flatnessCompression({ preset, ...(extra ?? {}) }),
-  },
-  {
-    name: "bottleneck",
-    namespace: "jacot",
-    definition: () => require("./bottleneck").bottleneckStudy,
-    paper: "jacot-2023-bottleneck-structure.txt",
-    title: "Bottleneck structure in deep L2-regularized networks",
-    claims: () => require("./bottleneck/claims").CLAIMS,
-    run: (preset, extra) => require("./bottleneck").bottleneck({ preset, ...(extra ?? {}) }),
-  },
-  {
-    name: "local-rank",
-    namespace: "patel",
-    definition: () => require("./local-rank").localRankStudy,
-    paper: "patel-2024-local-rank.md",
-    title: "Local rank and information compression",
-    claims: () => require("./local-rank/claims").CLAIMS,
-    run: (preset, extra) => require("./local-rank").localRankExperiment({ preset, ...(extra ?? {}) }),
-  },
+/** The studies, in the order `reproduce` runs them. */
+export const STUDIES: readonly AnyStudy[] = [
+  hessianRankStudy,
+  infoLossStudy,
+  flatnessCompressionStudy,
+  bottleneckStudy,
+  localRankStudy,
 ];
+
+/** What the command line needs of a study (a test passes stand-ins of this shape to `reproduce`). */
+export type StudyEntry = Pick<AnyStudy, "name" | "namespace" | "title" | "paper" | "claims"> & {
+  calls: { study(options?: { preset?: Preset } & RunControls): Promise<ExperimentResult> };
+};
+
+/** The study named `name` or by its namespace (`hessian-rank` or `singh`), or undefined. */
+export function findStudy(name: string): AnyStudy | undefined {
+  return STUDIES.find((s) => s.name === name || s.namespace === name);
+}

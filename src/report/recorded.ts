@@ -206,10 +206,10 @@ export function loadRecorded(study: string, preset = "paper", root = packageRoot
     );
   // records made before claim kinds existed: each entry's kind is its claim's declaration (a property of the claim)
   if (Array.isArray(data.ledger)) {
-    const entry = (require("../experiments/registry").STUDIES as { name: string; claims(): ClaimSet }[]).find(
+    const entry = (require("../experiments/registry").STUDIES as { name: string; claims: ClaimSet }[]).find(
       (s) => s.name === study,
     );
-    const claims = entry?.claims();
+    const claims = entry?.claims;
     for (const e of data.ledger) if (!e.kind) e.kind = claims?.[e.id]?.kind ?? "paper";
   }
   return new RecordedResult(data, file);

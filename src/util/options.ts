@@ -31,17 +31,22 @@ export const seed32: OptionRule = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 2 ** 32 ? undefined : "an integer in [0, 2³² − 1]";
 
 export const num =
-  (min = -Infinity, max = Infinity, opts: { exclusiveMin?: boolean } = {}): OptionRule =>
+  (min = -Infinity, max = Infinity, opts: { exclusiveMin?: boolean; exclusiveMax?: boolean } = {}): OptionRule =>
   (v) =>
-    typeof v === "number" && Number.isFinite(v) && (opts.exclusiveMin ? v > min : v >= min) && v <= max
+    typeof v === "number" &&
+    Number.isFinite(v) &&
+    (opts.exclusiveMin ? v > min : v >= min) &&
+    (opts.exclusiveMax ? v < max : v <= max)
       ? undefined
       : min === -Infinity && max === Infinity
         ? "a finite number"
-        : opts.exclusiveMin
-          ? max === Infinity
-            ? `a finite number > ${min}`
-            : `a finite number in (${min}, ${max}]`
-          : `a finite number ${range(min, max)}`;
+        : opts.exclusiveMax
+          ? `a finite number in ${opts.exclusiveMin ? "(" : "["}${min}, ${max})`
+          : opts.exclusiveMin
+            ? max === Infinity
+              ? `a finite number > ${min}`
+              : `a finite number in (${min}, ${max}]`
+            : `a finite number ${range(min, max)}`;
 
 export const bool: OptionRule = (v) => (typeof v === "boolean" ? undefined : "true or false");
 export const str: OptionRule = (v) => (typeof v === "string" && v.length > 0 ? undefined : "a non-empty string");
@@ -52,11 +57,21 @@ export const oneOf =
   (v) =>
     allowed.includes(v) ? undefined : `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
 
+/**
+ * A list whose every item passes `item`: "a non-empty list (each item an integer ≥ 1)", "a list of at least 2 items
+ * without repeats (each item one of …)".
+ */
 export const listOf =
-  (item: OptionRule, opts: { minLength?: number } = {}): OptionRule =>
+  (item: OptionRule, opts: { minLength?: number; distinct?: boolean } = {}): OptionRule =>
   (v) => {
-    const what = `a list${opts.minLength ? ` of at least ${opts.minLength}` : ""} of ${item(Symbol()) ?? "values"}`;
-    if (!Array.isArray(v) || v.length < (opts.minLength ?? 0)) return what;
+    const n = opts.minLength ?? 0;
+    const each = item(Symbol());
+    const what =
+      (n === 0 ? "a list" : n === 1 ? "a non-empty list" : `a list of at least ${n} items`) +
+      (opts.distinct ? " without repeats" : "") +
+      (each === undefined ? "" : ` (each item ${each})`);
+    if (!Array.isArray(v) || v.length < n) return what;
+    if (opts.distinct && new Set(v).size !== v.length) return what;
     return v.every((x) => item(x) === undefined) ? undefined : what;
   };
 
@@ -105,10 +120,17 @@ export function checkOptions(where: string, opts: unknown, rules: Record<string,
   }
   for (const k of allowed) {
     const v = (opts as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    const want = rules[k](v);
-    if (want !== undefined) throw new OptionError(`${where}: option ${k} must be ${want}; got ${show(v)}`);
+    if (v !== undefined) checkOption(where, k, v, rules[k]);
   }
+}
+
+/**
+ * Throws an OptionError naming the option and what its rule allows unless `value` passes the rule (for a bound that
+ * depends on another option: `checkOption(study, "collide", o.collide, int(2, o.k))`).
+ */
+export function checkOption(where: string, name: string, value: unknown, rule: OptionRule): void {
+  const want = rule(value);
+  if (want !== undefined) throw new OptionError(`${where}: option ${name} must be ${want}; got ${show(value)}`);
 }
 
 /**

@@ -18,11 +18,9 @@
  * own call (`jacot.depthSweep({ ... })`, cached on its own); `bottleneck()` runs them all.
  */
 import { fromRecord } from "../estimate";
-import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
-import { partCall } from "../parts";
-import { ExperimentResult } from "../../report/result";
+import { defineStudy } from "../define";
 import { CLAIMS } from "./claims";
-import { BottleneckOptions, bottleneckDefaults, bottleneckPresets, validateBottleneck, NAME } from "./options";
+import { bottleneckDefaults, bottleneckPresets, bottleneckRules, checkBottleneck, NAME } from "./options";
 import { depthSweep, settingText, TRAIN_READS, TASK_READS } from "./fig1-depth-sweep";
 import { latentText } from "../../data";
 import { symmetryLearning } from "./fig2-symmetry-learning";
@@ -30,14 +28,18 @@ import { symmetryLearning } from "./fig2-symmetry-learning";
 export type { BottleneckOptions } from "./options";
 export { bottleneckDefaults } from "./options";
 
-/** The study's definition: options with this reproduction's defaults, presets, its figures (parts) and claims. */
-export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
+/** The study's one definition (define.ts): options with a rule each, presets, figures (parts), claims. */
+export const bottleneckStudy = defineStudy({
   name: NAME,
-  title: "Bottleneck structure in deep L2-regularized networks (Jacot 2023)",
+  namespace: "jacot",
+  title: "Bottleneck structure in deep L2-regularized networks",
+  authors: "Jacot 2023",
   paper: "jacot-2023-bottleneck-structure.txt",
+  notebook: "bottleneck",
   defaults: bottleneckDefaults,
   presets: bottleneckPresets,
-  validate: validateBottleneck,
+  rules: bottleneckRules,
+  check: checkBottleneck,
   estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
@@ -88,18 +90,11 @@ export const bottleneckStudy: ExperimentDefinition<BottleneckOptions> = {
       ],
     }),
   },
-  parts: [depthSweep, symmetryLearning],
-};
+  parts: { depthSweep, symmetryLearning },
+});
 
-/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
-export function bottleneck(options: Partial<BottleneckOptions> & RunControls = {}): Promise<ExperimentResult> {
-  return runExperiment(bottleneckStudy, options);
-}
+/** The paper's figures one call each, e.g. `jacot.<figure>({ ... })`; `jacot.study()` runs them all with the ledger. */
+export const jacot = bottleneckStudy.calls;
 
-/** The paper's figures one call each, e.g. `jacot.depthSweep({ depths: [4, 8, 12] })`; `jacot.study()` runs all. */
-export const jacot = {
-  /** every figure and the ledger over all of them (the same as `bottleneck`) */
-  study: bottleneck,
-  depthSweep: partCall(bottleneckStudy, depthSweep),
-  symmetryLearning: partCall(bottleneckStudy, symmetryLearning),
-};
+/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes); the same as `jacot.study`. */
+export const bottleneck = jacot.study;

@@ -9,10 +9,11 @@
  * generator biases, the most favourable case, where every depth recovers k.
  */
 import { defaultWorkers } from "../../parallel";
-import { Preset, OptionError, checkInt, checkIntList, checkNumber, checkChoice } from "../framework";
+import type { Preset } from "../framework";
+import type { OptionRules } from "../define";
+import { OptionError, int, num, oneOf, listOf, bool, showValue } from "../../util/options";
 import { LATENT_DISTRIBUTIONS, LatentDistribution } from "../../data";
 import { PRECISIONS, Precision } from "../../training";
-import { showValue } from "../../util/options";
 
 /** Options of the Jacot (2023) study; each figure reads its own subset (see `jacot.<figure>.options()`). */
 export interface BottleneckOptions {
@@ -158,51 +159,56 @@ export const bottleneckPresets: Record<Preset, Partial<BottleneckOptions>> = {
   },
 };
 
-export function validateBottleneck(o: BottleneckOptions): void {
-  checkInt(NAME, "k", o.k, 1, 16);
-  checkChoice(NAME, "latent", o.latent, LATENT_DISTRIBUTIONS);
-  checkNumber(NAME, "latentShift", o.latentShift, -100, 100);
-  checkNumber(NAME, "generatorBias", o.generatorBias, 0);
-  checkInt(NAME, "dIn", o.dIn, 1);
-  checkInt(NAME, "dOut", o.dOut, 1);
-  checkInt(NAME, "n", o.n, 10);
-  checkIntList(NAME, "depths", o.depths, 2);
+/** One rule per option: defineStudy checks every option against its rule, then `checkBottleneck`. */
+export const bottleneckRules: OptionRules<BottleneckOptions> = {
+  k: int(1, 16),
+  latent: oneOf(LATENT_DISTRIBUTIONS),
+  latentShift: num(-100, 100),
+  generatorBias: num(0),
+  dIn: int(1),
+  dOut: int(1),
+  n: int(10),
+  depths: listOf(int(2), { minLength: 1 }),
+  seeds: int(1, 100),
+  width: int(1),
+  lr: num(1e-7, 1),
+  lambda: num(0),
+  steps: int(1),
+  precision: oneOf(PRECISIONS),
+  threshold: num(0),
+  dataThreshold: num(0, 1),
+  contrastLatent: oneOf(LATENT_DISTRIBUTIONS),
+  contrastGeneratorBias: num(0),
+  contrastDepths: listOf(int(2)),
+  contrastSeeds: int(1, 100),
+  latentSweep: listOf(int(1)),
+  sweepDepth: int(2),
+  sweepSeeds: int(1, 100),
+  sweepSteps: int(1),
+  sweepPolishSteps: int(0),
+  sweepPolishLambda: num(0),
+  symmetry: bool,
+  symDepth: int(3),
+  symWidth: int(2),
+  symN: int(20),
+  symSteps: int(1),
+  symD: int(2),
+  symT: int(1),
+  symEta: num(1e-6, 0.2),
+  symNoise: num(0, 1),
+  paths: int(2, 50),
+  workers: int(1, 64),
+};
+
+/** Constraints between options (after each passed its rule); every error names the option and what it allows. */
+export function checkBottleneck(o: BottleneckOptions): void {
   if (new Set(o.depths).size < 2)
     throw new OptionError(
       `${NAME}: option depths must hold at least two different depths (for the fit of ‖θ‖² ` +
         `against L); got ${showValue(o.depths)}`,
     );
-  checkInt(NAME, "seeds", o.seeds, 1, 100);
-  checkInt(NAME, "width", o.width, 1);
   if (o.width < Math.max(o.dIn, o.dOut, o.k))
     throw new OptionError(
       `${NAME}: option width must be at least max(dIn, dOut, k) = ${Math.max(o.dIn, o.dOut, o.k)}; got ${o.width}`,
     );
-  checkNumber(NAME, "lr", o.lr, 1e-7, 1);
-  checkNumber(NAME, "lambda", o.lambda, 0);
-  checkInt(NAME, "steps", o.steps, 1);
-  checkChoice(NAME, "precision", o.precision, PRECISIONS);
-  checkNumber(NAME, "threshold", o.threshold, 0);
-  checkNumber(NAME, "dataThreshold", o.dataThreshold, 0, 1);
-  checkChoice(NAME, "contrastLatent", o.contrastLatent, LATENT_DISTRIBUTIONS);
-  checkNumber(NAME, "contrastGeneratorBias", o.contrastGeneratorBias, 0);
-  checkIntList(NAME, "contrastDepths", o.contrastDepths, 2, { minLength: 0 });
-  checkInt(NAME, "contrastSeeds", o.contrastSeeds, 1, 100);
-  checkIntList(NAME, "latentSweep", o.latentSweep, 1, { minLength: 0 });
-  checkInt(NAME, "sweepDepth", o.sweepDepth, 2);
-  checkInt(NAME, "sweepSeeds", o.sweepSeeds, 1, 100);
-  checkInt(NAME, "sweepSteps", o.sweepSteps, 1);
-  checkInt(NAME, "sweepPolishSteps", o.sweepPolishSteps, 0);
-  checkNumber(NAME, "sweepPolishLambda", o.sweepPolishLambda, 0);
-  checkChoice(NAME, "symmetry", o.symmetry, [true, false]);
-  checkInt(NAME, "symDepth", o.symDepth, 3);
-  checkInt(NAME, "symWidth", o.symWidth, 2);
-  checkInt(NAME, "symN", o.symN, 20);
-  checkInt(NAME, "symSteps", o.symSteps, 1);
-  checkInt(NAME, "symD", o.symD, 2);
-  checkInt(NAME, "symT", o.symT, 1);
-  checkNumber(NAME, "symEta", o.symEta, 1e-6, 0.2);
-  checkNumber(NAME, "symNoise", o.symNoise, 0, 1);
-  checkInt(NAME, "paths", o.paths, 2, 50);
-  checkInt(NAME, "workers", o.workers, 1, 64);
 }

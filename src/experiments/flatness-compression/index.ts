@@ -9,16 +9,15 @@
  * (shared.ts); the options and presets are in options.ts, the claims ledger in claims.ts.
  * Each figure is its own call (`chen.fig1({ ... })`, cached on its own); `flatnessCompression()` runs all.
  */
-import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
-import { partCall } from "../parts";
-import { ExperimentResult } from "../../report/result";
+import { defineStudy } from "../define";
 import { resolveSource } from "../data-source";
 import { CLAIMS } from "./claims";
 import {
   FlatnessCompressionOptions,
   flatnessCompressionDefaults,
   flatnessCompressionPresets,
-  validateFlatnessCompression,
+  flatnessCompressionRules,
+  checkFlatnessCompression,
   NAME,
 } from "./options";
 import { fig1, fig2, figE8, figE7 } from "./fig1-2-training-trends";
@@ -49,13 +48,18 @@ export function chenCpuHours(o: FlatnessCompressionOptions): { cpuHours: number;
   };
 }
 
-export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionOptions> = {
+/** The study's one definition (define.ts): options with a rule each, presets, figures (parts), claims. */
+export const flatnessCompressionStudy = defineStudy({
   name: NAME,
-  title: "Flatness and compressed representations (Chen, Recanatesi & Shea-Brown 2024)",
+  namespace: "chen",
+  title: "Flatness and compressed representations",
+  authors: "Chen, Recanatesi & Shea-Brown 2024",
   paper: "chen-2024-flatness-compression.txt",
+  notebook: "flatness-compression",
   defaults: flatnessCompressionDefaults,
   presets: flatnessCompressionPresets,
-  validate: validateFlatnessCompression,
+  rules: flatnessCompressionRules,
+  check: checkFlatnessCompression,
   estimate: (o) => chenCpuHours(o),
   claims: CLAIMS,
   intro: {
@@ -129,28 +133,11 @@ export const flatnessCompressionStudy: ExperimentDefinition<FlatnessCompressionO
       };
     },
   },
-  parts: [fig1, fig2, fig3, figD5, figE8, figE7, fig3Mlp, figD4, lemmaA1, figD6],
-};
+  parts: { fig1, fig2, fig3, figD5, figE8, figE7, fig3Mlp, figD4, lemmaA1, figD6 },
+});
 
-/** Runs the whole study (every figure, each cached on its own, the training runs shared between them). */
-export function flatnessCompression(
-  options: Partial<FlatnessCompressionOptions> & RunControls = {},
-): Promise<ExperimentResult> {
-  return runExperiment(flatnessCompressionStudy, options);
-}
+/** The paper's figures one call each, e.g. `chen.<figure>({ ... })`; `chen.study()` runs them all with the ledger. */
+export const chen = flatnessCompressionStudy.calls;
 
-/** The paper's figures one call each, e.g. `chen.fig1({ vggSteps: 500 })`; `chen.study()` runs all. */
-export const chen = {
-  /** every figure and the ledger over all of them (the same as `flatnessCompression`) */
-  study: flatnessCompression,
-  fig1: partCall(flatnessCompressionStudy, fig1),
-  fig2: partCall(flatnessCompressionStudy, fig2),
-  fig3: partCall(flatnessCompressionStudy, fig3),
-  figD5: partCall(flatnessCompressionStudy, figD5),
-  figE8: partCall(flatnessCompressionStudy, figE8),
-  figE7: partCall(flatnessCompressionStudy, figE7),
-  fig3Mlp: partCall(flatnessCompressionStudy, fig3Mlp),
-  figD4: partCall(flatnessCompressionStudy, figD4),
-  lemmaA1: partCall(flatnessCompressionStudy, lemmaA1),
-  figD6: partCall(flatnessCompressionStudy, figD6),
-};
+/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes); the same as `chen.study`. */
+export const flatnessCompression = chen.study;

@@ -5,11 +5,12 @@
  * names the option and what it allows, before any training starts).
  */
 import { defaultWorkers } from "../../parallel";
-import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import type { Preset } from "../framework";
+import type { OptionRules } from "../define";
+import { OptionError, checkOption, int, num, oneOf, listOf, either, str } from "../../util/options";
 import { PRECISIONS, Precision } from "../../training";
 import { ACTIVATIONS, Activation, VggLayer, CHEN_VGG_LAYERS, vggFeatureShape, VGG_INITS, VggInit } from "../../nets";
 import { IMAGE_SOURCES, ImageSource, resolveSource } from "../data-source";
-import { showValue } from "../../util/options";
 
 export const NAME = "flatness-compression";
 
@@ -187,55 +188,56 @@ export const flatnessCompressionPresets: Record<Preset, Partial<FlatnessCompress
   },
 };
 
-function checkClasses(key: string, v: number[]): void {
-  checkIntList(NAME, key, v, 0);
-  if (new Set(v).size !== v.length || v.length < 2 || v.some((c) => c > 9))
-    throw new OptionError(`${NAME}: option ${key} must be at least two distinct labels in 0..9; got ${showValue(v)}`);
-}
+/** One rule per option: defineStudy checks every option against its rule, then `checkFlatnessCompression`. */
+export const flatnessCompressionRules: OptionRules<FlatnessCompressionOptions> = {
+  source: oneOf(IMAGE_SOURCES),
+  cifarDir: either(str, oneOf([null])),
+  mlpClasses: listOf(int(0, 9), { minLength: 2, distinct: true }),
+  vggClasses: listOf(int(0, 9), { minLength: 2, distinct: true }),
+  hidden: listOf(int(1), { minLength: 1 }),
+  activation: oneOf(ACTIVATIONS),
+  mlpLayer: either(oneOf(["output"]), int(1)),
+  lrUnits: oneOf(LR_UNITS),
+  definitions: oneOf(DEFINITIONS),
+  learningRates: listOf(num(1e-6, 10), { minLength: 1 }),
+  batchSizes: listOf(int(1), { minLength: 1 }),
+  baseLr: num(1e-6, 10),
+  baseBatch: int(1),
+  seeds: int(1, 100),
+  steps: int(1),
+  checkpoints: int(3, 200),
+  nTrain: int(10),
+  nEval: int(2),
+  nTest: int(10),
+  nTestEval: int(2),
+  mlpPrecision: oneOf(PRECISIONS),
+  traceProbes: int(0),
+  vggLayers: listOf(either(int(1), oneOf(["M"])), { minLength: 1 }),
+  vggHidden: listOf(int(1)),
+  vggOutputs: int(2, 100),
+  vggInit: oneOf(VGG_INITS),
+  vggLearningRates: listOf(num(1e-6, 10), { minLength: 1 }),
+  vggBatchSizes: listOf(int(1), { minLength: 1 }),
+  vggSeeds: int(1, 100),
+  vggSteps: int(1),
+  vggMaxSteps: int(1),
+  vggAfterZero: int(1),
+  vggAfterZeroRatio: num(0, 10),
+  vggTrain: int(10),
+  vggSharpnessSamples: int(1),
+  workers: int(1, 64),
+};
 
-export function validateFlatnessCompression(o: FlatnessCompressionOptions): void {
-  checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
-  if (o.cifarDir !== null && typeof o.cifarDir !== "string")
-    checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
+/** Constraints between options (after each passed its rule); every error names the option and what it allows. */
+export function checkFlatnessCompression(o: FlatnessCompressionOptions): void {
   if (resolveSource(o.source, o.cifarDir ?? undefined) === "cifar10" && !o.cifarDir)
     throw new OptionError(
       `${NAME}: source "cifar10" needs the option cifarDir (a folder with the CIFAR-10 binary batches)`,
     );
-  checkClasses("mlpClasses", o.mlpClasses);
-  checkClasses("vggClasses", o.vggClasses);
-  checkIntList(NAME, "hidden", o.hidden, 1);
-  checkChoice(NAME, "activation", o.activation, ACTIVATIONS);
-  if (
-    o.mlpLayer !== "output" &&
-    !(Number.isInteger(o.mlpLayer) && (o.mlpLayer as number) >= 1 && (o.mlpLayer as number) <= o.hidden.length)
-  ) {
-    checkChoice(NAME, "mlpLayer", o.mlpLayer, ["output", ...o.hidden.map((_, i) => i + 1)]);
-  }
-  checkChoice(NAME, "lrUnits", o.lrUnits, LR_UNITS);
-  checkChoice(NAME, "definitions", o.definitions, DEFINITIONS);
-  for (const [k, list] of [
-    ["learningRates", o.learningRates],
-    ["vggLearningRates", o.vggLearningRates],
-    ["baseLr", [o.baseLr]],
-  ] as const) {
-    if (!Array.isArray(list) || !list.length)
-      throw new OptionError(
-        `${NAME}: option ${k} must be a non-empty list of numbers in [1e-6, 10]; got ${showValue(list)}`,
-      );
-    for (const lr of list) checkNumber(NAME, k, lr, 1e-6, 10);
-  }
-  checkIntList(NAME, "batchSizes", o.batchSizes, 1);
-  checkIntList(NAME, "vggBatchSizes", o.vggBatchSizes, 1);
-  checkInt(NAME, "baseBatch", o.baseBatch, 1);
-  checkInt(NAME, "seeds", o.seeds, 1, 100);
-  checkInt(NAME, "steps", o.steps, 1);
-  checkInt(NAME, "checkpoints", o.checkpoints, 3, 200);
-  checkInt(NAME, "nTrain", o.nTrain, 10);
-  checkInt(NAME, "nEval", o.nEval, 2, o.nTrain);
-  checkInt(NAME, "nTest", o.nTest, 10);
-  checkInt(NAME, "nTestEval", o.nTestEval, 2, o.nTest);
-  checkChoice(NAME, "mlpPrecision", o.mlpPrecision, PRECISIONS);
-  checkInt(NAME, "traceProbes", o.traceProbes, 0);
+  checkOption(NAME, "mlpLayer", o.mlpLayer, oneOf(["output", ...o.hidden.map((_, i) => i + 1)]));
+  checkOption(NAME, "nEval", o.nEval, int(2, o.nTrain));
+  checkOption(NAME, "nTestEval", o.nTestEval, int(2, o.nTest));
+  checkOption(NAME, "vggOutputs", o.vggOutputs, int(o.vggClasses.length, 100));
   if (o.traceProbes === 1) throw new OptionError(`${NAME}: option traceProbes must be 0 (skip) or at least 2; got 1`);
   try {
     vggFeatureShape({ inputShape: [32, 32, 1], layers: o.vggLayers, hidden: o.vggHidden, outputs: 2 });
@@ -243,22 +245,12 @@ export function validateFlatnessCompression(o: FlatnessCompressionOptions): void
   } catch (e) {
     throw new OptionError(`${NAME}: options vggLayers / vggHidden: ${(e as Error).message}`);
   }
-  checkInt(NAME, "vggOutputs", o.vggOutputs, o.vggClasses.length, 100);
-  checkChoice(NAME, "vggInit", o.vggInit, VGG_INITS);
-  checkInt(NAME, "vggSeeds", o.vggSeeds, 1, 100);
-  checkInt(NAME, "vggSteps", o.vggSteps, 1);
-  checkInt(NAME, "vggMaxSteps", o.vggMaxSteps, 1);
   if (o.vggMaxSteps < o.vggSteps)
     throw new OptionError(
       `${NAME}: option vggMaxSteps (${o.vggMaxSteps}) must be at least vggSteps ` +
         `(${o.vggSteps}); equal turns the training on to zero error off`,
     );
-  checkInt(NAME, "vggAfterZero", o.vggAfterZero, 1);
-  checkNumber(NAME, "vggAfterZeroRatio", o.vggAfterZeroRatio, 0, 10);
-  checkInt(NAME, "vggTrain", o.vggTrain, 10);
   // at most nEval are used (a figure of MLP runs cannot set vggSharpnessSamples, so no cross-check here)
-  checkInt(NAME, "vggSharpnessSamples", o.vggSharpnessSamples, 1);
   if (o.nEval > o.vggTrain)
     throw new OptionError(`${NAME}: option nEval (${o.nEval}) must be at most vggTrain (${o.vggTrain})`);
-  checkInt(NAME, "workers", o.workers, 1, 64);
 }

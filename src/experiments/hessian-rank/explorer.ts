@@ -1,8 +1,7 @@
 /** `rankExplorer`: formula vs measured ranks of H, H_o, H_f for any architecture, outside the paper's figures. */
 import * as nets from "../../nets";
 import { lineFigure, logFloor } from "../../figures";
-import { checkOptions, anything, bool, seed32 } from "../../util/options";
-import { checkChoice, checkInt, checkIntList } from "../framework";
+import { checkOptions, bool, int, listOf, oneOf, seed32 } from "../../util/options";
 import { Table, ExperimentResult } from "../../report/result";
 import { packageVersion } from "../../cache";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
@@ -35,16 +34,16 @@ export interface RankExplorerOptions {
 export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Promise<ExperimentResult> {
   const EXP = "rank-explorer";
   checkOptions("rankExplorer", opts, {
-    widths: anything,
-    N: anything,
-    d: anything,
-    K: anything,
+    widths: listOf(int(1)),
+    N: int(1),
+    d: int(1),
+    K: int(2, 10),
     bias: bool,
-    activation: anything,
-    loss: anything,
-    source: anything,
-    inputs: anything,
-    downscale: anything,
+    activation: oneOf(nets.ACTIVATIONS),
+    loss: oneOf(nets.LOSSES),
+    source: oneOf(IMAGE_SOURCES),
+    inputs: oneOf(INPUT_TREATMENTS),
+    downscale: oneOf(DOWNSCALES),
     seed: seed32,
   });
   const o: RankExplorerOptions = {
@@ -61,15 +60,6 @@ export async function rankExplorer(opts: Partial<RankExplorerOptions> = {}): Pro
     seed: 0,
     ...opts,
   };
-  checkIntList(EXP, "widths", o.widths, 1, { minLength: 0 });
-  checkInt(EXP, "N", o.N, 1);
-  checkInt(EXP, "d", o.d, 1);
-  checkInt(EXP, "K", o.K, 2, 10);
-  checkChoice(EXP, "activation", o.activation, nets.ACTIVATIONS);
-  checkChoice(EXP, "loss", o.loss, nets.LOSSES);
-  checkChoice(EXP, "source", o.source, IMAGE_SOURCES);
-  checkChoice(EXP, "inputs", o.inputs, INPUT_TREATMENTS);
-  checkChoice(EXP, "downscale", o.downscale, DOWNSCALES);
   const t0 = Date.now();
   const m = measure({
     hidden: o.widths,

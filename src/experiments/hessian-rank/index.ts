@@ -13,12 +13,10 @@
  * (`singh.fig2a({ ... })`, cached on its own); `hessianRank()` runs them all. Plus `rankExplorer`.
  */
 import { fromRecord } from "../estimate";
-import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
-import { partCall } from "../parts";
-import { ExperimentResult } from "../../report/result";
+import { defineStudy } from "../define";
 import { singhSource } from "./sweeps";
 import { CLAIMS } from "./claims";
-import { HessianRankOptions, hessianRankDefaults, hessianRankPresets, validateHessianRank, NAME } from "./options";
+import { hessianRankDefaults, hessianRankPresets, hessianRankRules, checkHessianRank, NAME } from "./options";
 import { fig1 } from "./fig1-spectra";
 import { fig2a, fig2bc } from "./fig2-rank-sweeps";
 import { fig6 } from "./fig6-bias";
@@ -37,14 +35,18 @@ export { hessianRankDefaults } from "./options";
 export { rankExplorer } from "./explorer";
 export type { RankExplorerOptions } from "./explorer";
 
-/** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
-export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
+/** The study's one definition (define.ts): options with a rule each, presets, figures (parts), claims. */
+export const hessianRankStudy = defineStudy({
   name: NAME,
-  title: "Hessian rank of neural networks (Singh et al. 2021)",
+  namespace: "singh",
+  title: "Hessian rank of neural networks",
+  authors: "Singh et al. 2021",
   paper: "singh-2021-hessian-rank.md",
+  notebook: "hessian-rank",
   defaults: hessianRankDefaults,
   presets: hessianRankPresets,
-  validate: validateHessianRank,
+  rules: hessianRankRules,
+  check: checkHessianRank,
   estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
@@ -61,31 +63,13 @@ export const hessianRankStudy: ExperimentDefinition<HessianRankOptions> = {
       ],
     }),
   },
-  parts: [fig1, thm5, fig2a, fig2bc, depth, fig6, fig3, fig3Regime, fig4, fig5, thm9, cor10, appendix],
-};
+  parts: { fig1, thm5, fig2a, fig2bc, depth, fig6, fig3, fig3Regime, fig4, fig5, thm9, cor10, appendix },
+});
 
-/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
-export function hessianRank(options: Partial<HessianRankOptions> & RunControls = {}): Promise<ExperimentResult> {
-  return runExperiment(hessianRankStudy, options);
-}
+/** The paper's figures one call each, e.g. `singh.<figure>({ ... })`; `singh.study()` runs them all with the ledger. */
+export const singh = hessianRankStudy.calls;
 
-/** The paper's figures one call each, e.g. `singh.fig2a({ sweepN: [10, 20, 40] })`; `singh.study()` runs all. */
-export const singh = {
-  /** every figure and the ledger over all of them (the same as `hessianRank`) */
-  study: hessianRank,
-  fig1: partCall(hessianRankStudy, fig1),
-  thm5: partCall(hessianRankStudy, thm5),
-  fig2a: partCall(hessianRankStudy, fig2a),
-  fig2bc: partCall(hessianRankStudy, fig2bc),
-  depth: partCall(hessianRankStudy, depth),
-  fig6: partCall(hessianRankStudy, fig6),
-  fig3: partCall(hessianRankStudy, fig3),
-  fig3Regime: partCall(hessianRankStudy, fig3Regime),
-  fig4: partCall(hessianRankStudy, fig4),
-  fig5: partCall(hessianRankStudy, fig5),
-  thm9: partCall(hessianRankStudy, thm9),
-  cor10: partCall(hessianRankStudy, cor10),
-  appendix: partCall(hessianRankStudy, appendix),
-};
+/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes); the same as `singh.study`. */
+export const hessianRank = singh.study;
 
 export { measure, spectrumGaps };

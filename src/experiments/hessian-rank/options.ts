@@ -4,7 +4,9 @@
  */
 import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
-import { Preset, checkChoice, checkInt, checkIntList, checkNumber, OptionError } from "../framework";
+import type { Preset } from "../framework";
+import type { OptionRules } from "../define";
+import { OptionRule, checkOption, int, num, oneOf, listOf, either, str } from "../../util/options";
 import { IMAGE_SOURCES, ImageSource } from "../data-source";
 import {
   InputTreatment,
@@ -16,7 +18,6 @@ import {
   InputKind,
   INPUT_KINDS,
 } from "./measure";
-import { showValue } from "../../util/options";
 
 /** Options of the Singh et al. study; each figure reads its own subset (see `singh.<figure>.options()`). */
 export interface HessianRankOptions {
@@ -245,81 +246,71 @@ export const hessianRankPresets: Record<Preset, Partial<HessianRankOptions>> = {
   },
 };
 
-export function validateHessianRank(o: HessianRankOptions): void {
-  checkChoice(NAME, "source", o.source, IMAGE_SOURCES);
-  if (o.cifarDir !== null && typeof o.cifarDir !== "string")
-    checkChoice(NAME, "cifarDir", o.cifarDir, ["a directory path", null]);
-  checkChoice(NAME, "inputs", o.inputs, INPUT_TREATMENTS);
-  checkChoice(NAME, "downscale", o.downscale, DOWNSCALES);
-  checkChoice(NAME, "biasInputs", o.biasInputs, BIAS_INPUTS);
-  if (!Array.isArray(o.thm9Inputs) || !o.thm9Inputs.length || new Set(o.thm9Inputs).size !== o.thm9Inputs.length)
-    throw new OptionError(
-      `${NAME}: option thm9Inputs must be a non-empty list of distinct values from ` +
-        `${INPUT_KINDS.map((v) => `"${v}"`).join(", ")}; got ${showValue(o.thm9Inputs)}`,
-    );
-  for (const v of o.thm9Inputs) checkChoice(NAME, "thm9Inputs", v, INPUT_KINDS);
-  if (
-    !Array.isArray(o.fig3Scales) ||
-    !o.fig3Scales.length ||
-    o.fig3Scales.some((v) => typeof v !== "number" || !(v > 0 && v <= 100))
-  )
-    checkChoice(NAME, "fig3Scales", o.fig3Scales, ["a non-empty list of numbers in (0, 100]"]);
-  checkInt(NAME, "d", o.d, 1, 3072);
-  if (Math.round(Math.sqrt(o.d)) ** 2 !== o.d) checkChoice(NAME, "d", o.d, [16, 36, 64, 100, 144, 196]);
-  checkInt(NAME, "K", o.K, 2, 10);
-  checkChoice(NAME, "init", o.init, nets.INITS);
-  checkInt(NAME, "seeds", o.seeds, 1, 20);
-  for (const k of ["fig1Hidden", "sweepNHidden", "fig3Hidden", "fig4Hidden", "fig5Hidden"] as const)
-    checkIntList(NAME, k, o[k], 1);
-  checkIntList(NAME, "sweepN", o.sweepN, 2);
-  checkIntList(NAME, "widths", o.widths, 1);
-  for (const k of ["fig1N", "widthN", "fig3N", "fig4N", "fig5N", "fig5D", "fig5Steps"] as const)
-    checkInt(NAME, k, o[k], 2);
-  checkInt(NAME, "fig5Checkpoints", o.fig5Checkpoints, 2, 200);
-  checkInt(NAME, "fig2SplitEvery", o.fig2SplitEvery, 1);
-  checkNumber(NAME, "fig5Lr", o.fig5Lr, 1e-6, 10);
-  for (const k of ["thm5Hidden", "thm9Hidden"] as const) checkHiddenList(k, o[k]);
-  for (const k of ["thm5N", "depthN", "appendixN"] as const) checkInt(NAME, k, o[k], 2);
-  for (const k of ["depthWidth", "appendixWidth"] as const) checkInt(NAME, k, o[k], 1);
-  checkIntList(NAME, "depthLayers", o.depthLayers, 1);
-  checkIntList(NAME, "appendixDepths", o.appendixDepths, 1);
-  checkIntList(NAME, "thm9N", o.thm9N, 2);
-  checkChoice(NAME, "cor10Activation", o.cor10Activation, ["relu", "leaky-relu"]);
-  checkInt(NAME, "cor10D", o.cor10D, 1, 4096);
-  checkInt(NAME, "cor10R", o.cor10R, 1, o.cor10D);
-  for (const k of ["cor10Hidden", "cor10Teacher"] as const) checkInt(NAME, k, o[k], 1, 4096);
-  checkInt(NAME, "cor10N", o.cor10N, 2, 100000);
-  checkInt(NAME, "cor10Steps", o.cor10Steps, 0);
-  checkInt(NAME, "cor10LmSteps", o.cor10LmSteps, 0, 10000);
-  checkNumber(NAME, "cor10Lr", o.cor10Lr, 1e-6, 10);
-  checkInt(NAME, "depthD", o.depthD, 1, 3072);
-  if (Math.round(Math.sqrt(o.depthD)) ** 2 !== o.depthD) checkChoice(NAME, "depthD", o.depthD, [4, 9, 16, 25, 36, 64]);
-  checkChoiceList("thm5Activations", o.thm5Activations, nets.ACTIVATIONS);
-  checkChoiceList("appendixActivations", o.appendixActivations, nets.ACTIVATIONS);
-  checkChoiceList("appendixLosses", o.appendixLosses, nets.LOSSES);
-  checkInt(NAME, "workers", o.workers, 1, 64);
-}
+/** A downscaled image's pixel count: an integer in [1, max] that is a square (side²). */
+const squarePixels =
+  (max: number, examples: number[]): OptionRule =>
+  (v) =>
+    int(1, max)(v) === undefined && Math.round(Math.sqrt(v as number)) ** 2 === v
+      ? undefined
+      : `a square integer in [1, ${max}] (an image side², e.g. ${examples.join(", ")})`;
 
-/** A list of architectures: each a non-empty list of hidden widths ≥ 1. */
-function checkHiddenList(name: string, v: unknown): void {
-  if (
-    !Array.isArray(v) ||
-    !v.length ||
-    v.some((h) => !Array.isArray(h) || !h.length || h.some((w) => !Number.isInteger(w) || w < 1))
-  ) {
-    throw new OptionError(
-      `${NAME}: option ${name} must be a non-empty list of hidden-width lists (integers ≥ 1), ` +
-        `e.g. [[30, 20], [12, 8, 8]]; got ${showValue(v)}`,
-    );
-  }
-}
+/** One rule per option: defineStudy checks every option against its rule, then `checkHessianRank`. */
+export const hessianRankRules: OptionRules<HessianRankOptions> = {
+  source: oneOf(IMAGE_SOURCES),
+  cifarDir: either(str, oneOf([null])),
+  inputs: oneOf(INPUT_TREATMENTS),
+  biasInputs: oneOf(BIAS_INPUTS),
+  downscale: oneOf(DOWNSCALES),
+  d: squarePixels(3072, [16, 36, 64, 100, 144, 196]),
+  K: int(2, 10),
+  init: oneOf(nets.INITS),
+  seeds: int(1, 20),
+  fig1Hidden: listOf(int(1), { minLength: 1 }),
+  fig1N: int(2),
+  sweepNHidden: listOf(int(1), { minLength: 1 }),
+  sweepN: listOf(int(2), { minLength: 1 }),
+  widths: listOf(int(1), { minLength: 1 }),
+  widthN: int(2),
+  fig2SplitEvery: int(1),
+  fig3Hidden: listOf(int(1), { minLength: 1 }),
+  fig3N: int(2),
+  fig3Scales: listOf(num(0, 100, { exclusiveMin: true }), { minLength: 1 }),
+  fig4Hidden: listOf(int(1), { minLength: 1 }),
+  fig4N: int(2),
+  fig5Hidden: listOf(int(1), { minLength: 1 }),
+  fig5D: int(2),
+  fig5N: int(2),
+  fig5Steps: int(2),
+  fig5Checkpoints: int(2, 200),
+  fig5Lr: num(1e-6, 10),
+  thm5Hidden: listOf(listOf(int(1), { minLength: 1 }), { minLength: 1 }),
+  thm5N: int(2),
+  thm5Activations: listOf(oneOf(nets.ACTIVATIONS), { minLength: 1, distinct: true }),
+  depthLayers: listOf(int(1), { minLength: 1 }),
+  depthWidth: int(1),
+  depthD: squarePixels(3072, [4, 9, 16, 25, 36, 64]),
+  depthN: int(2),
+  thm9Hidden: listOf(listOf(int(1), { minLength: 1 }), { minLength: 1 }),
+  thm9N: listOf(int(2), { minLength: 1 }),
+  thm9Inputs: listOf(oneOf(INPUT_KINDS), { minLength: 1, distinct: true }),
+  cor10Activation: oneOf(["relu", "leaky-relu"]),
+  cor10D: int(1, 4096),
+  cor10R: int(1, 4096),
+  cor10Hidden: int(1, 4096),
+  cor10Teacher: int(1, 4096),
+  cor10N: int(2, 100000),
+  cor10Steps: int(0),
+  cor10Lr: num(1e-6, 10),
+  cor10LmSteps: int(0, 10000),
+  appendixActivations: listOf(oneOf(nets.ACTIVATIONS), { minLength: 1, distinct: true }),
+  appendixLosses: listOf(oneOf(nets.LOSSES), { minLength: 1, distinct: true }),
+  appendixDepths: listOf(int(1), { minLength: 1 }),
+  appendixWidth: int(1),
+  appendixN: int(2),
+  workers: int(1, 64),
+};
 
-/** A non-empty list of choices, without repeats. */
-function checkChoiceList(name: string, v: unknown, allowed: readonly string[]): void {
-  if (!Array.isArray(v) || !v.length || v.some((x) => !allowed.includes(x)) || new Set(v).size !== v.length) {
-    throw new OptionError(
-      `${NAME}: option ${name} must be a non-empty list without repeats of ` +
-        `${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${showValue(v)}`,
-    );
-  }
+/** Constraints between options (after each passed its rule); every error names the option and what it allows. */
+export function checkHessianRank(o: HessianRankOptions): void {
+  checkOption(NAME, "cor10R", o.cor10R, int(1, o.cor10D));
 }

@@ -20,11 +20,10 @@
  * Each part is its own call (`hebbar.part4({ ... })`, cached on its own); `infoLoss()` runs them all.
  */
 import { fromRecord } from "../estimate";
-import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
-import { partCall } from "../parts";
-import { Check, ExperimentResult } from "../../report/result";
+import { defineStudy } from "../define";
+import { Check } from "../../report/result";
 import { CLAIMS } from "./claims";
-import { InfoLossOptions, infoLossDefaults, infoLossPresets, validateInfoLoss, NAME } from "./options";
+import { InfoLossOptions, infoLossDefaults, infoLossPresets, infoLossRules, checkInfoLoss, NAME } from "./options";
 import { part1, behaviorManifolds } from "./part1-behavior-manifolds";
 import { part2, hessianGram } from "./part2-hessian-gram";
 import { part3, informationLoss } from "./part3-information-loss";
@@ -35,14 +34,18 @@ import { part4 } from "./part4-solutions";
 export type { InfoLossOptions } from "./options";
 export { infoLossDefaults } from "./options";
 
-/** The study's definition: options with the defaults, presets, its parts and claims. */
-export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
+/** The study's one definition (define.ts): options with a rule each, presets, figures (parts), claims. */
+export const infoLossStudy = defineStudy({
   name: NAME,
-  title: "Information loss and basin flatness (Hebbar 2022)",
+  namespace: "hebbar",
+  title: "Information loss and basin flatness",
+  authors: "Hebbar 2022",
   paper: "hebbar-2022-information-loss-basin-flatness.txt",
+  notebook: "information-loss",
   defaults: infoLossDefaults,
   presets: infoLossPresets,
-  validate: validateInfoLoss,
+  rules: infoLossRules,
+  check: checkInfoLoss,
   estimate: () => fromRecord(NAME),
   claims: CLAIMS,
   intro: {
@@ -63,8 +66,8 @@ export const infoLossStudy: ExperimentDefinition<InfoLossOptions> = {
       ],
     }),
   },
-  parts: [part1, part2, part3, part3b, part4a, part4],
-};
+  parts: { part1, part2, part3, part3b, part4a, part4 },
+});
 
 /**
  * The facts of Parts 1–3b that hold by construction or by algebra (manifold dimensions of the toy
@@ -76,19 +79,8 @@ export function infoLossFacts(o: InfoLossOptions): Check[] {
   return [...behaviorManifolds().facts, ...hessianGram(o).facts, ...informationLoss(o).facts, ...middleLayer(o).facts];
 }
 
-/** Runs the whole study (every part, each cached on its own; `force: true` recomputes). */
-export function infoLoss(options: Partial<InfoLossOptions> & RunControls = {}): Promise<ExperimentResult> {
-  return runExperiment(infoLossStudy, options);
-}
+/** The paper's figures one call each, e.g. `hebbar.<figure>({ ... })`; `hebbar.study()` runs them all with the ledger. */
+export const hebbar = infoLossStudy.calls;
 
-/** The post's parts one call each, e.g. `hebbar.part4({ seeds: 100 })`; `hebbar.study()` runs all. */
-export const hebbar = {
-  /** every part and the ledger over all of them (the same as `infoLoss`) */
-  study: infoLoss,
-  part1: partCall(infoLossStudy, part1),
-  part2: partCall(infoLossStudy, part2),
-  part3: partCall(infoLossStudy, part3),
-  part3b: partCall(infoLossStudy, part3b),
-  part4a: partCall(infoLossStudy, part4a),
-  part4: partCall(infoLossStudy, part4),
-};
+/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes); the same as `hebbar.study`. */
+export const infoLoss = hebbar.study;

@@ -5,8 +5,9 @@
  */
 import * as nets from "../../nets";
 import { defaultWorkers } from "../../parallel";
-import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
-import { showValue } from "../../util/options";
+import type { Preset } from "../framework";
+import type { OptionRules } from "../define";
+import { OptionError, checkOption, int, num, oneOf, listOf, showValue } from "../../util/options";
 
 /** Options of the Hebbar (2022) study; each part reads its own subset (see `hebbar.<part>.options()`). */
 export interface InfoLossOptions {
@@ -84,41 +85,44 @@ export const infoLossPresets: Record<Preset, Partial<InfoLossOptions>> = {
   quick: { widths: [3, 7, 14, 33], seeds: 40, gdSteps: 1000, dimSeeds: 100 },
 };
 
-export function validateInfoLoss(o: InfoLossOptions): void {
-  checkIntList(NAME, "widths", o.widths, 1);
-  checkInt(NAME, "seeds", o.seeds, 2, 100000);
-  checkChoice(NAME, "activation", o.activation, nets.ACTIVATIONS);
+/** One rule per option: defineStudy checks every option against its rule, then `checkInfoLoss`. */
+export const infoLossRules: OptionRules<InfoLossOptions> = {
+  widths: listOf(int(1), { minLength: 1 }),
+  seeds: int(2, 100000),
+  activation: oneOf(nets.ACTIVATIONS),
+  xs: listOf(num(), { minLength: 2 }),
+  ys: listOf(num(), { minLength: 2 }),
+  ysAlt: listOf(num(), { minLength: 2 }),
+  ysValley: listOf(num(), { minLength: 2 }),
+  gdSteps: int(0),
+  lr: num(1e-8, 10),
+  tol: num(1e-30, 1e-3),
+  collide: int(2, 40),
+  k: int(3, 40),
+  midCollide: int(2, 40),
+  midK: int(3, 40),
+  midParams: listOf(int(1, 64), { minLength: 1 }),
+  midWidth: int(1, 50),
+  midSeeds: int(1, 100),
+  dimWidth: int(1, 7),
+  dimSeeds: int(10, 100000),
+  workers: int(1, 64),
+};
+
+/** Constraints between options (after each passed its rule); every error names the option and what it allows. */
+export function checkInfoLoss(o: InfoLossOptions): void {
+  checkOption(NAME, "collide", o.collide, int(2, o.k));
+  checkOption(NAME, "midCollide", o.midCollide, int(2, o.midK));
   const lists = [o.xs, o.ys, o.ysAlt, o.ysValley];
-  if (
-    lists.some((l) => !Array.isArray(l) || l.length !== o.xs.length || l.some((v) => !Number.isFinite(v))) ||
-    o.xs.length < 2
-  ) {
+  if (lists.some((l) => l.length !== o.xs.length))
     throw new OptionError(
       `${NAME}: options xs, ys, ysAlt and ysValley must be lists of finite numbers of the same length (at ` +
         `least 2); got ${showValue(lists)}`,
     );
-  }
-  checkInt(NAME, "gdSteps", o.gdSteps, 0);
-  checkNumber(NAME, "lr", o.lr, 1e-8, 10);
-  checkNumber(NAME, "tol", o.tol, 1e-30, 1e-3);
-  checkInt(NAME, "k", o.k, 3, 40);
-  checkInt(NAME, "collide", o.collide, 2, o.k);
-  checkInt(NAME, "midK", o.midK, 3, 40);
-  checkInt(NAME, "midCollide", o.midCollide, 2, o.midK);
-  checkIntList(NAME, "midParams", o.midParams, 1);
-  if (o.midParams.some((d) => d > 64))
-    throw new OptionError(
-      `${NAME}: option midParams must be a list of integers in [1, 64]; got ${showValue(o.midParams)}`,
-    );
-  checkInt(NAME, "midWidth", o.midWidth, 1, 50);
   if (3 * o.midWidth + 1 < o.midK - o.midCollide + 1)
     throw new OptionError(
       `${NAME}: option midWidth must give at least midK − midCollide + 1 = ` +
         `${o.midK - o.midCollide + 1} parameters after layer L (3·midWidth + 1); got midWidth ` +
         `${o.midWidth}`,
     );
-  checkInt(NAME, "midSeeds", o.midSeeds, 1, 100);
-  checkInt(NAME, "dimWidth", o.dimWidth, 1, 7);
-  checkInt(NAME, "dimSeeds", o.dimSeeds, 10, 100000);
-  checkInt(NAME, "workers", o.workers, 1, 64);
 }

@@ -11,18 +11,9 @@
  * Each figure is its own call (`patel.fig2({ ... })`, cached on its own); `localRankExperiment()` runs all.
  */
 import { fromRecord } from "../estimate";
-import { ExperimentDefinition, runExperiment, RunControls } from "../framework";
-import { partCall } from "../parts";
-import { ExperimentResult } from "../../report/result";
+import { defineStudy } from "../define";
 import { CLAIMS } from "./claims";
-import {
-  LocalRankStudyOptions,
-  localRankDefaults,
-  localRankPresets,
-  validateLocalRank,
-  NAME,
-  STRONG_DECAY,
-} from "./options";
+import { localRankDefaults, localRankPresets, localRankRules, checkLocalRank, NAME, STRONG_DECAY } from "./options";
 import { fig1 } from "./fig1-training";
 import { fig2 } from "./fig2-gaussian-vib";
 import { fig3 } from "./fig3-image-vib";
@@ -30,14 +21,18 @@ import { fig3 } from "./fig3-image-vib";
 export type { LocalRankStudyOptions } from "./options";
 export { localRankDefaults, STRONG_DECAY } from "./options";
 
-/** The study's definition: options with the paper's defaults, presets, its figures (parts) and claims. */
-export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
+/** The study's one definition (define.ts): options with a rule each, presets, figures (parts), claims. */
+export const localRankStudy = defineStudy({
   name: NAME,
-  title: "Local rank and information compression (Patel & Shwartz-Ziv 2024)",
+  namespace: "patel",
+  title: "Local rank and information compression",
+  authors: "Patel & Shwartz-Ziv 2024",
   paper: "patel-2024-local-rank.md",
+  notebook: "local-rank",
   defaults: localRankDefaults,
   presets: localRankPresets,
-  validate: validateLocalRank,
+  rules: localRankRules,
+  check: checkLocalRank,
   // Fig. 1 trains for steps (Gaussian) and mnistSteps (MNIST); its recorded time scales with them
   estimate: (o) =>
     fromRecord(
@@ -50,23 +45,13 @@ export const localRankStudy: ExperimentDefinition<LocalRankStudyOptions> = {
     reads: ["eps"],
     run: (o) => ({ summary: { "local rank ε (default)": o.eps } }),
   },
-  parts: [fig1, fig2, fig3],
-};
-
-/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes). */
-export function localRankExperiment(
-  options: Partial<LocalRankStudyOptions> & RunControls = {},
-): Promise<ExperimentResult> {
-  return runExperiment(localRankStudy, options);
-}
-
-/** The paper's figures one call each, e.g. `patel.fig2({ vibSteps: 2000 })`; `patel.study()` runs all. */
-export const patel = {
-  /** every figure and the ledger over all of them (the same as `localRankExperiment`) */
-  study: localRankExperiment,
-  fig1: partCall(localRankStudy, fig1),
-  fig2: partCall(localRankStudy, fig2),
-  fig3: partCall(localRankStudy, fig3),
+  parts: { fig1, fig2, fig3 },
   /** Fig. 1's strong-decay variant, to spread into `fig1`'s options: `patel.fig1({ ...patel.STRONG_DECAY })` */
-  STRONG_DECAY,
-};
+  settings: { STRONG_DECAY },
+});
+
+/** The paper's figures one call each, e.g. `patel.<figure>({ ... })`; `patel.study()` runs them all with the ledger. */
+export const patel = localRankStudy.calls;
+
+/** Runs the whole study (every figure, each cached on its own; `force: true` recomputes); the same as `patel.study`. */
+export const localRankExperiment = patel.study;

@@ -4,10 +4,11 @@
  * their validation (every error names the option and what it allows).
  */
 import { defaultWorkers } from "../../parallel";
-import { Preset, OptionError, checkChoice, checkInt, checkIntList, checkNumber } from "../framework";
+import type { Preset } from "../framework";
+import type { OptionRules } from "../define";
+import { OptionError, checkOption, int, num, oneOf, listOf, bool } from "../../util/options";
 import { definePart } from "../parts";
 import { FIG1_DATASETS, Fig1Dataset } from "./mlp";
-import { showValue } from "../../util/options";
 
 /**
  * Options of the Patel & Shwartz-Ziv (2024) study; each figure reads its own subset (see `patel.<figure>.options()`).
@@ -215,73 +216,57 @@ export const localRankPresets: Record<Preset, Partial<LocalRankStudyOptions>> = 
   },
 };
 
-export function validateLocalRank(o: LocalRankStudyOptions): void {
-  checkNumber(NAME, "eps", o.eps, 0);
-  // lists are checked as lists first: an empty one was accepted (nothing to sweep) and a non-list threw a TypeError
-  const numbers = (name: string, v: unknown, min: number) => {
-    if (!Array.isArray(v) || !v.length)
-      throw new OptionError(
-        `${NAME}: option ${name} must be a non-empty list of numbers ≥ ${min}; got ${showValue(v)}`,
-      );
-    for (const e of v) checkNumber(NAME, name, e, min);
-  };
-  numbers("epsList", o.epsList, 0);
-  checkIntList(NAME, "gaussianHidden", o.gaussianHidden, 1);
-  checkIntList(NAME, "mnistHidden", o.mnistHidden, 1);
-  checkChoice(NAME, "optimizer", o.optimizer, ["adamw", "adam"]);
-  checkNumber(NAME, "weightDecay", o.weightDecay, 0, 1000);
+/** One rule per option: defineStudy checks every option against its rule, then `checkLocalRank`. */
+export const localRankRules: OptionRules<LocalRankStudyOptions> = {
+  eps: num(0),
+  epsList: listOf(num(0), { minLength: 1 }),
+  gaussianHidden: listOf(int(1), { minLength: 1 }),
+  mnistHidden: listOf(int(1), { minLength: 1 }),
+  optimizer: oneOf(["adamw", "adam"]),
+  weightDecay: num(0, 1000),
+  decayBiases: bool,
+  fig1Datasets: listOf(oneOf(FIG1_DATASETS), { minLength: 1, distinct: true }),
+  controls: bool,
+  n: int(10, 200000),
+  mnistN: int(10, 8495),
+  batchSize: int(1),
+  steps: int(1),
+  mnistSteps: int(1),
+  lr: num(1e-8, 1),
+  checkpoints: int(3, 200),
+  evalSamples: int(1),
+  gaussianSeeds: int(1, 50),
+  imageSeeds: int(1, 50),
+  epsRel: num(0, 1),
+  crossCov: listOf(num(0, 1, { exclusiveMin: true, exclusiveMax: true }), { minLength: 1 }),
+  betas: listOf(num(1e-6), { minLength: 1 }),
+  vibHidden: listOf(int(1)),
+  vibSteps: int(1),
+  vibN: int(10, 1000000),
+  vibSampleSteps: int(1),
+  vibBatch: int(1),
+  imageBetas: listOf(num(1e-6), { minLength: 1 }),
+  imageHidden: listOf(int(1), { minLength: 1 }),
+  imageDT: int(1, 256),
+  imageN: int(10, 8495),
+  imageSteps: int(1),
+  imageInstances: oneOf(["per-beta", "shared"]),
+  seed: int(0, 1_000_000),
+  workers: int(1, 64),
+};
+
+/** Constraints between options (after each passed its rule); every error names the option and what it allows. */
+export function checkLocalRank(o: LocalRankStudyOptions): void {
+  // a mini-batch is drawn from the training set: at most its size (the smaller of n and mnistN, both trained on)
+  checkOption(NAME, "batchSize", o.batchSize, int(1, Math.min(o.n, o.mnistN)));
+  checkOption(NAME, "evalSamples", o.evalSamples, int(1, Math.min(o.n, o.mnistN)));
+  checkOption(NAME, "vibBatch", o.vibBatch, int(1, o.vibN));
   if (o.optimizer === "adam" && o.weightDecay !== 0) {
     throw new OptionError(
       `${NAME}: option weightDecay must be 0 with optimizer "adam" (decoupled weight decay is ` +
         `"adamw"'s; plain Adam is the no-decay contrast); got ${o.weightDecay}`,
     );
   }
-  if (typeof o.decayBiases !== "boolean")
-    throw new OptionError(`${NAME}: option decayBiases must be true or false; got ${JSON.stringify(o.decayBiases)}`);
-  if (typeof o.controls !== "boolean")
-    throw new OptionError(`${NAME}: option controls must be true or false; got ${JSON.stringify(o.controls)}`);
-  if (
-    !Array.isArray(o.fig1Datasets) ||
-    !o.fig1Datasets.length ||
-    o.fig1Datasets.some((d) => !FIG1_DATASETS.includes(d)) ||
-    new Set(o.fig1Datasets).size !== o.fig1Datasets.length
-  )
-    throw new OptionError(
-      `${NAME}: option fig1Datasets must be a non-empty list of distinct values among ` +
-        `${FIG1_DATASETS.map((d) => JSON.stringify(d)).join(", ")}; got ${JSON.stringify(o.fig1Datasets)}`,
-    );
-  checkInt(NAME, "n", o.n, 10, 200000);
-  checkInt(NAME, "mnistN", o.mnistN, 10, 8495);
-  // a mini-batch is drawn from the training set: at most its size (the smaller of n and mnistN, both trained on)
-  checkInt(NAME, "batchSize", o.batchSize, 1, Math.min(o.n, o.mnistN));
-  checkInt(NAME, "steps", o.steps, 1);
-  checkInt(NAME, "mnistSteps", o.mnistSteps, 1);
-  checkNumber(NAME, "lr", o.lr, 1e-8, 1);
-  checkInt(NAME, "checkpoints", o.checkpoints, 3, 200);
-  checkInt(NAME, "evalSamples", o.evalSamples, 1, Math.min(o.n, o.mnistN));
-  checkInt(NAME, "gaussianSeeds", o.gaussianSeeds, 1, 50);
-  checkInt(NAME, "imageSeeds", o.imageSeeds, 1, 50);
-  checkNumber(NAME, "epsRel", o.epsRel, 0, 1);
-  if (!Array.isArray(o.crossCov) || !o.crossCov.length || o.crossCov.some((c) => !(c > 0 && c < 1))) {
-    throw new OptionError(
-      `${NAME}: option crossCov must be a non-empty list of correlations in (0, 1); got ${showValue(o.crossCov)}`,
-    );
-  }
-  numbers("betas", o.betas, 1e-6);
-  checkIntList(NAME, "vibHidden", o.vibHidden, 1, { minLength: 0 });
-  checkInt(NAME, "vibSteps", o.vibSteps, 1);
-  checkInt(NAME, "vibN", o.vibN, 10, 1000000);
-  checkInt(NAME, "vibSampleSteps", o.vibSampleSteps, 1);
-  checkInt(NAME, "vibBatch", o.vibBatch, 1, o.vibN);
-  numbers("imageBetas", o.imageBetas, 1e-6);
-  checkIntList(NAME, "imageHidden", o.imageHidden, 1);
-  checkInt(NAME, "imageDT", o.imageDT, 1, 256);
-  checkInt(NAME, "imageN", o.imageN, 10, 8495);
-  checkInt(NAME, "imageSteps", o.imageSteps, 1);
-  checkChoice(NAME, "imageInstances", o.imageInstances, ["per-beta", "shared"]);
-  checkInt(NAME, "workers", o.workers, 1, 64);
-  // checked here, before any work (a fractional seed failed inside a worker); derived seeds stay below 2³²
-  checkInt(NAME, "seed", o.seed, 0, 1_000_000);
 }
 
 /** Declares one figure of this study (its options type checked). */
