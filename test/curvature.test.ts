@@ -7,90 +7,41 @@ import { Matrix } from "../src/linalg";
 import { centre } from "../src/data";
 import { Rng } from "../src/util/random";
 import { maxAbsDiff, maxAbs, naiveMul, symmetricWithSpectrum } from "./helpers";
+import { NET_CASES, caseName, problemOf, reference, relErr } from "./cases";
 import { loadTf } from "../src/backend";
 
-function smallProblem(
-  act: nets.Activation,
+/** A shared case (test/cases.ts) of other sizes. */
+const smallProblem = (
+  activation: nets.Activation,
   loss: nets.LossName,
   bias: boolean,
   seed = 1,
   sizes = [3, 4, 3, 2],
   N = 5,
-): cv.Problem {
-  const spec: nets.NetSpec = { sizes, activation: act, bias };
-  const params = nets.initParams(spec, { seed });
-  const rng = new Rng(seed + 100);
-  const K = sizes[sizes.length - 1];
-  const X = new Matrix(N, sizes[0], rng.normals(N * sizes[0]));
-  let Y: Matrix;
-  if (loss === "ce") {
-    Y = new Matrix(N, K);
-    for (let n = 0; n < N; n++) {
-      const w = Array.from({ length: K }, () => rng.uniform() + 0.05);
-      const s = w.reduce((a, b) => a + b, 0);
-      w.forEach((v, k) => Y.set(n, k, v / s)); // soft labels exercise the Σy factor
-    }
-  } else Y = new Matrix(N, K, rng.normals(N * K));
-  return { spec, params, X, Y, loss };
-}
+): cv.Problem => problemOf({ activation, loss, bias, seed, sizes, N });
 
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => maxAbsDiff(a, b) / Math.max(1e-300, maxAbs(b));
-
-describe("gradient and Hessian against central finite differences (float64)", () => {
-  for (const act of nets.ACTIVATIONS)
-    for (const loss of nets.LOSSES)
-      for (const bias of [false, true]) {
-        it(`${act}, ${loss}, ${bias ? "bias" : "no bias"}`, () => {
-          // relu kinks: keep pre-activations away from 0 by the seed (checked: no |z| < 1e-3 here)
-          const prob = smallProblem(act, loss, bias);
-          const p = prob.params.length;
-          const { gradient } = cv.lossAndGradient(prob);
-          const L = (th: Float64Array) => cv.lossValue({ ...prob, params: th });
-          const h = 1e-6;
-          const fdGrad = new Float64Array(p);
-          for (let i = 0; i < p; i++) {
-            const a = prob.params.slice();
-            const b = prob.params.slice();
-            a[i] += h;
-            b[i] -= h;
-            fdGrad[i] = (L(a) - L(b)) / (2 * h);
-          }
-          assert.ok(relErr(gradient, fdGrad) < 1e-6, `gradient rel err ${relErr(gradient, fdGrad)}`);
-          const { H, Ho, Hf } = cv.hessian(prob);
-          // H against differences of the (just verified) gradient
-          const fdH = new Float64Array(p * p);
-          const hh = 1e-5;
-          for (let i = 0; i < p; i++) {
-            const a = prob.params.slice();
-            const b = prob.params.slice();
-            a[i] += hh;
-            b[i] -= hh;
-            const ga = cv.lossAndGradient({ ...prob, params: a }).gradient;
-            const gb = cv.lossAndGradient({ ...prob, params: b }).gradient;
-            for (let j = 0; j < p; j++) fdH[i * p + j] = (ga[j] - gb[j]) / (2 * hh);
-          }
-          assert.ok(relErr(H!.data, fdH) < 1e-6, `Hessian rel err ${relErr(H!.data, fdH)}`);
-          // and its diagonal against second differences of the loss itself
-          const h2 = 1e-4;
-          const diag = Array.from({ length: p }, (_, i) => {
-            const a = prob.params.slice();
-            const b = prob.params.slice();
-            a[i] += h2;
-            b[i] -= h2;
-            return (L(a) - 2 * L(prob.params) + L(b)) / (h2 * h2);
-          });
-          const hd = Array.from({ length: p }, (_, i) => H!.get(i, i));
-          assert.ok(maxAbsDiff(hd, diag) < 1e-5 * Math.max(1, maxAbs(diag)), `diag err ${maxAbsDiff(hd, diag)}`);
-          // split: H_o + H_f = H, and H_o equals Jᵀ Λ J / N from the explicit Jacobian
-          const sum = Ho!.data.map((v, i) => v + Hf!.data[i]);
-          assert.ok(maxAbsDiff(sum, H!.data) <= 1e-10 * maxAbs(H!.data));
-          const HoJ = cv.gaussNewtonFromJacobian(prob);
-          assert.ok(
-            maxAbsDiff(HoJ.data, Ho!.data) <= 1e-10 * maxAbs(Ho!.data),
-            `H_o vs Jacobian route ${maxAbsDiff(HoJ.data, Ho!.data)}`,
-          );
-        });
-      }
+describe("loss, gradient, H, H_o and H_f against the shared references (test/cases.ts), every activation × loss", () => {
+  for (const c of NET_CASES)
+    it(caseName(c), () => {
+      const prob = problemOf(c);
+      const { loss, gradient } = cv.lossAndGradient(prob);
+      const refLoss = reference.loss(prob);
+      assert.ok(Math.abs(loss - refLoss) <= 1e-13 * Math.max(1, Math.abs(refLoss)), `loss ${loss} vs ${refLoss}`);
+      assert.ok(Math.abs(cv.lossValue(prob) - refLoss) <= 1e-13 * Math.max(1, Math.abs(refLoss)));
+      const g = reference.gradient(prob);
+      assert.ok(relErr(gradient, g) < 1e-7, `gradient rel err ${relErr(gradient, g)}`);
+      const { H, Ho, Hf } = cv.hessian(prob);
+      const refH = reference.hessian(prob);
+      assert.ok(relErr(H!.data, refH.data) < 1e-5, `Hessian rel err ${relErr(H!.data, refH.data)}`);
+      const refHo = reference.ggn(prob);
+      assert.ok(relErr(Ho!.data, refHo.data) < 1e-8, `H_o rel err ${relErr(Ho!.data, refHo.data)}`);
+      // H_f = H − H_o against the references' difference (H_f is small next to H: judged on H's scale)
+      const refHf = refH.data.map((v, i) => v - refHo.data[i]);
+      assert.ok(maxAbsDiff(Hf!.data, refHf) < 1e-5 * maxAbs(refH.data), `H_f err ${maxAbsDiff(Hf!.data, refHf)}`);
+      // a second algorithm inside the package: H_o from the explicit Jacobian route
+      const HoJ = cv.gaussNewtonFromJacobian(prob);
+      assert.ok(relErr(HoJ.data, Ho!.data) <= 1e-10, `H_o vs Jacobian route ${relErr(HoJ.data, Ho!.data)}`);
+    });
 });
 
 describe("rank of H_o at scale: the N·K × N·K Gram of the loss-weighted Jacobian", () => {

@@ -10,6 +10,7 @@ import * as cv from "../src/curvature";
 import * as nets from "../src/nets";
 import { Matrix } from "../src/linalg";
 import { Rng } from "../src/util/random";
+import { reference } from "./cases";
 
 /** A small problem: 3 layers, N samples; "ce" targets one-hot. */
 function problemFor(
@@ -50,7 +51,10 @@ describe("exact GGN diagonal (kind ggn-diagonal)", () => {
       const problem = problemFor(activation, loss, bias);
       const fromBlocks = diagonalOf(cv.hessian(problem, { parts: ["Ho"] }).Ho);
       const fromJacobian = diagonalOf(cv.gaussNewtonFromJacobian(problem));
+      const fromReference = diagonalOf(reference.ggn(problem));
       const exact = cv.ggnDiagonal(problem);
+      // the shared reference (finite-difference output Jacobians, closed-form loss Hessian: test/cases.ts)
+      assert.ok(maxRelDiff(exact, fromReference) < 1e-7, `vs reference: ${maxRelDiff(exact, fromReference)}`);
       assert.equal(exact.length, nets.paramCount(problem.spec));
       assert.ok(maxRelDiff(exact, fromBlocks) < 1e-13, `vs layer blocks: ${maxRelDiff(exact, fromBlocks)}`);
       assert.ok(maxRelDiff(exact, fromJacobian) < 1e-13, `vs Jacobian: ${maxRelDiff(exact, fromJacobian)}`);

@@ -1106,7 +1106,7 @@ const VGG_CLAIMS = [
   vggD2T,
 ] as ClaimSpec<unknown>[];
 
-export const CLAIMS: ClaimSet = {
+export const CLAIMS = {
   ...Object.fromEntries(VGG_CLAIMS.map((c) => [c.id, c])),
   [claim1.id]: claim1,
   [claim2a.id]: claim2a,
@@ -1125,7 +1125,7 @@ export const CLAIMS: ClaimSet = {
   [claimD2V.id]: claimD2V,
   [claimD2T.id]: claimD2T,
   [claimD6.id]: claimD6,
-};
+} satisfies ClaimSet;
 
 /** Typed access to the claims (the same objects as in CLAIMS). */
 export const CLAIM = {

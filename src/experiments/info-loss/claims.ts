@@ -404,7 +404,7 @@ const DIMENSION_SETUP = [
   "Seeds that do not reach zero loss are left out (their number is in the notes).",
 ];
 
-export const CLAIMS: ClaimSet = {
+export const CLAIMS = {
   "part3b-middle-layer-bound": {
     id: "part3b-middle-layer-bound",
     claim:
@@ -572,4 +572,4 @@ export const CLAIMS: ClaimSet = {
       ],
     },
   } as ClaimSpec<DeficientExist>,
-};
+} satisfies ClaimSet;
