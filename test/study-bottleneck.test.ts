@@ -770,7 +770,10 @@ describe("study: Jacot bottleneck structure", () => {
       );
       await assert.rejects(bottleneck({ depths: [6] }), /option depths must hold at least two different depths/);
       await assert.rejects(bottleneck({ width: 5 }), /option width must be at least max\(dIn, dOut, k\) = 10; got 5/);
-      await assert.rejects(bottleneck({ symEta: 0.5 }), /option symEta must be a number in \[0.000001, 0.2\]; got 0.5/);
+      await assert.rejects(
+        bottleneck({ symEta: 0.5 }),
+        /option symEta must be a finite number in \[0.000001, 0.2\]; got 0.5/,
+      );
       await assert.rejects(
         bottleneck({ precision: "float16" as never }),
         /bottleneck: option precision must be one of "float64", "float32"; got "float16"/,

@@ -291,7 +291,7 @@ describe("Singh et al.: rank/p rules (Fig. 2c, depth)", () => {
         assert.equal(rankH, fact7, `${n} hidden layers`);
       }
       assert.equal(r0.claim("s91-depth-fact7").verdict, "reproduced");
-      await assert.rejects(singh.depth({ depthD: 15 }), /option depthD must be one of/);
+      await assert.rejects(singh.depth({ depthD: 15 }), /option depthD must be a square integer in \[1, 3072\]/);
     },
   );
 
