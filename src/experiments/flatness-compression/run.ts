@@ -185,6 +185,17 @@ export function widenTargets(ds: Dataset, outputs: number): Dataset {
   return { ...ds, Y };
 }
 
+/** What a VGG run's checkpoints have recorded and decided, as its training checkpoints save it. */
+interface VggRecords {
+  checkpoints: ChenCheckpoint[];
+  trainAccuracy: { step: number; acc: number }[];
+  window?: ChenRun["window"];
+  zeroAt?: number;
+  p99Seen: boolean;
+  end: number;
+  windowAt: number[];
+}
+
 export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const t0 = Date.now();
   const loaded = loadChenData(a);
@@ -284,6 +295,16 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       steps: a.steps,
       seed: a.seed,
       checkpoints: a.checkpoints,
+      // what the checkpoints have recorded so far, saved with the training state (a lost queue job resumes from it)
+      records: {
+        save: () => ({ checkpoints: out.checkpoints, last }),
+        restore: (state) => {
+          const s = state as { checkpoints: ChenCheckpoint[]; last?: Float64Array };
+          out.checkpoints = s.checkpoints;
+          last = s.last;
+          if (s.last) params = s.last;
+        },
+      },
       onCheckpoint: async (step, p) => {
         last = params = p;
         await record(
@@ -379,6 +400,28 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
         steps: a.maxSteps,
         seed: a.seed,
         checkpoints: [...new Set([...a.checkpoints, ...grid])].sort((x, y) => x - y),
+        // what the checkpoints have recorded and decided so far, saved with the training state (a lost queue job
+        // resumes from it)
+        records: {
+          save: () => ({
+            checkpoints: out.checkpoints,
+            trainAccuracy: out.trainAccuracy,
+            window: out.window,
+            zeroAt,
+            p99Seen,
+            end,
+            windowAt: [...windowAt],
+          }),
+          restore: (state) => {
+            const s = state as VggRecords;
+            out.checkpoints = s.checkpoints;
+            out.trainAccuracy = s.trainAccuracy;
+            if (s.window) out.window = s.window;
+            ({ zeroAt, p99Seen, end } = s);
+            windowAt.clear();
+            for (const w of s.windowAt) windowAt.add(w);
+          },
+        },
         onCheckpoint: async (step, net) => {
           const F = net.predict(trainSet.X);
           const acc = lossAndAccuracy(F, trainSet).acc;
