@@ -1,6 +1,7 @@
 /**
  * Checkpoints inside a task (parallel/resume.ts) for training whose caller records metrics at its checkpoint steps:
- * Chen's runs (MLP and VGG), Patel's Fig. 1 MLP and image VIB, and the float64 and tfjs loops. Each task is run in
+ * Chen's runs (MLP and VGG), Patel's Fig. 1 MLP and image VIB, Singh's Corollary 10 run, and the float64 and tfjs
+ * loops. Each task is run in
  * attempts stopped mid-way (as a queue worker stops one; its checkpoints kept between attempts in the task-store format,
  * as a worker keeps them in Redis) and must end bit for bit where one uninterrupted run ends, every attempt after the
  * first resuming from the step the one before stopped at (not from zero). No Redis: the queue's own test
@@ -14,6 +15,7 @@ import { runChen, ChenRunArgs, ChenRun } from "../src/experiments/flatness-compr
 import { chenCheckpoints } from "../src/experiments/flatness-compression/shared";
 import { runMlp } from "../src/experiments/local-rank/mlp";
 import { trainVibImages } from "../src/experiments/local-rank/vib-images";
+import { cor10Run } from "../src/experiments/hessian-rank/cor10-relu-minimum";
 import { trainDense, trainFloat64, train, TrainOptions } from "../src/training";
 import * as nets from "../src/nets";
 import { latentData } from "../src/data";
@@ -195,6 +197,27 @@ describe("training resumed from checkpoints that hold its caller's records", () 
     // the VIB loop counts its steps from 0; a stop "at step s" has taken steps 0 … s
     const stops = [4, 19];
     assertResumed(await inAttempts(() => trainVibImages(args), stops, 0), whole, stops);
+  });
+
+  it("Singh's Corollary 10 run (float64 GD measured at checkpoints, then Levenberg-Marquardt): resumed, the same", async () => {
+    const args = {
+      K: 3,
+      init: "glorot-normal" as const,
+      cor10Activation: "relu" as const,
+      cor10D: 16,
+      cor10R: 6,
+      cor10Hidden: 10,
+      cor10Teacher: 3,
+      cor10N: 20,
+      cor10Steps: 500,
+      cor10Lr: 0.05,
+      cor10LmSteps: 10,
+      seed: 1,
+    };
+    const whole = await cor10Run(args);
+    const stops = [5, 100];
+    assert.ok(whole.checkpoints.filter((c) => c.phase === "GD" && c.step > 5 && c.step < 100).length >= 2);
+    assertResumed(await inAttempts(() => cor10Run(args), stops), whole, stops);
   });
 
   for (const engine of ["float64", "tfjs"] as const)
