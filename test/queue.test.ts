@@ -21,6 +21,10 @@ import { withTaskProgress, ScheduleSnapshot, TaskStopped } from "../src/parallel
 import { encodeTask, decodeTask } from "../src/parallel/checkpoint";
 import { flatnessCompressionStudy, chenCpuHours } from "../src/experiments/flatness-compression";
 import { resolveOptions } from "../src/experiments/framework";
+import { runChen, chenRunModule, ChenRun, ChenRunArgs } from "../src/experiments/flatness-compression/run";
+import { chenCheckpoints } from "../src/experiments/flatness-compression/shared";
+import { mapTasks } from "../src/parallel";
+import { withQueue } from "../src/queue";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI = path.join(ROOT, "dist/src/cli/main.js");
@@ -185,6 +189,71 @@ test(
     assert.ok(m, `worker b did not resume from a checkpoint:\n${b.log()}`);
     assert.ok(Number(m![1]) > 0 && Number(m![1]) < steps, m![0]);
     assert.equal((a.log().match(/ done in /g) ?? []).length, 0, a.log());
+    b.proc.kill("SIGTERM");
+    assert.equal(await b.exited, 0, b.log());
+  },
+);
+
+test(
+  "kill -9 mid-run of a Chen MLP run (metrics at its checkpoints): another worker resumes it past step 0, same result",
+  { skip },
+  async () => {
+    // the quick preset's MLP run (1500 SGD steps, the study's metrics at 10 checkpoints, Hutchinson at the end)
+    const steps = 1500;
+    const args: ChenRunArgs = {
+      model: "mlp",
+      source: "fashion-mnist",
+      classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      nTrain: 1000,
+      hidden: [100, 100, 100],
+      activation: "tanh",
+      mlpLayer: "output",
+      mlpPrecision: "float32",
+      traceProbes: 32,
+      steps,
+      maxSteps: steps,
+      afterZero: 0,
+      afterZeroRatio: 0,
+      checkpoints: chenCheckpoints(steps, 10),
+      vggLayers: [],
+      vggHidden: [],
+      vggSharpnessSamples: 1,
+      vggOutputs: 0,
+      vggInit: "pytorch-default",
+      nEval: 50,
+      nTest: 1000,
+      nTestEval: 50,
+      lrUnits: "authors",
+      definitions: "paper",
+      lr: 0.1,
+      batch: 20,
+      seed: 0,
+    };
+    const task = { module: chenRunModule, fn: runChen.name, args };
+    const timeless = ({ seconds: _, ...rest }: ChenRun) => rest;
+    const q = await freshQueue();
+    const a = startWorker(q.url);
+    const run = withQueue(q.url, () => mapTasks<ChenRun>([task], { workers: 1 }));
+    await until("a checkpoint in Redis", () =>
+      /rankscope:state:/.test(redisCli(q.port, ["-n", q.url.split("/").pop()!, "KEYS", "rankscope:state:*"])),
+    );
+    a.proc.kill("SIGKILL");
+    await a.exited;
+    const b = startWorker(q.url);
+    const [viaQueue] = await run;
+    // the local uninterrupted run (one OpenBLAS thread, as a worker's)
+    const [reference] = await mapTasks<ChenRun>([task], { workers: 1 });
+    const m = b.log().match(/resumes from its checkpoint at step (\d+)/);
+    assert.ok(m, `worker b did not resume from a checkpoint:\n${b.log()}`);
+    const from = Number(m![1]);
+    assert.ok(from > 0 && from < steps, m![0]);
+    assert.equal((a.log().match(/ done in /g) ?? []).length, 0, a.log());
+    // the metrics recorded before the resumed step were worker a's, carried by the checkpoint
+    assert.ok(
+      reference.checkpoints.some((c) => c.step > 0 && c.step <= from),
+      `resumed at ${from}`,
+    );
+    assert.deepEqual(timeless(viaQueue), timeless(reference));
     b.proc.kill("SIGTERM");
     assert.equal(await b.exited, 0, b.log());
   },

@@ -12,7 +12,7 @@ import { parentPort } from "node:worker_threads";
 import * as v8 from "node:v8";
 import { setThreads } from "../linalg";
 import { encodeTask, decodeTask } from "../parallel/checkpoint";
-import { withTaskProgress, ScheduleSnapshot, TaskStopped } from "../parallel/resume";
+import { withTaskProgress, LoopSnapshot, TaskStopped } from "../parallel/resume";
 
 export interface ThreadTask {
   module: string;
@@ -31,10 +31,10 @@ setThreads(1);
 parentPort!.on("message", async (t: ThreadTask) => {
   const post = (m: object) => parentPort!.postMessage(m);
   const stop = new Int32Array(t.stop);
-  const saved = new Map<number, ScheduleSnapshot>();
+  const saved = new Map<number, LoopSnapshot>();
   for (const [index, bytes] of t.snapshots) {
     try {
-      saved.set(index, decodeTask<ScheduleSnapshot>(stateKey(t.key, index), Buffer.from(bytes)));
+      saved.set(index, decodeTask<LoopSnapshot>(stateKey(t.key, index), Buffer.from(bytes)));
     } catch (err) {
       post({ type: "log", text: `checkpoint ${index} of the task is unreadable (${(err as Error).message}); unused` });
     }

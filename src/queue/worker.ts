@@ -76,7 +76,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
               .exec(),
           );
         } else if (m.type === "resumed")
-          log(`job ${job.id} (${d.fn}): schedule ${m.index} resumes from its checkpoint at step ${m.step}`);
+          log(`job ${job.id} (${d.fn}): loop ${m.index} resumes from its checkpoint at step ${m.step}`);
         else if (m.type === "log") log(`job ${job.id}: ${m.text}`);
         else {
           thread.off("message", onMessage);

@@ -19,6 +19,7 @@ import { loadTf } from "../backend";
 import { lossAndGradient } from "../curvature/gradient";
 import { ADAM, Float64Optimizer } from "./optimizers";
 import { runSchedule, TrainSettings, OPTIMIZERS, OptimizerName, TrainResult, CheckpointAnswer } from "./schedule";
+import { tfTrainingState } from "./tf-state";
 
 export { Float64Optimizer, FLOAT64_OPTIMIZERS } from "./optimizers";
 export { OPTIMIZERS } from "./schedule";
@@ -93,6 +94,13 @@ const TRAIN_RULES: Record<string, OptionRule> = {
   model: anyValue,
   precision: anyValue,
   onCheckpoint: fn,
+  records: (v) =>
+    v &&
+    typeof v === "object" &&
+    typeof (v as Record<string, unknown>).save === "function" &&
+    typeof (v as Record<string, unknown>).restore === "function"
+      ? undefined
+      : "{ save(), restore(state) }",
 };
 
 /**
@@ -219,6 +227,17 @@ export async function trainFloat64(o: TrainOptions): Promise<TrainResult> {
       if (!params.every(Number.isFinite)) return "diverged";
       return o.onCheckpoint?.(step, params.slice(), last);
     },
+    {
+      // the whole state of the loop, for checkpoints inside a queue job (parallel/resume.ts)
+      save: () => ({ params: params.slice(), opt: opt.save() }),
+      restore: (state) => {
+        const s = state as { params: Float64Array; opt: ReturnType<Float64Optimizer["save"]> };
+        if (s.params.length !== params.length)
+          throw new Error("training: a checkpoint of another network cannot be restored");
+        params.set(s.params);
+        opt.restore(s.opt);
+      },
+    },
   );
   return { params, losses, backend: "float64", divergedAt, stoppedAt };
 }
@@ -281,6 +300,12 @@ export async function trainModel(
         if (!finite()) return "diverged";
         return o.onCheckpoint?.(step, model, last);
       },
+      // every weight of the model (the trained ones and any others) and the optimiser's state
+      tfTrainingState(
+        tf,
+        model.weights.map((w) => (w as unknown as { val: tfType.Variable }).val),
+        optimizer,
+      ),
     );
     return { losses, backend, divergedAt, stoppedAt };
   } finally {

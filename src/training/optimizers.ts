@@ -72,4 +72,17 @@ export class Float64Optimizer {
         for (let i = 0; i < p.length; i++) if (!mask || mask[i]) p[i] -= lr * this.weightDecay * p[i];
     });
   }
+
+  /** The optimiser's state (moments and step count), a copy: `restore` puts it back (checkpoints inside a task). */
+  save(): { m: Float64Array[]; v: Float64Array[]; t: number } {
+    return { m: this.m.map((a) => a.slice()), v: this.v.map((a) => a.slice()), t: this.t };
+  }
+
+  restore(state: { m: Float64Array[]; v: Float64Array[]; t: number }): void {
+    if (state.m.length !== this.m.length || state.m.some((a, k) => a.length !== this.m[k].length))
+      throw new Error("optimizer: a saved state of other parameter blocks cannot be restored");
+    state.m.forEach((a, k) => this.m[k].set(a));
+    state.v.forEach((a, k) => this.v[k].set(a));
+    this.t = state.t;
+  }
 }

@@ -6,7 +6,7 @@ import type { Matrix } from "../linalg";
 import type { LossName } from "../nets/losses";
 import { Rng } from "../util/random";
 import { Progress } from "../progress";
-import { nextSchedule, ResumableLoop, ScheduleSnapshot, TaskStopped } from "../parallel/resume";
+import { loopCheckpoints, Resumable, ScheduleSnapshot } from "../parallel/resume";
 
 /** The optimisers every training loop accepts. */
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
@@ -42,6 +42,13 @@ export interface TrainSettings {
   seed?: number;
   /** steps (0..steps) at which `onCheckpoint` is called */
   checkpoints?: number[];
+  /**
+   * what `onCheckpoint` has recorded so far (metrics, chosen steps), saved and restored with the loop's state: with
+   * it, a run with `checkpoints` inside a queue job saves its whole state at intervals and a lost one resumes from
+   * there (parallel/resume.ts); without it, such a run is recomputed from step 0. `save` returns the records as plain
+   * data (V8-serialisable), `restore` puts saved ones back (before training resumes)
+   */
+  records?: Resumable;
   /** label for the progress display (none when omitted) */
   progress?: string;
 }
@@ -74,23 +81,25 @@ export type EmitAnswer = void | "diverged" | "stop";
  * current one runs out), the loss recorded every steps/200 steps and at checkpoints, checkpoint calls,
  * progress. `step` makes one optimiser update on the batch (null = the whole set) and returns the
  * loss when `wantLoss`. Training stops at the first non-finite recorded loss, or when a checkpoint call
- * answers "diverged" (non-finite parameters) or "stop", and says at which step.
+ * answers "diverged" (non-finite parameters) or "stop", and says at which step. `loop` (the loop's parameters and
+ * optimiser state) lets a run inside a queue job checkpoint and resume (parallel/resume.ts); a run with checkpoint
+ * calls does so only with its caller's `records` besides.
  */
 export async function runSchedule(
   o: TrainSettings,
   step: (batch: number[] | null, wantLoss: boolean) => number | undefined | Promise<number | undefined>,
   emit: (step: number, lastLoss: number) => EmitAnswer | Promise<EmitAnswer>,
-  loop?: ResumableLoop,
+  loop?: Resumable,
 ): Promise<{ losses: { step: number; loss: number }[]; divergedAt?: number; stoppedAt?: number }> {
   // inside a queue job (parallel/resume.ts): checkpoints of the whole state at intervals, and a resume from the last
-  // one; only when the loop can save its state and no caller callback has side effects a snapshot could not hold
-  const task = nextSchedule();
-  const resumable = task && loop && !(o.checkpoints ?? []).length ? task : undefined;
-  const saved = resumable?.progress.restore(resumable.index);
-  if (saved?.final) {
-    loop!.restore(saved.loop);
-    return saved.final;
+  // one; only when the loop can save its state, and the caller's records too when it has checkpoint callbacks
+  const cp = loopCheckpoints<ScheduleSnapshot>(!!loop && (!(o.checkpoints ?? []).length || !!o.records));
+  const saved = cp?.saved;
+  if (saved) {
+    await loop!.restore(saved.loop);
+    if (o.records) await o.records.restore(saved.records);
   }
+  if (saved?.final) return saved.final;
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   const rng = new Rng(o.seed ?? 0);
@@ -107,21 +116,21 @@ export async function runSchedule(
     cursor = saved.cursor;
     last = saved.last;
     losses.push(...saved.losses);
-    loop!.restore(saved.loop);
     start = saved.step + 1;
-    resumable!.progress.resumed?.(resumable!.index, saved.step);
+    cp!.resumed();
   }
-  const snapshot = (s: number): ScheduleSnapshot => ({
+  const snapshot = async (s: number): Promise<ScheduleSnapshot> => ({
     step: s,
     rng: rng.getState(),
     order: order.slice(),
     cursor,
     last,
     losses: losses.slice(),
-    loop: loop!.save(),
+    loop: await loop!.save(),
+    ...(o.records ? { records: await o.records.save() } : {}),
   });
-  let lastSave = Date.now();
   const bar = o.progress ? new Progress(o.progress, o.steps) : undefined;
+  if (start > 1) bar?.set(start - 1);
   const run = async (): Promise<{
     losses: { step: number; loss: number }[];
     divergedAt?: number;
@@ -154,21 +163,14 @@ export async function runSchedule(
         if (end) return end;
       }
       bar?.tick();
-      if (resumable && s < o.steps) {
-        const stop = resumable.progress.stopRequested();
-        if (stop || Date.now() - lastSave >= resumable.progress.everyMs) {
-          resumable.progress.save(resumable.index, snapshot(s));
-          lastSave = Date.now();
-          if (stop) throw new TaskStopped(s);
-        }
-      }
+      if (cp && s < o.steps && cp.due()) await cp.save(snapshot(s));
     }
     return { losses };
   };
   try {
     const result = await run();
     // the finished schedule's final state: a task resumed later skips it
-    if (resumable) resumable.progress.save(resumable.index, { ...snapshot(o.steps), final: result });
+    if (cp) await cp.save({ ...(await snapshot(o.steps)), final: result });
     return result;
   } finally {
     bar?.finish();

@@ -185,6 +185,17 @@ export function widenTargets(ds: Dataset, outputs: number): Dataset {
   return { ...ds, Y };
 }
 
+/** What a VGG run's checkpoints have recorded and decided, as its training checkpoints save it. */
+interface VggRecords {
+  checkpoints: ChenCheckpoint[];
+  trainAccuracy: { step: number; acc: number }[];
+  window?: ChenRun["window"];
+  zeroAt?: number;
+  p99Seen: boolean;
+  end: number;
+  windowAt: number[];
+}
+
 export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
   const t0 = Date.now();
   const loaded = loadChenData(a);
@@ -261,7 +272,6 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     out.p = nets.paramCount(spec);
     // the layer whose representation is measured (default the output, as the paper's figures)
     const at = { volumeTop, layer: a.mlpLayer === "output" ? a.hidden.length + 1 : a.mlpLayer };
-    let last: Float64Array | undefined;
     let params: Float64Array;
     // "authors-code": Eq. 3 on the first 20 inputs, as their code (the other metrics on all of them)
     const mlpMetrics = (X: Matrix): FlatnessMetrics => {
@@ -284,8 +294,10 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
       steps: a.steps,
       seed: a.seed,
       checkpoints: a.checkpoints,
+      // what the checkpoints have recorded so far, saved with the training state (a lost queue job resumes from it)
+      records: { save: () => out.checkpoints, restore: (state) => void (out.checkpoints = state as ChenCheckpoint[]) },
       onCheckpoint: async (step, p) => {
-        last = params = p;
+        params = p;
         await record(
           step,
           { train: nets.predict(spec, params, trainSet.X).data, test: nets.predict(spec, params, testSet.X).data },
@@ -299,16 +311,17 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
     });
     out.backend = res.backend;
     out.divergedAt = res.divergedAt;
-    if (a.traceProbes > 0 && last && res.divergedAt === undefined && a.mlpLayer === "output") {
-      const problem = { spec, params: last, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
+    // at the final checkpoint, the last step (the study's checkpoints end there): the final parameters
+    const ck = out.checkpoints[out.checkpoints.length - 1];
+    if (a.traceProbes > 0 && ck?.step === a.steps && res.divergedAt === undefined && a.mlpLayer === "output") {
+      const problem = { spec, params: res.params, X: Xeval.X, Y: Xeval.Y, loss: "mse" as const };
       const est = hutchinsonTrace(curvatureOperator(problem, "functional"), { samples: a.traceProbes, seed: a.seed });
-      const ck = out.checkpoints[out.checkpoints.length - 1];
       out.trace = {
         eq3: ck.train.S,
         trHf: est.trace,
         stderr: est.stderr,
         probes: est.samples,
-        loss: lossAndAccuracy(nets.predict(spec, last, Xeval.X).data, Xeval).loss,
+        loss: lossAndAccuracy(nets.predict(spec, res.params, Xeval.X).data, Xeval).loss,
       };
     }
   } else {
@@ -379,6 +392,28 @@ export async function runChen(a: ChenRunArgs): Promise<ChenRun> {
         steps: a.maxSteps,
         seed: a.seed,
         checkpoints: [...new Set([...a.checkpoints, ...grid])].sort((x, y) => x - y),
+        // what the checkpoints have recorded and decided so far, saved with the training state (a lost queue job
+        // resumes from it)
+        records: {
+          save: () => ({
+            checkpoints: out.checkpoints,
+            trainAccuracy: out.trainAccuracy,
+            window: out.window,
+            zeroAt,
+            p99Seen,
+            end,
+            windowAt: [...windowAt],
+          }),
+          restore: (state) => {
+            const s = state as VggRecords;
+            out.checkpoints = s.checkpoints;
+            out.trainAccuracy = s.trainAccuracy;
+            if (s.window) out.window = s.window;
+            ({ zeroAt, p99Seen, end } = s);
+            windowAt.clear();
+            for (const w of s.windowAt) windowAt.add(w);
+          },
+        },
         onCheckpoint: async (step, net) => {
           const F = net.predict(trainSet.X);
           const acc = lossAndAccuracy(F, trainSet).acc;

@@ -132,6 +132,11 @@ export async function cor10Run(a: Cor10Args): Promise<Cor10Run> {
     lr: a.cor10Lr,
     steps: a.cor10Steps,
     checkpoints: [...steps].filter((s) => s <= a.cor10Steps).sort((x, y) => x - y),
+    // the rows measured so far, saved with the training state (a lost queue job resumes from it)
+    records: {
+      save: () => checkpoints,
+      restore: (s) => void checkpoints.splice(0, Infinity, ...(s as Cor10Checkpoint[])),
+    },
     onCheckpoint: (step, params) => measure("GD", step, params),
   });
   const lm = await levenbergMarquardt({

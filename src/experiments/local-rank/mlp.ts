@@ -240,6 +240,9 @@ export async function runMlp(a: MlpRunArgs): Promise<MlpRun> {
     batchSize: a.batchSize,
     seed: a.seed,
     checkpoints: logSpacedSteps(a.steps, a.checkpoints),
+    // the run's record so far (its series grow at every checkpoint), saved with the training state (a lost queue job
+    // resumes from it)
+    records: { save: () => out, restore: (state) => void Object.assign(out, state as MlpRun) },
     onCheckpoint: (step, params) => {
       out.steps.push(step);
       const tr = evaluate(spec, params, X, Y, loss);

@@ -13,6 +13,14 @@ import { localRank } from "../../metrics";
 import { loadTf } from "../../backend";
 import { imageData } from "../data-source";
 import { Rng } from "../../util/random";
+import { tfTrainingState } from "../../training/tf-state";
+import { loopCheckpoints, LoopSnapshot } from "../../parallel/resume";
+
+/** A checkpoint of the training loop: its variables and Adam's state, and the mini-batch generator. */
+interface VibSnapshot extends LoopSnapshot {
+  rng: ReturnType<Rng["getState"]>;
+  state: unknown;
+}
 
 /**
  * What every Deep VIB run of the study is trained and measured with (the image VIB here, the sampled Gaussian VIB of
@@ -77,7 +85,22 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
   let kl = 0;
   let ce = 0;
   try {
-    for (let step = 0; step < a.steps; step++) {
+    // inside a queue job (parallel/resume.ts): the whole state checkpointed at intervals, a lost job resumed from it
+    const state = tfTrainingState(tf, vars, opt);
+    const cp = loopCheckpoints<VibSnapshot>(!!state);
+    let start = 0;
+    if (cp?.saved) {
+      await state!.restore(cp.saved.state);
+      rng.setState(cp.saved.rng);
+      start = cp.saved.step + 1;
+      if (!cp.saved.final) cp.resumed();
+    }
+    const snapshot = async (step: number): Promise<VibSnapshot> => ({
+      step,
+      rng: rng.getState(),
+      state: await state!.save(),
+    });
+    for (let step = start; step < a.steps; step++) {
       const idx = tf.tensor1d(Int32Array.from(Array.from({ length: a.batch }, () => rng.int(train.X.rows))), "int32");
       const cost = tf.tidy(
         (): tfType.Scalar =>
@@ -96,7 +119,9 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
       );
       idx.dispose();
       cost.dispose();
+      if (cp && step < a.steps - 1 && cp.due()) await cp.save(snapshot(step));
     }
+    if (cp && !cp.saved?.final) await cp.save({ ...(await snapshot(a.steps - 1)), final: true });
     // final KL / CE on the training set, and accuracy of the decoder on μ(x) for the test set
     [kl, ce] = tf.tidy(() => {
       const { logits, kl: k } = parts(X as tfType.Tensor2D, null);
