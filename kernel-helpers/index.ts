@@ -19,7 +19,7 @@ import {
   ProgressState,
 } from "../src";
 import { renderPngSync } from "../src/export";
-import { DisplayData, figureBundle, resultBundles, PNG_SCALE } from "./bundles";
+import { DisplayData, figureBundle, resultBundles, unboxedHtml, PNG_SCALE } from "./bundles";
 import { plotlyLoaderHtml } from "./plotly-served";
 import { installErrorOutputs } from "./errors";
 
@@ -76,10 +76,13 @@ function render(obj: RichObject): boolean {
     for (const b of resultBundles(obj, (f) => pngs.get(f), plotlyJson)) write(b, false);
     return true;
   }
-  // anything else that can draw itself as HTML (ledger tables, comparisons)
+  // anything else that can draw itself as HTML (ledger tables, comparisons), unboxed in Notebook 6 like the figures
   const h = (obj as { html?: () => string }).html;
   if (typeof h === "function") {
-    write({ data: { "text/html": h.call(obj), "text/plain": obj.describe() }, metadata: {}, transient: {} }, false);
+    write(
+      { data: { "text/html": unboxedHtml(h.call(obj)), "text/plain": obj.describe() }, metadata: {}, transient: {} },
+      false,
+    );
     return true;
   }
   return false;

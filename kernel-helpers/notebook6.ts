@@ -359,7 +359,9 @@ export function summarizeNotebook6(run: Notebook6Run): Notebook6Summary {
   };
 }
 
-/** Whether a notebook passes: every figure drawn, none boxed, none too wide, no error, every cell executed. */
+/**
+ * Why a notebook fails: a figure not drawn, boxed or too wide, an error output or stderr text, a cell not executed.
+ */
 export function notebook6Problems(s: Notebook6Summary): string[] {
   const p: string[] = [];
   if (s.timedOut) p.push("Run All did not finish in time");
@@ -368,6 +370,8 @@ export function notebook6Problems(s: Notebook6Summary): string[] {
   if (s.tooWide) p.push(`${s.tooWide} chart(s) wider than the output area`);
   if (s.errorOutputs) p.push(`${s.errorOutputs} error output(s)`);
   if (s.unexecuted) p.push(`${s.unexecuted} code cell(s) not executed`);
+  // tslab writes a failure it reports itself (a type error, a module not found before kernel.setup()) to stderr
+  if (s.stderrOutputs) p.push(`${s.stderrOutputs} stderr output(s)`);
   if (s.figures && !s.plotlyServed) p.push("plotly.js not loaded from the notebook server");
   return p;
 }

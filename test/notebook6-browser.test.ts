@@ -9,10 +9,11 @@ const root = path.resolve(__dirname, "../..");
 /**
  * Run All in Jupyter Notebook 6 itself, in Chromium, as a reader does it, on test/fixtures/long-output.ipynb (a
  * rank-explorer result shown three times in one cell, an output taller than the 100 lines at which Notebook 6 boxes
- * it; a figure made 1 400 px wide; a figure after them). After it: no output in Notebook 6's scroll box, no chart
+ * it; a figure made 1 400 px wide; a figure after them; a recorded study's ledger table, HTML without a figure, as
+ * tall). After it: no output in Notebook 6's scroll box, no chart
  * wider than its output area (about 980 px here), every figure drawn, every code cell executed, no error output;
- * plotly.js came from the notebook server, not from the notebook. With the scroll guard removed the output is boxed
- * (1), and with the fixed width kept the wide chart is 1 400 px in a 978-px area: the test fails both ways.
+ * plotly.js came from the notebook server, not from the notebook. With the scroll guard removed the outputs are
+ * boxed (2), and with the fixed width kept the wide chart is 1 400 px in a 967-px area: the test fails both ways.
  */
 it(
   "Run All in Jupyter Notebook 6 (Chromium): figures unboxed, within the output area, every cell run",
@@ -29,12 +30,13 @@ it(
     const s = summarizeNotebook6(run);
     console.log(JSON.stringify(s));
     assert.equal(s.timedOut, false);
-    assert.equal(s.codeCells, 3);
+    assert.equal(s.codeCells, 4);
     // three results of the rank explorer, each with its figures, then the wide one and the one after
     assert.ok(s.figures >= 5, `figures: ${JSON.stringify(s)}`);
     assert.equal(s.drawn, s.figures, "every figure drawn");
-    const long = run.cells[1];
-    assert.ok(long.outputHeight > 100 * 18, `an output taller than Notebook 6's threshold: ${long.outputHeight} px`);
+    // the long result, and the ledger table (HTML without a figure): both taller than Notebook 6's threshold
+    for (const c of [run.cells[1], run.cells[3]])
+      assert.ok(c.outputHeight > 100 * 18, `an output taller than Notebook 6's threshold: ${c.outputHeight} px`);
     assert.equal(s.boxedOutputs, 0, "an output in Notebook 6's scroll box");
     assert.ok(s.areaWidth > 800 && s.areaWidth < 1280, `output area ${s.areaWidth} px`);
     assert.equal(s.tooWide, 0, `a chart wider than its output area: ${s.maxChartWidth} px in ${s.areaWidth} px`);
