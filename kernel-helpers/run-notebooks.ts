@@ -256,16 +256,17 @@ function kernelLines(stderr: string): string {
 }
 
 export const NOTEBOOKS_HELP = `usage: rankscope notebooks [--out DIR] [--only NAME[,NAME]]
-       rankscope notebooks --browser [--only NAME[,NAME]] [--json FILE]
+       rankscope notebooks --browser [--only NAME[,NAME]] [--width PX] [--json FILE]
        rankscope notebooks --screenshot EXECUTED.ipynb --png OUT.png
        rankscope notebooks --sync-options
   runs every notebook in notebooks/ headless (nbconvert + this checkout's tslab kernel), writes the executed, signed
   copies to DIR (default notebooks/executed) and exits 1 if a cell failed; --only runs the named notebooks
   (file names without .ipynb); --browser instead opens each notebook in Jupyter Notebook 6 in headless Chromium,
   runs all its cells as a reader does and reports per notebook the figures drawn, any in Notebook 6's scroll box,
-  the widest chart against the output area, error outputs, unexecuted cells and the wall time (--json FILE writes
-  them; exit 1 when a notebook fails a check); --screenshot renders an executed notebook to a PNG in headless Chromium;
-  --sync-options rewrites the figure cells' commented option lines from the presets (a test checks they match)`;
+  the widest chart against the output area, error outputs, unexecuted cells and the wall time (--width: the
+  window's width, default 1280; --json FILE writes them; exit 1 when a notebook fails a check); --screenshot
+  renders an executed notebook to a PNG in headless Chromium; --sync-options rewrites the figure cells' commented
+  option lines from the presets (a test checks they match)`;
 
 export async function main(argv: string[]): Promise<number> {
   const { parseFlags } = await import("../src/cli/args");
@@ -277,6 +278,7 @@ export async function main(argv: string[]): Promise<number> {
     "sync-options": "boolean",
     browser: "boolean",
     json: "string",
+    width: "string",
     help: "boolean",
   });
   if (flags.help) {
@@ -311,7 +313,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  if (flags.json !== undefined && !flags.browser) throw new UsageError("notebooks: --json goes with --browser");
+  for (const k of ["json", "width"])
+    if (flags[k] !== undefined && !flags.browser) throw new UsageError(`notebooks: --${k} goes with --browser`);
   if (flags.browser && flags.out !== undefined)
     throw new UsageError("notebooks: --browser writes no executed copies; --out goes without it");
   const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
@@ -328,7 +331,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!names.includes(n))
       throw new UsageError(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
   const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
-  if (flags.browser) return runInBrowser(files, typeof flags.json === "string" ? flags.json : undefined);
+  if (flags.browser) {
+    const { int } = await import("../src/cli/args");
+    const width = int(flags, "width", 1280, 600, 4000);
+    return runInBrowser(files, typeof flags.json === "string" ? flags.json : undefined, width);
+  }
   let failed = 0;
   for (const f of files) {
     const r = await runNotebook(f, outDir);
@@ -345,7 +352,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** `notebooks --browser`: Run All in Notebook 6 in Chromium, one notebook at a time, and the table of what was seen. */
-async function runInBrowser(files: string[], json: string | undefined): Promise<number> {
+async function runInBrowser(files: string[], json: string | undefined, width: number): Promise<number> {
   const { runAllInNotebook6, summarizeNotebook6, notebook6Problems } = await import("./notebook6");
   const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
   const rows = [];
@@ -355,6 +362,7 @@ async function runInBrowser(files: string[], json: string | undefined): Promise<
       chromium: chromiumPath(),
       chromiumFlags: CHROMIUM_FLAGS,
       save: true,
+      viewport: { width, height: 1000 },
       log: (l) => console.log(`  ${l}`),
     });
     if (interrupted()) return 130;
@@ -415,6 +423,7 @@ async function runInBrowser(files: string[], json: string | undefined): Promise<
           what: "Run All in Jupyter Notebook 6 in headless Chromium (rankscope notebooks --browser)",
           when: new Date().toISOString(),
           commit,
+          window: { width, height: 1000 },
           machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, load average ${os.loadavg()[0].toFixed(2)}`,
           notebooks: rows,
         },
