@@ -130,14 +130,22 @@ export function figureBundle(fig: Figure, png?: string, plotlyJson = false): Dis
   return { data, metadata: {}, transient: {} };
 }
 
-/** The HTML of a result's summary in a notebook: `summaryHtml()` plus the scroll guard. */
-export function summaryNotebookHtml(r: ExperimentResult): string {
-  const id = newId("sum");
+/**
+ * Any HTML output of rankscope (a result's summary, a ledger table) with the scroll guard: a long one stays unboxed in
+ * Notebook 6, as the figures do.
+ */
+export function unboxedHtml(html: string, kind = "html"): string {
+  const id = newId(kind);
   return (
-    `<div id="${id}">${r.summaryHtml()}</div><script type="text/javascript">(function(){${NO_SCROLL_JS}` +
+    `<div id="${id}">${html}</div><script type="text/javascript">(function(){${NO_SCROLL_JS}` +
     `var n=0;var go=function(){var el=document.getElementById("${id}");if(el)rankscopeNoScroll(el);` +
     `else if(n++<100)setTimeout(go,50);};go();})();</script>`
   );
+}
+
+/** The HTML of a result's summary in a notebook: `summaryHtml()` plus the scroll guard. */
+export function summaryNotebookHtml(r: ExperimentResult): string {
+  return unboxedHtml(r.summaryHtml(), "sum");
 }
 
 /** The bundles of an experiment result, in display order: every figure first, then the summary (verdicts first). */

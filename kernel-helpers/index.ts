@@ -19,7 +19,7 @@ import {
   ProgressState,
 } from "../src";
 import { renderPngSync } from "../src/export";
-import { DisplayData, figureBundle, resultBundles, PNG_SCALE } from "./bundles";
+import { DisplayData, figureBundle, resultBundles, unboxedHtml, PNG_SCALE } from "./bundles";
 import { plotlyLoaderHtml } from "./plotly-served";
 import { installErrorOutputs } from "./errors";
 
@@ -56,30 +56,38 @@ const pngs = new WeakMap<Figure, string>();
 let staticImages = true;
 let plotlyJson = false;
 
+/** A figure left as a cell's value cannot await the shared browser: its PNG from one synchronous Chromium run. */
+function pngNow(fig: Figure): void {
+  if (!staticImages || pngs.has(fig)) return;
+  try {
+    pngs.set(fig, renderPngSync(fig, PNG_SCALE).toString("base64"));
+  } catch (err) {
+    console.error(`rankscope: no static PNG for "${fig.name}" (${(err as Error).message})`);
+  }
+}
+
 function render(obj: RichObject): boolean {
   const write = writer();
   if (!write) return false;
   if (obj instanceof Figure) {
-    // a figure left as a cell's value cannot await the shared browser: one synchronous Chromium run
-    if (staticImages && !pngs.has(obj)) {
-      try {
-        pngs.set(obj, renderPngSync(obj, PNG_SCALE).toString("base64"));
-      } catch (err) {
-        console.error(`rankscope: no static PNG for "${obj.name}" (${(err as Error).message})`);
-      }
-    }
+    pngNow(obj);
     write(figureBundle(obj, pngs.get(obj), plotlyJson), false);
     return true;
   }
   if (obj instanceof ExperimentResult) {
+    // a result the study hook did not see (the rank explorer's) has no PNGs yet
+    for (const f of obj.figures) pngNow(f);
     // the figures first, then the verdicts; options and tables follow collapsed
     for (const b of resultBundles(obj, (f) => pngs.get(f), plotlyJson)) write(b, false);
     return true;
   }
-  // anything else that can draw itself as HTML (ledger tables, comparisons)
+  // anything else that can draw itself as HTML (ledger tables, comparisons), unboxed in Notebook 6 like the figures
   const h = (obj as { html?: () => string }).html;
   if (typeof h === "function") {
-    write({ data: { "text/html": h.call(obj), "text/plain": obj.describe() }, metadata: {}, transient: {} }, false);
+    write(
+      { data: { "text/html": unboxedHtml(h.call(obj)), "text/plain": obj.describe() }, metadata: {}, transient: {} },
+      false,
+    );
     return true;
   }
   return false;

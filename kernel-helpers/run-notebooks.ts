@@ -256,12 +256,17 @@ function kernelLines(stderr: string): string {
 }
 
 export const NOTEBOOKS_HELP = `usage: rankscope notebooks [--out DIR] [--only NAME[,NAME]]
+       rankscope notebooks --browser [--only NAME[,NAME]] [--width PX] [--json FILE]
        rankscope notebooks --screenshot EXECUTED.ipynb --png OUT.png
        rankscope notebooks --sync-options
   runs every notebook in notebooks/ headless (nbconvert + this checkout's tslab kernel), writes the executed, signed
   copies to DIR (default notebooks/executed) and exits 1 if a cell failed; --only runs the named notebooks
-  (file names without .ipynb); --screenshot renders an executed notebook to a PNG in headless Chromium;
-  --sync-options rewrites the figure cells' commented option lines from the presets (a test checks they match)`;
+  (file names without .ipynb); --browser instead opens each notebook in Jupyter Notebook 6 in headless Chromium,
+  runs all its cells as a reader does and reports per notebook the figures drawn, any in Notebook 6's scroll box,
+  the widest chart against the output area, error outputs, unexecuted cells and the wall time (--width: the
+  window's width, default 1280; --json FILE writes them; exit 1 when a notebook fails a check); --screenshot
+  renders an executed notebook to a PNG in headless Chromium; --sync-options rewrites the figure cells' commented
+  option lines from the presets (a test checks they match)`;
 
 export async function main(argv: string[]): Promise<number> {
   const { parseFlags } = await import("../src/cli/args");
@@ -271,6 +276,9 @@ export async function main(argv: string[]): Promise<number> {
     screenshot: "string",
     png: "string",
     "sync-options": "boolean",
+    browser: "boolean",
+    json: "string",
+    width: "string",
     help: "boolean",
   });
   if (flags.help) {
@@ -305,6 +313,10 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  for (const k of ["json", "width"])
+    if (flags[k] !== undefined && !flags.browser) throw new UsageError(`notebooks: --${k} goes with --browser`);
+  if (flags.browser && flags.out !== undefined)
+    throw new UsageError("notebooks: --browser writes no executed copies; --out goes without it");
   const outDir = path.resolve(typeof flags.out === "string" ? flags.out : path.join(root, "notebooks", "executed"));
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
     throw new UsageError(`notebooks: --out must be a folder; ${outDir} is a file`);
@@ -319,6 +331,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!names.includes(n))
       throw new UsageError(`notebooks: --only must name notebooks among ${names.join(", ")}; got "${n}"`);
   const files = all.filter((f) => only.includes(f.replace(/\.ipynb$/, ""))).map((f) => path.join(dir, f));
+  if (flags.browser) {
+    const { int } = await import("../src/cli/args");
+    const width = int(flags, "width", 1280, 600, 4000);
+    return runInBrowser(files, typeof flags.json === "string" ? flags.json : undefined, width);
+  }
   let failed = 0;
   for (const f of files) {
     const r = await runNotebook(f, outDir);
@@ -331,6 +348,92 @@ export async function main(argv: string[]): Promise<number> {
     if (r.errors.length) failed++;
   }
   console.log(`notebooks: ${files.length - failed}/${files.length} ran without errors`);
+  return failed ? 1 : 0;
+}
+
+/** `notebooks --browser`: Run All in Notebook 6 in Chromium, one notebook at a time, and the table of what was seen. */
+async function runInBrowser(files: string[], json: string | undefined, width: number): Promise<number> {
+  const { runAllInNotebook6, summarizeNotebook6, notebook6Problems } = await import("./notebook6");
+  const { chromiumPath, CHROMIUM_FLAGS } = await import("../src/export");
+  const rows = [];
+  let failed = 0;
+  for (const f of files) {
+    const run = await runAllInNotebook6(f, {
+      chromium: chromiumPath(),
+      chromiumFlags: CHROMIUM_FLAGS,
+      save: true,
+      viewport: { width, height: 1000 },
+      log: (l) => console.log(`  ${l}`),
+    });
+    if (interrupted()) return 130;
+    const s = summarizeNotebook6(run);
+    const problems = notebook6Problems(s);
+    if (problems.length) failed++;
+    // the cells worth a look: those with figures, and any boxed, scrolling, failed or left unexecuted
+    const cells = run.cells
+      .filter((c) => c.figures || c.boxed || c.sideways || c.errors.length || (!c.empty && !c.executed))
+      .map((c) => ({
+        cell: c.index,
+        figures: c.figures,
+        drawn: c.drawn,
+        boxed: c.boxed,
+        sideways: c.sideways,
+        chartWidths: c.chartWidths,
+        areaWidth: c.areaWidth,
+        errors: c.errors,
+        executed: c.executed,
+      }));
+    rows.push({ ...s, problems, cells });
+    console.log(
+      `${path.basename(f)}: ${s.drawn}/${s.figures} figures drawn, ${s.boxedFigures} boxed ` +
+        `(${s.boxedOutputs} boxed output(s), ${s.sidewaysOutputs} scrolling sideways), widest chart ` +
+        `${s.maxChartWidth} px in a ${s.areaWidth}-px output area, ${s.errorOutputs} error output(s), ` +
+        `${s.unexecuted} unexecuted, ${s.seconds.toFixed(1)} s → ${problems.length ? "FAILED" : "ok"}`,
+    );
+    for (const p of problems) console.log(`  ${p}`);
+    for (const c of run.cells) {
+      const notes = [
+        c.boxed ? "in the scroll box" : "",
+        c.sideways ? "scrolls sideways" : "",
+        c.drawn < c.figures ? `${c.figures - c.drawn} figure(s) not drawn: ${c.notDrawn ?? ""}` : "",
+        ...c.errors,
+        ...c.stderr.map((e) => `stderr: ${e.split("\n")[0]}`),
+        !c.empty && !c.executed ? "not executed" : "",
+      ].filter(Boolean);
+      if (notes.length) console.log(`  cell ${c.index} (${c.head}): ${notes.join("; ")}`);
+    }
+  }
+  if (json) {
+    const { execFileSync: run } = await import("node:child_process");
+    let commit = "";
+    try {
+      commit = run("git", ["rev-parse", "HEAD"], {
+        cwd: path.resolve(__dirname, "../.."),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+    } catch {
+      /* not a git checkout */
+    }
+    const os = await import("node:os");
+    writeFileAtomic(
+      json,
+      JSON.stringify(
+        {
+          what: "Run All in Jupyter Notebook 6 in headless Chromium (rankscope notebooks --browser)",
+          when: new Date().toISOString(),
+          commit,
+          window: { width, height: 1000 },
+          machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, load average ${os.loadavg()[0].toFixed(2)}`,
+          notebooks: rows,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    console.log(`notebooks: written ${json}`);
+  }
+  console.log(`notebooks: ${files.length - failed}/${files.length} passed Run All in Notebook 6`);
   return failed ? 1 : 0;
 }
 

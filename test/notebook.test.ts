@@ -41,6 +41,15 @@ it(
       outputs.some((o) => /checks: true/.test(String(o.text ?? ""))),
       "the printed check",
     );
+    // a result as the cell's value (no study hook rendered its PNGs): every figure of it carries one
+    const valueFigures = (nb.cells[2].outputs as { data?: Record<string, string> }[]).filter(
+      (o) => o.data && /Plotly\.newPlot/.test(o.data["text/html"] ?? ""),
+    );
+    assert.ok(valueFigures.length >= 1, "the result's figures are shown");
+    assert.ok(
+      valueFigures.every((o) => o.data!["image/png"]),
+      "each figure of a result left as the cell's value carries a PNG",
+    );
     // a bare figure as the cell's value: interactive, with its own static PNG, and no empty line printed under it
     const last = nb.cells[nb.cells.length - 1].outputs as {
       output_type: string;

@@ -6,7 +6,7 @@
  *                     [--json] [--export-problem FILE]
  *   rankscope reproduce [--study NAME] [--preset quick|paper] [--out DIR] [--record] [--strict]
  *   rankscope claims [--preset paper] [--update-readme]
- *   rankscope notebooks [--out DIR]
+ *   rankscope notebooks [--out DIR] | --browser [--only NAME] [--json FILE]
  *   rankscope figure <study>.<figure> [--set option=value …] [--format svg|png|pdf] --out FILE
  *   rankscope ledger <study> [--format markdown|latex] [--from FILE]
  *   rankscope worker --queue redis://HOST:PORT [--concurrency N]
@@ -29,7 +29,7 @@ commands:
   hessian     exact Hessian, H_o and H_f of one network: ranks, formulas, timings (--json for JSON)
   reproduce   run the studies, print their claims ledgers, write figures + summary.json (--help for options)
   claims      the recorded claims ledgers as Markdown (--update-readme)
-  notebooks   execute every notebook headless with nbconvert (--out DIR)
+  notebooks   execute every notebook headless with nbconvert (--out DIR); --browser: Run All in Notebook 6 in Chromium
   figure      one figure of a study with changed options, exported: figure singh.fig2a --set sweepN=[10,20] --out f.svg
   ledger      a result's claims ledger as a Markdown or LaTeX (booktabs) table (--help for options)
   worker      run study tasks from a job queue: worker --queue redis://HOST:PORT [--concurrency N] (--help)`;
