@@ -3,12 +3,12 @@ import process from "node:process";
 // Mutation testing of the core (`npm run mutate`; not part of `npm test`: the whole core takes hours).
 // Stryker copies the project into .stryker-tmp/, inserts every mutant of the TypeScript sources listed in `mutate`
 // behind a switch, compiles the copy with `npm run build` (the mutated files get `// @ts-nocheck`), and runs the
-// compiled test files (dist/test/*.test.js) with its TAP runner, one `node` process per test file. Coverage is per
+// compiled test files (dist/test/**/*.test.js) with its TAP runner, one `node` process per test file. Coverage is per
 // test file, so each mutant is run against the test files that execute it only.
 //
 // One module:  npm run mutate -- --mutate src/util/options.ts
 // Fewer test files (a comma-separated list of globs of compiled tests; the default is every test file):
-//              MUTATE_TESTS=dist/test/option-rules.test.js,dist/test/options.test.js npm run mutate -- --mutate …
+//              MUTATE_TESTS=dist/test/util/option-rules.test.js,dist/test/util/options.test.js npm run mutate -- --mutate …
 // Reports: reports/mutation/mutation.html and reports/mutation/mutation.json.
 
 /** The core: numerical kernels, curvature, metrics, training, reports, cache, worker pool, options and the claims. */
@@ -24,7 +24,7 @@ const core = [
   "src/experiments/*/claims.ts",
 ];
 
-const testFiles = process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["dist/test/*.test.js"];
+const testFiles = process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["dist/test/**/*.test.js"];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -2,7 +2,7 @@
  * The five studies rankscope reproduces, in the order `reproduce` runs them: the one list of them. Each entry is the
  * study's own definition (`defineStudy` in `<study>/index.ts`); everything `reproduce`, `claims`, `figure`, `ledger`,
  * the notebooks and the tests need (name, title, paper, namespace, notebook, claims, calls) is read from it. A study
- * folder under src/experiments that is not listed here fails test/studies.test.ts (docs/adding-a-study.md).
+ * folder under src/experiments that is not listed here fails test/experiments/studies.test.ts (docs/adding-a-study.md).
  */
 import type { Preset, RunControls } from "./framework";
 import type { ExperimentResult } from "../report/result";

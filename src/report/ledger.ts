@@ -7,7 +7,7 @@
  * authors' code, and an `assess` function that turns the run's measured numbers into a verdict. `assess`
  * sees only measurements, never the expected answer dressed up as a measurement; every claim also carries
  * an `example` and a `counterexample` input so the test suite can prove that its rule can come out either
- * way (test/ledger.test.ts).
+ * way (test/report/ledger.test.ts).
  *
  * Verdicts: "reproduced"; "partly" (the rule names which part holds); "inconclusive" (measured, but the
  * test could not reach its level: too few independent units, ties, an interval spanning the threshold);

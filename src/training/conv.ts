@@ -5,7 +5,7 @@
  * the 2×2 max-pool keeps the index of each maximum for its backward pass; the dense head is
  * DenseStepper's algebra. Every buffer is allocated once per batch size. The schedule, optimisers,
  * checkpoints and divergence handling are the other loops' (native.ts, schedule.ts), so a run follows
- * the tfjs `trainModel` trajectory to float32 rounding (test/training-conv.test.ts).
+ * the tfjs `trainModel` trajectory to float32 rounding (test/training/training-conv.test.ts).
  *
  * Parameters are flat, in tfjs's weight order (`model.getWeights()` of `vggModel`: per conv layer the
  * kernel [k, k, C, C_out] then the bias, per dense layer the kernel [in, out] then the bias), so a tfjs

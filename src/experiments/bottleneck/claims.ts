@@ -1000,7 +1000,7 @@ const symDifferences = [
   "The symmetry task is reconstructed from Section 5's text (its formulas are lost): L(w) = " +
     "½‖uuᵀ + E − wwᵀ‖²_F, and for E = 0 the GD recursion of the summary statistics a = w·u, b " +
     "= ‖w − (w·u)u‖ is a ← a(1 + 2η(1 − a² − b²)), b ← b(1 − 2η(a² + b²)) (derived here, " +
-    "tested in test/study-bottleneck.test.ts); d, T, η, the noise of E and the training " +
+    "tested in test/experiments/study-bottleneck.test.ts); d, T, η, the noise of E and the training " +
     "distribution of w₀ are this reproduction's choices.",
   "Targets (the next T losses) are standardised per step; one network (seed 0).",
 ];

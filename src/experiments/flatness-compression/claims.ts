@@ -6,7 +6,7 @@
  * and, across settings, its own learning rate / batch size), so a sign test over them is a test over
  * independent trials. What holds by algebra is not here: the bound chain of Eq. 28 (Cauchy–Schwarz)
  * and Eq. 12 (AM–GM and power means) are software checks of the run and unit tests
- * (test/study-flatness-compression.test.ts).
+ * (test/experiments/study-flatness-compression.test.ts).
  */
 import {
   ClaimSet,
