@@ -99,7 +99,11 @@ export async function runSchedule(
     await loop!.restore(saved.loop);
     if (o.records) await o.records.restore(saved.records);
   }
-  if (saved?.final) return saved.final;
+  if (saved?.final) {
+    // finished in an earlier attempt (its worker died after the loop): said in the log, then skipped
+    cp!.resumed();
+    return saved.final;
+  }
   const N = o.X.rows;
   const B = Math.min(o.batchSize ?? N, N);
   const rng = new Rng(o.seed ?? 0);

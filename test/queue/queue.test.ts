@@ -246,7 +246,9 @@ test(
     const m = b.log().match(/resumes from its checkpoint at step (\d+)/);
     assert.ok(m, `worker b did not resume from a checkpoint:\n${b.log()}`);
     const from = Number(m![1]);
-    assert.ok(from > 0 && from < steps, m![0]);
+    // past step 0: mid-run, or at its end when worker a had finished the training loop (a loaded machine can train
+    // the quick run's 1500 steps before the first 1-s checkpoint) and died during the final metrics
+    assert.ok(from > 0 && from <= steps, m![0]);
     assert.equal((a.log().match(/ done in /g) ?? []).length, 0, a.log());
     // the metrics recorded before the resumed step were worker a's, carried by the checkpoint
     assert.ok(

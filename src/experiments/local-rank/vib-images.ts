@@ -93,7 +93,7 @@ export async function trainVibImages(a: VibImageArgs): Promise<VibImageResult> {
       await state!.restore(cp.saved.state);
       rng.setState(cp.saved.rng);
       start = cp.saved.step + 1;
-      if (!cp.saved.final) cp.resumed();
+      cp.resumed();
     }
     const snapshot = async (step: number): Promise<VibSnapshot> => ({
       step,
