@@ -56,7 +56,7 @@ describe("mapTasks", () => {
       [null, `mapTasks: task 1 ${shape} null`],
       [42, `mapTasks: task 1 ${shape} 42`],
       [{ module: 1, fn: "square" }, `mapTasks: task 1 ${shape} {"module":1,"fn":"square"}`],
-      [{ module: tasksModule, fn: 2 }, `mapTasks: task 1 ${shape} {"module":${JSON.stringify(tasksModule)},"fn":2}`],
+      [{ module: "m.js", fn: 2 }, `mapTasks: task 1 ${shape} {"module":"m.js","fn":2}`],
       // a function carrying the fields is not a task object either
       [Object.assign(() => 1, { module: tasksModule, fn: "square" }), `mapTasks: task 1 ${shape} a function`],
     ];
