@@ -104,6 +104,15 @@ describe("mapTasks", () => {
     });
   });
 
+  it("a function the module does not export fails the call, saying so", async () => {
+    const tasks = [0, 1].map((x) => ({ module: tasksModule, fn: x ? "nope" : "square", args: x }));
+    await assert.rejects(mapTasks(tasks, { workers: 2 }), (err: Error) => {
+      assert.match(err.message, /^task 1 \(nope\) failed in a worker: Error: (.*) has no function nope\n/);
+      assert.equal(err.message.match(/Error: (.*) has no function/)?.[1], tasksModule);
+      return true;
+    });
+  });
+
   it("an error thrown outside a task in a worker fails the call", { timeout: 30000 }, async () => {
     await assert.rejects(
       mapTasks(
