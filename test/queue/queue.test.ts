@@ -168,6 +168,48 @@ test("two worker processes through the queue return the local result, into the c
 });
 
 test(
+  "without the cache (no checkpoints) the queue's messages go to stderr, and the result is the local one",
+  { skip },
+  async () => {
+    const q = await freshQueue();
+    const w = startWorker(q.url);
+    const said: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => {
+      said.push(String(s));
+      return true;
+    }) as typeof process.stderr.write;
+    let r: Awaited<ReturnType<typeof sweep>>;
+    try {
+      r = await jacot.depthSweep({
+        preset: "quick",
+        depths: [3, 4],
+        seeds: 1,
+        steps: 3000,
+        width: 20,
+        n: 40,
+        latentSweep: [],
+        contrastDepths: [],
+        workers: 1,
+        cache: false,
+        queue: q.url,
+      });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(comparable(r), await local(3000));
+    assert.ok(
+      said.some((s) =>
+        /^rankscope: 2 task\(s\) on the queue redis:\/\/127\.0\.0\.1:\d+.*; waiting for workers/.test(s),
+      ),
+      said.join(""),
+    );
+    w.proc.kill("SIGTERM");
+    assert.equal(await w.exited, 0, w.log());
+  },
+);
+
+test(
   "kill -9 of a worker mid-job: the other resumes it from its checkpoint, results complete and equal",
   { skip },
   async () => {

@@ -20,6 +20,8 @@ import { loadMnist } from "../../src/data";
 import { figureHtml, renderFigure } from "../../src/export";
 import { lineFigure } from "../../src/figures";
 import { patel } from "../../src/experiments/local-rank";
+import { singh } from "../../src/experiments/hessian-rank";
+import { jacot } from "../../src/experiments/bottleneck";
 import { Matrix, frobenius, participationRatio, rankOfSpectrum, setThreads, getThreads } from "../../src/linalg";
 import { linearRankFormulas, reconstructionErrors } from "../../src/curvature";
 import { Rng } from "../../src/util/random";
@@ -135,6 +137,50 @@ describe("study options: refused before any work, NaN and Infinity shown as them
       /option epsList must be .*; got \[0\.1,Infinity\]/,
     );
   });
+
+  it(
+    "±Infinity is refused by every kind of numeric study rule: numbers without an upper bound, integers, " +
+      "lists of integers and of numbers (checked before any work)",
+    () => {
+      const refusals: [() => void, string][] = [
+        [() => patel.fig1.check({ eps: Infinity }), "local-rank: option eps must be a finite number ≥ 0; got Infinity"],
+        [
+          () => patel.fig1.check({ eps: -Infinity }),
+          "local-rank: option eps must be a finite number ≥ 0; got -Infinity",
+        ],
+        [
+          () => patel.fig1.check({ epsList: [0.1, Infinity] }),
+          "local-rank: option epsList must be a non-empty list (each item a finite number ≥ 0); got [0.1,Infinity]",
+        ],
+        [
+          () => jacot.depthSweep.check({ threshold: Infinity }),
+          "bottleneck: option threshold must be a finite number ≥ 0; got Infinity",
+        ],
+        [
+          () => jacot.depthSweep.check({ lambda: Infinity }),
+          "bottleneck: option lambda must be a finite number ≥ 0; got Infinity",
+        ],
+        [
+          () => singh.fig1.check({ fig1N: Infinity }),
+          "hessian-rank: option fig1N must be an integer ≥ 2; got Infinity",
+        ],
+        [
+          () => singh.fig1.check({ fig1N: -Infinity }),
+          "hessian-rank: option fig1N must be an integer ≥ 2; got -Infinity",
+        ],
+        [
+          () => singh.fig2a.check({ sweepN: [10, Infinity] }),
+          "hessian-rank: option sweepN must be a non-empty list (each item an integer ≥ 2); got [10,Infinity]",
+        ],
+      ];
+      for (const [call, message] of refusals) assert.throws(call, { message });
+      // the same calls with finite values pass the check
+      patel.fig1.check({ eps: 1e300, epsList: [0.1, 1e300] });
+      jacot.depthSweep.check({ threshold: 1e300, lambda: 1e300 });
+      singh.fig1.check({ fig1N: 2 ** 40 });
+      singh.fig2a.check({ sweepN: [10, 2 ** 40] });
+    },
+  );
 
   it("setThreads refuses 0, NaN, fractions and 10⁶ (they were accepted)", () => {
     const before = getThreads();
