@@ -1,9 +1,10 @@
 /**
  * A change to the compiled code changes every cache key that depends on the code, one test each: each part's entry
  * (a study is its parts, each cached on its own), the checkpoints of an interrupted run, the shared task store and
- * `cached()`'s entries. The keys are checked against sha256 values computed here from the documented layout (name, canonical options, version and
- * code hash), not with the functions under test, and the folders are observed where the runs actually write them;
- * each test also shows the behaviour the key exists for: a new code hash recomputes, the old one is served again.
+ * `cached()`'s entries. The keys are checked against sha256 values computed here from the documented layout (name,
+ * canonical options, version and code hash), not with the functions under test, and the folders are observed where
+ * the runs actually write them; each test also shows the behaviour the key exists for: a new code hash recomputes,
+ * the old one is served again.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
