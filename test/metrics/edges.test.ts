@@ -6,11 +6,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import * as nets from "../src/nets";
-import { Matrix } from "../src/linalg";
-import * as metrics from "../src/metrics";
-import { loadTf } from "../src/backend";
-import { Rng } from "../src/util/random";
+import * as nets from "../../src/nets";
+import { Matrix } from "../../src/linalg";
+import * as metrics from "../../src/metrics";
+import { loadTf } from "../../src/backend";
+import { Rng } from "../../src/util/random";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
