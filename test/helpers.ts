@@ -64,3 +64,18 @@ export function maxAbs(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
 }
+
+/** What `fn` writes to stderr (the framework's log lines), besides running it. */
+export async function stderrOf<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
+  const orig = process.stderr.write.bind(process.stderr);
+  let err = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (err += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
+  try {
+    return { value: await fn(), err };
+  } finally {
+    process.stderr.write = orig;
+  }
+}

@@ -17,6 +17,7 @@ import { ExperimentDefinition, runExperiment } from "../../src/experiments/frame
 import { definePart, partCacheKey, runPart } from "../../src/experiments/parts";
 import { checkpointContext } from "../../src/parallel/checkpoint";
 import { mapTasks } from "../../src/parallel";
+import { stderrOf } from "../helpers";
 
 /** Calls of the worker task below (workers = 1 runs it on this thread, so the count is this module's). */
 let taskCalls = 0;
@@ -76,21 +77,6 @@ const study: ExperimentDefinition<ToyOptions> = {
     }),
   ],
 };
-
-/** What `fn` writes to stderr (the framework's log lines), besides running it. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
-  const orig = process.stderr.write.bind(process.stderr);
-  let err = "";
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (err += String(chunk)),
-    true
-  )) as typeof process.stderr.write;
-  try {
-    return { value: await fn(), err };
-  } finally {
-    process.stderr.write = orig;
-  }
-}
 
 let partCalls = 0;
 let partSeen: { dir?: string; shared?: string } = {};

@@ -11,6 +11,7 @@ import { cacheKey, cacheFile, canonicalJson } from "../../src/cache";
 import { mapTasks } from "../../src/parallel";
 import { measureModule } from "../../src/experiments/hessian-rank/measure";
 import { Progress, setProgressSink, ProgressState } from "../../src/progress";
+import { stderrOf } from "../helpers";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rankscope-fw-"));
 
@@ -44,21 +45,6 @@ const toy = defineStudy({
   },
 });
 const toyKey = (o: Toy) => partCacheKey("toy", "sum", o, ["n", "label"]);
-
-/** What `fn` writes to stderr (the framework's log lines), besides running it. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ value: T; err: string }> {
-  const orig = process.stderr.write.bind(process.stderr);
-  let err = "";
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    (err += String(chunk)),
-    true
-  )) as typeof process.stderr.write;
-  try {
-    return { value: await fn(), err };
-  } finally {
-    process.stderr.write = orig;
-  }
-}
 
 describe("experiment framework", () => {
   it("merges defaults ← preset ← options and rejects bad options before running", async () => {
