@@ -103,6 +103,27 @@ describe("option rules", () => {
     assert.equal(listOf(anything)([1]), undefined);
     assert.equal(listOf(anything)(3), "a list", "a rule that accepts everything is named 'values'");
     assert.equal(listOf(int(), { minLength: 0 })([]), undefined);
+    // minLength 1 reads "non-empty"; distinct refuses a repeat, and only a repeat
+    const d = listOf(oneOf(["a", "b"]), { minLength: 1, distinct: true });
+    const dWords = 'a non-empty list without repeats (each item one of "a", "b")';
+    assert.equal(d(["a", "b"]), undefined);
+    assert.equal(d(["b"]), undefined);
+    assert.equal(d(["a", "a"]), dWords);
+    assert.equal(d([]), dWords);
+    assert.equal(d(["c"]), dWords);
+    assert.equal(listOf(int())([1, 1]), undefined, "repeats pass without distinct");
+  });
+
+  it("num with exclusiveMax: the upper bound itself is refused, just below it passes; both ends open", () => {
+    const open = num(0, 1, { exclusiveMin: true, exclusiveMax: true });
+    assert.equal(open(0.5), undefined);
+    assert.equal(open(1 - 2 ** -53), undefined);
+    assert.equal(open(1), "a finite number in (0, 1)");
+    assert.equal(open(0), "a finite number in (0, 1)");
+    assert.equal(open(Number.MIN_VALUE), undefined);
+    const halfOpen = num(0, 1, { exclusiveMax: true });
+    assert.equal(halfOpen(0), undefined);
+    assert.equal(halfOpen(1), "a finite number in [0, 1)");
   });
 
   it("either: a value passing any rule passes; the refusal joins every rule's words", () => {
