@@ -9,7 +9,10 @@ import process from "node:process";
 // One module:  npm run mutate -- --mutate src/util/options.ts
 // Fewer test files (a comma-separated list of globs of compiled tests; the default is every test file):
 //              MUTATE_TESTS=dist/test/util/option-rules.test.js,dist/test/util/options.test.js npm run mutate -- --mutate …
-// Reports: reports/mutation/mutation.html and reports/mutation/mutation.json.
+// Reports: reports/mutation/mutation.html and reports/mutation/mutation.json; with MUTATE_NAME=<name>,
+// reports/mutation/<name>.html and .json, and an incremental record reports/mutation/<name>.incremental.json that a
+// later `npm run mutate -- --incremental` of the same module reads (only mutants whose code or covering test files
+// changed are run again).
 
 /** The core: numerical kernels, curvature, metrics, training, reports, cache, worker pool, options and the claims. */
 const core = [
@@ -24,6 +27,7 @@ const core = [
   "src/experiments/*/claims.ts",
 ];
 
+const name = process.env.MUTATE_NAME || "mutation";
 const testFiles = process.env.MUTATE_TESTS ? process.env.MUTATE_TESTS.split(",") : ["dist/test/**/*.test.js"];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -55,8 +59,9 @@ export default {
   timeoutFactor: 2,
   dryRunTimeoutMinutes: 60,
   reporters: ["html", "json", "clear-text", "progress"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
 };
