@@ -88,6 +88,13 @@ function checkSvd(A: Matrix, r: la.Svd, want: number[], what: string) {
   assert.ok(maxAbsDiff(naiveMul(US, r.V.transpose()).data, A.data) <= 1e-13 * scale * k, `${what}: U S Vᵀ = A`);
 }
 
+/** Singular values of a matrix with Gram matrix [[a, b], [b, c]]: square roots of its eigenvalues in closed form. */
+function gramSingularValues(a: number, b: number, c: number): number[] {
+  const mid = (a + c) / 2;
+  const rad = Math.hypot((a - c) / 2, b);
+  return [Math.sqrt(mid + rad), Math.sqrt(mid - rad)];
+}
+
 describe("TypeScript eigh on structured matrices (closed-form spectra)", () => {
   const cases: { what: string; A: Matrix; values: number[] }[] = [];
   for (const n of [1, 2, 3, 7, 12]) {
@@ -169,6 +176,18 @@ describe("TypeScript SVD on structured matrices (closed-form singular values)", 
     { what: "1×1", A: fromRows([[-7]]), S: [7] },
     { what: "1×4 row (σ = its norm)", A: fromRows([[1, 2, 2, 4]]), S: [5] },
     { what: "4×1 column", A: fromRows([[2], [0], [0], [0]]), S: [2] },
+    {
+      // columns nearly along e₁ and e₂ with a positive leading entry: the Householder vector's sign must avoid
+      // cancellation (v₀ = a₀ + sign(a₀)‖a‖), or the reflection loses the small entries
+      what: "4×2 with columns close to e₁, e₂ (σ from the 2×2 Gram matrix)",
+      A: fromRows([
+        [3, 0],
+        [3e-9, 2],
+        [0, 2e-9],
+        [0, 0],
+      ]),
+      S: gramSingularValues(9 + 9e-18, 6e-9, 4 + 4e-18),
+    },
   ];
   // rank 2 of 4 columns, tall and wide: the left vectors of the zero singular values are an orthonormal completion
   const B = randn(6, 2, 3);
@@ -259,6 +278,20 @@ describe("TypeScript solve and lstsq on structured systems", () => {
     const w = onTs(() => la.lstsq(fromRows([[1, 1]]), fromRows([[2]])));
     assert.equal(w.rank, 1);
     assert.ok(maxAbsDiff(w.x.data, [1, 1]) <= 1e-15);
+    // several right-hand sides of a tall full-rank system with exact solutions: each column solved on its own
+    const T = fromRows([
+      [1, 0],
+      [0, 2],
+      [1, 1],
+    ]);
+    const X = fromRows([
+      [1, -3],
+      [2, 0.5],
+    ]);
+    const many = onTs(() => la.lstsq(T, naiveMul(T, X)));
+    assert.equal(many.rank, 2);
+    assert.deepEqual([many.x.rows, many.x.cols], [2, 2]);
+    assert.ok(maxAbsDiff(many.x.data, X.data) <= 1e-14, `${[...many.x.data]}`);
     // all zeros: rank 0, x = 0
     const z = onTs(() => la.lstsq(new Matrix(3, 2), fromRows([[1], [2], [3]])));
     assert.deepEqual([z.rank, ...z.x.data], [0, 0, 0]);
