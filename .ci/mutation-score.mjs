@@ -1,9 +1,8 @@
 // Mutation score per file and per module from Stryker JSON reports (reports/mutation/*.json).
 //   node .ci/mutation-score.mjs reports/mutation/linalg.json
-//   node .ci/mutation-score.mjs reports/mutation/linalg.json reports/mutation/linalg-rerun.json
-// With two reports, the second a re-run of the first's survivors (MUTATE_SURVIVORS_OF, see stryker.config.mjs): every
-// mutant of the first counts once, with the second's result when the second ran it (same file, span, mutator and
-// replacement), else its own. Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker's.
+//   node .ci/mutation-score.mjs reports/mutation/linalg.json reports/mutation/linalg-rerun.json [more re-runs]
+// With more reports, each a re-run of the survivors before it (MUTATE_SURVIVORS_OF, see stryker.config.mjs): every
+// mutant of the first counts once, with the latest result of it (same file, span, mutator and replacement). Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker's.
 // --survivors lists what still survives.
 import fs from "node:fs";
 import process from "node:process";
@@ -11,16 +10,17 @@ import console from "node:console";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const listSurvivors = process.argv.includes("--survivors");
-if (!args.length || args.length > 2) {
-  console.error("usage: node .ci/mutation-score.mjs <report.json> [<re-run report.json>] [--survivors]");
+if (!args.length) {
+  console.error("usage: node .ci/mutation-score.mjs <report.json> [<re-run report.json> ...] [--survivors]");
   process.exit(2);
 }
-const [first, rerun] = args.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const [first, ...reruns] = args.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
 const key = (file, m) =>
   `${file}|${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}|` +
   `${m.mutatorName}|${m.replacement}`;
 const again = new Map();
-if (rerun) for (const [file, f] of Object.entries(rerun.files)) for (const m of f.mutants) again.set(key(file, m), m);
+for (const rerun of reruns)
+  for (const [file, f] of Object.entries(rerun.files)) for (const m of f.mutants) again.set(key(file, m), m);
 
 const detected = new Set(["Killed", "Timeout"]);
 const counted = new Set([...detected, "Survived", "NoCoverage"]);
@@ -56,7 +56,8 @@ for (const [file, r] of rows) {
   console.log(`| \`${file}\` | ${r.Killed} | ${r.Timeout} | ${r.Survived} | ${r.NoCoverage} | ${score(r)} |`);
 }
 console.log(`| all | ${total.Killed} | ${total.Timeout} | ${total.Survived} | ${total.NoCoverage} | ${score(total)} |`);
-if (rerun) console.log(`\n${matched} of the first report's mutants taken from the re-run (${again.size} re-run)`);
+if (reruns.length)
+  console.log(`\n${matched} of the first report's mutants taken from the re-runs (${again.size} re-run)`);
 if (total.other)
   console.log(`${total.other} mutants neither killed, timed out, survived nor uncovered (compile errors, ignored)`);
 if (listSurvivors)

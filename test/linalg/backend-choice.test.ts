@@ -108,6 +108,21 @@ describe("choosing the linear-algebra path", () => {
     },
   );
 
+  it("in this process: the addon's path when it loaded (the status then empty), else the fallback with the reason", () => {
+    // run here too, not only in the child processes: mutation testing runs a mutant only against the test files
+    // whose own process executed its code
+    const forced = process.env.RANKSCOPE_LINALG;
+    if (!forced) assert.equal(la.backend(), la.nativeAvailable() ? "lapack" : "typescript");
+    assert.equal(la.nativeStatus() === "", la.nativeAvailable());
+    assert.ok(la.getThreads() >= 1);
+    la.useBackend("typescript");
+    assert.equal(la.backend(), "typescript");
+    if (la.nativeAvailable()) {
+      la.useBackend("lapack");
+      assert.equal(la.backend(), "lapack");
+    } else assert.throws(() => la.useBackend("lapack"), /useBackend: the LAPACK addon is unavailable: /);
+  });
+
   it("useBackend and setThreads refuse what they cannot do, naming the allowed values", () => {
     assert.throws(() => la.useBackend("blas" as la.BackendName), {
       message: 'useBackend: unknown backend "blas"; allowed: "lapack", "typescript"',

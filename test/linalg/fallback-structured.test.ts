@@ -297,3 +297,29 @@ describe("TypeScript solve and lstsq on structured systems", () => {
     assert.deepEqual([z.rank, ...z.x.data], [0, 0, 0]);
   });
 });
+
+describe("TypeScript kernels leave their inputs alone", () => {
+  it("svd (tall and wide), solve, lstsq and eigh do not write into the matrices they are given; 0×0 works", () => {
+    const inputs = [randn(5, 3, 11), randn(3, 5, 12), randn(4, 4, 13)];
+    for (const A of inputs) {
+      const before = A.data.slice();
+      onTs(() => la.svd(A));
+      onTs(() => la.svdvals(A));
+      assert.deepEqual(A.data, before, `svd of ${A.rows}×${A.cols}`);
+    }
+    const S = randn(4, 4, 14);
+    const B = randn(4, 2, 15);
+    const [s0, b0] = [S.data.slice(), B.data.slice()];
+    onTs(() => la.solve(S, B));
+    onTs(() => la.lstsq(S, B));
+    assert.deepEqual([S.data, B.data], [s0, b0], "solve and lstsq");
+    const H = la.symmetrize(randn(5, 5, 16));
+    const h0 = H.data.slice();
+    onTs(() => la.eigh(H));
+    onTs(() => la.eigvalsh(H));
+    assert.deepEqual(H.data, h0, "eigh");
+    const empty = onTs(() => la.eigh(new Matrix(0, 0)));
+    assert.deepEqual([empty.values.length, empty.vectors.rows, empty.vectors.cols], [0, 0, 0]);
+    assert.equal(onTs(() => la.eigvalsh(new Matrix(0, 0))).length, 0);
+  });
+});

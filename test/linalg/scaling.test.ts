@@ -25,6 +25,8 @@ describe("scale-free quantities at the ends of the float64 range", () => {
     assert.equal(la.participationRatio([5e-310, 0]), 1);
     // all equal: the count
     assert.equal(la.participationRatio([1e-200, 1e-200, 1e-200]), 3);
+    // (Σλ)² overflows while Σλ² does not: 150 values of 1e153 (Σλ = 1.5e155, Σλ² = 1.5e308)
+    relClose(la.participationRatio(new Array(150).fill(1e153)), 150, "150 × 1e153");
   });
   it("Frobenius norm: scales with the matrix, 0 for zeros, and NaN or Infinity passed on", () => {
     const M = (s: number) => new Matrix(2, 2, [3 * s, 0, 0, -4 * s]);
@@ -32,11 +34,25 @@ describe("scale-free quantities at the ends of the float64 range", () => {
     for (const scale of [1e200, 1e300, 1e-160, 1e-200, 1e-300])
       relClose(la.frobenius(M(scale)), 5 * scale, `scale ${scale}`);
     relClose(la.frobenius(new Matrix(1, 3, [1e-200, 2e-200, 2e-200])), 3e-200, "three entries");
+    // the largest entry first, last and beside a tiny one (the scaling must use the largest)
+    relClose(la.frobenius(new Matrix(1, 2, [1e200, 1e-200])), 1e200, "1e200 beside 1e-200");
+    relClose(la.frobenius(new Matrix(1, 3, [1e-200, 2e200, 0])), 2e200, "largest in the middle");
+    relClose(la.frobenius(new Matrix(1, 2, [5e-300, 0])), 5e-300, "a tiny entry before a zero");
     assert.equal(la.frobenius(new Matrix(2, 2)), 0);
     assert.equal(la.frobenius(new Matrix(0, 0)), 0);
     assert.ok(Number.isNaN(la.frobenius(new Matrix(1, 3, [1e200, NaN, 1]))));
     assert.ok(Number.isNaN(la.frobenius(new Matrix(1, 3, [NaN, 1e200, 1]))));
     assert.equal(la.frobenius(new Matrix(1, 2, [1e200, Infinity])), Infinity);
     assert.equal(la.frobenius(new Matrix(1, 2, [-Infinity, 1])), Infinity);
+  });
+});
+
+describe("a spectrum with a non-finite value", () => {
+  it("is refused by rankOfSpectrum, naming the value and its index (a NaN compares false with any threshold)", () => {
+    assert.equal(la.rankOfSpectrum([3, -2, 0.5, 0], 1), 2);
+    assert.throws(() => la.rankOfSpectrum([1, NaN, 2], 0.1), {
+      message: "rank: the spectrum has a non-finite value NaN at index 1",
+    });
+    assert.throws(() => la.rankOfSpectrum([1, 2, -Infinity], 0.1), /non-finite value -Infinity at index 2$/);
   });
 });
