@@ -60,6 +60,89 @@ describe("Float64Optimizer", () => {
     sgd.step([q], [Float64Array.from([0.5, -1])], 0.2);
     assert.deepEqual(Array.from(q), [1 - 0.2 * 0.5, 2 + 0.2]);
   });
+
+  it("AdamW's decay mask: decayed entries get Adam then θ(1 − lr·wd), masked ones Adam alone, per block", () => {
+    const lr = 0.05;
+    const wd = 0.2;
+    const opt = new Float64Optimizer("adamw", lr, [2, 2], wd, [Uint8Array.from([1, 0]), undefined]);
+    const a = Float64Array.from([0.5, -2]);
+    const b = Float64Array.from([3, 0.25]);
+    const g = [Float64Array.from([1, -0.5]), Float64Array.from([0.1, 4])];
+    opt.step([a, b], g);
+    // Adam's first step moves each entry by lr·sign(g) (to within ε): m̂ = g, √v̂ = |g|
+    const adam1 = (p: number, gi: number) => p - (lr * gi) / (Math.abs(gi) + 1e-8);
+    close(a[0], adam1(0.5, 1) * (1 - lr * wd), "block 0, decayed");
+    close(a[1], adam1(-2, -0.5), "block 0, masked: no decay");
+    close(b[0], adam1(3, 0.1) * (1 - lr * wd), "block 1 without a mask: decayed");
+    close(b[1], adam1(0.25, 4) * (1 - lr * wd), "block 1 without a mask: decayed");
+  });
+
+  it("save and restore: a restored optimiser continues as the uninterrupted one; other blocks are refused", () => {
+    for (const name of ["adam", "adamw", "sgd"] as const) {
+      const grad = (p: Float64Array) => Float64Array.from(p, (x, i) => 2 * x - i + 0.3);
+      const straight = new Float64Optimizer(name, 0.03, [3], 0.1);
+      const p = Float64Array.from([1, -0.5, 2]);
+      for (let s = 0; s < 3; s++) straight.step([p], [grad(p)]);
+      const state = straight.save();
+      if (name === "sgd") assert.deepEqual([state.m[0].length, state.v[0].length], [0, 0], "SGD keeps no moments");
+      else {
+        assert.equal(state.t, 3);
+        assert.equal(state.m[0].length, 3);
+      }
+      const q = p.slice();
+      const mSaved = state.m.map((a) => a.slice());
+      for (let s = 0; s < 4; s++) straight.step([p], [grad(p)]);
+      // the saved state is a copy: the later steps did not change it
+      assert.equal(state.t, 3);
+      assert.deepEqual(state.m, mSaved);
+      // a fresh optimiser given the saved state and parameters takes the same 4 steps, bit for bit
+      const resumed = new Float64Optimizer(name, 0.03, [3], 0.1);
+      resumed.restore(state);
+      for (let s = 0; s < 4; s++) resumed.step([q], [grad(q)]);
+      assert.deepEqual(Array.from(q), Array.from(p), `${name}: resumed = uninterrupted`);
+      if (name !== "sgd") {
+        // without the restore, Adam starts again at t = 1 with zero moments: another path
+        const fresh = new Float64Optimizer(name, 0.03, [3], 0.1);
+        const r = q.slice();
+        const r0 = q.slice();
+        fresh.step([r], [grad(r)]);
+        resumed.step([r0], [grad(r0)]);
+        assert.notDeepEqual(Array.from(r), Array.from(r0), `${name}: the restored state matters`);
+      }
+      // (SGD keeps no moments, so for it only the number of blocks can differ)
+      if (name !== "sgd")
+        assert.throws(
+          () => resumed.restore(new Float64Optimizer(name, 0.03, [2], 0.1).save()),
+          /optimizer: a saved state of other parameter blocks cannot be restored/,
+        );
+      assert.throws(
+        () => resumed.restore(new Float64Optimizer(name, 0.03, [3, 1], 0.1).save()),
+        /a saved state of other parameter blocks/,
+      );
+    }
+  });
+
+  it("refuses an unknown name, lr ≤ 0 (at construction and per step) and mismatched blocks, naming them", () => {
+    assert.throws(
+      () => new Float64Optimizer("rmsprop" as "sgd", 0.1, [1]),
+      /^Error: optimizer must be one of sgd, adam, adamw; got "rmsprop"$/,
+    );
+    for (const lr of [0, -1, NaN])
+      assert.throws(() => new Float64Optimizer("adam", lr, [1]), new RegExp(`optimizer: lr must be > 0, got ${lr}`));
+    const opt = new Float64Optimizer("adam", 0.1, [2, 1]);
+    const p = [new Float64Array(2), new Float64Array(1)];
+    assert.throws(() => opt.step(p, p, 0), /optimizer: lr must be > 0, got 0/);
+    assert.throws(
+      () => opt.step([p[0]], p),
+      /^Error: optimizer: expected 2 parameter and gradient blocks, got 1 and 2$/,
+    );
+    assert.throws(() => opt.step(p, [p[0]]), /expected 2 parameter and gradient blocks, got 2 and 1/);
+    // a refused step changes nothing: the next step is still Adam's first (bias correction at t = 1)
+    const x = Float64Array.from([1, 1]);
+    opt.step([x, new Float64Array(1)], [Float64Array.from([2, -2]), new Float64Array(1)]);
+    close(x[0], 1 - 0.1 * (2 / (2 + 1e-8)), "first step after refusals");
+    close(x[1], 1 + 0.1 * (2 / (2 + 1e-8)), "first step after refusals");
+  });
 });
 
 describe("trainFloat64 with AdamW", () => {
