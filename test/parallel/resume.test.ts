@@ -9,74 +9,16 @@
  */
 import { describe, it, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { withTaskProgress, LoopSnapshot, TaskStopped } from "../../src/parallel/resume";
-import { encodeTask, decodeTask } from "../../src/parallel/checkpoint";
+import { inAttempts, assertResumed } from "./attempts";
 import { runChen, ChenRunArgs, ChenRun } from "../../src/experiments/flatness-compression/run";
 import { chenCheckpoints } from "../../src/experiments/flatness-compression/shared";
 import { runMlp } from "../../src/experiments/local-rank/mlp";
 import { trainVibImages } from "../../src/experiments/local-rank/vib-images";
 import { cor10Run } from "../../src/experiments/hessian-rank/cor10-relu-minimum";
-import { trainDense, trainFloat64, train, TrainOptions } from "../../src/training";
-import * as nets from "../../src/nets";
-import { latentData } from "../../src/data";
 
 before(() => {
   process.env.RANKSCOPE_PROGRESS = "0";
 });
-
-/** A result without its wall time (compared by deepStrictEqual: numbers by Object.is, every bit but a NaN's payload). */
-function timeless(r: object): object {
-  const { seconds: _, ...rest } = r as { seconds?: number };
-  return rest;
-}
-
-interface Attempts<T> {
-  value: T;
-  /** per attempt: the step it resumed from (undefined: it started at step 1) and the step it stopped at */
-  resumedAt: (number | undefined)[];
-  stoppedAt: number[];
-}
-
-/**
- * Runs `task` (one training loop) in attempts: attempt i stops once it has taken step `stops[i]` (the task is asked to
- * stop there and checkpoints), the last attempt runs to the end. Between attempts only the checkpoints survive, in
- * the task-store format (checksummed V8 bytes). `first`: the loop's first step (1 for the training schedule).
- */
-async function inAttempts<T>(task: () => Promise<T>, stops: number[], first = 1): Promise<Attempts<T>> {
-  const store = new Map<number, Buffer>();
-  const resumedAt: (number | undefined)[] = [];
-  const stoppedAt: number[] = [];
-  for (let i = 0; i <= stops.length; i++) {
-    let from: number | undefined;
-    let asked = 0;
-    const run = withTaskProgress(
-      {
-        restore: (k) => (store.has(k) ? decodeTask<LoopSnapshot>(`t#${k}`, store.get(k)!) : undefined),
-        save: (k, s) => store.set(k, encodeTask(`t#${k}`, s)),
-        everyMs: 1e9,
-        // asked once after every step but the last: the step just taken is from + asked
-        stopRequested: () => i < stops.length && (from ?? first - 1) + ++asked >= stops[i],
-        resumed: (_, step) => (from = step),
-      },
-      task,
-    );
-    if (i === stops.length) return { value: await run, resumedAt: [...resumedAt, from], stoppedAt };
-    await assert.rejects(run, (err: unknown) => {
-      assert.ok(err instanceof TaskStopped, String(err));
-      stoppedAt.push(err.step);
-      return true;
-    });
-    resumedAt.push(from);
-  }
-  throw new Error("unreachable");
-}
-
-/** The attempts resumed where the ones before them stopped, and the result is the uninterrupted one, bit for bit. */
-function assertResumed<T extends object>(got: Attempts<T>, whole: T, stops: number[]): void {
-  assert.deepEqual(got.stoppedAt, stops, "each attempt stopped at its step");
-  assert.deepEqual(got.resumedAt, [undefined, ...stops], "each later attempt resumed where the one before stopped");
-  assert.deepEqual(timeless(got.value), timeless(whole));
-}
 
 /** A Chen MLP run at a small scale of the quick preset's sizes (metrics at 8 checkpoints, Hutchinson at the end). */
 const chenMlp: ChenRunArgs = {
@@ -218,65 +160,5 @@ describe("training resumed from checkpoints that hold its caller's records", () 
     const stops = [5, 100];
     assert.ok(whole.checkpoints.filter((c) => c.phase === "GD" && c.step > 5 && c.step < 100).length >= 2);
     assertResumed(await inAttempts(() => cor10Run(args), stops), whole, stops);
-  });
-
-  for (const engine of ["float64", "tfjs"] as const)
-    it(`the ${engine} loop with Adam and mini-batches, recording at checkpoints: resumed, it ends where it would`, async () => {
-      const ds = latentData({ n: 50, k: 2, dIn: 5, dOut: 3, seed: 4 });
-      const spec: nets.NetSpec = { sizes: [5, 12, 3], activation: "tanh", bias: true };
-      const task = async () => {
-        const seen: { step: number; norm: number; loss: number }[] = [];
-        const o: TrainOptions = {
-          spec,
-          params: nets.initParams(spec, { seed: 3 }),
-          X: ds.X,
-          Y: ds.Y,
-          optimizer: "adam",
-          lr: 0.01,
-          batchSize: 8,
-          steps: 120,
-          seed: 7,
-          checkpoints: [0, 10, 50, 90, 120],
-          records: { save: () => seen, restore: (s) => void seen.splice(0, seen.length, ...(s as typeof seen)) },
-          onCheckpoint: (step, p, loss) => void seen.push({ step, norm: Math.hypot(...p), loss }),
-        };
-        const r = engine === "float64" ? await trainFloat64(o) : await train(o);
-        return { params: r.params, losses: r.losses, seen };
-      };
-      const whole = await task();
-      assert.equal(whole.seen.length, 5);
-      const stops = [30, 101];
-      assertResumed(await inAttempts(task, stops), whole, stops);
-    });
-
-  it("a run whose caller records at checkpoints but hands no records over is not checkpointed (run again whole)", async () => {
-    const ds = latentData({ n: 30, k: 2, dIn: 4, dOut: 2, seed: 1 });
-    const spec: nets.NetSpec = { sizes: [4, 6, 2], activation: "tanh", bias: true };
-    const saved: number[] = [];
-    let asked = 0;
-    const o = {
-      spec,
-      params: nets.initParams(spec, { seed: 1 }),
-      X: ds.X,
-      Y: ds.Y,
-      lr: 0.01,
-      steps: 40,
-      checkpoints: [0, 20, 40],
-      onCheckpoint: () => {},
-    };
-    const progress = {
-      restore: () => undefined,
-      save: (k: number) => void saved.push(k),
-      everyMs: 0,
-      stopRequested: () => (++asked, true),
-    };
-    await withTaskProgress(progress, () => trainDense(o));
-    assert.deepEqual([saved, asked], [[], 0], "no checkpoint, no stop");
-    // the same run with records: a checkpoint at its first step, where it is asked to stop
-    await assert.rejects(
-      withTaskProgress(progress, () => trainDense({ ...o, records: { save: () => null, restore: () => {} } })),
-      (err: unknown) => err instanceof TaskStopped && err.step === 1,
-    );
-    assert.deepEqual([saved, asked], [[0], 1]);
   });
 });
