@@ -269,5 +269,104 @@ describe("the native training loop's optimiser (runNative)", () => {
       const loss0 = p0.reduce((a, x, i) => a + 0.5 * (x - c[i]) ** 2, 0) + 0.25 * p0.reduce((a, x) => a + x * x, 0);
       close(r.losses[0].loss, loss0, "loss");
     });
+
+    it(`${route}: plain SGD takes the stepper's fused step when it has one; with l2 or Adam it does not`, async () => {
+      for (const [name, l2, fusedExpected] of [
+        ["sgd", 0, true],
+        ["sgd", 0.5, false],
+        ["adam", 0, false],
+      ] as const) {
+        const st = quadratic(p0, c);
+        const fusedCalls: [number[] | null, number][] = [];
+        st.sgdStep = (batch, lr) => {
+          fusedCalls.push([batch, lr]);
+          const loss = st.step(batch);
+          for (let i = 0; i < st.params.length; i++) st.params[i] -= lr * st.gradient[i];
+          return loss;
+        };
+        const r = await runNative(settings(0.1, { l2, steps: 3, checkpoints: [] }), name, st, blas, () => {});
+        assert.equal(fusedCalls.length, fusedExpected ? 3 : 0, `${name} l2 ${l2}`);
+        if (fusedExpected) {
+          assert.deepEqual(fusedCalls, [
+            [null, 0.1],
+            [null, 0.1],
+            [null, 0.1],
+          ]);
+          // three plain steps: θ − c shrinks by 0.9 each
+          p0.forEach((x, i) => close(st.params[i], c[i] + (x - c[i]) * 0.9 ** 3, `fused θ[${i}]`));
+        }
+        assert.equal(r.divergedAt, undefined);
+      }
+      // a fused step that returns a non-finite loss is divergence at that step
+      const st = quadratic(p0, c);
+      st.sgdStep = () => Infinity;
+      const r = await runNative(settings(0.1, { steps: 5, checkpoints: [] }), "sgd", st, blas, () => {});
+      assert.equal(r.divergedAt, 1);
+      assert.ok(Number.isNaN(r.losses[0].loss));
+    });
+
+    it(`${route}: AdamW's decay mask decays the masked entries only; decayBiases false needs a mask`, async () => {
+      const st = quadratic(p0, c);
+      const mask = Uint8Array.from([1, 0, 1]);
+      await runNative(
+        settings(0.01, { weightDecay: 0.3, decayBiases: false, steps: 2, checkpoints: [] }),
+        "adamw",
+        st,
+        blas,
+        () => {},
+        mask,
+      );
+      p0.forEach((x, i) => {
+        const grad = (p: number) => p - c[i];
+        const [, h2] = adamByHand(x, grad(x), grad, 0.01, mask[i] ? 0.3 : 0);
+        close(st.params[i], h2, `masked AdamW [${i}]`);
+      });
+      // the mask applies only with decayBiases false: with it left out, every entry decays
+      const all = quadratic(p0, c);
+      await runNative(
+        settings(0.01, { weightDecay: 0.3, steps: 2, checkpoints: [] }),
+        "adamw",
+        all,
+        blas,
+        () => {},
+        mask,
+      );
+      p0.forEach((x, i) => {
+        const grad = (p: number) => p - c[i];
+        close(all.params[i], adamByHand(x, grad(x), grad, 0.01, 0.3)[1], `unmasked AdamW [${i}]`);
+      });
+      assert.throws(
+        () => runNative(settings(0.01, { decayBiases: false }), "adamw", quadratic(p0, c), blas, () => {}),
+        /^Error: training: decayBiases false needs the network's parameter layout \(dense networks only\)$/,
+      );
+    });
+
+    it(`${route}: a non-finite loss or non-finite parameters at a checkpoint stop training as divergence`, async () => {
+      const st = quadratic(p0, c);
+      const step = st.step.bind(st);
+      let n = 0;
+      st.step = (b) => (++n === 2 ? NaN : step(b));
+      const r = await runNative(settings(0.1, { steps: 5, checkpoints: [] }), "adam", st, blas, () => {});
+      assert.equal(r.divergedAt, 2);
+      // parameters that turn non-finite while the loss stays finite: caught at the next checkpoint, before the callback
+      const q = quadratic(p0, c);
+      const qs = q.step.bind(q);
+      let m = 0;
+      q.step = (b) => {
+        const v = qs(b);
+        if (++m === 2) q.params[1] = Infinity;
+        return m >= 2 ? 1 : v; // a finite loss throughout
+      };
+      let asked = 0;
+      const r2 = await runNative(
+        settings(0.1, { steps: 5, checkpoints: [1, 3, 5] }),
+        "sgd",
+        q,
+        blas,
+        () => void asked++,
+      );
+      assert.equal(r2.divergedAt, 3);
+      assert.equal(asked, 1, "only the checkpoint before the parameters broke reached the caller");
+    });
   }
 });
