@@ -10,6 +10,7 @@
  * they are not found, nothing is changed and errors stay stderr text.
  */
 import * as path from "node:path";
+import { escapeHtml } from "../src/util/html";
 
 interface Current {
   code: string;
@@ -22,7 +23,7 @@ let installed = false;
 
 const RED = "\x1b[1;31m";
 const RESET = "\x1b[0m";
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const esc = escapeHtml;
 
 /** The root of the rankscope package (its dist/ holds src/ and kernel-helpers/). */
 const PACKAGE_DIST = path.resolve(__dirname, "..");

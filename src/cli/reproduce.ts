@@ -24,6 +24,7 @@ import { speedReference } from "../report/speed";
 import { codeHash } from "../cache";
 import { checkQueueUrl, probeQueue, QueueError } from "../queue";
 import { envQueue } from "../util/env";
+import { escapeHtml } from "../util/html";
 
 export const REPRODUCE_HELP = `usage: rankscope reproduce [options]
   --study NAME[,NAME]   studies to run (default: all): ${STUDIES.map((s) => s.name).join(", ")}
@@ -343,8 +344,7 @@ interface Done {
 }
 
 function gallery(done: Done[], errors: string[], preset: string): string {
-  const esc = (s: string) =>
-    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const esc = escapeHtml;
   let h =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>rankscope ` +
     `reproduction</title><style>body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:1200px}img{width:360px;border:1px ` +

@@ -12,6 +12,7 @@ import { FigureSpec } from "../figures/figure";
 import { writeFileAtomic } from "../util/files";
 import { onInterrupt } from "../util/interrupt";
 import { checkOptions, bool, num, int, OptionRule, showValue } from "../util/options";
+import { escapeHtml } from "../util/html";
 
 /** Size options of `save` and `renderFigure` (all must be positive). */
 export interface SaveOptions {
@@ -34,8 +35,6 @@ export function plotlyJs(): string {
   if (!plotlySource) plotlySource = fs.readFileSync(plotlyPath(), "utf8");
   return plotlySource;
 }
-
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A figure's title as plain text (line breaks and markup of the Plotly title removed), else its name. */
 export function figureTitle(fig: FigureSpec): string {

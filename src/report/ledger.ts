@@ -20,6 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import { mean, std, wilson } from "../util/stats";
+import { escapeHtml } from "../util/html";
 
 /**
  * The verdict on one claim: "reproduced", "partly" (the rule names which part holds), "inconclusive" (measured,
@@ -665,7 +666,7 @@ export const VERDICT_COLOURS: Record<Verdict, string> = {
   "not assessed": "#7f7f7f",
 };
 
-const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const esc = escapeHtml;
 
 function numbersText(n: Numbers): string {
   return Object.entries(n)

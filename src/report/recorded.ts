@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../util/files";
 import { codeHash, packageVersion } from "../cache";
 import type { SpeedReference } from "./speed";
 import { showValue } from "../util/options";
+import { escapeHtml } from "../util/html";
 
 /** Where a recorded result came from: checkout, versions, machine and wall time. */
 export interface Provenance {
@@ -160,8 +161,8 @@ export class RecordedResult extends ExperimentResult {
   }
   summaryHtml(): string {
     return (
-      `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${this.label} ` +
-      `— <code>${this.file.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</code></div>` +
+      `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${escapeHtml(this.label)} ` +
+      `— <code>${escapeHtml(this.file)}</code></div>` +
       super.summaryHtml()
     );
   }
@@ -290,11 +291,11 @@ export class LedgerComparison implements RichObject {
     };
     const head =
       `<div style="font-size:12px;color:#555">` +
-      String(this.live ? `${this.liveLabel}: ${t(this.live)}` : "no live run") +
+      String(this.live ? `${escapeHtml(this.liveLabel)}: ${t(this.live)}` : "no live run") +
       `<br>` +
       String(
         this.recorded
-          ? `paper preset: ${t(this.recorded.ledger)} — ${this.recorded.label.replace(/</g, "&lt;")}`
+          ? `paper preset: ${t(this.recorded.ledger)} — ${escapeHtml(this.recorded.label)}`
           : "paper preset: not recorded yet (<code>npm run reproduce -- --preset paper " + "--record</code>)",
       ) +
       `</div>`;

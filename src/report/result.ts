@@ -7,6 +7,7 @@ import { RichObject, renderOrDescribe, inspectSymbol } from "./render";
 import { LedgerEntry, ledgerHtml, ledgerText, tally, Verdict } from "./ledger";
 import { LedgerExport, LedgerExportOptions } from "./ledger-export";
 import { budgetFigures } from "./budget-figure";
+import { escapeHtml } from "../util/html";
 
 /**
  * A software check: something that must hold whatever the data (an identity, a bound that holds by
@@ -232,7 +233,7 @@ export class ExperimentResult implements RichObject {
    * failed software check is shown open, in red, above the verdicts.
    */
   summaryHtml(): string {
-    const esc = (s: unknown) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const esc = escapeHtml;
     const cell = (v: unknown) => `<td>${esc(typeof v === "number" ? formatNumber(v) : (v ?? "—"))}</td>`;
     const fold = (label: string, body: string) =>
       `<details style="margin:0.2em 0"><summary style="cursor:pointer">${label}</summary>${body}</details>`;

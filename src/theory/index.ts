@@ -10,6 +10,7 @@
 import { Figure, FigureSpec, Trace } from "../figures/figure";
 import { RichObject, inspectSymbol, renderOrDescribe } from "../report/render";
 import { checkOptions, requireOptions, str, num, int, listOf } from "../util/options";
+import { escapeHtml } from "../util/html";
 
 type MathNode = {
   toTex(opts?: unknown): string;
@@ -153,7 +154,7 @@ export class Prediction implements RichObject {
 
   /** HTML with the LaTeX between $$ … $$ (Jupyter's MathJax renders it). */
   html(): string {
-    const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const esc = escapeHtml;
     return (
       `<div><b>` +
       String(esc(this.title)) +

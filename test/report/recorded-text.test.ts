@@ -126,7 +126,7 @@ describe("RecordedResult", () => {
     assert.equal(
       r.summaryHtml(),
       `<div style="color:#555;font-size:12px;margin-bottom:4px">Recorded result: ${r.label} — ` +
-        `<code>/r/a&amp;b&lt;c>.json</code></div>` +
+        `<code>/r/a&amp;b&lt;c&gt;.json</code></div>` +
         plain.summaryHtml(),
     );
     assert.ok(r.summaryHtml().includes(", from cache</span>"));
@@ -337,17 +337,17 @@ describe("the live run beside the recorded paper preset", () => {
     );
   });
 
-  it("html: both tallies in colour and the recorded label escaped, above the comparison table", () => {
+  it("html: both tallies in colour and both labels escaped, above the comparison table", () => {
     const odd = new RecordedResult(record({ ledger: rec.ledger }, { tfjs: "tfjs <x>" }), "/rec.json");
     const c = new LedgerComparison("study", live, odd, "quick <live>");
     const span = (colour: string, s: string) => `<span style="color:${colour}">${s}</span>`;
     assert.equal(
       c.html(),
-      `<div style="font-size:12px;color:#555">quick <live>: paper claims: ` +
+      `<div style="font-size:12px;color:#555">quick &lt;live&gt;: paper claims: ` +
         `${span("#2ca02c", "1 reproduced")}, ${span("#9467bd", "1 inconclusive")}<br>` +
         `paper preset: paper claims: ${span("#d62728", "1 not reproduced")}; consequences (not counted): ` +
         `${span("#ff7f0e", "1 partly")} — ` +
-        "paper preset, recorded at commit 0123456 on 2026-11-23: 10.9 min on 2 cores, linalg lapack, tfjs &lt;x>" +
+        "paper preset, recorded at commit 0123456 on 2026-11-23: 10.9 min on 2 cores, linalg lapack, tfjs &lt;x&gt;" +
         `</div>` +
         ledgerHtml(live, { recorded: odd.ledger, liveLabel: "quick <live>", recordedLabel: "paper preset (recorded)" }),
     );

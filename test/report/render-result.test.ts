@@ -446,7 +446,7 @@ describe("ExperimentResult: summaryHtml", () => {
       fold(
         "options (quick preset, changed: a&lt;, b)",
         `<div style="font-size:12px;color:#444;margin:0.2em 0">paper values in brackets where they differ: ` +
-          `<code>a = "&lt;x&gt;" [paper: "y"]</code></div>`,
+          `<code>a = &quot;&lt;x&gt;&quot; [paper: &quot;y&quot;]</code></div>`,
       ) +
       fold(
         "headline numbers (5)",
