@@ -424,7 +424,7 @@ const claims = {
       "when none is assessed.",
     revised: [
       {
-        commit: "stop 39 (issue 39)",
+        commit: "stop 38 (issue 39)",
         reason:
           "after the 084684a record (partly: 5 of 55 constructions with P_B < m independent, all sin folds at " +
           "P_B = m − 1): the rule pooled both kinds of collision and its verdict text said the guarantee needs " +
@@ -546,7 +546,7 @@ const claims = {
       `reproduced when in none; not assessed when no set is judged.`,
     revised: [
       {
-        commit: "stop 39 (issue 39)",
+        commit: "stop 38 (issue 39)",
         reason:
           "after the 084684a record (partly: linear 39 of 172 at p = 10, zig-zag 0 of 87 with 113 of 200 seeds " +
           "not converged): no zero-loss solution for the zig-zag targets has rank G < 4 at any width (all 99 " +
