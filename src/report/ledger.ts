@@ -134,6 +134,15 @@ export interface LedgerEntry {
   revised?: Revision[];
 }
 
+/**
+ * A claim's declaration, typed by its measurement `M`: an identity (`defineClaim<M>({ ... })`), checked by the compiler
+ * where `{ ... } as ClaimSpec<M>` was only asserted; and unlike an `as` expression, which Stryker treats as a type
+ * node and leaves unmutated, its rule is instrumented by mutation testing.
+ */
+export function defineClaim<M>(spec: ClaimSpec<M>): ClaimSpec<M> {
+  return spec;
+}
+
 /** A hash of a claim's rule: its text and the source of its assess/combine/atBudget, whitespace removed. */
 export function ruleHash(spec: ClaimSpec<unknown>): string {
   const src = [
