@@ -27,24 +27,13 @@ import {
   writeRecord,
 } from "../../src/report/recorded";
 import { ExperimentResult, ResultData } from "../../src/report/result";
-import { LedgerEntry, ledgerHtml, Verdict } from "../../src/report/ledger";
+import { ledgerHtml } from "../../src/report/ledger";
 import { setRenderer } from "../../src/report/render";
 import { STUDIES } from "../../src/experiments/registry";
 import { packageVersion } from "../../src/cache";
+import { entry } from "./fixtures";
 
 const root = path.resolve(__dirname, "../../..");
-
-const entry = (id: string, verdict: Verdict, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
-  id,
-  claim: `claim ${id}`,
-  where: "Fig. 1",
-  rule: "rule",
-  differences: [],
-  verdict,
-  numbers: {},
-  detail: `detail ${id}`,
-  ...extra,
-});
 
 const provenance = (extra: Partial<Provenance> = {}): Provenance => ({
   preset: "paper",

@@ -22,7 +22,8 @@ import {
   resultPartsProblem,
   ResultData,
 } from "../../src/report/result";
-import { LedgerEntry, ledgerHtml, ledgerText, Verdict } from "../../src/report/ledger";
+import { LedgerEntry, ledgerHtml, ledgerText } from "../../src/report/ledger";
+import { entry } from "./fixtures";
 
 const obj = (text: string): RichObject => ({ describe: () => text });
 
@@ -208,18 +209,6 @@ describe("checks of a result read back from disk", () => {
     assert.equal(p({ figures: {} }), "figures is not a list");
     assert.equal(p({ notes: [1] }), "notes[0] is not text");
   });
-});
-
-const entry = (id: string, verdict: Verdict, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
-  id,
-  claim: `claim ${id}`,
-  where: "Fig. 1",
-  rule: "rule",
-  differences: [],
-  verdict,
-  numbers: {},
-  detail: `detail ${id}`,
-  ...extra,
 });
 
 const data = (extra: Partial<ResultData> = {}): ResultData => ({
